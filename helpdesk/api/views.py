@@ -1,0 +1,36 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, throttling
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from helpdesk.models import User
+from helpdesk.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
+
+
+class AuthThrottle(throttling.AnonRateThrottle):
+    scope = "auth"
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AuthThrottle]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, operation_id="auth_token_create")
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    """The signed-in user with roles and teams."""
+
+    @extend_schema(responses=MeSerializer, operation_id="me_retrieve")
+    def get(self, request):
+        user = User.objects.prefetch_related("groups", "teams", "led_teams").get(pk=request.user.pk)
+        return Response(MeSerializer(user).data)

@@ -1,0 +1,67 @@
+"""Demo data for `make run`: teams, the demo users and each app's sample content.
+
+Idempotent: every row is found by a natural key before it is created, so a
+second run changes nothing. Each app adds its part in its own ``demo.py``.
+"""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from helpdesk.models import Team, User
+from helpdesk.roles import Role
+
+DEMO_PASSWORD = "helpdesk-demo"
+
+TEAMS = [
+    {"code": "presales", "name": "售前", "description": "售前咨询：商品、库存、优惠、下单"},
+    {"code": "aftersales", "name": "售后", "description": "售后服务：退换货、投诉、维修"},
+]
+
+USERS = [
+    {"username": "agent", "display_name": "李娜", "role": Role.AGENT, "teams": ["presales"]},
+    {"username": "agent2", "display_name": "张伟", "role": Role.AGENT, "teams": ["aftersales"]},
+    {"username": "supervisor", "display_name": "陈静", "role": Role.SUPERVISOR, "teams": ["presales"], "leads": ["presales"]},
+    {"username": "manager", "display_name": "刘洋", "role": Role.MANAGER, "teams": ["presales", "aftersales"]},
+    {"username": "admin", "display_name": "系统管理员", "role": Role.ADMIN, "teams": [], "superuser": True},
+]
+
+
+def demo_users_load() -> dict:
+    """Create the demo teams and users; return them by key."""
+    teams = {}
+    for spec in TEAMS:
+        team, _created = Team.objects.get_or_create(
+            code=spec["code"], defaults={"name": spec["name"], "description": spec["description"]}
+        )
+        teams[spec["code"]] = team
+    users = {}
+    for spec in USERS:
+        user = User.objects.filter(username=spec["username"]).first()
+        if user is None:
+            user = User(username=spec["username"], display_name=spec["display_name"],
+                        email=f"{spec['username']}@demo.helpdesk.local")
+            user.set_password(DEMO_PASSWORD)
+            user.is_superuser = spec.get("superuser", False)
+            user.is_staff = spec["role"] == Role.ADMIN
+            user.save()
+            user.groups.add(Group.objects.get(name=spec["role"].value))
+            for code in spec["teams"]:
+                teams[code].members.add(user)
+            for code in spec.get("leads", []):
+                Team.objects.filter(pk=teams[code].pk, supervisor__isnull=True).update(supervisor=user)
+        users[spec["username"]] = user
+    return {"teams": teams, "users": users}
+
+
+@transaction.atomic
+def demo_data_load() -> dict:
+    """Load every app's demo data once; return what exists afterwards."""
+    from customers.demo import demo_customers_load
+    from orders.demo import demo_orders_load
+    from tickets.demo import demo_tickets_load
+
+    context = demo_users_load()
+    context["customers"] = demo_customers_load()
+    context["orders"] = demo_orders_load(context)
+    context["tickets"] = demo_tickets_load(context)
+    return context

@@ -1,0 +1,47 @@
+"""The application shell's navigation, filtered by what the user may open."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the main navigation."""
+
+    key: str
+    label: str
+    url_name: str
+    permission: str | None = None
+    staff_only: bool = False
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAV_ITEMS = [
+    NavItem("inbox", _("Inbox"), "tickets:inbox", "tickets.view_ticket"),
+    NavItem("tickets", _("Tickets"), "tickets:ticket_list", "tickets.view_ticket"),
+    NavItem("customers", _("Customers"), "customers:customer_list", "customers.view_customer"),
+    NavItem("orders", _("Orders"), "orders:order_list", "orders.view_order"),
+    NavItem("returns", _("Returns"), "orders:return_list", "orders.view_order"),
+    NavItem("followups", _("Follow-ups"), "customers:visit_list", "customers.view_customer"),
+    NavItem("kpi", _("KPI"), "kpi:dashboard", "kpi.view_dashboard"),
+    NavItem("admin", _("Django admin"), "admin:index", staff_only=True),
+]
+
+
+def nav_items_for(user) -> list[NavItem]:
+    """Return the navigation entries the user may open."""
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if item.staff_only and not user.is_staff:
+            continue
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        items.append(item)
+    return items

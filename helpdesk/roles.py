@@ -1,0 +1,124 @@
+"""Roles are Django groups; this module names them and says what each may do.
+
+Each role inherits the permissions of the roles below it. A data migration
+calls ``role_groups_sync`` so the groups exist on every database; a later app
+that adds models adds its permissions to ``ROLE_PERMISSIONS`` and a migration
+that calls the sync again.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AGENT = "Agent", _("Agent")
+    SUPERVISOR = "Supervisor", _("Supervisor")
+    MANAGER = "Manager", _("Manager")
+    ADMIN = "Admin", _("Admin")
+
+
+RANK = {Role.AGENT: 1, Role.SUPERVISOR: 2, Role.MANAGER: 3, Role.ADMIN: 4}
+
+# Permissions a role adds on top of the role below it.
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.AGENT: [
+        "tickets.view_ticket",
+        "tickets.add_ticket",
+        "tickets.change_ticket",
+        "tickets.view_ticketmessage",
+        "tickets.add_ticketmessage",
+        "tickets.view_ticketevent",
+        "tickets.view_category",
+        "customers.view_customer",
+        "customers.add_customer",
+        "customers.change_customer",
+        "orders.view_order",
+        "orders.view_orderitem",
+        "helpdesk.view_team",
+    ],
+    Role.SUPERVISOR: [
+        "customers.view_pii",
+        "tickets.merge_ticket",
+        "tickets.approve_remedy",
+        "kpi.view_dashboard",
+    ],
+    Role.MANAGER: [
+        "customers.export_customer",
+        "kpi.view_all_teams",
+    ],
+    Role.ADMIN: [
+        "helpdesk.view_user",
+        "helpdesk.add_user",
+        "helpdesk.change_user",
+        "helpdesk.delete_user",
+        "helpdesk.add_team",
+        "helpdesk.change_team",
+        "helpdesk.delete_team",
+        "auth.view_group",
+        "auth.change_group",
+        "tickets.add_category",
+        "tickets.change_category",
+        "tickets.delete_category",
+        "tickets.delete_ticket",
+        "customers.delete_customer",
+        "orders.add_order",
+        "orders.change_order",
+        "orders.add_orderitem",
+        "orders.change_orderitem",
+    ],
+}
+
+
+def permissions_for(role: Role) -> set[str]:
+    """Return every permission the role holds, its own and those inherited."""
+    held: set[str] = set()
+    for candidate in Role:
+        if RANK[candidate] <= RANK[role]:
+            held.update(ROLE_PERMISSIONS[candidate])
+    return held
+
+
+def roles_of(user) -> list[Role]:
+    """Return the user's roles from their groups, lowest first; superusers are admins."""
+    if not user.is_authenticated:
+        return []
+    names = {group.name for group in user.groups.all()}
+    roles = [role for role in Role if role.value in names]
+    if user.is_superuser and Role.ADMIN not in roles:
+        roles.append(Role.ADMIN)
+    return sorted(roles, key=RANK.get)
+
+
+def primary_role(user) -> Role | None:
+    """Return the user's highest role, or None for a user without one."""
+    roles = roles_of(user)
+    return roles[-1] if roles else None
+
+
+def has_role_at_least(user, role: Role) -> bool:
+    """Return whether the user holds the role or one above it."""
+    top = primary_role(user)
+    return top is not None and RANK[top] >= RANK[role]
+
+
+def role_groups_sync(apps, schema_editor=None) -> None:
+    """Create the role groups and give each exactly its permissions (for data migrations)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = permissions_for(role)
+        found = []
+        for label in sorted(wanted):
+            app_label, codename = label.split(".", 1)
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                found.append(permission)
+        group.permissions.set(found)

@@ -1,0 +1,38 @@
+"""Shell pages: home, health and the placeholder for sections still being built."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from helpdesk.health import health_report
+
+
+def home(request):
+    """Send a signed-in user to the inbox, anyone else to the login page."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect("tickets:inbox")
+
+
+@never_cache
+def healthz(request):
+    """Return the state of the database, Redis and Celery; 503 naming what is down."""
+    report = health_report()
+    return JsonResponse(report, status=200 if not report["down"] else 503)
+
+
+class SectionView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """A section of the shell that says what it will hold until its issue fills it."""
+
+    template_name = "helpdesk/section.html"
+    section = ""
+    title = ""
+    summary = ""
+    features: tuple = ()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            active_section=self.section, title=self.title, summary=self.summary, features=self.features, **kwargs
+        )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kpi import views
+
+app_name = "kpi"
+
+urlpatterns = [
+    path("kpi/", views.DashboardView.as_view(), name="dashboard"),
+]

@@ -1,0 +1,58 @@
+import pytest
+
+from tests.factories.helpdesk import PASSWORD
+
+
+@pytest.mark.django_db
+def test_token_for_valid_credentials(api_client, agent):
+    response = api_client.post("/api/v1/auth/token/", {"username": agent.username, "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api_client.get("/api/v1/me/").json()["username"] == agent.username
+
+
+@pytest.mark.django_db
+def test_token_rejects_bad_credentials_with_400(api_client, agent):
+    response = api_client.post("/api/v1/auth/token/", {"username": agent.username, "password": "wrong"}, format="json")
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+
+
+@pytest.mark.django_db
+def test_token_requires_both_fields(api_client):
+    response = api_client.post("/api/v1/auth/token/", {}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"username", "password"}
+
+
+@pytest.mark.django_db
+def test_me_returns_roles_and_teams(api_client, supervisor, team):
+    api_client.force_authenticate(supervisor)
+    body = api_client.get("/api/v1/me/").json()
+    assert body["role"] == "Supervisor"
+    assert body["roles"] == ["Supervisor"]
+    assert [t["code"] for t in body["teams"]] == [team.code]
+    assert body["led_teams"] == [team.pk]
+    assert body["name"] == supervisor.display_name
+
+
+@pytest.mark.django_db
+def test_me_requires_authentication(api_client):
+    assert api_client.get("/api/v1/me/").status_code in (401, 403)
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert api_client.get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_schema_and_docs_are_served(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/me/" in schema.content and b"/api/v1/auth/token/" in schema.content
+    assert client.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_me_works_with_browser_session(client_for, agent):
+    body = client_for(agent).get("/api/v1/me/").json()
+    assert body["role"] == "Agent"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketsConfig(AppConfig):
+    """Tickets and complaints, chat and SLA."""
+
+    name = "tickets"
+    verbose_name = _("Tickets")
