@@ -1,8 +1,16 @@
+import uuid
+
 import pytest
+from django.conf import settings
 from rest_framework.test import APIClient
 
 from helpdesk.roles import Role
 from tests.factories import TeamFactory, UserFactory
+
+
+def pytest_configure(config):
+    """Keep this run's cache keys (throttles, heartbeat) apart from any other run on the same Redis."""
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ def log_in(page, live_server, username):
     page.click("button.primary")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_agent_sees_the_shell_in_chinese_then_switches_to_english(page, live_server, agent, team, screenshot):
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -41,7 +41,7 @@ def test_agent_sees_the_shell_in_chinese_then_switches_to_english(page, live_ser
     assert errors == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_supervisor_sees_kpi_and_logs_out(page, live_server, supervisor):
     log_in(page, live_server, supervisor.username)
     page.wait_for_url("**/inbox/")

@@ -22,7 +22,7 @@ def test_task_runs_as_a_plain_function():
     cache.delete(HEARTBEAT_KEY)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_heartbeat_travels_through_redis_to_a_real_worker():
     assert not app.conf.task_always_eager
     assert app.conf.broker_url.startswith("redis://")
