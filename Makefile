@@ -33,8 +33,10 @@ bench: install
 	  DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECURE_SSL_REDIRECT=0 LOG_LEVEL=CRITICAL \
 	  $(BIN)/python -m helpdesk.embedded_redis $(BIN)/python manage.py bench --tickets $(BENCH_TICKETS) $(BENCH_ARGS)
 
+# Shell strings live in locale/; each app keeps its own catalogue in <app>/locale/.
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=staticfiles
+	for app in tickets customers orders kpi; do test -d $$app/locale && (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans) || true; done
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
