@@ -57,16 +57,15 @@ class Command(BaseCommand):
 
     def wait(self, processes):
         stopping = []
-        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-        try:
-            while not stopping:
-                for name, process in processes.items():
-                    if process.poll() is not None:
-                        self.stderr.write(f"{name} exited with code {process.returncode}; stopping everything.")
-                        return
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+        # Installed explicitly: a shell that starts us in the background may have set SIGINT to "ignore".
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, lambda *_: stopping.append(True))
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    self.stderr.write(f"{name} exited with code {process.returncode}; stopping everything.")
+                    return
+            time.sleep(0.2)
 
     def stop_all(self, processes):
         self.stdout.write("\nStopping…")
