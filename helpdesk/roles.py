@@ -65,6 +65,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "orders.change_order",
         "orders.add_orderitem",
         "orders.change_orderitem",
+        *(f"helpdesk.{action}_{model}" for model in ("businesscalendar", "workinginterval", "calendarholiday",
+                                                       "calendarworkday", "calendarclosure", "calendaryear")
+          for action in ("view", "add", "change", "delete")),
     ],
 }
 
