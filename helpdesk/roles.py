@@ -68,6 +68,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *(f"helpdesk.{action}_{model}" for model in ("businesscalendar", "workinginterval", "calendarholiday",
                                                        "calendarworkday", "calendarclosure", "calendaryear")
           for action in ("view", "add", "change", "delete")),
+        "tickets.view_slapolicy",
+        "tickets.add_slapolicy",
+        "tickets.change_slapolicy",
+        "tickets.delete_slapolicy",
+        "tickets.view_ticketslatimer",
     ],
 }
 
