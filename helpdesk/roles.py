@@ -41,6 +41,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "tickets.merge_ticket",
         "tickets.approve_remedy",
         "kpi.view_dashboard",
+        "tickets.view_at_risk",
+        "tickets.extend_sla",
     ],
     Role.MANAGER: [
         "customers.export_customer",

@@ -24,7 +24,6 @@ from helpdesk.business_time import (
     business_minutes_between,
 )
 from helpdesk.calendars import calendar_spec
-from helpdesk.roles import Role, has_role_at_least
 from tickets.models import (
     Notification,
     SLAPolicy,
@@ -311,7 +310,7 @@ def _notify(recipients, *, ticket: Ticket, timer: TicketSLATimer, kind: str) -> 
 # Force majeure (不可抗力): supervisors extend or pause deadlines, with a reason the customer is told.
 
 def _ensure_supervisor(actor) -> None:
-    if not has_role_at_least(actor, Role.SUPERVISOR):
+    if not actor.has_perm("tickets.extend_sla"):
         raise PermissionDenied(_("Only a supervisor may extend or pause SLA deadlines."))
 
 

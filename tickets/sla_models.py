@@ -130,6 +130,10 @@ class TicketSLATimer(models.Model):
         verbose_name = _("SLA timer")
         verbose_name_plural = _("SLA timers")
         constraints = [models.UniqueConstraint(fields=["ticket", "target"], name="ticketslatimer_unique_target")]
+        permissions = [
+            ("view_at_risk", _("Can see the at-risk list of their teams")),
+            ("extend_sla", _("Can extend or pause SLA deadlines for force majeure")),
+        ]
         indexes = [
             # The sweeper's range query: only timers that still have something to check.
             models.Index(fields=["next_check_at"], name="slatimer_next_check_idx",
