@@ -49,7 +49,7 @@ class SLAPolicy(models.Model):
     resolution_unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices, default=Unit.BUSINESS_DAYS)
     pause_statuses = models.JSONField(_("statuses that pause the clock"), default=default_pause_statuses, blank=True)
     warning_percent = models.PositiveSmallIntegerField(
-        _("warn at % elapsed"), default=80, validators=[MinValueValidator(1), MaxValueValidator(99)]
+        _("warning threshold, percent elapsed"), default=80, validators=[MinValueValidator(1), MaxValueValidator(99)]
     )
     notify_assignee = models.BooleanField(_("on breach: notify the assignee"), default=True)
     notify_supervisor = models.BooleanField(_("on breach: notify the team supervisor"), default=True)
