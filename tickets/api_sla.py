@@ -20,6 +20,9 @@ from tickets.sla_selectors import notification_list_for_user, sla_block, sla_tic
 from tickets.notifications import notification_mark_all_read, notification_mark_read
 
 
+MAX_ID = 2**63 - 1  # larger path ids are 404, not a database range error
+
+
 class SLATargetSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
     met_at = serializers.DateTimeField(allow_null=True)
@@ -74,6 +77,8 @@ class TicketSLAViewSet(viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
     def _ticket(self, pk) -> Ticket:
+        if not 0 < int(pk) <= MAX_ID:
+            raise Http404
         try:
             return sla_ticket_get_for_user(self.request.user, int(pk))
         except (Ticket.DoesNotExist, ValueError):
@@ -131,6 +136,8 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
+        if not 0 < int(pk) <= MAX_ID:
+            raise Http404
         try:
             notification = notification_mark_read(user=request.user, notification_id=int(pk))
         except (Notification.DoesNotExist, ValueError):

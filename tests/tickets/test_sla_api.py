@@ -10,7 +10,7 @@ from django.urls import reverse
 from helpdesk.roles import Role
 from tests.factories import CustomerFactory, UserFactory
 from tickets import sla
-from tickets.models import Notification, Ticket, TicketSLATimer
+from tickets.models import Notification, SLAPolicy, Ticket, TicketSLATimer
 from tickets.services import ticket_create
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -95,3 +95,31 @@ def test_schema_lists_the_sla_endpoints(db, client):
     schema = client.get("/api/schema/?format=json").json()
     assert "/api/v1/tickets/{id}/sla/extend/" in schema["paths"]
     assert "/api/v1/notifications/" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_out_of_range_ids_are_404(api_client, agent):
+    api_client.force_authenticate(agent)
+    assert api_client.get(f"/api/v1/tickets/{10**30}/sla/").status_code == 404
+    assert api_client.post(f"/api/v1/notifications/{10**30}/read/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_policy_target_of_zero_is_rejected(sla_defaults):
+    from django.core.exceptions import ValidationError
+
+    from helpdesk.models import BusinessCalendar
+
+    policy = SLAPolicy(name="坏策略", calendar=BusinessCalendar.objects.first(), first_response_value=0)
+    with pytest.raises(ValidationError) as error:
+        policy.full_clean()
+    assert "first_response_value" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_policy_admin_pages_render(client, admin_user, sla_defaults):
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:tickets_slapolicy_changelist")).status_code == 200
+    assert client.get(reverse("admin:tickets_slapolicy_add")).status_code == 200
+    policy = SLAPolicy.objects.first()
+    assert client.get(reverse("admin:tickets_slapolicy_change", args=[policy.pk])).status_code == 200
