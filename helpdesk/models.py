@@ -131,38 +131,40 @@ class WorkingInterval(models.Model):
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
 
-class CalendarHoliday(models.Model):
-    """A date without working time (法定节假日)."""
+class CalendarDate(models.Model):
+    """A named date of a calendar (abstract: holidays and make-up working days)."""
 
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="holidays")
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=64, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class CalendarHoliday(CalendarDate):
+    """A date without working time (法定节假日)."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="holidays")
+
+    class Meta(CalendarDate.Meta):
         verbose_name = _("holiday")
         verbose_name_plural = _("holidays")
         constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="calendarholiday_unique_date")]
 
-    def __str__(self):
-        return f"{self.date} {self.name}"
 
-
-class CalendarWorkday(models.Model):
+class CalendarWorkday(CalendarDate):
     """A Saturday or Sunday that is a working day (调休上班), worked with normal weekday hours."""
 
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="workdays")
-    date = models.DateField(_("date"))
-    name = models.CharField(_("name"), max_length=64, blank=True)
 
-    class Meta:
-        ordering = ["date"]
+    class Meta(CalendarDate.Meta):
         verbose_name = _("make-up working day")
         verbose_name_plural = _("make-up working days")
         constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="calendarworkday_unique_date")]
-
-    def __str__(self):
-        return f"{self.date} {self.name}"
 
     def clean(self):
         if self.date and self.date.weekday() < 5:

@@ -145,3 +145,13 @@ def test_negative_durations_are_zero_and_results_are_in_the_calendar_zone():
 def test_naive_datetimes_are_rejected():
     with pytest.raises(ValueError):
         add_business_hours(BACK_OFFICE, dt.datetime(2026, 11, 23, 9), 1)
+
+
+def test_weekly_problems_name_empty_weeks_and_overlaps():
+    from helpdesk.business_time import weekly_problems
+
+    assert weekly_problems({}) == ["no working time in the week"]
+    assert weekly_problems({0: ((T(9), T(12)), (T(11), T(18)))})
+    assert weekly_problems({6: ((T(22), T(6)),), 0: ((T(5), T(9)),)})  # Sunday night runs into Monday
+    assert weekly_problems({0: ((T(9), T(12)), (T(13, 30), T(18)))}) == []
+    assert weekly_problems({d: ((T(8), T(0)),) for d in range(7)}) == []

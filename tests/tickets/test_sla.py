@@ -204,3 +204,12 @@ def test_concurrent_checks_record_one_breach(sla_defaults, agent, supervisor, te
     assert len(results) == 4 and results.count("breach") == 1 and results.count(None) == 3
     assert Notification.objects.filter(kind="sla_breach").count() == 2
     assert TicketEvent.objects.filter(ticket=ticket, kind="sla_breach").count() == 1
+
+
+def test_beat_sweeps_sla_timers_at_least_every_30_seconds():
+    from helpdesk.celery import app
+
+    entry = app.conf.beat_schedule["tickets-sla-sweep"]
+    assert entry["task"] == "tickets.sla_timer_sweep_due" and entry["task"] in app.tasks
+    assert entry["schedule"] <= 30 and entry["options"]["expires"] < entry["schedule"]
+    assert "tickets.sla_timer_check" in app.tasks
