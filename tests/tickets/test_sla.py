@@ -213,3 +213,15 @@ def test_beat_sweeps_sla_timers_at_least_every_30_seconds():
     assert entry["task"] == "tickets.sla_timer_sweep_due" and entry["task"] in app.tasks
     assert entry["schedule"] <= 30 and entry["options"]["expires"] < entry["schedule"]
     assert "tickets.sla_timer_check" in app.tasks
+
+
+@pytest.mark.django_db
+def test_clock_going_back_on_a_paused_ticket_never_counts_negative_time(email_ticket):
+    email_ticket.status = Ticket.Status.PENDING_CUSTOMER
+    email_ticket.save(update_fields=["status"])
+    sla.ticket_sla_refresh(ticket=email_ticket, now=at(2026, 11, 23, 10))
+    email_ticket.status = Ticket.Status.OPEN
+    email_ticket.save(update_fields=["status"])
+    sla.ticket_sla_refresh(ticket=email_ticket, now=at(2026, 11, 23, 9, 30))  # the clock was set back
+    resumed = timer(email_ticket)
+    assert resumed.paused_minutes == 0 and resumed.due_at == at(2026, 11, 23, 12, 30)
