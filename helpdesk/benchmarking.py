@@ -1,8 +1,9 @@
 """`make bench`: time pages and endpoints in-process on generated data.
 
-Each app may have a ``bench.py`` with ``BENCH_CASES``; a case names the user it
-runs as, the request, and how many times to repeat it. Times are server time
-(request through middleware, view and template or serializer), not network.
+Each app may have a ``bench.py`` (or ``bench_<feature>.py``, listed in ``BENCH_MODULES``) with
+``BENCH_CASES``; a case names the user it runs as, the request, and how many times to repeat it.
+Times are server time (request through middleware, view and template or serializer), not network.
+A case with ``call`` times that function instead of a request (a sweep, a recomputation).
 """
 
 import importlib
@@ -29,6 +30,7 @@ class BenchCase:
     repeat: int = 50
     expect: tuple[int, ...] = (200,)
     headers: dict = field(default_factory=dict)
+    call: Callable[[], object] | None = None
 
 
 @dataclass
@@ -40,23 +42,46 @@ class BenchResult:
     status: int
 
 
+BENCH_MODULES = ["bench", "bench_sla"]
+
+
 def bench_cases() -> list[BenchCase]:
     """Return every app's benchmark cases, in INSTALLED_APPS order."""
     cases = []
     for app_config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{app_config.name}.bench")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app_config.name}.bench":
-                raise
-            continue
-        cases.extend(module.BENCH_CASES)
+        for module_name in BENCH_MODULES:
+            try:
+                module = importlib.import_module(f"{app_config.name}.{module_name}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app_config.name}.{module_name}":
+                    raise
+                continue
+            cases.extend(module.BENCH_CASES)
     return cases
+
+
+def bench_call(case: BenchCase, *, repeat: int | None = None) -> BenchResult:
+    """Run a function case: a warm-up, then time each call and count the queries of the last one."""
+    case.call()
+    timings = []
+    for _ in range(repeat or case.repeat):
+        started = time.perf_counter()
+        case.call()
+        timings.append((time.perf_counter() - started) * 1000)
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        case.call()
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, int(round(len(timings) * 0.95)) - 1)]
+    return BenchResult(case.name, statistics.median(timings), p95, len(queries), 0)
 
 
 def bench_run(case: BenchCase, *, repeat: int | None = None) -> BenchResult:
     """Run one case: a warm-up, then time each request and count the queries of the last one."""
     from helpdesk.models import User
+
+    if case.call is not None:
+        return bench_call(case, repeat=repeat)
 
     client = Client()
     if case.username:

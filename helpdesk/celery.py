@@ -10,6 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["tickets"], related_name="sla_tasks")
 
 # Every periodic task lives here; policies (SLA targets, visit rules) live in models.
 app.conf.beat_schedule = {
@@ -17,6 +18,12 @@ app.conf.beat_schedule = {
         "task": "helpdesk.heartbeat_record",
         "schedule": 30.0,
         "options": {"expires": 25},
+    },
+    # Cost follows the number of due SLA timers, not of open tickets (indexed next_check_at range).
+    "tickets-sla-sweep": {
+        "task": "tickets.sla_timer_sweep_due",
+        "schedule": 15.0,
+        "options": {"expires": 14},
     },
 }
 

@@ -41,6 +41,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "tickets.merge_ticket",
         "tickets.approve_remedy",
         "kpi.view_dashboard",
+        "tickets.view_at_risk",
+        "tickets.extend_sla",
     ],
     Role.MANAGER: [
         "customers.export_customer",
@@ -65,6 +67,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "orders.change_order",
         "orders.add_orderitem",
         "orders.change_orderitem",
+        *(f"helpdesk.{action}_{model}" for model in ("businesscalendar", "workinginterval", "calendarholiday",
+                                                       "calendarworkday", "calendarclosure", "calendaryear")
+          for action in ("view", "add", "change", "delete")),
+        "tickets.view_slapolicy",
+        "tickets.add_slapolicy",
+        "tickets.change_slapolicy",
+        "tickets.delete_slapolicy",
+        "tickets.view_ticketslatimer",
     ],
 }
 

@@ -12,6 +12,7 @@ swagger_csp = {"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.UNSAFE_IN
 
 api_v1 = [
     path("", include("helpdesk.api.urls")),
+    path("", include("tickets.api_sla")),
 ]
 
 urlpatterns = [
@@ -28,4 +29,5 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("orders.urls")),
     path("", include("kpi.urls")),
+    path("", include("tickets.urls_sla")),
 ]

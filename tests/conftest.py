@@ -1,6 +1,8 @@
+import importlib
 import uuid
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from rest_framework.test import APIClient
 
@@ -60,3 +62,10 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def sla_defaults(db):
+    """Make sure the shipped calendars and SLA policies exist (transactional tests flush migration rows)."""
+    importlib.import_module("helpdesk.migrations.0004_seed_business_calendars").seed(apps, None)
+    importlib.import_module("tickets.migrations.0004_default_sla_policies").seed(apps, None)

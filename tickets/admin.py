@@ -36,3 +36,5 @@ class TicketAdmin(admin.ModelAdmin):
     readonly_fields = ["number", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at"]
     inlines = [TicketMessageInline, TicketEventInline]
     show_full_result_count = False
+
+from tickets import sla_admin  # noqa: E402,F401  (registers the SLA admin)

@@ -150,6 +150,11 @@ class TicketEvent(models.Model):
         ESCALATED = "escalated", _("Escalated")
         REPLIED = "replied", _("Replied")
         NOTE = "note", _("Internal note")
+        SLA_WARNING = "sla_warning", _("SLA warning")
+        SLA_BREACH = "sla_breach", _("SLA breached")
+        SLA_PAUSED = "sla_paused", _("SLA paused")
+        SLA_RESUMED = "sla_resumed", _("SLA resumed")
+        SLA_EXTENDED = "sla_extended", _("SLA extended")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -169,3 +174,6 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}:{self.kind}"
+
+
+from tickets.sla_models import Notification, SLAPolicy, TicketSLA, TicketSLATimer  # noqa: E402,F401

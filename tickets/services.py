@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from helpdesk.sequences import daily_number
 from tickets.models import Ticket, TicketEvent, TicketMessage
+from tickets.sla import ticket_sla_message_added, ticket_sla_refresh
 
 
 @transaction.atomic
@@ -38,6 +39,7 @@ def ticket_create(
         status=Ticket.Status.OPEN if assignee else Ticket.Status.NEW,
     )
     TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=actor, to_value=ticket.status)
+    ticket_sla_refresh(ticket=ticket)
     return ticket
 
 
@@ -60,4 +62,5 @@ def ticket_message_add(*, ticket: Ticket, actor, body: str, sender: str, is_inte
         )
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=fields)
+    ticket_sla_message_added(ticket=ticket, message=message)
     return message

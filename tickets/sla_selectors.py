@@ -1,0 +1,77 @@
+"""Reads of the SLA engine: the ticket's ``sla`` block, the at-risk list, notifications."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from helpdesk.roles import Role, has_role_at_least
+from tickets.models import Notification, Ticket, TicketSLATimer
+
+TARGET_FIELDS = ("due_at", "met_at", "breached_at", "warning_at")
+# Prefetch these on a ticket queryset so ``sla_block`` costs no query per ticket.
+SLA_SELECT_RELATED = ("sla__policy",)
+SLA_PREFETCH = ("sla_timers",)
+
+
+def sla_block(ticket: Ticket) -> dict:
+    """Return the ticket's SLA as ``{"policy", "paused", "targets": {target: {due_at, met_at, breached_at, warning_at}}}``."""
+    try:
+        state = ticket.sla
+    except Ticket.sla.RelatedObjectDoesNotExist:
+        state = None
+    timers = {timer.target: timer for timer in ticket.sla_timers.all()}
+    targets = {}
+    for target in TicketSLATimer.Target.values:
+        timer = timers.get(target)
+        targets[target] = None if timer is None else {
+            **{name: getattr(timer, name) for name in TARGET_FIELDS},
+            "paused_at": timer.paused_at,
+            "is_excused": timer.is_excused,
+            "problem": timer.problem,
+        }
+    paused = bool(state and state.is_held) or any(t.paused_at for t in timers.values() if t.met_at is None)
+    return {
+        "policy": state.policy.name if state and state.policy else None,
+        "paused": paused,
+        "held_reason": state.held_reason if state and state.is_held else "",
+        "targets": targets,
+    }
+
+
+def sla_ticket_scope_for_user(user) -> QuerySet[Ticket]:
+    """Return the tickets whose SLA the user may see: managers all, others their teams' and their own."""
+    tickets = Ticket.objects.all()
+    if has_role_at_least(user, Role.MANAGER):
+        return tickets
+    return tickets.filter(Q(team__in=user.teams.all()) | Q(team__supervisor=user) | Q(assignee=user)).distinct()
+
+
+def sla_ticket_get_for_user(user, ticket_id: int) -> Ticket:
+    """Return one ticket the user may see, with its SLA state; raise ``Ticket.DoesNotExist`` otherwise."""
+    return (sla_ticket_scope_for_user(user).select_related(*SLA_SELECT_RELATED, "team")
+            .prefetch_related(*SLA_PREFETCH).get(pk=ticket_id))
+
+
+def sla_timer_list_at_risk_for_user(user, *, limit: int = 100) -> QuerySet[TicketSLATimer]:
+    """Return the running timers of the supervisor's teams' open tickets, least time left first (uses the due_at index)."""
+    timers = TicketSLATimer.objects.filter(
+        met_at__isnull=True, paused_at__isnull=True, due_at__isnull=False,
+    ).exclude(ticket__status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+    if not has_role_at_least(user, Role.MANAGER):
+        timers = timers.filter(Q(ticket__team__supervisor=user) | Q(ticket__team__in=user.teams.all()))
+    return (timers.select_related("ticket", "ticket__team", "ticket__assignee", "ticket__customer")
+            .order_by("due_at", "id")[:limit])
+
+
+def notification_list_for_user(user) -> QuerySet[Notification]:
+    """Return the user's notifications, newest first."""
+    return Notification.objects.filter(recipient=user).select_related("ticket")
+
+
+def notification_unread_count(user, *, cap: int = 99) -> int:
+    """Return how many unread notifications the user has, counting at most ``cap`` (a badge, not a report)."""
+    return len(Notification.objects.filter(recipient=user, read_at__isnull=True).values_list("id", flat=True)[:cap + 1])
+
+
+def sla_now_iso() -> str:
+    """Return the server time for countdowns (the browser corrects its own clock by it)."""
+    return timezone.now().isoformat()
