@@ -143,7 +143,7 @@ def customer_card_with_history(*, viewer, customer: Customer, exclude_ticket=Non
     recent = ticket_list_for_user(user=viewer).filter(customer=customer).order_by("-created_at")
     if exclude_ticket is not None:
         recent = recent.exclude(pk=exclude_ticket.pk)
-    card["recent_tickets"] = list(recent.only("id", "number", "subject", "status", "created_at")[:5])
+    card["recent_tickets"] = list(recent.select_related(None).only("id", "number", "subject", "status", "created_at")[:5])
     return card
 
 

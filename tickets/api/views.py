@@ -16,7 +16,7 @@ from helpdesk.roles import RANK, Role, primary_role
 from tickets import services
 from tickets.api import serializers as s
 from tickets.filters import TicketFilterSet
-from tickets.models import CannedReply, InternalTask, Remedy, TicketMessage
+from tickets.models import CannedReply, InternalTask, Remedy, Ticket, TicketMessage
 from tickets.selectors import (
     canned_replies_for,
     team_ids_for_user,
@@ -51,8 +51,10 @@ class Conflict(exceptions.APIException):
 class TicketPermission(permissions.BasePermission):
     """View needs tickets.view_ticket; writes need add/change; merging and approving their own permissions."""
 
-    needs = {"create": "tickets.add_ticket", "merge": "tickets.merge_ticket",
-             "remedy_approve": "tickets.approve_remedy", "remedy_reject": "tickets.approve_remedy"}
+    needs = {"create": "tickets.add_ticket"}
+    # Checked once the ticket is found, so a ticket out of scope stays a 404.
+    object_needs = {"merge": "tickets.merge_ticket", "remedy_approve": "tickets.approve_remedy",
+                    "remedy_reject": "tickets.approve_remedy"}
 
     def has_permission(self, request, view):
         user = request.user
@@ -62,6 +64,10 @@ class TicketPermission(permissions.BasePermission):
         if needed is None and request.method not in permissions.SAFE_METHODS:
             needed = "tickets.change_ticket"
         return needed is None or user.has_perm(needed)
+
+    def has_object_permission(self, request, view, obj):
+        needed = self.object_needs.get(view.action)
+        return needed is None or request.user.has_perm(needed)
 
 
 @contextmanager
@@ -100,7 +106,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
                 "partial_update": s.TicketUpdateSerializer}.get(self.action, s.TicketSerializer)
 
     def _detail(self, ticket, code=status.HTTP_200_OK):
-        ticket = ticket_get_for_user(user=self.request.user, pk=ticket.pk)
+        # After an unassign or a transfer the ticket may have left the user's scope; they still see the result.
+        ticket = Ticket.objects.select_related("customer", "team", "assignee", "category", "order").get(pk=ticket.pk)
         return Response(s.TicketDetailSerializer(ticket, context=self.get_serializer_context()).data, status=code)
 
     def _validated(self, serializer_class, **kwargs):
