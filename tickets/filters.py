@@ -22,11 +22,11 @@ class TicketFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=100,
                                   help_text=_("Ticket number, subject, customer name, phone, e-mail or order number"))
     view = django_filters.ChoiceFilter(choices=VIEW_CHOICES, method="filter_view", label=_("Saved view"))
-    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, label=_("Status"))
+    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, label=_("Status"), distinct=False)
     kind = django_filters.ChoiceFilter(choices=Ticket.Kind.choices, label=_("Kind"))
     channel = django_filters.ChoiceFilter(choices=Ticket.Channel.choices, label=_("Channel"))
-    priority = django_filters.MultipleChoiceFilter(choices=Ticket.Priority.choices, label=_("Priority"))
-    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), method="filter_category", label=_("Category"))
+    priority = django_filters.MultipleChoiceFilter(choices=Ticket.Priority.choices, label=_("Priority"), distinct=False)
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.select_related("parent"), method="filter_category", label=_("Category"))
     assignee = django_filters.CharFilter(method="filter_assignee", label=_("Assignee"),
                                          help_text=_('A user id, "me" or "none" (unassigned)'), max_length=12)
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.filter(is_active=True), label=_("Team"))

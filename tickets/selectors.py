@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from redis.exceptions import RedisError
 
 from customers.models import Customer
 from customers.selectors import customer_card_for_viewer
@@ -40,9 +41,16 @@ def team_member_ids(*, team) -> set[int]:
     return ids
 
 
+def _role(user) -> Role | None:
+    """Return the user's highest role, remembered on the user object for this request."""
+    if not hasattr(user, "_ticket_role"):
+        user._ticket_role = primary_role(user)
+    return user._ticket_role
+
+
 def ticket_scope_q(*, user) -> Q | None:
     """Return the filter for tickets the user may see; None means all, Q(pk__in=[]) none."""
-    role = primary_role(user)
+    role = _role(user)
     if role is None:
         return Q(pk__in=[])
     if RANK[role] >= RANK[Role.MANAGER]:
@@ -85,20 +93,29 @@ def ticket_saved_view_filter(tickets: QuerySet, *, view: str, user) -> QuerySet:
 def ticket_view_counts(*, user) -> dict[str, int]:
     """Return how many tickets each saved view holds, capped at 99+ and cached for half a minute."""
     key = f"tickets:view-counts:{user.pk}"
-    counts = cache.get(key)
+    try:
+        counts = cache.get(key)
+    except RedisError:  # badges are a convenience: count without the cache rather than fail the inbox
+        counts = None
     if counts is None:
         base = ticket_list_for_user(user=user).order_by()
         counts = {
             view: ticket_saved_view_filter(base, view=view, user=user).values("pk")[: VIEW_COUNT_CAP + 1].count()
             for view in SAVED_VIEWS
         }
-        cache.set(key, counts, VIEW_COUNT_SECONDS)
+        try:
+            cache.set(key, counts, VIEW_COUNT_SECONDS)
+        except RedisError:
+            pass
     return counts
 
 
 def ticket_view_counts_forget(*, user_ids) -> None:
     """Drop cached saved-view counts of these users so their badges are fresh."""
-    cache.delete_many([f"tickets:view-counts:{pk}" for pk in user_ids if pk])
+    try:
+        cache.delete_many([f"tickets:view-counts:{pk}" for pk in user_ids if pk])
+    except RedisError:
+        pass
 
 
 _NUMBERISH = re.compile(r"^[A-Za-z]{0,4}[\d-]{5,}$")
@@ -149,7 +166,7 @@ def customer_card_with_history(*, viewer, customer: Customer, exclude_ticket=Non
 
 def remedy_limit_for(user) -> Decimal | None:
     """Return the largest remedy the user may grant alone (None: no limit), from the role's RemedyLimit."""
-    role = primary_role(user)
+    role = _role(user)
     if role is None:
         return Decimal("0")
     row = RemedyLimit.objects.filter(role=role.value).first()

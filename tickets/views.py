@@ -26,7 +26,8 @@ from tickets.forms import (
     TransferForm,
     TransitionForm,
 )
-from tickets.models import InternalTask, Remedy, TicketMessage
+from helpdesk.models import Team
+from tickets.models import Category, InternalTask, Remedy, Ticket, TicketMessage
 from tickets.selectors import (
     assignable_users,
     canned_replies_for,
@@ -103,12 +104,13 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
         "remedies": ticket.remedies.select_related("proposed_by", "decided_by").all(),
         "reply_form": reply_form or ReplyForm(),
         "language_hits": language_hits,
-        "fields_form": TicketFieldsForm(initial={"subject": ticket.subject, "priority": ticket.priority, "category": ticket.category_id}),
+        "priorities": Ticket.Priority.choices,
+        "categories": Category.objects.filter(is_active=True).select_related("parent"),
+        "departments": InternalTask.Department.choices,
+        "remedy_kinds": Remedy.Kind.choices,
+        "teams": Team.objects.filter(is_active=True),
         "transitions": [(s, label) for s, label in ticket._meta.get_field("status").choices if s in workflow.TRANSITIONS[ticket.status]],
         "assignees": assignable_users(ticket=ticket),
-        "transfer_form": TransferForm(initial={"team": ticket.team_id}),
-        "task_form": TaskForm(),
-        "remedy_form": RemedyForm(),
         "remedy_limit": remedy_limit_for(user),
         "can_change": user.has_perm("tickets.change_ticket"),
         "can_merge": user.has_perm("tickets.merge_ticket"),
