@@ -31,7 +31,7 @@ def _thread_ticket_id() -> int:
 @cache
 def _sample() -> dict:
     """Return a ticket number and a customer phone the agent may search for."""
-    from helpdesk.models import Team, User
+    from helpdesk.models import Team
     from tickets.models import Ticket
 
     team = Team.objects.filter(members__username="agent").order_by("id").first()

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -376,32 +375,36 @@ def remedy_decide(*, remedy: Remedy, actor, approve: bool, reason: str = "") -> 
     return remedy
 
 
+def _remedy_advance(*, remedy: Remedy, actor, expected: str, target: str, event: str, refusal: str, **fields) -> Remedy:
+    ticket = _locked(remedy.ticket)
+    remedy = Remedy.objects.select_for_update().get(pk=remedy.pk)
+    if remedy.status != expected:
+        raise ValidationError({"status": [refusal]})
+    remedy.status = target
+    for name, value in fields.items():
+        setattr(remedy, name, value)
+    remedy.save(update_fields=["status", *fields])
+    _event(ticket, event, actor, to_value=remedy)
+    _touch(ticket, [])
+    return remedy
+
+
 @transaction.atomic
 def remedy_record_agreement(*, remedy: Remedy, actor) -> Remedy:
     """Record that the customer agreed to an approved remedy (方案沟通)."""
-    ticket = _locked(remedy.ticket)
-    remedy = Remedy.objects.select_for_update().get(pk=remedy.pk)
-    if remedy.status != Remedy.Status.APPROVED:
-        raise ValidationError({"status": [_("Only an approved remedy can be agreed.")]})
-    remedy.status, remedy.agreed_at = Remedy.Status.AGREED, timezone.now()
-    remedy.save(update_fields=["status", "agreed_at"])
-    _event(ticket, TicketEvent.Kind.REMEDY_AGREED, actor, to_value=remedy)
-    _touch(ticket, [])
-    return remedy
+    return _remedy_advance(
+        remedy=remedy, actor=actor, expected=Remedy.Status.APPROVED, target=Remedy.Status.AGREED,
+        event=TicketEvent.Kind.REMEDY_AGREED, refusal=_("Only an approved remedy can be agreed."), agreed_at=timezone.now(),
+    )
 
 
 @transaction.atomic
 def remedy_mark_done(*, remedy: Remedy, actor) -> Remedy:
     """Record that the agreed remedy was carried out (问题处理)."""
-    ticket = _locked(remedy.ticket)
-    remedy = Remedy.objects.select_for_update().get(pk=remedy.pk)
-    if remedy.status != Remedy.Status.AGREED:
-        raise ValidationError({"status": [_("Only a remedy the customer agreed to can be carried out.")]})
-    remedy.status = Remedy.Status.DONE
-    remedy.save(update_fields=["status"])
-    _event(ticket, TicketEvent.Kind.REMEDY_DONE, actor, to_value=remedy)
-    _touch(ticket, [])
-    return remedy
+    return _remedy_advance(
+        remedy=remedy, actor=actor, expected=Remedy.Status.AGREED, target=Remedy.Status.DONE,
+        event=TicketEvent.Kind.REMEDY_DONE, refusal=_("Only a remedy the customer agreed to can be carried out."),
+    )
 
 
 @transaction.atomic

@@ -1,8 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from helpdesk.roles import Role
-from tests.factories import CannedReplyFactory, CustomerFactory, ForbiddenPhraseFactory, TicketFactory, TicketMessageFactory, UserFactory
+from tests.factories import CannedReplyFactory, CustomerFactory, ForbiddenPhraseFactory, TicketFactory, TicketMessageFactory
 from tickets.models import Ticket, TicketMessage
 
 pytestmark = pytest.mark.django_db
