@@ -279,3 +279,25 @@ def test_visibility_matrix(api, client, method, path, body, role, sees, team, ot
         response = getattr(client, method)(url)
     assert response.status_code < 500
     assert (response.status_code == 404) is (not sees)
+
+
+def test_list_query_count_does_not_depend_on_page_size(api, agent, team, django_assert_num_queries):
+    for _ in range(30):
+        TicketFactory(team=team)
+    client = api(agent)
+    client.get("/api/v1/tickets/?page_size=5")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get("/api/v1/tickets/?page_size=5")
+    with CaptureQueriesContext(connection) as large:
+        client.get("/api/v1/tickets/?page_size=30")
+    assert len(small) == len(large)
+
+
+def test_admin_pages_for_policies_open(client_for, admin_user):
+    client = client_for(admin_user)
+    for path in ("/admin/tickets/forbiddenphrase/", "/admin/tickets/cannedreply/", "/admin/tickets/remedylimit/",
+                 "/admin/tickets/servicelanguagehit/", "/admin/tickets/remedy/", "/admin/tickets/internaltask/"):
+        assert client.get(path).status_code == 200, path
