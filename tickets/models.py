@@ -119,6 +119,8 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "-updated_at"], name="ticket_assignee_updated_idx"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_created_idx"),
             models.Index(fields=["escalated_to", "-updated_at"], name="ticket_escalated_updated_idx"),
+            # Filtering by one status (the commonest inbox filter) still walks newest first.
+            models.Index(fields=["status", "-updated_at"], name="ticket_status_updated_idx"),
         ]
 
     def __str__(self):
