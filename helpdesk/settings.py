@@ -232,6 +232,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketKindEnum": "tickets.models.Ticket.Kind",
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+        "TicketEventKindEnum": "tickets.models.TicketEvent.Kind",
+        "RemedyKindEnum": "tickets.models.Remedy.Kind",
+        "RemedyStatusEnum": "tickets.models.Remedy.Status",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -13,6 +13,7 @@ swagger_csp = {"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.UNSAFE_IN
 api_v1 = [
     path("", include("helpdesk.api.urls")),
     path("", include("tickets.api_sla")),
+    path("", include("tickets.api.urls")),
 ]
 
 urlpatterns = [

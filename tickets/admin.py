@@ -1,6 +1,19 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Category, Ticket, TicketEvent, TicketMessage
+from tickets.models import (
+    Attachment,
+    CannedReply,
+    Category,
+    ForbiddenPhrase,
+    InternalTask,
+    Remedy,
+    RemedyLimit,
+    ServiceLanguageHit,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
 
 
 @admin.register(Category)
@@ -36,5 +49,67 @@ class TicketAdmin(admin.ModelAdmin):
     readonly_fields = ["number", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at"]
     inlines = [TicketMessageInline, TicketEventInline]
     show_full_result_count = False
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ["shortcut", "title", "team", "is_active"]
+    list_filter = ["is_active", "team"]
+    search_fields = ["shortcut", "title", "body"]
+
+
+@admin.register(ForbiddenPhrase)
+class ForbiddenPhraseAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "suggestion", "is_active", "hit_count"]
+    list_filter = ["is_active"]
+    search_fields = ["phrase", "suggestion"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(hit_total=Count("hits"))
+
+    @admin.display(description=_("times flagged"), ordering="hit_total")
+    def hit_count(self, obj):
+        return obj.hit_total
+
+
+@admin.register(ServiceLanguageHit)
+class ServiceLanguageHitAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "phrase", "user", "ticket"]
+    list_filter = ["phrase"]
+    list_select_related = ["phrase", "user", "ticket"]
+    raw_id_fields = ["ticket"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(RemedyLimit)
+class RemedyLimitAdmin(admin.ModelAdmin):
+    list_display = ["role", "amount"]
+
+
+@admin.register(Remedy)
+class RemedyAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "amount", "status", "proposed_by", "decided_by", "created_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["ticket", "proposed_by", "decided_by"]
+    raw_id_fields = ["ticket"]
+    readonly_fields = ["status", "proposed_by", "decided_by", "decided_at", "decision_reason", "agreed_at"]
+
+
+@admin.register(InternalTask)
+class InternalTaskAdmin(admin.ModelAdmin):
+    list_display = ["title", "ticket", "department", "assignee", "due_at", "is_done"]
+    list_filter = ["is_done", "department"]
+    list_select_related = ["ticket", "assignee"]
+    raw_id_fields = ["ticket", "assignee"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "ticket", "content_type", "size", "uploaded_by", "created_at"]
+    list_select_related = ["ticket", "uploaded_by"]
+    raw_id_fields = ["ticket", "message"]
+
 
 from tickets import sla_admin  # noqa: E402,F401  (registers the SLA admin)

@@ -1,7 +1,15 @@
 """Sample tickets and conversations for the demo."""
 
-from tickets.models import Category, Ticket, TicketMessage
-from tickets.services import ticket_create, ticket_message_add
+from decimal import Decimal
+
+from tickets.models import CannedReply, Category, InternalTask, Remedy, Ticket, TicketMessage
+from tickets.services import (
+    internal_task_create,
+    remedy_propose,
+    ticket_create,
+    ticket_escalate,
+    ticket_message_add,
+)
 
 K, C, P = Ticket.Kind, Ticket.Channel, Ticket.Priority
 
@@ -60,4 +68,25 @@ def demo_tickets_load(context: dict) -> list[Ticket]:
                 else:
                     ticket_message_add(ticket=ticket, actor=None, body=line, sender=TicketMessage.Sender.CUSTOMER)
         tickets.append(ticket)
+    _demo_workflow_load(tickets, context)
     return tickets
+
+
+def _demo_workflow_load(tickets: list[Ticket], context: dict) -> None:
+    """Give the demo an escalated complaint, a remedy awaiting approval, an internal task and a team reply."""
+    users, teams = context["users"], context["teams"]
+    late_parcel, no_refund, damaged_tea = tickets[1], tickets[6], tickets[0]
+    late_parcel.refresh_from_db()
+    late_parcel.team.refresh_from_db(fields=["supervisor"])
+    if late_parcel.escalated_to_id is None and late_parcel.team.supervisor_id:
+        ticket_escalate(ticket=late_parcel, actor=users["agent"], reason="客户第三次来询，情绪激动，要求主管处理")
+    if not Remedy.objects.filter(ticket=no_refund).exists():
+        remedy_propose(ticket=no_refund, actor=users["agent"], kind=Remedy.Kind.REFUND, amount=Decimal("899.00"),
+                       note="订单已取消，原路退款")
+    if not InternalTask.objects.filter(ticket=damaged_tea).exists():
+        internal_task_create(ticket=damaged_tea, actor=users["agent2"], title="核查同批次茶罐包装并安排补发",
+                             department=InternalTask.Department.WAREHOUSE)
+    CannedReply.objects.get_or_create(
+        team=teams["presales"], shortcut="size",
+        defaults={"title": "尺码建议", "body": "{customer_name}您好，这款尺码标准，建议按平时尺码选择，不合适支持七天无理由退换。"},
+    )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.roles import Role
+
 
 class Category(models.Model):
     """A complaint or enquiry category (产品质量, 服务态度, 物流, 支付, 其他), optionally nested."""
@@ -89,6 +91,18 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalated to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalated_tickets",
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
 
     class Meta:
         ordering = ["-updated_at"]
@@ -104,6 +118,9 @@ class Ticket(models.Model):
             models.Index(fields=["team", "-updated_at"], name="ticket_team_updated_idx"),
             models.Index(fields=["assignee", "-updated_at"], name="ticket_assignee_updated_idx"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_created_idx"),
+            models.Index(fields=["escalated_to", "-updated_at"], name="ticket_escalated_updated_idx"),
+            # Filtering by one status (the commonest inbox filter) still walks newest first.
+            models.Index(fields=["status", "-updated_at"], name="ticket_status_updated_idx"),
         ]
 
     def __str__(self):
@@ -155,9 +172,19 @@ class TicketEvent(models.Model):
         SLA_PAUSED = "sla_paused", _("SLA paused")
         SLA_RESUMED = "sla_resumed", _("SLA resumed")
         SLA_EXTENDED = "sla_extended", _("SLA extended")
+        SUBJECT = "subject", _("Subject changed")
+        TASK = "task", _("Internal task")
+        TASK_DONE = "task_done", _("Internal task done")
+        REMEDY = "remedy", _("Remedy proposed")
+        REMEDY_APPROVED = "remedy_approved", _("Remedy approved")
+        REMEDY_REJECTED = "remedy_rejected", _("Remedy rejected")
+        REMEDY_AGREED = "remedy_agreed", _("Customer agreed to the remedy")
+        REMEDY_DONE = "remedy_done", _("Remedy carried out")
+        ATTACHMENT = "attachment", _("Attachment added")
+        MERGED = "merged", _("Merged")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -174,6 +201,198 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}:{self.kind}"
+
+
+class Attachment(models.Model):
+    """An image or PDF attached to a ticket, optionally to one of its messages."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        TicketMessage, verbose_name=_("message"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to="tickets/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
+
+
+class CannedReply(models.Model):
+    """A prepared reply (快捷回复) with placeholders; global when it has no team, else the team's own."""
+
+    title = models.CharField(_("title"), max_length=100)
+    shortcut = models.SlugField(_("shortcut"), max_length=32)
+    body = models.TextField(
+        _("body"), help_text=_("Placeholders: {customer_name}, {order_number}, {ticket_number}.")
+    )
+    team = models.ForeignKey(
+        "helpdesk.Team", verbose_name=_("team"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="canned_replies",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["shortcut"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "shortcut"], name="cannedreply_team_shortcut_uniq"),
+            models.UniqueConstraint(
+                fields=["shortcut"], condition=models.Q(team__isnull=True), name="cannedreply_global_shortcut_uniq"
+            ),
+        ]
+
+    def __str__(self):
+        return f"/{self.shortcut} {self.title}"
+
+
+class ForbiddenPhrase(models.Model):
+    """A negative or forbidden expression (服务用语规范) and the wording to use instead."""
+
+    phrase = models.CharField(_("phrase"), max_length=100, unique=True)
+    suggestion = models.CharField(_("suggested wording"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = _("forbidden phrase")
+        verbose_name_plural = _("forbidden phrases")
+
+    def __str__(self):
+        return self.phrase
+
+
+class ServiceLanguageHit(models.Model):
+    """One time the service-language check flagged a phrase in a draft reply (a KPI input)."""
+
+    phrase = models.ForeignKey(ForbiddenPhrase, verbose_name=_("phrase"), on_delete=models.CASCADE, related_name="hits")
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="language_hits")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("service-language warning")
+        verbose_name_plural = _("service-language warnings")
+
+    def __str__(self):
+        return f"{self.phrase}@{self.ticket_id}"
+
+
+class InternalTask(models.Model):
+    """Work a ticket asks of another department (仓储 / 物流 / 产品), with its own deadline."""
+
+    class Department(models.TextChoices):
+        WAREHOUSE = "warehouse", _("Warehouse")
+        LOGISTICS = "logistics", _("Logistics")
+        PRODUCT = "product", _("Product")
+        OTHER = "other", _("Other")
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("title"), max_length=200)
+    department = models.CharField(_("department"), max_length=16, choices=Department.choices, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="internal_tasks",
+    )
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    is_done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("internal task")
+        verbose_name_plural = _("internal tasks")
+
+    def __str__(self):
+        return self.title
+
+
+class Remedy(models.Model):
+    """A proposed solution (解决方案) for a complaint: kind, amount, approval and customer agreement."""
+
+    class Kind(models.TextChoices):
+        REFUND = "refund", _("Refund")
+        RESHIP = "reship", _("Re-ship")
+        EXCHANGE = "exchange", _("Exchange")
+        COUPON = "coupon", _("Coupon")
+        COMPENSATION = "compensation", _("Compensation")
+        APOLOGY = "apology", _("Apology")
+
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        AGREED = "agreed", _("Agreed by customer")
+        DONE = "done", _("Carried out")
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="remedies")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=10, decimal_places=2, default=0)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True)
+    agreed_at = models.DateTimeField(_("customer agreed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("remedy")
+        verbose_name_plural = _("remedies")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ¥{self.amount}"
+
+
+class RemedyLimit(models.Model):
+    """The largest remedy amount a role may grant without approval (default ¥500 for agents)."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, unique=True)
+    amount = models.DecimalField(
+        _("limit (CNY)"), max_digits=10, decimal_places=2, null=True, blank=True,
+        help_text=_("Empty means no limit."),
+    )
+
+    class Meta:
+        ordering = ["role"]
+        verbose_name = _("remedy limit")
+        verbose_name_plural = _("remedy limits")
+
+    def __str__(self):
+        return f"{self.role}: {self.amount if self.amount is not None else '∞'}"
 
 
 from tickets.sla_models import Notification, SLAPolicy, TicketSLA, TicketSLATimer  # noqa: E402,F401

@@ -1,11 +1,90 @@
 """Every write to tickets: lock, check, save, record an event, in one transaction."""
 
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from customers.models import Customer
 from helpdesk.sequences import daily_number
-from tickets.models import Ticket, TicketEvent, TicketMessage
+from tickets import workflow
+from tickets.attachments import attachment_validate
+from tickets.models import (
+    Attachment,
+    ForbiddenPhrase,
+    InternalTask,
+    Remedy,
+    ServiceLanguageHit,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
+from tickets.sanitizer import sanitize_html
+from tickets.selectors import remedy_limit_for, team_member_ids
 from tickets.sla import ticket_sla_message_added, ticket_sla_refresh
+
+# A change to any of these moves the ticket's SLA deadlines.
+SLA_FIELDS = {"status", "priority", "category", "kind", "channel"}
+
+
+class ClaimConflict(Exception):
+    """The ticket was claimed by someone else first."""
+
+    def __init__(self, assignee):
+        self.assignee = assignee
+        super().__init__(_("Already claimed by %(name)s.") % {"name": assignee})
+
+
+def _event(ticket, kind, actor, from_value="", to_value="", note=""):
+    return TicketEvent.objects.create(
+        ticket=ticket, kind=kind, actor=actor, from_value=str(from_value or "")[:128],
+        to_value=str(to_value or "")[:128], note=note,
+    )
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _touch(ticket: Ticket, fields: list[str]) -> None:
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=[*fields, "updated_at"])
+    if SLA_FIELDS.intersection(fields):
+        ticket_sla_refresh(ticket=ticket)
+
+
+def _move(ticket: Ticket, *, actor, target: str, note: str = "") -> None:
+    """Change the locked ticket's status with its timestamps and event; caller saves."""
+    workflow.ensure_allowed(ticket.status, target)
+    previous = ticket.status
+    ticket.status = target
+    now = timezone.now()
+    if target == workflow.RESOLVED:
+        ticket.resolved_at = now
+    elif target == workflow.CLOSED:
+        ticket.closed_at = now
+        ticket.resolved_at = ticket.resolved_at or now
+    elif previous in (workflow.RESOLVED,):
+        ticket.resolved_at = None
+    _event(ticket, TicketEvent.Kind.STATUS, actor, previous, target, note)
+
+
+@transaction.atomic
+def customer_find_or_create(*, name: str, phone: str = "", email: str = "") -> Customer:
+    """Return the customer with this phone (else e-mail), creating the archive entry if none exists."""
+    phone, email = (phone or "").strip(), (email or "").strip()
+    if not phone and not email:
+        raise ValidationError({"customer_contact": [_("Give a phone number or an e-mail address.")]})
+    customer = None
+    if phone:
+        customer = Customer.objects.filter(phone=phone).order_by("id").first()
+    if customer is None and email:
+        customer = Customer.objects.filter(email__iexact=email).order_by("id").first()
+    if customer is None:
+        customer = Customer.objects.create(name=(name or phone or email).strip()[:64], phone=phone, email=email)
+    return customer
 
 
 @transaction.atomic
@@ -24,10 +103,12 @@ def ticket_create(
     assignee=None,
 ) -> Ticket:
     """Create a ticket with a fresh number (投诉编号) and record its intake (投诉受理)."""
+    if order is not None and order.customer_id != customer.pk:
+        raise ValidationError({"order": [_("The order belongs to another customer.")]})
     ticket = Ticket.objects.create(
         number=daily_number(prefix="T"),
         subject=subject,
-        description=description,
+        description=sanitize_html(description),
         kind=kind,
         channel=channel,
         priority=priority,
@@ -38,29 +119,322 @@ def ticket_create(
         assignee=assignee,
         status=Ticket.Status.OPEN if assignee else Ticket.Status.NEW,
     )
-    TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=actor, to_value=ticket.status)
+    _event(ticket, TicketEvent.Kind.CREATED, actor, to_value=ticket.status)
+    if category is not None:
+        _event(ticket, TicketEvent.Kind.CATEGORY, actor, to_value=category)
     ticket_sla_refresh(ticket=ticket)
     return ticket
 
 
 @transaction.atomic
-def ticket_message_add(*, ticket: Ticket, actor, body: str, sender: str, is_internal: bool = False) -> TicketMessage:
+def ticket_message_add(
+    *, ticket: Ticket, actor, body: str, sender: str, is_internal: bool = False, attachments=()
+) -> TicketMessage:
     """Add a message to a ticket; the first agent reply sets 首次响应时间 once."""
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    body = sanitize_html(body)
+    if not body and not attachments:
+        raise ValidationError({"body": [_("The message is empty.")]})
+    ticket = _locked(ticket)
     message = TicketMessage.objects.create(
         ticket=ticket, sender=sender, author=actor, body=body, is_internal=is_internal
     )
-    fields = ["updated_at"]
+    fields = []
     if sender == TicketMessage.Sender.AGENT and not is_internal and ticket.first_response_at is None:
         ticket.first_response_at = message.created_at
         fields.append("first_response_at")
     if sender == TicketMessage.Sender.AGENT:
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=TicketEvent.Kind.NOTE if is_internal else TicketEvent.Kind.REPLIED,
-            actor=actor,
-        )
-    ticket.updated_at = timezone.now()
-    ticket.save(update_fields=fields)
+        _event(ticket, TicketEvent.Kind.NOTE if is_internal else TicketEvent.Kind.REPLIED, actor)
+    elif sender == TicketMessage.Sender.CUSTOMER and ticket.status in (workflow.PENDING_CUSTOMER, workflow.RESOLVED):
+        _move(ticket, actor=None, target=workflow.OPEN)
+        fields.append("status")
+        fields.append("resolved_at")
+    for upload in attachments:
+        _attachment_save(ticket=ticket, actor=actor, upload=upload, message=message)
+    _touch(ticket, fields)
     ticket_sla_message_added(ticket=ticket, message=message)
     return message
+
+
+def service_language_check(*, ticket: Ticket, actor, body: str) -> list[ForbiddenPhrase]:
+    """Return the forbidden phrases (服务用语规范) in a draft reply and record that the check fired."""
+    text = (body or "").lower()
+    found = [phrase for phrase in ForbiddenPhrase.objects.filter(is_active=True) if phrase.phrase.lower() in text]
+    if found:
+        ServiceLanguageHit.objects.bulk_create(
+            [ServiceLanguageHit(phrase=phrase, ticket=ticket, user=actor) for phrase in found]
+        )
+    return found
+
+
+def _attachment_save(*, ticket, actor, upload, message=None) -> Attachment:
+    content_type = attachment_validate(upload)
+    attachment = Attachment.objects.create(
+        ticket=ticket, message=message, file=upload, name=upload.name[:200], content_type=content_type,
+        size=upload.size, uploaded_by=actor,
+    )
+    _event(ticket, TicketEvent.Kind.ATTACHMENT, actor, to_value=attachment.name)
+    return attachment
+
+
+@transaction.atomic
+def ticket_attachment_add(*, ticket: Ticket, actor, upload) -> Attachment:
+    """Attach an image or PDF to a ticket after checking its type and size."""
+    ticket = _locked(ticket)
+    attachment = _attachment_save(ticket=ticket, actor=actor, upload=upload)
+    _touch(ticket, [])
+    return attachment
+
+
+def _ensure_member(team, user, field: str) -> None:
+    if user.pk not in team_member_ids(team=team):
+        raise ValidationError({field: [_("%(user)s is not in team %(team)s.") % {"user": user, "team": team}]})
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
+    """Give the ticket to a member of its team (or take it away with None)."""
+    ticket = _locked(ticket)
+    if assignee is not None:
+        _ensure_member(ticket.team, assignee, "assignee")
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return ticket
+    previous = ticket.assignee
+    ticket.assignee = assignee
+    fields = ["assignee"]
+    if assignee is not None and ticket.status == workflow.NEW:
+        _move(ticket, actor=actor, target=workflow.OPEN)
+        fields.append("status")
+    _event(ticket, TicketEvent.Kind.ASSIGNED, actor, previous or "", assignee or "")
+    _touch(ticket, fields)
+    return ticket
+
+
+@transaction.atomic
+def ticket_claim(*, ticket: Ticket, actor) -> Ticket:
+    """Take an unassigned ticket; of two agents claiming at once exactly one wins."""
+    _ensure_member(ticket.team, actor, "assignee")
+    claimed = Ticket.objects.filter(pk=ticket.pk, assignee__isnull=True).update(assignee=actor)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=ticket.pk)
+    if not claimed:
+        if ticket.assignee_id == actor.pk:
+            return ticket
+        raise ClaimConflict(ticket.assignee)
+    fields = []
+    if ticket.status == workflow.NEW:
+        _move(ticket, actor=actor, target=workflow.OPEN)
+        fields.append("status")
+    _event(ticket, TicketEvent.Kind.ASSIGNED, actor, "", actor, _("claimed"))
+    _touch(ticket, fields)
+    return ticket
+
+
+@transaction.atomic
+def ticket_transition(*, ticket: Ticket, actor, status: str, note: str = "") -> Ticket:
+    """Move the ticket to another status the workflow allows, with an optional note."""
+    ticket = _locked(ticket)
+    _move(ticket, actor=actor, target=status, note=note)
+    _touch(ticket, ["status", "resolved_at", "closed_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_escalate(*, ticket: Ticket, actor, reason: str) -> Ticket:
+    """Escalate a complaint to its team's supervisor (重大投诉由主管处理)."""
+    ticket = _locked(ticket)
+    supervisor = ticket.team.supervisor
+    if supervisor is None:
+        raise ValidationError({"reason": [_("Team %(team)s has no supervisor to escalate to.") % {"team": ticket.team}]})
+    if not workflow.is_active(ticket.status):
+        raise ValidationError({"status": [_("A resolved or closed ticket cannot be escalated.")]})
+    ticket.escalated_to, ticket.escalated_at = supervisor, timezone.now()
+    fields = ["escalated_to", "escalated_at"]
+    if ticket.priority in (Ticket.Priority.LOW, Ticket.Priority.NORMAL):
+        _event(ticket, TicketEvent.Kind.PRIORITY, actor, ticket.priority, Ticket.Priority.HIGH)
+        ticket.priority = Ticket.Priority.HIGH
+        fields.append("priority")
+    _event(ticket, TicketEvent.Kind.ESCALATED, actor, "", supervisor, reason)
+    _touch(ticket, fields)
+    return ticket
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, actor, **changes) -> Ticket:
+    """Change the subject, priority or category, recording each change."""
+    ticket = _locked(ticket)
+    kinds = {"subject": TicketEvent.Kind.SUBJECT, "priority": TicketEvent.Kind.PRIORITY, "category": TicketEvent.Kind.CATEGORY}
+    fields = []
+    for field, value in changes.items():
+        if field not in kinds:
+            raise ValidationError({field: [_("This field cannot be changed here.")]})
+        previous = getattr(ticket, field)
+        if previous == value:
+            continue
+        setattr(ticket, field, value)
+        fields.append(field)
+        _event(ticket, kinds[field], actor, previous or "", value or "")
+    if fields:
+        _touch(ticket, fields)
+    return ticket
+
+
+@transaction.atomic
+def ticket_transfer(*, ticket: Ticket, actor, team, note: str = "") -> Ticket:
+    """Hand the ticket to another team; the assignee stays only if they belong to it."""
+    ticket = _locked(ticket)
+    if ticket.team_id == team.pk:
+        return ticket
+    previous = ticket.team
+    ticket.team = team
+    fields = ["team"]
+    if ticket.assignee_id and ticket.assignee_id not in team_member_ids(team=team):
+        _event(ticket, TicketEvent.Kind.ASSIGNED, actor, ticket.assignee, "")
+        ticket.assignee = None
+        fields.append("assignee")
+    _event(ticket, TicketEvent.Kind.TEAM, actor, previous, team, note)
+    _touch(ticket, fields)
+    return ticket
+
+
+@transaction.atomic
+def internal_task_create(*, ticket: Ticket, actor, title: str, department: str = "", assignee=None, due_at=None) -> InternalTask:
+    """Ask another department for work (问题调查); the ticket then waits on internal."""
+    if not department and assignee is None:
+        raise ValidationError({"department": [_("Choose a department or an assignee.")]})
+    ticket = _locked(ticket)
+    task = InternalTask.objects.create(
+        ticket=ticket, title=title, department=department, assignee=assignee, due_at=due_at, created_by=actor
+    )
+    _event(ticket, TicketEvent.Kind.TASK, actor, to_value=task.get_department_display() or assignee, note=title)
+    fields = []
+    if workflow.PENDING_INTERNAL in workflow.TRANSITIONS[ticket.status]:
+        _move(ticket, actor=actor, target=workflow.PENDING_INTERNAL)
+        fields += ["status", "resolved_at"]
+    _touch(ticket, fields)
+    return task
+
+
+@transaction.atomic
+def internal_task_set_done(*, task: InternalTask, actor, is_done: bool) -> InternalTask:
+    """Mark an internal task done or undone; when none is open the ticket is back with the agent."""
+    ticket = _locked(task.ticket)
+    task = InternalTask.objects.select_for_update().get(pk=task.pk)
+    if task.is_done == is_done:
+        return task
+    task.is_done, task.done_at = is_done, timezone.now() if is_done else None
+    task.save(update_fields=["is_done", "done_at"])
+    if is_done:
+        _event(ticket, TicketEvent.Kind.TASK_DONE, actor, note=task.title)
+    fields = []
+    if is_done and ticket.status == workflow.PENDING_INTERNAL and not ticket.tasks.filter(is_done=False).exists():
+        _move(ticket, actor=actor, target=workflow.OPEN)
+        fields.append("status")
+    _touch(ticket, fields)
+    return task
+
+
+@transaction.atomic
+def remedy_propose(*, ticket: Ticket, actor, kind: str, amount: Decimal, note: str = "") -> Remedy:
+    """Propose a remedy (解决方案制定); above the proposer's limit it waits for a supervisor."""
+    if amount is None or amount < 0:
+        raise ValidationError({"amount": [_("The amount cannot be negative.")]})
+    ticket = _locked(ticket)
+    if not workflow.is_active(ticket.status):
+        raise ValidationError({"status": [_("A resolved or closed ticket takes no new remedy.")]})
+    limit = remedy_limit_for(actor)
+    needs_approval = limit is not None and amount > limit
+    remedy = Remedy.objects.create(
+        ticket=ticket, kind=kind, amount=amount, note=note, proposed_by=actor,
+        status=Remedy.Status.AWAITING_APPROVAL if needs_approval else Remedy.Status.APPROVED,
+    )
+    _event(ticket, TicketEvent.Kind.REMEDY, actor, to_value=remedy, note=note)
+    fields = []
+    if needs_approval and ticket.status != workflow.AWAITING_APPROVAL:
+        if ticket.status != workflow.OPEN:
+            _move(ticket, actor=actor, target=workflow.OPEN)
+        _move(ticket, actor=actor, target=workflow.AWAITING_APPROVAL, note=_("Remedy above the limit of ¥%(limit)s") % {"limit": limit})
+        fields += ["status", "resolved_at"]
+    _touch(ticket, fields)
+    return remedy
+
+
+@transaction.atomic
+def remedy_decide(*, remedy: Remedy, actor, approve: bool, reason: str = "") -> Remedy:
+    """Approve or reject a remedy waiting for approval; the ticket returns to its agent."""
+    ticket = _locked(remedy.ticket)
+    remedy = Remedy.objects.select_for_update().get(pk=remedy.pk)
+    if remedy.status != Remedy.Status.AWAITING_APPROVAL:
+        raise ValidationError({"status": [_("This remedy is not waiting for approval.")]})
+    limit = remedy_limit_for(actor)
+    if limit is not None and remedy.amount > limit:
+        raise ValidationError({"amount": [_("The amount is above your own limit of ¥%(limit)s.") % {"limit": limit}]})
+    if not approve and not reason:
+        raise ValidationError({"reason": [_("Give a reason for the rejection.")]})
+    remedy.status = Remedy.Status.APPROVED if approve else Remedy.Status.REJECTED
+    remedy.decided_by, remedy.decided_at, remedy.decision_reason = actor, timezone.now(), reason
+    remedy.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    _event(ticket, TicketEvent.Kind.REMEDY_APPROVED if approve else TicketEvent.Kind.REMEDY_REJECTED, actor,
+           to_value=remedy, note=reason)
+    fields = []
+    waiting = ticket.remedies.filter(status=Remedy.Status.AWAITING_APPROVAL).exists()
+    if ticket.status == workflow.AWAITING_APPROVAL and not waiting:
+        _move(ticket, actor=actor, target=workflow.OPEN)
+        fields.append("status")
+    _touch(ticket, fields)
+    return remedy
+
+
+def _remedy_advance(*, remedy: Remedy, actor, expected: str, target: str, event: str, refusal: str, **fields) -> Remedy:
+    ticket = _locked(remedy.ticket)
+    remedy = Remedy.objects.select_for_update().get(pk=remedy.pk)
+    if remedy.status != expected:
+        raise ValidationError({"status": [refusal]})
+    remedy.status = target
+    for name, value in fields.items():
+        setattr(remedy, name, value)
+    remedy.save(update_fields=["status", *fields])
+    _event(ticket, event, actor, to_value=remedy)
+    _touch(ticket, [])
+    return remedy
+
+
+@transaction.atomic
+def remedy_record_agreement(*, remedy: Remedy, actor) -> Remedy:
+    """Record that the customer agreed to an approved remedy (方案沟通)."""
+    return _remedy_advance(
+        remedy=remedy, actor=actor, expected=Remedy.Status.APPROVED, target=Remedy.Status.AGREED,
+        event=TicketEvent.Kind.REMEDY_AGREED, refusal=_("Only an approved remedy can be agreed."), agreed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def remedy_mark_done(*, remedy: Remedy, actor) -> Remedy:
+    """Record that the agreed remedy was carried out (问题处理)."""
+    return _remedy_advance(
+        remedy=remedy, actor=actor, expected=Remedy.Status.AGREED, target=Remedy.Status.DONE,
+        event=TicketEvent.Kind.REMEDY_DONE, refusal=_("Only a remedy the customer agreed to can be carried out."),
+    )
+
+
+@transaction.atomic
+def ticket_merge(*, source: Ticket, target: Ticket, actor) -> Ticket:
+    """Merge a duplicate ticket of the same customer into another; the duplicate is closed."""
+    if source.pk == target.pk:
+        raise ValidationError({"into": [_("A ticket cannot be merged into itself.")]})
+    first, second = sorted([source.pk, target.pk])
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
+    source, target = locked[source.pk], locked[target.pk]
+    if source.customer_id != target.customer_id:
+        raise ValidationError({"into": [_("Only tickets of the same customer can be merged.")]})
+    if source.status == workflow.CLOSED or target.status == workflow.CLOSED:
+        raise ValidationError({"into": [_("A closed ticket cannot be merged.")]})
+    source.messages.update(ticket=target)
+    source.attachments.update(ticket=target)
+    source.tasks.update(ticket=target)
+    source.remedies.update(ticket=target)
+    _event(target, TicketEvent.Kind.MERGED, actor, source.number, target.number)
+    _event(source, TicketEvent.Kind.MERGED, actor, source.number, target.number)
+    _move(source, actor=actor, target=workflow.CLOSED, note=_("Merged into %(number)s") % {"number": target.number})
+    source.merged_into = target
+    _touch(source, ["status", "resolved_at", "closed_at", "merged_into"])
+    _touch(target, [])
+    return target

@@ -1,34 +1,276 @@
-"""Server-rendered ticket pages."""
+"""Server-rendered ticket pages: the inbox and the ticket workspace."""
 
-from django.utils.translation import gettext_lazy as _
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from rest_framework.request import Request
 
-from helpdesk.views import SectionView
+from tickets import services, workflow
+from tickets.api.views import TicketCursorPagination
+from tickets.filters import VIEW_CHOICES, TicketFilterSet
+from tickets.forms import (
+    DecisionForm,
+    EscalateForm,
+    MergeForm,
+    RemedyForm,
+    ReplyForm,
+    TaskForm,
+    TicketFieldsForm,
+    TransferForm,
+    TransitionForm,
+)
+from helpdesk.models import Team
+from tickets.models import Category, InternalTask, Remedy, Ticket, TicketMessage
+from tickets.selectors import (
+    assignable_users,
+    canned_replies_for,
+    canned_reply_render,
+    customer_card_with_history,
+    remedy_limit_for,
+    ticket_events,
+    ticket_get_for_user,
+    ticket_list_for_user,
+    ticket_thread,
+    ticket_view_counts,
+    ticket_view_counts_forget,
+)
+from tickets.workflow import TransitionNotAllowed
 
 
-class InboxView(SectionView):
-    """The agent inbox."""
+class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """All tickets the user may see, newest activity first, filtered and searched; htmx refreshes the rows."""
 
     permission_required = "tickets.view_ticket"
-    section = "inbox"
-    title = _("Inbox")
-    summary = _("Every customer contact you may work on, newest activity first.")
-    features = (
-        _("Saved views: mine, unassigned in my teams, waiting on customer, escalated to me"),
-        _("Filters by status, kind, channel, category, priority, assignee, team and date"),
-        _("Search by ticket number, subject, customer name, phone, e-mail or order number"),
-        _("Live SLA countdowns, refreshed without reloading the page"),
-    )
-
-
-class TicketListView(SectionView):
-    """All tickets the user may see."""
-
-    permission_required = "tickets.view_ticket"
+    template_name = "tickets/ticket_list.html"
     section = "tickets"
-    title = _("Tickets")
-    summary = _("Tickets and complaints through the seven complaint steps, from intake to feedback.")
-    features = (
-        _("Conversation thread with replies and internal notes, canned replies and the service-language check"),
-        _("Assign, claim, transfer, escalate, internal tasks and remedies with approval"),
-        _("Complaint progress tracker and full event history"),
-    )
+    title = gettext_lazy("Tickets")
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.htmx.target == "ticket-rows":
+            return ["tickets/ticket_list.html#rows"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        filterset = TicketFilterSet(self.request.GET, queryset=ticket_list_for_user(user=user), request=self.request)
+        paginator = TicketCursorPagination()
+        tickets = filterset.qs if filterset.is_valid() else ticket_list_for_user(user=user).none()
+        page = paginator.paginate_queryset(tickets, Request(self.request))
+        counts = ticket_view_counts(user=user)
+        views = [{"key": key, "label": label, "count": counts[key]} for key, label in VIEW_CHOICES]
+        return super().get_context_data(
+            active_section=self.section, title=self.title, filterset=filterset, tickets=page,
+            next_link=paginator.get_next_link(), previous_link=paginator.get_previous_link(),
+            saved_views=views, current_view=self.request.GET.get("view", ""), count_cap=99, **kwargs
+        )
+
+
+class InboxView(TicketListView):
+    """The agent inbox: the ticket list with the saved views up front."""
+
+    section = "inbox"
+    title = gettext_lazy("Inbox")
+
+
+class TicketDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The ticket workspace: thread, customer card, complaint progress, history and actions."""
+
+    permission_required = "tickets.view_ticket"
+
+    def get(self, request, pk):
+        return ticket_page(request, ticket_get_for_user(user=request.user, pk=pk))
+
+
+def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=200):
+    """Render the ticket page for the viewer."""
+    user = request.user
+    events = list(ticket_events(ticket=ticket))
+    context = {
+        "active_section": "tickets",
+        "title": f"{ticket.number} {ticket.subject}",
+        "ticket": ticket,
+        "thread": ticket_thread(ticket=ticket),
+        "events": events,
+        "progress": workflow.complaint_progress(events),
+        "card": customer_card_with_history(viewer=user, customer=ticket.customer, exclude_ticket=ticket),
+        "tasks": ticket.tasks.select_related("assignee").all(),
+        "remedies": ticket.remedies.select_related("proposed_by", "decided_by").all(),
+        "reply_form": reply_form or ReplyForm(),
+        "language_hits": language_hits,
+        "priorities": Ticket.Priority.choices,
+        "categories": Category.objects.filter(is_active=True).select_related("parent"),
+        "departments": InternalTask.Department.choices,
+        "remedy_kinds": Remedy.Kind.choices,
+        "teams": Team.objects.filter(is_active=True),
+        "transitions": [(s, label) for s, label in ticket._meta.get_field("status").choices if s in workflow.TRANSITIONS[ticket.status]],
+        "assignees": assignable_users(ticket=ticket),
+        "remedy_limit": remedy_limit_for(user),
+        "can_change": user.has_perm("tickets.change_ticket"),
+        "can_merge": user.has_perm("tickets.merge_ticket"),
+        "can_approve": user.has_perm("tickets.approve_remedy"),
+        "is_active": workflow.is_active(ticket.status),
+    }
+    return TemplateResponse(request, "tickets/ticket_detail.html", context, status=status)
+
+
+class CannedReplySearchView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The canned replies matching what the agent types, filled in for this ticket (htmx fragment)."""
+
+    permission_required = "tickets.view_ticket"
+
+    def get(self, request, pk):
+        ticket = ticket_get_for_user(user=request.user, pk=pk)
+        replies = [
+            {"reply": reply, "body": canned_reply_render(reply=reply, ticket=ticket)}
+            for reply in canned_replies_for(user=request.user, q=request.GET.get("q", ""))[:8]
+        ]
+        return TemplateResponse(request, "tickets/ticket_detail.html#canned", {"replies": replies})
+
+
+class TicketActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """One POST action on a ticket (reply, assign, claim, …): parse, call the service, go back to the page."""
+
+    permission_required = "tickets.change_ticket"
+
+    def post(self, request, pk, action):
+        ticket = ticket_get_for_user(user=request.user, pk=pk)
+        handler = ACTIONS.get(action)
+        if handler is None:
+            raise Http404
+        try:
+            response = handler(request, ticket)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        except services.ClaimConflict as exc:
+            messages.error(request, str(exc))
+        else:
+            if response is not None:
+                return response
+        ticket_view_counts_forget(user_ids=[request.user.pk, ticket.assignee_id, ticket.team.supervisor_id])
+        return redirect("tickets:ticket_detail", pk=ticket.pk)
+
+
+def _form(form_class, request):
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        raise ValidationError([f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+                               for f, e in form.errors.items()])
+    return form.cleaned_data
+
+
+def reply(request, ticket):
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return ticket_page(request, ticket, reply_form=form, status=400)
+    data = form.cleaned_data
+    uploads = request.FILES.getlist("files")
+    if not data["internal"] and not data["confirm_language"]:
+        hits = services.service_language_check(ticket=ticket, actor=request.user, body=data["body"])
+        if hits:
+            confirm = ReplyForm(initial={"body": data["body"], "internal": False, "confirm_language": True})
+            return ticket_page(request, ticket, reply_form=confirm, language_hits=hits)
+    services.ticket_message_add(ticket=ticket, actor=request.user, body=data["body"], sender=TicketMessage.Sender.AGENT,
+                                is_internal=data["internal"], attachments=uploads)
+    messages.success(request, _("Internal note added.") if data["internal"] else _("Reply sent."))
+    return None
+
+
+def update_fields(request, ticket):
+    data = _form(TicketFieldsForm, request)
+    services.ticket_update(ticket=ticket, actor=request.user, **data)
+
+
+def assign(request, ticket):
+    assignee_id = request.POST.get("assignee") or None
+    assignee = get_object_or_404(assignable_users(ticket=ticket), pk=assignee_id) if assignee_id else None
+    services.ticket_assign(ticket=ticket, actor=request.user, assignee=assignee)
+
+
+def claim(request, ticket):
+    services.ticket_claim(ticket=ticket, actor=request.user)
+    messages.success(request, _("The ticket is yours."))
+
+
+def transition(request, ticket):
+    data = _form(TransitionForm, request)
+    services.ticket_transition(ticket=ticket, actor=request.user, status=data["status"], note=data["note"])
+
+
+def escalate(request, ticket):
+    data = _form(EscalateForm, request)
+    services.ticket_escalate(ticket=ticket, actor=request.user, reason=data["reason"])
+    messages.success(request, _("Escalated to the team supervisor."))
+
+
+def transfer(request, ticket):
+    data = _form(TransferForm, request)
+    services.ticket_transfer(ticket=ticket, actor=request.user, team=data["team"], note=data["note"])
+    if ticket_list_for_user(user=request.user).filter(pk=ticket.pk).exists():
+        return None
+    messages.success(request, _("Transferred to %(team)s.") % {"team": data["team"]})
+    return redirect("tickets:inbox")
+
+
+def task_add(request, ticket):
+    data = _form(TaskForm, request)
+    services.internal_task_create(ticket=ticket, actor=request.user, **data)
+
+
+def task_done(request, ticket):
+    task = get_object_or_404(InternalTask, pk=request.POST.get("task"), ticket=ticket)
+    services.internal_task_set_done(task=task, actor=request.user, is_done=request.POST.get("is_done") == "1")
+
+
+def remedy_add(request, ticket):
+    data = _form(RemedyForm, request)
+    remedy = services.remedy_propose(ticket=ticket, actor=request.user, **data)
+    if remedy.status == Remedy.Status.AWAITING_APPROVAL:
+        messages.info(request, _("The remedy is above your limit and waits for a supervisor's approval."))
+
+
+def remedy_decide(request, ticket):
+    if not request.user.has_perm("tickets.approve_remedy"):
+        raise PermissionDenied
+    remedy = get_object_or_404(Remedy, pk=request.POST.get("remedy"), ticket=ticket)
+    data = _form(DecisionForm, request)
+    services.remedy_decide(remedy=remedy, actor=request.user, approve=request.POST.get("decision") == "approve",
+                           reason=data["reason"])
+
+
+def remedy_agree(request, ticket):
+    remedy = get_object_or_404(Remedy, pk=request.POST.get("remedy"), ticket=ticket)
+    services.remedy_record_agreement(remedy=remedy, actor=request.user)
+
+
+def remedy_done(request, ticket):
+    remedy = get_object_or_404(Remedy, pk=request.POST.get("remedy"), ticket=ticket)
+    services.remedy_mark_done(remedy=remedy, actor=request.user)
+
+
+def merge(request, ticket):
+    if not request.user.has_perm("tickets.merge_ticket"):
+        raise PermissionDenied
+    number = _form(MergeForm, request)["into"].strip().upper()
+    target = ticket_list_for_user(user=request.user).filter(number=number).first()
+    if target is None:
+        raise ValidationError(_("No ticket %(number)s that you may see.") % {"number": number})
+    services.ticket_merge(source=ticket, target=target, actor=request.user)
+    messages.success(request, _("Merged into %(number)s.") % {"number": target.number})
+    return redirect("tickets:ticket_detail", pk=target.pk)
+
+
+ACTIONS = {
+    "reply": reply, "update": update_fields, "assign": assign, "claim": claim, "transition": transition,
+    "escalate": escalate, "transfer": transfer, "task": task_add, "task-done": task_done, "remedy": remedy_add,
+    "remedy-decide": remedy_decide, "remedy-agree": remedy_agree, "remedy-done": remedy_done, "merge": merge,
+}

@@ -2,7 +2,7 @@ import factory
 
 from tests.factories.customers import CustomerFactory
 from tests.factories.helpdesk import TeamFactory
-from tickets.models import Ticket, TicketMessage
+from tickets.models import CannedReply, ForbiddenPhrase, Ticket, TicketMessage
 
 
 class TicketFactory(factory.django.DjangoModelFactory):
@@ -22,3 +22,21 @@ class TicketMessageFactory(factory.django.DjangoModelFactory):
     ticket = factory.SubFactory(TicketFactory)
     sender = TicketMessage.Sender.CUSTOMER
     body = "你好，请问我的订单什么时候发货？"
+
+
+class CannedReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CannedReply
+
+    title = factory.Sequence(lambda n: f"快捷回复{n}")
+    shortcut = factory.Sequence(lambda n: f"reply{n}")
+    body = "您好{customer_name}，您的工单 {ticket_number} 已收到。"
+
+
+class ForbiddenPhraseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ForbiddenPhrase
+        django_get_or_create = ("phrase",)
+
+    phrase = factory.Sequence(lambda n: f"禁语{n}")
+    suggestion = "请换一种说法"

@@ -1,0 +1,92 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import CannedReplyFactory, CustomerFactory, ForbiddenPhraseFactory, TicketFactory, TicketMessageFactory
+from tickets.models import Ticket, TicketMessage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    cache.clear()
+
+
+def test_inbox_lists_visible_tickets_with_view_counts(client_for, agent, team, other_team):
+    TicketFactory(team=team, subject="我的工单", assignee=agent, status="open")
+    TicketFactory(team=team, subject="待认领")
+    TicketFactory(team=other_team, subject="别的团队")
+    response = client_for(agent).get("/inbox/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "我的工单" in html and "待认领" in html and "别的团队" not in html
+    assert response.context["saved_views"][0] == {"key": "mine", "label": "Mine", "count": 1} or response.context["saved_views"][0]["count"] == 1
+
+
+def test_inbox_htmx_returns_only_rows_filtered(client_for, agent, team):
+    TicketFactory(team=team, subject="紧急", priority="urgent")
+    TicketFactory(team=team, subject="普通")
+    response = client_for(agent).get("/inbox/?priority=urgent", headers={"HX-Request": "true", "HX-Target": "ticket-rows"})
+    html = response.content.decode()
+    assert "紧急" in html and "普通" not in html and "<html" not in html
+
+
+def test_ticket_page_shows_thread_notes_card_masked(client_for, agent, team):
+    customer = CustomerFactory(name="周杰", phone="13812345678")
+    ticket = TicketFactory(team=team, customer=customer)
+    TicketMessageFactory(ticket=ticket, body="客户的话")
+    TicketMessageFactory(ticket=ticket, sender=TicketMessage.Sender.AGENT, is_internal=True, body="内部备注内容")
+    html = client_for(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "客户的话" in html and "内部备注内容" in html and 'class="msg agent internal"' in html
+    assert "138****5678" in html and "13812345678" not in html
+
+
+def test_reply_with_forbidden_phrase_warns_then_sends(client_for, agent, team):
+    ForbiddenPhraseFactory(phrase="你自己看着办", suggestion="我来为您处理")
+    ticket = TicketFactory(team=team)
+    client = client_for(agent)
+    warned = client.post(f"/tickets/{ticket.pk}/reply/", {"body": "你自己看着办吧"})
+    assert warned.status_code == 200 and "我来为您处理" in warned.content.decode()
+    assert not ticket.messages.exists()
+    sent = client.post(f"/tickets/{ticket.pk}/reply/", {"body": "你自己看着办吧", "confirm_language": "True"})
+    assert sent.status_code == 302 and ticket.messages.count() == 1
+
+
+def test_script_in_a_message_is_escaped_on_the_page(client_for, agent, team):
+    ticket = TicketFactory(team=team)
+    TicketMessageFactory(ticket=ticket, body='<script>alert("x")</script><img src=x onerror=alert(1)>')
+    html = client_for(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "<script>alert" not in html and "onerror" not in html.replace("&lt;", "")
+
+
+def test_canned_reply_search_fills_placeholders(client_for, agent, team):
+    CannedReplyFactory(shortcut="greet", body="您好{customer_name}，工单{ticket_number}")
+    ticket = TicketFactory(team=team, customer=CustomerFactory(name="林黛"))
+    html = client_for(agent).get(f"/tickets/{ticket.pk}/canned/?q=/gre").content.decode()
+    assert f"您好林黛，工单{ticket.number}" in html
+
+
+def test_claim_and_escalate_from_the_page(client_for, agent, supervisor, team):
+    ticket = TicketFactory(team=team)
+    client = client_for(agent)
+    client.post(f"/tickets/{ticket.pk}/claim/")
+    client.post(f"/tickets/{ticket.pk}/escalate/", {"reason": "重大投诉"})
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent and ticket.escalated_to == supervisor and ticket.status == Ticket.Status.OPEN
+
+
+def test_unknown_action_and_bad_transition_do_not_fail(client_for, agent, team):
+    ticket = TicketFactory(team=team)
+    client = client_for(agent)
+    assert client.post(f"/tickets/{ticket.pk}/explode/").status_code == 404
+    assert client.post(f"/tickets/{ticket.pk}/transition/", {"status": "awaiting_approval"}).status_code == 302
+
+
+def test_ticket_page_query_count_is_constant(client_for, agent, team, django_assert_max_num_queries):
+    ticket = TicketFactory(team=team)
+    for _ in range(30):
+        TicketMessageFactory(ticket=ticket)
+    client = client_for(agent)
+    client.get(f"/tickets/{ticket.pk}/")
+    with django_assert_max_num_queries(25):
+        client.get(f"/tickets/{ticket.pk}/")

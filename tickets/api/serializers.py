@@ -1,0 +1,197 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from customers.models import Customer
+from helpdesk.models import Team, User
+from orders.models import Order
+from tickets import workflow
+from tickets.attachments import MAX_BYTES
+from tickets.models import Attachment, CannedReply, Category, InternalTask, Remedy, Ticket, TicketEvent, TicketMessage
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    assignee_name = serializers.SerializerMethodField()
+    order_number = serializers.CharField(source="order.number", read_only=True, default=None)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "number", "subject", "kind", "channel", "status", "priority", "category", "category_name",
+            "customer", "customer_name", "order", "order_number", "team", "team_name", "assignee", "assignee_name",
+            "escalated_to", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at",
+        ]
+        read_only_fields = fields
+
+    def get_assignee_name(self, ticket) -> str | None:
+        return str(ticket.assignee) if ticket.assignee_id else None
+
+
+class CustomerCardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    level_label = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    is_masked = serializers.BooleanField()
+
+
+class TicketDetailSerializer(TicketSerializer):
+    customer_card = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = TicketSerializer.Meta.fields + [
+            "description", "escalated_at", "merged_into", "customer_card", "allowed_transitions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CustomerCardSerializer)
+    def get_customer_card(self, ticket) -> dict:
+        from customers.selectors import customer_card_for_viewer
+
+        return customer_card_for_viewer(viewer=self.context["request"].user, customer=ticket.customer)
+
+    def get_allowed_transitions(self, ticket) -> list[str]:
+        return workflow.allowed_targets(ticket.status)
+
+
+class CustomerContactSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if not attrs.get("phone") and not attrs.get("email"):
+            raise serializers.ValidationError(_("Give a phone number or an e-mail address."))
+        return attrs
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    kind = serializers.ChoiceField(choices=Ticket.Kind.choices, default=Ticket.Kind.CONSULTATION)
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, default=Ticket.Channel.CHAT)
+    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, default=Ticket.Priority.NORMAL)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True), required=False, allow_null=True)
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all(), required=False)
+    customer_contact = CustomerContactSerializer(required=False)
+    order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.all(), required=False, allow_null=True)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(is_active=True), required=False)
+
+    def validate(self, attrs):
+        if ("customer" in attrs) == ("customer_contact" in attrs):
+            raise serializers.ValidationError({"customer": [_("Give either customer or customer_contact.")]})
+        return attrs
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=200, required=False)
+    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, required=False)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True), required=False, allow_null=True)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.FileField(source="file", read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "url", "message", "uploaded_by", "created_at"]
+        read_only_fields = fields
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=f"PNG, JPEG, GIF, WebP or PDF, at most {MAX_BYTES // (1024 * 1024)} MB")
+
+
+class TicketMessageSerializer(serializers.ModelSerializer):
+    author_name = serializers.SerializerMethodField()
+    internal = serializers.BooleanField(source="is_internal", read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TicketMessage
+        fields = ["id", "sender", "author", "author_name", "internal", "body", "attachments", "created_at"]
+        read_only_fields = fields
+
+    def get_author_name(self, message) -> str | None:
+        return str(message.author) if message.author_id else None
+
+
+class TicketMessageCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=20000, trim_whitespace=True)
+    internal = serializers.BooleanField(default=False)
+    confirm_language = serializers.BooleanField(
+        default=False, help_text=_("Send even though the service-language check flagged phrases.")
+    )
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), allow_null=True)
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.CharField(max_length=32)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class EscalateSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class TransferSerializer(serializers.Serializer):
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(is_active=True))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(min_value=1, help_text=_("Id of the ticket that stays."))
+
+
+class TicketEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "actor", "actor_name", "from_value", "to_value", "note", "created_at"]
+        read_only_fields = fields
+
+    def get_actor_name(self, event) -> str | None:
+        return str(event.actor) if event.actor_id else None
+
+
+class InternalTaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InternalTask
+        fields = ["id", "title", "department", "assignee", "due_at", "is_done", "done_at", "created_by", "created_at"]
+        read_only_fields = ["id", "is_done", "done_at", "created_by", "created_at"]
+        extra_kwargs = {"assignee": {"queryset": User.objects.filter(is_active=True)}}
+
+
+class InternalTaskDoneSerializer(serializers.Serializer):
+    is_done = serializers.BooleanField()
+
+
+class RemedySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Remedy
+        fields = ["id", "kind", "amount", "note", "status", "proposed_by", "decided_by", "decided_at",
+                  "decision_reason", "agreed_at", "created_at"]
+        read_only_fields = ["id", "status", "proposed_by", "decided_by", "decided_at", "decision_reason", "agreed_at",
+                            "created_at"]
+        extra_kwargs = {"amount": {"min_value": 0}}
+
+
+class RemedyDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class CannedReplySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CannedReply
+        fields = ["id", "title", "shortcut", "body", "team", "is_active"]

@@ -1,0 +1,357 @@
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from helpdesk.models import Team
+from helpdesk.roles import RANK, Role, primary_role
+from tickets import services
+from tickets.api import serializers as s
+from tickets.filters import TicketFilterSet
+from tickets.models import CannedReply, InternalTask, Remedy, Ticket, TicketMessage
+from tickets.selectors import (
+    canned_replies_for,
+    team_ids_for_user,
+    ticket_events,
+    ticket_get_for_user,
+    ticket_list_for_user,
+    ticket_thread,
+    ticket_view_counts_forget,
+)
+from tickets.workflow import TransitionNotAllowed
+
+
+class TicketCursorPagination(CursorPagination):
+    ordering = "-updated_at"
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ThreadCursorPagination(CursorPagination):
+    ordering = ("created_at", "id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class TicketPermission(permissions.BasePermission):
+    """View needs tickets.view_ticket; writes need add/change; merging and approving their own permissions."""
+
+    needs = {"create": "tickets.add_ticket"}
+    # Checked once the ticket is found, so a ticket out of scope stays a 404.
+    object_needs = {"merge": "tickets.merge_ticket", "remedy_approve": "tickets.approve_remedy",
+                    "remedy_reject": "tickets.approve_remedy"}
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not user.has_perm("tickets.view_ticket"):
+            return False
+        needed = self.needs.get(view.action)
+        if needed is None and request.method not in permissions.SAFE_METHODS:
+            needed = "tickets.change_ticket"
+        return needed is None or user.has_perm(needed)
+
+    def has_object_permission(self, request, view, obj):
+        needed = self.object_needs.get(view.action)
+        return needed is None or request.user.has_perm(needed)
+
+
+@contextmanager
+def as_api_errors():
+    """Turn a service's ValidationError and workflow refusal into a 400 with field errors."""
+    try:
+        yield
+    except TransitionNotAllowed as exc:
+        raise exceptions.ValidationError({"status": [str(exc)], "allowed": exc.allowed}) from exc
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        raise exceptions.ValidationError(detail) from exc
+    except services.ClaimConflict as exc:
+        raise Conflict(str(exc)) from exc
+
+
+class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Tickets the requesting user may see; actions change status, assignee, team and escalation."""
+
+    permission_classes = [permissions.IsAuthenticated, TicketPermission]
+    filterset_class = TicketFilterSet
+    pagination_class = TicketCursorPagination
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return ticket_list_for_user(user=self.request.user)
+
+    def get_object(self):
+        ticket = ticket_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, ticket)
+        return ticket
+
+    def get_serializer_class(self):
+        return {"retrieve": s.TicketDetailSerializer, "create": s.TicketCreateSerializer,
+                "partial_update": s.TicketUpdateSerializer}.get(self.action, s.TicketSerializer)
+
+    def _detail(self, ticket, code=status.HTTP_200_OK):
+        # After an unassign or a transfer the ticket may have left the user's scope; they still see the result.
+        ticket = Ticket.objects.select_related("customer", "team", "assignee", "category", "order").get(pk=ticket.pk)
+        return Response(s.TicketDetailSerializer(ticket, context=self.get_serializer_context()).data, status=code)
+
+    def _validated(self, serializer_class, **kwargs):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=s.TicketCreateSerializer, responses={201: s.TicketDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self._validated(s.TicketCreateSerializer)
+        user = request.user
+        manager = RANK.get(primary_role(user), 0) >= RANK[Role.MANAGER]
+        team = data.get("team")
+        my_teams = team_ids_for_user(user=user)
+        if team is None:
+            if not my_teams:
+                raise exceptions.ValidationError({"team": [_("You belong to no team; choose one.")]})
+            team = Team.objects.get(pk=my_teams[0])
+        elif not manager and team.pk not in my_teams:
+            raise exceptions.ValidationError({"team": [_("You can only open tickets for your own teams.")]})
+        with as_api_errors():
+            contact = data.get("customer_contact")
+            customer = data.get("customer") or services.customer_find_or_create(**contact)
+            ticket = services.ticket_create(
+                actor=user, customer=customer, team=team, subject=data["subject"],
+                description=data.get("description", ""), kind=data["kind"], channel=data["channel"],
+                priority=data["priority"], category=data.get("category"), order=data.get("order"),
+            )
+        ticket_view_counts_forget(user_ids=[user.pk])
+        return self._detail(ticket, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.TicketUpdateSerializer, responses={200: s.TicketDetailSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        ticket = self.get_object()
+        data = self._validated(s.TicketUpdateSerializer)
+        with as_api_errors():
+            services.ticket_update(ticket=ticket, actor=request.user, **data)
+        return self._detail(ticket)
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        raise exceptions.MethodNotAllowed(request.method)
+
+    @extend_schema(methods=["get"], responses=s.TicketMessageSerializer(many=True))
+    @extend_schema(methods=["post"], request=s.TicketMessageCreateSerializer, responses={
+        201: s.TicketMessageSerializer, 400: OpenApiResponse(description="Invalid body, or the service-language check flagged phrases (service_language)")})
+    @action(detail=True, methods=["get", "post"], pagination_class=ThreadCursorPagination, filterset_class=None)
+    def messages(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(ticket_thread(ticket=ticket))
+            return self.get_paginated_response(s.TicketMessageSerializer(page, many=True, context=self.get_serializer_context()).data)
+        data = self._validated(s.TicketMessageCreateSerializer)
+        if not data["internal"] and not data["confirm_language"]:
+            flagged = services.service_language_check(ticket=ticket, actor=request.user, body=data["body"])
+            if flagged:
+                raise exceptions.ValidationError({
+                    "body": [_("The reply contains phrases to avoid; send with confirm_language=true to send anyway.")],
+                    "service_language": [{"phrase": p.phrase, "suggestion": p.suggestion} for p in flagged],
+                })
+        with as_api_errors():
+            message = services.ticket_message_add(ticket=ticket, actor=request.user, body=data["body"],
+                                                  sender=TicketMessage.Sender.AGENT, is_internal=data["internal"])
+        return Response(s.TicketMessageSerializer(message, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AssignSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def assign(self, request, pk=None):
+        ticket = self.get_object()
+        data = self._validated(s.AssignSerializer)
+        with as_api_errors():
+            ticket = services.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
+        ticket_view_counts_forget(user_ids=[request.user.pk, ticket.assignee_id])
+        return self._detail(ticket)
+
+    @extend_schema(request=None, responses={200: s.TicketDetailSerializer, 409: OpenApiResponse(description="Claimed by someone else")})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def claim(self, request, pk=None):
+        ticket = self.get_object()
+        with as_api_errors():
+            ticket = services.ticket_claim(ticket=ticket, actor=request.user)
+        ticket_view_counts_forget(user_ids=[request.user.pk])
+        return self._detail(ticket)
+
+    @extend_schema(request=s.TransitionSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def transition(self, request, pk=None):
+        ticket = self.get_object()
+        data = self._validated(s.TransitionSerializer)
+        with as_api_errors():
+            ticket = services.ticket_transition(ticket=ticket, actor=request.user, status=data["status"], note=data["note"])
+        return self._detail(ticket)
+
+    @extend_schema(request=s.EscalateSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def escalate(self, request, pk=None):
+        ticket = self.get_object()
+        data = self._validated(s.EscalateSerializer)
+        with as_api_errors():
+            ticket = services.ticket_escalate(ticket=ticket, actor=request.user, reason=data["reason"])
+        ticket_view_counts_forget(user_ids=[ticket.escalated_to_id])
+        return self._detail(ticket)
+
+    @extend_schema(request=s.TransferSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def transfer(self, request, pk=None):
+        ticket = self.get_object()
+        data = self._validated(s.TransferSerializer)
+        with as_api_errors():
+            ticket = services.ticket_transfer(ticket=ticket, actor=request.user, team=data["team"], note=data["note"])
+        return self._detail(ticket)
+
+    @extend_schema(request=s.MergeSerializer, responses=s.TicketDetailSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def merge(self, request, pk=None):
+        source = self.get_object()
+        data = self._validated(s.MergeSerializer)
+        target = ticket_get_for_user(user=request.user, pk=data["into"])
+        with as_api_errors():
+            target = services.ticket_merge(source=source, target=target, actor=request.user)
+        return self._detail(target)
+
+    @extend_schema(responses=s.TicketEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=ThreadCursorPagination, filterset_class=None)
+    def events(self, request, pk=None):
+        ticket = self.get_object()
+        page = self.paginate_queryset(ticket_events(ticket=ticket))
+        return self.get_paginated_response(s.TicketEventSerializer(page, many=True).data)
+
+    @extend_schema(methods=["get"], responses=s.AttachmentSerializer(many=True))
+    @extend_schema(methods=["post"], request={"multipart/form-data": s.AttachmentUploadSerializer}, responses={201: s.AttachmentSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None,
+            parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "GET":
+            return Response(s.AttachmentSerializer(ticket.attachments.all(), many=True, context=self.get_serializer_context()).data)
+        data = self._validated(s.AttachmentUploadSerializer)
+        with as_api_errors():
+            attachment = services.ticket_attachment_add(ticket=ticket, actor=request.user, upload=data["file"])
+        return Response(s.AttachmentSerializer(attachment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=s.InternalTaskSerializer(many=True))
+    @extend_schema(methods=["post"], request=s.InternalTaskSerializer, responses={201: s.InternalTaskSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def tasks(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "GET":
+            return Response(s.InternalTaskSerializer(ticket.tasks.all(), many=True).data)
+        data = self._validated(s.InternalTaskSerializer)
+        with as_api_errors():
+            task = services.internal_task_create(ticket=ticket, actor=request.user, **data)
+        return Response(s.InternalTaskSerializer(task).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.InternalTaskDoneSerializer, responses=s.InternalTaskSerializer)
+    @action(detail=True, methods=["post"], url_path=r"tasks/(?P<task_id>\d+)/done", pagination_class=None, filterset_class=None)
+    def task_done(self, request, pk=None, task_id=None):
+        ticket = self.get_object()
+        task = get_object_or_404(InternalTask, pk=task_id, ticket=ticket)
+        data = self._validated(s.InternalTaskDoneSerializer)
+        with as_api_errors():
+            task = services.internal_task_set_done(task=task, actor=request.user, is_done=data["is_done"])
+        return Response(s.InternalTaskSerializer(task).data)
+
+    @extend_schema(methods=["get"], responses=s.RemedySerializer(many=True))
+    @extend_schema(methods=["post"], request=s.RemedySerializer, responses={201: s.RemedySerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def remedies(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "GET":
+            return Response(s.RemedySerializer(ticket.remedies.all(), many=True).data)
+        data = self._validated(s.RemedySerializer)
+        with as_api_errors():
+            remedy = services.remedy_propose(ticket=ticket, actor=request.user, kind=data["kind"],
+                                             amount=data.get("amount", 0), note=data.get("note", ""))
+        return Response(s.RemedySerializer(remedy).data, status=status.HTTP_201_CREATED)
+
+    def _remedy(self, remedy_id):
+        ticket = self.get_object()
+        return get_object_or_404(Remedy, pk=remedy_id, ticket=ticket)
+
+    @extend_schema(request=s.RemedyDecisionSerializer, responses=s.RemedySerializer)
+    @action(detail=True, methods=["post"], url_path=r"remedies/(?P<remedy_id>\d+)/approve", filterset_class=None)
+    def remedy_approve(self, request, pk=None, remedy_id=None):
+        remedy = self._remedy(remedy_id)
+        data = self._validated(s.RemedyDecisionSerializer)
+        with as_api_errors():
+            remedy = services.remedy_decide(remedy=remedy, actor=request.user, approve=True, reason=data["reason"])
+        return Response(s.RemedySerializer(remedy).data)
+
+    @extend_schema(request=s.RemedyDecisionSerializer, responses=s.RemedySerializer)
+    @action(detail=True, methods=["post"], url_path=r"remedies/(?P<remedy_id>\d+)/reject", filterset_class=None)
+    def remedy_reject(self, request, pk=None, remedy_id=None):
+        remedy = self._remedy(remedy_id)
+        data = self._validated(s.RemedyDecisionSerializer)
+        with as_api_errors():
+            remedy = services.remedy_decide(remedy=remedy, actor=request.user, approve=False, reason=data["reason"])
+        return Response(s.RemedySerializer(remedy).data)
+
+    @extend_schema(request=None, responses=s.RemedySerializer)
+    @action(detail=True, methods=["post"], url_path=r"remedies/(?P<remedy_id>\d+)/agree", filterset_class=None)
+    def remedy_agree(self, request, pk=None, remedy_id=None):
+        remedy = self._remedy(remedy_id)
+        with as_api_errors():
+            remedy = services.remedy_record_agreement(remedy=remedy, actor=request.user)
+        return Response(s.RemedySerializer(remedy).data)
+
+    @extend_schema(request=None, responses=s.RemedySerializer)
+    @action(detail=True, methods=["post"], url_path=r"remedies/(?P<remedy_id>\d+)/done", filterset_class=None)
+    def remedy_done(self, request, pk=None, remedy_id=None):
+        remedy = self._remedy(remedy_id)
+        with as_api_errors():
+            remedy = services.remedy_mark_done(remedy=remedy, actor=request.user)
+        return Response(s.RemedySerializer(remedy).data)
+
+
+class CannedReplyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Canned replies the user may use; supervisors manage their own teams' replies."""
+
+    serializer_class = s.CannedReplySerializer
+    pagination_class = None
+    filterset_class = None
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return canned_replies_for(user=self.request.user, q=self.request.query_params.get("q", ""))
+        return CannedReply.objects.filter(Q(team_id__in=team_ids_for_user(user=self.request.user)) | Q(team__isnull=True))
+
+    def get_permissions(self):
+        return [permissions.IsAuthenticated(), permissions.DjangoModelPermissions()]
+
+    def _check_team(self, team):
+        user = self.request.user
+        if team is None and not user.has_perm("tickets.delete_cannedreply"):
+            raise exceptions.ValidationError({"team": [_("Only an admin manages replies shared by every team.")]})
+        if team is not None and not user.is_superuser and team.supervisor_id != user.pk and RANK.get(primary_role(user), 0) < RANK[Role.MANAGER]:
+            raise exceptions.ValidationError({"team": [_("You can only manage the replies of a team you lead.")]})
+
+    def perform_create(self, serializer):
+        self._check_team(serializer.validated_data.get("team"))
+        serializer.save(created_by=self.request.user)
+
+    def perform_update(self, serializer):
+        self._check_team(serializer.validated_data.get("team", serializer.instance.team))
+        self._check_team(serializer.instance.team)
+        serializer.save()

@@ -1,0 +1,37 @@
+"""What a ticket attachment may be: images and PDFs up to a size limit, checked by content."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 10 * 1024 * 1024
+# Leading bytes of each allowed type; the uploaded name and declared type are not trusted.
+SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"GIF87a": "image/gif",
+    b"GIF89a": "image/gif",
+    b"%PDF-": "application/pdf",
+}
+ALLOWED_LABEL = "PNG, JPEG, GIF, WebP, PDF"
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """Return the content type the first bytes of a file announce, or None if not allowed."""
+    for signature, content_type in SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def attachment_validate(upload) -> str:
+    """Return the upload's content type; raise ValidationError naming the limit it breaks."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError({"file": [_("The file is larger than the limit of %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}]})
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise ValidationError({"file": [_("Only these file types are allowed: %(types)s.") % {"types": ALLOWED_LABEL}]})
+    return content_type

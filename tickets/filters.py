@@ -1,0 +1,62 @@
+"""The one ticket FilterSet, shared by the inbox and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import Team
+from tickets.models import Category, Ticket
+from tickets.selectors import SAVED_VIEWS, ticket_saved_view_filter, ticket_search
+
+VIEW_CHOICES = [
+    ("mine", _("Mine")),
+    ("unassigned", _("Unassigned in my teams")),
+    ("waiting", _("Waiting on customer")),
+    ("escalated", _("Escalated to me")),
+]
+assert [v for v, _label in VIEW_CHOICES] == list(SAVED_VIEWS)
+
+
+class TicketFilterSet(django_filters.FilterSet):
+    """Filters of the inbox and of GET /api/v1/tickets/: status, kind, channel, … and a search box."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=100,
+                                  help_text=_("Ticket number, subject, customer name, phone, e-mail or order number"))
+    view = django_filters.ChoiceFilter(choices=VIEW_CHOICES, method="filter_view", label=_("Saved view"))
+    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, label=_("Status"), distinct=False)
+    kind = django_filters.ChoiceFilter(choices=Ticket.Kind.choices, label=_("Kind"))
+    channel = django_filters.ChoiceFilter(choices=Ticket.Channel.choices, label=_("Channel"))
+    priority = django_filters.MultipleChoiceFilter(choices=Ticket.Priority.choices, label=_("Priority"), distinct=False)
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.select_related("parent"), method="filter_category", label=_("Category"))
+    assignee = django_filters.CharFilter(method="filter_assignee", label=_("Assignee"),
+                                         help_text=_('A user id, "me" or "none" (unassigned)'), max_length=12)
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.filter(is_active=True), label=_("Team"))
+    customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"), min_value=1)
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=_("Created from"))
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt", label=_("Created before"))
+
+    class Meta:
+        model = Ticket
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return ticket_search(queryset, q=value)
+
+    def filter_view(self, queryset, name, value):
+        return ticket_saved_view_filter(queryset, view=value, user=self.request.user)
+
+    def filter_category(self, queryset, name, value):
+        # A parent category also finds its sub-categories.
+        return queryset.filter(category_id__in=[value.pk, *value.children.values_list("pk", flat=True)])
+
+    def filter_assignee(self, queryset, name, value):
+        value = value.strip().lower()
+        if value == "me":
+            return queryset.filter(assignee=self.request.user)
+        if value in ("none", "unassigned"):
+            return queryset.filter(assignee__isnull=True)
+        if value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset.none()
+
+
+

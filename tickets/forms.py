@@ -1,0 +1,59 @@
+"""Forms of the ticket page; they parse input only, the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import Team
+from tickets.models import Category, InternalTask, Remedy, Ticket
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000, required=False)
+    internal = forms.BooleanField(label=_("Internal note"), required=False)
+    confirm_language = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    files = forms.FileField(label=_("Attachments"), required=False,
+                            widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+
+
+class TicketFieldsForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("parent"), required=False)
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Ticket.Status.choices)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+
+class TransferForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.filter(is_active=True))
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    department = forms.ChoiceField(label=_("Department"), choices=[("", "—"), *InternalTask.Department.choices], required=False)
+    due_at = forms.DateTimeField(label=_("Due"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class RemedyForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Remedy"), choices=Remedy.Kind.choices)
+    amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=0, max_digits=10, decimal_places=2, initial=0)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Merge into ticket number"), max_length=20)

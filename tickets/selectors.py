@@ -1,0 +1,214 @@
+"""Reads of tickets, scoped to what the viewer may see (out of scope is simply not found)."""
+
+import re
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from redis.exceptions import RedisError
+
+from customers.models import Customer
+from customers.selectors import customer_card_for_viewer
+from helpdesk.models import Team, User
+from helpdesk.roles import RANK, Role, primary_role
+from orders.models import Order
+from tickets import workflow
+from tickets.models import CannedReply, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
+
+DEFAULT_AGENT_LIMIT = Decimal("500")
+VIEW_COUNT_CAP = 99
+VIEW_COUNT_SECONDS = 30
+SAVED_VIEWS = ("mine", "unassigned", "waiting", "escalated")
+
+
+def team_ids_for_user(*, user) -> list[int]:
+    """Return the ids of the teams the user belongs to or leads."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_ticket_team_ids", None)
+    if cached is None:
+        cached = sorted(set(Team.objects.filter(Q(members=user) | Q(supervisor=user)).values_list("id", flat=True)))
+        user._ticket_team_ids = cached
+    return cached
+
+
+def team_member_ids(*, team) -> set[int]:
+    """Return the ids of the team's members and its supervisor."""
+    ids = set(team.members.values_list("id", flat=True))
+    if team.supervisor_id:
+        ids.add(team.supervisor_id)
+    return ids
+
+
+def _role(user) -> Role | None:
+    """Return the user's highest role, remembered on the user object for this request."""
+    if not hasattr(user, "_ticket_role"):
+        user._ticket_role = primary_role(user)
+    return user._ticket_role
+
+
+def ticket_scope_q(*, user) -> Q | None:
+    """Return the filter for tickets the user may see; None means all, Q(pk__in=[]) none."""
+    role = _role(user)
+    if role is None:
+        return Q(pk__in=[])
+    if RANK[role] >= RANK[Role.MANAGER]:
+        return None
+    teams = team_ids_for_user(user=user)
+    if role == Role.SUPERVISOR:
+        return Q(team_id__in=teams) | Q(escalated_to=user) | Q(assignee=user)
+    return Q(team_id__in=teams) | Q(assignee=user)
+
+
+def ticket_list_for_user(*, user) -> QuerySet[Ticket]:
+    """Return the tickets the user may see: agents their teams' and their own, supervisors their teams', managers all."""
+    scope = ticket_scope_q(user=user)
+    tickets = Ticket.objects.all() if scope is None else Ticket.objects.filter(scope)
+    return tickets.select_related("customer", "team", "assignee", "category", "order").order_by("-updated_at")
+
+
+def ticket_get_for_user(*, user, pk) -> Ticket:
+    """Return one ticket the user may see, or raise Http404."""
+    try:
+        return ticket_list_for_user(user=user).select_related("escalated_to", "team__supervisor", "merged_into").get(pk=pk)
+    except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def ticket_saved_view_filter(tickets: QuerySet, *, view: str, user) -> QuerySet:
+    """Narrow tickets to a saved view: mine, unassigned in my teams, waiting on customer, escalated to me."""
+    active = list(workflow.ACTIVE)
+    if view == "mine":
+        return tickets.filter(assignee=user, status__in=active)
+    if view == "unassigned":
+        return tickets.filter(team_id__in=team_ids_for_user(user=user), assignee__isnull=True, status__in=active)
+    if view == "waiting":
+        return tickets.filter(assignee=user, status=workflow.PENDING_CUSTOMER)
+    if view == "escalated":
+        return tickets.filter(escalated_to=user, status__in=active)
+    return tickets
+
+
+def ticket_view_counts(*, user) -> dict[str, int]:
+    """Return how many tickets each saved view holds, capped at 99+ and cached for half a minute."""
+    key = f"tickets:view-counts:{user.pk}"
+    try:
+        counts = cache.get(key)
+    except RedisError:  # badges are a convenience: count without the cache rather than fail the inbox
+        counts = None
+    if counts is None:
+        base = ticket_list_for_user(user=user).order_by()
+        counts = {
+            view: ticket_saved_view_filter(base, view=view, user=user).values("pk")[: VIEW_COUNT_CAP + 1].count()
+            for view in SAVED_VIEWS
+        }
+        try:
+            cache.set(key, counts, VIEW_COUNT_SECONDS)
+        except RedisError:
+            pass
+    return counts
+
+
+def ticket_view_counts_forget(*, user_ids) -> None:
+    """Drop cached saved-view counts of these users so their badges are fresh."""
+    try:
+        cache.delete_many([f"tickets:view-counts:{pk}" for pk in user_ids if pk])
+    except RedisError:
+        pass
+
+
+_NUMBERISH = re.compile(r"^[A-Za-z]{0,4}[\d-]{5,}$")
+
+
+def ticket_search(tickets: QuerySet, *, q: str) -> QuerySet:
+    """Narrow tickets by number, order number, phone or e-mail (exact), else subject or customer name."""
+    q = (q or "").strip()[:100]
+    if not q:
+        return tickets
+    if "@" in q:
+        customers = list(Customer.objects.filter(email__iexact=q).values_list("id", flat=True)[:50])
+        return tickets.filter(customer_id__in=customers)
+    if _NUMBERISH.match(q.replace(" ", "")):
+        compact = q.replace(" ", "")
+        digits = compact.replace("-", "")
+        customers = list(Customer.objects.filter(phone__in={compact, digits}).values_list("id", flat=True)[:50])
+        orders = list(Order.objects.filter(number__iexact=compact).values_list("id", flat=True)[:50])
+        return tickets.filter(Q(number=compact.upper()) | Q(customer_id__in=customers) | Q(order_id__in=orders))
+    customers = list(Customer.objects.filter(name__icontains=q).values_list("id", flat=True)[:200])
+    return tickets.filter(Q(subject__icontains=q) | Q(customer_id__in=customers) | Q(number=q.upper()))
+
+
+def ticket_thread(*, ticket: Ticket) -> QuerySet[TicketMessage]:
+    """Return the ticket's messages, oldest first, with authors and attachments."""
+    return ticket.messages.select_related("author").prefetch_related("attachments").order_by("created_at", "id")
+
+
+def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """Return the ticket's event history, oldest first, with actors."""
+    return ticket.events.select_related("actor").order_by("created_at", "id")
+
+
+def customer_card_with_history(*, viewer, customer: Customer, exclude_ticket=None) -> dict:
+    """Return the masked customer card plus recent orders and the recent tickets the viewer may see."""
+    card = customer_card_for_viewer(viewer=viewer, customer=customer)
+    card["recent_orders"] = list(
+        Order.objects.filter(customer=customer).order_by("-placed_at").only(
+            "id", "number", "status", "total_amount", "placed_at", "customer_id"
+        )[:5]
+    )
+    recent = ticket_list_for_user(user=viewer).filter(customer=customer).order_by("-created_at")
+    if exclude_ticket is not None:
+        recent = recent.exclude(pk=exclude_ticket.pk)
+    card["recent_tickets"] = list(recent.select_related(None).only("id", "number", "subject", "status", "created_at")[:5])
+    return card
+
+
+def remedy_limit_for(user) -> Decimal | None:
+    """Return the largest remedy the user may grant alone (None: no limit), from the role's RemedyLimit."""
+    role = _role(user)
+    if role is None:
+        return Decimal("0")
+    row = RemedyLimit.objects.filter(role=role.value).first()
+    if row is None:
+        return DEFAULT_AGENT_LIMIT if role == Role.AGENT else None
+    return row.amount
+
+
+def remedies_awaiting_for(*, user) -> QuerySet[Remedy]:
+    """Return remedies waiting for approval on tickets the user may see."""
+    scope = ticket_scope_q(user=user)
+    remedies = Remedy.objects.filter(status=Remedy.Status.AWAITING_APPROVAL).select_related("ticket", "proposed_by")
+    if scope is None:
+        return remedies
+    return remedies.filter(ticket__in=Ticket.objects.filter(scope).values("pk"))
+
+
+def canned_replies_for(*, user, q: str = "") -> QuerySet[CannedReply]:
+    """Return the active canned replies the user may use (global and their teams'), matching a shortcut or title."""
+    replies = CannedReply.objects.filter(is_active=True).filter(
+        Q(team__isnull=True) | Q(team_id__in=team_ids_for_user(user=user))
+    )
+    q = (q or "").strip().lstrip("/")
+    if q:
+        replies = replies.filter(Q(shortcut__istartswith=q) | Q(title__icontains=q))
+    return replies.select_related("team").order_by("shortcut")
+
+
+def canned_reply_render(*, reply: CannedReply, ticket: Ticket) -> str:
+    """Return the canned reply's body with the ticket's placeholders filled in."""
+    values = {
+        "{customer_name}": ticket.customer.name,
+        "{order_number}": ticket.order.number if ticket.order_id else "",
+        "{ticket_number}": ticket.number,
+    }
+    body = reply.body
+    for placeholder, value in values.items():
+        body = body.replace(placeholder, value)
+    return body
+
+
+def assignable_users(*, ticket: Ticket) -> QuerySet[User]:
+    """Return the users a ticket may be assigned to: its team's members and supervisor."""
+    ids = team_member_ids(team=ticket.team)
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "username")
