@@ -35,16 +35,23 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "orders.view_order",
         "orders.view_orderitem",
         "helpdesk.view_team",
+        "customers.add_customerreview",
+        "customers.add_customerimport",
     ],
     Role.SUPERVISOR: [
         "customers.view_pii",
         "tickets.merge_ticket",
         "tickets.approve_remedy",
         "kpi.view_dashboard",
+        "customers.merge_customer",
+        "customers.review_customer",
+        "customers.view_piireveal",
     ],
     Role.MANAGER: [
         "customers.export_customer",
         "kpi.view_all_teams",
+        "customers.anonymize_customer",
+        "customers.view_piirequest",
     ],
     Role.ADMIN: [
         "helpdesk.view_user",
@@ -65,6 +72,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "orders.change_order",
         "orders.add_orderitem",
         "orders.change_orderitem",
+        "customers.view_privacypolicy",
+        "customers.change_privacypolicy",
+        "customers.view_customerlevel",
+        "customers.add_customerlevel",
+        "customers.change_customerlevel",
+        "customers.view_customermerge",
+        "customers.view_customerimport",
     ],
 }
 
