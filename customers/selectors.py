@@ -130,35 +130,40 @@ def _related_extra_models():
         yield model, relation.field.name
 
 
-def customer_stats(*, customer: Customer) -> dict:
-    """Return orders, spend, tickets, complaints, returns, last contact and average satisfaction."""
+def customer_stats_many(*, customer_ids: list[int]) -> dict[int, dict]:
+    """Return orders, spend, tickets, complaints, returns, last contact and average satisfaction per customer."""
     from orders.models import Order
     from tickets.models import Ticket
 
-    orders = Order.objects.filter(customer=customer).aggregate(
-        count=Count("pk"), spend=Sum("total_amount", filter=~Q(status=Order.Status.CANCELLED)), last=Max("placed_at")
-    )
-    tickets = Ticket.objects.filter(customer=customer).aggregate(
-        count=Count("pk"), complaints=Count("pk", filter=Q(kind=Ticket.Kind.COMPLAINT)), last=Max("updated_at")
-    )
-    returns, satisfaction = 0, None
+    stats = {pk: {"orders": 0, "spend": "0", "tickets": 0, "complaints": 0, "returns": 0, "last_contact_at": None,
+                  "last_order_at": None, "average_satisfaction": None} for pk in customer_ids}
+    if not customer_ids:
+        return stats
+    for row in (Order.objects.filter(customer_id__in=customer_ids).values("customer_id").order_by()
+                .annotate(count=Count("pk"), spend=Sum("total_amount", filter=~Q(status=Order.Status.CANCELLED)),
+                          last=Max("placed_at"))):
+        stats[row["customer_id"]].update(orders=row["count"], spend=str(row["spend"] or 0), last_order_at=row["last"])
+    for row in (Ticket.objects.filter(customer_id__in=customer_ids).values("customer_id").order_by()
+                .annotate(count=Count("pk"), complaints=Count("pk", filter=Q(kind=Ticket.Kind.COMPLAINT)),
+                          last=Max("updated_at"))):
+        stats[row["customer_id"]].update(tickets=row["count"], complaints=row["complaints"], last_contact_at=row["last"])
     for model, fk in _related_extra_models():
         name = model._meta.model_name
+        rows = model._default_manager.filter(**{f"{fk}__in": customer_ids}).values(fk).order_by()
         if "return" in name:
-            returns += model._default_manager.filter(**{fk: customer}).count()
+            for row in rows.annotate(n=Count("pk")):
+                stats[row[fk]]["returns"] += row["n"]
         score = next((f.name for f in model._meta.concrete_fields if f.name in ("score", "satisfaction")), None)
         if "survey" in name and score:
-            satisfaction = model._default_manager.filter(**{fk: customer}).aggregate(avg=Avg(score))["avg"]
-    return {
-        "orders": orders["count"],
-        "spend": str(orders["spend"] or 0),
-        "tickets": tickets["count"],
-        "complaints": tickets["complaints"],
-        "returns": returns,
-        "last_contact_at": tickets["last"],
-        "last_order_at": orders["last"],
-        "average_satisfaction": round(float(satisfaction), 2) if satisfaction is not None else None,
-    }
+            for row in rows.annotate(avg=Avg(score)):
+                if row["avg"] is not None:
+                    stats[row[fk]]["average_satisfaction"] = round(float(row["avg"]), 2)
+    return stats
+
+
+def customer_stats(*, customer: Customer) -> dict:
+    """Return the statistics shown at the top of a customer's page."""
+    return customer_stats_many(customer_ids=[customer.pk])[customer.pk]
 
 
 def cursor_encode(key: tuple) -> str:

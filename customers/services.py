@@ -184,7 +184,9 @@ def customer_reveal(*, viewer, customer: Customer, field: str, reason: str) -> l
     PiiReveal.objects.create(viewer=viewer, customer=customer, field=field, reason=reason)
     if field == PiiReveal.Field.ADDRESS:
         return list(customer.addresses.values_list("address", flat=True))
-    return list(customer.contacts.filter(kind=field).values_list("value", flat=True))
+    values = list(customer.contacts.filter(kind=field).values_list("value", flat=True))
+    primary = getattr(customer, field)
+    return values or ([primary] if primary else [])
 
 
 @transaction.atomic
