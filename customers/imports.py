@@ -49,7 +49,9 @@ def progress_key(import_id: int) -> str:
 def import_progress(job: CustomerImport) -> dict:
     """Return the live progress of an import: the phase and rows done so far."""
     live = cache.get(progress_key(job.pk)) or {}
-    return {"phase": live.get("phase", job.status), "done": live.get("done", job.processed_rows), "total": job.total_rows}
+    phases = {"validating": _("Checking rows"), "writing": _("Writing customers")}
+    phase = phases.get(live.get("phase"), job.get_status_display())
+    return {"phase": phase, "done": live.get("done", job.processed_rows), "total": job.total_rows}
 
 
 def _progress(job: CustomerImport, phase: str, done: int) -> None:
