@@ -121,7 +121,7 @@ class ReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     customer = serializers.IntegerField(source="customer_id")
     status = serializers.CharField()
-    fields = serializers.SerializerMethodField()
+    changed_fields = serializers.SerializerMethodField()
     note = serializers.CharField()
     submitted_by = serializers.StringRelatedField()
     submitted_at = serializers.DateTimeField()
@@ -129,7 +129,7 @@ class ReviewSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_reason = serializers.CharField()
 
-    def get_fields(self, review) -> list[str]:
+    def get_changed_fields(self, review) -> list[str]:
         return sorted(review.changes)
 
 
