@@ -2,11 +2,13 @@
 
 import csv
 import io
+import json
+import logging
 from datetime import date, datetime
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -14,6 +16,8 @@ from django.utils.translation import gettext as _
 from customers.contacts import email_validate, phone_validate
 from customers.models import Customer, CustomerAddress, CustomerContact, CustomerEvent, CustomerImport
 from customers.services import customer_level_codes
+
+logger = logging.getLogger(__name__)
 
 # Column → the headers accepted for it (English and Chinese, compared without case and spaces).
 COLUMNS = {
@@ -33,6 +37,7 @@ COLUMNS = {
 HEADER_LOOKUP = {alias.replace(" ", "").lower(): column for column, aliases in COLUMNS.items() for alias in aliases}
 MAX_REPORTED_ERRORS = 1000
 BATCH = 2000
+PG_BATCH = 10_000
 TRUE = {"1", "true", "yes", "y", "是", "同意"}
 FALSE = {"", "0", "false", "no", "n", "否", "不同意"}
 MULTI_SEPARATORS = (";", "；", ",", "，", "|", "、")
@@ -48,14 +53,21 @@ def progress_key(import_id: int) -> str:
 
 def import_progress(job: CustomerImport) -> dict:
     """Return the live progress of an import: the phase and rows done so far."""
-    live = cache.get(progress_key(job.pk)) or {}
+    try:
+        live = cache.get(progress_key(job.pk)) or {}
+    except Exception:  # the cache backend's own connection errors
+        live = {}
     phases = {"validating": _("Checking rows"), "writing": _("Writing customers")}
     phase = phases.get(live.get("phase"), job.get_status_display())
     return {"phase": phase, "done": live.get("done", job.processed_rows), "total": job.total_rows}
 
 
 def _progress(job: CustomerImport, phase: str, done: int) -> None:
-    cache.set(progress_key(job.pk), {"phase": phase, "done": done}, 3600)
+    """Publish live progress through the cache; an unreachable cache only costs the progress display."""
+    try:
+        cache.set(progress_key(job.pk), {"phase": phase, "done": done}, 3600)
+    except Exception:  # the cache backend's own connection errors
+        logger.warning("import %s: progress not published", job.pk, exc_info=True)
 
 
 def rows_read(name: str, data: bytes) -> list[list[str]]:
@@ -171,6 +183,11 @@ def row_clean(record: dict, levels: list[str]) -> tuple[dict, list[tuple[str, st
 
 
 def _existing_contacts(values: list[str]) -> set[str]:
+    """Return which of these normalized phones and e-mails are already in the archive."""
+    if connection.vendor == "postgresql" and values:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT normalized FROM customers_customercontact WHERE normalized = ANY(%s::varchar[])", [values])
+            return {row[0] for row in cursor.fetchall()}
     found = set()
     for start in range(0, len(values), 5000):
         chunk = values[start:start + 5000]
@@ -232,6 +249,8 @@ def import_execute(job: CustomerImport) -> CustomerImport:
 @transaction.atomic
 def _write(job: CustomerImport, valid: list[dict]) -> None:
     """Insert the valid rows in batches, inside one transaction so a failure leaves nothing behind."""
+    if connection.vendor == "postgresql":
+        return _write_postgresql(job, valid)
     now = timezone.now()
     for start in range(0, len(valid), BATCH):
         batch = valid[start:start + BATCH]
@@ -258,9 +277,72 @@ def _write(job: CustomerImport, valid: list[dict]) -> None:
         _progress(job, "writing", start + len(batch))
 
 
+def _write_postgresql(job: CustomerImport, valid: list[dict]) -> None:
+    """Insert with one INSERT … SELECT FROM unnest(arrays) per table and batch: ORM objects cost 10× more at 100,000 rows."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for start in range(0, len(valid), PG_BATCH):
+            batch = valid[start:start + PG_BATCH]
+            cursor.execute(
+                """
+                INSERT INTO customers_customer (name, phone, email, city, level, tags, source, birthday, notes,
+                    has_marketing_consent, has_survey_consent, review_status, created_at, updated_at)
+                SELECT n, p, e, c, l, t, s, b, o, m, v, 'none', %s, %s
+                FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[], %s::jsonb[],
+                            %s::varchar[], %s::date[], %s::text[], %s::boolean[], %s::boolean[])
+                     WITH ORDINALITY AS r(n, p, e, c, l, t, s, b, o, m, v, i)
+                ORDER BY i
+                RETURNING id
+                """,
+                [now, now,
+                 [f["name"] for f in batch], [f["phones"][0] if f["phones"] else "" for f in batch],
+                 [f["emails"][0] if f["emails"] else "" for f in batch], [f["city"] for f in batch],
+                 [f["level"] for f in batch], [json.dumps(f["tags"], ensure_ascii=False) for f in batch],
+                 [f["source"] for f in batch], [f["birthday"] for f in batch], [f["notes"] for f in batch],
+                 [f["has_marketing_consent"] for f in batch], [f["has_survey_consent"] for f in batch]],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            contacts: list[list] = [[], [], [], []]
+            addresses: list[list] = [[], []]
+            for pk, f in zip(ids, batch):
+                for kind in ("phone", "email"):
+                    for position, value in enumerate(f[kind + "s"]):
+                        for column, item in zip(contacts, (pk, kind, value, position == 0)):
+                            column.append(item)
+                for address in f["addresses"]:
+                    addresses[0].append(pk)
+                    addresses[1].append(address)
+            cursor.execute(
+                """
+                INSERT INTO customers_customercontact (customer_id, kind, value, normalized, is_primary, created_at)
+                SELECT c, k, v, v, p, %s FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::boolean[]) AS r(c, k, v, p)
+                """,
+                [now, *contacts],
+            )
+            if addresses[0]:
+                cursor.execute(
+                    """
+                    INSERT INTO customers_customeraddress (customer_id, label, address, is_default, created_at)
+                    SELECT c, '', a, true, %s FROM unnest(%s::bigint[], %s::varchar[]) AS r(c, a)
+                    """,
+                    [now, *addresses],
+                )
+            cursor.execute(
+                """
+                INSERT INTO customers_customerevent (customer_id, kind, actor_id, fields, note, created_at)
+                SELECT c, 'imported', %s, '[]'::jsonb, %s, %s FROM unnest(%s::bigint[]) AS r(c)
+                """,
+                [job.created_by_id, job.original_name[:200], now, ids],
+            )
+            _progress(job, "writing", start + len(batch))
+
+
 def _finish(job: CustomerImport, status: str, *, message: str = "", created: int = 0) -> CustomerImport:
     job.status, job.message, job.created_count, job.finished_at = status, message, created, timezone.now()
     job.save(update_fields=["status", "message", "created_count", "finished_at", "total_rows", "processed_rows",
                             "error_count", "errors"])
-    cache.delete(progress_key(job.pk))
+    try:
+        cache.delete(progress_key(job.pk))
+    except Exception:  # the cache backend's own connection errors
+        logger.warning("import %s: progress not cleared", job.pk, exc_info=True)
     return job

@@ -35,8 +35,10 @@ class Customer(models.Model):
     review_status = models.CharField(
         _("review status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.NONE
     )
+    # Not indexed: lists filter "merged_into IS NULL" (nearly every row), which an index would not serve.
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_index=False,
     )
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
     anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True)
@@ -86,7 +88,10 @@ class CustomerContact(models.Model):
         PHONE = "phone", _("Phone")
         EMAIL = "email", _("E-mail")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts")
+    # Indexed by the (customer, kind, normalized) unique constraint; a second index would only slow imports.
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     value = models.CharField(_("value"), max_length=254)
     # 13800138000 for "+86 138-0013-8000", +4479… for international numbers, lower case for e-mail.
@@ -139,10 +144,14 @@ class CustomerEvent(models.Model):
         EXPORTED = "exported", _("Personal data exported")
         ANONYMIZED = "anonymized", _("Anonymized")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="events")
+    # Indexed by customerevent_customer_idx; actors are not looked up by event.
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True,
+        db_index=False,
     )
     fields = models.JSONField(_("fields changed"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)

@@ -235,14 +235,14 @@ def customer_duplicates_of(*, customer: Customer) -> list[Customer]:
     if not values:
         return []
     ids = (CustomerContact.objects.filter(normalized__in=values).exclude(customer=customer)
-           .values_list("customer_id", flat=True).distinct()[:20])
+           .order_by().values_list("customer_id", flat=True).distinct()[:20])
     return list(Customer.objects.filter(pk__in=list(ids), merged_into__isnull=True))
 
 
 def duplicate_groups(*, limit: int = 50) -> list[list[Customer]]:
     """Return groups of open archives that share a normalized phone or e-mail (likely duplicates)."""
     shared = (CustomerContact.objects.filter(customer__merged_into__isnull=True).values("normalized")
-              .annotate(n=Count("customer", distinct=True)).filter(n__gt=1).values_list("normalized", flat=True)[:limit])
+              .annotate(n=Count("customer", distinct=True)).filter(n__gt=1).order_by().values_list("normalized", flat=True)[:limit])
     groups = []
     for value in shared:
         groups.append(list(Customer.objects.filter(contacts__normalized=value, merged_into__isnull=True).distinct()))
