@@ -1,5 +1,7 @@
 """The customer list filters, shared by the HTML list and the API."""
 
+import json
+
 import django_filters
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -26,4 +28,5 @@ class CustomerFilterSet(django_filters.FilterSet):
     def filter_tag(self, queryset, name, value):
         if connection.features.supports_json_field_contains:
             return queryset.filter(tags__contains=[value])
-        return queryset.filter(tags__icontains=f'"{value}"')
+        # SQLite keeps the JSON text as json.dumps wrote it (non-ASCII escaped): match the tag's quoted form.
+        return queryset.filter(tags__icontains=json.dumps(value))
