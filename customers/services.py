@@ -1,6 +1,7 @@
 """Every write to a customer archive: create, change, reveal, review, merge, anonymize, import."""
 
 import logging
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -39,11 +40,22 @@ def customer_changes_clean(changes: dict, *, partial: bool) -> dict:
     unknown = set(changes) - set(SIMPLE_FIELDS) - set(LIST_FIELDS)
     for field in sorted(unknown):
         errors[field] = [_("Unknown field.")]
-    if not partial and not (changes.get("name") or "").strip():
+    if not partial and not (isinstance(changes.get("name"), str) and changes["name"].strip()):
         errors["name"] = [_("This field is required.")]
     for field in SIMPLE_FIELDS:
         if field in changes:
             cleaned[field] = changes[field]
+    for field in ("name", "city", "source", "notes", "level"):
+        if field in cleaned and not isinstance(cleaned[field], str):
+            errors[field] = [_("Enter a text.")]
+            cleaned.pop(field)
+    for field in LIST_FIELDS:
+        if field in changes and not isinstance(changes[field] or [], list):
+            errors[field] = [_("Enter a list.")]
+            changes = {k: v for k, v in changes.items() if k != field}
+    for field in ("has_marketing_consent", "has_survey_consent"):
+        if field in cleaned and not isinstance(cleaned[field], bool):
+            errors[field] = [_("Enter true or false.")]
     if "name" in cleaned:
         cleaned["name"] = (cleaned["name"] or "").strip()
         if not cleaned["name"]:
@@ -57,6 +69,8 @@ def customer_changes_clean(changes: dict, *, partial: bool) -> dict:
             cleaned["birthday"] = None
         if changes["birthday"] and cleaned["birthday"] is None:
             errors["birthday"] = [_("Enter a valid date (YYYY-MM-DD).")]
+    if "birthday" in cleaned and cleaned["birthday"] is not None and not isinstance(cleaned["birthday"], date):
+        errors["birthday"] = [_("Enter a valid date (YYYY-MM-DD).")]
     if "level" in cleaned and cleaned["level"] not in customer_level_codes():
         errors["level"] = [_("Unknown customer level.")]
     if "tags" in cleaned:

@@ -111,6 +111,11 @@ class ReviewSubmitSerializer(serializers.Serializer):
     changes = serializers.DictField(required=False, default=dict)
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
+    def validate_changes(self, value):
+        form = CustomerWriteSerializer(data=value, partial=True)
+        form.is_valid(raise_exception=True)
+        return form.validated_data
+
 
 class ReviewDecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
