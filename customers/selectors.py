@@ -42,8 +42,10 @@ def customer_search(queryset, query: str):
         return queryset
     if kind in ("phone", "email"):
         field = "phone" if kind == "phone" else "email"
-        ids = set(CustomerContact.objects.filter(normalized=value).values_list("customer_id", flat=True)[:200])
-        ids.update(Customer.objects.filter(**{field: value}).values_list("pk", flat=True)[:200])
+        ids = set(CustomerContact.objects.filter(normalized=value).order_by().values_list("customer_id", flat=True)[:200])
+        if not ids:
+            # Archives written without contact rows (bulk-generated data) still have their primary phone and e-mail.
+            ids.update(Customer.objects.filter(**{field: value}).order_by().values_list("pk", flat=True)[:200])
         return queryset.filter(pk__in=ids)
     from orders.models import Order
     from tickets.models import Ticket
