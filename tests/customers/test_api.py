@@ -91,3 +91,49 @@ def test_patch_and_filters(api_client, agent):
     assert [c["id"] for c in api_client.get("/api/v1/customers/", {"tag": "高价值", "level": "vip"}).json()["results"]] == [customer.pk]
     assert api_client.get("/api/v1/customers/", {"created_after": "not-a-date"}).status_code == 400
     assert api_client.get("/api/v1/customers/999999/").status_code == 404
+
+
+def test_timeline_pages_newest_first_without_gaps_or_repeats(api_client, agent):
+    customer = CustomerFactory()
+    for _ in range(7):
+        TicketMessageFactory(ticket=TicketFactory(customer=customer))
+    OrderFactory(customer=customer)
+    api_client.force_authenticate(agent)
+    seen, url = [], f"/api/v1/customers/{customer.pk}/timeline/?limit=4"
+    while url:
+        page = api_client.get(url).json()
+        seen += [(item["kind"], item["id"]) for item in page["results"]]
+        url = page["next"]
+    assert len(seen) == len(set(seen)) == 7 + 7 + 1
+    assert api_client.get(f"/api/v1/customers/{customer.pk}/timeline/?cursor=garbage").status_code == 200
+    assert api_client.get(f"/api/v1/customers/{customer.pk}/timeline/?limit=x").status_code == 400
+
+
+def test_manager_exports_and_anonymizes_through_the_api(api_client, manager, agent):
+    customer = CustomerFactory(phone="13912345678")
+    OrderFactory(customer=customer)
+    api_client.force_authenticate(agent)
+    assert api_client.get(f"/api/v1/customers/{customer.pk}/personal-data/").status_code == 403
+    assert api_client.post(f"/api/v1/customers/{customer.pk}/anonymize/", {}, format="json").status_code == 403
+    api_client.force_authenticate(manager)
+    assert "13912345678" in api_client.get(f"/api/v1/customers/{customer.pk}/personal-data/").content.decode()
+    body = api_client.post(f"/api/v1/customers/{customer.pk}/anonymize/", {"reason": "客户申请"}, format="json").json()
+    assert body["is_anonymized"] and body["phones"] == [] and body["stats"]["orders"] == 1
+    assert api_client.post(f"/api/v1/customers/{customer.pk}/anonymize/", {}, format="json").status_code == 400
+
+
+def test_review_api_submit_with_changes_then_approve_applies_them(api_client, agent, supervisor):
+    customer = CustomerFactory(level="normal")
+    api_client.force_authenticate(agent)
+    bad = api_client.post(f"/api/v1/customers/{customer.pk}/reviews/", {"changes": {"phones": ["123"]}}, format="json")
+    assert bad.status_code == 400
+    review = api_client.post(f"/api/v1/customers/{customer.pk}/reviews/", {"changes": {"level": "svip"}, "note": "大客户"},
+                             format="json").json()
+    assert review["status"] == "pending" and review["changed_fields"] == ["level"]
+    decide = f"/api/v1/customers/{customer.pk}/reviews/{review['id']}/decide/"
+    assert api_client.post(decide, {"approve": True}, format="json").status_code == 403
+    api_client.force_authenticate(supervisor)
+    assert api_client.post(decide, {"approve": True}, format="json").json()["status"] == "approved"
+    customer.refresh_from_db()
+    assert customer.level == "svip" and customer.review_status == "approved"
+    assert api_client.post(decide, {"approve": False, "reason": "x"}, format="json").status_code == 400

@@ -96,3 +96,16 @@ def test_supervisor_pages_render(client_for, supervisor, customer):
     for path in ["/customers/reviews/", "/customers/duplicates/", "/customers/audit/reveals/", "/customers/import/"]:
         assert client.get(path).status_code == 200, path
     assert "李强" in client.get("/customers/duplicates/").content.decode()
+
+
+def test_supervisor_edits_contacts_and_agent_may_not(client_for, agent, supervisor, customer):
+    assert client_for(agent).get(f"/customers/{customer.pk}/edit/").status_code == 403
+    client = client_for(supervisor)
+    form = client.get(f"/customers/{customer.pk}/edit/")
+    assert CLEAR in form.content.decode()
+    response = client.post(f"/customers/{customer.pk}/edit/", {"name": "李强", "phones": "13912345678\n+86 137 0000 1111",
+                                                                 "level": "vip", "has_survey_consent": "on"})
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert list(customer.contacts.filter(kind="phone").values_list("normalized", flat=True)) == [CLEAR, "13700001111"]
+    assert customer.level == "vip" and customer.events.filter(kind="updated").exists()
