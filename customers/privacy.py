@@ -1,5 +1,7 @@
 """Masking of customer personal data (客户资料保密): what an agent may see of a phone, e-mail or address."""
 
+import re
+
 PII_PERMISSION = "customers.view_pii"
 
 
@@ -35,3 +37,15 @@ def mask_address(address: str) -> str:
 def may_view_pii(viewer) -> bool:
     """Return whether the viewer sees personal data in clear (supervisors and up)."""
     return bool(viewer and viewer.is_authenticated and viewer.has_perm(PII_PERMISSION))
+
+
+PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
+EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def mask_text(text: str) -> str:
+    """Return free text (a message, a note) with mobile numbers and e-mail addresses in it masked."""
+    if not text:
+        return ""
+    text = PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
+    return EMAIL_IN_TEXT.sub(lambda m: mask_email(m.group(0)), text)

@@ -1,7 +1,108 @@
-"""Reads of customer archives; personal data leaves here masked unless the viewer may see it."""
+"""Reads of customer archives: the gatekeeper every page and endpoint goes through; personal data leaves masked unless the viewer may see it."""
 
-from customers.models import Customer
-from customers.privacy import mask_email, mask_phone, may_view_pii
+import base64
+import json
+from datetime import datetime
+
+from django.db.models import Avg, Count, Max, Q, Sum
+from django.http import Http404
+
+from customers.contacts import query_normalize
+from customers.models import (
+    Customer, CustomerContact, CustomerEvent, CustomerImport, CustomerLevel, CustomerMerge, CustomerReview, PiiRequest,
+    PiiReveal,
+)
+from customers.privacy import mask_address, mask_email, mask_phone, mask_text, may_view_pii
+
+# Rows of the archive itself: shown through their own timeline source, or not at all.
+OWN_MODELS = {"customers.customercontact", "customers.customeraddress", "customers.customerevent",
+              "customers.customerreview", "customers.customermerge", "customers.piireveal", "customers.piirequest",
+              "customers.customer", "orders.order", "tickets.ticket"}
+
+
+def customer_queryset_for_viewer(*, viewer):
+    """Return the archives the viewer may open (merged-away duplicates excluded)."""
+    if not (viewer and viewer.is_authenticated and viewer.has_perm("customers.view_customer")):
+        return Customer.objects.none()
+    return Customer.objects.filter(merged_into__isnull=True)
+
+
+def customer_get_for_viewer(*, viewer, pk) -> Customer:
+    """Return one archive the viewer may open, or raise Http404."""
+    try:
+        return customer_queryset_for_viewer(viewer=viewer).get(pk=int(pk))
+    except (Customer.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such customer") from None
+
+
+def customer_search(queryset, query: str):
+    """Filter by name prefix, phone in any format, e-mail, order number or ticket number."""
+    kind, value = query_normalize(query)
+    if not value:
+        return queryset
+    if kind in ("phone", "email"):
+        field = "phone" if kind == "phone" else "email"
+        ids = set(CustomerContact.objects.filter(normalized=value).order_by().values_list("customer_id", flat=True)[:200])
+        if not ids:
+            # Archives written without contact rows (bulk-generated data) still have their primary phone and e-mail.
+            ids.update(Customer.objects.filter(**{field: value}).order_by().values_list("pk", flat=True)[:200])
+        return queryset.filter(pk__in=ids)
+    from orders.models import Order
+    from tickets.models import Ticket
+
+    ids = set(Order.objects.filter(number=value).values_list("customer_id", flat=True))
+    ids.update(Ticket.objects.filter(number=value).values_list("customer_id", flat=True))
+    return queryset.filter(Q(name__startswith=value) | Q(pk__in=ids))
+
+
+def level_labels() -> dict[str, str]:
+    """Return the label of each customer level code."""
+    labels = {value: str(label) for value, label in Customer.Level.choices}
+    labels.update(CustomerLevel.objects.values_list("code", "name"))
+    return labels
+
+
+def customer_data_for_viewer(*, viewer, customer: Customer, clear: bool | None = None, labels: dict | None = None) -> dict:
+    """Return an archive as the viewer may see it: phones, e-mails, addresses and notes masked unless permitted."""
+    clear = may_view_pii(viewer) if clear is None else clear
+    contacts = list(customer.contacts.all())
+    phones = [c.value for c in contacts if c.kind == CustomerContact.Kind.PHONE] or ([customer.phone] if customer.phone else [])
+    emails = [c.value for c in contacts if c.kind == CustomerContact.Kind.EMAIL] or ([customer.email] if customer.email else [])
+    addresses = [a.address for a in customer.addresses.all()]
+    labels = labels if labels is not None else level_labels()
+    return {
+        "id": customer.pk,
+        "name": customer.name,
+        "phones": phones if clear else [mask_phone(p) for p in phones],
+        "emails": emails if clear else [mask_email(e) for e in emails],
+        "addresses": addresses if clear else [mask_address(a) for a in addresses],
+        "level": customer.level,
+        "level_label": labels.get(customer.level, customer.level),
+        "tags": list(customer.tags or []),
+        "city": customer.city,
+        "source": customer.source,
+        "birthday": customer.birthday,
+        "notes": customer.notes if clear else mask_text(customer.notes),
+        "has_marketing_consent": customer.has_marketing_consent,
+        "has_survey_consent": customer.has_survey_consent,
+        "review_status": customer.review_status,
+        "review_status_label": customer.get_review_status_display(),
+        "is_masked": not clear,
+        "is_anonymized": customer.anonymized_at is not None,
+        "created_at": customer.created_at,
+        "updated_at": customer.updated_at,
+    }
+
+
+def customer_list_for_viewer(*, viewer, customers) -> list[dict]:
+    """Return a page of archives as the viewer may see them, contacts fetched in one query."""
+    clear = may_view_pii(viewer)
+    labels = level_labels()
+    customers = list(customers)
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(customers, "contacts", "addresses")
+    return [customer_data_for_viewer(viewer=viewer, customer=c, clear=clear, labels=labels) for c in customers]
 
 
 def customer_card_for_viewer(*, viewer, customer: Customer) -> dict:
@@ -11,10 +112,207 @@ def customer_card_for_viewer(*, viewer, customer: Customer) -> dict:
         "id": customer.pk,
         "name": customer.name,
         "level": customer.level,
-        "level_label": customer.get_level_display(),
+        "level_label": level_labels().get(customer.level, customer.level),
         "tags": list(customer.tags or []),
         "city": customer.city,
         "phone": customer.phone if clear else mask_phone(customer.phone),
         "email": customer.email if clear else mask_email(customer.email),
         "is_masked": not clear,
+        "review_status": customer.review_status,
+        "url": f"/customers/{customer.pk}/",
     }
+
+
+def _related_extra_models():
+    """Yield (model, fk name) of other apps' rows linked to a customer (returns, visits, surveys as they exist)."""
+    for relation in Customer._meta.related_objects:
+        model = relation.related_model
+        if model._meta.label_lower in OWN_MODELS or not relation.one_to_many:
+            continue
+        yield model, relation.field.name
+
+
+def customer_stats_many(*, customer_ids: list[int]) -> dict[int, dict]:
+    """Return orders, spend, tickets, complaints, returns, last contact and average satisfaction per customer."""
+    from orders.models import Order
+    from tickets.models import Ticket
+
+    stats = {pk: {"orders": 0, "spend": "0", "tickets": 0, "complaints": 0, "returns": 0, "last_contact_at": None,
+                  "last_order_at": None, "average_satisfaction": None} for pk in customer_ids}
+    if not customer_ids:
+        return stats
+    for row in (Order.objects.filter(customer_id__in=customer_ids).values("customer_id").order_by()
+                .annotate(count=Count("pk"), spend=Sum("total_amount", filter=~Q(status=Order.Status.CANCELLED)),
+                          last=Max("placed_at"))):
+        stats[row["customer_id"]].update(orders=row["count"], spend=str(row["spend"] or 0), last_order_at=row["last"])
+    for row in (Ticket.objects.filter(customer_id__in=customer_ids).values("customer_id").order_by()
+                .annotate(count=Count("pk"), complaints=Count("pk", filter=Q(kind=Ticket.Kind.COMPLAINT)),
+                          last=Max("updated_at"))):
+        stats[row["customer_id"]].update(tickets=row["count"], complaints=row["complaints"], last_contact_at=row["last"])
+    for model, fk in _related_extra_models():
+        name = model._meta.model_name
+        rows = model._default_manager.filter(**{f"{fk}__in": customer_ids}).values(fk).order_by()
+        if "return" in name:
+            for row in rows.annotate(n=Count("pk")):
+                stats[row[fk]]["returns"] += row["n"]
+        score = next((f.name for f in model._meta.concrete_fields if f.name in ("score", "satisfaction")), None)
+        if "survey" in name and score:
+            for row in rows.annotate(avg=Avg(score)):
+                if row["avg"] is not None:
+                    stats[row[fk]]["average_satisfaction"] = round(float(row["avg"]), 2)
+    return stats
+
+
+def customer_stats(*, customer: Customer) -> dict:
+    """Return the statistics shown at the top of a customer's page."""
+    return customer_stats_many(customer_ids=[customer.pk])[customer.pk]
+
+
+def cursor_encode(key: tuple) -> str:
+    at, kind, pk = key
+    return base64.urlsafe_b64encode(json.dumps([at.isoformat(), kind, pk]).encode()).decode()
+
+
+def cursor_decode(cursor: str | None) -> tuple | None:
+    """Return the (time, kind, id) key of a timeline cursor, or None for a missing or malformed one."""
+    if not cursor:
+        return None
+    try:
+        at, kind, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(at), str(kind), int(pk)
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return None
+
+
+def _timeline_sources(customer: Customer, clear: bool):
+    """Yield (kind, label, queryset, time field, render) for everything that belongs on the timeline."""
+    from django.utils.translation import gettext as _
+    from orders.models import Order
+    from tickets.models import Ticket, TicketMessage
+
+    text = (lambda s: s) if clear else mask_text
+    yield ("order", _("Order"), Order.objects.filter(customer=customer), "placed_at",
+           lambda o: (o.number, f"{o.get_status_display()} · ¥{o.total_amount}", ""))
+    yield ("ticket", _("Ticket"), Ticket.objects.filter(customer=customer), "created_at",
+           lambda t: (f"{t.number} {text(t.subject)}", f"{t.get_kind_display()} · {t.get_status_display()}", ""))
+    yield ("message", _("Message"),
+           TicketMessage.objects.filter(ticket__customer=customer, is_internal=False).select_related("ticket"),
+           "created_at", lambda m: (m.ticket.number, text(m.body[:200]), m.get_sender_display()))
+    yield ("archive", _("Archive"), CustomerEvent.objects.filter(customer=customer).select_related("actor"), "created_at",
+           lambda e: (e.get_kind_display(), text(e.note[:200]), str(e.actor or "")))
+    for model, fk in _related_extra_models():
+        field = next((f for f in ("created_at", "submitted_at", "scheduled_at") if any(
+            x.name == f for x in model._meta.concrete_fields)), None)
+        if field:
+            yield (model._meta.model_name, str(model._meta.verbose_name), model._default_manager.filter(**{fk: customer}),
+                   field, lambda obj: (text(str(obj)), "", ""))
+
+
+def customer_timeline(*, viewer, customer: Customer, cursor: str | None = None, limit: int = 25) -> dict:
+    """Return one page of everything about the customer, newest first, and the cursor of the next page."""
+    clear = may_view_pii(viewer)
+    after = cursor_decode(cursor)
+    items = []
+    for kind, label, queryset, field, render in _timeline_sources(customer, clear):
+        if after:
+            queryset = queryset.filter(**{f"{field}__lte": after[0]})
+        for obj in queryset.order_by(f"-{field}", "-pk")[: limit + 5]:
+            key = (getattr(obj, field), kind, obj.pk)
+            if after and key >= after:
+                continue
+            title, detail, who = render(obj)
+            items.append({"key": key, "at": key[0], "kind": kind, "kind_label": label, "id": obj.pk,
+                          "title": title, "detail": detail, "who": who})
+    items.sort(key=lambda item: item["key"], reverse=True)
+    page, more = items[:limit], len(items) > limit
+    for item in page:
+        item.pop("key")
+    next_cursor = cursor_encode((page[-1]["at"], page[-1]["kind"], page[-1]["id"])) if more and page else None
+    return {"results": page, "next": next_cursor}
+
+
+def customer_duplicates_of(*, customer: Customer) -> list[Customer]:
+    """Return other open archives sharing a normalized phone or e-mail with this one."""
+    values = list(customer.contacts.values_list("normalized", flat=True))
+    if not values:
+        return []
+    ids = (CustomerContact.objects.filter(normalized__in=values).exclude(customer=customer)
+           .order_by().values_list("customer_id", flat=True).distinct()[:20])
+    return list(Customer.objects.filter(pk__in=list(ids), merged_into__isnull=True))
+
+
+def duplicate_groups(*, limit: int = 50) -> list[list[Customer]]:
+    """Return groups of open archives that share a normalized phone or e-mail (likely duplicates)."""
+    shared = (CustomerContact.objects.filter(customer__merged_into__isnull=True).values("normalized")
+              .annotate(n=Count("customer", distinct=True)).filter(n__gt=1).order_by().values_list("normalized", flat=True)[:limit])
+    groups = []
+    for value in shared:
+        groups.append(list(Customer.objects.filter(contacts__normalized=value, merged_into__isnull=True).distinct()))
+    return groups
+
+
+def review_list_for_customer(*, customer: Customer):
+    """Return the archive reviews of a customer, newest first."""
+    return CustomerReview.objects.filter(customer=customer).select_related("submitted_by", "decided_by")
+
+
+def review_list_pending():
+    """Return the pending archive reviews, oldest first."""
+    return CustomerReview.objects.filter(status=CustomerReview.Status.PENDING).select_related("customer", "submitted_by").order_by("submitted_at")
+
+
+def pii_reveal_list_for_viewer(*, viewer):
+    """Return the reveal audit log to a supervisor and up; nothing to anyone else."""
+    if not viewer.has_perm("customers.view_piireveal"):
+        return PiiReveal.objects.none()
+    return PiiReveal.objects.select_related("viewer", "customer").order_by("-created_at", "-id")
+
+
+def import_get_for_viewer(*, viewer, pk) -> CustomerImport:
+    """Return an import its creator (or a supervisor and up) may follow, or raise Http404."""
+    queryset = CustomerImport.objects.all()
+    if not may_view_pii(viewer):
+        queryset = queryset.filter(created_by=viewer)
+    try:
+        return queryset.get(pk=int(pk))
+    except (CustomerImport.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such import") from None
+
+
+def customer_everything(*, customer: Customer) -> dict:
+    """Return everything held about a customer, in clear, for a personal-information request (PIPL)."""
+    from customers.services import customer_snapshot
+    from orders.models import Order
+    from tickets.models import Ticket
+
+    def iso(value):
+        return value.isoformat() if value else None
+
+    data = customer_snapshot(customer)
+    data["review_status"] = customer.review_status
+    data["orders"] = [
+        {"number": o.number, "shop": o.shop, "status": o.status, "total_amount": str(o.total_amount),
+         "tracking_number": o.tracking_number, "placed_at": iso(o.placed_at),
+         "items": [{"sku": i.sku, "name": i.name, "spec": i.spec, "quantity": i.quantity, "unit_price": str(i.unit_price)}
+                   for i in o.items.all()]}
+        for o in Order.objects.filter(customer=customer).prefetch_related("items")
+    ]
+    data["tickets"] = [
+        {"number": t.number, "subject": t.subject, "kind": t.kind, "channel": t.channel, "status": t.status,
+         "created_at": iso(t.created_at),
+         "messages": [{"sender": m.sender, "body": m.body, "created_at": iso(m.created_at)}
+                      for m in t.messages.all() if not m.is_internal]}
+        for t in Ticket.objects.filter(customer=customer).prefetch_related("messages")
+    ]
+    data["other_records"] = {
+        model._meta.label_lower: [str(obj) for obj in model._default_manager.filter(**{fk: customer})]
+        for model, fk in _related_extra_models()
+    }
+    data["archive_events"] = [{"kind": e.kind, "fields": e.fields, "at": iso(e.created_at)}
+                              for e in CustomerEvent.objects.filter(customer=customer)]
+    data["reviews"] = [{"status": r.status, "changes": r.changes, "submitted_at": iso(r.submitted_at)}
+                       for r in CustomerReview.objects.filter(customer=customer)]
+    data["merged_from"] = [m.snapshot for m in CustomerMerge.objects.filter(survivor=customer)]
+    data["reveals"] = [{"field": r.field, "at": iso(r.created_at)} for r in PiiReveal.objects.filter(customer=customer)]
+    data["requests"] = [{"kind": r.kind, "at": iso(r.created_at)} for r in PiiRequest.objects.filter(customer=customer)]
+    return data

@@ -56,7 +56,7 @@ def demo_users_load() -> dict:
 @transaction.atomic
 def demo_data_load() -> dict:
     """Load every app's demo data once; return what exists afterwards."""
-    from customers.demo import demo_customers_load
+    from customers.demo import demo_customer_extras_load, demo_customers_load
     from orders.demo import demo_orders_load
     from tickets.demo import demo_tickets_load
 
@@ -64,4 +64,5 @@ def demo_data_load() -> dict:
     context["customers"] = demo_customers_load()
     context["orders"] = demo_orders_load(context)
     context["tickets"] = demo_tickets_load(context)
+    demo_customer_extras_load(context)
     return context

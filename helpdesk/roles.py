@@ -43,6 +43,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "tickets.change_internaltask",
         "tickets.view_remedy",
         "tickets.add_remedy",
+        "customers.add_customerreview",
+        "customers.add_customerimport",
     ],
     Role.SUPERVISOR: [
         "customers.view_pii",
@@ -54,10 +56,15 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "tickets.add_cannedreply",
         "tickets.change_cannedreply",
         "tickets.view_servicelanguagehit",
+        "customers.merge_customer",
+        "customers.review_customer",
+        "customers.view_piireveal",
     ],
     Role.MANAGER: [
         "customers.export_customer",
         "kpi.view_all_teams",
+        "customers.anonymize_customer",
+        "customers.view_piirequest",
     ],
     Role.ADMIN: [
         "helpdesk.view_user",
@@ -94,6 +101,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "tickets.change_slapolicy",
         "tickets.delete_slapolicy",
         "tickets.view_ticketslatimer",
+        "customers.view_privacypolicy",
+        "customers.change_privacypolicy",
+        "customers.view_customerlevel",
+        "customers.add_customerlevel",
+        "customers.change_customerlevel",
+        "customers.view_customermerge",
+        "customers.view_customerimport",
     ],
 }
 

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("helpdesk.api.urls")),
     path("", include("tickets.api_sla")),
     path("", include("tickets.api.urls")),
+    path("", include("customers.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,167 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from customers.models import CustomerImport, PiiReveal
+from customers.services import customer_changes_clean
+
+
+class CustomerStatsSerializer(serializers.Serializer):
+    orders = serializers.IntegerField()
+    spend = serializers.DecimalField(max_digits=14, decimal_places=2)
+    tickets = serializers.IntegerField()
+    complaints = serializers.IntegerField()
+    returns = serializers.IntegerField()
+    last_contact_at = serializers.DateTimeField(allow_null=True)
+    last_order_at = serializers.DateTimeField(allow_null=True)
+    average_satisfaction = serializers.FloatField(allow_null=True)
+
+
+class CustomerSerializer(serializers.Serializer):
+    """An archive as the gatekeeper selector gave it: personal fields already masked for the viewer."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phones = serializers.ListField(child=serializers.CharField())
+    emails = serializers.ListField(child=serializers.CharField())
+    addresses = serializers.ListField(child=serializers.CharField())
+    level = serializers.CharField()
+    level_label = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+    city = serializers.CharField()
+    source = serializers.CharField()
+    birthday = serializers.DateField(allow_null=True)
+    notes = serializers.CharField()
+    has_marketing_consent = serializers.BooleanField()
+    has_survey_consent = serializers.BooleanField()
+    review_status = serializers.CharField()
+    is_masked = serializers.BooleanField()
+    is_anonymized = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    stats = CustomerStatsSerializer()
+
+
+class CustomerWriteSerializer(serializers.Serializer):
+    """What a client may set on an archive; validated by the same rules as the services."""
+
+    name = serializers.CharField(max_length=64)
+    phones = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=10)
+    emails = serializers.ListField(child=serializers.CharField(max_length=254), required=False, max_length=10)
+    addresses = serializers.ListField(child=serializers.CharField(max_length=255), required=False, max_length=10)
+    level = serializers.CharField(max_length=16, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=32), required=False, max_length=20)
+    city = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    source = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    birthday = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    has_marketing_consent = serializers.BooleanField(required=False)
+    has_survey_consent = serializers.BooleanField(required=False)
+
+    def validate(self, attrs):
+        try:
+            return customer_changes_clean(attrs, partial=self.partial)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
+
+
+class RevealRequestSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=PiiReveal.Field.choices)
+    reason = serializers.CharField(max_length=255)
+
+
+class RevealSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    values = serializers.ListField(child=serializers.CharField())
+    value = serializers.CharField(allow_blank=True)
+
+
+class TimelineItemSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    who = serializers.CharField()
+
+
+class TimelineSerializer(serializers.Serializer):
+    results = TimelineItemSerializer(many=True)
+    next = serializers.CharField(allow_null=True)
+
+
+class MergeRequestSerializer(serializers.Serializer):
+    survivor = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    duplicate = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class MergeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    survivor = serializers.IntegerField(source="survivor_id")
+    duplicate = serializers.IntegerField(source="duplicate_id")
+    moved = serializers.DictField(child=serializers.IntegerField())
+    created_at = serializers.DateTimeField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class ReviewSubmitSerializer(serializers.Serializer):
+    changes = serializers.DictField(required=False, default=dict)
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+    def validate_changes(self, value):
+        form = CustomerWriteSerializer(data=value, partial=True)
+        form.is_valid(raise_exception=True)
+        return form.validated_data
+
+
+class ReviewDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    customer = serializers.IntegerField(source="customer_id")
+    status = serializers.CharField()
+    changed_fields = serializers.SerializerMethodField()
+    note = serializers.CharField()
+    submitted_by = serializers.StringRelatedField()
+    submitted_at = serializers.DateTimeField()
+    decided_by = serializers.StringRelatedField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_reason = serializers.CharField()
+
+    def get_changed_fields(self, review) -> list[str]:
+        return sorted(review.changes)
+
+
+class PiiRevealSerializer(serializers.ModelSerializer):
+    viewer = serializers.StringRelatedField()
+    viewer_id = serializers.IntegerField()
+    customer_name = serializers.CharField(source="customer.name")
+
+    class Meta:
+        model = PiiReveal
+        fields = ["id", "viewer", "viewer_id", "customer", "customer_name", "field", "reason", "created_at"]
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    mode = serializers.ChoiceField(choices=CustomerImport.Mode.choices, default=CustomerImport.Mode.ALL_OR_NOTHING)
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CustomerImport
+        fields = ["id", "original_name", "mode", "status", "total_rows", "processed_rows", "created_count",
+                  "error_count", "errors", "message", "created_at", "finished_at", "progress"]
+
+    def get_progress(self, job) -> dict:
+        from customers.imports import import_progress
+
+        return import_progress(job)

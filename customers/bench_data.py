@@ -1,0 +1,103 @@
+"""Benchmark volumes for the customer archive: a million archives with contacts, one customer with 500 events, import files."""
+
+import random
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from customers.models import Customer, CustomerContact
+
+BENCH_CUSTOMERS = 1_000_000
+BENCH_EMAIL_DOMAIN = "bench.example.com"
+TIMELINE_PHONE = "19999999999"
+SEARCH_PHONE = "19000123456"  # customer number 123456 of the generated million
+SEARCH_EMAIL = f"b654321@{BENCH_EMAIL_DOMAIN}"
+
+
+def bench_customers_count() -> int:
+    return CustomerContact.objects.filter(normalized=f"b{BENCH_CUSTOMERS}@{BENCH_EMAIL_DOMAIN}").count()
+
+
+def bench_customers_generate(*, total: int = BENCH_CUSTOMERS, progress=None) -> None:
+    """Insert `total` archives (phones 190…, e-mails b<n>@bench.example.com) and their contacts, in SQL batches."""
+    if connection.vendor != "postgresql":
+        raise RuntimeError("the million-customer benchmark needs PostgreSQL")
+    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞辉林建国文斌宇浩凯鑫晨欣怡雪梅琳"
+    batch = 100_000
+    for start in range(1, total + 1, batch):
+        end = min(start + batch - 1, total)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO customers_customer (name, phone, email, city, level, tags, source, birthday, notes,
+                    has_marketing_consent, has_survey_consent, review_status, created_at, updated_at)
+                SELECT substr(%(s)s, 1 + i %% char_length(%(s)s), 1) || substr(%(g)s, 1 + (i / 7) %% char_length(%(g)s), 1),
+                       '190' || lpad(i::text, 8, '0'), 'b' || i || '@' || %(d)s,
+                       (ARRAY['上海','北京','广州','深圳','杭州','成都'])[1 + i %% 6],
+                       CASE WHEN i %% 50 = 0 THEN 'svip' WHEN i %% 10 = 0 THEN 'vip' ELSE 'normal' END,
+                       CASE WHEN i %% 20 = 0 THEN '["多次投诉"]'::jsonb ELSE '[]'::jsonb END,
+                       '天猫旗舰店', NULL, '', false, true, 'none',
+                       now() - make_interval(secs => (%(total)s - i) * 30), now()
+                FROM generate_series(%(start)s, %(end)s) AS i
+                """,
+                {"s": surnames, "g": given, "d": BENCH_EMAIL_DOMAIN, "start": start, "end": end, "total": total},
+            )
+            cursor.execute(
+                """
+                INSERT INTO customers_customercontact (customer_id, kind, value, normalized, is_primary, created_at)
+                SELECT id, k.kind, CASE k.kind WHEN 'phone' THEN phone ELSE email END,
+                       CASE k.kind WHEN 'phone' THEN phone ELSE email END, true, created_at
+                FROM customers_customer CROSS JOIN (VALUES ('phone'), ('email')) AS k(kind)
+                WHERE email LIKE %(like)s AND phone BETWEEN %(low)s AND %(high)s
+                """,
+                {"like": f"%@{BENCH_EMAIL_DOMAIN}", "low": f"190{start:08d}", "high": f"190{end:08d}"},
+            )
+        progress and progress("customers", end, total)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer; ANALYZE customers_customercontact")
+
+
+def bench_timeline_customer(*, events: int = 500) -> Customer:
+    """Return the customer with a 500-event timeline (orders, tickets, messages), creating it once."""
+    from helpdesk.models import Team
+    from orders.models import Order
+    from tickets.models import Ticket, TicketMessage
+
+    customer = Customer.objects.filter(phone=TIMELINE_PHONE).first()
+    if customer is not None:
+        return customer
+    rng = random.Random(5)
+    now = timezone.now()
+    with transaction.atomic():
+        customer = Customer.objects.create(name="基准客户", phone=TIMELINE_PHONE, email="timeline@bench.example.com",
+                                           level="svip", tags=["高价值"])
+        CustomerContact.objects.create(customer=customer, kind="phone", value=TIMELINE_PHONE, normalized=TIMELINE_PHONE,
+                                       is_primary=True)
+        team = Team.objects.first() or Team.objects.create(name="基准团队", code="bench")
+        orders = events // 5
+        Order.objects.bulk_create([
+            Order(number=f"BENCHTL{i:06d}", customer=customer, total_amount=rng.randint(20, 2000),
+                  placed_at=now - timedelta(hours=rng.randint(1, 24 * 365)))
+            for i in range(orders)
+        ])
+        tickets = Ticket.objects.bulk_create([
+            Ticket(number=f"TBENCH{i:06d}", subject="物流一直没有更新，电话 13800138000", customer=customer, team=team)
+            for i in range(orders)
+        ])
+        TicketMessage.objects.bulk_create([
+            TicketMessage(ticket=ticket, sender="customer" if m % 2 == 0 else "agent", body="你好，我的快递什么时候到？")
+            for ticket in tickets for m in range(3)
+        ])
+    return customer
+
+
+def bench_import_csv(*, rows: int, offset: int, bad_every: int = 0) -> bytes:
+    """Return a GBK CSV of `rows` fresh customers (phones 176…), every `bad_every`-th row invalid."""
+    lines = ["姓名,手机,邮箱,城市,等级,标签,生日"]
+    for i in range(rows):
+        n = offset + i
+        phone = "12345" if bad_every and i % bad_every == 0 else f"176{n % 10**8:08d}"
+        lines.append(f"导入客户{n},{phone},imp{n}@import.example.com,上海,normal,高价值,1990-01-01")
+    return ("\n".join(lines) + "\n").encode("gb18030")

@@ -1,0 +1,74 @@
+"""Phone numbers and e-mail addresses: validation and the normalized form used for search and duplicates."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MAINLAND_LANDLINE = re.compile(r"^0\d{9,11}$")  # area code 0xx/0xxx + 7–8 digit number
+PHONE_CHARS = re.compile(r"^\+?[\d\s\-().]+$")
+
+
+def phone_normalize(raw: str) -> str:
+    """Return the searchable form: 13800138000 for mainland numbers, +<digits> for international ones.
+
+    Accepts spaces, dashes, dots and brackets, a leading + or 00, and the +86 / 0086 prefix.
+    Returns "" for something that is not a phone number at all.
+    """
+    text = (raw or "").strip()
+    if not text or not PHONE_CHARS.match(text):
+        return ""
+    international = text.startswith("+") or text.startswith("00")
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("00"):
+        digits = digits[2:]
+    if international:
+        if digits.startswith("86"):
+            return digits[2:]
+        return f"+{digits}"
+    if len(digits) == 13 and digits.startswith("861"):
+        return digits[2:]
+    return digits
+
+
+def phone_validate(raw: str) -> str:
+    """Return the normalized phone, or raise ValidationError for an invalid mainland or international number."""
+    normalized = phone_normalize(raw)
+    if normalized.startswith("+"):
+        if 8 <= len(normalized) - 1 <= 15 and normalized[1] != "0":
+            return normalized
+    elif MAINLAND_MOBILE.match(normalized) or MAINLAND_LANDLINE.match(normalized):
+        return normalized
+    raise ValidationError(
+        _("Enter a valid phone number: a mainland mobile (13800138000), a landline with area code (010-12345678) "
+          "or an international number starting with + and the country code."),
+        code="invalid_phone",
+    )
+
+
+def email_normalize(raw: str) -> str:
+    """Return the e-mail address trimmed and in lower case."""
+    return (raw or "").strip().lower()
+
+
+def email_validate(raw: str) -> str:
+    """Return the normalized e-mail, or raise ValidationError."""
+    normalized = email_normalize(raw)
+    try:
+        validate_email(normalized)
+    except ValidationError:
+        raise ValidationError(_("Enter a valid e-mail address."), code="invalid_email") from None
+    return normalized
+
+
+def query_normalize(query: str) -> tuple[str, str]:
+    """Return (kind, normalized) for a search box text: ("email", …), ("phone", …) or ("text", …)."""
+    text = (query or "").strip()
+    if "@" in text:
+        return "email", email_normalize(text)
+    phone = phone_normalize(text)
+    if phone and len(phone.lstrip("+")) >= 7:
+        return "phone", phone
+    return "text", text

@@ -1,0 +1,32 @@
+"""The customer list filters, shared by the HTML list and the API."""
+
+import json
+
+import django_filters
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer
+from customers.selectors import customer_search
+
+
+class CustomerFilterSet(django_filters.FilterSet):
+    """Search (name, phone in any format, e-mail, order or ticket number), level, tag and creation date."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
+    level = django_filters.CharFilter(label=_("Level"), field_name="level", max_length=16)
+    tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag", max_length=32)
+    created_after = django_filters.DateTimeFilter(label=_("Created after"), field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Customer
+        fields = ["q", "level", "tag", "created_after"]
+
+    def filter_q(self, queryset, name, value):
+        return customer_search(queryset, value)
+
+    def filter_tag(self, queryset, name, value):
+        if connection.features.supports_json_field_contains:
+            return queryset.filter(tags__contains=[value])
+        # SQLite keeps the JSON text as json.dumps wrote it (non-ASCII escaped): match the tag's quoted form.
+        return queryset.filter(tags__icontains=json.dumps(value))
