@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Team
 from tickets.models import Category, Ticket
 from tickets.selectors import SAVED_VIEWS, ticket_saved_view_filter, ticket_search
+from tickets.sla_filters import ticket_filter_sla_breached, ticket_filter_sla_due_before
 
 VIEW_CHOICES = [
     ("mine", _("Mine")),
@@ -33,6 +34,8 @@ class TicketFilterSet(django_filters.FilterSet):
     customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"), min_value=1)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=_("Created from"))
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt", label=_("Created before"))
+    sla_breached = django_filters.BooleanFilter(method="filter_sla_breached", label=_("SLA breached"))
+    sla_due_before = django_filters.IsoDateTimeFilter(method="filter_sla_due_before", label=_("SLA due before"))
 
     class Meta:
         model = Ticket
@@ -58,5 +61,8 @@ class TicketFilterSet(django_filters.FilterSet):
             return queryset.filter(assignee_id=int(value))
         return queryset.none()
 
+    def filter_sla_breached(self, queryset, name, value):
+        return ticket_filter_sla_breached(queryset, value)
 
-
+    def filter_sla_due_before(self, queryset, name, value):
+        return ticket_filter_sla_due_before(queryset, value)

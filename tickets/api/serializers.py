@@ -8,6 +8,8 @@ from orders.models import Order
 from tickets import workflow
 from tickets.attachments import MAX_BYTES
 from tickets.models import Attachment, CannedReply, Category, InternalTask, Remedy, Ticket, TicketEvent, TicketMessage
+from tickets.api_sla import TicketSLASerializer
+from tickets.sla_selectors import sla_block
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -44,12 +46,17 @@ class CustomerCardSerializer(serializers.Serializer):
 class TicketDetailSerializer(TicketSerializer):
     customer_card = serializers.SerializerMethodField()
     allowed_transitions = serializers.SerializerMethodField()
+    sla = serializers.SerializerMethodField()
 
     class Meta(TicketSerializer.Meta):
         fields = TicketSerializer.Meta.fields + [
-            "description", "escalated_at", "merged_into", "customer_card", "allowed_transitions",
+            "description", "escalated_at", "merged_into", "customer_card", "allowed_transitions", "sla",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(TicketSLASerializer)
+    def get_sla(self, ticket) -> dict:
+        return TicketSLASerializer(sla_block(ticket)).data
 
     @extend_schema_field(CustomerCardSerializer)
     def get_customer_card(self, ticket) -> dict:

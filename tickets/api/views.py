@@ -26,14 +26,22 @@ from tickets.selectors import (
     ticket_thread,
     ticket_view_counts_forget,
 )
+from tickets.sla_filters import ticket_annotate_sla_due
 from tickets.workflow import TransitionNotAllowed
 
 
 class TicketCursorPagination(CursorPagination):
+    """Newest activity first; ``?ordering=sla_due`` lists tickets with a running deadline, due soonest first."""
+
     ordering = "-updated_at"
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_ordering(self, request, queryset, view):
+        if request.query_params.get("ordering") == "sla_due":
+            return ("sla_due", "id")
+        return (self.ordering,)
 
 
 class ThreadCursorPagination(CursorPagination):
@@ -94,7 +102,10 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return ticket_list_for_user(user=self.request.user)
+        queryset = ticket_list_for_user(user=self.request.user)
+        if self.action == "list" and self.request.query_params.get("ordering") == "sla_due":
+            queryset = ticket_annotate_sla_due(queryset).filter(sla_due__isnull=False)
+        return queryset
 
     def get_object(self):
         ticket = ticket_get_for_user(user=self.request.user, pk=self.kwargs["pk"])

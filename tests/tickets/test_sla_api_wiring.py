@@ -1,0 +1,37 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import CustomerFactory
+from tickets.models import Ticket, TicketSLATimer
+from tickets.services import ticket_create
+
+
+@pytest.fixture
+def ticket(agent, team):
+    return ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="物流慢",
+                         channel=Ticket.Channel.EMAIL, kind=Ticket.Kind.COMPLAINT)
+
+
+@pytest.mark.django_db
+def test_ticket_detail_carries_the_sla_block(api_client, agent, ticket):
+    api_client.force_authenticate(agent)
+    body = api_client.get(f"/api/v1/tickets/{ticket.pk}/").json()
+    assert body["sla"]["policy"]
+    assert body["sla"]["targets"]["first_response"]["due_at"]
+
+
+@pytest.mark.django_db
+def test_sla_filters_and_due_soonest_ordering(api_client, agent, team, ticket):
+    later = ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="发票",
+                          channel=Ticket.Channel.EMAIL)
+    TicketSLATimer.objects.filter(ticket=later).update(due_at=timezone.now() + dt.timedelta(days=30))
+    TicketSLATimer.objects.filter(ticket=ticket).update(breached_at=timezone.now())
+    api_client.force_authenticate(agent)
+    breached = api_client.get("/api/v1/tickets/", {"sla_breached": "true"}).json()["results"]
+    assert [row["id"] for row in breached] == [ticket.pk]
+    due_soon = api_client.get("/api/v1/tickets/", {"sla_due_before": (timezone.now() + dt.timedelta(days=10)).isoformat()})
+    assert [row["id"] for row in due_soon.json()["results"]] == [ticket.pk]
+    ordered = api_client.get("/api/v1/tickets/", {"ordering": "sla_due"}).json()["results"]
+    assert [row["id"] for row in ordered] == [ticket.pk, later.pk]
