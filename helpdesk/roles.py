@@ -35,12 +35,18 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "orders.view_order",
         "orders.view_orderitem",
         "helpdesk.view_team",
+        "orders.view_returnrequest",
+        "orders.add_returnrequest",
+        "orders.change_returnrequest",
+        "orders.view_sku",
+        "orders.view_carrier",
     ],
     Role.SUPERVISOR: [
         "customers.view_pii",
         "tickets.merge_ticket",
         "tickets.approve_remedy",
         "kpi.view_dashboard",
+        "orders.extend_deadline",
     ],
     Role.MANAGER: [
         "customers.export_customer",
@@ -65,6 +71,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "orders.change_order",
         "orders.add_orderitem",
         "orders.change_orderitem",
+        "orders.view_orderimport",
+        "orders.add_orderimport",
+        "orders.view_returnpolicy",
+        "orders.change_returnpolicy",
+        "orders.add_carrier",
+        "orders.change_carrier",
+        "orders.add_sku",
+        "orders.change_sku",
     ],
 }
 
