@@ -366,7 +366,7 @@ class ReturnDeadline(models.Model):
     return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="deadlines")
     step = models.CharField(_("step"), max_length=16, choices=Step.choices)
     started_at = models.DateTimeField(_("started at"))
-    due_at = models.DateTimeField(_("due at"))
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)  # None: calendar year not covered
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     extension_reason = models.TextField(_("extension reason"), blank=True)
