@@ -1,9 +1,23 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import Team, User
-from helpdesk.services import user_sync_staff
+from helpdesk.business_time import weekly_problems
+from helpdesk.calendars import calendar_years_missing
+from helpdesk.models import (
+    BusinessCalendar,
+    CalendarClosure,
+    CalendarHoliday,
+    CalendarWorkday,
+    CalendarYear,
+    Team,
+    User,
+    WorkingInterval,
+)
+from helpdesk.services import calendar_touch, user_sync_staff
 
 admin.site.site_header = _("Helpdesk administration")
 admin.site.site_title = _("Helpdesk admin")
@@ -47,3 +61,92 @@ class TeamAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["name"]}
     autocomplete_fields = ["supervisor"]
     filter_horizontal = ["members"]
+
+
+class WorkingIntervalFormSet(forms.BaseInlineFormSet):
+    """Reject a week without working time and overlapping intervals."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        weekly: dict[int, tuple] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("weekday") is None:
+                continue
+            weekly[data["weekday"]] = weekly.get(data["weekday"], ()) + ((data["start_time"], data["end_time"]),)
+        problems = weekly_problems(weekly)
+        if problems:
+            raise ValidationError([_("Working hours: %(problem)s.") % {"problem": p} for p in problems])
+
+
+class WorkingIntervalInline(admin.TabularInline):
+    model = WorkingInterval
+    formset = WorkingIntervalFormSet
+    extra = 0
+
+
+class CalendarWorkdayInline(admin.TabularInline):
+    model = CalendarWorkday
+    extra = 0
+
+
+class CalendarClosureInline(admin.TabularInline):
+    model = CalendarClosure
+    extra = 0
+
+
+class CalendarYearInline(admin.TabularInline):
+    model = CalendarYear
+    extra = 0
+
+
+@admin.register(CalendarHoliday)
+class CalendarHolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "calendar"]
+    list_filter = ["calendar"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        calendar_touch(calendar_id=obj.calendar_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        calendar_touch(calendar_id=obj.calendar_id)
+
+    def delete_queryset(self, request, queryset):
+        calendar_ids = set(queryset.values_list("calendar_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for calendar_id in calendar_ids:
+            calendar_touch(calendar_id=calendar_id)
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "timezone", "uses_holidays", "missing_years"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [WorkingIntervalInline, CalendarYearInline, CalendarWorkdayInline, CalendarClosureInline]
+
+    @admin.display(description=_("years without holiday data"))
+    def missing_years(self, calendar):
+        missing = calendar_years_missing(calendar)
+        if not missing:
+            return "—"
+        return format_html('<strong class="errornote">⚠ {}</strong>', ", ".join(map(str, missing)))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            missing = calendar_years_missing(obj)
+            if missing:
+                messages.warning(request, _("No holiday data for %(years)s: deadlines in those years are not computed.")
+                                 % {"years": ", ".join(map(str, missing))})
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        calendar_touch(calendar_id=form.instance.pk)
+

@@ -7,3 +7,6 @@ class HelpdeskConfig(AppConfig):
 
     name = "helpdesk"
     verbose_name = _("Helpdesk")
+
+    def ready(self):
+        from helpdesk import checks  # noqa: F401  (registers the system checks)

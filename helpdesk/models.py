@@ -1,7 +1,10 @@
-"""Models every app shares: users, teams and number sequences."""
+"""Models every app shares: users, teams, number sequences and business calendars."""
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +66,144 @@ class Sequence(models.Model):
 
     def __str__(self):
         return f"{self.name}={self.value}"
+
+
+def validate_timezone(value: str) -> None:
+    """Reject a name that is not an IANA time zone."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("Unknown time zone."))
+
+
+class BusinessCalendar(models.Model):
+    """A working calendar (工作日历): weekly hours, holidays, make-up working days (调休) and closures."""
+
+    code = models.SlugField(_("code"), max_length=48, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone])
+    uses_holidays = models.BooleanField(
+        _("apply holidays and make-up days"),
+        default=True,
+        help_text=_("Off: every week looks the same and no holiday data is needed."),
+    )
+    makeup_weekday = models.PositiveSmallIntegerField(
+        _("make-up days work the hours of"),
+        default=0,
+        help_text=_("A make-up working day is worked with this weekday's intervals (Monday by default)."),
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+
+    def __str__(self):
+        return self.name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WorkingInterval(models.Model):
+    """One working interval of a weekday; an end of 00:00 means midnight, an earlier end runs past it."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="intervals")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"), help_text=_("00:00 means midnight (24:00)."))
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        verbose_name = _("working interval")
+        verbose_name_plural = _("working intervals")
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class CalendarHoliday(models.Model):
+    """A date without working time (法定节假日)."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="calendarholiday_unique_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class CalendarWorkday(models.Model):
+    """A Saturday or Sunday that is a working day (调休上班), worked with normal weekday hours."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="workdays")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("make-up working day")
+        verbose_name_plural = _("make-up working days")
+        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="calendarworkday_unique_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+    def clean(self):
+        if self.date and self.date.weekday() < 5:
+            raise ValidationError({"date": _("A make-up working day must be a Saturday or a Sunday.")})
+        if self.date and self.calendar_id and CalendarHoliday.objects.filter(calendar_id=self.calendar_id, date=self.date).exists():
+            raise ValidationError({"date": _("This date is a holiday of the calendar.")})
+
+
+class CalendarClosure(models.Model):
+    """A one-off closed period (e.g. a company event or a typhoon day)."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="closures")
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def __str__(self):
+        return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M} {self.reason}"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The closure must end after it starts.")})
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up days are known for a calendar (published by the State Council)."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("year with holiday data")
+        verbose_name_plural = _("years with holiday data")
+        constraints = [models.UniqueConstraint(fields=["calendar", "year"], name="calendaryear_unique_year")]
+
+    def __str__(self):
+        return str(self.year)

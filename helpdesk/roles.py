@@ -79,6 +79,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "orders.change_carrier",
         "orders.add_sku",
         "orders.change_sku",
+        *(f"helpdesk.{action}_{model}" for model in ("businesscalendar", "workinginterval", "calendarholiday",
+                                                       "calendarworkday", "calendarclosure", "calendaryear")
+          for action in ("view", "add", "change", "delete")),
     ],
 }
 

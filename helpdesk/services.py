@@ -1,8 +1,9 @@
-"""Writes to users and teams."""
+"""Writes to users, teams and business calendars."""
 
 from django.db import transaction
+from django.db.models import F
 
-from helpdesk.models import User
+from helpdesk.models import BusinessCalendar, User
 from helpdesk.roles import Role, has_role_at_least
 
 
@@ -13,3 +14,8 @@ def user_sync_staff(*, user: User) -> bool:
     changed = User.objects.filter(pk=user.pk).exclude(is_staff=is_staff).update(is_staff=is_staff) > 0
     user.is_staff = is_staff
     return changed
+
+
+def calendar_touch(*, calendar_id: int) -> None:
+    """Bump a business calendar's revision so every process rebuilds its cached ``CalendarSpec``."""
+    BusinessCalendar.objects.filter(pk=calendar_id).update(revision=F("revision") + 1)

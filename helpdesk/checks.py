@@ -1,0 +1,32 @@
+"""System checks: business calendars whose holiday data runs out."""
+
+from django.core import checks
+from django.db import DatabaseError
+from django.utils.translation import gettext as _
+
+
+@checks.register(checks.Tags.database)
+def calendar_years_check(app_configs=None, databases=None, **kwargs):
+    """Warn about calendars without holiday data for this year or the next (needs the database)."""
+    if not databases:
+        return []
+    from helpdesk.calendars import calendar_years_missing
+    from helpdesk.models import BusinessCalendar
+
+    warnings = []
+    try:
+        calendars = list(BusinessCalendar.objects.filter(uses_holidays=True))
+    except DatabaseError:
+        return []
+    for calendar in calendars:
+        missing = calendar_years_missing(calendar)
+        if missing:
+            warnings.append(checks.Warning(
+                _("Business calendar “%(name)s” has no holiday data for %(years)s.")
+                % {"name": calendar.name, "years": ", ".join(map(str, missing))},
+                hint=_("Add the State Council holiday schedule (holidays, make-up days and the year) in admin; "
+                       "deadlines falling in such a year are not computed."),
+                obj=calendar,
+                id="helpdesk.W001",
+            ))
+    return warnings
