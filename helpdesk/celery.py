@@ -18,6 +18,16 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    "orders-return-deadline-sweep-due": {
+        "task": "orders.return_deadline_sweep_due",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "orders-return-request-sweep-unconfirmed": {
+        "task": "orders.return_request_sweep_unconfirmed",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
 }
 
 

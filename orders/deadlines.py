@@ -35,6 +35,6 @@ def step_due_at(policy: ReturnPolicy, step: str, start: datetime) -> datetime | 
 def business_days_after(policy: ReturnPolicy, start: datetime, days: int) -> datetime | None:
     """Return start plus business days on the policy's calendar, or None for an uncovered year."""
     try:
-        return add_business_days(calendar_spec(policy.calendar_code or DEFAULT_CALENDAR), start, days)
+        return add_business_days(calendar_spec(policy.calendar or DEFAULT_CALENDAR), start, days)
     except UncoveredYearError:
         return None

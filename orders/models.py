@@ -207,8 +207,10 @@ class ReturnPolicy(models.Model):
     refund_days = models.PositiveSmallIntegerField(_("refund deadline (business days after inspection)"), default=2)
     case_days = models.PositiveSmallIntegerField(_("whole case deadline (business days after receipt)"), default=7)
     approval_days = models.PositiveSmallIntegerField(_("supervisor refund approval deadline (business days)"), default=1)
-    calendar_code = models.CharField(_("business calendar"), max_length=32, blank=True,
-                                     help_text=_("Code of the business calendar; empty for the default."))
+    calendar = models.ForeignKey(
+        "helpdesk.BusinessCalendar", verbose_name=_("business calendar"), on_delete=models.PROTECT, null=True, blank=True,
+        help_text=_("Business days of the step deadlines; empty for the China back office calendar."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

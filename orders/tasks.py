@@ -1,13 +1,17 @@
 """Thin Celery tasks over the return services; the sweeper fans out one small task per due timer."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.utils import timezone
 
 from orders import services
-from orders.models import ReturnDeadline
+from orders.models import ReturnDeadline, ReturnRequest
 from orders.workflow import OPEN_STATES
 
 SWEEP_BATCH = 500
+# An application still unconfirmed this long after submission lost its confirm task; send it again.
+CONFIRM_GRACE = timedelta(minutes=2)
 
 
 @shared_task(name="orders.return_request_confirm", ignore_result=True, expires=3600)
@@ -24,7 +28,7 @@ def return_deadline_mark_breached(*, deadline_id: int) -> bool:
 
 @shared_task(name="orders.return_deadline_sweep_due", ignore_result=True, expires=50)
 def return_deadline_sweep_due() -> int:
-    """Enqueue one breach task per open step deadline that is due; confirm any application left unconfirmed."""
+    """Enqueue one breach task per open step deadline that is due."""
     due = list(
         ReturnDeadline.objects.filter(met_at__isnull=True, breached_at__isnull=True, due_at__lte=timezone.now(),
                                       return_request__status__in=OPEN_STATES)
@@ -33,6 +37,18 @@ def return_deadline_sweep_due() -> int:
     for deadline_id in due:
         return_deadline_mark_breached.delay(deadline_id=deadline_id)
     return len(due)
+
+
+@shared_task(name="orders.return_request_sweep_unconfirmed", ignore_result=True, expires=50)
+def return_request_sweep_unconfirmed() -> int:
+    """Enqueue the confirmation again for applications whose confirm task was lost."""
+    ids = list(
+        ReturnRequest.objects.filter(status=ReturnRequest.Status.SUBMITTED, updated_at__lte=timezone.now() - CONFIRM_GRACE)
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for return_request_id in ids:
+        return_request_confirm.delay(return_request_id=return_request_id)
+    return len(ids)
 
 
 @shared_task(name="orders.order_import_run", ignore_result=True, expires=3600)

@@ -9,8 +9,10 @@ def defaults_create(apps, schema_editor):
     """Ship the DOMAIN.md §4 return policy and the common carriers."""
     ReturnPolicy = apps.get_model("orders", "ReturnPolicy")
     Carrier = apps.get_model("orders", "Carrier")
+    BusinessCalendar = apps.get_model("helpdesk", "BusinessCalendar")
     if not ReturnPolicy.objects.exists():
-        ReturnPolicy.objects.create(name="默认退换货政策", is_active=True)
+        calendar = BusinessCalendar.objects.filter(code="china-back-office").first()
+        ReturnPolicy.objects.create(name="默认退换货政策", is_active=True, calendar=calendar)
     for code, name in CARRIERS:
         Carrier.objects.get_or_create(code=code, defaults={"name": name})
 
@@ -18,7 +20,7 @@ def defaults_create(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("orders", "0002_returns_policy_deadlines"),
-        ("helpdesk", "0002_create_role_groups"),
+        ("helpdesk", "0005_calendar_permissions"),
     ]
 
     operations = [
