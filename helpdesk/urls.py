@@ -12,6 +12,7 @@ swagger_csp = {"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.UNSAFE_IN
 
 api_v1 = [
     path("", include("helpdesk.api.urls")),
+    path("", include("orders.api.urls")),
 ]
 
 urlpatterns = [

@@ -43,6 +43,7 @@ class ParsedOrder:
     items: list = field(default_factory=list)  # (sku, name, spec, quantity, unit_price)
     error: str = ""
     first_row: int = 0
+    last_row: int = 0
 
 
 def _when(text: str) -> datetime | None:
@@ -97,6 +98,7 @@ def orders_parse(rows):
                 current.shipping_fee = Decimal(row.get("shipping_fee") or "0")
             except (ValueError, InvalidOperation) as exc:
                 current.error = current.error or f"row {number}: {exc}"
+        current.last_row = number
         if current.error:
             continue
         try:
@@ -115,10 +117,10 @@ def _copy(table: str, columns: list[str], rows) -> None:
     """COPY rows into a table (PostgreSQL)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerows(rows)
+    writer.writerows([r"\N" if value is None else value for value in row] for row in rows)
     buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
+        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
 
 
 def _ids_reserve(table: str, count: int) -> list[int]:
@@ -174,9 +176,8 @@ def _chunk_write(orders: list[ParsedOrder]) -> tuple[int, int]:
 
 def orders_import(file, *, name: str, progress=None) -> dict:
     """Import every good order of the file in chunks; return counts and the refused orders with the reason."""
-    result = {"rows": 0, "created": 0, "skipped": 0, "errors": []}
+    result = {"rows": 0, "created": 0, "skipped": 0, "refused": 0, "errors": []}
     chunk: list[ParsedOrder] = []
-    rows_seen = 0
 
     def flush():
         with transaction.atomic():
@@ -187,20 +188,17 @@ def orders_import(file, *, name: str, progress=None) -> dict:
         progress and progress(result)
 
     for parsed in orders_parse(rows_read(file, name)):
-        rows_seen = parsed.first_row - 1 + max(len(parsed.items), 1)
-        result["rows"] = rows_seen
+        result["rows"] = parsed.last_row - 1  # data rows read so far (line 1 is the header)
         if parsed.error:
             if len(result["errors"]) < MAX_ERRORS:
                 result["errors"].append({"order_number": parsed.number, "error": parsed.error})
-            result.setdefault("refused", 0)
-            result["refused"] = result.get("refused", 0) + 1
+            result["refused"] += 1
             continue
         chunk.append(parsed)
         if len(chunk) >= CHUNK_ORDERS:
             flush()
     if chunk:
         flush()
-    result.setdefault("refused", 0)
     return result
 
 
