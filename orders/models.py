@@ -417,3 +417,7 @@ class ReturnEvent(models.Model):
 
     def __str__(self):
         return f"{self.return_request_id}:{self.kind}"
+
+    @property
+    def to_status_label(self) -> str:
+        return ReturnRequest.Status(self.to_status).label if self.to_status else ""

@@ -1,0 +1,10 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def public_lookup_attempts_forgotten():
+    """Start each test with no failed order look-ups counted for the test client's address."""
+    cache.delete("orders:lookup:127.0.0.1")
+    yield
+    cache.delete("orders:lookup:127.0.0.1")
