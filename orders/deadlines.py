@@ -1,11 +1,14 @@
 """Step deadlines of returns (退换货处理时效), computed by the one business-time module."""
 
+import logging
 from datetime import datetime, timedelta
 
 from helpdesk.business_time import UncoveredYearError, add_business_days
 from helpdesk.calendars import calendar_spec
+from helpdesk.models import BusinessCalendar
 from orders.models import ReturnDeadline, ReturnPolicy
 
+logger = logging.getLogger(__name__)
 DEFAULT_CALENDAR = "china-back-office"
 Step = ReturnDeadline.Step
 
@@ -33,8 +36,11 @@ def step_due_at(policy: ReturnPolicy, step: str, start: datetime) -> datetime | 
 
 
 def business_days_after(policy: ReturnPolicy, start: datetime, days: int) -> datetime | None:
-    """Return start plus business days on the policy's calendar, or None for an uncovered year."""
+    """Return start plus business days on the policy's calendar, or None when it cannot be known."""
     try:
         return add_business_days(calendar_spec(policy.calendar or DEFAULT_CALENDAR), start, days)
-    except UncoveredYearError:
-        return None
+    except UncoveredYearError as exc:
+        logger.error("return deadline left open: %s", exc)
+    except BusinessCalendar.DoesNotExist:
+        logger.error("return deadline left open: business calendar %r is missing", DEFAULT_CALENDAR)
+    return None

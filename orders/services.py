@@ -1,5 +1,7 @@
 """Every write to returns and exchanges: lock, check the workflow, save, record an event, in one transaction."""
 
+import logging
+import smtplib
 from collections import defaultdict
 from decimal import Decimal
 
@@ -14,6 +16,7 @@ from orders import deadlines, workflow
 from orders.models import Order, OrderItem, ReturnDeadline, ReturnEvent, ReturnItem, ReturnPhoto, ReturnRequest, Sku
 from orders.selectors import return_policy_active, return_quote
 
+logger = logging.getLogger(__name__)
 S = ReturnRequest.Status
 Step = ReturnDeadline.Step
 RETURNABLE_ORDER_STATES = {Order.Status.DELIVERED, Order.Status.COMPLETED}
@@ -79,7 +82,8 @@ def _event(ret: ReturnRequest, *, kind: str, actor=None, note: str = "", from_st
 
         label = S(to_status).label if to_status else ReturnEvent.Kind(kind).label
         TicketMessage.objects.create(ticket_id=ret.ticket_id, sender=TicketMessage.Sender.SYSTEM, is_internal=True,
-                                     body=f"{_('Return')} {ret.number}: {label}" + (f" — {note}" if note else ""))
+                                     body=_("Return/exchange %(number)s: %(step)s") % {"number": ret.number, "step": label}
+                                     + (f" — {note}" if note else ""))
     return event
 
 
@@ -88,10 +92,18 @@ def _notify(ret: ReturnRequest, message: str) -> None:
     channels = [c for c, value in (("sms", ret.contact_phone), ("email", ret.contact_email)) if value]
     _event(ret, kind=ReturnEvent.Kind.NOTIFIED, note=f"[{'/'.join(channels) or '-'}] {message}")
     if ret.contact_email:
-        from django.core.mail import send_mail
-
         subject = _("Your return %(number)s") % {"number": ret.number}
-        transaction.on_commit(lambda: send_mail(subject, message, None, [ret.contact_email], fail_silently=True))
+        transaction.on_commit(lambda: _email_send(subject, message, ret.contact_email))
+
+
+def _email_send(subject: str, message: str, to: str) -> None:
+    """Send the notification e-mail; a mail server failure must not undo the step already committed."""
+    from django.core.mail import send_mail
+
+    try:
+        send_mail(subject, message, None, [to])
+    except (smtplib.SMTPException, OSError):
+        logger.warning("return notification to %s not sent", to, exc_info=True)
 
 
 def _deadline_start(ret: ReturnRequest, step: str, start) -> None:
@@ -108,8 +120,13 @@ def _deadline_meet(ret: ReturnRequest, *steps: str) -> None:
     ReturnDeadline.objects.filter(return_request=ret, step__in=steps, met_at__isnull=True).update(met_at=timezone.now())
 
 
-def _locked(ret: ReturnRequest) -> ReturnRequest:
-    return ReturnRequest.objects.select_for_update().select_related("order").get(pk=ret.pk)
+def _locked(ret: ReturnRequest, expected_status: str = "") -> ReturnRequest:
+    """Lock the request's row; with expected_status, refuse when someone else moved it on since it was shown."""
+    ret = ReturnRequest.objects.select_for_update().select_related("order").get(pk=ret.pk)
+    if expected_status and ret.status != expected_status:
+        raise workflow.TransitionError(_("The request is now “%(current)s”; reload it and try again.") % {
+            "current": ret.get_status_display()})
+    return ret
 
 
 def _move(ret: ReturnRequest, target: str, *, actor, note: str = "", fields: dict | None = None) -> ReturnRequest:
@@ -169,7 +186,7 @@ def return_request_create(
 def _confirm_enqueue(ret: ReturnRequest) -> None:
     from orders import tasks
 
-    transaction.on_commit(lambda: tasks.return_request_confirm.delay(return_request_id=ret.pk))
+    transaction.on_commit(lambda: tasks.enqueue_or_leave_to_sweeper(tasks.return_request_confirm, return_request_id=ret.pk))
 
 
 @transaction.atomic
@@ -185,9 +202,9 @@ def return_request_confirm(*, return_request_id: int) -> bool:
 
 
 @transaction.atomic
-def return_request_approve(*, return_request: ReturnRequest, actor, note: str = "") -> ReturnRequest:
+def return_request_approve(*, return_request: ReturnRequest, expected_status: str = "", actor, note: str = "") -> ReturnRequest:
     """Approve after review (审核); an exchange reserves the wanted stock, the pickup timer starts."""
-    ret = _locked(return_request)
+    ret = _locked(return_request, expected_status)
     workflow.ensure_allowed(ret.status, S.APPROVED)
     was_submitted = ret.status == S.SUBMITTED
     fields = {}
@@ -208,11 +225,11 @@ def return_request_approve(*, return_request: ReturnRequest, actor, note: str = 
 
 
 @transaction.atomic
-def return_request_reject(*, return_request: ReturnRequest, actor, reason: str) -> ReturnRequest:
+def return_request_reject(*, return_request: ReturnRequest, expected_status: str = "", actor, reason: str) -> ReturnRequest:
     """Reject with a reason the customer sees; they may amend and resubmit."""
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the application is rejected.")]})
-    ret = _move(return_request, S.REJECTED, actor=actor, note=reason, fields={"rejection_reason": reason})
+    ret = _move(_locked(return_request, expected_status), S.REJECTED, actor=actor, note=reason, fields={"rejection_reason": reason})
     _deadline_meet(ret, Step.CONFIRM)
     _notify(ret, _("Your application %(number)s was not approved: %(reason)s You may amend it and submit it again.")
             % {"number": ret.number, "reason": reason})
@@ -220,10 +237,10 @@ def return_request_reject(*, return_request: ReturnRequest, actor, reason: str) 
 
 
 @transaction.atomic
-def return_request_resubmit(*, return_request: ReturnRequest, actor=None, description: str | None = None,
+def return_request_resubmit(*, return_request: ReturnRequest, expected_status: str = "", actor=None, description: str | None = None,
                             reason: str | None = None, items: list[tuple[int, int]] | None = None) -> ReturnRequest:
     """Amend a rejected application and send it back to review."""
-    ret = _locked(return_request)
+    ret = _locked(return_request, expected_status)
     workflow.ensure_allowed(ret.status, S.SUBMITTED)
     if items is not None:
         lines = _items_validate(order=ret.order, items=items, exclude_id=ret.pk)
@@ -243,10 +260,10 @@ def return_request_resubmit(*, return_request: ReturnRequest, actor=None, descri
 
 
 @transaction.atomic
-def return_request_arrange_pickup(*, return_request: ReturnRequest, actor, method: str, carrier=None,
+def return_request_arrange_pickup(*, return_request: ReturnRequest, expected_status: str = "", actor, method: str, carrier=None,
                                   tracking: str = "") -> ReturnRequest:
     """Record the pickup arranged, or that the customer ships it back, with carrier and tracking number."""
-    ret = _move(return_request, S.AWAITING_RETURN, actor=actor, note=" ".join(filter(None, [str(carrier or ""), tracking])),
+    ret = _move(_locked(return_request, expected_status), S.AWAITING_RETURN, actor=actor, note=" ".join(filter(None, [str(carrier or ""), tracking])),
                 fields={"return_method": method, "return_carrier": carrier, "return_tracking": tracking})
     _deadline_meet(ret, Step.PICKUP)
     _notify(ret, _("The return shipment of %(number)s is arranged.") % {"number": ret.number})
@@ -254,10 +271,10 @@ def return_request_arrange_pickup(*, return_request: ReturnRequest, actor, metho
 
 
 @transaction.atomic
-def return_request_receive(*, return_request: ReturnRequest, actor) -> ReturnRequest:
+def return_request_receive(*, return_request: ReturnRequest, expected_status: str = "", actor) -> ReturnRequest:
     """Record the goods received; the inspection and whole-case timers start."""
     now = timezone.now()
-    ret = _move(return_request, S.RECEIVED, actor=actor, fields={"received_at": now})
+    ret = _move(_locked(return_request, expected_status), S.RECEIVED, actor=actor, fields={"received_at": now})
     _deadline_meet(ret, Step.PICKUP)
     _deadline_start(ret, Step.INSPECTION, now)
     _deadline_start(ret, Step.CASE, now)
@@ -265,9 +282,9 @@ def return_request_receive(*, return_request: ReturnRequest, actor) -> ReturnReq
 
 
 @transaction.atomic
-def return_request_inspect(*, return_request: ReturnRequest, actor, passed: bool, notes: str = "", photos: list = ()) -> ReturnRequest:
+def return_request_inspect(*, return_request: ReturnRequest, expected_status: str = "", actor, passed: bool, notes: str = "", photos: list = ()) -> ReturnRequest:
     """Record the inspection (验收) result and tell the customer; the refund timer starts on a pass."""
-    ret = _move(return_request, S.INSPECTED, actor=actor, note=notes,
+    ret = _move(_locked(return_request, expected_status), S.INSPECTED, actor=actor, note=notes,
                 fields={"is_inspection_passed": passed, "inspection_notes": notes})
     for photo in photos:
         ReturnPhoto.objects.create(return_request=ret, file=photo, stage="inspection")
@@ -281,9 +298,9 @@ def return_request_inspect(*, return_request: ReturnRequest, actor, passed: bool
 
 
 @transaction.atomic
-def return_request_refund(*, return_request: ReturnRequest, actor, amount: Decimal | None = None) -> ReturnRequest:
+def return_request_refund(*, return_request: ReturnRequest, expected_status: str = "", actor, amount: Decimal | None = None) -> ReturnRequest:
     """Refund to the original payment route; above the agent's limit it waits for a supervisor first."""
-    ret = _locked(return_request)
+    ret = _locked(return_request, expected_status)
     if ret.status == S.INSPECTED and ret.is_inspection_passed is False:
         raise ValidationError({"status": [_("The goods failed inspection; close the request instead.")]})
     if amount is None:
@@ -305,11 +322,11 @@ def return_request_refund(*, return_request: ReturnRequest, actor, amount: Decim
 
 
 @transaction.atomic
-def return_request_ship_exchange(*, return_request: ReturnRequest, actor, carrier, tracking: str) -> ReturnRequest:
+def return_request_ship_exchange(*, return_request: ReturnRequest, expected_status: str = "", actor, carrier, tracking: str) -> ReturnRequest:
     """Ship the replacement from the reserved stock, with carrier and tracking number."""
     if not tracking.strip():
         raise ValidationError({"tracking": [_("Give the tracking number of the replacement.")]})
-    ret = _locked(return_request)
+    ret = _locked(return_request, expected_status)
     if ret.is_inspection_passed is False:
         raise ValidationError({"status": [_("The goods failed inspection; close the request instead.")]})
     qty = ret.exchange_quantity
@@ -324,18 +341,18 @@ def return_request_ship_exchange(*, return_request: ReturnRequest, actor, carrie
 
 
 @transaction.atomic
-def return_request_close(*, return_request: ReturnRequest, actor, note: str = "") -> ReturnRequest:
+def return_request_close(*, return_request: ReturnRequest, expected_status: str = "", actor, note: str = "") -> ReturnRequest:
     """Close the case (后续跟进 follows: confirmation, survey, follow-up visit)."""
-    ret = _move(return_request, S.CLOSED, actor=actor, note=note, fields={"closed_at": timezone.now()})
+    ret = _move(_locked(return_request, expected_status), S.CLOSED, actor=actor, note=note, fields={"closed_at": timezone.now()})
     _deadline_meet(ret, Step.CASE)
     _notify(ret, _("Your after-sales case %(number)s is closed. Thank you.") % {"number": ret.number})
     return ret
 
 
 @transaction.atomic
-def return_request_cancel(*, return_request: ReturnRequest, actor=None, reason: str = "") -> ReturnRequest:
+def return_request_cancel(*, return_request: ReturnRequest, expected_status: str = "", actor=None, reason: str = "") -> ReturnRequest:
     """Cancel before the goods are received; reserved exchange stock is released."""
-    ret = _locked(return_request)
+    ret = _locked(return_request, expected_status)
     was_reserved = ret.is_stock_reserved
     ret = _move(ret, S.CANCELLED, actor=actor, note=reason, fields={"is_stock_reserved": False, "closed_at": timezone.now()})
     if was_reserved:

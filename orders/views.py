@@ -126,19 +126,19 @@ class ReturnListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
 ACTIONS = {
     # action: (form, service call, permission)
-    "approve": (None, lambda ret, user, d: services.return_request_approve(return_request=ret, actor=user), None),
-    "reject": (forms.RejectForm, lambda ret, user, d: services.return_request_reject(return_request=ret, actor=user, reason=d["reason"]), None),
-    "arrange_pickup": (forms.PickupForm, lambda ret, user, d: services.return_request_arrange_pickup(
-        return_request=ret, actor=user, method=d["method"], carrier=d["carrier"], tracking=d["tracking"]), None),
-    "receive": (None, lambda ret, user, d: services.return_request_receive(return_request=ret, actor=user), None),
-    "inspect": (forms.InspectForm, lambda ret, user, d: services.return_request_inspect(
-        return_request=ret, actor=user, passed=d["passed"], notes=d["notes"]), None),
-    "refund": (forms.RefundForm, lambda ret, user, d: services.return_request_refund(return_request=ret, actor=user, amount=d["amount"]), None),
-    "ship_exchange": (forms.ShipExchangeForm, lambda ret, user, d: services.return_request_ship_exchange(
-        return_request=ret, actor=user, carrier=d["carrier"], tracking=d["tracking"]), None),
-    "close": (forms.NoteForm, lambda ret, user, d: services.return_request_close(return_request=ret, actor=user, note=d["note"]), None),
-    "cancel": (forms.NoteForm, lambda ret, user, d: services.return_request_cancel(return_request=ret, actor=user, reason=d["note"]), None),
-    "extend": (forms.ExtendForm, lambda ret, user, d: services.return_request_extend(
+    "approve": (None, lambda ret, user, d, e: services.return_request_approve(return_request=ret, expected_status=e, actor=user), None),
+    "reject": (forms.RejectForm, lambda ret, user, d, e: services.return_request_reject(return_request=ret, expected_status=e, actor=user, reason=d["reason"]), None),
+    "arrange_pickup": (forms.PickupForm, lambda ret, user, d, e: services.return_request_arrange_pickup(
+        return_request=ret, expected_status=e, actor=user, method=d["method"], carrier=d["carrier"], tracking=d["tracking"]), None),
+    "receive": (None, lambda ret, user, d, e: services.return_request_receive(return_request=ret, expected_status=e, actor=user), None),
+    "inspect": (forms.InspectForm, lambda ret, user, d, e: services.return_request_inspect(
+        return_request=ret, expected_status=e, actor=user, passed=d["passed"], notes=d["notes"]), None),
+    "refund": (forms.RefundForm, lambda ret, user, d, e: services.return_request_refund(return_request=ret, expected_status=e, actor=user, amount=d["amount"]), None),
+    "ship_exchange": (forms.ShipExchangeForm, lambda ret, user, d, e: services.return_request_ship_exchange(
+        return_request=ret, expected_status=e, actor=user, carrier=d["carrier"], tracking=d["tracking"]), None),
+    "close": (forms.NoteForm, lambda ret, user, d, e: services.return_request_close(return_request=ret, expected_status=e, actor=user, note=d["note"]), None),
+    "cancel": (forms.NoteForm, lambda ret, user, d, e: services.return_request_cancel(return_request=ret, expected_status=e, actor=user, reason=d["note"]), None),
+    "extend": (forms.ExtendForm, lambda ret, user, d, e: services.return_request_extend(
         return_request=ret, actor=user, step=d["step"], days=d["days"], reason=d["reason"]), "orders.extend_deadline"),
 }
 ACTION_LABELS = {
@@ -208,7 +208,8 @@ class ReturnActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
             return redirect("orders:return_detail", pk=pk)
         try:
-            call(ret, request.user, form.cleaned_data if form else {})
+            # The state the page showed: a request someone moved on meanwhile is refused (409 in the API).
+            call(ret, request.user, form.cleaned_data if form else {}, request.POST.get("expected_status", ""))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except (workflow.TransitionError, workflow.GuardError) as exc:
@@ -271,7 +272,8 @@ def public_status(request, token):
     ret = get_object_or_404(ReturnRequest.objects.select_related("order"), pk=return_id)
     if request.method == "POST" and request.POST.get("action") == "cancel":
         try:
-            services.return_request_cancel(return_request=ret, reason=_("Cancelled by the customer"))
+            services.return_request_cancel(return_request=ret, reason=_("Cancelled by the customer"),
+                                           expected_status=request.POST.get("expected_status", ""))
         except workflow.TransitionError as exc:
             messages.error(request, str(exc))
         return redirect(reverse("orders:public_status", args=[token]))

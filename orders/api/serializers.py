@@ -213,42 +213,48 @@ class ReturnCreateSerializer(serializers.Serializer):
     ticket = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class RejectSerializer(serializers.Serializer):
+class ActionSerializer(serializers.Serializer):
+    """Optional optimistic check: the status the caller saw; if the request moved on meanwhile, 409."""
+
+    expected_status = serializers.ChoiceField(choices=ReturnRequest.Status.choices, required=False)
+
+
+class RejectSerializer(ActionSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class ResubmitSerializer(serializers.Serializer):
+class ResubmitSerializer(ActionSerializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     reason = serializers.ChoiceField(choices=ReturnRequest.Reason.choices, required=False)
     items = ReturnItemInputSerializer(many=True, required=False, allow_empty=False)
 
 
-class ArrangePickupSerializer(serializers.Serializer):
+class ArrangePickupSerializer(ActionSerializer):
     method = serializers.ChoiceField(choices=ReturnRequest.ReturnMethod.choices)
     carrier = serializers.SlugRelatedField(slug_field="code", queryset=Carrier.objects.filter(is_active=True),
                                            required=False, allow_null=True)
     tracking = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
 
 
-class InspectSerializer(serializers.Serializer):
+class InspectSerializer(ActionSerializer):
     passed = serializers.BooleanField()
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class RefundSerializer(serializers.Serializer):
+class RefundSerializer(ActionSerializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
 
 
-class ShipExchangeSerializer(serializers.Serializer):
+class ShipExchangeSerializer(ActionSerializer):
     carrier = serializers.SlugRelatedField(slug_field="code", queryset=Carrier.objects.filter(is_active=True))
     tracking = serializers.CharField(max_length=64)
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(ActionSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelSerializer(ActionSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 

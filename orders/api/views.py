@@ -92,7 +92,7 @@ class OrderViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
         upload.is_valid(raise_exception=True)
         with transaction.atomic():
             job = OrderImport.objects.create(file=upload.validated_data["file"], created_by=request.user)
-            transaction.on_commit(lambda: tasks.order_import_run.delay(order_import_id=job.pk))
+            transaction.on_commit(lambda: tasks.enqueue_or_leave_to_sweeper(tasks.order_import_run, order_import_id=job.pk))
         return Response(s.OrderImportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=s.OrderImportSerializer, parameters=[OpenApiParameter("import_id", OpenApiTypes.INT, OpenApiParameter.PATH)])
@@ -188,18 +188,20 @@ class ReturnRequestViewSet(ServiceErrorsMixin, mixins.CreateModelMixin, viewsets
         response.status_code = status.HTTP_201_CREATED
         return response
 
-    @extend_schema(request=None, responses=s.ReturnRequestSerializer)
+    @extend_schema(request=s.ActionSerializer, responses=s.ReturnRequestSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve the application after review (审核)."""
-        return self._done(services.return_request_approve(return_request=self.get_object(), actor=request.user))
+        data = self._input(s.ActionSerializer)
+        return self._done(services.return_request_approve(return_request=self.get_object(), actor=request.user,
+                                                          expected_status=data.get("expected_status", "")))
 
     @extend_schema(request=s.RejectSerializer, responses=s.ReturnRequestSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject with a reason the customer sees."""
         data = self._input(s.RejectSerializer)
-        return self._done(services.return_request_reject(return_request=self.get_object(), actor=request.user, reason=data["reason"]))
+        return self._done(services.return_request_reject(return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), reason=data["reason"]))
 
     @extend_schema(request=s.ResubmitSerializer, responses=s.ReturnRequestSerializer)
     @action(detail=True, methods=["post"])
@@ -207,7 +209,7 @@ class ReturnRequestViewSet(ServiceErrorsMixin, mixins.CreateModelMixin, viewsets
         """Send an amended, rejected application back to review."""
         data = self._input(s.ResubmitSerializer)
         return self._done(services.return_request_resubmit(
-            return_request=self.get_object(), actor=request.user, description=data.get("description"),
+            return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), description=data.get("description"),
             reason=data.get("reason"), items=_items(data["items"]) if "items" in data else None))
 
     @extend_schema(request=s.ArrangePickupSerializer, responses=s.ReturnRequestSerializer)
@@ -216,14 +218,16 @@ class ReturnRequestViewSet(ServiceErrorsMixin, mixins.CreateModelMixin, viewsets
         """Record the pickup arranged (or the customer shipping it back) with carrier and tracking."""
         data = self._input(s.ArrangePickupSerializer)
         return self._done(services.return_request_arrange_pickup(
-            return_request=self.get_object(), actor=request.user, method=data["method"], carrier=data.get("carrier"),
+            return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), method=data["method"], carrier=data.get("carrier"),
             tracking=data["tracking"]))
 
-    @extend_schema(request=None, responses=s.ReturnRequestSerializer)
+    @extend_schema(request=s.ActionSerializer, responses=s.ReturnRequestSerializer)
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
         """Record the goods received."""
-        return self._done(services.return_request_receive(return_request=self.get_object(), actor=request.user))
+        data = self._input(s.ActionSerializer)
+        return self._done(services.return_request_receive(return_request=self.get_object(), actor=request.user,
+                                                          expected_status=data.get("expected_status", "")))
 
     @extend_schema(request=s.InspectSerializer, responses=s.ReturnRequestSerializer)
     @action(detail=True, methods=["post"])
@@ -231,14 +235,14 @@ class ReturnRequestViewSet(ServiceErrorsMixin, mixins.CreateModelMixin, viewsets
         """Record the inspection (验收): pass or fail with notes."""
         data = self._input(s.InspectSerializer)
         return self._done(services.return_request_inspect(
-            return_request=self.get_object(), actor=request.user, passed=data["passed"], notes=data["notes"]))
+            return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), passed=data["passed"], notes=data["notes"]))
 
     @extend_schema(request=s.RefundSerializer, responses=s.ReturnRequestSerializer)
     @action(detail=True, methods=["post"])
     def refund(self, request, pk=None):
         """Refund (default: the quote's amount); above the agent's limit it waits for a supervisor."""
         data = self._input(s.RefundSerializer)
-        return self._done(services.return_request_refund(return_request=self.get_object(), actor=request.user,
+        return self._done(services.return_request_refund(return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""),
                                                          amount=data.get("amount")))
 
     @extend_schema(request=s.ShipExchangeSerializer, responses=s.ReturnRequestSerializer)
@@ -247,21 +251,21 @@ class ReturnRequestViewSet(ServiceErrorsMixin, mixins.CreateModelMixin, viewsets
         """Ship the replacement with carrier and tracking number."""
         data = self._input(s.ShipExchangeSerializer)
         return self._done(services.return_request_ship_exchange(
-            return_request=self.get_object(), actor=request.user, carrier=data["carrier"], tracking=data["tracking"]))
+            return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), carrier=data["carrier"], tracking=data["tracking"]))
 
     @extend_schema(request=s.NoteSerializer, responses=s.ReturnRequestSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Close the case."""
         data = self._input(s.NoteSerializer)
-        return self._done(services.return_request_close(return_request=self.get_object(), actor=request.user, note=data["note"]))
+        return self._done(services.return_request_close(return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), note=data["note"]))
 
     @extend_schema(request=s.CancelSerializer, responses=s.ReturnRequestSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel before the goods are received."""
         data = self._input(s.CancelSerializer)
-        return self._done(services.return_request_cancel(return_request=self.get_object(), actor=request.user, reason=data["reason"]))
+        return self._done(services.return_request_cancel(return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), reason=data["reason"]))
 
     @extend_schema(request=s.ExtendSerializer, responses=s.ReturnRequestSerializer)
     @action(detail=True, methods=["post"])

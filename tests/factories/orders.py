@@ -48,3 +48,12 @@ def delivered_order(*, days_ago: int = 2, lines: tuple = ((2, "199.00"),), **kwa
     for quantity, price in lines:
         OrderItemFactory(order=order, quantity=quantity, unit_price=Decimal(price))
     return order
+
+
+def business_calendars_seed() -> None:
+    """Seed the business calendars again after a transactional test flushed the data migration's rows."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("helpdesk.migrations.0004_seed_business_calendars").seed(apps, None)

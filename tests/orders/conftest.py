@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.factories.orders import business_calendars_seed
+
 
 @pytest.fixture(autouse=True)
 def public_lookup_attempts_forgotten():
@@ -8,3 +10,9 @@ def public_lookup_attempts_forgotten():
     cache.delete("orders:lookup:127.0.0.1")
     yield
     cache.delete("orders:lookup:127.0.0.1")
+
+
+@pytest.fixture
+def back_office_calendar(transactional_db):
+    """The seeded business calendars, again after a transactional test flushed them."""
+    business_calendars_seed()

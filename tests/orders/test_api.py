@@ -163,7 +163,7 @@ def test_bad_return_input_is_a_400_with_field_errors(api_client, agent):
     assert "items" in api_client.post("/api/v1/returns/", return_payload(order, quantity=3), format="json").json()
     Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED)
     refused = api_client.post("/api/v1/returns/", return_payload(order), format="json")
-    assert refused.status_code == 400 and "cancelled" in refused.json()["order"][0]
+    assert refused.status_code == 400 and "已取消" in refused.json()["order"][0]
     exchange = api_client.post("/api/v1/returns/", {**return_payload(delivered_order()), "kind": "exchange"}, format="json")
     assert exchange.status_code == 400 and "exchange_sku" in exchange.json()
 

@@ -14,7 +14,7 @@ needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="r
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_approve_and_cancel_one_wins_the_other_gets_409():
+def test_concurrent_approve_and_cancel_one_wins_the_other_gets_409(back_office_calendar):
     agent = UserFactory(username="race-agent", role="Agent")
     order = delivered_order()
     ret = return_request_create(order=order, kind="return", reason="no_reason", items=[(order.items.first().pk, 1)])
@@ -27,7 +27,8 @@ def test_concurrent_approve_and_cancel_one_wins_the_other_gets_409():
         client.force_authenticate(agent)
         barrier.wait()
         try:
-            codes[action] = client.post(f"/api/v1/returns/{ret.pk}/{action}/", {}, format="json").status_code
+            codes[action] = client.post(f"/api/v1/returns/{ret.pk}/{action}/", {"expected_status": "confirmed"},
+                                         format="json").status_code
         finally:
             connections.close_all()
 

@@ -37,7 +37,7 @@ def test_returning_more_than_bought_counting_earlier_returns_is_refused():
     apply(order, quantity=1)
     with pytest.raises(ValidationError) as error:
         apply(order, quantity=2)
-    assert "only 1 of the 2" in str(error.value.message_dict["items"])
+    assert "只有 1 件还可退" in str(error.value.message_dict["items"])
 
 
 def test_cancelled_return_frees_its_quantity():
@@ -46,7 +46,7 @@ def test_cancelled_return_frees_its_quantity():
     assert apply(order).status == S.SUBMITTED
 
 
-@pytest.mark.parametrize(("status", "text"), [(Order.Status.SHIPPED, "not been delivered"), (Order.Status.CANCELLED, "cancelled")])
+@pytest.mark.parametrize(("status", "text"), [(Order.Status.SHIPPED, "尚未签收"), (Order.Status.CANCELLED, "已取消")])
 def test_return_on_undelivered_or_cancelled_order_is_refused_with_the_reason(status, text):
     order = delivered_order()
     Order.objects.filter(pk=order.pk).update(status=status)
@@ -60,7 +60,7 @@ def test_exchange_for_an_sku_out_of_stock_is_refused():
     sku = SkuFactory(stock=1, reserved=1)
     with pytest.raises(ValidationError) as error:
         apply(delivered_order(), kind=ReturnRequest.Kind.EXCHANGE, exchange_sku=sku, exchange_quantity=1)
-    assert "out of stock" in str(error.value.message_dict["exchange_sku"])
+    assert "库存不足" in str(error.value.message_dict["exchange_sku"])
 
 
 def test_whole_return_flow_records_each_step_and_meets_the_deadlines(agent):
@@ -146,7 +146,8 @@ def test_return_from_a_ticket_appears_in_the_ticket_thread(agent):
     ret = apply(order, ticket=ticket, actor=agent)
     services.return_request_approve(return_request=ret, actor=agent)
     notes = list(TicketMessage.objects.filter(ticket=ticket, sender=TicketMessage.Sender.SYSTEM).values_list("body", flat=True))
-    assert all(note.startswith(("退换货", "Return")) and ret.number in note for note in notes)
+    assert all(note.startswith(f"退换货 {ret.number}") for note in notes)
+    assert any("已同意" in note for note in notes)
     assert ret.ticket_id == ticket.pk and len(notes) >= 3
 
 
