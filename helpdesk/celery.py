@@ -25,6 +25,16 @@ app.conf.beat_schedule = {
         "schedule": 15.0,
         "options": {"expires": 14},
     },
+    "orders-return-deadline-sweep-due": {
+        "task": "orders.return_deadline_sweep_due",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "orders-return-request-sweep-unconfirmed": {
+        "task": "orders.return_request_sweep_unconfirmed",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
 }
 
 

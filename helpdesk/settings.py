@@ -238,6 +238,10 @@ SPECTACULAR_SETTINGS = {
         "TicketEventKindEnum": "tickets.models.TicketEvent.Kind",
         "RemedyKindEnum": "tickets.models.Remedy.Kind",
         "RemedyStatusEnum": "tickets.models.Remedy.Status",
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "ReturnStatusEnum": "orders.models.ReturnRequest.Status",
+        "OrderImportStatusEnum": "orders.models.OrderImport.Status",
+        "ReturnMethodEnum": "orders.models.ReturnRequest.ReturnMethod",
     },
 }
 
@@ -255,6 +259,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", 
 
 # A heartbeat older than this makes /healthz report Celery as down.
 HEARTBEAT_STALE_SECONDS = int(os.environ.get("HEARTBEAT_STALE_SECONDS", "120"))
+
+# Shared secret of the shops' order webhook (HMAC-SHA256). Only development has a default;
+# in production an unset secret makes every webhook call answer 401.
+ORDER_WEBHOOK_SECRET = os.environ.get("ORDER_WEBHOOK_SECRET", "dev-order-webhook-secret" if DEBUG else "")
 
 LOGGING = {
     "version": 1,

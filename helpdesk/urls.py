@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("tickets.api_sla")),
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
+    path("", include("orders.api.urls")),
 ]
 
 urlpatterns = [

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from orders.models import Order, OrderItem
+from orders.models import Order, OrderItem, ReturnRequest, Sku
 
 PRODUCTS = [
     ("SKU-TEA-001", "西湖龙井 明前特级 250g", "罐装", Decimal("368.00")),
@@ -55,4 +55,63 @@ def demo_orders_load(context: dict) -> list[Order]:
                 for i in product_indexes
             ])
         orders.append(order)
+    demo_skus_load()
+    demo_returns_load(context, orders)
     return orders
+
+
+# Exchange targets with stock (an admin manages these in Django admin).
+SKUS = [
+    ("SKU-SHO-451", "轻便跑步鞋", "黑色 / 43", Decimal("459.00"), 12),
+    ("SKU-SHO-452", "轻便跑步鞋", "白色 / 42", Decimal("479.00"), 4),
+    ("SKU-CLO-234", "羊毛混纺大衣", "驼色 / XL", Decimal("1299.00"), 2),
+    ("SKU-PHN-015", "无线蓝牙耳机 Pro", "黑色", Decimal("599.00"), 0),
+]
+
+
+def demo_skus_load() -> None:
+    """Create the SKUs with stock, found again by code."""
+    for code, name, spec, price, stock in SKUS + [(c, n, sp, p, 20) for c, n, sp, p in PRODUCTS]:
+        Sku.objects.get_or_create(code=code, defaults={"name": name, "spec": spec, "unit_price": price, "stock": stock})
+
+
+def demo_returns_load(context: dict, orders: list[Order]) -> None:
+    """Walk a few returns and exchanges to different steps of the flow, once per order."""
+    from orders import services
+    from orders.models import Carrier
+
+    agent = context["users"]["agent2"]
+    supervisor = context["users"]["supervisor"]
+    sf = Carrier.objects.filter(code="sf").first()
+    K, R = ReturnRequest.Kind, ReturnRequest.Reason
+
+    def start(order, kind, reason, description, sku=None, **extra):
+        line = order.items.filter(sku=sku).first() if sku else order.items.first()
+        ret = services.return_request_create(order=order, kind=kind, reason=reason, items=[(line.pk, 1)], actor=agent,
+                                             description=description, **extra)
+        services.return_request_confirm(return_request_id=ret.pk)
+        return ret
+
+    plans = [
+        (0, lambda o: start(o, K.RETURN, R.NO_REASON, "口味不太习惯，想七天无理由退货。")),
+        (3, lambda o: services.return_request_inspect(return_request=services.return_request_receive(
+            return_request=services.return_request_arrange_pickup(
+                return_request=services.return_request_approve(
+                    return_request=start(o, K.RETURN, R.QUALITY, "净化器开机有异响，已拍视频。"), actor=agent),
+                actor=agent, method="pickup", carrier=sf, tracking="SF1400099887"), actor=agent),
+            actor=agent, passed=True, notes="确认电机异响，属质量问题。")),
+        (7, lambda o: services.return_request_approve(return_request=start(
+            o, K.EXCHANGE, R.NO_REASON, "跑步鞋偏小，想换大一码（43）。", sku="SKU-SHO-450", exchange_sku=Sku.objects.get(code="SKU-SHO-451"),
+            exchange_quantity=1), actor=supervisor)),
+        (4, lambda o: services.return_request_reject(return_request=start(o, K.RETURN, R.OTHER, "不想要了。"), actor=agent,
+                                                     reason="已超过七天且商品已拆封使用，请补充商品照片后重新提交。")),
+        (12, lambda o: services.return_request_close(return_request=services.return_request_refund(
+            return_request=services.return_request_approve(
+                return_request=start(o, K.REFUND_ONLY, R.DAMAGED, "外包装破损，纸尿裤受潮。"), actor=agent),
+            actor=agent), actor=agent)),
+        (11, lambda o: start(o, K.RETURN, R.OTHER, "买了一个多月，用不上了，想退。")),
+    ]
+    for index, plan in plans:
+        order = orders[index]
+        if order.delivered_at and not order.returns.exists():
+            plan(order)

@@ -6,5 +6,11 @@ app_name = "orders"
 
 urlpatterns = [
     path("orders/", views.OrderListView.as_view(), name="order_list"),
+    path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order_detail"),
     path("returns/", views.ReturnListView.as_view(), name="return_list"),
+    path("returns/<int:pk>/", views.ReturnDetailView.as_view(), name="return_detail"),
+    path("returns/<int:pk>/<slug:action>/", views.ReturnActionView.as_view(), name="return_action"),
+    path("service/returns/", views.public_lookup, name="public_lookup"),
+    path("service/returns/order/<str:token>/", views.public_order, name="public_order"),
+    path("service/returns/status/<str:token>/", views.public_status, name="public_status"),
 ]

@@ -1,0 +1,289 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from customers.privacy import mask_email, mask_phone, may_view_pii
+from orders.models import (Carrier, Order, OrderImport, OrderItem, OrderStatusChange, ReturnDeadline, ReturnItem,
+                           ReturnRequest, Sku)
+from orders.selectors import deadlines_block
+
+
+class OrderItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderItem
+        fields = ["id", "sku", "name", "spec", "quantity", "unit_price"]
+
+
+class OrderStatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderStatusChange
+        fields = ["from_status", "to_status", "source", "changed_at"]
+
+
+class CustomerRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    customer = CustomerRefSerializer(read_only=True)
+    items = OrderItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ["id", "number", "customer", "shop", "status", "total_amount", "shipping_fee", "payment_method", "carrier",
+                  "tracking_number", "placed_at", "paid_at", "shipped_at", "delivered_at", "items", "updated_at"]
+
+
+class OrderDetailSerializer(OrderSerializer):
+    status_history = OrderStatusChangeSerializer(source="status_changes", many=True, read_only=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "status_history"]
+
+
+class OrderCustomerInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if not attrs.get("phone") and not attrs.get("email"):
+            raise serializers.ValidationError(_("Give the customer's phone or e-mail."))
+        return attrs
+
+
+class OrderItemInputSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    name = serializers.CharField(max_length=128)
+    spec = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+
+class OrderUpsertSerializer(serializers.Serializer):
+    """An order as the shop sends it; ``updated_at`` (the shop's) makes older updates harmless."""
+
+    customer = OrderCustomerInputSerializer(required=False)
+    shop = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=Order.Status.choices, required=False)
+    total_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    shipping_fee = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
+    payment_method = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    carrier = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    tracking_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    placed_at = serializers.DateTimeField(required=False)
+    paid_at = serializers.DateTimeField(required=False, allow_null=True)
+    shipped_at = serializers.DateTimeField(required=False, allow_null=True)
+    delivered_at = serializers.DateTimeField(required=False, allow_null=True)
+    updated_at = serializers.DateTimeField(required=False)
+    items = OrderItemInputSerializer(many=True, required=False)
+
+    def validate_items(self, items):
+        skus = [item["sku"] for item in items]
+        if len(skus) != len(set(skus)):
+            raise serializers.ValidationError(_("Each SKU may appear once per order."))
+        return items
+
+
+class OrderUpsertByNumberSerializer(OrderUpsertSerializer):
+    def validate(self, attrs):
+        if self.context.get("creating") and ("customer" not in attrs or "placed_at" not in attrs):
+            raise serializers.ValidationError(_("A new order needs the customer and placed_at."))
+        return attrs
+
+
+class WebhookOrderSerializer(OrderUpsertSerializer):
+    number = serializers.CharField(max_length=40)
+
+
+class WebhookEventSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=100)
+    topic = serializers.CharField(max_length=64, required=False, default="order.updated")
+    order = WebhookOrderSerializer()
+
+
+class WebhookResultSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["applied", "duplicate"])
+
+
+class OrderImportSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrderImport
+        fields = ["id", "status", "rows_total", "rows_done", "orders_created", "orders_skipped", "errors", "progress",
+                  "created_at", "finished_at"]
+
+    def get_progress(self, job) -> str:
+        return f"{job.rows_done} rows, {job.orders_created} orders created"
+
+
+class OrderImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+    def validate_file(self, file):
+        if not file.name.lower().endswith((".csv", ".xlsx")):
+            raise serializers.ValidationError(_("Upload a .csv or .xlsx file."))
+        return file
+
+
+DATETIME = serializers.DateTimeField()
+
+
+class DeadlineSerializer(serializers.Serializer):
+    due_at = serializers.DateTimeField(allow_null=True)
+    met_at = serializers.DateTimeField(allow_null=True)
+    breached_at = serializers.DateTimeField(allow_null=True)
+
+
+class DeadlinesSerializer(serializers.Serializer):
+    confirm = DeadlineSerializer()
+    pickup = DeadlineSerializer()
+    inspection = DeadlineSerializer()
+    refund = DeadlineSerializer()
+    case = DeadlineSerializer()
+    approval = DeadlineSerializer(required=False)
+
+
+class ReturnItemSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="order_item.sku", read_only=True)
+    name = serializers.CharField(source="order_item.name", read_only=True)
+    spec = serializers.CharField(source="order_item.spec", read_only=True)
+    unit_price = serializers.DecimalField(source="order_item.unit_price", max_digits=12, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = ReturnItem
+        fields = ["order_item", "sku", "name", "spec", "quantity", "unit_price"]
+
+
+class OrderRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+
+
+class ReturnRequestSerializer(serializers.ModelSerializer):
+    order = OrderRefSerializer(read_only=True)
+    customer = CustomerRefSerializer(read_only=True)
+    items = ReturnItemSerializer(many=True, read_only=True)
+    deadlines = serializers.SerializerMethodField()
+    contact_phone = serializers.SerializerMethodField()
+    contact_email = serializers.SerializerMethodField()
+    exchange_sku = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    return_carrier = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    exchange_carrier = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ReturnRequest
+        fields = ["id", "number", "status", "kind", "reason", "description", "items", "order", "customer", "ticket",
+                  "contact_name", "contact_phone", "contact_email", "exchange_sku", "exchange_quantity",
+                  "rejection_reason", "return_method", "return_carrier", "return_tracking", "is_inspection_passed",
+                  "inspection_notes", "refund_amount", "refund_route", "exchange_carrier", "exchange_tracking",
+                  "deadlines", "created_at", "updated_at", "received_at", "closed_at"]
+
+    @extend_schema_field(DeadlinesSerializer)
+    def get_deadlines(self, ret) -> dict:
+        # Built by hand: a nested serializer per row costs more than the whole list query.
+        show = DATETIME.to_representation
+        return {step: {key: show(value) if value else None for key, value in times.items()}
+                for step, times in deadlines_block(ret).items()}
+
+    def _clear(self) -> bool:
+        if "clear" not in self.context:
+            self.context["clear"] = may_view_pii(getattr(self.context.get("request"), "user", None))
+        return self.context["clear"]
+
+    def get_contact_phone(self, ret) -> str:
+        return ret.contact_phone if self._clear() else mask_phone(ret.contact_phone)
+
+    def get_contact_email(self, ret) -> str:
+        return ret.contact_email if self._clear() else mask_email(ret.contact_email)
+
+
+class ReturnItemInputSerializer(serializers.Serializer):
+    order_item = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+
+
+class ReturnCreateSerializer(serializers.Serializer):
+    order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.all())
+    kind = serializers.ChoiceField(choices=ReturnRequest.Kind.choices)
+    reason = serializers.ChoiceField(choices=ReturnRequest.Reason.choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    items = ReturnItemInputSerializer(many=True, allow_empty=False)
+    contact_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+    contact_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    exchange_sku = serializers.SlugRelatedField(slug_field="code", queryset=Sku.objects.all(), required=False, allow_null=True)
+    exchange_quantity = serializers.IntegerField(required=False, default=0, min_value=0, max_value=100_000)
+    ticket = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class ActionSerializer(serializers.Serializer):
+    """Optional optimistic check: the status the caller saw; if the request moved on meanwhile, 409."""
+
+    expected_status = serializers.ChoiceField(choices=ReturnRequest.Status.choices, required=False)
+
+
+class RejectSerializer(ActionSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ResubmitSerializer(ActionSerializer):
+    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = serializers.ChoiceField(choices=ReturnRequest.Reason.choices, required=False)
+    items = ReturnItemInputSerializer(many=True, required=False, allow_empty=False)
+
+
+class ArrangePickupSerializer(ActionSerializer):
+    method = serializers.ChoiceField(choices=ReturnRequest.ReturnMethod.choices)
+    carrier = serializers.SlugRelatedField(slug_field="code", queryset=Carrier.objects.filter(is_active=True),
+                                           required=False, allow_null=True)
+    tracking = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+
+
+class InspectSerializer(ActionSerializer):
+    passed = serializers.BooleanField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class RefundSerializer(ActionSerializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+
+
+class ShipExchangeSerializer(ActionSerializer):
+    carrier = serializers.SlugRelatedField(slug_field="code", queryset=Carrier.objects.filter(is_active=True))
+    tracking = serializers.CharField(max_length=64)
+
+
+class NoteSerializer(ActionSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class CancelSerializer(ActionSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ExtendSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=ReturnDeadline.Step.choices)
+    days = serializers.IntegerField(min_value=1, max_value=30)
+    reason = serializers.CharField(max_length=2000)
+
+
+class QuoteLineSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class QuoteSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    band = serializers.CharField()
+    days_since_delivery = serializers.IntegerField()
+    shipping_paid_by = serializers.CharField()
+    lines = QuoteLineSerializer(many=True)
+    refund_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    customer_pays = serializers.DecimalField(max_digits=12, decimal_places=2)
+    needs_evidence = serializers.BooleanField()
+    may_keep_item = serializers.BooleanField()
+    notes = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,287 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orders import services, shop_sync, tasks, workflow
+from orders.api import serializers as s
+from orders.filters import OrderFilterSet, ReturnRequestFilterSet
+from orders.models import Order, OrderImport, ReturnRequest
+from orders.selectors import order_list_for_user, return_list_for_user, return_quote
+
+
+class ActionPermission(permissions.BasePermission):
+    """Require the Django permissions a view lists for the current action (``action_permissions``)."""
+
+    def has_permission(self, request, view):
+        needed = view.action_permissions.get(view.action, view.action_permissions["default"])
+        return bool(request.user and request.user.is_authenticated and request.user.has_perms(needed))
+
+
+class ServiceErrorsMixin:
+    """Answer 400 with field errors for refused input and 409 when the request's state has moved on."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError):
+            exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+        elif isinstance(exc, workflow.TransitionError):
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        elif isinstance(exc, workflow.GuardError):
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
+
+
+class OrderPagination(CursorPagination):
+    ordering = ("-placed_at", "-id")
+
+
+class ReturnPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+
+
+class OrderViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
+    """Orders mirrored from the shops; upsert by shop order number; bulk import."""
+
+    serializer_class = s.OrderSerializer
+    filterset_class = OrderFilterSet
+    pagination_class = OrderPagination
+    permission_classes = [ActionPermission]
+    lookup_value_regex = r"\d+"
+    action_permissions = {
+        "default": ["orders.view_order"],
+        "upsert": ["orders.add_order", "orders.change_order"],
+        "import_start": ["orders.add_orderimport"],
+        "import_progress": ["orders.view_orderimport"],
+    }
+
+    def get_queryset(self):
+        orders = order_list_for_user(user=self.request.user).prefetch_related("items")
+        if self.action == "retrieve":
+            orders = orders.prefetch_related("status_changes")
+        return orders
+
+    def get_serializer_class(self):
+        return s.OrderDetailSerializer if self.action == "retrieve" else s.OrderSerializer
+
+    @extend_schema(request=s.OrderUpsertByNumberSerializer, responses={200: s.OrderDetailSerializer, 201: s.OrderDetailSerializer},
+                   parameters=[OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH)])
+    @action(detail=False, methods=["put"], url_path=r"by-number/(?P<number>[^/]{1,40})")
+    def upsert(self, request, number=None):
+        """Create or update the order with this shop number; repeating the same request changes nothing."""
+        creating = not Order.objects.filter(number=number).exists()
+        serializer = s.OrderUpsertByNumberSerializer(data=request.data, context={"creating": creating})
+        serializer.is_valid(raise_exception=True)
+        order, created, _changed = shop_sync.order_upsert(number=number, data=serializer.validated_data, source="api")
+        order = Order.objects.select_related("customer").prefetch_related("items", "status_changes").get(pk=order.pk)
+        return Response(s.OrderDetailSerializer(order).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request={"multipart/form-data": s.OrderImportUploadSerializer}, responses={202: s.OrderImportSerializer})
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_start(self, request):
+        """Upload a CSV/XLSX of orders; it is imported in the background (poll the progress URL)."""
+        upload = s.OrderImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        with transaction.atomic():
+            job = OrderImport.objects.create(file=upload.validated_data["file"], created_by=request.user)
+            transaction.on_commit(lambda: tasks.enqueue_or_leave_to_sweeper(tasks.order_import_run, order_import_id=job.pk))
+        return Response(s.OrderImportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=s.OrderImportSerializer, parameters=[OpenApiParameter("import_id", OpenApiTypes.INT, OpenApiParameter.PATH)])
+    @action(detail=False, methods=["get"], url_path=r"import/(?P<import_id>\d+)")
+    def import_progress(self, request, import_id=None):
+        """Return an import's progress, counts and refused orders."""
+        return Response(s.OrderImportSerializer(get_object_or_404(OrderImport, pk=import_id)).data)
+
+
+class OrderWebhookView(APIView):
+    """Order events from the shop, signed with HMAC-SHA256 over "<timestamp>." + the raw body.
+
+    Headers: ``X-Webhook-Timestamp`` (Unix seconds, at most 5 minutes off) and
+    ``X-Webhook-Signature: sha256=<hex>``; the secret is ``ORDER_WEBHOOK_SECRET``.
+    """
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=s.WebhookEventSerializer,
+        responses={200: s.WebhookResultSerializer, 400: OpenApiResponse(description="stale or malformed event"),
+                   401: OpenApiResponse(description="missing or wrong signature")},
+        parameters=[OpenApiParameter("X-Webhook-Timestamp", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
+                    OpenApiParameter("X-Webhook-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
+        operation_id="webhooks_orders_create",
+    )
+    def post(self, request):
+        try:
+            event = shop_sync.webhook_verify(
+                secret=settings.ORDER_WEBHOOK_SECRET, timestamp=request.headers.get("X-Webhook-Timestamp", ""),
+                signature=request.headers.get("X-Webhook-Signature", ""), body=request.body)
+        except shop_sync.WebhookRejected as exc:
+            return Response({"detail": str(exc)}, status=exc.status)
+        serializer = s.WebhookEventSerializer(data=event)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data["order"])
+        number = data.pop("number")
+        applied = shop_sync.webhook_event_apply(event_id=serializer.validated_data["id"],
+                                                topic=serializer.validated_data["topic"], number=number, data=data)
+        return Response({"status": "applied" if applied else "duplicate"})
+
+
+def _items(data) -> list[tuple[int, int]]:
+    return [(item["order_item"], item["quantity"]) for item in data]
+
+
+class ReturnRequestViewSet(ServiceErrorsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Returns, exchanges and refunds (退换货) and every step of their flow."""
+
+    serializer_class = s.ReturnRequestSerializer
+    filterset_class = ReturnRequestFilterSet
+    pagination_class = ReturnPagination
+    permission_classes = [ActionPermission]
+    lookup_value_regex = r"\d+"
+    action_permissions = {
+        "default": ["orders.change_returnrequest"],
+        "list": ["orders.view_returnrequest"],
+        "retrieve": ["orders.view_returnrequest"],
+        "quote": ["orders.view_returnrequest"],
+        "create": ["orders.add_returnrequest"],
+        "extend": ["orders.extend_deadline"],
+    }
+
+    def get_queryset(self):
+        return return_list_for_user(user=self.request.user).prefetch_related("items__order_item")
+
+    def _done(self, ret: ReturnRequest) -> Response:
+        ret = self.get_queryset().get(pk=ret.pk)
+        return Response(s.ReturnRequestSerializer(ret, context=self.get_serializer_context()).data)
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=s.ReturnCreateSerializer, responses={201: s.ReturnRequestSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self._input(s.ReturnCreateSerializer)
+        ticket = None
+        if data.get("ticket"):
+            from tickets.models import Ticket
+
+            ticket = Ticket.objects.filter(pk=data["ticket"]).first()
+            if ticket is None:
+                raise ValidationError({"ticket": ["Unknown ticket."]})
+        ret = services.return_request_create(
+            order=data["order"], kind=data["kind"], reason=data["reason"], items=_items(data["items"]), actor=request.user,
+            ticket=ticket, description=data["description"], contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"], contact_email=data["contact_email"],
+            exchange_sku=data.get("exchange_sku"), exchange_quantity=data["exchange_quantity"])
+        response = self._done(ret)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(request=s.ActionSerializer, responses=s.ReturnRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve the application after review (审核)."""
+        data = self._input(s.ActionSerializer)
+        return self._done(services.return_request_approve(return_request=self.get_object(), actor=request.user,
+                                                          expected_status=data.get("expected_status", "")))
+
+    @extend_schema(request=s.RejectSerializer, responses=s.ReturnRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject with a reason the customer sees."""
+        data = self._input(s.RejectSerializer)
+        return self._done(services.return_request_reject(return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), reason=data["reason"]))
+
+    @extend_schema(request=s.ResubmitSerializer, responses=s.ReturnRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        """Send an amended, rejected application back to review."""
+        data = self._input(s.ResubmitSerializer)
+        return self._done(services.return_request_resubmit(
+            return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), description=data.get("description"),
+            reason=data.get("reason"), items=_items(data["items"]) if "items" in data else None))
+
+    @extend_schema(request=s.ArrangePickupSerializer, responses=s.ReturnRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def arrange_pickup(self, request, pk=None):
+        """Record the pickup arranged (or the customer shipping it back) with carrier and tracking."""
+        data = self._input(s.ArrangePickupSerializer)
+        return self._done(services.return_request_arrange_pickup(
+            return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), method=data["method"], carrier=data.get("carrier"),
+            tracking=data["tracking"]))
+
+    @extend_schema(request=s.ActionSerializer, responses=s.ReturnRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def receive(self, request, pk=None):
+        """Record the goods received."""
+        data = self._input(s.ActionSerializer)
+        return self._done(services.return_request_receive(return_request=self.get_object(), actor=request.user,
+                                                          expected_status=data.get("expected_status", "")))
+
+    @extend_schema(request=s.InspectSerializer, responses=s.ReturnRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def inspect(self, request, pk=None):
+        """Record the inspection (验收): pass or fail with notes."""
+        data = self._input(s.InspectSerializer)
+        return self._done(services.return_request_inspect(
+            return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), passed=data["passed"], notes=data["notes"]))
+
+    @extend_schema(request=s.RefundSerializer, responses=s.ReturnRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def refund(self, request, pk=None):
+        """Refund (default: the quote's amount); above the agent's limit it waits for a supervisor."""
+        data = self._input(s.RefundSerializer)
+        return self._done(services.return_request_refund(return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""),
+                                                         amount=data.get("amount")))
+
+    @extend_schema(request=s.ShipExchangeSerializer, responses=s.ReturnRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def ship_exchange(self, request, pk=None):
+        """Ship the replacement with carrier and tracking number."""
+        data = self._input(s.ShipExchangeSerializer)
+        return self._done(services.return_request_ship_exchange(
+            return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), carrier=data["carrier"], tracking=data["tracking"]))
+
+    @extend_schema(request=s.NoteSerializer, responses=s.ReturnRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the case."""
+        data = self._input(s.NoteSerializer)
+        return self._done(services.return_request_close(return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), note=data["note"]))
+
+    @extend_schema(request=s.CancelSerializer, responses=s.ReturnRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel before the goods are received."""
+        data = self._input(s.CancelSerializer)
+        return self._done(services.return_request_cancel(return_request=self.get_object(), actor=request.user, expected_status=data.get("expected_status", ""), reason=data["reason"]))
+
+    @extend_schema(request=s.ExtendSerializer, responses=s.ReturnRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        """Extend a step deadline for force majeure with a reason; the customer is told."""
+        data = self._input(s.ExtendSerializer)
+        ret = self.get_object()
+        services.return_request_extend(return_request=ret, actor=request.user, step=data["step"], days=data["days"],
+                                       reason=data["reason"])
+        return self._done(ret)
+
+    @extend_schema(responses=s.QuoteSerializer)
+    @action(detail=True, methods=["get"])
+    def quote(self, request, pk=None):
+        """Return the refund quote with every line of the policy arithmetic."""
+        result = return_quote(return_request=self.get_object())
+        return Response(s.QuoteSerializer({
+            **result.__dict__, "lines": [{"code": l.code, "label": l.label, "amount": l.amount} for l in result.lines],
+        }).data)

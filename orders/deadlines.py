@@ -1,0 +1,46 @@
+"""Step deadlines of returns (退换货处理时效), computed by the one business-time module."""
+
+import logging
+from datetime import datetime, timedelta
+
+from helpdesk.business_time import UncoveredYearError, add_business_days
+from helpdesk.calendars import calendar_spec
+from helpdesk.models import BusinessCalendar
+from orders.models import ReturnDeadline, ReturnPolicy
+
+logger = logging.getLogger(__name__)
+DEFAULT_CALENDAR = "china-back-office"
+Step = ReturnDeadline.Step
+
+
+def step_days(policy: ReturnPolicy, step: str) -> int:
+    """Return the business days the policy allows for a step."""
+    return {
+        Step.PICKUP: policy.pickup_days,
+        Step.INSPECTION: policy.inspection_days,
+        Step.REFUND: policy.refund_days,
+        Step.CASE: policy.case_days,
+        Step.APPROVAL: policy.approval_days,
+    }[step]
+
+
+def step_due_at(policy: ReturnPolicy, step: str, start: datetime) -> datetime | None:
+    """Return when a step is due: confirmation in calendar hours, the others in business days.
+
+    None when the business calendar has no holiday data for the year the deadline falls in:
+    the gap is reported, never guessed (DESIGN.md).
+    """
+    if step == Step.CONFIRM:
+        return start + timedelta(hours=policy.confirm_hours)
+    return business_days_after(policy, start, step_days(policy, step))
+
+
+def business_days_after(policy: ReturnPolicy, start: datetime, days: int) -> datetime | None:
+    """Return start plus business days on the policy's calendar, or None when it cannot be known."""
+    try:
+        return add_business_days(calendar_spec(policy.calendar or DEFAULT_CALENDAR), start, days)
+    except UncoveredYearError as exc:
+        logger.error("return deadline left open: %s", exc)
+    except BusinessCalendar.DoesNotExist:
+        logger.error("return deadline left open: business calendar %r is missing", DEFAULT_CALENDAR)
+    return None

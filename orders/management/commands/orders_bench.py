@@ -1,0 +1,91 @@
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from helpdesk.databases import database_ensure
+from helpdesk.demo import demo_users_load
+from orders.bench import orders_csv_write, returns_generate, upsert_rate
+from orders.importing import orders_import
+from orders.models import Order, ReturnRequest
+
+
+class Command(BaseCommand):
+    help = "Orders benchmarks: import N orders from a generated CSV, generate returns, measure the upsert API rate."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--import-orders", type=int, default=0, help="generate and import this many orders (timed)")
+        parser.add_argument("--returns", type=int, default=0, help="generate returns up to this many")
+        parser.add_argument("--upsert-requests", type=int, default=0, help="PUT this many orders to a local server")
+        parser.add_argument("--concurrency", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=2, help="uvicorn workers for the upsert run")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8160")))
+
+    def handle(self, *args, import_orders, returns, upsert_requests, concurrency, workers, port, **options):
+        database_ensure()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        demo_users_load()
+        if import_orders:
+            self.import_timed(import_orders)
+        if returns:
+            started = time.perf_counter()
+            made = returns_generate(count=returns, progress=self.progress)
+            self.stdout.write(f"\n{made} returns generated in {time.perf_counter() - started:.1f} s; "
+                              f"{ReturnRequest.objects.count()} in all")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        if upsert_requests:
+            self.upsert(upsert_requests, concurrency, workers, port)
+
+    def import_timed(self, count: int):
+        start = Order.objects.filter(number__startswith="BO").count()
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "orders.csv")
+            self.stdout.write(f"Writing {count} orders to a CSV…")
+            rows = orders_csv_write(path, orders=count, start=start)
+            self.stdout.write(f"{rows} rows ({os.path.getsize(path) // 1_000_000} MB); importing…")
+            started = time.perf_counter()
+            with open(path, "rb") as handle:
+                result = orders_import(handle, name=path, progress=lambda r: self.progress(
+                    "import", r["rows"], rows, f"{r['created']} orders, {time.perf_counter() - started:.0f} s"))
+            elapsed = time.perf_counter() - started
+        self.stdout.write(f"\nImported {result['created']} orders ({result['rows']} rows, {result['refused']} refused) "
+                          f"in {elapsed:.1f} s on {connection.vendor}")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    def upsert(self, requests: int, concurrency: int, workers: int, port: int):
+        from helpdesk.models import User
+
+        token, _created = Token.objects.get_or_create(user=User.objects.get(username="admin"))
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+            env={**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}, start_new_session=True)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    upsert_rate(base_url=base, token=token.key, requests=concurrency, concurrency=concurrency)
+                    break
+                except OSError:
+                    time.sleep(0.3)
+            upsert_rate(base_url=base, token=token.key, requests=500, concurrency=concurrency)  # warm up
+            result = upsert_rate(base_url=base, token=token.key, requests=requests, concurrency=concurrency)
+            self.stdout.write(f"PUT /api/v1/orders/by-number/: {result} ({workers} uvicorn workers, "
+                              f"{concurrency} client connections, DEBUG={settings.DEBUG})")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    def progress(self, what, done, total, extra=""):
+        self.stdout.write(f"\r  {what}: {done}/{total} ({done * 100 // max(total, 1)}%) {extra}   ", ending="")
+        self.stdout.flush()

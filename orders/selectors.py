@@ -1,0 +1,115 @@
+"""Reads of orders and returns: the active policy, quotes, permission-scoped lists and the customer's timeline."""
+
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from customers.privacy import mask_phone
+from orders import policy, workflow
+from orders.models import Order, ReturnDeadline, ReturnEvent, ReturnPolicy, ReturnRequest
+
+
+def return_policy_active() -> ReturnPolicy:
+    """Return the active policy row, or the shipped defaults when an admin removed it."""
+    return ReturnPolicy.objects.filter(is_active=True).first() or ReturnPolicy(name="default")
+
+
+def order_list_for_user(*, user) -> QuerySet[Order]:
+    """Return the orders the user may see (every order for holders of orders.view_order)."""
+    if not user.has_perm("orders.view_order"):
+        return Order.objects.none()
+    return Order.objects.select_related("customer")
+
+
+def return_list_for_user(*, user) -> QuerySet[ReturnRequest]:
+    """Return the returns the user may see, with what a list row shows."""
+    if not user.has_perm("orders.view_returnrequest"):
+        return ReturnRequest.objects.none()
+    return ReturnRequest.objects.select_related("order", "customer").prefetch_related(
+        Prefetch("deadlines", queryset=ReturnDeadline.objects.order_by("step")),
+        "items",
+    )
+
+
+def days_since_delivery(order: Order, *, as_of=None) -> int:
+    """Return whole days from delivery (签收) to as_of, by Asia/Shanghai calendar date."""
+    if order.delivered_at is None:
+        return 0
+    as_of = as_of or timezone.now()
+    return (timezone.localdate(as_of) - timezone.localdate(order.delivered_at)).days
+
+
+def return_quote(*, return_request: ReturnRequest, as_of=None) -> policy.Quote:
+    """Return the refund quote of a request, measured from delivery to its application date."""
+    order = return_request.order
+    goods = sum((item.order_item.unit_price * item.quantity for item in return_request.items.select_related("order_item")),
+                Decimal("0"))
+    exchange_amount = None
+    if return_request.kind == ReturnRequest.Kind.EXCHANGE and return_request.exchange_sku_id:
+        exchange_amount = return_request.exchange_sku.unit_price * return_request.exchange_quantity
+    return policy.quote(
+        return_policy_active().numbers(),
+        kind=return_request.kind,
+        reason=return_request.reason,
+        goods_amount=goods,
+        days_since_delivery=days_since_delivery(order, as_of=as_of or return_request.created_at),
+        outbound_shipping=order.shipping_fee,
+        exchange_amount=exchange_amount,
+        has_evidence=return_request.photos.exists(),
+    )
+
+
+def deadlines_block(return_request: ReturnRequest) -> dict:
+    """Return {"confirm", "pickup", "inspection", "refund", "case"} each {"due_at", "met_at", "breached_at"}."""
+    found = {d.step: d for d in return_request.deadlines.all()}
+    block = {}
+    for step in ReturnDeadline.Step.values:
+        deadline = found.get(step)
+        if deadline is None and step == ReturnDeadline.Step.APPROVAL:
+            continue
+        block[step] = {
+            "due_at": deadline.due_at if deadline else None,
+            "met_at": deadline.met_at if deadline else None,
+            "breached_at": deadline.breached_at if deadline else None,
+        }
+    return block
+
+
+def returned_quantities(order: Order) -> dict[int, int]:
+    """Return, per order item, how many are in returns that count (not rejected or cancelled)."""
+    rows = (order.items.filter(return_items__return_request__status__in=workflow.COUNTED_STATES)
+            .values("pk").annotate(total=Sum("return_items__quantity")))
+    return {row["pk"]: row["total"] for row in rows}
+
+
+def order_find_for_customer(*, number: str, phone: str) -> Order | None:
+    """Return the order when the phone matches its customer's (the public page's identity check)."""
+    digits = "".join(ch for ch in phone if ch.isdigit())[-11:]
+    if len(digits) < 7:
+        return None
+    order = Order.objects.select_related("customer").filter(number=number.strip()).first()
+    if order is None:
+        return None
+    own = "".join(ch for ch in order.customer.phone if ch.isdigit())[-11:]
+    return order if own and own == digits else None
+
+
+def return_timeline_for_customer(*, return_request: ReturnRequest) -> dict:
+    """Return what the customer's status page shows: steps reached, public events, masked contact."""
+    events = list(return_request.events.filter(is_public=True).select_related("actor"))
+    reached = {e.to_status: e.created_at for e in events if e.to_status}
+    steps = [{"status": s, "label": ReturnRequest.Status(s).label, "at": reached.get(s)}
+             for s in workflow.timeline_steps(return_request.kind)]
+    if return_request.status in {ReturnRequest.Status.REJECTED, ReturnRequest.Status.CANCELLED}:
+        steps.append({"status": return_request.status, "label": return_request.get_status_display(),
+                      "at": reached.get(return_request.status)})
+    return {"steps": steps, "events": events, "phone": mask_phone(return_request.contact_phone)}
+
+
+def return_search(qs: QuerySet[ReturnRequest], text: str) -> QuerySet[ReturnRequest]:
+    """Filter returns by return number, order number or customer phone."""
+    text = text.strip()
+    if not text:
+        return qs
+    return qs.filter(Q(number=text) | Q(order__number=text) | Q(contact_phone=text))

@@ -1,0 +1,395 @@
+"""Every write to returns and exchanges: lock, check the workflow, save, record an event, in one transaction."""
+
+import logging
+import smtplib
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk.sequences import daily_number
+from orders import deadlines, workflow
+from orders.models import Order, OrderItem, ReturnDeadline, ReturnEvent, ReturnItem, ReturnPhoto, ReturnRequest, Sku
+from orders.selectors import return_policy_active, return_quote
+
+logger = logging.getLogger(__name__)
+S = ReturnRequest.Status
+Step = ReturnDeadline.Step
+RETURNABLE_ORDER_STATES = {Order.Status.DELIVERED, Order.Status.COMPLETED}
+
+
+def _items_validate(*, order: Order, items: list[tuple[int, int]], exclude_id: int | None = None) -> list[tuple[OrderItem, int]]:
+    """Return (order item, quantity) pairs, refusing more than was bought counting earlier returns."""
+    if not items:
+        raise ValidationError({"items": [_("Choose at least one item to return.")]})
+    wanted: dict[int, int] = defaultdict(int)
+    for order_item_id, quantity in items:
+        if quantity < 1:
+            raise ValidationError({"items": [_("Each quantity must be at least 1.")]})
+        wanted[int(order_item_id)] += int(quantity)
+    lines = {line.pk: line for line in OrderItem.objects.filter(order=order, pk__in=wanted)}
+    unknown = set(wanted) - set(lines)
+    if unknown:
+        raise ValidationError({"items": [_("Item %(ids)s is not part of order %(order)s.") % {
+            "ids": ", ".join(map(str, sorted(unknown))), "order": order.number}]})
+    earlier = (
+        ReturnItem.objects.filter(order_item__in=lines.keys(), return_request__status__in=workflow.COUNTED_STATES)
+        .exclude(return_request_id=exclude_id)
+        .values("order_item").annotate(total=Sum("quantity"))
+    )
+    returned = {row["order_item"]: row["total"] for row in earlier}
+    errors = []
+    for pk, quantity in wanted.items():
+        left = lines[pk].quantity - returned.get(pk, 0)
+        if quantity > left:
+            errors.append(_("“%(name)s”: %(asked)d asked, but only %(left)d of the %(bought)d bought may still be returned.") % {
+                "name": lines[pk].name, "asked": quantity, "left": max(left, 0), "bought": lines[pk].quantity})
+    if errors:
+        raise ValidationError({"items": errors})
+    return [(lines[pk], quantity) for pk, quantity in wanted.items()]
+
+
+def _order_check_returnable(order: Order) -> None:
+    """Refuse a return on an order that was not delivered, or was cancelled."""
+    if order.status == Order.Status.CANCELLED:
+        raise ValidationError({"order": [_("Order %(number)s was cancelled; there is nothing to return.") % {"number": order.number}]})
+    if order.status not in RETURNABLE_ORDER_STATES or order.delivered_at is None:
+        raise ValidationError({"order": [_("Order %(number)s has not been delivered yet (status: %(status)s); "
+                                           "a return can be requested once it is received.") % {
+            "number": order.number, "status": order.get_status_display()}]})
+
+
+def _sku_check_stock(sku: Sku | None, quantity: int) -> None:
+    """Refuse an exchange whose wanted SKU is missing or out of stock."""
+    if sku is None or quantity < 1:
+        raise ValidationError({"exchange_sku": [_("An exchange needs the wanted SKU and quantity.")]})
+    if not sku.is_active or sku.available < quantity:
+        raise ValidationError({"exchange_sku": [_("%(sku)s is out of stock (%(available)d available).") % {
+            "sku": sku.code, "available": max(sku.available, 0)}]})
+
+
+def _event(ret: ReturnRequest, *, kind: str, actor=None, note: str = "", from_status: str = "", to_status: str = "",
+           is_public: bool = True) -> ReturnEvent:
+    """Record an event and mirror it into the ticket thread when the return came from a ticket."""
+    event = ReturnEvent.objects.create(return_request=ret, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+                                       note=note, from_status=from_status, to_status=to_status, is_public=is_public)
+    if ret.ticket_id:
+        from tickets.models import TicketMessage
+
+        label = S(to_status).label if to_status else ReturnEvent.Kind(kind).label
+        TicketMessage.objects.create(ticket_id=ret.ticket_id, sender=TicketMessage.Sender.SYSTEM, is_internal=True,
+                                     body=_("Return/exchange %(number)s: %(step)s") % {"number": ret.number, "step": label}
+                                     + (f" — {note}" if note else ""))
+    return event
+
+
+def _notify(ret: ReturnRequest, message: str) -> None:
+    """Tell the customer by SMS/e-mail and record that they were told."""
+    channels = [c for c, value in (("sms", ret.contact_phone), ("email", ret.contact_email)) if value]
+    _event(ret, kind=ReturnEvent.Kind.NOTIFIED, note=f"[{'/'.join(channels) or '-'}] {message}")
+    if ret.contact_email:
+        subject = _("Your return %(number)s") % {"number": ret.number}
+        transaction.on_commit(lambda: _email_send(subject, message, ret.contact_email))
+
+
+def _email_send(subject: str, message: str, to: str) -> None:
+    """Send the notification e-mail; a mail server failure must not undo the step already committed."""
+    from django.core.mail import send_mail
+
+    try:
+        send_mail(subject, message, None, [to])
+    except (smtplib.SMTPException, OSError):
+        logger.warning("return notification to %s not sent", to, exc_info=True)
+
+
+def _deadline_start(ret: ReturnRequest, step: str, start) -> None:
+    """Start (or restart) the timer of a step."""
+    ReturnDeadline.objects.update_or_create(
+        return_request=ret, step=step,
+        defaults={"started_at": start, "due_at": deadlines.step_due_at(return_policy_active(), step, start),
+                  "met_at": None, "breached_at": None},
+    )
+
+
+def _deadline_meet(ret: ReturnRequest, *steps: str) -> None:
+    """Mark open timers of the steps as met now (repeat-safe)."""
+    ReturnDeadline.objects.filter(return_request=ret, step__in=steps, met_at__isnull=True).update(met_at=timezone.now())
+
+
+def _locked(ret: ReturnRequest, expected_status: str = "") -> ReturnRequest:
+    """Lock the request's row; with expected_status, refuse when someone else moved it on since it was shown."""
+    ret = ReturnRequest.objects.select_for_update().select_related("order").get(pk=ret.pk)
+    if expected_status and ret.status != expected_status:
+        raise workflow.TransitionError(_("The request is now “%(current)s”; reload it and try again.") % {
+            "current": ret.get_status_display()})
+    return ret
+
+
+def _move(ret: ReturnRequest, target: str, *, actor, note: str = "", fields: dict | None = None) -> ReturnRequest:
+    """Lock, check the transition, apply the fields and the new status, record the event."""
+    ret = _locked(ret)
+    workflow.ensure_allowed(ret.status, target)
+    workflow.ensure_kind(ret.kind, target, current=ret.status)
+    previous = ret.status
+    for name, value in (fields or {}).items():
+        setattr(ret, name, value)
+    ret.status = target
+    ret.save(update_fields=["status", "updated_at", *(fields or {})])
+    _event(ret, kind=ReturnEvent.Kind.STATUS, actor=actor, note=note, from_status=previous, to_status=target)
+    return ret
+
+
+@transaction.atomic
+def return_request_create(
+    *,
+    order: Order,
+    kind: str,
+    reason: str,
+    items: list[tuple[int, int]],
+    actor=None,
+    ticket=None,
+    description: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    exchange_sku: Sku | None = None,
+    exchange_quantity: int = 0,
+    photos: list = (),
+) -> ReturnRequest:
+    """Record an application (申请) for some items of a delivered order; confirmation follows automatically."""
+    order = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    _order_check_returnable(order)
+    lines = _items_validate(order=order, items=items)
+    if kind == ReturnRequest.Kind.EXCHANGE:
+        _sku_check_stock(exchange_sku, exchange_quantity or sum(q for _line, q in lines))
+    customer = order.customer
+    ret = ReturnRequest.objects.create(
+        number=daily_number(prefix="R"), order=order, customer=customer, ticket=ticket, kind=kind, reason=reason,
+        description=description, contact_name=contact_name or customer.name,
+        contact_phone=contact_phone or customer.phone, contact_email=contact_email or customer.email,
+        exchange_sku=exchange_sku if kind == ReturnRequest.Kind.EXCHANGE else None,
+        exchange_quantity=(exchange_quantity or sum(q for _line, q in lines)) if kind == ReturnRequest.Kind.EXCHANGE else 0,
+    )
+    ReturnItem.objects.bulk_create([ReturnItem(return_request=ret, order_item=line, quantity=q) for line, q in lines])
+    for photo in photos:
+        ReturnPhoto.objects.create(return_request=ret, file=photo, stage="application")
+    _event(ret, kind=ReturnEvent.Kind.STATUS, actor=actor, to_status=S.SUBMITTED, note=description[:200])
+    _deadline_start(ret, Step.CONFIRM, ret.created_at)
+    _confirm_enqueue(ret)
+    return ret
+
+
+def _confirm_enqueue(ret: ReturnRequest) -> None:
+    from orders import tasks
+
+    transaction.on_commit(lambda: tasks.enqueue_or_leave_to_sweeper(tasks.return_request_confirm, return_request_id=ret.pk))
+
+
+@transaction.atomic
+def return_request_confirm(*, return_request_id: int) -> bool:
+    """Confirm a submitted application to the customer (24 h step); return whether it happened now."""
+    ret = ReturnRequest.objects.select_for_update().filter(pk=return_request_id, status=S.SUBMITTED).first()
+    if ret is None:
+        return False
+    ret = _move(ret, S.CONFIRMED, actor=None)
+    _notify(ret, _("We have received your application %(number)s and will review it shortly.") % {"number": ret.number})
+    _deadline_meet(ret, Step.CONFIRM)
+    return True
+
+
+@transaction.atomic
+def return_request_approve(*, return_request: ReturnRequest, expected_status: str = "", actor, note: str = "") -> ReturnRequest:
+    """Approve after review (审核); an exchange reserves the wanted stock, the pickup timer starts."""
+    ret = _locked(return_request, expected_status)
+    workflow.ensure_allowed(ret.status, S.APPROVED)
+    was_submitted = ret.status == S.SUBMITTED
+    fields = {}
+    if ret.kind == ReturnRequest.Kind.EXCHANGE and not ret.is_stock_reserved:
+        reserved = Sku.objects.filter(pk=ret.exchange_sku_id, is_active=True,
+                                      stock__gte=F("reserved") + ret.exchange_quantity).update(reserved=F("reserved") + ret.exchange_quantity)
+        if not reserved:
+            raise ValidationError({"exchange_sku": [_("%(sku)s is out of stock.") % {"sku": ret.exchange_sku.code}]})
+        fields["is_stock_reserved"] = True
+    ret = _move(ret, S.APPROVED, actor=actor, note=note, fields=fields)
+    if was_submitted:
+        _notify(ret, _("Your application %(number)s has been received.") % {"number": ret.number})
+    _deadline_meet(ret, Step.CONFIRM)
+    _notify(ret, _("Your application %(number)s is approved.") % {"number": ret.number})
+    now = timezone.now()
+    _deadline_start(ret, Step.REFUND if ret.kind == ReturnRequest.Kind.REFUND_ONLY else Step.PICKUP, now)
+    return ret
+
+
+@transaction.atomic
+def return_request_reject(*, return_request: ReturnRequest, expected_status: str = "", actor, reason: str) -> ReturnRequest:
+    """Reject with a reason the customer sees; they may amend and resubmit."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the application is rejected.")]})
+    ret = _move(_locked(return_request, expected_status), S.REJECTED, actor=actor, note=reason, fields={"rejection_reason": reason})
+    _deadline_meet(ret, Step.CONFIRM)
+    _notify(ret, _("Your application %(number)s was not approved: %(reason)s You may amend it and submit it again.")
+            % {"number": ret.number, "reason": reason})
+    return ret
+
+
+@transaction.atomic
+def return_request_resubmit(*, return_request: ReturnRequest, expected_status: str = "", actor=None, description: str | None = None,
+                            reason: str | None = None, items: list[tuple[int, int]] | None = None) -> ReturnRequest:
+    """Amend a rejected application and send it back to review."""
+    ret = _locked(return_request, expected_status)
+    workflow.ensure_allowed(ret.status, S.SUBMITTED)
+    if items is not None:
+        lines = _items_validate(order=ret.order, items=items, exclude_id=ret.pk)
+        ret.items.all().delete()
+        ReturnItem.objects.bulk_create([ReturnItem(return_request=ret, order_item=line, quantity=q) for line, q in lines])
+    else:
+        _items_validate(order=ret.order, items=list(ret.items.values_list("order_item_id", "quantity")), exclude_id=ret.pk)
+    fields = {"rejection_reason": ""}
+    if description is not None:
+        fields["description"] = description
+    if reason is not None:
+        fields["reason"] = reason
+    ret = _move(ret, S.SUBMITTED, actor=actor, note=description or "", fields=fields)
+    _deadline_start(ret, Step.CONFIRM, timezone.now())
+    _confirm_enqueue(ret)
+    return ret
+
+
+@transaction.atomic
+def return_request_arrange_pickup(*, return_request: ReturnRequest, expected_status: str = "", actor, method: str, carrier=None,
+                                  tracking: str = "") -> ReturnRequest:
+    """Record the pickup arranged, or that the customer ships it back, with carrier and tracking number."""
+    ret = _move(_locked(return_request, expected_status), S.AWAITING_RETURN, actor=actor, note=" ".join(filter(None, [str(carrier or ""), tracking])),
+                fields={"return_method": method, "return_carrier": carrier, "return_tracking": tracking})
+    _deadline_meet(ret, Step.PICKUP)
+    _notify(ret, _("The return shipment of %(number)s is arranged.") % {"number": ret.number})
+    return ret
+
+
+@transaction.atomic
+def return_request_receive(*, return_request: ReturnRequest, expected_status: str = "", actor) -> ReturnRequest:
+    """Record the goods received; the inspection and whole-case timers start."""
+    now = timezone.now()
+    ret = _move(_locked(return_request, expected_status), S.RECEIVED, actor=actor, fields={"received_at": now})
+    _deadline_meet(ret, Step.PICKUP)
+    _deadline_start(ret, Step.INSPECTION, now)
+    _deadline_start(ret, Step.CASE, now)
+    return ret
+
+
+@transaction.atomic
+def return_request_inspect(*, return_request: ReturnRequest, expected_status: str = "", actor, passed: bool, notes: str = "", photos: list = ()) -> ReturnRequest:
+    """Record the inspection (验收) result and tell the customer; the refund timer starts on a pass."""
+    ret = _move(_locked(return_request, expected_status), S.INSPECTED, actor=actor, note=notes,
+                fields={"is_inspection_passed": passed, "inspection_notes": notes})
+    for photo in photos:
+        ReturnPhoto.objects.create(return_request=ret, file=photo, stage="inspection")
+    _deadline_meet(ret, Step.INSPECTION)
+    if passed:
+        _deadline_start(ret, Step.REFUND, timezone.now())
+        _notify(ret, _("The goods of %(number)s passed inspection.") % {"number": ret.number})
+    else:
+        _notify(ret, _("The goods of %(number)s did not pass inspection: %(notes)s") % {"number": ret.number, "notes": notes})
+    return ret
+
+
+@transaction.atomic
+def return_request_refund(*, return_request: ReturnRequest, expected_status: str = "", actor, amount: Decimal | None = None) -> ReturnRequest:
+    """Refund to the original payment route; above the agent's limit it waits for a supervisor first."""
+    ret = _locked(return_request, expected_status)
+    if ret.status == S.INSPECTED and ret.is_inspection_passed is False:
+        raise ValidationError({"status": [_("The goods failed inspection; close the request instead.")]})
+    if amount is None:
+        amount = ret.refund_amount if ret.status == S.AWAITING_REFUND_APPROVAL else return_quote(return_request=ret).refund_amount
+    if amount < 0:
+        raise ValidationError({"amount": [_("The refund cannot be negative.")]})
+    may_approve = bool(actor and actor.has_perm("tickets.approve_remedy"))
+    if amount > return_policy_active().agent_refund_limit and not may_approve:
+        if ret.status == S.AWAITING_REFUND_APPROVAL:
+            raise ValidationError({"amount": [_("This refund is above your limit and waits for a supervisor.")]})
+        ret = _move(ret, S.AWAITING_REFUND_APPROVAL, actor=actor, note=str(amount), fields={"refund_amount": amount})
+        _deadline_start(ret, Step.APPROVAL, timezone.now())
+        return ret
+    ret = _move(ret, S.REFUNDED, actor=actor, note=str(amount),
+                fields={"refund_amount": amount, "refund_route": ret.order.payment_method or "original"})
+    _deadline_meet(ret, Step.REFUND, Step.APPROVAL, Step.CASE)
+    _notify(ret, _("%(amount)s yuan of %(number)s is refunded to your original payment method.") % {"amount": amount, "number": ret.number})
+    return ret
+
+
+@transaction.atomic
+def return_request_ship_exchange(*, return_request: ReturnRequest, expected_status: str = "", actor, carrier, tracking: str) -> ReturnRequest:
+    """Ship the replacement from the reserved stock, with carrier and tracking number."""
+    if not tracking.strip():
+        raise ValidationError({"tracking": [_("Give the tracking number of the replacement.")]})
+    ret = _locked(return_request, expected_status)
+    if ret.is_inspection_passed is False:
+        raise ValidationError({"status": [_("The goods failed inspection; close the request instead.")]})
+    qty = ret.exchange_quantity
+    ret = _move(ret, S.EXCHANGED, actor=actor, note=f"{carrier} {tracking}",
+                fields={"exchange_carrier": carrier, "exchange_tracking": tracking, "is_stock_reserved": False})
+    Sku.objects.filter(pk=ret.exchange_sku_id, reserved__gte=qty, stock__gte=qty).update(
+        stock=F("stock") - qty, reserved=F("reserved") - qty)
+    _deadline_meet(ret, Step.REFUND, Step.CASE)
+    _notify(ret, _("The replacement for %(number)s is on its way: %(carrier)s %(tracking)s") % {
+        "number": ret.number, "carrier": carrier, "tracking": tracking})
+    return ret
+
+
+@transaction.atomic
+def return_request_close(*, return_request: ReturnRequest, expected_status: str = "", actor, note: str = "") -> ReturnRequest:
+    """Close the case (后续跟进 follows: confirmation, survey, follow-up visit)."""
+    ret = _move(_locked(return_request, expected_status), S.CLOSED, actor=actor, note=note, fields={"closed_at": timezone.now()})
+    _deadline_meet(ret, Step.CASE)
+    _notify(ret, _("Your after-sales case %(number)s is closed. Thank you.") % {"number": ret.number})
+    return ret
+
+
+@transaction.atomic
+def return_request_cancel(*, return_request: ReturnRequest, expected_status: str = "", actor=None, reason: str = "") -> ReturnRequest:
+    """Cancel before the goods are received; reserved exchange stock is released."""
+    ret = _locked(return_request, expected_status)
+    was_reserved = ret.is_stock_reserved
+    ret = _move(ret, S.CANCELLED, actor=actor, note=reason, fields={"is_stock_reserved": False, "closed_at": timezone.now()})
+    if was_reserved:
+        Sku.objects.filter(pk=ret.exchange_sku_id, reserved__gte=ret.exchange_quantity).update(
+            reserved=F("reserved") - ret.exchange_quantity)
+    return ret
+
+
+@transaction.atomic
+def return_request_extend(*, return_request: ReturnRequest, actor, step: str, days: int, reason: str) -> ReturnDeadline:
+    """Extend a step deadline for force majeure (不可抗力) by business days, with the reason, and tell the customer."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Record the force-majeure reason.")]})
+    if days < 1:
+        raise ValidationError({"days": [_("Extend by at least one business day.")]})
+    ret = _locked(return_request)
+    deadline = ReturnDeadline.objects.select_for_update().filter(return_request=ret, step=step, met_at__isnull=True).first()
+    if deadline is None or ret.status not in workflow.OPEN_STATES:
+        raise workflow.TransitionError(_("There is no open deadline for this step."))
+    base = deadline.due_at or timezone.now()
+    deadline.due_at = deadlines.business_days_after(return_policy_active(), base, days)
+    deadline.breached_at = None
+    deadline.extension_reason = "\n".join(filter(None, [deadline.extension_reason, reason]))
+    deadline.save(update_fields=["due_at", "breached_at", "extension_reason"])
+    _event(ret, kind=ReturnEvent.Kind.EXTENDED, actor=actor, note=f"{Step(step).label} +{days}: {reason}")
+    _notify(ret, _("Because of %(reason)s, the step “%(step)s” of %(number)s may take %(days)d more business day(s).") % {
+        "reason": reason, "step": Step(step).label, "number": ret.number, "days": days})
+    return deadline
+
+
+def return_deadline_mark_breached(*, deadline_id: int) -> bool:
+    """Mark one due timer breached; repeat-safe (only an open, overdue timer changes)."""
+    now = timezone.now()
+    with transaction.atomic():
+        changed = ReturnDeadline.objects.filter(pk=deadline_id, met_at__isnull=True, breached_at__isnull=True,
+                                                due_at__lte=now).update(breached_at=now)
+        if changed:
+            deadline = ReturnDeadline.objects.select_related("return_request").get(pk=deadline_id)
+            _event(deadline.return_request, kind=ReturnEvent.Kind.BREACHED, note=Step(deadline.step).label, is_public=False)
+    return bool(changed)

@@ -1,0 +1,145 @@
+"""Orders mirrored from the shop: idempotent upsert by order number and the signed webhook."""
+
+import hashlib
+import hmac
+import json
+import time
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from customers.models import Customer
+from orders.models import Order, OrderItem, OrderStatusChange, WebhookDelivery
+
+ORDER_FIELDS = ("shop", "status", "total_amount", "shipping_fee", "payment_method", "carrier", "tracking_number",
+                "placed_at", "paid_at", "shipped_at", "delivered_at")
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+
+class WebhookRejected(Exception):
+    """A webhook that is forged (401) or stale/malformed (400); nothing is changed."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def _customer_for(data: dict, *, shop: str) -> Customer:
+    """Return the customer with this phone (or e-mail), creating the archive entry when new."""
+    phone, email = data.get("phone", ""), data.get("email", "")
+    customer = None
+    if phone:
+        customer = Customer.objects.filter(phone=phone).order_by("pk").first()
+    if customer is None and email:
+        customer = Customer.objects.filter(email=email).order_by("pk").first()
+    return customer or Customer.objects.create(name=data.get("name") or phone or email, phone=phone, email=email, source=shop)
+
+
+def _items_sync(order: Order, items: list[dict]) -> bool:
+    """Make the order's lines match the shop's, by SKU; lines already in a return are kept. Return whether anything changed."""
+    current = {line.sku: line for line in order.items.all()}
+    changed = False
+    for item in items:
+        line = current.pop(item["sku"], None)
+        values = {"name": item["name"], "spec": item.get("spec", ""), "quantity": item["quantity"],
+                  "unit_price": Decimal(item["unit_price"])}
+        if line is None:
+            OrderItem.objects.create(order=order, sku=item["sku"], **values)
+            changed = True
+        elif any(getattr(line, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(line, k, v)
+            line.save(update_fields=list(values))
+            changed = True
+    gone = [line.pk for line in current.values()]
+    if gone:
+        deleted, _per_model = OrderItem.objects.filter(pk__in=gone, return_items__isnull=True).delete()
+        changed = changed or bool(deleted)
+    return changed
+
+
+def order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, bool]:
+    """Create or update the order with this shop number; return (order, created, changed).
+
+    Safe to repeat: the same data twice changes nothing, and data older than what is stored
+    (by the shop's ``updated_at``) is ignored.
+    """
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _order_upsert(number=number, data=data, source=source)
+        except IntegrityError:
+            if attempt == 2:
+                raise  # pragma: no cover - a second race on the same number
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, bool]:
+    order = Order.objects.select_for_update().filter(number=number).first()
+    updated_at = data.get("updated_at")
+    if order is None:
+        customer = _customer_for(data.get("customer") or {}, shop=data.get("shop", ""))
+        values = {k: data[k] for k in ORDER_FIELDS if k in data}
+        values.setdefault("placed_at", timezone.now())
+        order = Order.objects.create(number=number, customer=customer, source_updated_at=updated_at, **values)
+        OrderItem.objects.bulk_create([
+            OrderItem(order=order, sku=i["sku"], name=i["name"], spec=i.get("spec", ""), quantity=i["quantity"],
+                      unit_price=Decimal(i["unit_price"])) for i in data.get("items", [])
+        ])
+        OrderStatusChange.objects.create(order=order, to_status=order.status, source=source)
+        return order, True, True
+    if updated_at and order.source_updated_at and updated_at <= order.source_updated_at:
+        return order, False, False  # stale or repeated: the stored state is as new or newer
+    changed_fields = [k for k in ORDER_FIELDS if k in data and getattr(order, k) != data[k]]
+    previous_status = order.status
+    for k in changed_fields:
+        setattr(order, k, data[k])
+    if updated_at and updated_at != order.source_updated_at:
+        order.source_updated_at = updated_at
+        changed_fields.append("source_updated_at")
+    items_changed = "items" in data and _items_sync(order, data["items"])
+    if changed_fields:
+        order.save(update_fields=[*changed_fields, "updated_at"])
+    if "status" in changed_fields:
+        OrderStatusChange.objects.create(order=order, from_status=previous_status, to_status=order.status, source=source)
+    return order, False, bool(changed_fields) or items_changed
+
+
+def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
+    """Return the signature header value: sha256=hex(HMAC-SHA256(secret, "<timestamp>." + raw body))."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def webhook_verify(*, secret: str, timestamp: str, signature: str, body: bytes, now: float | None = None) -> dict:
+    """Return the decoded event when the signature is right and the timestamp fresh; raise WebhookRejected otherwise."""
+    if not secret:
+        raise WebhookRejected("order webhook secret is not configured", 401)
+    expected = webhook_signature(secret, timestamp or "", body)
+    if not signature or not hmac.compare_digest(expected, signature):
+        raise WebhookRejected("bad signature", 401)
+    try:
+        sent = int(timestamp)
+    except (TypeError, ValueError):
+        raise WebhookRejected("bad timestamp", 400) from None
+    if abs((now or time.time()) - sent) > WEBHOOK_TOLERANCE_SECONDS:
+        raise WebhookRejected("stale timestamp", 400)
+    try:
+        event = json.loads(body)
+    except ValueError:
+        raise WebhookRejected("body is not JSON", 400) from None
+    if not isinstance(event, dict) or not event.get("id") or not isinstance(event.get("order"), dict):
+        raise WebhookRejected("an event needs an id and an order", 400)
+    return event
+
+
+def webhook_event_apply(*, event_id: str, topic: str, number: str, data: dict) -> bool:
+    """Apply a verified event once: a second delivery of the same id changes nothing. Return whether it was new."""
+    with transaction.atomic():
+        delivery, created = WebhookDelivery.objects.get_or_create(
+            event_id=event_id, defaults={"topic": topic[:64], "order_number": number[:40]})
+        if not created:
+            return False
+        order_upsert(number=number, data=data, source="webhook")
+    return True
