@@ -79,7 +79,7 @@ class PickupForm(forms.Form):
 
 
 class InspectForm(forms.Form):
-    passed = forms.TypedChoiceField(label=_("Result"), choices=[("1", _("Passed")), ("0", _("Failed"))],
+    passed = forms.TypedChoiceField(label=_("Result"), choices=[("1", _("Passed")), ("0", _("Not passed"))],
                                     coerce=lambda v: v == "1")
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
 
