@@ -42,6 +42,8 @@ DONE_STATUSES = {Ticket.Status.RESOLVED, Ticket.Status.CLOSED}
 PRIORITY_UP = {Ticket.Priority.LOW: Ticket.Priority.NORMAL, Ticket.Priority.NORMAL: Ticket.Priority.HIGH,
                Ticket.Priority.HIGH: Ticket.Priority.URGENT}
 SWEEP_LIMIT = 5000
+COMPUTED_FIELDS = ("met_at", "paused_at", "paused_minutes", "due_at", "warning_at", "problem", "breached_at",
+                   "next_check_at")
 
 
 # Deadline arithmetic per unit; all of it goes through helpdesk.business_time.
@@ -130,9 +132,15 @@ def ticket_sla_refresh(*, ticket: Ticket, now: dt.datetime | None = None, record
             if target == Target.NEXT_RESPONSE:
                 continue  # started by a customer message waiting for a reply
             timer = TicketSLATimer(ticket=ticket, target=target, started_at=ticket.created_at)
+        before = [getattr(timer, name) for name in COMPUTED_FIELDS]
         _timer_compute(timer, ticket=ticket, spec=spec, value=value, unit=unit, paused=paused,
                        warning_percent=policy.warning_percent, now=now, changes=changes)
-        timer.save()
+        if timer.pk is None:
+            timer.save()
+            continue
+        changed = [name for name, old in zip(COMPUTED_FIELDS, before) if getattr(timer, name) != old]
+        if changed:
+            timer.save(update_fields=changed)
     if record_events and (changes["paused"] or changes["resumed"]):
         TicketEvent.objects.create(
             ticket=ticket, kind=TicketEvent.Kind.SLA_PAUSED if changes["paused"] else TicketEvent.Kind.SLA_RESUMED,
@@ -210,6 +218,7 @@ def ticket_sla_message_added(*, ticket: Ticket, message: TicketMessage) -> None:
 
 def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
     """Enqueue one check per timer whose next check has come (indexed range query); return how many."""
+    from helpdesk.celery import app
     from tickets.sla_tasks import sla_timer_check as check_task
 
     now = now or timezone.now()
@@ -221,8 +230,9 @@ def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LI
     except DatabaseError:
         logger.warning("SLA sweep skipped: database unavailable", exc_info=True)
         return 0
-    for timer_id in timer_ids:
-        check_task.apply_async(kwargs={"timer_id": timer_id}, expires=300)
+    with app.producer_or_acquire() as producer:
+        for timer_id in timer_ids:
+            check_task.apply_async(kwargs={"timer_id": timer_id}, expires=300, producer=producer)
     return len(timer_ids)
 
 

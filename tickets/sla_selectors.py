@@ -51,7 +51,7 @@ def sla_ticket_get_for_user(user, ticket_id: int) -> Ticket:
             .prefetch_related(*SLA_PREFETCH).get(pk=ticket_id))
 
 
-def sla_timer_list_at_risk_for_user(user, *, limit: int = 100) -> QuerySet[TicketSLATimer]:
+def sla_timer_list_at_risk_for_user(user, *, limit: int = 50) -> QuerySet[TicketSLATimer]:
     """Return the running timers of the supervisor's teams' open tickets, least time left first (uses the due_at index)."""
     timers = TicketSLATimer.objects.filter(
         met_at__isnull=True, paused_at__isnull=True, due_at__isnull=False,

@@ -1,5 +1,7 @@
 """Server-rendered SLA pages: the supervisors' at-risk list and the notifications list."""
 
+import functools
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -10,14 +12,22 @@ from tickets.notifications import notification_mark_all_read
 from tickets.sla_selectors import notification_list_for_user, sla_now_iso, sla_timer_list_at_risk_for_user
 
 
-def ticket_url(ticket) -> str:
-    """Return the ticket page's URL once the tickets workspace provides it, else the admin page."""
+@functools.cache
+def _ticket_url_name() -> str | None:
+    """Return the URL name of the ticket page: the workspace's once it exists, else the admin's."""
     for name in ("tickets:ticket_detail", "admin:tickets_ticket_change"):
         try:
-            return reverse(name, args=[ticket.pk])
+            reverse(name, args=[1])
+            return name
         except NoReverseMatch:
             continue
-    return ""
+    return None
+
+
+def ticket_url(ticket) -> str:
+    """Return the URL of the ticket's page."""
+    name = _ticket_url_name()
+    return reverse(name, args=[ticket.pk]) if name else ""
 
 
 @login_required

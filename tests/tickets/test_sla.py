@@ -73,7 +73,9 @@ def test_sweeper_enqueues_only_due_timers(email_ticket):
     with mock.patch("tickets.sla_tasks.sla_timer_check.apply_async") as enqueue:
         assert sla.sla_timer_sweep_due(now=at(2026, 11, 23, 11, 41)) == 0
         assert sla.sla_timer_sweep_due(now=at(2026, 11, 23, 11, 42)) == 1
-    enqueue.assert_called_once_with(kwargs={"timer_id": timer(email_ticket).pk}, expires=300)
+    enqueue.assert_called_once()
+    assert enqueue.call_args.kwargs["kwargs"] == {"timer_id": timer(email_ticket).pk}
+    assert enqueue.call_args.kwargs["expires"] == 300
 
 
 @pytest.mark.django_db
