@@ -6,8 +6,9 @@ import json
 import time
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from orders.models import Order, OrderItem, OrderStatusChange, WebhookDelivery
@@ -76,12 +77,13 @@ def order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, 
 
 
 def _order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, bool]:
-    order = Order.objects.select_for_update().filter(number=number).first()
+    order = Order.objects.select_for_update(of=("self",)).select_related("customer").filter(number=number).first()
     updated_at = data.get("updated_at")
     if order is None:
+        if "customer" not in data or "placed_at" not in data:
+            raise ValidationError({"non_field_errors": [_("A new order needs the customer and placed_at.")]})
         customer = _customer_for(data.get("customer") or {}, shop=data.get("shop", ""))
         values = {k: data[k] for k in ORDER_FIELDS if k in data}
-        values.setdefault("placed_at", timezone.now())
         order = Order.objects.create(number=number, customer=customer, source_updated_at=updated_at, **values)
         OrderItem.objects.bulk_create([
             OrderItem(order=order, sku=i["sku"], name=i["name"], spec=i.get("spec", ""), quantity=i["quantity"],

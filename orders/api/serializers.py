@@ -86,13 +86,6 @@ class OrderUpsertSerializer(serializers.Serializer):
         return items
 
 
-class OrderUpsertByNumberSerializer(OrderUpsertSerializer):
-    def validate(self, attrs):
-        if self.context.get("creating") and ("customer" not in attrs or "placed_at" not in attrs):
-            raise serializers.ValidationError(_("A new order needs the customer and placed_at."))
-        return attrs
-
-
 class WebhookOrderSerializer(OrderUpsertSerializer):
     number = serializers.CharField(max_length=40)
 

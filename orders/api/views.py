@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -72,16 +73,15 @@ class OrderViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return s.OrderDetailSerializer if self.action == "retrieve" else s.OrderSerializer
 
-    @extend_schema(request=s.OrderUpsertByNumberSerializer, responses={200: s.OrderDetailSerializer, 201: s.OrderDetailSerializer},
+    @extend_schema(request=s.OrderUpsertSerializer, responses={200: s.OrderDetailSerializer, 201: s.OrderDetailSerializer},
                    parameters=[OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH)])
     @action(detail=False, methods=["put"], url_path=r"by-number/(?P<number>[^/]{1,40})")
     def upsert(self, request, number=None):
         """Create or update the order with this shop number; repeating the same request changes nothing."""
-        creating = not Order.objects.filter(number=number).exists()
-        serializer = s.OrderUpsertByNumberSerializer(data=request.data, context={"creating": creating})
+        serializer = s.OrderUpsertSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         order, created, _changed = shop_sync.order_upsert(number=number, data=serializer.validated_data, source="api")
-        order = Order.objects.select_related("customer").prefetch_related("items", "status_changes").get(pk=order.pk)
+        prefetch_related_objects([order], "items", "status_changes")
         return Response(s.OrderDetailSerializer(order).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request={"multipart/form-data": s.OrderImportUploadSerializer}, responses={202: s.OrderImportSerializer})
@@ -102,7 +102,7 @@ class OrderViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.OrderImportSerializer(get_object_or_404(OrderImport, pk=import_id)).data)
 
 
-class OrderWebhookView(APIView):
+class OrderWebhookView(ServiceErrorsMixin, APIView):
     """Order events from the shop, signed with HMAC-SHA256 over "<timestamp>." + the raw body.
 
     Headers: ``X-Webhook-Timestamp`` (Unix seconds, at most 5 minutes off) and

@@ -90,6 +90,13 @@ def test_forged_or_stale_webhook_changes_nothing(client, headers, code):
     assert not Order.objects.filter(number="DD201").exists() and not WebhookDelivery.objects.exists()
 
 
+@override_settings(ORDER_WEBHOOK_SECRET=SECRET)
+def test_webhook_for_a_new_order_without_customer_is_a_400_and_not_recorded(client):
+    body = json.dumps({"id": "evt-3", "order": {"number": "DD202", "status": "paid"}}).encode()
+    response = client.post("/api/v1/webhooks/orders/", body, content_type="application/json", **signed(body))
+    assert response.status_code == 400 and not WebhookDelivery.objects.exists()
+
+
 @override_settings(ORDER_WEBHOOK_SECRET="")
 def test_webhook_without_a_configured_secret_is_refused(client):
     body = b'{"id": "x", "order": {"number": "DD1"}}'
