@@ -242,6 +242,7 @@ SPECTACULAR_SETTINGS = {
         "ReturnStatusEnum": "orders.models.ReturnRequest.Status",
         "OrderImportStatusEnum": "orders.models.OrderImport.Status",
         "ReturnMethodEnum": "orders.models.ReturnRequest.ReturnMethod",
+        "ReturnKindEnum": "orders.models.ReturnRequest.Kind",
     },
 }
 
