@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from helpdesk.roles import Role, has_role_at_least
 from tickets.models import Notification, Ticket, TicketSLATimer
+from tickets.selectors import ticket_list_for_user
 
 TARGET_FIELDS = ("due_at", "met_at", "breached_at", "warning_at")
 # Prefetch these on a ticket queryset so ``sla_block`` costs no query per ticket.
@@ -38,11 +39,8 @@ def sla_block(ticket: Ticket) -> dict:
 
 
 def sla_ticket_scope_for_user(user) -> QuerySet[Ticket]:
-    """Return the tickets whose SLA the user may see: managers all, others their teams' and their own."""
-    tickets = Ticket.objects.all()
-    if has_role_at_least(user, Role.MANAGER):
-        return tickets
-    return tickets.filter(Q(team__in=user.teams.all()) | Q(team__supervisor=user) | Q(assignee=user)).distinct()
+    """Return the tickets whose SLA the user may see: exactly the tickets they may see."""
+    return ticket_list_for_user(user=user)
 
 
 def sla_ticket_get_for_user(user, ticket_id: int) -> Ticket:
@@ -75,3 +73,14 @@ def notification_unread_count(user, *, cap: int = 99) -> int:
 def sla_now_iso() -> str:
     """Return the server time for countdowns (the browser corrects its own clock by it)."""
     return timezone.now().isoformat()
+
+
+def sla_running_timers(*, ticket_ids) -> dict[int, list[TicketSLATimer]]:
+    """Return each ticket's running timers, soonest first, in one query (for list rows and the ticket page)."""
+    timers: dict[int, list[TicketSLATimer]] = {}
+    running = TicketSLATimer.objects.filter(
+        ticket_id__in=list(ticket_ids), met_at__isnull=True, due_at__isnull=False,
+    ).order_by("due_at", "id")
+    for timer in running:
+        timers.setdefault(timer.ticket_id, []).append(timer)
+    return timers

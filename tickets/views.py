@@ -41,6 +41,8 @@ from tickets.selectors import (
     ticket_view_counts,
     ticket_view_counts_forget,
 )
+from tickets.sla_filters import ticket_annotate_sla_due
+from tickets.sla_selectors import sla_running_timers
 from tickets.workflow import TransitionNotAllowed
 
 
@@ -62,13 +64,21 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         filterset = TicketFilterSet(self.request.GET, queryset=ticket_list_for_user(user=user), request=self.request)
         paginator = TicketCursorPagination()
         tickets = filterset.qs if filterset.is_valid() else ticket_list_for_user(user=user).none()
+        due_soonest = self.request.GET.get("ordering") == "sla_due"
+        if due_soonest:
+            tickets = ticket_annotate_sla_due(tickets).filter(sla_due__isnull=False)
         page = paginator.paginate_queryset(tickets, Request(self.request))
+        timers = sla_running_timers(ticket_ids=[ticket.pk for ticket in page])
+        for ticket in page:
+            running = timers.get(ticket.pk, [])
+            ticket.sla_timer = running[0] if running else None
         counts = ticket_view_counts(user=user)
         views = [{"key": key, "label": label, "count": counts[key]} for key, label in VIEW_CHOICES]
         return super().get_context_data(
             active_section=self.section, title=self.title, filterset=filterset, tickets=page,
             next_link=paginator.get_next_link(), previous_link=paginator.get_previous_link(),
-            saved_views=views, current_view=self.request.GET.get("view", ""), count_cap=99, **kwargs
+            saved_views=views, current_view=self.request.GET.get("view", ""), count_cap=99, due_soonest=due_soonest,
+            **kwargs
         )
 
 
@@ -99,6 +109,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
         "thread": ticket_thread(ticket=ticket),
         "events": events,
         "progress": workflow.complaint_progress(events),
+        "sla_timers": sla_running_timers(ticket_ids=[ticket.pk]).get(ticket.pk, []),
         "card": customer_card_with_history(viewer=user, customer=ticket.customer, exclude_ticket=ticket),
         "tasks": ticket.tasks.select_related("assignee").all(),
         "remedies": ticket.remedies.select_related("proposed_by", "decided_by").all(),
