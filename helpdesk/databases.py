@@ -3,8 +3,8 @@
 from django.db import connection
 
 
-def database_ensure() -> None:
-    """Create the configured PostgreSQL database if it does not exist yet (benchmarks use their own)."""
+def database_ensure(*, fresh: bool = False) -> None:
+    """Create the configured PostgreSQL database if it does not exist yet; ``fresh`` drops it first (CI)."""
     if connection.vendor != "postgresql":
         return
     import psycopg2
@@ -18,6 +18,8 @@ def database_ensure() -> None:
     maintenance.autocommit = True
     try:
         with maintenance.cursor() as cursor:
+            if fresh:
+                cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
                 cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

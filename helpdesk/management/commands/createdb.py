@@ -6,5 +6,8 @@ from helpdesk.databases import database_ensure
 class Command(BaseCommand):
     help = "Create the configured PostgreSQL database if it does not exist (no-op on SQLite)."
 
-    def handle(self, *args, **options):
-        database_ensure()
+    def add_arguments(self, parser):
+        parser.add_argument("--fresh", action="store_true", help="drop the database first (every row is lost)")
+
+    def handle(self, *args, fresh, **options):
+        database_ensure(fresh=fresh)
