@@ -6,6 +6,7 @@ import django_filters
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.instants import InstantFilter
 from customers.models import Customer
 from customers.selectors import customer_search
 
@@ -16,7 +17,7 @@ class CustomerFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
     level = django_filters.CharFilter(label=_("Level"), field_name="level", max_length=16)
     tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag", max_length=32)
-    created_after = django_filters.DateTimeFilter(label=_("Created after"), field_name="created_at", lookup_expr="gte")
+    created_after = InstantFilter(label=_("Created after"), field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Customer

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.instants import InstantFilter
 from customers.models import Customer
 from orders.models import Order, ReturnRequest
 
@@ -21,8 +22,8 @@ class OrderFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Order.Status.choices)
     customer = django_filters.NumberFilter(field_name="customer_id")
     shop = django_filters.CharFilter()
-    placed_after = django_filters.IsoDateTimeFilter(field_name="placed_at", lookup_expr="gte")
-    placed_before = django_filters.IsoDateTimeFilter(field_name="placed_at", lookup_expr="lt")
+    placed_after = InstantFilter(field_name="placed_at", lookup_expr="gte")
+    placed_before = InstantFilter(field_name="placed_at", lookup_expr="lt")
 
     class Meta:
         model = Order

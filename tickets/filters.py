@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.instants import InstantFilter
 from helpdesk.models import Team
 from tickets.models import Category, Ticket
 from tickets.selectors import SAVED_VIEWS, ticket_saved_view_filter, ticket_search
@@ -32,10 +33,10 @@ class TicketFilterSet(django_filters.FilterSet):
                                          help_text=_('A user id, "me" or "none" (unassigned)'), max_length=12)
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.filter(is_active=True), label=_("Team"))
     customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"), min_value=1)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=_("Created from"))
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt", label=_("Created before"))
+    created_after = InstantFilter(field_name="created_at", lookup_expr="gte", label=_("Created from"))
+    created_before = InstantFilter(field_name="created_at", lookup_expr="lt", label=_("Created before"))
     sla_breached = django_filters.BooleanFilter(method="filter_sla_breached", label=_("SLA breached"))
-    sla_due_before = django_filters.IsoDateTimeFilter(method="filter_sla_due_before", label=_("SLA due before"))
+    sla_due_before = InstantFilter(method="filter_sla_due_before", label=_("SLA due before"))
 
     class Meta:
         model = Ticket

@@ -65,3 +65,12 @@ def test_options_never_fails(api_client, manager, path):
     response = api_client.options(path)
     assert response.status_code == 200
     assert "actions" not in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/orders/?placed_before=", "/api/v1/tickets/?created_after=",
+                                  "/api/v1/customers/?created_after=", "/api/v1/tickets/?sla_due_before="])
+def test_odd_offsets_and_years_in_filters_never_fail(api_client, manager, path):
+    api_client.force_authenticate(manager)
+    assert api_client.get(path + "1318-05-12T04%3A01%3A52%2B21%3A10").status_code == 200
+    assert api_client.get(path + "0001-01-01T00%3A00%3A00%2B05%3A00").status_code == 400
