@@ -56,7 +56,9 @@ def bench_cases() -> list[BenchCase]:
                 if exc.name != f"{app_config.name}.{module_name}":
                     raise
                 continue
-            cases.extend(module.BENCH_CASES)
+            for case in module.BENCH_CASES:
+                case.module = module.__name__
+                cases.append(case)
     return cases
 
 

@@ -20,8 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--messages-per-ticket", type=int, default=5)
         parser.add_argument("--repeat", type=int, default=None, help="override each case's repeat count")
         parser.add_argument("--only", default="", help="run only cases whose name contains this text")
+        parser.add_argument("--module", default="", help="run only the cases of this module, e.g. tickets.bench")
 
-    def handle(self, *args, tickets, messages_per_ticket, repeat, only, **options):
+    def handle(self, *args, tickets, messages_per_ticket, repeat, only, module, **options):
         database_ensure()
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
-        cases = [case for case in bench_cases() if only in case.name]
+        cases = [case for case in bench_cases() if only in case.name and (not module or case.module == module)]
         results = []
         for case in cases:
             self.stdout.write(f"  {case.name}…", ending="\r")
