@@ -7,7 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.models import Customer
+from customers.contacts import phone_normalize
+from customers.models import Customer, CustomerContact
+from customers.services import customer_create
 from helpdesk.sequences import daily_number
 from tickets import workflow
 from tickets.attachments import attachment_validate
@@ -72,19 +74,24 @@ def _move(ticket: Ticket, *, actor, target: str, note: str = "") -> None:
 
 
 @transaction.atomic
-def customer_find_or_create(*, name: str, phone: str = "", email: str = "") -> Customer:
-    """Return the customer with this phone (else e-mail), creating the archive entry if none exists."""
+def customer_find_or_create(*, actor=None, name: str, phone: str = "", email: str = "") -> Customer:
+    """Return the customer with this phone in any format (else e-mail), creating the archive through the customers app."""
     phone, email = (phone or "").strip(), (email or "").strip()
     if not phone and not email:
         raise ValidationError({"customer_contact": [_("Give a phone number or an e-mail address.")]})
-    customer = None
-    if phone:
-        customer = Customer.objects.filter(phone=phone).order_by("id").first()
-    if customer is None and email:
-        customer = Customer.objects.filter(email__iexact=email).order_by("id").first()
-    if customer is None:
-        customer = Customer.objects.create(name=(name or phone or email).strip()[:64], phone=phone, email=email)
-    return customer
+    contacts = CustomerContact.objects.filter(customer__merged_into__isnull=True).order_by("customer_id")
+    customer_id = None
+    if phone and phone_normalize(phone):
+        customer_id = contacts.filter(normalized=phone_normalize(phone)).values_list("customer_id", flat=True).first()
+    if customer_id is None and email:
+        customer_id = contacts.filter(normalized=email.lower()).values_list("customer_id", flat=True).first()
+    if customer_id is not None:
+        return Customer.objects.get(pk=customer_id)
+    try:
+        return customer_create(actor=actor, name=(name or phone or email).strip()[:64],
+                               phones=[phone] if phone else [], emails=[email] if email else [])
+    except ValidationError as error:
+        raise ValidationError({"customer_contact": error.messages}) from None
 
 
 @transaction.atomic

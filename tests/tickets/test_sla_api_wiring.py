@@ -35,3 +35,16 @@ def test_sla_filters_and_due_soonest_ordering(api_client, agent, team, ticket):
     assert [row["id"] for row in due_soon.json()["results"]] == [ticket.pk]
     ordered = api_client.get("/api/v1/tickets/", {"ordering": "sla_due"}).json()["results"]
     assert [row["id"] for row in ordered] == [ticket.pk, later.pk]
+
+
+@pytest.mark.django_db
+def test_customer_made_from_a_ticket_is_found_by_phone_in_any_format(api_client, agent, team):
+    api_client.force_authenticate(agent)
+    body = {"subject": "咨询发票", "customer_contact": {"name": "新客户", "phone": "13912340000"}}
+    first = api_client.post("/api/v1/tickets/", body, format="json")
+    assert first.status_code == 201, first.content
+    body["customer_contact"]["phone"] = "+86 139-1234-0000"
+    second = api_client.post("/api/v1/tickets/", body, format="json")
+    assert second.json()["customer"] == first.json()["customer"]
+    found = api_client.get("/api/v1/customers/", {"q": "139 1234 0000"}).json()["results"]
+    assert [c["id"] for c in found] == [first.json()["customer"]]

@@ -141,7 +141,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
             raise exceptions.ValidationError({"team": [_("You can only open tickets for your own teams.")]})
         with as_api_errors():
             contact = data.get("customer_contact")
-            customer = data.get("customer") or services.customer_find_or_create(**contact)
+            customer = data.get("customer") or services.customer_find_or_create(actor=user, **contact)
             ticket = services.ticket_create(
                 actor=user, customer=customer, team=team, subject=data["subject"],
                 description=data.get("description", ""), kind=data["kind"], channel=data["channel"],
