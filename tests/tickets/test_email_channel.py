@@ -195,3 +195,11 @@ def test_api_needs_the_receive_permission(api_client, agent):
     assert _post(api_client, raw_mail()).status_code == 403
     assert agent.has_perm("tickets.view_ticket") and not Ticket.objects.exists()
     assert Role.AGENT
+
+
+def test_ticket_page_shows_the_send_status_of_a_mailed_reply(client_for, agent, team):
+    ticket = email_receive(raw=raw_mail()).ticket
+    Ticket.objects.filter(pk=ticket.pk).update(team=team)
+    services.ticket_message_add(ticket=ticket, actor=agent, body="回复", sender=TicketMessage.Sender.AGENT)
+    page = client_for(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert page.count('data-testid="email-status"') == 2  # the customer's mail and the queued reply
