@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketEmail
 from tickets.webform import SupportForm, webform_rate_limited, webform_ticket_create
 
 DONE_SALT = "tickets.support.done"
@@ -41,7 +41,9 @@ def support_done(request, token):
         ticket_id = signing.loads(token, salt=DONE_SALT, max_age=DONE_AGE)
     except signing.BadSignature:
         return redirect("support:new")
-    ticket = Ticket.objects.filter(pk=ticket_id).only("number", "kind", "customer__email").select_related("customer").first()
+    ticket = Ticket.objects.filter(pk=ticket_id).only("number").first()
     if ticket is None:
         return redirect("support:new")
-    return render(request, "tickets/support/done.html", {"ticket": ticket, "title": _("We have received your request")})
+    confirmed = TicketEmail.objects.filter(ticket=ticket, purpose=TicketEmail.Purpose.CONFIRMATION).exists()
+    return render(request, "tickets/support/done.html", {
+        "ticket": ticket, "confirmed": confirmed, "title": _("We have received your request")})
