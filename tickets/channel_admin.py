@@ -35,6 +35,9 @@ class MailboxForm(forms.ModelForm):
         fields = ["name", "address", "imap_host", "imap_port", "imap_use_ssl", "imap_username", "imap_password",
                   "imap_folder", "is_active"]
 
+    def clean_address(self):
+        return self.cleaned_data["address"].strip().lower()
+
     def clean_imap_password(self):
         return self.cleaned_data["imap_password"] or (self.instance.imap_password if self.instance.pk else "")
 

@@ -128,7 +128,24 @@ def email_body(message) -> str:
         return ""
     if part.get_content_type() == "text/html":
         text = sanitize_html(text)
+    else:
+        text = email_quote_strip(text)
     return text.strip()[:MAX_BODY_CHARS]
+
+
+_QUOTE_HEAD = re.compile(r"^\s*(On .{4,200} wrote:|在 ?.{4,200}写道[:：]|-{2,} ?(Original Message|原始邮件) ?-{2,}|发件人[:：].*)\s*$")
+
+
+def email_quote_strip(text: str) -> str:
+    """Return a plain-text reply without the quoted earlier mail ("> …" lines and what follows "On … wrote:")."""
+    kept = []
+    for line in text.splitlines():
+        if _QUOTE_HEAD.match(line):
+            break
+        if not line.lstrip().startswith(">"):
+            kept.append(line)
+    stripped = "\n".join(kept).strip()
+    return stripped or text
 
 
 def email_attachments(message) -> tuple[list[ContentFile], list[str]]:
@@ -195,6 +212,10 @@ def _receive(*, message, message_id: str, mailbox: Mailbox | None) -> InboundRes
         references=" ".join(_MSGID.findall(_header(message, "References"))), from_address=sender[:320],
         to_address=to, subject=subject, mailbox=mailbox,
     )
+    if mailbox is None:
+        recipients = [a.lower() for _n, a in getaddresses([_header(message, "To"), _header(message, "Cc")]) if a]
+        mailbox = Mailbox.objects.filter(address__in=recipients).first() if recipients else None
+        record.mailbox = mailbox
     reason = email_loop_reason(message, own_addresses=mail.email_own_addresses())
     if reason:
         record.status, record.note = TicketEmail.Status.DROPPED, reason

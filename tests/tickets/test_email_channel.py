@@ -203,3 +203,19 @@ def test_ticket_page_shows_the_send_status_of_a_mailed_reply(client_for, agent, 
     services.ticket_message_add(ticket=ticket, actor=agent, body="回复", sender=TicketMessage.Sender.AGENT)
     page = client_for(agent).get(f"/tickets/{ticket.pk}/").content.decode()
     assert page.count('data-testid="email-status"') == 2  # the customer's mail and the queued reply
+
+
+def test_quoted_earlier_mail_is_cut_from_a_reply():
+    ticket = email_receive(raw=raw_mail()).ticket
+    email_receive(raw=raw_mail(message_id="<q@example.com>", headers={"In-Reply-To": "<m1@example.com>"},
+                               body="好的，谢谢。\n\n在 2026年11月23日 写道：\n> 您好，已为您查询。\n> 第二行"))
+    assert ticket.messages.order_by("-id").first().body == "好的，谢谢。"
+
+
+def test_mail_to_a_configured_mailbox_is_answered_from_that_address(agent):
+    mailbox = MailboxFactory(address="after-sales@shop.example.com")
+    result = email_receive(raw=raw_mail(to="售后 <After-Sales@shop.example.com>"))
+    assert result.email.mailbox == mailbox
+    confirmation = TicketEmail.objects.get(purpose=TicketEmail.Purpose.CONFIRMATION)
+    assert confirmation.from_address == "after-sales@shop.example.com"
+    assert confirmation.message_id.endswith("@shop.example.com>")
