@@ -70,7 +70,7 @@ def phone_call_log(
         ticket = services.ticket_create(
             actor=actor, customer=customer, team=team, kind=kind, channel=Ticket.Channel.PHONE, category=category,
             subject=subject or pgettext("phone ticket subject", "Phone call from %(number)s") % {"number": number},
-            description=notes, assignee=assignee,
+            assignee=assignee,  # the notes are in the call's message, not repeated as the description
         )
     call = PhoneCall.objects.create(
         ticket=ticket, direction=direction, number=number.strip()[:32], normalized_number=normalized[:32],

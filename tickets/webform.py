@@ -128,8 +128,10 @@ def webform_ticket_create(*, name: str, phone: str, email: str = "", order_numbe
         subject=f"{label}: {' '.join(description.split())[:60]}", description=text, kind=kind,
         channel=Ticket.Channel.WEB, category=category, order=order,
     )
-    services.ticket_message_add(ticket=ticket, actor=None, body=text, sender=TicketMessage.Sender.CUSTOMER,
-                                attachments=photos)
+    if photos:
+        # The text is the ticket's description; the photos arrive as the customer's first message.
+        services.ticket_message_add(ticket=ticket, actor=None, body="", sender=TicketMessage.Sender.CUSTOMER,
+                                    attachments=photos)
     if email:
         mail.ticket_email_confirmation_queue(ticket=ticket, to=email)
     return ticket
