@@ -212,11 +212,12 @@ def _receive(*, message, message_id: str, mailbox: Mailbox | None) -> InboundRes
         references=" ".join(_MSGID.findall(_header(message, "References"))), from_address=sender[:320],
         to_address=to, subject=subject, mailbox=mailbox,
     )
+    mailboxes = list(Mailbox.objects.all())
     if mailbox is None:
-        recipients = [a.lower() for _n, a in getaddresses([_header(message, "To"), _header(message, "Cc")]) if a]
-        mailbox = Mailbox.objects.filter(address__in=recipients).first() if recipients else None
+        recipients = {a.lower() for _n, a in getaddresses([_header(message, "To"), _header(message, "Cc")]) if a}
+        mailbox = next((m for m in mailboxes if m.address.lower() in recipients), None)
         record.mailbox = mailbox
-    reason = email_loop_reason(message, own_addresses=mail.email_own_addresses())
+    reason = email_loop_reason(message, own_addresses=mail.email_own_addresses(mailboxes))
     if reason:
         record.status, record.note = TicketEmail.Status.DROPPED, reason
         record.save()
@@ -239,12 +240,14 @@ def _receive(*, message, message_id: str, mailbox: Mailbox | None) -> InboundRes
             channel=Ticket.Channel.EMAIL,
         )
     record.status, record.ticket = TicketEmail.Status.RECEIVED, ticket
-    # Saved before the message so the reply hook (no reply for customer mail) and threading see it.
-    record.save()
     record.ticket_message = services.ticket_message_add(
         ticket=ticket, actor=None, body=body, sender=TicketMessage.Sender.CUSTOMER, attachments=uploads
     )
-    record.save(update_fields=["ticket_message"])
+    record.save()
     if outcome == "created":
-        mail.ticket_email_confirmation_queue(ticket=ticket, to=sender)
+        # Known here, so the confirmation needs no look-ups: our address and the one mail of the thread.
+        mail.ticket_email_confirmation_queue(
+            ticket=ticket, to=sender, sender=(mailbox.address if mailbox else None) or mail.email_sender(mailboxes=mailboxes),
+            thread=(record.message_id, record.message_id),
+        )
     return InboundResult(outcome, record)

@@ -24,20 +24,25 @@ def email_subject(ticket: Ticket, *, reply: bool = True) -> str:
     return f"{'Re: ' if reply else ''}[{ticket.number}] {subject}".strip()[:255]
 
 
-def email_sender(*, ticket: Ticket | None = None) -> str:
+def email_sender(*, ticket: Ticket | None = None, mailboxes: list[Mailbox] | None = None) -> str:
     """Return our From address: the mailbox the ticket's mail came to, else the first active one, else the default."""
     mailbox = None
     if ticket is not None:
         mailbox = (TicketEmail.objects.filter(ticket=ticket, mailbox__isnull=False).select_related("mailbox")
                    .order_by("-created_at").first())
         mailbox = mailbox.mailbox if mailbox else None
-    mailbox = mailbox or Mailbox.objects.filter(is_active=True).order_by("pk").first()
+    if mailbox is None and mailboxes is not None:
+        mailbox = min((m for m in mailboxes if m.is_active), key=lambda m: m.pk, default=None)
+    elif mailbox is None:
+        mailbox = Mailbox.objects.filter(is_active=True).order_by("pk").first()
     return mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL
 
 
-def email_own_addresses() -> set[str]:
+def email_own_addresses(mailboxes: list[Mailbox] | None = None) -> set[str]:
     """Return every address the helpdesk sends from (a mail from one of them is a loop)."""
-    addresses = {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
+    if mailboxes is None:
+        mailboxes = list(Mailbox.objects.all())
+    addresses = {m.address.lower() for m in mailboxes}
     addresses.add(parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower())
     return addresses
 
@@ -61,11 +66,12 @@ def _customer_address(ticket: Ticket) -> str:
     return inbound or ticket.customer.email
 
 
-def _queue(*, ticket: Ticket, purpose: str, to: str, message: TicketMessage | None = None) -> TicketEmail:
+def _queue(*, ticket: Ticket, purpose: str, to: str, message: TicketMessage | None = None, sender: str | None = None,
+           thread: tuple[str, str] | None = None) -> TicketEmail:
     from tickets import channel_tasks
 
-    sender = email_sender(ticket=ticket)
-    in_reply_to, references = _thread_headers(ticket)
+    sender = sender or email_sender(ticket=ticket)
+    in_reply_to, references = thread or _thread_headers(ticket)
     email = TicketEmail.objects.create(
         direction=TicketEmail.Direction.OUTBOUND, purpose=purpose, status=TicketEmail.Status.QUEUED,
         message_id=_message_id(sender), in_reply_to=in_reply_to, references=references, from_address=sender,
@@ -88,11 +94,12 @@ def ticket_email_reply_queue(*, message: TicketMessage) -> TicketEmail | None:
     return _queue(ticket=ticket, purpose=TicketEmail.Purpose.REPLY, to=to, message=message)
 
 
-def ticket_email_confirmation_queue(*, ticket: Ticket, to: str) -> TicketEmail | None:
-    """Queue the confirmation (受理确认) telling the customer their ticket number."""
+def ticket_email_confirmation_queue(*, ticket: Ticket, to: str, sender: str | None = None,
+                                    thread: tuple[str, str] | None = None) -> TicketEmail | None:
+    """Queue the confirmation (受理确认) telling the customer their ticket number; ``thread`` = (In-Reply-To, References)."""
     if not to:
         return None
-    return _queue(ticket=ticket, purpose=TicketEmail.Purpose.CONFIRMATION, to=to)
+    return _queue(ticket=ticket, purpose=TicketEmail.Purpose.CONFIRMATION, to=to, sender=sender, thread=thread)
 
 
 def _render(email: TicketEmail) -> tuple[str, str | None]:
