@@ -11,6 +11,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from customers.privacy import mask_phone, may_view_pii
 from tickets.api.views import as_api_errors
 from tickets.channel_models import PhoneCall
 from tickets.inbound import MAX_RAW_BYTES, email_receive
@@ -85,6 +86,11 @@ class InboundEmailViewSet(viewsets.ViewSet):
 
 class PhoneCallSerializer(serializers.ModelSerializer):
     ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+    number = serializers.SerializerMethodField(help_text=_("Masked (138****8000) unless the viewer may see personal data."))
+
+    def get_number(self, call) -> str:
+        request = self.context.get("request")
+        return call.number if request is not None and may_view_pii(request.user) else mask_phone(call.normalized_number)
 
     class Meta:
         model = PhoneCall
@@ -140,7 +146,7 @@ class PhoneCallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise exceptions.PermissionDenied()
         with as_api_errors():
             call = phone_call_log(actor=request.user, ticket=ticket, **data)
-        return Response(PhoneCallSerializer(call).data, status=status.HTTP_201_CREATED)
+        return Response(PhoneCallSerializer(call, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 def _Needs(perm):

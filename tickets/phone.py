@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from customers.contacts import phone_normalize, phone_validate
+from customers.privacy import mask_phone
 from tickets.channel_models import PhoneCall
 from tickets.models import Ticket, TicketMessage
 from tickets.routing import ticket_route
@@ -20,12 +21,12 @@ def _duration(seconds: int) -> str:
 
 
 def phone_call_body(call: PhoneCall) -> str:
-    """Return the thread text of a logged call: direction, number, wait and talk time, then the notes."""
+    """Return the thread text of a logged call: direction, masked number (客户资料保密), wait and talk time, notes."""
     head = _("%(direction)s call %(number)s · waited %(wait)s · talked %(talk)s") % {
-        "direction": call.get_direction_display(), "number": call.number,
+        "direction": call.get_direction_display(), "number": mask_phone(call.normalized_number),
         "wait": _duration(call.wait_seconds), "talk": _duration(call.talk_seconds),
     }
-    return f"📞 {head}\n{call.notes}".strip()
+    return f"{head}\n{call.notes}".strip()
 
 
 @transaction.atomic
@@ -69,7 +70,7 @@ def phone_call_log(
         assignee = actor if actor is not None and actor.pk in team_member_ids(team=team) else None
         ticket = services.ticket_create(
             actor=actor, customer=customer, team=team, kind=kind, channel=Ticket.Channel.PHONE, category=category,
-            subject=subject or pgettext("phone ticket subject", "Phone call from %(number)s") % {"number": number},
+            subject=subject or pgettext("phone ticket subject", "Phone call from %(number)s") % {"number": mask_phone(normalized)},
             assignee=assignee,  # the notes are in the call's message, not repeated as the description
         )
     call = PhoneCall.objects.create(

@@ -23,6 +23,7 @@ def test_talked_incoming_call_opens_a_phone_ticket_for_the_caller_found_by_numbe
     assert ticket.channel == Ticket.Channel.PHONE and ticket.customer == customer
     assert call.normalized_number == "13800138000"
     assert call.message.sender == TicketMessage.Sender.AGENT and "1:35" in call.message.body
+    assert "138****8000" in call.message.body and "13800138000" not in call.message.body + ticket.subject
     ticket.refresh_from_db()
     assert ticket.first_response_at is not None
     assert TicketSLATimer.objects.get(ticket=ticket, target="first_response").met_at is not None
@@ -78,7 +79,9 @@ def test_api_on_own_ticket(api_client, agent, team):
     response = api_client.post("/api/v1/phone-calls/", {"direction": "out", "number": "13800138000", "talk_seconds": 5,
                                                         "ticket": ticket.pk}, format="json")
     assert response.status_code == 201
-    assert [c["ticket"] for c in api_client.get("/api/v1/phone-calls/").json()["results"]] == [ticket.pk]
+    listed = api_client.get("/api/v1/phone-calls/").json()["results"]
+    assert [c["ticket"] for c in listed] == [ticket.pk]
+    assert listed[0]["number"] == "138****8000" == response.json()["number"]  # agents see it masked
 
 
 @pytest.mark.parametrize("payload", [
@@ -110,3 +113,11 @@ def test_ticket_page_and_standalone_page_log_calls(client_for, agent, team):
     bad = client.post("/calls/new/", {"direction": "in", "number": "1", "wait_seconds": 0, "talk_seconds": 0,
                                       "kind": "consultation"})
     assert bad.status_code == 400
+
+
+def test_api_shows_the_number_in_clear_to_a_supervisor(api_client, supervisor, team):
+    ticket = TicketFactory(team=team)
+    api_client.force_authenticate(supervisor)
+    response = api_client.post("/api/v1/phone-calls/", {"direction": "in", "number": "13800138000", "ticket": ticket.pk},
+                               format="json")
+    assert response.status_code == 201 and response.json()["number"] == "13800138000"
