@@ -22,7 +22,8 @@ class ReplyForm(forms.Form):
 class TicketFieldsForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("parent"), required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("parent"),
+                                      required=False, empty_label="—")
 
 
 class TransitionForm(forms.Form):
@@ -74,4 +75,5 @@ class PhoneCallNewForm(PhoneCallForm):
     ticket_number = forms.CharField(label=_("Add to ticket number (optional)"), max_length=20, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Ticket.Kind.choices, initial=Ticket.Kind.CONSULTATION)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("parent"), required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("parent"),
+                                      required=False, empty_label="—")
