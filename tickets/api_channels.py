@@ -3,7 +3,6 @@
 Included from ``helpdesk/urls.py`` beside ``tickets.api_sla``.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, parsers, permissions, serializers, status, viewsets

@@ -97,9 +97,10 @@ def _references(message) -> list[str]:
 
 
 def email_thread_ticket(message, *, sender: str) -> Ticket | None:
-    """Return the ticket the mail answers: by In-Reply-To/References, then by the number in the subject.
+    """Return the open ticket the mail answers: by In-Reply-To/References, then by the number in the subject.
 
-    A number in the subject alone is trusted only from an address of that ticket's customer.
+    A number in the subject alone is trusted only from an address of that ticket's customer; a
+    resolved ticket is reopened by the answer, a closed one is not (the mail opens a new ticket).
     """
     ids = _references(message)
     ticket = None
@@ -114,6 +115,8 @@ def email_thread_ticket(message, *, sender: str) -> Ticket | None:
             ticket = candidate
     while ticket is not None and ticket.merged_into_id:
         ticket = ticket.merged_into
+    if ticket is not None and ticket.status == Ticket.Status.CLOSED:
+        return None  # a closed ticket is archived: the mail opens a new one
     return ticket
 
 

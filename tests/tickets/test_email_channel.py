@@ -4,7 +4,6 @@ from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token
 
 from customers.models import CustomerContact
-from helpdesk.roles import Role
 from tests.factories import UserFactory
 from tests.factories.tickets import MailboxFactory
 from tests.tickets.channel_mail import PNG, raw_mail
@@ -194,7 +193,6 @@ def test_api_needs_the_receive_permission(api_client, agent):
     api_client.force_authenticate(agent)
     assert _post(api_client, raw_mail()).status_code == 403
     assert agent.has_perm("tickets.view_ticket") and not Ticket.objects.exists()
-    assert Role.AGENT
 
 
 def test_ticket_page_shows_the_send_status_of_a_mailed_reply(client_for, agent, team):
@@ -219,3 +217,14 @@ def test_mail_to_a_configured_mailbox_is_answered_from_that_address(agent):
     confirmation = TicketEmail.objects.get(purpose=TicketEmail.Purpose.CONFIRMATION)
     assert confirmation.from_address == "after-sales@shop.example.com"
     assert confirmation.message_id.endswith("@shop.example.com>")
+
+
+def test_answer_to_a_closed_ticket_opens_a_new_one_and_a_resolved_one_reopens():
+    ticket = email_receive(raw=raw_mail()).ticket
+    Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.RESOLVED)
+    again = email_receive(raw=raw_mail(message_id="<r1@example.com>", headers={"In-Reply-To": "<m1@example.com>"}))
+    ticket.refresh_from_db()
+    assert again.ticket == ticket and ticket.status == Ticket.Status.OPEN
+    Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.CLOSED)
+    late = email_receive(raw=raw_mail(message_id="<r2@example.com>", headers={"In-Reply-To": "<m1@example.com>"}))
+    assert late.outcome == "created" and late.ticket != ticket
