@@ -11,6 +11,7 @@ app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["tickets"], related_name="sla_tasks")
+app.autodiscover_tasks(["tickets"], related_name="channel_tasks")
 
 # Every periodic task lives here; policies (SLA targets, visit rules) live in models.
 app.conf.beat_schedule = {
@@ -32,6 +33,12 @@ app.conf.beat_schedule = {
     },
     "orders-return-request-sweep-unconfirmed": {
         "task": "orders.return_request_sweep_unconfirmed",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    # Polls only mailboxes an admin configured with an IMAP host; nothing to do otherwise.
+    "tickets-mailbox-sweep": {
+        "task": "tickets.mailbox_sweep",
         "schedule": 60.0,
         "options": {"expires": 50},
     },

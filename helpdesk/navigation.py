@@ -24,6 +24,7 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("inbox", _("Inbox"), "tickets:inbox", "tickets.view_ticket"),
     NavItem("tickets", _("Tickets"), "tickets:ticket_list", "tickets.view_ticket"),
+    NavItem("calls", _("Log a call"), "tickets:call_new", "tickets.add_ticket"),
     NavItem("customers", _("Customers"), "customers:customer_list", "customers.view_customer"),
     NavItem("orders", _("Orders"), "orders:order_list", "orders.view_order"),
     NavItem("returns", _("Returns"), "orders:return_list", "orders.view_order"),

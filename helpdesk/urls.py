@@ -13,6 +13,7 @@ swagger_csp = {"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.UNSAFE_IN
 api_v1 = [
     path("", include("helpdesk.api.urls")),
     path("", include("tickets.api_sla")),
+    path("", include("tickets.api_channels")),
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("orders.api.urls")),
@@ -33,4 +34,5 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("kpi.urls")),
     path("", include("tickets.urls_sla")),
+    path("", include("tickets.urls_support")),
 ]
