@@ -30,6 +30,12 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    # Facts of tickets changed since the last run; dashboards aggregate them in SQL.
+    "kpi-ticket-facts-sweep-changed": {
+        "task": "kpi.ticket_facts_sweep_changed",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
     "orders-return-request-sweep-unconfirmed": {
         "task": "orders.return_request_sweep_unconfirmed",
         "schedule": 60.0,

@@ -1,0 +1,140 @@
+"""KPI reads: every figure is a SQL aggregate over ``TicketFact``, orders and returns, scoped to the viewer."""
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum, Value
+from django.utils import timezone
+
+from helpdesk.models import Team
+from kpi.facts import kpi_settings_get
+from kpi.models import TicketFact
+from orders.models import Order, ReturnRequest
+from tickets.models import Ticket
+from tickets.selectors import team_ids_for_user
+
+
+def kpi_team_ids_for_viewer(*, viewer) -> list[int] | None:
+    """Return the team ids whose KPIs the viewer may read; None means every team."""
+    if viewer.has_perm("kpi.view_all_teams"):
+        return None
+    if not viewer.has_perm("kpi.view_dashboard"):
+        return []
+    return team_ids_for_user(user=viewer)
+
+
+def kpi_teams_for_viewer(*, viewer) -> QuerySet[Team]:
+    """Return the teams the viewer may pick in KPI filters."""
+    scope = kpi_team_ids_for_viewer(viewer=viewer)
+    teams = Team.objects.order_by("name")
+    return teams if scope is None else teams.filter(pk__in=scope)
+
+
+def day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Return the aware instants that start ``date_from`` and end ``date_to`` in the current time zone."""
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(date_from, dt.time(), tzinfo=tz),
+            dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=tz))
+
+
+def kpi_facts_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None,
+                         channel: str = "") -> QuerySet[TicketFact]:
+    """Return the facts of tickets created in the period that the viewer may read, narrowed by the filters."""
+    start, end = day_bounds(date_from, date_to)
+    facts = TicketFact.objects.filter(created_at__gte=start, created_at__lt=end)
+    scope = kpi_team_ids_for_viewer(viewer=viewer)
+    if scope is not None:
+        facts = facts.filter(team_id__in=scope)
+    if team is not None:
+        facts = facts.filter(team=team)
+    if agent is not None:
+        facts = facts.filter(agent=agent)
+    if channel:
+        facts = facts.filter(channel=channel)
+    return facts
+
+
+def _median(facts: QuerySet[TicketFact], field: str) -> float | None:
+    """Return the median of a column over the facts, computed by the database."""
+    values = facts.filter(**{f"{field}__isnull": False})
+    if connection.vendor == "postgresql":
+        sql, params = values.values(field).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY m) FROM ({sql}) AS t(m)", params)
+            return cursor.fetchone()[0]
+    count = values.count()
+    if not count:
+        return None
+    ordered = values.order_by(field).values_list(field, flat=True)
+    middle = list(ordered[(count - 1) // 2:count // 2 + 1])
+    return sum(middle) / len(middle)
+
+
+def _figure(unit: str, numerator, denominator, value=None) -> dict:
+    """Return one metric's figure; a rate over nothing is 0 with its zero denominator, never an error."""
+    numerator = numerator or 0
+    if value is None:
+        if denominator is None:
+            value = numerator
+        elif unit == "percent":
+            value = 100.0 * numerator / denominator if denominator else 0.0
+        else:
+            value = numerator / denominator if denominator else 0.0
+    return {"value": round(float(value), 2) if unit != "count" else int(value),
+            "numerator": round(numerator, 2) if isinstance(numerator, float) else numerator,
+            "denominator": denominator, "unit": unit}
+
+
+def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None, channel: str = "") -> dict:
+    """Return every metric of ``kpi.definitions.METRICS`` for the period as value, numerator, denominator, unit."""
+    facts = kpi_facts_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent,
+                                 channel=channel)
+    window = dt.timedelta(days=kpi_settings_get().conversion_window_days)
+    ordered_soon = Order.objects.filter(
+        customer_id=OuterRef("customer_id"), placed_at__gt=OuterRef("created_at"),
+        placed_at__lte=ExpressionWrapper(OuterRef("created_at") + Value(window), output_field=DateTimeField()),
+    )
+    complaint = Q(kind=Ticket.Kind.COMPLAINT)
+    presales = Q(channel=Ticket.Channel.CHAT, kind=Ticket.Kind.CONSULTATION)
+    totals = facts.aggregate(
+        volume=Count("pk"),
+        frt_count=Count("pk", filter=Q(first_response_minutes__isnull=False)),
+        frt_sum=Sum("first_response_minutes"),
+        responses=Sum("responses"),
+        response_minutes=Sum("response_minutes_total"),
+        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+        fcr=Count("pk", filter=Q(is_first_contact_resolution=True)),
+        frt_sla_met=Count("pk", filter=Q(sla_first_response_met=True, is_sla_excused=False)),
+        frt_sla_all=Count("pk", filter=Q(sla_first_response_met__isnull=False, is_sla_excused=False)),
+        res_sla_met=Count("pk", filter=Q(sla_resolution_met=True, is_sla_excused=False)),
+        res_sla_all=Count("pk", filter=Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
+        complaint_met=Count("pk", filter=complaint & Q(sla_resolution_met=True, is_sla_excused=False)),
+        complaint_all=Count("pk", filter=complaint & Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
+        excused=Count("pk", filter=Q(is_sla_excused=True)),
+        complaints=Count("pk", filter=complaint),
+    )
+    conversion = facts.filter(presales).aggregate(
+        chats=Count("pk"), converted=Count("pk", filter=Q(Exists(ordered_soon))),
+    )
+    start, end = day_bounds(date_from, date_to)
+    orders_placed = Order.objects.filter(placed_at__gte=start, placed_at__lt=end).count()
+    delivered = Order.objects.filter(delivered_at__gte=start, delivered_at__lt=end).count()
+    returns = ReturnRequest.objects.filter(
+        created_at__gte=start, created_at__lt=end, kind=ReturnRequest.Kind.RETURN
+    ).exclude(status=ReturnRequest.Status.CANCELLED).count()
+    figures = {
+        "consultation_volume": _figure("count", totals["volume"], None),
+        "first_response_time_mean": _figure("minutes", totals["frt_sum"] or 0.0, totals["frt_count"]),
+        "first_response_time_median": _figure(
+            "minutes", None, totals["frt_count"], value=_median(facts, "first_response_minutes") or 0.0),
+        "average_response_time": _figure("minutes", totals["response_minutes"] or 0.0, totals["responses"] or 0),
+        "first_contact_resolution_rate": _figure("percent", totals["fcr"], totals["resolved"]),
+        "first_response_sla_rate": _figure("percent", totals["frt_sla_met"], totals["frt_sla_all"]),
+        "resolution_sla_rate": _figure("percent", totals["res_sla_met"], totals["res_sla_all"]),
+        "complaint_timeliness_rate": _figure("percent", totals["complaint_met"], totals["complaint_all"]),
+        "excused_breaches": _figure("count", totals["excused"], None),
+        "complaint_rate": _figure("percent", totals["complaints"], orders_placed),
+        "return_rate": _figure("percent", returns, delivered),
+        "conversion_rate": _figure("percent", conversion["converted"], conversion["chats"]),
+    }
+    return figures
