@@ -3,14 +3,15 @@
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Avg, Count, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from helpdesk.models import Team
 from kpi.facts import kpi_settings_get
 from kpi.models import TicketFact
 from orders.models import Order, ReturnRequest
-from tickets.models import Ticket
+from tickets.models import Category, Ticket
 from tickets.selectors import team_ids_for_user
 
 
@@ -138,3 +139,61 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
         "conversion_rate": _figure("percent", conversion["converted"], conversion["chats"]),
     }
     return figures
+
+
+# Numerator and denominator sets of the fact-based metrics: what a drill-down lists.
+DRILL_SETS = {
+    "consultation_volume": (Q(), Q()),
+    "first_response_time_mean": (Q(first_response_minutes__isnull=False), Q(first_response_minutes__isnull=False)),
+    "first_response_time_median": (Q(first_response_minutes__isnull=False), Q(first_response_minutes__isnull=False)),
+    "average_response_time": (Q(responses__gt=0), Q(responses__gt=0)),
+    "first_contact_resolution_rate": (Q(is_first_contact_resolution=True), Q(resolved_at__isnull=False)),
+    "first_response_sla_rate": (Q(sla_first_response_met=True, is_sla_excused=False),
+                                Q(sla_first_response_met__isnull=False, is_sla_excused=False)),
+    "resolution_sla_rate": (Q(sla_resolution_met=True, is_sla_excused=False),
+                            Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
+    "complaint_timeliness_rate": (Q(kind=Ticket.Kind.COMPLAINT, sla_resolution_met=True, is_sla_excused=False),
+                                  Q(kind=Ticket.Kind.COMPLAINT, sla_resolution_met__isnull=False, is_sla_excused=False)),
+    "excused_breaches": (Q(is_sla_excused=True), Q(is_sla_excused=True)),
+    "complaint_rate": (Q(kind=Ticket.Kind.COMPLAINT), Q(kind=Ticket.Kind.COMPLAINT)),
+    "conversion_rate": (Q(channel=Ticket.Channel.CHAT, kind=Ticket.Kind.CONSULTATION),
+                        Q(channel=Ticket.Channel.CHAT, kind=Ticket.Kind.CONSULTATION)),
+}
+
+
+def kpi_drill_facts(facts: QuerySet[TicketFact], *, metric: str, part: str) -> QuerySet[TicketFact]:
+    """Return the facts behind a metric's numerator or denominator, newest first, with their tickets."""
+    numerator, denominator = DRILL_SETS[metric]
+    chosen = facts.filter(numerator if part == "numerator" else denominator)
+    return chosen.select_related("ticket", "team", "agent").order_by("-created_at", "-ticket_id")
+
+
+def kpi_volume_by_channel_hour(facts: QuerySet[TicketFact]) -> list[dict]:
+    """Return ticket counts per channel and local hour of creation (咨询量 by channel and hour)."""
+    tz = timezone.get_current_timezone()
+    return list(facts.annotate(hour=ExtractHour("created_at", tzinfo=tz)).values("channel", "hour")
+                .annotate(n=Count("pk")).order_by("channel", "hour"))
+
+
+def kpi_daily_trend(facts: QuerySet[TicketFact]) -> list[dict]:
+    """Return per local day: tickets created, mean first response minutes, first-contact resolutions."""
+    tz = timezone.get_current_timezone()
+    return list(facts.annotate(day=TruncDate("created_at", tzinfo=tz)).values("day").annotate(
+        n=Count("pk"), frt=Avg("first_response_minutes"),
+        fcr=Count("pk", filter=Q(is_first_contact_resolution=True)),
+        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+    ).order_by("day"))
+
+
+def kpi_complaint_causes(facts: QuerySet[TicketFact]) -> list[dict]:
+    """Return complaints per category, most first, with the cumulative share (a Pareto of causes)."""
+    rows = list(facts.filter(kind=Ticket.Kind.COMPLAINT).values("category_id").annotate(n=Count("pk")).order_by("-n"))
+    names = dict(Category.objects.filter(pk__in=[r["category_id"] for r in rows if r["category_id"]])
+                 .values_list("pk", "name"))
+    total = sum(r["n"] for r in rows) or 1
+    running = 0
+    for row in rows:
+        running += row["n"]
+        row["name"] = names.get(row["category_id"], "")
+        row["cumulative_percent"] = round(100.0 * running / total, 1)
+    return rows

@@ -6,4 +6,5 @@ app_name = "kpi"
 
 urlpatterns = [
     path("kpi/", views.DashboardView.as_view(), name="dashboard"),
+    path("kpi/drill/<slug:metric>/", views.DrillView.as_view(), name="drill"),
 ]

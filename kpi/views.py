@@ -1,19 +1,102 @@
-"""Server-rendered KPI pages."""
+"""Server-rendered KPI pages: the dashboard and the drill-down behind every number."""
 
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
-from helpdesk.views import SectionView
+from helpdesk.models import User
+from kpi.api.serializers import KpiQuerySerializer
+from kpi.definitions import METRICS, METRICS_BY_KEY
+from kpi.selectors import (
+    DRILL_SETS, kpi_complaint_causes, kpi_daily_trend, kpi_drill_facts, kpi_facts_for_viewer, kpi_summary,
+    kpi_team_ids_for_viewer, kpi_teams_for_viewer, kpi_volume_by_channel_hour,
+)
+from tickets.models import Ticket
+
+DRILL_PAGE = 50
 
 
-class DashboardView(SectionView):
-    """The KPI dashboard for supervisors and up."""
+class KpiPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Parse the period and filters shared by the KPI pages; bad values are shown, defaults used."""
 
     permission_required = "kpi.view_dashboard"
-    section = "kpi"
-    title = _("KPI")
-    summary = _("Service KPIs, agent scorecards, quality inspection and reports.")
-    features = (
-        _("First response time, resolution rate, complaint timeliness, satisfaction"),
-        _("Monthly agent scorecards and the Service Star"),
-        _("Daily and monthly reports"),
-    )
+
+    def period(self):
+        query = KpiQuerySerializer(data=self.request.GET, context={"request": self.request})
+        if query.is_valid():
+            return query.validated_data, {}
+        fallback = KpiQuerySerializer(data={}, context={"request": self.request})
+        fallback.is_valid(raise_exception=True)
+        return fallback.validated_data, query.errors
+
+    def filter_context(self, period, errors) -> dict:
+        scope = kpi_team_ids_for_viewer(viewer=self.request.user)
+        agents = User.objects.filter(is_active=True).order_by("username")
+        if scope is not None:
+            agents = agents.filter(teams__in=scope).distinct()
+        return {
+            "active_section": "kpi", "period": period, "errors": errors,
+            "teams": kpi_teams_for_viewer(viewer=self.request.user), "agents": agents,
+            "channels": Ticket.Channel.choices, "query": self.request.GET.urlencode(),
+        }
+
+
+class DashboardView(KpiPageMixin, TemplateView):
+    """The KPI dashboard for supervisors and up: every indicator of the period with charts."""
+
+    template_name = "kpi/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        period, errors = self.period()
+        filters = {key: period.get(key) for key in ("team", "agent")} | {"channel": period.get("channel", "")}
+        args = {"viewer": self.request.user, "date_from": period["date_from"], "date_to": period["date_to"], **filters}
+        figures = kpi_summary(**args)
+        facts = kpi_facts_for_viewer(**args)
+        trend = kpi_daily_trend(facts)
+        charts = {
+            "volume": kpi_volume_by_channel_hour(facts),
+            "channels": dict(Ticket.Channel.choices),
+            "trend": [{"day": row["day"].isoformat(), "n": row["n"], "frt": round(row["frt"] or 0, 1),
+                       "fcr": round(100.0 * row["fcr"] / row["resolved"], 1) if row["resolved"] else 0}
+                      for row in trend],
+            "causes": kpi_complaint_causes(facts),
+            "labels": {"tickets": str(_("Tickets")), "frt": str(_("First response, minutes (mean)")),
+                       "fcr": str(_("First-contact resolution, %")), "complaints": str(_("Complaints")),
+                       "cumulative": str(_("Cumulative %")), "uncategorized": str(_("Uncategorized"))},
+        }
+        tiles = [{"metric": metric, "figure": figures[metric.key], "drillable": metric.key in DRILL_SETS}
+                 for metric in METRICS]
+        return super().get_context_data(title=_("KPI dashboard"), tiles=tiles, charts=charts,
+                                        **self.filter_context(period, errors), **kwargs)
+
+
+class DrillView(KpiPageMixin, TemplateView):
+    """The tickets behind one number of the dashboard (its numerator or denominator)."""
+
+    template_name = "kpi/drill.html"
+
+    def get_context_data(self, **kwargs):
+        metric = METRICS_BY_KEY.get(self.kwargs["metric"])
+        if metric is None or metric.key not in DRILL_SETS:
+            raise Http404
+        part = "denominator" if self.request.GET.get("part") == "denominator" else "numerator"
+        period, errors = self.period()
+        facts = kpi_facts_for_viewer(
+            viewer=self.request.user, date_from=period["date_from"], date_to=period["date_to"],
+            team=period.get("team"), agent=period.get("agent"), channel=period.get("channel", ""),
+        )
+        try:
+            page = max(1, min(int(self.request.GET.get("page", 1)), 10_000))
+        except ValueError:
+            page = 1
+        start = (page - 1) * DRILL_PAGE
+        rows = list(kpi_drill_facts(facts, metric=metric.key, part=part)[start:start + DRILL_PAGE + 1])
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            title=metric.name, metric=metric, part=part, rows=rows[:DRILL_PAGE], page=page,
+            has_next=len(rows) > DRILL_PAGE, base_query=params.urlencode(), now=timezone.now(),
+            **self.filter_context(period, errors),
+        )

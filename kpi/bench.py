@@ -1,0 +1,66 @@
+"""Benchmark cases of the KPI summary: facts of every generated ticket, spread over the last 90 days."""
+
+import datetime as dt
+
+from django.db import connection
+from django.utils import timezone
+
+from helpdesk.benchmarking import BenchCase
+
+_ready: dict = {}
+
+
+def bench_facts_generate() -> int:
+    """Insert a synthetic fact for every ticket that has none, created within the last 90 days (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            INSERT INTO kpi_ticketfact (ticket_id, team_id, agent_id, customer_id, category_id, channel, kind,
+                created_at, first_response_at, first_response_minutes, responses, response_minutes_total,
+                agent_replies, resolved_at, is_reopened, is_first_contact_resolution, sla_first_response_met,
+                sla_resolution_met, is_sla_excused, refreshed_at)
+            SELECT t.id, t.team_id, t.assignee_id, t.customer_id, t.category_id, t.channel, t.kind, c.at,
+                   c.at + f.frt * interval '1 minute', f.frt, f.turns, f.turns * f.frt * 0.8, f.turns,
+                   CASE WHEN f.r < 0.8 THEN c.at + interval '1 day' END, f.r < 0.05, f.r < 0.5,
+                   f.r < 0.9, CASE WHEN f.r < 0.8 THEN f.r < 0.7 END, f.r > 0.995, now()
+            FROM tickets_ticket t
+            CROSS JOIN LATERAL (SELECT now() - random() * interval '90 days' AS at) c
+            CROSS JOIN LATERAL (SELECT random() AS r, 1 + floor(random() * 240) AS frt,
+                                       1 + floor(random() * 4)::int AS turns) f
+            WHERE NOT EXISTS (SELECT 1 FROM kpi_ticketfact k WHERE k.ticket_id = t.id)
+        """)
+        cursor.execute("ANALYZE kpi_ticketfact")
+        return cursor.rowcount
+
+
+def _data() -> dict:
+    """Generate the facts once per database."""
+    if not _ready:
+        from kpi.models import TicketFact
+        from tickets.models import Ticket
+
+        if TicketFact.objects.count() < Ticket.objects.count():
+            print("\n  Generating KPI facts…")
+            bench_facts_generate()
+        _ready["day_ids"] = list(Ticket.objects.order_by("-id").values_list("id", flat=True)[:11_111])
+    return _ready
+
+
+def _summary_path() -> str:
+    _data()
+    today = timezone.localdate()
+    return f"/api/v1/kpi/summary/?date_from={today - dt.timedelta(days=29)}&date_to={today}"
+
+
+def _rollup_day():
+    from kpi.facts import BATCH, ticket_facts_refresh
+
+    ids = _data()["day_ids"]
+    for start in range(0, len(ids), BATCH):
+        ticket_facts_refresh(ticket_ids=ids[start:start + BATCH])
+
+
+BENCH_CASES = [
+    BenchCase("kpi: API summary, 30 days, all teams (1M facts over 90 days)", _summary_path, username="manager", repeat=20),
+    BenchCase("kpi: API summary, 30 days, one supervisor's teams", _summary_path, username="supervisor", repeat=20),
+    BenchCase("kpi: facts of one day re-measured (11,111 tickets, 5 messages each)", "", call=_rollup_day, repeat=2),
+]
