@@ -16,8 +16,8 @@ from tickets.selectors import team_ids_for_user
 
 
 def kpi_team_ids_for_viewer(*, viewer) -> list[int] | None:
-    """Return the team ids whose KPIs the viewer may read; None means every team."""
-    if viewer.has_perm("kpi.view_all_teams"):
+    """Return the team ids whose KPIs the viewer may read; None means every team (also for the system, viewer None)."""
+    if viewer is None or viewer.has_perm("kpi.view_all_teams"):
         return None
     if not viewer.has_perm("kpi.view_dashboard"):
         return []
@@ -197,3 +197,38 @@ def kpi_complaint_causes(facts: QuerySet[TicketFact]) -> list[dict]:
         row["name"] = names.get(row["category_id"], "")
         row["cumulative_percent"] = round(100.0 * running / total, 1)
     return rows
+
+
+def kpi_breakdown(facts: QuerySet[TicketFact], *, by: str) -> list[dict]:
+    """Return the fact-based figures per agent or per team in one grouped query (for reports and scorecards)."""
+    key = {"agent": "agent_id", "team": "team_id"}[by]
+    complaint = Q(kind=Ticket.Kind.COMPLAINT)
+    return list(facts.values(key).annotate(
+        volume=Count("pk"),
+        complaints=Count("pk", filter=complaint),
+        frt_count=Count("pk", filter=Q(first_response_minutes__isnull=False)),
+        frt_sum=Sum("first_response_minutes"),
+        responses=Sum("responses"),
+        response_minutes=Sum("response_minutes_total"),
+        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+        fcr=Count("pk", filter=Q(is_first_contact_resolution=True)),
+        res_sla_met=Count("pk", filter=Q(sla_resolution_met=True, is_sla_excused=False)),
+        res_sla_all=Count("pk", filter=Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
+        complaint_met=Count("pk", filter=complaint & Q(sla_resolution_met=True, is_sla_excused=False)),
+        complaint_all=Count("pk", filter=complaint & Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
+        excused=Count("pk", filter=Q(is_sla_excused=True)),
+    ).order_by(key))
+
+
+def breakdown_rates(row: dict) -> dict:
+    """Return the rates of one breakdown row (0 when the denominator is 0)."""
+    def share(numerator, denominator):
+        return round(100.0 * numerator / denominator, 2) if denominator else 0.0
+
+    return {
+        "first_response_time_mean": round((row["frt_sum"] or 0) / row["frt_count"], 2) if row["frt_count"] else 0.0,
+        "average_response_time": round((row["response_minutes"] or 0) / row["responses"], 2) if row["responses"] else 0.0,
+        "first_contact_resolution_rate": share(row["fcr"], row["resolved"]),
+        "resolution_sla_rate": share(row["res_sla_met"], row["res_sla_all"]),
+        "complaint_timeliness_rate": share(row["complaint_met"], row["complaint_all"]),
+    }

@@ -2,10 +2,22 @@
 
 from celery import shared_task
 
-from kpi import facts
+from kpi import facts, reports
 
 
 @shared_task(name="kpi.ticket_facts_sweep_changed", ignore_result=True)
 def ticket_facts_sweep_changed() -> int:
     """Refresh the facts of tickets changed since the last sweep."""
     return facts.ticket_facts_sweep_changed()
+
+
+@shared_task(name="kpi.report_build", ignore_result=True)
+def report_build(*, report_id: int) -> bool:
+    """Generate a waiting report's files."""
+    return reports.report_build(report_id=report_id)
+
+
+@shared_task(name="kpi.report_schedule", ignore_result=True)
+def report_schedule(kind: str) -> bool:
+    """Create the scheduled daily or monthly report of the period once."""
+    return reports.report_schedule(kind=kind) is not None

@@ -81,7 +81,8 @@ class DrillView(KpiPageMixin, TemplateView):
         metric = METRICS_BY_KEY.get(self.kwargs["metric"])
         if metric is None or metric.key not in DRILL_SETS:
             raise Http404
-        part = "denominator" if self.request.GET.get("part") == "denominator" else "numerator"
+        wants_denominator = self.request.GET.get("part") == "denominator" and metric.unit != "count"
+        part = "denominator" if wants_denominator else "numerator"
         period, errors = self.period()
         facts = kpi_facts_for_viewer(
             viewer=self.request.user, date_from=period["date_from"], date_to=period["date_to"],
