@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kpi.models import KpiSettings
+from kpi.models import KpiSettings, Report, ReportSubscription
 
 
 @admin.register(KpiSettings)
@@ -9,3 +9,20 @@ class KpiSettingsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not KpiSettings.objects.exists()
+
+
+@admin.register(ReportSubscription)
+class ReportSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind")
+    list_filter = ("kind",)
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("kind", "date_from", "date_to", "team", "status", "progress", "created_at")
+    list_filter = ("kind", "status")
+    readonly_fields = [f.name for f in Report._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

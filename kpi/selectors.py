@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from helpdesk.models import Team
 from kpi.facts import kpi_settings_get
-from kpi.models import TicketFact
+from kpi.models import Report, TicketFact
 from orders.models import Order, ReturnRequest
 from tickets.models import Category, Ticket
 from tickets.selectors import team_ids_for_user
@@ -232,3 +232,13 @@ def breakdown_rates(row: dict) -> dict:
         "resolution_sla_rate": share(row["res_sla_met"], row["res_sla_all"]),
         "complaint_timeliness_rate": share(row["complaint_met"], row["complaint_all"]),
     }
+
+
+def report_list_for_user(*, user) -> QuerySet[Report]:
+    """Return the reports the user may download: their own exports, and scheduled reports for all-team readers."""
+    if not user.has_perm("kpi.view_dashboard"):
+        return Report.objects.none()
+    mine = Q(kind=Report.Kind.EXPORT, requested_by=user)
+    if user.has_perm("kpi.view_all_teams"):
+        mine |= ~Q(kind=Report.Kind.EXPORT)
+    return Report.objects.filter(mine).select_related("team").order_by("-created_at", "-id")

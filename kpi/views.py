@@ -1,17 +1,22 @@
 """Server-rendered KPI pages: the dashboard and the drill-down behind every number."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from helpdesk.models import User
+from kpi import reports
 from kpi.api.serializers import KpiQuerySerializer
 from kpi.definitions import METRICS, METRICS_BY_KEY
+from kpi.downloads import report_file_response
+from kpi.models import Report
 from kpi.selectors import (
     DRILL_SETS, kpi_complaint_causes, kpi_daily_trend, kpi_drill_facts, kpi_facts_for_viewer, kpi_summary,
-    kpi_team_ids_for_viewer, kpi_teams_for_viewer, kpi_volume_by_channel_hour,
+    kpi_team_ids_for_viewer, kpi_teams_for_viewer, kpi_volume_by_channel_hour, report_list_for_user,
 )
 from tickets.models import Ticket
 
@@ -101,3 +106,45 @@ class DrillView(KpiPageMixin, TemplateView):
             has_next=len(rows) > DRILL_PAGE, base_query=params.urlencode(), now=timezone.now(),
             **self.filter_context(period, errors),
         )
+
+
+class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Reports the user may download, with progress while they are generated (htmx polls the rows)."""
+
+    permission_required = "kpi.view_dashboard"
+    template_name = "kpi/report_list.html"
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["kpi/report_list.html#rows"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        rows = list(report_list_for_user(user=self.request.user)[:50])
+        busy = any(r.status in (Report.Status.PENDING, Report.Status.RUNNING) for r in rows)
+        return super().get_context_data(title=_("KPI reports"), active_section="kpi", reports=rows, busy=busy,
+                                        **kwargs)
+
+
+class ReportCreateView(KpiPageMixin, View):
+    """Queue an export of the dashboard view the user is looking at."""
+
+    def post(self, request):
+        query = KpiQuerySerializer(data=request.POST, context={"request": request})
+        if not query.is_valid():
+            messages.error(request, _("The report was not started: %(errors)s") % {
+                "errors": "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in query.errors.items())})
+            return redirect("kpi:dashboard")
+        period = query.validated_data
+        reports.report_request(actor=request.user, date_from=period["date_from"], date_to=period["date_to"],
+                               team=period.get("team"), channel=period.get("channel", ""))
+        messages.success(request, _("The report is being generated; it appears below when ready."))
+        return redirect("kpi:report_list")
+
+
+class ReportDownloadView(LoginRequiredMixin, View):
+    """Download a report's XLSX or CSV if the user may read it."""
+
+    def get(self, request, pk: int, file_format: str):
+        report = get_object_or_404(report_list_for_user(user=request.user), pk=pk)
+        return report_file_response(report, file_format)

@@ -2,11 +2,13 @@
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from helpdesk.models import User
 from kpi.definitions import METRICS
+from kpi.models import Report
 from kpi.selectors import kpi_teams_for_viewer
 from tickets.models import Ticket
 
@@ -76,3 +78,21 @@ class MetricDefinitionSerializer(serializers.Serializer):
 def definitions_data() -> list[dict]:
     """Return the metric definitions as plain data in the active language."""
     return [{field: str(getattr(metric, field)) for field in MetricDefinitionSerializer().fields} for metric in METRICS]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """A KPI report with its progress and download links."""
+
+    downloads = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = ["id", "kind", "date_from", "date_to", "team", "channel", "status", "progress", "error",
+                  "created_at", "finished_at", "downloads"]
+        read_only_fields = fields
+
+    def get_downloads(self, report) -> dict[str, str]:
+        if report.status != Report.Status.DONE:
+            return {}
+        base = reverse("kpi-report-download", args=[report.pk])
+        return {"xlsx": f"{base}?file_format=xlsx", "csv": f"{base}?file_format=csv"}
