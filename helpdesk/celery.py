@@ -50,6 +50,11 @@ app.conf.beat_schedule = {
         "args": ("monthly",),
         "options": {"expires": 3600},
     },
+    "kpi-scorecards-compute-recent": {
+        "task": "kpi.scorecards_compute_recent",
+        "schedule": crontab(minute=15, hour=1),
+        "options": {"expires": 3600},
+    },
     "orders-return-request-sweep-unconfirmed": {
         "task": "orders.return_request_sweep_unconfirmed",
         "schedule": 60.0,

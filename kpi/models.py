@@ -163,3 +163,7 @@ class ReportSubscription(models.Model):
 
     def __str__(self):
         return f"{self.user}:{self.kind}"
+
+
+from kpi.scorecard_models import Scorecard, ScorecardIndicator, ScorecardScheme  # noqa: E402,F401
+from kpi.quality_models import QualityCheckItem, QualityInspection, QualityScore  # noqa: E402,F401

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from helpdesk.models import Team
 from kpi.facts import kpi_settings_get
-from kpi.models import Report, TicketFact
+from kpi.models import Report, Scorecard, TicketFact
 from orders.models import Order, ReturnRequest
 from tickets.models import Category, Ticket
 from tickets.selectors import team_ids_for_user
@@ -242,3 +242,12 @@ def report_list_for_user(*, user) -> QuerySet[Report]:
     if user.has_perm("kpi.view_all_teams"):
         mine |= ~Q(kind=Report.Kind.EXPORT)
     return Report.objects.filter(mine).select_related("team").order_by("-created_at", "-id")
+
+
+def scorecard_list_for_user(*, user) -> QuerySet[Scorecard]:
+    """Return the scorecards the user may read: their own, their teams' as supervisor, all as manager."""
+    cards = Scorecard.objects.select_related("agent", "team", "scheme", "rated_by")
+    if not user.has_perm("kpi.view_dashboard"):
+        return cards.filter(agent=user)
+    scope = kpi_team_ids_for_viewer(viewer=user)
+    return cards if scope is None else cards.filter(Q(team_id__in=scope) | Q(agent=user))

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from kpi import facts, reports
+from kpi import facts, reports, scorecards
 
 
 @shared_task(name="kpi.ticket_facts_sweep_changed", ignore_result=True)
@@ -21,3 +21,9 @@ def report_build(*, report_id: int) -> bool:
 def report_schedule(kind: str) -> bool:
     """Create the scheduled daily or monthly report of the period once."""
     return reports.report_schedule(kind=kind) is not None
+
+
+@shared_task(name="kpi.scorecards_compute_recent", ignore_result=True)
+def scorecards_compute_recent() -> int:
+    """Recompute this month's scorecards and, early in a month, last month's."""
+    return scorecards.scorecards_compute_recent()

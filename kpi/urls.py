@@ -11,3 +11,11 @@ urlpatterns = [
     path("kpi/reports/new/", views.ReportCreateView.as_view(), name="report_create"),
     path("kpi/reports/<int:pk>/<str:file_format>/", views.ReportDownloadView.as_view(), name="report_download"),
 ]
+
+urlpatterns += [
+    path("kpi/scorecards/", views.ScorecardListView.as_view(), name="scorecard_list"),
+    path("kpi/scorecards/<int:pk>/", views.ScorecardDetailView.as_view(), name="scorecard_detail"),
+    path("kpi/quality/", views.QualityView.as_view(), name="quality"),
+    path("kpi/quality/inspect/<int:ticket_id>/", views.InspectView.as_view(), name="inspect"),
+    path("kpi/quality/mine/", views.MyInspectionsView.as_view(), name="my_inspections"),
+]

@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -9,16 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from helpdesk.models import User
-from kpi import reports
-from kpi.api.serializers import KpiQuerySerializer
+from kpi import quality, reports, scorecards
+from kpi.api.serializers import KpiQuerySerializer, RatingSerializer, ScorecardQuerySerializer
 from kpi.definitions import METRICS, METRICS_BY_KEY
 from kpi.downloads import report_file_response
-from kpi.models import Report
+from kpi.models import QualityCheckItem, Report
+from kpi.scorecards import scorecard_final
 from kpi.selectors import (
     DRILL_SETS, kpi_complaint_causes, kpi_daily_trend, kpi_drill_facts, kpi_facts_for_viewer, kpi_summary,
     kpi_team_ids_for_viewer, kpi_teams_for_viewer, kpi_volume_by_channel_hour, report_list_for_user,
+    scorecard_list_for_user,
 )
 from tickets.models import Ticket
+from tickets.selectors import ticket_list_for_user
 
 DRILL_PAGE = 50
 
@@ -148,3 +153,110 @@ class ReportDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk: int, file_format: str):
         report = get_object_or_404(report_list_for_user(user=request.user), pk=pk)
         return report_file_response(report, file_format)
+
+
+class ScorecardListView(LoginRequiredMixin, TemplateView):
+    """The month's scorecards the user may read, best first, with the Service Star."""
+
+    template_name = "kpi/scorecard_list.html"
+
+    def get_context_data(self, **kwargs):
+        query = ScorecardQuerySerializer(data=self.request.GET)
+        valid = query.is_valid()
+        month = (query.validated_data.get("month") if valid else None) or timezone.localdate().replace(day=1)
+        cards = scorecard_list_for_user(user=self.request.user).filter(month=month).order_by(
+            F("final_score").desc(nulls_last=True), "agent_id")
+        return super().get_context_data(title=_("Agent scorecards"), active_section="scorecards", month=month,
+                                        cards=cards, errors={} if valid else query.errors, **kwargs)
+
+
+class ScorecardDetailView(LoginRequiredMixin, TemplateView):
+    """One scorecard with the arithmetic of its final score; the supervisor rates, the agent self-assesses."""
+
+    template_name = "kpi/scorecard_detail.html"
+
+    def card(self):
+        return get_object_or_404(scorecard_list_for_user(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        card = kwargs.pop("card", None) or self.card()
+        final, parts = scorecard_final(card, card.scheme)
+        user = self.request.user
+        may_rate = card.agent_id != user.pk and user.has_perm("kpi.view_dashboard")
+        return super().get_context_data(title=_("Scorecard"), active_section="scorecards", card=card, parts=parts,
+                                        may_rate=may_rate, is_own=card.agent_id == user.pk, **kwargs)
+
+    def post(self, request, pk):
+        card = self.card()
+        rating = RatingSerializer(data=request.POST)
+        if not rating.is_valid():
+            context = self.get_context_data(card=card, errors=rating.errors)
+            return self.render_to_response(context, status=400)
+        service = scorecards.scorecard_self_assess if request.POST.get("as") == "self" else scorecards.scorecard_rate
+        service(scorecard=card, actor=request.user, **rating.validated_data)
+        messages.success(request, _("Saved; the final score is recomputed."))
+        return redirect("kpi:scorecard_detail", pk=card.pk)
+
+
+class QualityView(KpiPageMixin, TemplateView):
+    """Quality inspection (质检): sample conversations of the period, and the latest inspections."""
+
+    template_name = "kpi/quality.html"
+
+    def get_context_data(self, **kwargs):
+        period, errors = self.period()
+        sample = []
+        if self.request.GET.get("sample"):
+            facts = kpi_facts_for_viewer(viewer=self.request.user, date_from=period["date_from"],
+                                         date_to=period["date_to"], team=period.get("team"),
+                                         agent=period.get("agent"), channel=period.get("channel", ""))
+            try:
+                size = int(self.request.GET.get("size", 10))
+            except ValueError:
+                size = 10
+            sample = quality.quality_sample(facts, size=size)
+        recent = quality.quality_inspections_for_user(user=self.request.user)[:30]
+        return super().get_context_data(title=_("Quality inspection"), sample=sample, recent=recent,
+                                        **self.filter_context(period, errors), **kwargs)
+
+
+class InspectView(KpiPageMixin, TemplateView):
+    """Score one conversation on the checklist, reading its thread."""
+
+    template_name = "kpi/inspect.html"
+
+    def ticket(self):
+        return get_object_or_404(ticket_list_for_user(user=self.request.user), pk=self.kwargs["ticket_id"])
+
+    def get_context_data(self, **kwargs):
+        ticket = kwargs.pop("ticket", None) or self.ticket()
+        thread = ticket.messages.filter(is_internal=False).select_related("author").order_by("created_at", "id")[:200]
+        items = QualityCheckItem.objects.filter(is_active=True)
+        return super().get_context_data(title=_("Inspect a conversation"), active_section="kpi", ticket=ticket,
+                                        thread=thread, items=items, **kwargs)
+
+    def post(self, request, ticket_id):
+        ticket = self.ticket()
+        scores = {}
+        for key, value in request.POST.items():
+            if key.startswith("item_") and value.strip().isdigit():
+                scores[int(key[5:])] = int(value)
+        try:
+            quality.quality_inspection_create(actor=request.user, ticket=ticket, scores=scores,
+                                              comment=request.POST.get("comment", "")[:4000])
+        except ValidationError as exc:
+            context = self.get_context_data(ticket=ticket, errors=exc.message_dict)
+            return self.render_to_response(context, status=400)
+        messages.success(request, _("Inspection saved."))
+        return redirect("kpi:quality")
+
+
+class MyInspectionsView(LoginRequiredMixin, TemplateView):
+    """The inspections of the user's own conversations, with each item's score."""
+
+    template_name = "kpi/my_inspections.html"
+
+    def get_context_data(self, **kwargs):
+        inspections = quality.quality_inspections_for_user(user=self.request.user).filter(agent=self.request.user)[:50]
+        return super().get_context_data(title=_("My quality inspections"), active_section="scorecards",
+                                        inspections=inspections, **kwargs)

@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from helpdesk.models import User
+from helpdesk.models import Team, User
 from kpi.definitions import METRICS
-from kpi.models import Report
+from kpi.models import Report, Scorecard
+from kpi.scorecards import scorecard_final
 from kpi.selectors import kpi_teams_for_viewer
 from tickets.models import Ticket
 
@@ -96,3 +97,52 @@ class ReportSerializer(serializers.ModelSerializer):
             return {}
         base = reverse("kpi-report-download", args=[report.pk])
         return {"xlsx": f"{base}?file_format=xlsx", "csv": f"{base}?file_format=csv"}
+
+
+class ScorecardQuerySerializer(serializers.Serializer):
+    """Validate the month (YYYY-MM) and team of a scorecard listing."""
+
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
+                                   help_text=_("YYYY-MM; default: this month."))
+    team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+    def validate_month(self, value):
+        year, month = map(int, value.split("-"))
+        if not 2000 <= year <= 2100:
+            raise serializers.ValidationError(_("Choose a month between 2000 and 2100."))
+        return dt.date(year, month, 1)
+
+    def validate(self, attrs):
+        if "team" in attrs:
+            attrs["team"] = Team.objects.filter(pk=attrs["team"]).first()
+            if attrs["team"] is None:
+                raise serializers.ValidationError({"team": [_("Unknown team.")]})
+        return attrs
+
+
+class ScorecardSerializer(serializers.ModelSerializer):
+    """An agent's monthly scorecard with its indicators and the arithmetic of the final score."""
+
+    agent_name = serializers.SerializerMethodField()
+    arithmetic = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Scorecard
+        fields = ["id", "month", "agent", "agent_name", "team", "volume", "indicators", "system_score",
+                  "supervisor_rating", "supervisor_comment", "self_rating", "self_comment", "final_score",
+                  "is_service_star", "arithmetic", "computed_at"]
+        read_only_fields = fields
+
+    def get_agent_name(self, card) -> str:
+        return card.agent.get_full_name() or card.agent.username
+
+    def get_arithmetic(self, card) -> list[dict]:
+        _final, parts = scorecard_final(card, card.scheme)
+        return [{"part": p["part"], "score": p["score"], "weight": p["weight"]} for p in parts]
+
+
+class RatingSerializer(serializers.Serializer):
+    """A 1–5 rating with a comment."""
+
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

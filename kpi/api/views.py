@@ -1,5 +1,6 @@
-"""KPI API: the summary of every metric for a period, and the metric definitions."""
+"""KPI API: the summary of every metric, definitions, reports and agent scorecards."""
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -8,13 +9,13 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kpi import reports
-
+from kpi import reports, scorecards
 from kpi.api.serializers import (
-    KpiQuerySerializer, KpiSummarySerializer, MetricDefinitionSerializer, ReportSerializer, definitions_data,
+    KpiQuerySerializer, KpiSummarySerializer, MetricDefinitionSerializer, RatingSerializer, ReportSerializer,
+    ScorecardQuerySerializer, ScorecardSerializer, definitions_data,
 )
 from kpi.downloads import report_file_response
-from kpi.selectors import kpi_summary, report_list_for_user
+from kpi.selectors import kpi_summary, report_list_for_user, scorecard_list_for_user
 
 
 class CanReadKpis(permissions.BasePermission):
@@ -81,3 +82,48 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, url_path="download", url_name="download")
     def download(self, request, pk=None):
         return report_file_response(self.get_object(), request.query_params.get("file_format", "xlsx"))
+
+
+class ScorecardPagination(CursorPagination):
+    ordering = ("-month", "agent_id")
+    page_size = 100
+
+
+class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Monthly agent scorecards: agents see their own, supervisors their teams', managers all."""
+
+    serializer_class = ScorecardSerializer
+    pagination_class = ScorecardPagination
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        cards = scorecard_list_for_user(user=self.request.user)
+        if self.action != "list":
+            return cards
+        query = ScorecardQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        month = query.validated_data.get("month") or timezone.localdate().replace(day=1)
+        cards = cards.filter(month=month)
+        if query.validated_data.get("team"):
+            cards = cards.filter(team=query.validated_data["team"])
+        return cards
+
+    @extend_schema(parameters=[ScorecardQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=RatingSerializer, responses=ScorecardSerializer, operation_id="kpi_scorecards_rate")
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        rating = RatingSerializer(data=request.data)
+        rating.is_valid(raise_exception=True)
+        card = scorecards.scorecard_rate(scorecard=self.get_object(), actor=request.user, **rating.validated_data)
+        return Response(ScorecardSerializer(card).data)
+
+    @extend_schema(request=RatingSerializer, responses=ScorecardSerializer, operation_id="kpi_scorecards_self_assess")
+    @action(detail=True, methods=["post"])
+    def self_assess(self, request, pk=None):
+        rating = RatingSerializer(data=request.data)
+        rating.is_valid(raise_exception=True)
+        card = scorecards.scorecard_self_assess(scorecard=self.get_object(), actor=request.user, **rating.validated_data)
+        return Response(ScorecardSerializer(card).data)
