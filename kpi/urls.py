@@ -19,3 +19,4 @@ urlpatterns += [
     path("kpi/quality/inspect/<int:ticket_id>/", views.InspectView.as_view(), name="inspect"),
     path("kpi/quality/mine/", views.MyInspectionsView.as_view(), name="my_inspections"),
 ]
+urlpatterns += [path("kpi/live/", views.LiveBoardView.as_view(), name="live")]

@@ -15,6 +15,7 @@ from kpi import quality, reports, scorecards
 from kpi.api.serializers import KpiQuerySerializer, RatingSerializer, ScorecardQuerySerializer
 from kpi.definitions import METRICS, METRICS_BY_KEY
 from kpi.downloads import report_file_response
+from kpi.live import live_board_for_viewer
 from kpi.models import QualityCheckItem, Report
 from kpi.scorecards import scorecard_final
 from kpi.selectors import (
@@ -260,3 +261,17 @@ class MyInspectionsView(LoginRequiredMixin, TemplateView):
         inspections = quality.quality_inspections_for_user(user=self.request.user).filter(agent=self.request.user)[:50]
         return super().get_context_data(title=_("My quality inspections"), active_section="scorecards",
                                         inspections=inspections, **kwargs)
+
+
+class LiveBoardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """The live board for supervisors and up; htmx refreshes it every 10 seconds."""
+
+    permission_required = "kpi.view_dashboard"
+    template_name = "kpi/live.html"
+
+    def get_template_names(self):
+        return ["kpi/live.html#board"] if self.request.headers.get("HX-Request") else [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Live board"), active_section="kpi",
+                                        board=live_board_for_viewer(viewer=self.request.user), **kwargs)
