@@ -18,15 +18,18 @@ def bench_facts_generate() -> int:
                 created_at, first_response_at, first_response_minutes, responses, response_minutes_total,
                 agent_replies, resolved_at, is_reopened, is_first_contact_resolution, sla_first_response_met,
                 sla_resolution_met, is_sla_excused, refreshed_at)
-            SELECT t.id, t.team_id, t.assignee_id, t.customer_id, t.category_id, t.channel, t.kind, c.at,
-                   c.at + f.frt * interval '1 minute', f.frt, f.turns, f.turns * f.frt * 0.8, f.turns,
-                   CASE WHEN f.r < 0.8 THEN c.at + interval '1 day' END, f.r < 0.05, f.r < 0.5,
-                   f.r < 0.9, CASE WHEN f.r < 0.8 THEN f.r < 0.7 END, f.r > 0.995, now()
-            FROM tickets_ticket t
-            CROSS JOIN LATERAL (SELECT now() - random() * interval '90 days' AS at) c
-            CROSS JOIN LATERAL (SELECT random() AS r, 1 + floor(random() * 240) AS frt,
-                                       1 + floor(random() * 4)::int AS turns) f
-            WHERE t.id > (SELECT coalesce(max(ticket_id), 0) FROM kpi_ticketfact)
+            SELECT id, team_id, assignee_id, customer_id, category_id, channel, kind, at,
+                   at + frt * interval '1 minute', frt, turns, turns * frt * 0.8, turns,
+                   CASE WHEN r < 0.8 THEN at + interval '1 day' END, r < 0.05, r < 0.5,
+                   r < 0.9, CASE WHEN r < 0.8 THEN r < 0.7 END, r > 0.995, now()
+            FROM (
+                -- random() in the select list of a subquery runs once per ticket (a LATERAL without
+                -- outer references would run once for all of them).
+                SELECT t.*, now() - random() * interval '90 days' AS at, random() AS r,
+                       1 + floor(random() * 240) AS frt, 1 + floor(random() * 4)::int AS turns
+                FROM tickets_ticket t
+                WHERE t.id > (SELECT coalesce(max(ticket_id), 0) FROM kpi_ticketfact)
+            ) g
         """)
         cursor.execute("ANALYZE kpi_ticketfact")
         return cursor.rowcount

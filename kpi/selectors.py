@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Avg, Count, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Aggregate, Avg, Count, FloatField, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -55,14 +55,17 @@ def kpi_facts_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=N
     return facts
 
 
+class Median(Aggregate):
+    """The exact median of a column, computed by PostgreSQL in the same scan as the other aggregates."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
 def _median(facts: QuerySet[TicketFact], field: str) -> float | None:
-    """Return the median of a column over the facts, computed by the database."""
+    """Return the median of a column over the facts on databases without percentile_cont (SQLite)."""
     values = facts.filter(**{f"{field}__isnull": False})
-    if connection.vendor == "postgresql":
-        sql, params = values.values(field).query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY m) FROM ({sql}) AS t(m)", params)
-            return cursor.fetchone()[0]
     count = values.count()
     if not count:
         return None
@@ -113,10 +116,13 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
         complaint_all=Count("pk", filter=complaint & Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
         excused=Count("pk", filter=Q(is_sla_excused=True)),
         complaints=Count("pk", filter=complaint),
+        chats=Count("pk", filter=presales),
+        # AND evaluates left to right: the order lookup runs only for pre-sales chats.
+        converted=Count("pk", filter=presales & Q(Exists(ordered_soon))),
+        **({"frt_median": Median("first_response_minutes")} if connection.vendor == "postgresql" else {}),
     )
-    conversion = facts.filter(presales).aggregate(
-        chats=Count("pk"), converted=Count("pk", filter=Q(Exists(ordered_soon))),
-    )
+    if "frt_median" not in totals:
+        totals["frt_median"] = _median(facts, "first_response_minutes")
     start, end = day_bounds(date_from, date_to)
     orders_placed = Order.objects.filter(placed_at__gte=start, placed_at__lt=end).count()
     delivered = Order.objects.filter(delivered_at__gte=start, delivered_at__lt=end).count()
@@ -127,7 +133,7 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
         "consultation_volume": _figure("count", totals["volume"], None),
         "first_response_time_mean": _figure("minutes", totals["frt_sum"] or 0.0, totals["frt_count"]),
         "first_response_time_median": _figure(
-            "minutes", None, totals["frt_count"], value=_median(facts, "first_response_minutes") or 0.0),
+            "minutes", None, totals["frt_count"], value=totals["frt_median"] or 0.0),
         "average_response_time": _figure("minutes", totals["response_minutes"] or 0.0, totals["responses"] or 0),
         "first_contact_resolution_rate": _figure("percent", totals["fcr"], totals["resolved"]),
         "first_response_sla_rate": _figure("percent", totals["frt_sla_met"], totals["frt_sla_all"]),
@@ -136,7 +142,7 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
         "excused_breaches": _figure("count", totals["excused"], None),
         "complaint_rate": _figure("percent", totals["complaints"], orders_placed),
         "return_rate": _figure("percent", returns, delivered),
-        "conversion_rate": _figure("percent", conversion["converted"], conversion["chats"]),
+        "conversion_rate": _figure("percent", totals["converted"], totals["chats"]),
     }
     return figures
 
