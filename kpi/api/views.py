@@ -15,6 +15,7 @@ from kpi.api.serializers import (
     ScorecardQuerySerializer, ScorecardSerializer, definitions_data,
 )
 from kpi.downloads import report_file_response
+from kpi.models import Scorecard
 from kpi.selectors import kpi_summary, report_list_for_user, scorecard_list_for_user
 
 
@@ -97,6 +98,8 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Scorecard.objects.none()
         cards = scorecard_list_for_user(user=self.request.user)
         if self.action != "list":
             return cards
