@@ -30,6 +30,7 @@ NAV_ITEMS = [
     NavItem("returns", _("Returns"), "orders:return_list", "orders.view_order"),
     NavItem("followups", _("Follow-ups"), "customers:visit_list", "customers.view_customer"),
     NavItem("kpi", _("KPI"), "kpi:dashboard", "kpi.view_dashboard"),
+    NavItem("scorecards", _("Scorecards"), "kpi:scorecard_list", "tickets.view_ticket"),
     NavItem("sla", _("At risk"), "sla:at_risk", "tickets.view_at_risk"),
     NavItem("admin", _("Django admin"), "admin:index", staff_only=True),
 ]
