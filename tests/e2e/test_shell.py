@@ -46,7 +46,8 @@ def test_supervisor_sees_kpi_and_logs_out(page, live_server, supervisor):
     log_in(page, live_server, supervisor.username)
     page.wait_for_url("**/inbox/")
     page.click("nav a[data-nav=kpi]")
-    assert page.locator("h1").inner_text() == "绩效"
+    assert page.locator(".page-title").inner_text() == "绩效看板"
+    assert page.locator('[data-metric="consultation_volume"]').is_visible()
     page.click("text=退出登录")
     page.wait_for_url("**/login/")
     page.goto(f"{live_server.url}/kpi/")
