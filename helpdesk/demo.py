@@ -65,4 +65,7 @@ def demo_data_load() -> dict:
     context["orders"] = demo_orders_load(context)
     context["tickets"] = demo_tickets_load(context)
     demo_customer_extras_load(context)
+    from tickets.chat_demo import demo_chat_load
+
+    context["chat_widget"] = demo_chat_load(context)
     return context

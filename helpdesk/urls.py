@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("tickets.api_chat")),
 ]
 
 urlpatterns = [
@@ -33,4 +34,5 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("kpi.urls")),
     path("", include("tickets.urls_sla")),
+    path("", include("tickets.urls_chat")),
 ]

@@ -113,3 +113,6 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 from tickets import sla_admin  # noqa: E402,F401  (registers the SLA admin)
+
+
+from tickets.chat_admin import *  # noqa: E402,F401,F403 - registers the live chat admin
