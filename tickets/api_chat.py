@@ -189,6 +189,7 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
+    lookup_value_converter = "int"
 
     def get_throttles(self):
         return [ChatSessionStartThrottle()] if self.action == "create" else []
@@ -288,6 +289,7 @@ class ChatSessionViewSet(viewsets.ViewSet):
 
     permission_classes = [CanChat]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
+    lookup_value_converter = "int"
 
     def _session(self, request, pk) -> ChatSession:
         return chat_selectors.chat_session_get_for_agent(user=request.user, pk=pk)

@@ -412,6 +412,7 @@ def chat_end(*, session: ChatSession, actor, ticket: Ticket | None = None, resol
                            sender=senders[message.sender], attachments=attachments, created_at=message.created_at)
         if message.image:
             message.image.close()
+    ticket.refresh_from_db()
     if resolve and ticket.status != Ticket.Status.RESOLVED:
         ticket = ticket_transition(ticket=ticket, actor=actor, status=ticket_workflow.RESOLVED,
                                    note=_("Chat ended and resolved."))
