@@ -50,6 +50,11 @@ def agent_channel(user_id: int) -> str:
     return f"{_prefix()}:a:{user_id}"
 
 
+def hub_client_name() -> str:
+    """Return the Redis client name of this deployment's subscriber connections (``CLIENT LIST`` shows it)."""
+    return "chat-hub-" + "".join(ch for ch in _prefix() if ch.isalnum() or ch in "-_")[:60]
+
+
 def _client() -> redis.Redis:
     url = settings.REDIS_URL
     if url not in _sync_clients:
@@ -88,7 +93,8 @@ class ChatHub:
         queue = asyncio.Queue(maxsize=QUEUE_SIZE)
         async with self.lock:
             if self.pubsub is None:
-                self.client = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+                self.client = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2,
+                                                      client_name=hub_client_name())
                 self.pubsub = self.client.pubsub()
             new = [channel for channel in channels if not self.queues.get(channel)]
             if new:
