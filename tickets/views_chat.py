@@ -98,7 +98,7 @@ def _inbox_strings() -> dict:
         "system": _("System"), "image": _("Image"), "read": pgettext("chat read state", "Read"),
         "sent": pgettext("chat read state", "Sent"), "error": _("Something went wrong, please try again."),
         "languageWarning": _("Service language check: consider rewording."), "sendAnyway": _("Send anyway"),
-        "filedAs": _("Chat ended, filed as ticket %(number)s."), "newChat": _("New chat waiting"),
+        "filedAs": _("Chat ended, filed as ticket {number}."), "newChat": _("New chat waiting"),
         "assigned": _("A chat was assigned to you"), "newMessage": _("New chat message"), "typing": _("The customer is typing…"),
         "reconnecting": _("Reconnecting…"),
         "status": {"waiting": pgettext("chat", "Waiting"), "active": pgettext("chat", "In conversation"),

@@ -2,52 +2,21 @@
 
 import json
 import queue
-import socket
 import threading
 import time
 
 import pytest
 import redis
 import requests
-import uvicorn
 from django.conf import settings
 from django.test import Client
 
 from tests.factories import ChatWidgetFactory
 from tickets import chat
 from tickets.chat_events import hub_client_name
+from tests.chat_server import server  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout_sensitive]
-
-
-@pytest.fixture
-def server(settings):
-    from django.db import connections
-
-    from helpdesk.asgi import application
-
-    settings.CHAT_SSE_HEARTBEAT_SECONDS = 1
-    # The server's threads close their database connections after each request, so the test database can be dropped.
-    previous_age = connections["default"].settings_dict["CONN_MAX_AGE"]
-    for alias in ("default",):
-        connections.settings[alias]["CONN_MAX_AGE"] = 0
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
-                            timeout_graceful_shutdown=1)
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not instance.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(10)
-    connections.settings["default"]["CONN_MAX_AGE"] = previous_age
 
 
 class Stream:

@@ -182,7 +182,7 @@
     try {
       const data = await call(`sessions/${current}/end/`, { method: "POST", json: { ticket: Number(f.ticket.value) || null, resolve: f.resolve.checked } });
       ev.target.hidden = true; mine.delete(current); renderLists();
-      const link = el("a", "", T.filedAs.replace("%(number)s", data.ticket_number)); link.href = `/tickets/${data.ticket}/`;
+      const link = el("a", "", T.filedAs.replace("{number}", data.ticket_number)); link.href = `/tickets/${data.ticket}/`;
       link.setAttribute("data-testid", "chat-ticket-link");
       $("chat-log").append(el("li", "chat-msg chat-system")); $("chat-log").lastChild.append(link);
       $("chat-compose").hidden = true; $("chat-end-open").hidden = true;

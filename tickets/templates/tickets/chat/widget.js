@@ -1,4 +1,4 @@
-{% load i18n %}/* Helpdesk chat widget: <script src="/chat/widget.js" data-shop="KEY" data-customer-token="SIGNED"></script> */
+{% load i18n %}{% translate "Read" context "chat read state" as t_read %}{% translate "Sent" context "chat read state" as t_sent %}{% translate "Send" context "chat" as t_send %}/* Helpdesk chat widget: <script src="/chat/widget.js" data-shop="KEY" data-customer-token="SIGNED"></script> */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -12,15 +12,15 @@
     start: "{{ _('Start chatting')|escapejs }}", name: "{{ _('Your name')|escapejs }}", phone: "{{ _('Mobile phone')|escapejs }}",
     intro: "{{ _('Tell us who you are and an agent will be with you shortly.')|escapejs }}",
     introSigned: "{{ _('You are signed in; start chatting with our service team.')|escapejs }}",
-    waiting: "{{ _('Waiting for an agent…')|escapejs }}", agent: "{{ _('Agent %(name)s is serving you')|escapejs }}",
-    typing: "{{ _('is typing…')|escapejs }}", read: "{{ pgettext('chat read state', 'Read')|escapejs }}",
-    unread: "{{ pgettext('chat read state', 'Sent')|escapejs }}",
-    send: "{{ pgettext('chat', 'Send')|escapejs }}", placeholder: "{{ _('Type a message…')|escapejs }}",
-    emoji: "{{ _('Emoji')|escapejs }}", image: "{{ _('Send an image')|escapejs }}",
+    waiting: "{{ _('Waiting for an agent…')|escapejs }}", agent: "{{ _('Agent {name} is serving you')|escapejs }}",
+    typing: "{{ _('is typing…')|escapejs }}", read: "{{ t_read|escapejs }}",
+    unread: "{{ t_sent|escapejs }}",
+    send: "{{ t_send|escapejs }}", placeholder: "{{ _('Type a message…')|escapejs }}",
+    emoji: "{{ _('Emoji')|escapejs }}", imageShort: "{{ _('Image')|escapejs }}", image: "{{ _('Send an image')|escapejs }}",
     ended: "{{ _('The chat has ended. Thank you!')|escapejs }}", newChat: "{{ _('New chat')|escapejs }}",
     offline: "{{ _('No agent is online right now. Leave a message and we will get back to you.')|escapejs }}",
     leave: "{{ _('Leave a message')|escapejs }}", message: "{{ _('Your message')|escapejs }}",
-    left: "{{ _('Thank you! Your message was received as ticket %(number)s.')|escapejs }}",
+    left: "{{ _('Thank you! Your message was received as ticket {number}.')|escapejs }}",
     error: "{{ _('Something went wrong, please try again.')|escapejs }}", you: "{{ _('You')|escapejs }}",
     reconnecting: "{{ _('Reconnecting…')|escapejs }}"
   };
@@ -123,7 +123,7 @@
       api("widgets/" + encodeURIComponent(shop) + "/leave-message/", { method: "POST", json: {
         customer_token: customerToken, body: form.elements.body.value,
         name: form.elements.name ? form.elements.name.value : "", phone: form.elements.phone ? form.elements.phone.value : "" } })
-        .then(function (data) { body.replaceChildren(el("p", "hdc-note", T.left.replace("%(number)s", data.ticket_number))); })
+        .then(function (data) { body.replaceChildren(el("p", "hdc-note", T.left.replace("{number}", data.ticket_number))); })
         .catch(function (data) { err.textContent = errorText(data); go.disabled = false; });
     });
     body.replaceChildren(form);
@@ -136,7 +136,7 @@
     input = el("textarea"); input.rows = 2; input.placeholder = T.placeholder; input.setAttribute("data-testid", "chat-input");
     input.maxLength = 2000;
     var emojiBtn = el("button", "hdc-tool", "😊"); emojiBtn.type = "button"; emojiBtn.title = T.emoji; emojiBtn.setAttribute("aria-label", T.emoji);
-    var imgLabel = el("label", "hdc-tool", "🖼"); imgLabel.title = T.image;
+    var imgLabel = el("label", "hdc-tool", T.imageShort); imgLabel.title = T.image;
     var file = el("input"); file.type = "file"; file.accept = "image/png,image/jpeg,image/gif,image/webp"; file.hidden = true;
     file.setAttribute("data-testid", "chat-image"); imgLabel.append(file);
     var send = el("button", "hdc-primary", T.send); send.type = "submit"; send.setAttribute("data-testid", "chat-send");
@@ -191,7 +191,7 @@
 
   function renderStatus() {
     if (state.status === "ended") status.textContent = T.ended;
-    else if (state.agentName) status.textContent = T.agent.replace("%(name)s", state.agentName);
+    else if (state.agentName) status.textContent = T.agent.replace("{name}", state.agentName);
     else status.textContent = T.waiting;
   }
 
