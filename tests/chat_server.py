@@ -7,6 +7,8 @@ import time
 import pytest
 import uvicorn
 
+from tickets.chat_events import chat_pools_shutdown
+
 
 @pytest.fixture
 def server(settings):
@@ -36,6 +38,7 @@ def server(settings):
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True
     thread.join(10)
+    chat_pools_shutdown()
     connections.settings["default"]["CONN_MAX_AGE"] = previous_age
 
 

@@ -4,8 +4,12 @@ The SSE streams are plain Django async views (``views_chat``), documented in the
 Included from ``helpdesk/urls.py`` under ``/api/v1/``.
 """
 
+import functools
+
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.handlers.asgi import ASGIRequest
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +25,7 @@ from rest_framework.views import APIView
 
 from helpdesk.models import Team, User
 from tickets import chat, chat_selectors
+from tickets.chat_events import chat_executor, pool_connections_check
 from tickets.chat_models import AgentPresence, ChatMessage, ChatSession
 from tickets.selectors import ticket_list_for_user
 
@@ -406,9 +411,29 @@ class AgentPresenceView(APIView):
         return Response(self._data(request.user))
 
 
+def in_chat_pool(view):
+    """Run a (sync) API view in the chat API thread pool, reusing its database connections (see chat_executor)."""
+
+    async def pooled(request, *args, **kwargs):
+        if not isinstance(request, ASGIRequest):
+            # Under WSGI (and the test client) stay in the request's own thread and transaction.
+            return await sync_to_async(view, thread_sensitive=True)(request, *args, **kwargs)
+
+        def call():
+            pool_connections_check()
+            return view(request, *args, **kwargs)
+
+        return await sync_to_async(call, thread_sensitive=False, executor=chat_executor("api"))()
+
+    functools.update_wrapper(pooled, view)  # keeps cls/actions/initkwargs for the router and the schema
+    return pooled
+
+
 router = SimpleRouter()
 router.register("chat/sessions", WidgetChatSessionViewSet, basename="chat-widget-session")
 router.register("chat/widgets", WidgetInfoViewSet, basename="chat-widget")
 router.register("chat/agent/sessions", ChatSessionViewSet, basename="chat-session")
 
 urlpatterns = [*router.urls, path("chat/agent/presence/", AgentPresenceView.as_view(), name="chat-presence")]
+for _pattern in urlpatterns:
+    _pattern.callback = in_chat_pool(_pattern.callback)

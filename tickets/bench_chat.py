@@ -207,6 +207,9 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
             except (ConnectionError, OSError, asyncio.IncompleteReadError) as error:
                 errors.append(repr(error))
                 sent.pop(key, None)
+                poster.close()
+                poster = Connection(host, port)
+                await poster.open()
             await asyncio.sleep(args.interval)
         await asyncio.sleep(args.grace)
         reader.cancel()
@@ -283,8 +286,9 @@ def main(argv=None):
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2", "--limit-concurrency", "10000"],
-        env=os.environ.copy(),
+         "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2", "--timeout-keep-alive", "30", "--limit-concurrency", "10000"],
+        # Under ASGI each request runs in its own thread: persistent connections would pile up (max_connections).
+        env={**os.environ, "DATABASE_CONN_MAX_AGE": "0"},
     )
     try:
         deadline = time.time() + 60

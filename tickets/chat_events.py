@@ -9,20 +9,69 @@ One Redis subscription per process (per event loop) serves every open stream of 
 """
 
 import asyncio
+import functools
 import json
 import logging
 import weakref
 from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
 
 import redis
 import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connections
 
 logger = logging.getLogger(__name__)
 
 QUEUE_SIZE = 500
 _sync_clients: dict[str, redis.Redis] = {}
+_executors: dict[str, ThreadPoolExecutor] = {}
+
+
+def chat_executor(name: str = "stream") -> ThreadPoolExecutor:
+    """Return the process's small thread pool for stream reads (``stream``) or chat API requests (``api``).
+
+    Under ASGI every request otherwise runs in a thread of its own, opening (and, with persistent
+    connections, leaving) a database connection each: the pools bound a process to
+    ``CHAT_STREAM_DB_THREADS`` + ``CHAT_API_THREADS`` connections, kept open and reused.
+    """
+    if name not in _executors:
+        size = int(getattr(settings, "CHAT_API_THREADS" if name == "api" else "CHAT_STREAM_DB_THREADS", 8 if name == "api" else 4))
+        _executors[name] = ThreadPoolExecutor(max_workers=size, thread_name_prefix=f"chat-{name}")
+    return _executors[name]
+
+
+def chat_pools_shutdown() -> None:
+    """Stop the pools and close their threads' database connections (tests, process shutdown)."""
+    for executor in list(_executors.values()):
+        for _ in range(executor._max_workers):
+            executor.submit(connections.close_all)
+        executor.shutdown(wait=True)
+    _executors.clear()
+
+
+def pool_connections_check() -> None:
+    """Close this pool thread's database connections that broke (a pool thread has no request to do it)."""
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and connection.errors_occurred and not connection.is_usable():
+            connection.close()
+        connection.errors_occurred = False
+
+
+def _fresh(func, kwargs):
+    pool_connections_check()
+    return func(**kwargs)
+
+
+async def stream_db(func, **kwargs):
+    """Run a database read of a stream in the small shared pool: N open streams hold no database connections."""
+    return await sync_to_async(functools.partial(_fresh, func, kwargs), thread_sensitive=False, executor=chat_executor())()
+
+
+async def release_request_connections() -> None:
+    """Close the database connections the request's own thread opened (auth, session) before a long stream."""
+    await sync_to_async(connections.close_all)()
 
 
 def heartbeat_seconds() -> float:
@@ -208,9 +257,9 @@ async def customer_stream(*, session_id: int, last_seq: int):
         except (redis.RedisError, OSError):
             queue = None
         yield "retry: 2000\n\n"
-        state = await sync_to_async(chat_selectors.chat_state_for_customer)(session_id=session_id)
+        state = await stream_db(chat_selectors.chat_state_for_customer, session_id=session_id)
         yield sse_format(state, event="state")
-        for payload in await sync_to_async(chat_selectors.chat_messages_for_customer)(session_id=session_id, after=last_seq):
+        for payload in await stream_db(chat_selectors.chat_messages_for_customer, session_id=session_id, after=last_seq):
             last_seq = payload["seq"]
             yield sse_format(payload, event="message", event_id=payload["seq"])
         if queue is None:
@@ -234,7 +283,7 @@ async def agent_stream(*, user, last_event_id: int | None):
     """Yield the SSE text of an agent's chat inbox: missed events from the database, then live ones."""
     from tickets import chat, chat_selectors
 
-    team_ids = await sync_to_async(chat_selectors.chat_team_ids)(user=user)
+    team_ids = await stream_db(chat_selectors.chat_team_ids, user=user)
     channels = [team_channel(team_id) for team_id in team_ids] + [agent_channel(user.pk)]
     hub = chat_hub()
     queue = None
@@ -246,15 +295,15 @@ async def agent_stream(*, user, last_event_id: int | None):
             queue = None
         yield "retry: 2000\n\n"
         if last_event_id is not None:
-            for payload in await sync_to_async(chat_selectors.chat_events_for_agent)(user=user, after=last_event_id):
+            for payload in await stream_db(chat_selectors.chat_events_for_agent, user=user, after=last_event_id):
                 recent.append(payload["event_id"])
                 yield sse_format(payload, event=payload["type"], event_id=payload["event_id"])
         if queue is None:
             return
-        await sync_to_async(chat.agent_presence_touch)(user=user)
+        await stream_db(chat.agent_presence_touch, user=user)
         async for item in _queue_events(queue, heartbeat=heartbeat_seconds()):
             if item == "ping":
-                await sync_to_async(chat.agent_presence_touch)(user=user)
+                await stream_db(chat.agent_presence_touch, user=user)
                 yield ": ping\n\n"
                 continue
             event_id = item.get("event_id")

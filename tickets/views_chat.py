@@ -1,6 +1,5 @@
 """Live chat pages and streams: the widget script, the demo shop, the agent chat inbox, the SSE streams."""
 
-from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -53,9 +52,10 @@ async def customer_stream(request, pk: int):
     """Stream a visitor's chat as Server-Sent Events (``?token=``; ``Last-Event-ID`` = last message number seen)."""
     token = request.GET.get("token", "")
     try:
-        session = await sync_to_async(chat_selectors.chat_session_for_token)(session_id=pk, token=token)
+        session = await chat_events.stream_db(chat_selectors.chat_session_for_token, session_id=pk, token=token)
     except Http404:
         return HttpResponse(status=404)
+    await chat_events.release_request_connections()
     return _sse(chat_events.customer_stream(session_id=session.pk, last_seq=_last_event_id(request) or 0))
 
 
@@ -64,8 +64,9 @@ async def agent_stream(request):
     user = await request.auser()
     if not user.is_authenticated:
         return HttpResponse(status=401)
-    if not await sync_to_async(user.has_perm)("tickets.add_ticketmessage"):
+    if not await chat_events.stream_db(user.has_perm, perm="tickets.add_ticketmessage"):
         return HttpResponseForbidden()
+    await chat_events.release_request_connections()
     return _sse(chat_events.agent_stream(user=user, last_event_id=_last_event_id(request)))
 
 
