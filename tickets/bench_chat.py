@@ -220,12 +220,15 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
     await ready.wait()
     await asyncio.sleep(3)
     load_before = os.getloadavg()
+    server = psutil.Process(server_pid)
+    cpu_before = sum(server.cpu_times()[:2])
     started = time.perf_counter()
     stop_at = started + args.duration
     busy = [asyncio.create_task(customer(pk, token, stop_at)) for pk, token in sessions[: args.chats]]
     await asyncio.gather(*busy, return_exceptions=True)
     agent_task.cancel()
     load_after = os.getloadavg()
+    cpu_used = sum(server.cpu_times()[:2]) - cpu_before
 
     delivered = [key for key in sent if agent_seen.get(key)]
     result = {
@@ -239,6 +242,7 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
         "latency_ms_p95": round(sorted(latencies)[int(len(latencies) * 0.95) - 1], 1) if latencies else None,
         "latency_ms_p99": round(sorted(latencies)[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
         "latency_ms_max": round(max(latencies), 1) if latencies else None,
+        "server_cpu_s": round(cpu_used, 1), "server_cpu_ms_per_message": round(cpu_used * 1000 / max(len(sent), 1), 1),
         "load_average_before": [round(x, 2) for x in load_before], "load_average_after": [round(x, 2) for x in load_after],
     }
 
