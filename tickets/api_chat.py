@@ -82,7 +82,7 @@ class ChatStateSerializer(serializers.Serializer):
     ticket_number = serializers.CharField()
 
 
-class WidgetSessionCreateSerializer(serializers.Serializer):
+class ChatWidgetSessionCreateSerializer(serializers.Serializer):
     shop = serializers.CharField(max_length=32, help_text=_("The widget key (data-shop)."))
     name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
@@ -91,46 +91,46 @@ class WidgetSessionCreateSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=chat.MAX_MESSAGE_CHARS, required=False, allow_blank=True, default="")
 
 
-class WidgetSessionSerializer(ChatStateSerializer):
+class ChatWidgetSessionSerializer(ChatStateSerializer):
     token = serializers.CharField(help_text=_("Send as X-Chat-Token (or ?token= on the stream)."))
     stream = serializers.CharField(help_text=_("URL of the session's Server-Sent Events stream."))
 
 
-class WidgetSessionDetailSerializer(ChatStateSerializer):
+class ChatWidgetSessionDetailSerializer(ChatStateSerializer):
     messages = ChatMessageSerializer(many=True)
 
 
-class MessageBodySerializer(serializers.Serializer):
+class ChatMessageBodySerializer(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False,
                                  help_text=_("Plain text, at most %(n)d characters.") % {"n": chat.MAX_MESSAGE_CHARS})
 
 
-class AgentMessageSerializer(MessageBodySerializer):
+class ChatAgentMessageSerializer(ChatMessageBodySerializer):
     confirm_language = serializers.BooleanField(default=False, help_text=_("Send even if the service-language check warns."))
 
 
-class ImageUploadSerializer(serializers.Serializer):
+class ChatImageUploadSerializer(serializers.Serializer):
     image = serializers.FileField(help_text=_("PNG, JPEG, GIF or WebP, at most 5 MB."))
 
 
-class ReadSerializer(serializers.Serializer):
+class ChatReadSerializer(serializers.Serializer):
     seq = serializers.IntegerField(min_value=0, max_value=MAX_INT)
 
 
-class WidgetInfoSerializer(serializers.Serializer):
+class ChatWidgetInfoSerializer(serializers.Serializer):
     name = serializers.CharField()
     greeting = serializers.CharField()
     agents_online = serializers.BooleanField()
 
 
-class LeaveMessageSerializer(serializers.Serializer):
+class ChatLeaveMessageSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     customer_token = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
-class TicketNumberSerializer(serializers.Serializer):
+class ChatTicketNumberSerializer(serializers.Serializer):
     ticket = serializers.IntegerField()
     ticket_number = serializers.CharField()
 
@@ -157,26 +157,26 @@ class ChatSessionDetailSerializer(ChatSessionSerializer):
     messages = ChatMessageSerializer(many=True)
 
 
-class TransferSerializer(serializers.Serializer):
+class ChatTransferSerializer(serializers.Serializer):
     agent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
     team = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class EndSerializer(serializers.Serializer):
+class ChatEndSerializer(serializers.Serializer):
     ticket = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
                                       help_text=_("An open ticket of the customer to append the transcript to; else a new ticket."))
     resolve = serializers.BooleanField(default=False, help_text=_("Mark the filed ticket resolved."))
 
 
-class PresenceSerializer(serializers.Serializer):
+class ChatPresenceSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AgentPresence.Status.choices)
     max_chats = serializers.IntegerField(read_only=True)
     open_chats = serializers.IntegerField(read_only=True)
 
 
-class LanguageWarningSerializer(serializers.Serializer):
-    language = serializers.ListField(child=inline_serializer("LanguageHit", {"phrase": serializers.CharField(),
+class ChatLanguageWarningSerializer(serializers.Serializer):
+    language = serializers.ListField(child=inline_serializer("ChatLanguageHit", {"phrase": serializers.CharField(),
                                                                              "suggestion": serializers.CharField()}))
 
 
@@ -195,6 +195,7 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
     permission_classes = [permissions.AllowAny]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     lookup_value_converter = "int"
+    queryset = ChatSession.objects.none()  # only tells the schema that {id} is an integer
 
     def get_throttles(self):
         return [ChatSessionStartThrottle()] if self.action == "create" else []
@@ -202,9 +203,9 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
     def _session(self, request, pk) -> ChatSession:
         return chat_selectors.chat_session_for_token(session_id=pk, token=request.headers.get("X-Chat-Token", ""))
 
-    @extend_schema(request=WidgetSessionCreateSerializer, responses={201: WidgetSessionSerializer})
+    @extend_schema(request=ChatWidgetSessionCreateSerializer, responses={201: ChatWidgetSessionSerializer})
     def create(self, request):
-        data = _valid(WidgetSessionCreateSerializer, request)
+        data = _valid(ChatWidgetSessionCreateSerializer, request)
         widget = chat_selectors.chat_widget_get(key=data["shop"])
         session = _call(chat.chat_session_start, widget=widget, name=data["name"], phone=data["phone"],
                         customer_token=data["customer_token"], message=data["message"],
@@ -215,7 +216,7 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
                          "stream": f"/chat/stream/{session.pk}/?token={session.token}"}, status=201)
 
     @extend_schema(parameters=[TOKEN_HEADER, OpenApiParameter("after", int, description="Only messages after this number.")],
-                   responses=WidgetSessionDetailSerializer)
+                   responses=ChatWidgetSessionDetailSerializer)
     def retrieve(self, request, pk=None):
         session = self._session(request, pk)
         after = request.query_params.get("after", "0")
@@ -223,28 +224,28 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
         return Response({**chat_selectors.chat_state_payload(session),
                          "messages": chat_selectors.chat_messages_for_customer(session_id=session.pk, after=after)})
 
-    @extend_schema(parameters=[TOKEN_HEADER], request=MessageBodySerializer, responses={201: ChatMessageSerializer})
+    @extend_schema(parameters=[TOKEN_HEADER], request=ChatMessageBodySerializer, responses={201: ChatMessageSerializer})
     @action(detail=True, methods=["post"])
     def messages(self, request, pk=None):
         session = self._session(request, pk)
-        data = _valid(MessageBodySerializer, request)
+        data = _valid(ChatMessageBodySerializer, request)
         message = _call(chat.chat_message_post, session=session, sender=ChatMessage.Sender.CUSTOMER, body=data["body"])
         return Response(chat_selectors.chat_message_payload(message), status=201)
 
-    @extend_schema(parameters=[TOKEN_HEADER], request={"multipart/form-data": ImageUploadSerializer},
+    @extend_schema(parameters=[TOKEN_HEADER], request={"multipart/form-data": ChatImageUploadSerializer},
                    responses={201: ChatMessageSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def images(self, request, pk=None):
         session = self._session(request, pk)
-        data = _valid(ImageUploadSerializer, request)
+        data = _valid(ChatImageUploadSerializer, request)
         message = _call(chat.chat_message_post, session=session, sender=ChatMessage.Sender.CUSTOMER, image=data["image"])
         return Response(chat_selectors.chat_message_payload(message), status=201)
 
-    @extend_schema(parameters=[TOKEN_HEADER], request=ReadSerializer, responses={204: None})
+    @extend_schema(parameters=[TOKEN_HEADER], request=ChatReadSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         session = self._session(request, pk)
-        data = _valid(ReadSerializer, request)
+        data = _valid(ChatReadSerializer, request)
         _call(chat.chat_mark_read, session=session, reader=ChatMessage.Sender.CUSTOMER, seq=data["seq"])
         return Response(status=204)
 
@@ -265,17 +266,17 @@ class WidgetInfoViewSet(viewsets.ViewSet):
     def get_throttles(self):
         return [ChatSessionStartThrottle()] if self.action == "leave_message" else []
 
-    @extend_schema(responses=WidgetInfoSerializer)
+    @extend_schema(responses=ChatWidgetInfoSerializer)
     def retrieve(self, request, pk=None):
         widget = chat_selectors.chat_widget_get(key=pk)
         return Response({"name": widget.name, "greeting": widget.greeting,
                          "agents_online": chat_selectors.chat_agents_online(widget=widget)})
 
-    @extend_schema(request=LeaveMessageSerializer, responses={201: TicketNumberSerializer})
+    @extend_schema(request=ChatLeaveMessageSerializer, responses={201: ChatTicketNumberSerializer})
     @action(detail=True, methods=["post"], url_path="leave-message")
     def leave_message(self, request, pk=None):
         widget = chat_selectors.chat_widget_get(key=pk)
-        data = _valid(LeaveMessageSerializer, request)
+        data = _valid(ChatLeaveMessageSerializer, request)
         ticket = _call(chat.chat_leave_message, widget=widget, **data)
         return Response({"ticket": ticket.pk, "ticket_number": ticket.number}, status=201)
 
@@ -295,6 +296,7 @@ class ChatSessionViewSet(viewsets.ViewSet):
     permission_classes = [CanChat]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     lookup_value_converter = "int"
+    queryset = ChatSession.objects.none()  # only tells the schema that {id} is an integer
 
     def _session(self, request, pk) -> ChatSession:
         return chat_selectors.chat_session_get_for_agent(user=request.user, pk=pk)
@@ -320,11 +322,11 @@ class ChatSessionViewSet(viewsets.ViewSet):
         session = chat_selectors.chat_session_get_for_agent(user=request.user, pk=session.pk)
         return Response(chat_selectors.chat_session_summary(session))
 
-    @extend_schema(request=AgentMessageSerializer, responses={201: ChatMessageSerializer, 400: LanguageWarningSerializer, 409: None})
+    @extend_schema(request=ChatAgentMessageSerializer, responses={201: ChatMessageSerializer, 400: ChatLanguageWarningSerializer, 409: None})
     @action(detail=True, methods=["post"])
     def messages(self, request, pk=None):
         session = self._session(request, pk)
-        data = _valid(AgentMessageSerializer, request)
+        data = _valid(ChatAgentMessageSerializer, request)
         if not data["confirm_language"]:
             hits = chat.chat_language_check(session=session, actor=request.user, body=data["body"])
             if hits:
@@ -334,20 +336,20 @@ class ChatSessionViewSet(viewsets.ViewSet):
                         body=data["body"])
         return Response(chat_selectors.chat_message_payload(message), status=201)
 
-    @extend_schema(request={"multipart/form-data": ImageUploadSerializer}, responses={201: ChatMessageSerializer})
+    @extend_schema(request={"multipart/form-data": ChatImageUploadSerializer}, responses={201: ChatMessageSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def images(self, request, pk=None):
         session = self._session(request, pk)
-        data = _valid(ImageUploadSerializer, request)
+        data = _valid(ChatImageUploadSerializer, request)
         message = _call(chat.chat_message_post, session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
                         image=data["image"])
         return Response(chat_selectors.chat_message_payload(message), status=201)
 
-    @extend_schema(request=TransferSerializer, responses=ChatSessionSerializer)
+    @extend_schema(request=ChatTransferSerializer, responses=ChatSessionSerializer)
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         session = self._session(request, pk)
-        data = _valid(TransferSerializer, request)
+        data = _valid(ChatTransferSerializer, request)
         to_agent = to_team = None
         if data.get("team"):
             to_team = Team.objects.filter(pk=data["team"], is_active=True).first()
@@ -362,11 +364,11 @@ class ChatSessionViewSet(viewsets.ViewSet):
         session = ChatSession.objects.select_related("agent", "team", "widget", "customer").get(pk=session.pk)
         return Response(chat_selectors.chat_session_summary(session))
 
-    @extend_schema(request=EndSerializer, responses=TicketNumberSerializer)
+    @extend_schema(request=ChatEndSerializer, responses=ChatTicketNumberSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         session = self._session(request, pk)
-        data = _valid(EndSerializer, request)
+        data = _valid(ChatEndSerializer, request)
         ticket = None
         if data.get("ticket"):
             ticket = ticket_list_for_user(user=request.user).filter(pk=data["ticket"]).first()
@@ -375,11 +377,11 @@ class ChatSessionViewSet(viewsets.ViewSet):
         ticket = _call(chat.chat_end, session=session, actor=request.user, ticket=ticket, resolve=data["resolve"])
         return Response({"ticket": ticket.pk, "ticket_number": ticket.number})
 
-    @extend_schema(request=ReadSerializer, responses={204: None})
+    @extend_schema(request=ChatReadSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         session = self._session(request, pk)
-        data = _valid(ReadSerializer, request)
+        data = _valid(ChatReadSerializer, request)
         _call(chat.chat_mark_read, session=session, reader=ChatMessage.Sender.AGENT, seq=data["seq"], actor=request.user)
         return Response(status=204)
 
@@ -400,13 +402,13 @@ class AgentPresenceView(APIView):
         return {"status": presence.status, "max_chats": presence.max_chats,
                 "open_chats": chat_selectors.chat_open_count(user=user)}
 
-    @extend_schema(responses=PresenceSerializer)
+    @extend_schema(responses=ChatPresenceSerializer)
     def get(self, request):
         return Response(self._data(request.user))
 
-    @extend_schema(request=PresenceSerializer, responses=PresenceSerializer)
+    @extend_schema(request=ChatPresenceSerializer, responses=ChatPresenceSerializer)
     def post(self, request):
-        data = _valid(PresenceSerializer, request)
+        data = _valid(ChatPresenceSerializer, request)
         _call(chat.agent_presence_set, user=request.user, status=data["status"])
         return Response(self._data(request.user))
 
