@@ -10,7 +10,7 @@ BENCH_TICKETS ?= 100000
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python 2>/dev/null); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test bench install messages clean
+.PHONY: run test bench bench-chat install messages clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (none found on PATH or under ~/.pyenv)"; exit 1; }
@@ -32,6 +32,11 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret \
 	  DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECURE_SSL_REDIRECT=0 LOG_LEVEL=CRITICAL \
 	  $(BIN)/python -m helpdesk.embedded_redis $(BIN)/python manage.py bench --tickets $(BENCH_TICKETS) $(BENCH_ARGS)
+
+# Live chat load (tickets/bench_chat.py): one uvicorn, 500 chats, a message every 5 s each, then idle streams.
+CHAT_BENCH_ARGS ?= --chats 500 --interval 5 --duration 60 --idle 1000
+bench-chat: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m helpdesk.embedded_redis $(BIN)/python -m tickets.bench_chat $(CHAT_BENCH_ARGS)
 
 # Shell strings live in locale/; each app keeps its own catalogue in <app>/locale/.
 messages: install

@@ -13,6 +13,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["tickets"], related_name="sla_tasks")
 app.autodiscover_tasks(["tickets"], related_name="channel_tasks")
+app.autodiscover_tasks(["tickets"], related_name="chat_tasks")
 
 # Every periodic task lives here; policies (SLA targets, visit rules) live in models.
 app.conf.beat_schedule = {
@@ -26,6 +27,12 @@ app.conf.beat_schedule = {
         "task": "tickets.sla_timer_sweep_due",
         "schedule": 15.0,
         "options": {"expires": 14},
+    },
+    # Agents whose chat inbox went silent become away; their chats return to the queue.
+    "tickets-chat-presence-sweep": {
+        "task": "tickets.agent_presence_sweep_stale",
+        "schedule": 30.0,
+        "options": {"expires": 25},
     },
     "orders-return-deadline-sweep-due": {
         "task": "orders.return_deadline_sweep_due",

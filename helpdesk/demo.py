@@ -59,6 +59,7 @@ def demo_data_load() -> dict:
     from customers.demo import demo_customer_extras_load, demo_customers_load
     from kpi.demo import demo_kpi_load
     from orders.demo import demo_orders_load
+    from tickets.chat_demo import demo_chat_load
     from tickets.demo import demo_tickets_load
 
     context = demo_users_load()
@@ -66,5 +67,6 @@ def demo_data_load() -> dict:
     context["orders"] = demo_orders_load(context)
     context["tickets"] = demo_tickets_load(context)
     demo_customer_extras_load(context)
+    context["chat_widget"] = demo_chat_load(context)
     demo_kpi_load(context)
     return context

@@ -23,6 +23,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("inbox", _("Inbox"), "tickets:inbox", "tickets.view_ticket"),
+    NavItem("chat", _("Live chat"), "chat:inbox", "tickets.add_ticketmessage"),
     NavItem("tickets", _("Tickets"), "tickets:ticket_list", "tickets.view_ticket"),
     NavItem("calls", _("Log a call"), "tickets:call_new", "tickets.add_ticket"),
     NavItem("customers", _("Customers"), "customers:customer_list", "customers.view_customer"),

@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
         "OrderImportStatusEnum": "orders.models.OrderImport.Status",
         "ReturnMethodEnum": "orders.models.ReturnRequest.ReturnMethod",
         "ReturnKindEnum": "orders.models.ReturnRequest.Kind",
+        "ChatSessionStatusEnum": "tickets.chat_models.ChatSession.Status",
+        "AgentPresenceStatusEnum": "tickets.chat_models.AgentPresence.Status",
     },
 }
 

@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("customers.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("kpi.api.urls")),
+    path("", include("tickets.api_chat")),
 ]
 
 urlpatterns = [
@@ -36,4 +37,5 @@ urlpatterns = [
     path("", include("kpi.urls")),
     path("", include("tickets.urls_sla")),
     path("", include("tickets.urls_support")),
+    path("", include("tickets.urls_chat")),
 ]

@@ -113,4 +113,4 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 from tickets import sla_admin  # noqa: E402,F401  (registers the SLA admin)
-from tickets import channel_admin  # noqa: E402,F401  (registers the channel admin)
+from tickets import channel_admin, chat_admin  # noqa: E402,F401  (register the channel and live chat admin)

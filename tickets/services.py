@@ -109,8 +109,12 @@ def ticket_create(
     category=None,
     order=None,
     assignee=None,
+    created_at=None,
 ) -> Ticket:
-    """Create a ticket with a fresh number (投诉编号) and record its intake (投诉受理)."""
+    """Create a ticket with a fresh number (投诉编号) and record its intake (投诉受理).
+
+    ``created_at`` keeps the real intake time of a contact filed later (a chat filed when it ends).
+    """
     if order is not None and order.customer_id != customer.pk:
         raise ValidationError({"order": [_("The order belongs to another customer.")]})
     ticket = Ticket.objects.create(
@@ -127,6 +131,9 @@ def ticket_create(
         assignee=assignee,
         status=Ticket.Status.OPEN if assignee else Ticket.Status.NEW,
     )
+    if created_at is not None:
+        Ticket.objects.filter(pk=ticket.pk).update(created_at=created_at)
+        ticket.created_at = created_at
     _event(ticket, TicketEvent.Kind.CREATED, actor, to_value=ticket.status)
     if category is not None:
         _event(ticket, TicketEvent.Kind.CATEGORY, actor, to_value=category)
@@ -136,9 +143,13 @@ def ticket_create(
 
 @transaction.atomic
 def ticket_message_add(
-    *, ticket: Ticket, actor, body: str, sender: str, is_internal: bool = False, attachments=(), send_email: bool = True
+    *, ticket: Ticket, actor, body: str, sender: str, is_internal: bool = False, attachments=(), send_email: bool = True,
+    created_at=None,
 ) -> TicketMessage:
-    """Add a message to a ticket; the first agent reply sets 首次响应时间 once; a reply on an e-mail ticket is mailed."""
+    """Add a message to a ticket; the first agent reply sets 首次响应时间 once; a reply on an e-mail ticket is mailed.
+
+    ``created_at`` keeps the real time of a message written elsewhere first (a chat transcript).
+    """
     body = sanitize_html(body)
     if not body and not attachments:
         raise ValidationError({"body": [_("The message is empty.")]})
@@ -146,6 +157,9 @@ def ticket_message_add(
     message = TicketMessage.objects.create(
         ticket=ticket, sender=sender, author=actor, body=body, is_internal=is_internal
     )
+    if created_at is not None:
+        TicketMessage.objects.filter(pk=message.pk).update(created_at=created_at)
+        message.created_at = created_at
     fields = []
     if sender == TicketMessage.Sender.AGENT and not is_internal and ticket.first_response_at is None:
         ticket.first_response_at = message.created_at

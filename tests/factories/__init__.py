@@ -7,3 +7,6 @@ __all__ = [
     "CannedReplyFactory", "CustomerFactory", "ForbiddenPhraseFactory", "OrderFactory", "OrderItemFactory",
     "SkuFactory", "TeamFactory", "TicketFactory", "TicketMessageFactory", "UserFactory",
 ]
+from tests.factories.chat import ChatWidgetFactory  # noqa: E402
+
+__all__ += ["ChatWidgetFactory"]

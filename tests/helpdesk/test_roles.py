@@ -65,13 +65,14 @@ def test_superuser_counts_as_admin_and_userless_role_is_none():
 @pytest.mark.parametrize(
     ("role", "staff", "expected"),
     [
-        (Role.AGENT, False, ["inbox", "tickets", "calls", "customers", "orders", "returns", "followups", "scorecards"]),
-        (Role.SUPERVISOR, False, ["inbox", "tickets", "calls", "customers", "orders", "returns", "followups", "kpi",
-                                  "scorecards", "sla"]),
-        (Role.MANAGER, False, ["inbox", "tickets", "calls", "customers", "orders", "returns", "followups", "kpi",
-                               "scorecards", "sla"]),
-        (Role.ADMIN, True, ["inbox", "tickets", "calls", "customers", "orders", "returns", "followups", "kpi",
-                            "scorecards", "sla", "admin"]),
+        (Role.AGENT, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
+                             "scorecards"]),
+        (Role.SUPERVISOR, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
+                                  "kpi", "scorecards", "sla"]),
+        (Role.MANAGER, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
+                               "kpi", "scorecards", "sla"]),
+        (Role.ADMIN, True, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
+                            "kpi", "scorecards", "sla", "admin"]),
     ],
 )
 def test_navigation_follows_role(role, staff, expected):

@@ -1,0 +1,441 @@
+"""REST API of live chat: the widget side (no login, a session token) and the agent side.
+
+The SSE streams are plain Django async views (``views_chat``), documented in the README.
+Included from ``helpdesk/urls.py`` under ``/api/v1/``.
+"""
+
+import functools
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.handlers.asgi import ASGIRequest
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from helpdesk.models import Team, User
+from tickets import chat, chat_selectors
+from tickets.chat_events import chat_executor, pool_connections_check
+from tickets.chat_models import AgentPresence, ChatMessage, ChatSession
+from tickets.selectors import ticket_list_for_user
+
+TOKEN_HEADER = OpenApiParameter("X-Chat-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+                                description="The visitor token returned when the chat was created.")
+MAX_INT = 2**31 - 1
+
+
+class ChatConflictError(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class ChatSessionStartThrottle(SimpleRateThrottle):
+    """Limit chat sessions (and left messages) per IP address: ``CHAT_SESSION_RATE``, default 10 a minute."""
+
+    scope = "chat_session"
+
+    def get_rate(self):
+        return getattr(settings, "CHAT_SESSION_RATE", "10/min")
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _call(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+    except chat.ChatConflict as error:
+        raise ChatConflictError(str(error))
+
+
+# Serializers.
+
+class ChatMessageSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    seq = serializers.IntegerField(help_text=_("Number of the message in its chat; the SSE event id of the customer stream."))
+    id = serializers.IntegerField()
+    sender = serializers.ChoiceField(choices=ChatMessage.Sender.choices)
+    author_name = serializers.CharField()
+    body = serializers.CharField(help_text=_("Plain text; show it as text, never as HTML."))
+    image = serializers.CharField(help_text=_("URL of the image (add ?token= on the widget side), or empty."))
+    created_at = serializers.DateTimeField()
+
+
+class ChatStateSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ChatSession.Status.choices)
+    agent_name = serializers.CharField()
+    agent_read_seq = serializers.IntegerField()
+    last_seq = serializers.IntegerField()
+    ticket_number = serializers.CharField()
+
+
+class ChatWidgetSessionCreateSerializer(serializers.Serializer):
+    shop = serializers.CharField(max_length=32, help_text=_("The widget key (data-shop)."))
+    name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    customer_token = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                           help_text=_("Signed by the shop: base64url(JSON {phone, name}) + '.' + hex HMAC-SHA256."))
+    message = serializers.CharField(max_length=chat.MAX_MESSAGE_CHARS, required=False, allow_blank=True, default="")
+
+
+class ChatWidgetSessionSerializer(ChatStateSerializer):
+    token = serializers.CharField(help_text=_("Send as X-Chat-Token (or ?token= on the stream)."))
+    stream = serializers.CharField(help_text=_("URL of the session's Server-Sent Events stream."))
+
+
+class ChatWidgetSessionDetailSerializer(ChatStateSerializer):
+    messages = ChatMessageSerializer(many=True)
+
+
+class ChatMessageBodySerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False,
+                                 help_text=_("Plain text, at most %(n)d characters.") % {"n": chat.MAX_MESSAGE_CHARS})
+
+
+class ChatAgentMessageSerializer(ChatMessageBodySerializer):
+    confirm_language = serializers.BooleanField(default=False, help_text=_("Send even if the service-language check warns."))
+
+
+class ChatImageUploadSerializer(serializers.Serializer):
+    image = serializers.FileField(help_text=_("PNG, JPEG, GIF or WebP, at most 5 MB."))
+
+
+class ChatReadSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(min_value=0, max_value=MAX_INT)
+
+
+class ChatWidgetInfoSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    greeting = serializers.CharField()
+    agents_online = serializers.BooleanField()
+
+
+class ChatLeaveMessageSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    customer_token = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class ChatTicketNumberSerializer(serializers.Serializer):
+    ticket = serializers.IntegerField()
+    ticket_number = serializers.CharField()
+
+
+class ChatSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ChatSession.Status.choices)
+    name = serializers.CharField()
+    shop = serializers.CharField()
+    team = serializers.IntegerField()
+    team_name = serializers.CharField()
+    agent = serializers.IntegerField(allow_null=True)
+    agent_name = serializers.CharField()
+    customer = serializers.IntegerField(allow_null=True)
+    is_flagged = serializers.BooleanField()
+    waiting_since = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    last_seq = serializers.IntegerField()
+    customer_read_seq = serializers.IntegerField()
+    agent_read_seq = serializers.IntegerField()
+
+
+class ChatSessionDetailSerializer(ChatSessionSerializer):
+    messages = ChatMessageSerializer(many=True)
+
+
+class ChatTransferSerializer(serializers.Serializer):
+    agent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    team = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ChatEndSerializer(serializers.Serializer):
+    ticket = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+                                      help_text=_("An open ticket of the customer to append the transcript to; else a new ticket."))
+    resolve = serializers.BooleanField(default=False, help_text=_("Mark the filed ticket resolved."))
+
+
+class ChatPresenceSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AgentPresence.Status.choices)
+    max_chats = serializers.IntegerField(read_only=True)
+    open_chats = serializers.IntegerField(read_only=True)
+
+
+class ChatLanguageWarningSerializer(serializers.Serializer):
+    language = serializers.ListField(child=inline_serializer("ChatLanguageHit", {"phrase": serializers.CharField(),
+                                                                             "suggestion": serializers.CharField()}))
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# The widget side.
+
+class WidgetChatSessionViewSet(viewsets.ViewSet):
+    """A visitor's chat, opened by the widget; every call but create needs the X-Chat-Token header."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    lookup_value_converter = "int"
+    queryset = ChatSession.objects.none()  # only tells the schema that {id} is an integer
+
+    def get_throttles(self):
+        return [ChatSessionStartThrottle()] if self.action == "create" else []
+
+    def _session(self, request, pk) -> ChatSession:
+        return chat_selectors.chat_session_for_token(session_id=pk, token=request.headers.get("X-Chat-Token", ""))
+
+    @extend_schema(request=ChatWidgetSessionCreateSerializer, responses={201: ChatWidgetSessionSerializer})
+    def create(self, request):
+        data = _valid(ChatWidgetSessionCreateSerializer, request)
+        widget = chat_selectors.chat_widget_get(key=data["shop"])
+        session = _call(chat.chat_session_start, widget=widget, name=data["name"], phone=data["phone"],
+                        customer_token=data["customer_token"], message=data["message"],
+                        ip_address=request.META.get("REMOTE_ADDR"))
+        session.refresh_from_db()
+        state = chat_selectors.chat_state_payload(session)
+        return Response({**state, "token": session.token,
+                         "stream": f"/chat/stream/{session.pk}/?token={session.token}"}, status=201)
+
+    @extend_schema(parameters=[TOKEN_HEADER, OpenApiParameter("after", int, description="Only messages after this number.")],
+                   responses=ChatWidgetSessionDetailSerializer)
+    def retrieve(self, request, pk=None):
+        session = self._session(request, pk)
+        after = request.query_params.get("after", "0")
+        after = int(after) if after.isdigit() and len(after) < 10 else 0
+        return Response({**chat_selectors.chat_state_payload(session),
+                         "messages": chat_selectors.chat_messages_for_customer(session_id=session.pk, after=after)})
+
+    @extend_schema(parameters=[TOKEN_HEADER], request=ChatMessageBodySerializer, responses={201: ChatMessageSerializer})
+    @action(detail=True, methods=["post"])
+    def messages(self, request, pk=None):
+        session = self._session(request, pk)
+        data = _valid(ChatMessageBodySerializer, request)
+        message = _call(chat.chat_message_post, session=session, sender=ChatMessage.Sender.CUSTOMER, body=data["body"])
+        return Response(chat_selectors.chat_message_payload(message), status=201)
+
+    @extend_schema(parameters=[TOKEN_HEADER], request={"multipart/form-data": ChatImageUploadSerializer},
+                   responses={201: ChatMessageSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def images(self, request, pk=None):
+        session = self._session(request, pk)
+        data = _valid(ChatImageUploadSerializer, request)
+        message = _call(chat.chat_message_post, session=session, sender=ChatMessage.Sender.CUSTOMER, image=data["image"])
+        return Response(chat_selectors.chat_message_payload(message), status=201)
+
+    @extend_schema(parameters=[TOKEN_HEADER], request=ChatReadSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        session = self._session(request, pk)
+        data = _valid(ChatReadSerializer, request)
+        _call(chat.chat_mark_read, session=session, reader=ChatMessage.Sender.CUSTOMER, seq=data["seq"])
+        return Response(status=204)
+
+    @extend_schema(parameters=[TOKEN_HEADER], request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def typing(self, request, pk=None):
+        chat.chat_typing(session=self._session(request, pk), sender=ChatMessage.Sender.CUSTOMER)
+        return Response(status=204)
+
+
+class WidgetInfoViewSet(viewsets.ViewSet):
+    """A shop's widget: its name, greeting and whether an agent is online; leave a message when none is."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+    def get_throttles(self):
+        return [ChatSessionStartThrottle()] if self.action == "leave_message" else []
+
+    @extend_schema(responses=ChatWidgetInfoSerializer)
+    def retrieve(self, request, pk=None):
+        widget = chat_selectors.chat_widget_get(key=pk)
+        return Response({"name": widget.name, "greeting": widget.greeting,
+                         "agents_online": chat_selectors.chat_agents_online(widget=widget)})
+
+    @extend_schema(request=ChatLeaveMessageSerializer, responses={201: ChatTicketNumberSerializer})
+    @action(detail=True, methods=["post"], url_path="leave-message")
+    def leave_message(self, request, pk=None):
+        widget = chat_selectors.chat_widget_get(key=pk)
+        data = _valid(ChatLeaveMessageSerializer, request)
+        ticket = _call(chat.chat_leave_message, widget=widget, **data)
+        return Response({"ticket": ticket.pk, "ticket_number": ticket.number}, status=201)
+
+
+# The agent side.
+
+class CanChat(permissions.BasePermission):
+    """Agents who may answer tickets may chat."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.has_perm("tickets.add_ticketmessage"))
+
+
+class ChatSessionViewSet(viewsets.ViewSet):
+    """Chats of the agent's teams: the waiting queue, their own chats; accept, answer, transfer, end."""
+
+    permission_classes = [CanChat]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    lookup_value_converter = "int"
+    queryset = ChatSession.objects.none()  # only tells the schema that {id} is an integer
+
+    def _session(self, request, pk) -> ChatSession:
+        return chat_selectors.chat_session_get_for_agent(user=request.user, pk=pk)
+
+    @extend_schema(parameters=[OpenApiParameter("view", str, enum=["waiting", "mine"],
+                                                description="waiting: the teams' queue; mine: my open chats; else the 100 newest.")],
+                   responses=ChatSessionSerializer(many=True))
+    def list(self, request):
+        view = request.query_params.get("view", "")
+        sessions = chat_selectors.chat_session_list_for_agent(user=request.user, view=view)[:100]
+        return Response([chat_selectors.chat_session_summary(session) for session in sessions])
+
+    @extend_schema(responses=ChatSessionDetailSerializer)
+    def retrieve(self, request, pk=None):
+        session = self._session(request, pk)
+        return Response({**chat_selectors.chat_session_summary(session),
+                         "messages": chat_selectors.chat_messages_for_customer(session_id=session.pk)})
+
+    @extend_schema(request=None, responses={200: ChatSessionSerializer, 409: None})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        session = _call(chat.chat_accept, session=self._session(request, pk), agent=request.user)
+        session = chat_selectors.chat_session_get_for_agent(user=request.user, pk=session.pk)
+        return Response(chat_selectors.chat_session_summary(session))
+
+    @extend_schema(request=ChatAgentMessageSerializer, responses={201: ChatMessageSerializer, 400: ChatLanguageWarningSerializer, 409: None})
+    @action(detail=True, methods=["post"])
+    def messages(self, request, pk=None):
+        session = self._session(request, pk)
+        data = _valid(ChatAgentMessageSerializer, request)
+        if not data["confirm_language"]:
+            hits = chat.chat_language_check(session=session, actor=request.user, body=data["body"])
+            if hits:
+                return Response({"language": [{"phrase": hit.phrase, "suggestion": hit.suggestion} for hit in hits]},
+                                status=400)
+        message = _call(chat.chat_message_post, session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
+                        body=data["body"])
+        return Response(chat_selectors.chat_message_payload(message), status=201)
+
+    @extend_schema(request={"multipart/form-data": ChatImageUploadSerializer}, responses={201: ChatMessageSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def images(self, request, pk=None):
+        session = self._session(request, pk)
+        data = _valid(ChatImageUploadSerializer, request)
+        message = _call(chat.chat_message_post, session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
+                        image=data["image"])
+        return Response(chat_selectors.chat_message_payload(message), status=201)
+
+    @extend_schema(request=ChatTransferSerializer, responses=ChatSessionSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        session = self._session(request, pk)
+        data = _valid(ChatTransferSerializer, request)
+        to_agent = to_team = None
+        if data.get("team"):
+            to_team = Team.objects.filter(pk=data["team"], is_active=True).first()
+            if to_team is None:
+                raise ValidationError({"team": [_("Unknown team.")]})
+        if data.get("agent"):
+            to_agent = User.objects.filter(pk=data["agent"], is_active=True).first()
+            if to_agent is None:
+                raise ValidationError({"agent": [_("Unknown agent.")]})
+        session = _call(chat.chat_transfer, session=session, actor=request.user, to_agent=to_agent, to_team=to_team,
+                        note=data["note"])
+        session = ChatSession.objects.select_related("agent", "team", "widget", "customer").get(pk=session.pk)
+        return Response(chat_selectors.chat_session_summary(session))
+
+    @extend_schema(request=ChatEndSerializer, responses=ChatTicketNumberSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        session = self._session(request, pk)
+        data = _valid(ChatEndSerializer, request)
+        ticket = None
+        if data.get("ticket"):
+            ticket = ticket_list_for_user(user=request.user).filter(pk=data["ticket"]).first()
+            if ticket is None:
+                raise ValidationError({"ticket": [_("Choose an open ticket of this customer.")]})
+        ticket = _call(chat.chat_end, session=session, actor=request.user, ticket=ticket, resolve=data["resolve"])
+        return Response({"ticket": ticket.pk, "ticket_number": ticket.number})
+
+    @extend_schema(request=ChatReadSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        session = self._session(request, pk)
+        data = _valid(ChatReadSerializer, request)
+        _call(chat.chat_mark_read, session=session, reader=ChatMessage.Sender.AGENT, seq=data["seq"], actor=request.user)
+        return Response(status=204)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def typing(self, request, pk=None):
+        chat.chat_typing(session=self._session(request, pk), sender=ChatMessage.Sender.AGENT)
+        return Response(status=204)
+
+
+class AgentPresenceView(APIView):
+    """The agent's own chat presence (online / away / offline) and chat limit."""
+
+    permission_classes = [CanChat]
+
+    def _data(self, user) -> dict:
+        presence = chat_selectors.agent_presence_get(user=user)
+        return {"status": presence.status, "max_chats": presence.max_chats,
+                "open_chats": chat_selectors.chat_open_count(user=user)}
+
+    @extend_schema(responses=ChatPresenceSerializer)
+    def get(self, request):
+        return Response(self._data(request.user))
+
+    @extend_schema(request=ChatPresenceSerializer, responses=ChatPresenceSerializer)
+    def post(self, request):
+        data = _valid(ChatPresenceSerializer, request)
+        _call(chat.agent_presence_set, user=request.user, status=data["status"])
+        return Response(self._data(request.user))
+
+
+def in_chat_pool(view):
+    """Run a (sync) API view in the chat API thread pool, reusing its database connections (see chat_executor)."""
+
+    async def pooled(request, *args, **kwargs):
+        if not isinstance(request, ASGIRequest):
+            # Under WSGI (and the test client) stay in the request's own thread and transaction.
+            return await sync_to_async(view, thread_sensitive=True)(request, *args, **kwargs)
+
+        def call():
+            pool_connections_check()
+            return view(request, *args, **kwargs)
+
+        return await sync_to_async(call, thread_sensitive=False, executor=chat_executor("api"))()
+
+    functools.update_wrapper(pooled, view)  # keeps cls/actions/initkwargs for the router and the schema
+    return pooled
+
+
+router = SimpleRouter()
+router.register("chat/sessions", WidgetChatSessionViewSet, basename="chat-widget-session")
+router.register("chat/widgets", WidgetInfoViewSet, basename="chat-widget")
+router.register("chat/agent/sessions", ChatSessionViewSet, basename="chat-session")
+
+urlpatterns = [*router.urls, path("chat/agent/presence/", AgentPresenceView.as_view(), name="chat-presence")]
+for _pattern in urlpatterns:
+    _pattern.callback = in_chat_pool(_pattern.callback)

@@ -1,0 +1,319 @@
+"""Live chat load benchmark: one uvicorn process, N customer chats each sending a message every few seconds.
+
+Run (PostgreSQL and Redis on 127.0.0.1 only; bounded in time)::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hd_bench_chat REDIS_URL=redis://127.0.0.1:6379/11 \\
+      .venv/bin/python -m tickets.bench_chat --chats 500 --interval 5 --duration 60 --idle 1000
+
+It starts ``uvicorn helpdesk.asgi:application`` (production settings), creates the chats through the
+services, opens one SSE stream per customer and one agent inbox stream, and has every customer POST a
+message every ``--interval`` seconds (random phase). It reports the customer→agent delivery latency
+(from the start of the POST to the event on the agent's stream), lost and duplicated messages on both
+sides, then opens ``--idle`` more idle customer streams and reports the server's RSS growth per stream.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+for _name, _value in {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-only-not-a-secret",
+                      "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver", "DJANGO_SECURE_SSL_REDIRECT": "0",
+                      "LOG_LEVEL": "WARNING"}.items():
+    os.environ.setdefault(_name, _value)
+
+
+class Connection:
+    """A minimal keep-alive HTTP/1.1 client over asyncio streams (chunked or Content-Length bodies)."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader = self.writer = None
+
+    async def open(self):
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
+    async def request(self, method: str, path: str, *, body: bytes = b"", headers: dict | None = None):
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", f"Content-Length: {len(body)}"]
+        lines += [f"{key}: {value}" for key, value in (headers or {}).items()]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        await self.writer.drain()
+        status, response_headers = await self._head()
+        if response_headers.get("transfer-encoding") == "chunked":
+            data = b""
+            async for chunk in self._chunks():
+                data += chunk
+        else:
+            data = await self.reader.readexactly(int(response_headers.get("content-length", 0)))
+        return status, data
+
+    async def _head(self):
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionError("closed")
+        headers = {}
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            key, _sep, value = line.decode().partition(":")
+            headers[key.strip().lower()] = value.strip()
+        return int(status_line.split()[1]), headers
+
+    async def _chunks(self):
+        while True:
+            size = int((await self.reader.readline()).strip() or b"0", 16)
+            if size == 0:
+                await self.reader.readline()
+                return
+            chunk = await self.reader.readexactly(size)
+            await self.reader.readexactly(2)
+            yield chunk
+
+    async def stream(self, path: str, headers: dict | None = None):
+        """Yield (event, data) of a Server-Sent Events response."""
+        lines = [f"GET {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Accept: text/event-stream"]
+        lines += [f"{key}: {value}" for key, value in (headers or {}).items()]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+        await self.writer.drain()
+        status, _headers = await self._head()
+        if status != 200:
+            raise ConnectionError(f"stream answered {status}")
+        buffer = ""
+        async for chunk in self._chunks():
+            buffer += chunk.decode()
+            while "\n\n" in buffer:
+                block, buffer = buffer.split("\n\n", 1)
+                fields = {}
+                for line in block.split("\n"):
+                    if line.startswith(":"):
+                        continue
+                    key, _sep, value = line.partition(": ")
+                    fields[key] = value
+                if "data" in fields:
+                    yield fields.get("event", "message"), json.loads(fields["data"])
+
+    def close(self):
+        if self.writer is not None:
+            self.writer.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def prepare(chats: int, idle: int):
+    """Create the bench team, agent, widget and sessions; return the agent's session cookie and the sessions."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from helpdesk.databases import database_ensure
+    from helpdesk.models import Team, User
+    from helpdesk.roles import Role, role_groups_sync
+    from tickets.chat_models import ChatSession, ChatWidget
+
+    database_ensure()
+    call_command("migrate", verbosity=0)
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    role_groups_sync(apps)
+    team, _created = Team.objects.get_or_create(code="bench-chat", defaults={"name": "压测团队"})
+    agent, created = User.objects.get_or_create(username="bench-chat-agent", defaults={"display_name": "压测客服"})
+    if created:
+        agent.groups.add(Group.objects.get(name=Role.AGENT.value))
+    team.members.add(agent)
+    widget, _created = ChatWidget.objects.get_or_create(key="bench-chat", defaults={"name": "压测店铺", "team": team})
+    # Earlier runs' chats end, so the agent's inbox replays nothing old.
+    ChatSession.objects.filter(widget=widget).exclude(status=ChatSession.Status.ENDED).update(status=ChatSession.Status.ENDED)
+    sessions = ChatSession.objects.bulk_create([
+        ChatSession(widget=widget, team=team, visitor_name=f"压测{i}", visitor_phone="", token=secrets.token_urlsafe(24))
+        for i in range(chats + idle)
+    ])
+    client = Client()
+    client.force_login(agent)
+    from django.conf import settings
+
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    from tickets.chat_models import ChatEvent
+
+    last_event = ChatEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return cookie, last_event, [(session.pk, session.token) for session in sessions]
+
+
+async def run(args, cookie, last_event, sessions, port, server_pid):
+    import psutil
+
+    host = "127.0.0.1"
+    sent: dict[str, float] = {}
+    agent_seen: dict[str, int] = {}
+    customer_seen: dict[str, int] = {}
+    latencies: list[float] = []
+    errors: list[str] = []
+    ready = asyncio.Event()
+
+    async def agent_reader():
+        connection = Connection(host, port)
+        await connection.open()
+        ready.set()
+        # Last-Event-ID: anything published before the stream subscribed is replayed from the database.
+        stream = connection.stream("/chat/inbox/stream/", headers={"Cookie": cookie, "Last-Event-ID": str(last_event)})
+        async for event, data in stream:
+            if event == "message":
+                key = data["message"]["body"]
+                now = time.perf_counter()
+                agent_seen[key] = agent_seen.get(key, 0) + 1
+                if key in sent and agent_seen[key] == 1:
+                    latencies.append((now - sent[key]) * 1000)
+
+    async def customer(session_id: int, token: str, stop_at: float):
+        stream = Connection(host, port)
+        poster = Connection(host, port)
+        await stream.open()
+        await poster.open()
+
+        async def read():
+            async for event, data in stream.stream(f"/chat/stream/{session_id}/?token={token}"):
+                if event == "message":
+                    customer_seen[data["body"]] = customer_seen.get(data["body"], 0) + 1
+
+        reader = asyncio.create_task(read())
+        await asyncio.sleep(random.uniform(0, args.interval))
+        number = 0
+        while time.perf_counter() < stop_at:
+            number += 1
+            key = f"bench {session_id}-{number}"
+            body = json.dumps({"body": key}).encode()
+            sent[key] = time.perf_counter()
+            try:
+                status, _data = await poster.request("POST", f"/api/v1/chat/sessions/{session_id}/messages/", body=body,
+                                                     headers={"Content-Type": "application/json", "X-Chat-Token": token})
+                if status != 201:
+                    errors.append(f"POST {status}")
+                    sent.pop(key, None)
+            except (ConnectionError, OSError, asyncio.IncompleteReadError) as error:
+                errors.append(repr(error))
+                sent.pop(key, None)
+                poster.close()
+                poster = Connection(host, port)
+                await poster.open()
+            await asyncio.sleep(args.interval)
+        await asyncio.sleep(args.grace)
+        reader.cancel()
+        stream.close()
+        poster.close()
+
+    agent_task = asyncio.create_task(agent_reader())
+    await ready.wait()
+    await asyncio.sleep(3)
+    load_before = os.getloadavg()
+    server = psutil.Process(server_pid)
+    cpu_before = sum(server.cpu_times()[:2])
+    started = time.perf_counter()
+    stop_at = started + args.duration
+    busy = [asyncio.create_task(customer(pk, token, stop_at)) for pk, token in sessions[: args.chats]]
+    await asyncio.gather(*busy, return_exceptions=True)
+    agent_task.cancel()
+    load_after = os.getloadavg()
+    cpu_used = sum(server.cpu_times()[:2]) - cpu_before
+
+    delivered = [key for key in sent if agent_seen.get(key)]
+    result = {
+        "chats": args.chats, "interval_s": args.interval, "duration_s": args.duration, "messages_sent": len(sent),
+        "delivered_to_agent": len(delivered), "lost_agent": len(sent) - len(delivered),
+        "duplicated_agent": sum(count - 1 for count in agent_seen.values() if count > 1),
+        "lost_customer": sum(1 for key in sent if not customer_seen.get(key)),
+        "duplicated_customer": sum(count - 1 for count in customer_seen.values() if count > 1),
+        "errors": len(errors), "first_errors": errors[:5],
+        "latency_ms_median": round(statistics.median(latencies), 1) if latencies else None,
+        "latency_ms_p95": round(sorted(latencies)[int(len(latencies) * 0.95) - 1], 1) if latencies else None,
+        "latency_ms_p99": round(sorted(latencies)[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
+        "latency_ms_max": round(max(latencies), 1) if latencies else None,
+        "server_cpu_s": round(cpu_used, 1), "server_cpu_ms_per_message": round(cpu_used * 1000 / max(len(sent), 1), 1),
+        "load_average_before": [round(x, 2) for x in load_before], "load_average_after": [round(x, 2) for x in load_after],
+    }
+
+    if args.idle:
+        process = psutil.Process(server_pid)
+        await asyncio.sleep(2)
+        rss_before = process.memory_info().rss
+        idle_connections = []
+        opened = 0
+
+        async def idle_stream(session_id, token):
+            nonlocal opened
+            connection = Connection(host, port)
+            await connection.open()
+            idle_connections.append(connection)
+            async for event, _data in connection.stream(f"/chat/stream/{session_id}/?token={token}"):
+                if event == "state":
+                    opened += 1
+
+        tasks = [asyncio.create_task(idle_stream(pk, token)) for pk, token in sessions[args.chats:]]
+        deadline = time.perf_counter() + 120
+        while opened < len(tasks) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.5)
+        await asyncio.sleep(3)
+        rss_after = process.memory_info().rss
+        result.update({"idle_streams": opened, "rss_before_mb": round(rss_before / 2**20, 1),
+                       "rss_after_mb": round(rss_after / 2**20, 1),
+                       "kb_per_idle_stream": round((rss_after - rss_before) / max(opened, 1) / 1024, 1)})
+        for task in tasks:
+            task.cancel()
+        for connection in idle_connections:
+            connection.close()
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chats", type=int, default=500)
+    parser.add_argument("--interval", type=float, default=5.0, help="seconds between one customer's messages")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of sending")
+    parser.add_argument("--grace", type=float, default=5.0, help="seconds to wait for the last deliveries")
+    parser.add_argument("--idle", type=int, default=1000, help="extra idle customer streams for the memory figure")
+    args = parser.parse_args(argv)
+    cookie, last_event, sessions = prepare(args.chats, args.idle)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2", "--timeout-keep-alive", "30", "--limit-concurrency", "10000"],
+        # Under ASGI each request runs in its own thread: persistent connections would pile up (max_connections).
+        env={**os.environ, "DATABASE_CONN_MAX_AGE": "0"},
+    )
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    raise SystemExit("uvicorn did not start")
+                time.sleep(0.3)
+        result = asyncio.run(run(args, cookie, last_event, sessions, port, server.pid))
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""Thin Celery tasks of live chat."""
+
+from celery import shared_task
+
+from tickets import chat
+
+
+@shared_task(name="tickets.agent_presence_sweep_stale", expires=25)
+def agent_presence_sweep_stale() -> int:
+    """Mark agents whose chat inbox went silent as away and return their chats to the queue."""
+    return chat.agent_presence_sweep_stale()
