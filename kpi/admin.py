@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import transaction
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from kpi import tasks
 from kpi.models import (
     KpiSettings, QualityCheckItem, Report, ReportSubscription, Scorecard, ScorecardIndicator, ScorecardScheme,
 )
@@ -14,6 +16,11 @@ class KpiSettingsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not KpiSettings.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The conversion window is baked into the rollups (a calendar change needs `manage.py kpi_rebuild`).
+        transaction.on_commit(lambda: tasks.fact_rollups_refresh_recent.delay())
 
 
 @admin.register(ReportSubscription)

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from helpdesk.business_time import CalendarSpec, UncoveredYearError, business_minutes_between
 from helpdesk.calendars import calendar_spec
-from kpi.models import FactCursor, KpiSettings, TicketFact
+from kpi.models import FactCursor, TicketFact
+from kpi.policies import kpi_settings_get
+from kpi.rollups import days_of, fact_rollups_refresh
 from tickets.models import Ticket, TicketEvent, TicketMessage, TicketSLATimer
 
 DONE = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
@@ -17,12 +19,6 @@ BATCH = 1000
 # the sweeper re-reads this much of the recent past on every run (refreshing is idempotent).
 LATE_COMMIT = dt.timedelta(minutes=2)
 BUSINESS_UNITS = ("business_minutes", "business_hours", "business_days")
-
-
-def kpi_settings_get() -> KpiSettings:
-    """Return the KPI settings row, creating the default one if an admin deleted it."""
-    row = KpiSettings.objects.select_related("calendar").order_by("pk").first()
-    return row or KpiSettings.objects.create()
 
 
 def _minutes(spec: CalendarSpec | None, start: dt.datetime, end: dt.datetime) -> float:
@@ -144,6 +140,11 @@ def ticket_facts_sweep_changed(*, now: dt.datetime | None = None, limit: int = 2
         )
         for start in range(0, len(changed), BATCH):
             ticket_facts_refresh(ticket_ids=[pk for pk, _ in changed[start:start + BATCH]])
+        created = TicketFact.objects.filter(pk__in=[pk for pk, _ in changed]).values_list("created_at", flat=True)
+        # Conversions of recent pre-sales chats change as orders arrive, without touching the tickets.
+        window = kpi_settings_get().conversion_window_days
+        recent = {timezone.localdate(now) - dt.timedelta(days=n) for n in range(window + 1)}
+        fact_rollups_refresh(days=days_of(created) | recent)
         reached = changed[-1][1] if len(changed) == limit else now - LATE_COMMIT
         if reached > cursor.position:
             cursor.position = reached
@@ -161,4 +162,5 @@ def ticket_facts_rebuild(*, date_from: dt.date, date_to: dt.date) -> int:
     for offset in range(0, len(ids), BATCH):
         with transaction.atomic():
             written += ticket_facts_refresh(ticket_ids=ids[offset:offset + BATCH])
+    fact_rollups_refresh(days={date_from + dt.timedelta(days=n) for n in range((date_to - date_from).days + 1)})
     return written

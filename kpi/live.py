@@ -9,7 +9,7 @@ from django.utils import timezone
 from kpi.selectors import kpi_team_ids_for_viewer
 from orders.models import ReturnDeadline
 from tickets import workflow
-from tickets.models import Ticket, TicketSLATimer
+from tickets.models import AgentPresence, ChatSession, Ticket, TicketSLATimer
 
 logger = logging.getLogger(__name__)
 CACHE_SECONDS = 10
@@ -33,6 +33,17 @@ def live_board_compute(*, scope: list[int] | None) -> dict:
         at_risk=Count("ticket_id", distinct=True, filter=Q(breached_at__isnull=True, warned_at__isnull=False)),
         breached=Count("ticket_id", distinct=True, filter=Q(breached_at__isnull=False)),
     )
+    chats = ChatSession.objects.filter(status__in=[ChatSession.Status.WAITING, ChatSession.Status.ACTIVE],
+                                       **({} if scope is None else {"team_id__in": scope}))
+    chat = chats.aggregate(
+        waiting=Count("pk", filter=Q(status=ChatSession.Status.WAITING)),
+        oldest=Min("waiting_since", filter=Q(status=ChatSession.Status.WAITING)),
+        active=Count("pk", filter=Q(status=ChatSession.Status.ACTIVE)),
+    )
+    presence = AgentPresence.objects.exclude(status=AgentPresence.Status.OFFLINE)
+    if scope is not None:
+        presence = presence.filter(user__teams__in=scope).distinct()
+    agents = dict(presence.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     returns_late = ReturnDeadline.objects.filter(met_at__isnull=True, breached_at__isnull=False).exclude(
         return_request__status__in=["closed", "cancelled", "rejected"]).count()
     return {
@@ -41,6 +52,11 @@ def live_board_compute(*, scope: list[int] | None) -> dict:
                            for value, label in Ticket.Status.choices if value in workflow.ACTIVE],
         "open_total": sum(by_status.values()),
         "longest_unassigned_wait_minutes": round((now - oldest_new).total_seconds() / 60) if oldest_new else 0,
+        "chats_waiting": chat["waiting"],
+        "chat_longest_wait_seconds": round((now - chat["oldest"]).total_seconds()) if chat["oldest"] else 0,
+        "chats_active": chat["active"],
+        "agents_online": agents.get(AgentPresence.Status.ONLINE, 0),
+        "agents_away": agents.get(AgentPresence.Status.AWAY, 0),
         "sla_at_risk": sla["at_risk"],
         "sla_breached": sla["breached"],
         "returns_past_deadline": returns_late,

@@ -20,8 +20,8 @@ from helpdesk.models import Team, User
 from kpi.definitions import METRICS
 from kpi.models import Report, ReportSubscription
 from kpi.selectors import (
-    breakdown_rates, kpi_breakdown, kpi_complaint_causes, kpi_daily_trend, kpi_facts_for_viewer, kpi_summary,
-    kpi_team_ids_for_viewer,
+    breakdown_rates, kpi_breakdown, kpi_chart_sources, kpi_complaint_causes, kpi_daily_trend, kpi_facts_for_viewer,
+    kpi_summary, kpi_team_ids_for_viewer,
 )
 
 logger = logging.getLogger(__name__)
@@ -90,15 +90,16 @@ def _sections(report: Report, progress) -> list[tuple[str, list[str], list[list]
                   *breakdown_rates(row).values()] for row in kpi_breakdown(facts, by="team")]
     progress(40)
     agent_rows_raw = kpi_breakdown(facts, by="agent")
-    names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(
+    names = {u.pk: u.display_name or u.username for u in User.objects.filter(
         pk__in=[r["agent_id"] for r in agent_rows_raw if r["agent_id"]]).only("pk", "username", "display_name")}
     agent_rows = [[names.get(row["agent_id"], _("Unassigned")), row["volume"], row["complaints"],
                    *breakdown_rates(row).values()] for row in agent_rows_raw]
     progress(60)
+    hours, categories = kpi_chart_sources({**args, "viewer": viewer})
     causes = [[row["name"] or _("Uncategorized"), row["n"], row["cumulative_percent"]]
-              for row in kpi_complaint_causes(facts)]
+              for row in kpi_complaint_causes(categories)]
     daily = [[row["day"].isoformat(), row["n"], round(row["frt"] or 0, 2), row["fcr"], row["resolved"]]
-             for row in kpi_daily_trend(facts)]
+             for row in kpi_daily_trend(hours)]
     progress(80)
     per_head = [_("Tickets"), _("Complaints"), *metric_names]
     return [

@@ -3,13 +3,14 @@
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, FloatField, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Aggregate, Count, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from helpdesk.models import Team
-from kpi.facts import kpi_settings_get
-from kpi.models import Report, Scorecard, TicketFact
+from kpi.policies import kpi_settings_get
+from kpi.models import FactDayCategory, FactHour, Report, Scorecard, TicketFact
+from kpi.rollups import PRESALES, fact_sums
 from orders.models import Order, ReturnRequest
 from tickets.models import Category, Ticket
 from tickets.selectors import team_ids_for_user
@@ -89,39 +90,65 @@ def _figure(unit: str, numerator, denominator, value=None) -> dict:
             "denominator": denominator, "unit": unit}
 
 
+COMPLAINT = Q(kind=Ticket.Kind.COMPLAINT)
+ROLLUP_COLUMNS = ("volume", "frt_count", "frt_sum", "responses", "response_minutes", "resolved", "fcr", "frt_sla_met",
+                  "frt_sla_all", "res_sla_met", "res_sla_all", "excused", "converted")
+
+
+def _totals_from_facts(facts: QuerySet[TicketFact], window: dt.timedelta) -> dict:
+    """Return the summary's sums straight from the facts (used when narrowed to one agent)."""
+    return facts.aggregate(
+        **fact_sums(window),
+        complaint_met=Count("pk", filter=COMPLAINT & Q(sla_resolution_met=True, is_sla_excused=False)),
+        complaint_all=Count("pk", filter=COMPLAINT & Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
+        complaints=Count("pk", filter=COMPLAINT),
+        chats=Count("pk", filter=PRESALES),
+    )
+
+
+def kpi_hours_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None,
+                         channel: str = "") -> QuerySet[FactHour]:
+    """Return the hourly rollups of the period that the viewer may read, narrowed by team and channel."""
+    start, end = day_bounds(date_from, date_to)
+    hours = FactHour.objects.filter(hour__gte=start, hour__lt=end)
+    scope = kpi_team_ids_for_viewer(viewer=viewer)
+    if scope is not None:
+        hours = hours.filter(team_id__in=scope)
+    if team is not None:
+        hours = hours.filter(team_id=team.pk)
+    if channel:
+        hours = hours.filter(channel=channel)
+    return hours
+
+
+def _totals_from_rollups(hours: QuerySet[FactHour]) -> dict:
+    """Return the summary's sums from the hourly rollups (a few thousand rows for a month)."""
+    # Aliases must differ from the column names, or the filtered sums would refer to the aggregates.
+    totals = hours.aggregate(
+        **{f"sum_{column}": Sum(column, default=0) for column in ROLLUP_COLUMNS},
+        complaint_met=Sum("res_sla_met", filter=COMPLAINT, default=0),
+        complaint_all=Sum("res_sla_all", filter=COMPLAINT, default=0),
+        complaints=Sum("volume", filter=COMPLAINT, default=0),
+        chats=Sum("volume", filter=PRESALES, default=0),
+    )
+    return {key.removeprefix("sum_"): value for key, value in totals.items()}
+
+
 def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None, channel: str = "") -> dict:
-    """Return every metric of ``kpi.definitions.METRICS`` for the period as value, numerator, denominator, unit."""
+    """Return every metric of ``kpi.definitions.METRICS`` for the period as value, numerator, denominator, unit.
+
+    Without an agent filter the sums come from the hourly rollups; the median always from the facts.
+    """
     facts = kpi_facts_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent,
                                  channel=channel)
-    window = dt.timedelta(days=kpi_settings_get().conversion_window_days)
-    ordered_soon = Order.objects.filter(
-        customer_id=OuterRef("customer_id"), placed_at__gt=OuterRef("created_at"),
-        placed_at__lte=ExpressionWrapper(OuterRef("created_at") + Value(window), output_field=DateTimeField()),
-    )
-    complaint = Q(kind=Ticket.Kind.COMPLAINT)
-    presales = Q(channel=Ticket.Channel.CHAT, kind=Ticket.Kind.CONSULTATION)
-    totals = facts.aggregate(
-        volume=Count("pk"),
-        frt_count=Count("pk", filter=Q(first_response_minutes__isnull=False)),
-        frt_sum=Sum("first_response_minutes"),
-        responses=Sum("responses"),
-        response_minutes=Sum("response_minutes_total"),
-        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
-        fcr=Count("pk", filter=Q(is_first_contact_resolution=True)),
-        frt_sla_met=Count("pk", filter=Q(sla_first_response_met=True, is_sla_excused=False)),
-        frt_sla_all=Count("pk", filter=Q(sla_first_response_met__isnull=False, is_sla_excused=False)),
-        res_sla_met=Count("pk", filter=Q(sla_resolution_met=True, is_sla_excused=False)),
-        res_sla_all=Count("pk", filter=Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
-        complaint_met=Count("pk", filter=complaint & Q(sla_resolution_met=True, is_sla_excused=False)),
-        complaint_all=Count("pk", filter=complaint & Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
-        excused=Count("pk", filter=Q(is_sla_excused=True)),
-        complaints=Count("pk", filter=complaint),
-        chats=Count("pk", filter=presales),
-        # AND evaluates left to right: the order lookup runs only for pre-sales chats.
-        converted=Count("pk", filter=presales & Q(Exists(ordered_soon))),
-        **({"frt_median": Median("first_response_minutes")} if connection.vendor == "postgresql" else {}),
-    )
-    if "frt_median" not in totals:
+    if agent is None:
+        totals = _totals_from_rollups(kpi_hours_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to,
+                                                           team=team, channel=channel))
+    else:
+        totals = _totals_from_facts(facts, dt.timedelta(days=kpi_settings_get().conversion_window_days))
+    if connection.vendor == "postgresql":
+        totals["frt_median"] = facts.aggregate(m=Median("first_response_minutes"))["m"]
+    else:
         totals["frt_median"] = _median(facts, "first_response_minutes")
     start, end = day_bounds(date_from, date_to)
     orders_placed = Order.objects.filter(placed_at__gte=start, placed_at__lt=end).count()
@@ -174,26 +201,64 @@ def kpi_drill_facts(facts: QuerySet[TicketFact], *, metric: str, part: str) -> Q
     return chosen.select_related("ticket", "team", "agent").order_by("-created_at", "-ticket_id")
 
 
-def kpi_volume_by_channel_hour(facts: QuerySet[TicketFact]) -> list[dict]:
-    """Return ticket counts per channel and local hour of creation (咨询量 by channel and hour)."""
+def kpi_categories_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None,
+                              channel: str = "") -> QuerySet[FactDayCategory]:
+    """Return the daily category rollups of the period that the viewer may read."""
+    rows = FactDayCategory.objects.filter(day__gte=date_from, day__lte=date_to)
+    scope = kpi_team_ids_for_viewer(viewer=viewer)
+    if scope is not None:
+        rows = rows.filter(team_id__in=scope)
+    if team is not None:
+        rows = rows.filter(team_id=team.pk)
+    if channel:
+        rows = rows.filter(channel=channel)
+    return rows
+
+
+def kpi_chart_sources(args: dict) -> tuple[QuerySet, QuerySet]:
+    """Return what the charts read: hourly and category rollups, or the facts when narrowed to one agent."""
+    if args.get("agent") is not None:
+        facts = kpi_facts_for_viewer(**args)
+        return facts, facts
+    rollup_args = {key: value for key, value in args.items() if key != "agent"}
+    return kpi_hours_for_viewer(**rollup_args), kpi_categories_for_viewer(**rollup_args)
+
+
+def _rolled(rows: QuerySet) -> bool:
+    return rows.model is not TicketFact
+
+
+def kpi_volume_by_channel_hour(rows: QuerySet) -> list[dict]:
+    """Return ticket counts per channel and local hour of day (咨询量 by channel and hour), from facts or rollups."""
     tz = timezone.get_current_timezone()
-    return list(facts.annotate(hour=ExtractHour("created_at", tzinfo=tz)).values("channel", "hour")
-                .annotate(n=Count("pk")).order_by("channel", "hour"))
+    at, n = ("hour", Sum("volume")) if _rolled(rows) else ("created_at", Count("pk"))
+    return list(rows.annotate(hour_of_day=ExtractHour(at, tzinfo=tz)).values("channel", "hour_of_day")
+                .annotate(n=n).order_by("channel", "hour_of_day"))
 
 
-def kpi_daily_trend(facts: QuerySet[TicketFact]) -> list[dict]:
-    """Return per local day: tickets created, mean first response minutes, first-contact resolutions."""
+def kpi_daily_trend(rows: QuerySet) -> list[dict]:
+    """Return per local day: tickets, mean first response minutes, first-contact resolutions and resolved."""
     tz = timezone.get_current_timezone()
-    return list(facts.annotate(day=TruncDate("created_at", tzinfo=tz)).values("day").annotate(
-        n=Count("pk"), frt=Avg("first_response_minutes"),
-        fcr=Count("pk", filter=Q(is_first_contact_resolution=True)),
-        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
-    ).order_by("day"))
+    if _rolled(rows):
+        sums = {"n": Sum("volume"), "frt_sum": Sum("frt_sum"), "frt_count": Sum("frt_count"), "fcr": Sum("fcr"),
+                "resolved": Sum("resolved")}
+        at = "hour"
+    else:
+        sums = {"n": Count("pk"), "frt_sum": Sum("first_response_minutes"),
+                "frt_count": Count("pk", filter=Q(first_response_minutes__isnull=False)),
+                "fcr": Count("pk", filter=Q(is_first_contact_resolution=True)),
+                "resolved": Count("pk", filter=Q(resolved_at__isnull=False))}
+        at = "created_at"
+    rows = list(rows.annotate(day=TruncDate(at, tzinfo=tz)).values("day").annotate(**sums).order_by("day"))
+    for row in rows:
+        row["frt"] = (row["frt_sum"] or 0) / row["frt_count"] if row["frt_count"] else None
+    return rows
 
 
-def kpi_complaint_causes(facts: QuerySet[TicketFact]) -> list[dict]:
+def kpi_complaint_causes(rows: QuerySet) -> list[dict]:
     """Return complaints per category, most first, with the cumulative share (a Pareto of causes)."""
-    rows = list(facts.filter(kind=Ticket.Kind.COMPLAINT).values("category_id").annotate(n=Count("pk")).order_by("-n"))
+    n = Sum("volume") if _rolled(rows) else Count("pk")
+    rows = list(rows.filter(kind=Ticket.Kind.COMPLAINT).values("category_id").annotate(n=n).order_by("-n"))
     names = dict(Category.objects.filter(pk__in=[r["category_id"] for r in rows if r["category_id"]])
                  .values_list("pk", "name"))
     total = sum(r["n"] for r in rows) or 1

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from kpi import facts, reports, scorecards
+from kpi import facts, reports, rollups, scorecards
 
 
 @shared_task(name="kpi.ticket_facts_sweep_changed", ignore_result=True)
@@ -27,3 +27,9 @@ def report_schedule(kind: str) -> bool:
 def scorecards_compute_recent() -> int:
     """Recompute this month's scorecards and, early in a month, last month's."""
     return scorecards.scorecards_compute_recent()
+
+
+@shared_task(name="kpi.fact_rollups_refresh_recent", ignore_result=True)
+def fact_rollups_refresh_recent() -> int:
+    """Recompute the rollups of the last 400 days."""
+    return rollups.fact_rollups_refresh_recent()

@@ -19,7 +19,8 @@ from kpi.live import live_board_for_viewer
 from kpi.models import QualityCheckItem, Report
 from kpi.scorecards import scorecard_final
 from kpi.selectors import (
-    DRILL_SETS, kpi_complaint_causes, kpi_daily_trend, kpi_drill_facts, kpi_facts_for_viewer, kpi_summary,
+    DRILL_SETS, kpi_chart_sources, kpi_complaint_causes, kpi_daily_trend, kpi_drill_facts, kpi_facts_for_viewer,
+    kpi_summary,
     kpi_team_ids_for_viewer, kpi_teams_for_viewer, kpi_volume_by_channel_hour, report_list_for_user,
     scorecard_list_for_user,
 )
@@ -64,15 +65,15 @@ class DashboardView(KpiPageMixin, TemplateView):
         filters = {key: period.get(key) for key in ("team", "agent")} | {"channel": period.get("channel", "")}
         args = {"viewer": self.request.user, "date_from": period["date_from"], "date_to": period["date_to"], **filters}
         figures = kpi_summary(**args)
-        facts = kpi_facts_for_viewer(**args)
-        trend = kpi_daily_trend(facts)
+        hours, categories = kpi_chart_sources(args)
+        trend = kpi_daily_trend(hours)
         charts = {
-            "volume": kpi_volume_by_channel_hour(facts),
+            "volume": kpi_volume_by_channel_hour(hours),
             "channels": dict(Ticket.Channel.choices),
             "trend": [{"day": row["day"].isoformat(), "n": row["n"], "frt": round(row["frt"] or 0, 1),
                        "fcr": round(100.0 * row["fcr"] / row["resolved"], 1) if row["resolved"] else 0}
                       for row in trend],
-            "causes": kpi_complaint_causes(facts),
+            "causes": kpi_complaint_causes(categories),
             "labels": {"tickets": str(_("Tickets")), "frt": str(_("First response, minutes (mean)")),
                        "fcr": str(_("First-contact resolution, %")), "complaints": str(_("Complaints")),
                        "cumulative": str(_("Cumulative %")), "uncategorized": str(_("Uncategorized"))},

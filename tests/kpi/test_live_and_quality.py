@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from kpi.facts import ticket_facts_rebuild
@@ -24,6 +25,21 @@ def test_live_board_counts_open_tickets_risks_and_breaches_of_the_scope(team, ot
     assert {r["status"]: r["count"] for r in board["open_by_status"]}["open"] == 2
     assert (board["sla_at_risk"], board["sla_breached"]) == (1, 1)  # the resolved ticket's breach is history
     assert live_board_compute(scope=None)["open_total"] == 4
+
+
+def test_live_board_counts_waiting_chats_and_agents_present(team, other_team, agent):
+    from tickets.models import AgentPresence, ChatSession, ChatWidget
+
+    widget = ChatWidget.objects.create(name="店铺", team=team)
+    with time_machine.travel(at(2, 10), tick=False):
+        ChatSession.objects.create(widget=widget, team=team, status="waiting", waiting_since=at(2, 10))
+    ChatSession.objects.create(widget=widget, team=team, status="active", agent=agent)
+    ChatSession.objects.create(widget=widget, team=other_team, status="waiting", waiting_since=at(2, 10))
+    AgentPresence.objects.create(user=agent, status="online")
+    with time_machine.travel(at(2, 10, 2), tick=False):
+        board = live_board_compute(scope=[team.pk])
+    assert (board["chats_waiting"], board["chats_active"], board["chat_longest_wait_seconds"]) == (1, 1, 120)
+    assert (board["agents_online"], board["agents_away"]) == (1, 0)
 
 
 def test_live_board_page_refreshes_with_htmx(client_for, supervisor, team):

@@ -9,7 +9,7 @@
     var byChannel = {};
     data.volume.forEach(function (row) {
       byChannel[row.channel] = byChannel[row.channel] || new Array(24).fill(0);
-      byChannel[row.channel][row.hour] = row.n;
+      byChannel[row.channel][row.hour_of_day] = row.n;
     });
     new Chart(document.getElementById("chart-volume"), {
       type: "bar",
