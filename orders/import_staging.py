@@ -55,7 +55,7 @@ def orders_import_staged(file, *, name: str, progress=None) -> dict:
         cursor.execute("SET LOCAL work_mem TO '256MB'")
         # Naive times in the file are shop-local times (TIME_ZONE), as on the other path.
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.order_stage, pg_temp.order_stage_head")
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.order_stage, pg_temp.order_stage_head, pg_temp.order_stage_made")
         columns = ", ".join(f'"{c}" text' for c in known)
         cursor.execute(f"CREATE TEMP TABLE order_stage (line bigint GENERATED ALWAYS AS IDENTITY, {columns})")
         try:
@@ -82,7 +82,7 @@ def orders_import_staged(file, *, name: str, progress=None) -> dict:
         result["errors"] = [{"order_number": number, "error": error} for number, error in cursor.fetchall()]
         progress and progress({**result, "phase": "writing"})
         result["created"], result["skipped"] = _write(cursor)
-        cursor.execute("DROP TABLE order_stage, order_stage_head")
+        cursor.execute("DROP TABLE order_stage, order_stage_head, order_stage_made")
     progress and progress(result)
     return result
 
@@ -169,7 +169,10 @@ def _write(cursor) -> tuple[int, int]:
         WHERE h.error IS NULL AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = h.phone)
         ORDER BY h.phone, h.first_line
     """)
+    cursor.execute("CREATE TEMP TABLE order_stage_made (id bigint, number text)")
+    # File order: numbers and ids go into their indexes in order (appending), not at random pages.
     cursor.execute(f"""
+        WITH made AS (
         INSERT INTO {order_table} (number, customer_id, shop, status, total_amount, shipping_fee, payment_method, carrier,
                                    tracking_number, placed_at, paid_at, delivered_at, created_at, updated_at)
         SELECT h.order_number, c.id, h.shop, h.status,
@@ -183,16 +186,19 @@ def _write(cursor) -> tuple[int, int]:
               FROM order_stage s JOIN order_stage_head g ON g.order_number = btrim(s.order_number) AND g.error IS NULL
               GROUP BY 1) t ON t.order_number = h.order_number
         WHERE h.error IS NULL
+        ORDER BY h.first_line
         ON CONFLICT (number) DO NOTHING
+        RETURNING id, number)
+        INSERT INTO order_stage_made SELECT id, number FROM made
     """)
     created = cursor.rowcount
+    cursor.execute("ANALYZE order_stage_made")
     cursor.execute(f"""
         INSERT INTO orders_orderitem (order_id, sku, name, spec, quantity, unit_price)
         SELECT o.id, btrim(s.sku), btrim(s.item_name), btrim(coalesce(s.spec, '')), btrim(s.quantity)::int,
                round(btrim(s.unit_price)::numeric, 2)
         FROM order_stage s
-        JOIN order_stage_head h ON h.order_number = btrim(s.order_number) AND h.error IS NULL
-        JOIN {order_table} o ON o.number = h.order_number AND o.created_at = now()
+        JOIN order_stage_made o ON o.number = btrim(s.order_number)
         ORDER BY s.line
     """)
     return created, skipped
