@@ -3,6 +3,7 @@
 import base64
 import json
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Avg, Count, Max, Q, Sum
@@ -212,7 +213,8 @@ def customer_stats_many(*, customer_ids: list[int]) -> dict[int, dict]:
             columns[surveys[-1]] = _per_customer(rows, fk, Avg(score))
     for row in Customer.objects.filter(pk__in=customer_ids).order_by().values("pk").annotate(**columns):
         item = stats[row["pk"]]
-        item.update(orders=row["orders"] or 0, spend=str(row["spend"] or 0), last_order_at=row["last_order_at"],
+        spend = Decimal(str(row["spend"])).quantize(Decimal("0.01")) if row["spend"] is not None else 0
+        item.update(orders=row["orders"] or 0, spend=str(spend), last_order_at=row["last_order_at"],
                     tickets=row["tickets"] or 0, complaints=row["complaints"] or 0,
                     last_contact_at=row["last_contact_at"], returns=sum(row[k] or 0 for k in returns))
         averages = [row[k] for k in surveys if row[k] is not None]

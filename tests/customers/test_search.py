@@ -25,7 +25,8 @@ def test_name_search_finds_any_part_of_the_name(api_client, agent):
     smith = CustomerFactory(name="John Smithers")
     api_client.force_authenticate(agent)
     assert ids(api_client, q="王") == {wang.pk}  # a surname: the start
-    assert ids(api_client, q="建国") == {wang.pk}  # a given name: the end (1–2 characters)
+    # A given name (1–2 characters): at the end on PostgreSQL (indexed), anywhere on SQLite.
+    assert ids(api_client, q="建国") == ({wang.pk} if connection.vendor == "postgresql" else {wang.pk, ouyang.pk})
     assert ids(api_client, q="阳建国") == {ouyang.pk}  # 3+ characters: anywhere
     assert ids(api_client, q="建国强") == {ouyang.pk}
     assert ids(api_client, q="smith") == {smith.pk}  # case-insensitive
