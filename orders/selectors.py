@@ -35,9 +35,12 @@ def order_scope_q(*, user, prefix: str = "") -> Q | None:
     for shop, team_id in ShopTeam.objects.values_list("shop", "team_id"):
         (served if team_id in teams else elsewhere).add(shop)
     scope = Q(**{f"{prefix}shop__in": served}) | ~Q(**{f"{prefix}shop__in": elsewhere - served})
-    if teams:
-        ticket_orders = Ticket.objects.filter(team_id__in=teams, order__isnull=False).order_by().values("order_id")
-        scope |= Q(**{f"{prefix}pk__in": ticket_orders})
+    if teams and elsewhere - served:
+        # Per row an index lookup on the ticket's order (not a hash of every ticket of the team).
+        from django.db.models import Exists, OuterRef
+
+        outer = OuterRef(f"{prefix}pk" if prefix else "pk")
+        scope |= Q(Exists(Ticket.objects.filter(order_id=outer, team_id__in=teams)))
     return scope
 
 
