@@ -113,7 +113,7 @@ class OrderTicketView(LoginRequiredMixin, PermissionRequiredMixin, View):
             return redirect("orders:order_detail", pk=pk)
         messages.success(request, _("Ticket %(number)s opened about order %(order)s.") % {
             "number": ticket.number, "order": order.number})
-        return redirect(ticket.get_absolute_url() if hasattr(ticket, "get_absolute_url") else f"/tickets/{ticket.pk}/")
+        return redirect("tickets:ticket_detail", pk=ticket.pk)
 
 
 def _apply(form, *, order, actor=None, contact_phone=""):
