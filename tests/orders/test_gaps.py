@@ -195,3 +195,16 @@ def test_extension_clears_the_warning(agent):
     ReturnDeadline.objects.filter(pk=pickup.pk).update(warned_at=timezone.now())
     deadline = services.return_request_extend(return_request=ret, actor=supervisor, step="pickup", days=2, reason="台风")
     assert deadline.warned_at is None and deadline.warn_at > pickup.warn_at
+
+
+def test_return_page_links_photos_through_the_checked_view(client_for, agent, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    ret = apply(delivered_order())
+    photo = services.return_photo_add(return_request=ret, actor=agent, upload=SimpleUploadedFile("p.png", PNG, "image/png"))
+    client = client_for(agent)
+    page = client.get(f"/returns/{ret.pk}/").content.decode()
+    link = f"/returns/{ret.pk}/photos/{photo.pk}/"
+    assert link in page and photo.file.url not in page
+    response = client.get(link)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert client.get(f"/returns/{ret.pk}/photos/{photo.pk + 999}/").status_code == 404
