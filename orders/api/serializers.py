@@ -6,6 +6,7 @@ from customers.privacy import mask_email, mask_phone, may_view_pii
 from orders.models import (Carrier, Order, OrderImport, OrderItem, OrderStatusChange, ReturnDeadline, ReturnItem,
                            ReturnRequest, Sku)
 from orders.selectors import deadlines_block
+from tickets.models import Ticket
 
 
 class OrderItemSerializer(serializers.ModelSerializer):
@@ -306,8 +307,9 @@ class QuoteSerializer(serializers.Serializer):
 class OrderTicketOpenSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
-    kind = serializers.ChoiceField(choices=["consultation", "complaint", "after_sales", "order_issue"], default="order_issue")
-    channel = serializers.ChoiceField(choices=["chat", "email", "phone", "web", "social", "marketplace"], default="phone")
+    # The tickets' own choice sets: one enum each in the OpenAPI schema.
+    kind = serializers.ChoiceField(choices=Ticket.Kind.choices, default=Ticket.Kind.ORDER_ISSUE)
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, default=Ticket.Channel.PHONE)
 
 
 class OrderTicketSerializer(serializers.Serializer):
