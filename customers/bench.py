@@ -17,6 +17,7 @@ def _data() -> dict:
             bench_data.bench_customers_generate(progress=lambda what, done, total: print(f"\r  {what}: {done}/{total}", end=""))
             print()
         _ready["timeline_customer"] = bench_data.bench_timeline_customer().pk
+        bench_data.bench_skewed_tags()
     return _ready
 
 
@@ -34,6 +35,12 @@ BENCH_CASES = [
     BenchCase("customers: API search by phone, any format (1M)", _phone_search),
     BenchCase("customers: API search by e-mail (1M)", _email_search),
     BenchCase("customers: list page search by phone (1M)", lambda: "/customers/?q=" + quote("190 0012 3456") if _data() else ""),
+    BenchCase("customers: API search by name, any part, 3 characters (1M)",
+              lambda: "/api/v1/customers/?q=" + quote("基准客") if _data() else ""),
+    BenchCase("customers: API search by given name, 2 characters (1M)",
+              lambda: "/api/v1/customers/?q=" + quote("建国") if _data() else ""),
+    BenchCase("customers: API filter by a rare tag, all on old archives (1M)",
+              lambda: "/api/v1/customers/?tag=" + quote("旧客户") if _data() else ""),
     BenchCase("customers: API list, first page (1M)", lambda: "/api/v1/customers/" if _data() else ""),
     BenchCase("customers: customer page, 500-event timeline", lambda: f"/customers/{_data()['timeline_customer']}/"),
     BenchCase("customers: API timeline page 1, 500 events", lambda: f"/api/v1/customers/{_data()['timeline_customer']}/timeline/"),

@@ -59,6 +59,23 @@ def bench_customers_generate(*, total: int = BENCH_CUSTOMERS, progress=None) -> 
         cursor.execute("ANALYZE customers_customer; ANALYZE customers_customercontact")
 
 
+RARE_OLD_TAG = "旧客户"
+
+
+def bench_skewed_tags() -> None:
+    """Give the 5,000 oldest generated archives a tag no newer archive has (a rare tag, all at the old end), once."""
+    from customers.models import Customer
+
+    if Customer.objects.filter(tags__contains=[RARE_OLD_TAG]).exists():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id) FROM customers_customer WHERE email LIKE %s", [f"%@{BENCH_EMAIL_DOMAIN}"])
+        low = cursor.fetchone()[0] or 1
+        cursor.execute("UPDATE customers_customer SET tags = tags || %s::jsonb WHERE id BETWEEN %s AND %s",
+                       [f'["{RARE_OLD_TAG}"]', low, low + 4999])
+        cursor.execute("ANALYZE customers_customer")
+
+
 def bench_timeline_customer(*, events: int = 500) -> Customer:
     """Return the customer with a 500-event timeline (orders, tickets, messages), creating it once."""
     from helpdesk.models import Team

@@ -80,6 +80,24 @@ class CustomerLevel(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._labels_forget()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._labels_forget()
+        return result
+
+    @staticmethod
+    def _labels_forget():
+        from django.db import transaction
+
+        from customers.selectors import level_labels_forget
+
+        level_labels_forget()
+        transaction.on_commit(level_labels_forget)
+
 
 class CustomerContact(models.Model):
     """A phone number or e-mail address of a customer, with its normalized form for search."""
@@ -109,6 +127,27 @@ class CustomerContact(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.customer_id}"
+
+
+class CustomerTag(models.Model):
+    """One tag of one customer: a copy of ``Customer.tags`` kept by a PostgreSQL trigger, for the tag filter.
+
+    Written by the database only (trigger ``customers_customer_tags_sync`` on every insert or change of
+    ``tags``), so every write path, bulk SQL included, keeps it right. Its (tag, customer) key answers
+    "newest customers with this tag" in index order however rare or skewed the tag is.
+    """
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+",
+                                 db_index=False)
+    tag = models.CharField(_("tag"), max_length=64)
+
+    class Meta:
+        verbose_name = _("customer tag")
+        verbose_name_plural = _("customer tags")
+        constraints = [models.UniqueConstraint(fields=["tag", "customer"], name="customertag_tag_customer_unique")]
+
+    def __str__(self):
+        return self.tag
 
 
 class CustomerAddress(models.Model):

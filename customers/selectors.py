@@ -3,7 +3,9 @@
 import base64
 import json
 from datetime import datetime
+from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Avg, Count, Max, Q, Sum
 from django.http import Http404
 
@@ -17,7 +19,7 @@ from customers.privacy import mask_address, mask_email, mask_phone, mask_text, m
 # Rows of the archive itself: shown through their own timeline source, or not at all.
 OWN_MODELS = {"customers.customercontact", "customers.customeraddress", "customers.customerevent",
               "customers.customerreview", "customers.customermerge", "customers.piireveal", "customers.piirequest",
-              "customers.customer", "orders.order", "tickets.ticket"}
+              "customers.customer", "customers.customertag", "orders.order", "tickets.ticket"}
 
 
 def customer_queryset_for_viewer(*, viewer):
@@ -36,30 +38,69 @@ def customer_get_for_viewer(*, viewer, pk) -> Customer:
 
 
 def customer_search(queryset, query: str):
-    """Filter by name prefix, phone in any format, e-mail, order number or ticket number."""
+    """Filter by name (any part of it), phone in any format, e-mail, order number or ticket number.
+
+    Phones and e-mails are one index lookup on the normalized contacts, folded into the page's
+    query as a subquery (no extra round trip); names use the trigram index on PostgreSQL.
+    """
     kind, value = query_normalize(query)
     if not value:
         return queryset
     if kind in ("phone", "email"):
         field = "phone" if kind == "phone" else "email"
-        ids = set(CustomerContact.objects.filter(normalized=value).order_by().values_list("customer_id", flat=True)[:200])
-        if not ids:
-            # Archives written without contact rows (bulk-generated data) still have their primary phone and e-mail.
-            ids.update(Customer.objects.filter(**{field: value}).order_by().values_list("pk", flat=True)[:200])
-        return queryset.filter(pk__in=ids)
+        # Archives written without contact rows (bulk-generated data) still have their primary phone and e-mail.
+        contacts = CustomerContact.objects.filter(normalized=value).order_by().values_list("customer_id")
+        primary = Customer.objects.filter(**{field: value}).order_by().values_list("pk")
+        return queryset.filter(pk__in=contacts.union(primary, all=True))
     from orders.models import Order
     from tickets.models import Ticket
 
-    ids = set(Order.objects.filter(number=value).values_list("customer_id", flat=True))
-    ids.update(Ticket.objects.filter(number=value).values_list("customer_id", flat=True))
-    return queryset.filter(Q(name__startswith=value) | Q(pk__in=ids))
+    if not any(ch.isdigit() for ch in value):
+        return queryset.filter(_name_matches(value))
+    # Order and ticket numbers carry digits: one subquery of the matching ids, so each part keeps its index.
+    ids = (Customer.objects.filter(_name_matches(value)).order_by().values_list("pk")
+           .union(Order.objects.filter(number=value).order_by().values_list("customer_id"),
+                  Ticket.objects.filter(number=value).order_by().values_list("customer_id"), all=True))
+    return queryset.filter(pk__in=ids)
+
+
+def _name_matches(value: str) -> Q:
+    """Return the name condition: anywhere in the name, answered by an index on PostgreSQL.
+
+    Three characters or more use the trigram index; one or two (a surname, a given name) match
+    at the start or the end of the name, through the prefix and reversed-name indexes.
+    """
+    if connection.vendor != "postgresql" or len(value) >= 3:
+        return Q(name__icontains=value)
+    from django.db.models.functions import Reverse
+    from django.db.models.lookups import StartsWith
+
+    return Q(name__startswith=value) | Q(StartsWith(Reverse("name"), value[::-1]))
+
+
+LEVEL_LABELS_CACHE_KEY = "customers:level-labels:v1"
 
 
 def level_labels() -> dict[str, str]:
-    """Return the label of each customer level code."""
-    labels = {value: str(label) for value, label in Customer.Level.choices}
-    labels.update(CustomerLevel.objects.values_list("code", "name"))
+    """Return the label of each customer level code (cached; admin changes to levels clear it)."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    key = f"{LEVEL_LABELS_CACHE_KEY}:{get_language()}"
+    labels = cache.get(key)
+    if labels is None:
+        labels = {value: str(label) for value, label in Customer.Level.choices}
+        labels.update(CustomerLevel.objects.values_list("code", "name"))
+        cache.set(key, labels, 300)
     return labels
+
+
+def level_labels_forget() -> None:
+    """Drop the cached level labels (after an admin changed a level)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    cache.delete_many([f"{LEVEL_LABELS_CACHE_KEY}:{code}" for code, _name in settings.LANGUAGES])
 
 
 def customer_data_for_viewer(*, viewer, customer: Customer, clear: bool | None = None, labels: dict | None = None) -> dict:
@@ -132,8 +173,15 @@ def _related_extra_models():
         yield model, relation.field.name
 
 
+def _per_customer(queryset, fk: str, expression):
+    """Return a scalar subquery: the aggregate of the queryset's rows of the outer customer."""
+    from django.db.models import OuterRef, Subquery
+
+    return Subquery(queryset.filter(**{fk: OuterRef("pk")}).order_by().values(fk).annotate(v=expression).values("v")[:1])
+
+
 def customer_stats_many(*, customer_ids: list[int]) -> dict[int, dict]:
-    """Return orders, spend, tickets, complaints, returns, last contact and average satisfaction per customer."""
+    """Return orders, spend, tickets, complaints, returns, last contact and average satisfaction per customer, in one query."""
     from orders.models import Order
     from tickets.models import Ticket
 
@@ -141,25 +189,79 @@ def customer_stats_many(*, customer_ids: list[int]) -> dict[int, dict]:
                   "last_order_at": None, "average_satisfaction": None} for pk in customer_ids}
     if not customer_ids:
         return stats
-    for row in (Order.objects.filter(customer_id__in=customer_ids).values("customer_id").order_by()
-                .annotate(count=Count("pk"), spend=Sum("total_amount", filter=~Q(status=Order.Status.CANCELLED)),
-                          last=Max("placed_at"))):
-        stats[row["customer_id"]].update(orders=row["count"], spend=str(row["spend"] or 0), last_order_at=row["last"])
-    for row in (Ticket.objects.filter(customer_id__in=customer_ids).values("customer_id").order_by()
-                .annotate(count=Count("pk"), complaints=Count("pk", filter=Q(kind=Ticket.Kind.COMPLAINT)),
-                          last=Max("updated_at"))):
-        stats[row["customer_id"]].update(tickets=row["count"], complaints=row["complaints"], last_contact_at=row["last"])
+    if connection.vendor == "postgresql":
+        return _customer_stats_sql(stats)
+    orders, tickets = Order.objects.all(), Ticket.objects.all()
+    columns = {
+        "orders": _per_customer(orders, "customer", Count("pk")),
+        "spend": _per_customer(orders, "customer", Sum("total_amount", filter=~Q(status=Order.Status.CANCELLED))),
+        "last_order_at": _per_customer(orders, "customer", Max("placed_at")),
+        "tickets": _per_customer(tickets, "customer", Count("pk")),
+        "complaints": _per_customer(tickets, "customer", Count("pk", filter=Q(kind=Ticket.Kind.COMPLAINT))),
+        "last_contact_at": _per_customer(tickets, "customer", Max("updated_at")),
+    }
+    returns, surveys = [], []
     for model, fk in _related_extra_models():
         name = model._meta.model_name
-        rows = model._default_manager.filter(**{f"{fk}__in": customer_ids}).values(fk).order_by()
+        rows = model._default_manager.all()
         if "return" in name:
-            for row in rows.annotate(n=Count("pk")):
-                stats[row[fk]]["returns"] += row["n"]
+            returns.append(f"returns_{len(returns)}")
+            columns[returns[-1]] = _per_customer(rows, fk, Count("pk"))
         score = next((f.name for f in model._meta.concrete_fields if f.name in ("score", "satisfaction")), None)
         if "survey" in name and score:
-            for row in rows.annotate(avg=Avg(score)):
-                if row["avg"] is not None:
-                    stats[row[fk]]["average_satisfaction"] = round(float(row["avg"]), 2)
+            surveys.append(f"satisfaction_{len(surveys)}")
+            columns[surveys[-1]] = _per_customer(rows, fk, Avg(score))
+    for row in Customer.objects.filter(pk__in=customer_ids).order_by().values("pk").annotate(**columns):
+        item = stats[row["pk"]]
+        spend = Decimal(str(row["spend"])).quantize(Decimal("0.01")) if row["spend"] is not None else 0
+        item.update(orders=row["orders"] or 0, spend=str(spend), last_order_at=row["last_order_at"],
+                    tickets=row["tickets"] or 0, complaints=row["complaints"] or 0,
+                    last_contact_at=row["last_contact_at"], returns=sum(row[k] or 0 for k in returns))
+        averages = [row[k] for k in surveys if row[k] is not None]
+        if averages:
+            item["average_satisfaction"] = round(float(averages[-1]), 2)
+    return stats
+
+
+def _customer_stats_sql(stats: dict[int, dict]) -> dict[int, dict]:
+    """Fill the statistics with one hand-written query of scalar subqueries (PostgreSQL; no ORM compile per column)."""
+    from orders.models import Order
+    from tickets.models import Ticket
+
+    q = connection.ops.quote_name
+
+    def scalar(model, fk: str, expression: str, where: str = "") -> str:
+        table, column = q(model._meta.db_table), q(model._meta.get_field(fk).column)
+        return f"(SELECT {expression} FROM {table} x WHERE x.{column} = c.id{where})"
+
+    columns = [
+        scalar(Order, "customer", "count(*)"),
+        scalar(Order, "customer", "sum(x.total_amount)", " AND x.status <> %s"),
+        scalar(Order, "customer", "max(x.placed_at)"),
+        scalar(Ticket, "customer", "count(*)"),
+        scalar(Ticket, "customer", "count(*)", " AND x.kind = %s"),
+        scalar(Ticket, "customer", "max(x.updated_at)"),
+    ]
+    params = [Order.Status.CANCELLED.value, Ticket.Kind.COMPLAINT.value]
+    returns = surveys = 0
+    for model, fk in _related_extra_models():
+        name = model._meta.model_name
+        if "return" in name:
+            columns.append(scalar(model, fk, "count(*)"))
+            returns += 1
+        score = next((f for f in model._meta.concrete_fields if f.name in ("score", "satisfaction")), None)
+        if "survey" in name and score:
+            columns.append(scalar(model, fk, f"avg(x.{q(score.column)})"))
+            surveys += 1
+    sql = f"SELECT c.id, {', '.join(columns)} FROM {q(Customer._meta.db_table)} c WHERE c.id = ANY(%s)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, list(stats)])
+        rows = cursor.fetchall()
+    for pk, orders, spend, last_order, tickets, complaints, last_contact, *extra in rows:
+        averages = [a for a in extra[returns:returns + surveys] if a is not None]
+        stats[pk].update(orders=orders, spend=str(spend or 0), last_order_at=last_order, tickets=tickets,
+                         complaints=complaints, last_contact_at=last_contact, returns=sum(extra[:returns]),
+                         average_satisfaction=round(float(averages[-1]), 2) if averages else None)
     return stats
 
 

@@ -332,7 +332,12 @@ def customer_anonymize(*, actor, customer: Customer, reason: str = "") -> Custom
     # Copies of the personal data kept elsewhere in the archive go too.
     CustomerMerge.objects.filter(duplicate=customer).update(snapshot={})
     CustomerReview.objects.filter(customer=customer).update(changes={})
-    CustomerEvent.objects.create(customer=customer, kind=CustomerEvent.Kind.ANONYMIZED, actor=actor)
+    # What the customer wrote in tickets (message bodies, attachments) goes too, in this same transaction.
+    from tickets.privacy import ticket_customer_content_erase
+
+    erased = ticket_customer_content_erase(customer_id=customer.pk, actor=actor)
+    CustomerEvent.objects.create(customer=customer, kind=CustomerEvent.Kind.ANONYMIZED, actor=actor,
+                                 note=_("Erased in tickets: %(messages)d messages, %(attachments)d attachments.") % erased)
     PiiRequest.objects.create(customer=customer, kind=PiiRequest.Kind.ANONYMIZE, actor=actor, reason=reason)
     return customer
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from orders.models import (Carrier, Order, OrderImport, OrderItem, OrderStatusChange, ReturnDeadline, ReturnEvent,
-                           ReturnItem, ReturnPolicy, ReturnRequest, Sku, WebhookDelivery)
+                           ReturnItem, ReturnPolicy, ReturnRequest, ShopTeam, Sku, WebhookDelivery)
 
 
 class OrderItemInline(admin.TabularInline):
@@ -93,3 +93,10 @@ class OrderImportAdmin(admin.ModelAdmin):
 class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = ["event_id", "topic", "order_number", "received_at"]
     search_fields = ["event_id", "order_number"]
+
+
+@admin.register(ShopTeam)
+class ShopTeamAdmin(admin.ModelAdmin):
+    list_display = ["shop", "team"]
+    list_filter = ["team"]
+    search_fields = ["shop"]

@@ -121,6 +121,56 @@ def returns_generate(*, count: int, progress=None) -> int:
     return made
 
 
+def webhook_rate(*, base_url: str, secret: str, requests: int, concurrency: int, distinct: int = 500) -> dict:
+    """POST signed order events (each a new event id, alternating status) with bounded concurrency; return requests/s."""
+    import uuid
+
+    from orders.shop_sync import webhook_signature
+
+    host, port = base_url.replace("http://", "").split(":")
+    counter = iter(range(requests))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    failures: list[int] = []
+    run = uuid.uuid4().hex[:8]
+
+    def worker():
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        while True:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                break
+            order = {**_upsert_body(), "number": f"WH{n % distinct:06d}",
+                     "customer": {"name": "压测", "phone": f"1360000{n % distinct:04d}"},
+                     "status": ["paid", "shipped"][(n // distinct) % 2],
+                     "updated_at": (timezone.now() + timedelta(microseconds=n)).isoformat()}
+            body = json.dumps({"id": f"bench-{run}-{n}", "topic": "order.updated", "order": order}).encode()
+            stamp = str(int(time.time()))
+            started = time.perf_counter()
+            connection.request("POST", "/api/v1/webhooks/orders/", body, {
+                "Content-Type": "application/json", "X-Webhook-Timestamp": stamp,
+                "X-Webhook-Signature": webhook_signature(secret, stamp, body)})
+            response = connection.getresponse()
+            response.read()
+            latencies.append(time.perf_counter() - started)
+            if response.status != 200:
+                failures.append(response.status)
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"requests": requests, "seconds": round(elapsed, 2), "rps": round(requests / elapsed, 1),
+            "median_ms": round(statistics.median(latencies) * 1000, 1),
+            "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1), "failures": len(failures)}
+
+
 def upsert_rate(*, base_url: str, token: str, requests: int, concurrency: int, distinct: int = 500) -> dict:
     """PUT orders by number against a running server on 127.0.0.1 with bounded concurrency; return requests/s."""
     host, port = base_url.replace("http://", "").split(":")

@@ -35,6 +35,16 @@ def step_due_at(policy: ReturnPolicy, step: str, start: datetime) -> datetime | 
     return business_days_after(policy, start, step_days(policy, step))
 
 
+WARNING_SHARE = 0.8  # warn when 80 % of a step's time has passed, as the ticket SLA does by default
+
+
+def step_warn_at(start: datetime, due: datetime | None) -> datetime | None:
+    """Return when to warn that a step is close to its deadline: 80 % of the way from start to due."""
+    if due is None or due <= start:
+        return due
+    return start + (due - start) * WARNING_SHARE
+
+
 def business_days_after(policy: ReturnPolicy, start: datetime, days: int) -> datetime | None:
     """Return start plus business days on the policy's calendar, or None when it cannot be known."""
     try:

@@ -234,6 +234,10 @@ class _Writer:
 
 def orders_import(file, *, name: str, progress=None) -> dict:
     """Import every good order of the file in chunks; return counts and the refused orders with the reason."""
+    from orders.import_staging import orders_import_staged, staged_import_possible
+
+    if staged_import_possible(file, name):
+        return orders_import_staged(file, name=name, progress=progress)
     result = {"rows": 0, "created": 0, "skipped": 0, "refused": 0, "errors": []}
     chunk: list[ParsedOrder] = []
     # Parsing and writing overlap on PostgreSQL, unless the caller holds a transaction the second connection cannot see.

@@ -24,8 +24,9 @@ class Order(models.Model):
         REFUNDED = "refunded", _("Refunded")
 
     number = models.CharField(_("order number"), max_length=40, unique=True)
+    # Indexed by order_customer_placed_idx (customer first); a second index would only slow imports.
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders", db_index=False
     )
     shop = models.CharField(_("shop"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PAID)
@@ -92,6 +93,25 @@ class OrderStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.from_status}→{self.to_status}"
+
+
+class ShopTeam(models.Model):
+    """A shop served by a team (outsourced service: a team serves some shops); scopes agents' orders and returns.
+
+    Agents and supervisors see the orders of the shops their teams serve, of shops no team is assigned to,
+    and of tickets they may see; managers and admins see every order.
+    """
+
+    shop = models.CharField(_("shop"), max_length=64)
+    team = models.ForeignKey("helpdesk.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("shop served by a team")
+        verbose_name_plural = _("shops served by teams")
+        constraints = [models.UniqueConstraint(fields=["shop", "team"], name="shopteam_unique")]
+
+    def __str__(self):
+        return f"{self.shop} → {self.team_id}"
 
 
 class WebhookDelivery(models.Model):
@@ -271,6 +291,11 @@ class ReturnRequest(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.SET_NULL, null=True, blank=True, related_name="returns"
     )
+    # The ticket's refund/exchange remedy this request carries out (hand-over from the complaint).
+    remedy = models.OneToOneField(
+        "tickets.Remedy", verbose_name=_("remedy"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="return_request",
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.RETURN)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     description = models.TextField(_("description"), blank=True)
@@ -344,6 +369,12 @@ class ReturnPhoto(models.Model):
     return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("photo"), upload_to="returns/%Y/%m/")
     stage = models.CharField(_("stage"), max_length=16, default="application")
+    content_type = models.CharField(_("content type"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -371,6 +402,9 @@ class ReturnDeadline(models.Model):
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)  # None: calendar year not covered
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    # A warning is due when WARNING_SHARE of the time allowed has passed; warned_at records it was given.
+    warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     extension_reason = models.TextField(_("extension reason"), blank=True)
 
     class Meta:
@@ -382,6 +416,8 @@ class ReturnDeadline(models.Model):
             # The sweeper reads only open timers, soonest first.
             models.Index(fields=["due_at"], condition=Q(met_at__isnull=True, breached_at__isnull=True),
                          name="returndeadline_open_due_idx"),
+            models.Index(fields=["warn_at"], condition=Q(met_at__isnull=True, breached_at__isnull=True, warned_at__isnull=True),
+                         name="returndeadline_unwarned_idx"),
         ]
 
     def __str__(self):
@@ -396,6 +432,7 @@ class ReturnEvent(models.Model):
         NOTIFIED = "notified", _("Customer notified")
         EXTENDED = "extended", _("Deadline extended")
         BREACHED = "breached", _("Deadline breached")
+        WARNING = "warning", _("Deadline close")
         NOTE = "note", _("Note")
 
     return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="events")

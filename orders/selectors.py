@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from customers.privacy import mask_phone
 from orders import policy, workflow
-from orders.models import Order, ReturnDeadline, ReturnEvent, ReturnPolicy, ReturnRequest
+from orders.models import Order, ReturnDeadline, ReturnEvent, ReturnPolicy, ReturnRequest, ShopTeam
 
 
 def return_policy_active() -> ReturnPolicy:
@@ -15,18 +15,51 @@ def return_policy_active() -> ReturnPolicy:
     return ReturnPolicy.objects.filter(is_active=True).first() or ReturnPolicy(name="default")
 
 
+def order_scope_q(*, user, prefix: str = "") -> Q | None:
+    """Return the filter of the orders a user may see (None: all); the gatekeeper of every order and return read.
+
+    Managers and admins see every order. Agents and supervisors see the orders of the shops their teams
+    serve (``ShopTeam``), of shops no team is assigned to, and of tickets of their teams.
+    """
+    from helpdesk.roles import RANK, Role
+    from tickets.models import Ticket
+    from tickets.selectors import _role, team_ids_for_user
+
+    role = _role(user) if user and user.is_authenticated else None
+    if role is None:
+        return Q(pk__in=[])
+    if RANK[role] >= RANK[Role.MANAGER]:
+        return None
+    teams = set(team_ids_for_user(user=user))
+    served, elsewhere = set(), set()
+    for shop, team_id in ShopTeam.objects.values_list("shop", "team_id"):
+        (served if team_id in teams else elsewhere).add(shop)
+    scope = Q(**{f"{prefix}shop__in": served}) | ~Q(**{f"{prefix}shop__in": elsewhere - served})
+    if teams and elsewhere - served:
+        # Per row an index lookup on the ticket's order (not a hash of every ticket of the team).
+        from django.db.models import Exists, OuterRef
+
+        outer = OuterRef(f"{prefix}pk" if prefix else "pk")
+        scope |= Q(Exists(Ticket.objects.filter(order_id=outer, team_id__in=teams)))
+    return scope
+
+
 def order_list_for_user(*, user) -> QuerySet[Order]:
-    """Return the orders the user may see (every order for holders of orders.view_order)."""
+    """Return the orders the user may see: holders of orders.view_order, within their scope (order_scope_q)."""
     if not user.has_perm("orders.view_order"):
         return Order.objects.none()
-    return Order.objects.select_related("customer")
+    scope = order_scope_q(user=user)
+    orders = Order.objects.select_related("customer")
+    return orders if scope is None else orders.filter(scope)
 
 
 def return_list_for_user(*, user) -> QuerySet[ReturnRequest]:
-    """Return the returns the user may see, with what a list row shows."""
+    """Return the returns the user may see (those of orders in their scope), with what a list row shows."""
     if not user.has_perm("orders.view_returnrequest"):
         return ReturnRequest.objects.none()
-    return ReturnRequest.objects.select_related("order", "customer").prefetch_related(
+    scope = order_scope_q(user=user, prefix="order__")
+    returns = ReturnRequest.objects.all() if scope is None else ReturnRequest.objects.filter(scope)
+    return returns.select_related("order", "customer").prefetch_related(
         Prefetch("deadlines", queryset=ReturnDeadline.objects.order_by("step")),
         "items",
     )
@@ -61,7 +94,7 @@ def return_quote(*, return_request: ReturnRequest, as_of=None) -> policy.Quote:
 
 
 def deadlines_block(return_request: ReturnRequest) -> dict:
-    """Return {"confirm", "pickup", "inspection", "refund", "case"} each {"due_at", "met_at", "breached_at"}."""
+    """Return {"confirm", "pickup", "inspection", "refund", "case"} each {"due_at", "met_at", "breached_at", "warned_at"}."""
     found = {d.step: d for d in return_request.deadlines.all()}
     block = {}
     for step in ReturnDeadline.Step.values:
@@ -72,6 +105,7 @@ def deadlines_block(return_request: ReturnRequest) -> dict:
             "due_at": deadline.due_at if deadline else None,
             "met_at": deadline.met_at if deadline else None,
             "breached_at": deadline.breached_at if deadline else None,
+            "warned_at": deadline.warned_at if deadline else None,
         }
     return block
 

@@ -108,10 +108,11 @@ def _email_send(subject: str, message: str, to: str) -> None:
 
 def _deadline_start(ret: ReturnRequest, step: str, start) -> None:
     """Start (or restart) the timer of a step."""
+    due = deadlines.step_due_at(return_policy_active(), step, start)
     ReturnDeadline.objects.update_or_create(
         return_request=ret, step=step,
-        defaults={"started_at": start, "due_at": deadlines.step_due_at(return_policy_active(), step, start),
-                  "met_at": None, "breached_at": None},
+        defaults={"started_at": start, "due_at": due, "warn_at": deadlines.step_warn_at(start, due),
+                  "met_at": None, "breached_at": None, "warned_at": None},
     )
 
 
@@ -120,10 +121,20 @@ def _deadline_meet(ret: ReturnRequest, *steps: str) -> None:
     ReturnDeadline.objects.filter(return_request=ret, step__in=steps, met_at__isnull=True).update(met_at=timezone.now())
 
 
+# Steps the customer does not act on: a request read as "submitted" and confirmed meanwhile is still the same request.
+_SAME_FOR_CALLER = {S.CONFIRMED: S.SUBMITTED}
+
+
 def _locked(ret: ReturnRequest, expected_status: str = "") -> ReturnRequest:
-    """Lock the request's row; with expected_status, refuse when someone else moved it on since it was shown."""
+    """Lock the request's row and refuse (409) when it moved on since the caller read it.
+
+    The state compared is ``expected_status`` when the client sent it (the page it acted on), else the
+    status of the instance the caller passed in: of two concurrent steps (approve and cancel), the second
+    to get the lock finds the row changed and fails, whether or not the client sent expected_status.
+    """
+    seen = expected_status or ret.status
     ret = ReturnRequest.objects.select_for_update().select_related("order").get(pk=ret.pk)
-    if expected_status and ret.status != expected_status:
+    if seen and _SAME_FOR_CALLER.get(ret.status, ret.status) != _SAME_FOR_CALLER.get(seen, seen):
         raise workflow.TransitionError(_("The request is now “%(current)s”; reload it and try again.") % {
             "current": ret.get_status_display()})
     return ret
@@ -374,13 +385,63 @@ def return_request_extend(*, return_request: ReturnRequest, actor, step: str, da
         raise workflow.TransitionError(_("There is no open deadline for this step."))
     base = deadline.due_at or timezone.now()
     deadline.due_at = deadlines.business_days_after(return_policy_active(), base, days)
-    deadline.breached_at = None
+    deadline.warn_at = deadlines.step_warn_at(deadline.started_at, deadline.due_at)
+    deadline.breached_at = deadline.warned_at = None
     deadline.extension_reason = "\n".join(filter(None, [deadline.extension_reason, reason]))
-    deadline.save(update_fields=["due_at", "breached_at", "extension_reason"])
+    deadline.save(update_fields=["due_at", "warn_at", "breached_at", "warned_at", "extension_reason"])
     _event(ret, kind=ReturnEvent.Kind.EXTENDED, actor=actor, note=f"{Step(step).label} +{days}: {reason}")
     _notify(ret, _("Because of %(reason)s, the step “%(step)s” of %(number)s may take %(days)d more business day(s).") % {
         "reason": reason, "step": Step(step).label, "number": ret.number, "days": days})
     return deadline
+
+
+@transaction.atomic
+def return_photo_add(*, return_request: ReturnRequest, actor, upload, stage: str = "application") -> ReturnPhoto:
+    """Attach a photo (evidence or inspection) to a request after checking its type and size; record it."""
+    from orders.photos import MAX_PHOTOS_PER_REQUEST, STAGES, photo_validate
+
+    if stage not in STAGES:
+        raise ValidationError({"stage": [_("Choose application or inspection.")]})
+    content_type = photo_validate(upload)
+    ret = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+    if ret.status not in workflow.OPEN_STATES:
+        raise workflow.TransitionError(_("The request is closed; no more photos."))
+    if ret.photos.count() >= MAX_PHOTOS_PER_REQUEST:
+        raise ValidationError({"file": [_("At most %(n)d photos per request.") % {"n": MAX_PHOTOS_PER_REQUEST}]})
+    photo = ReturnPhoto.objects.create(return_request=ret, file=upload, stage=stage, content_type=content_type,
+                                       size=upload.size, uploaded_by=actor if getattr(actor, "pk", None) else None)
+    _event(ret, kind=ReturnEvent.Kind.NOTE, actor=actor, note=_("Photo added (%(stage)s)") % {"stage": stage}, is_public=False)
+    return photo
+
+
+def return_deadline_mark_warned(*, deadline_id: int) -> bool:
+    """Warn that an open step is close to its deadline; repeat-safe (only an open, unwarned, due warning changes).
+
+    Recorded as an internal event on the request; the agent of the request's ticket (or the ticket team's
+    supervisor) gets an in-app notification.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        changed = ReturnDeadline.objects.filter(pk=deadline_id, met_at__isnull=True, breached_at__isnull=True,
+                                                warned_at__isnull=True, warn_at__lte=now).update(warned_at=now)
+        if not changed:
+            return False
+        deadline = ReturnDeadline.objects.select_related("return_request__ticket__team").get(pk=deadline_id)
+        ret = deadline.return_request
+        label = Step(deadline.step).label
+        _event(ret, kind=ReturnEvent.Kind.WARNING, note=label, is_public=False)
+        ticket = ret.ticket
+        recipient_id = ticket and (ticket.assignee_id or (ticket.team.supervisor_id if ticket.team_id else None))
+        if recipient_id:
+            from tickets.sla_models import Notification
+
+            Notification.objects.get_or_create(
+                dedupe_key=f"return-warn:{deadline.pk}:{int(deadline.due_at.timestamp()) if deadline.due_at else 0}",
+                defaults={"recipient_id": recipient_id, "ticket": ticket, "kind": Notification.Kind.SLA_WARNING,
+                          "text": (_("Return %(number)s: “%(step)s” is due at %(due)s") % {
+                              "number": ret.number, "step": label,
+                              "due": timezone.localtime(deadline.due_at).strftime("%m-%d %H:%M") if deadline.due_at else "—"})[:255]})
+    return True
 
 
 def return_deadline_mark_breached(*, deadline_id: int) -> bool:
@@ -393,3 +454,91 @@ def return_deadline_mark_breached(*, deadline_id: int) -> bool:
             deadline = ReturnDeadline.objects.select_related("return_request").get(pk=deadline_id)
             _event(deadline.return_request, kind=ReturnEvent.Kind.BREACHED, note=Step(deadline.step).label, is_public=False)
     return bool(changed)
+
+
+def _team_for_order(order: Order, actor):
+    """Return the team a ticket about this order goes to: the actor's team serving the shop, else the actor's first."""
+    from helpdesk.models import Team
+    from orders.models import ShopTeam
+    from tickets.selectors import team_ids_for_user
+
+    mine = team_ids_for_user(user=actor) if actor is not None else []
+    serving = list(ShopTeam.objects.filter(shop=order.shop).values_list("team_id", flat=True)) if order.shop else []
+    for team_id in [*(t for t in serving if t in mine), *mine, *serving]:
+        team = Team.objects.filter(pk=team_id, is_active=True).first()
+        if team is not None:
+            return team
+    team = Team.objects.filter(is_active=True).order_by("pk").first()
+    if team is None:
+        raise ValidationError({"team": [_("No team can take the ticket.")]})
+    return team
+
+
+@transaction.atomic
+def order_ticket_open(*, order: Order, actor, subject: str, description: str = "", kind: str = "order_issue",
+                      channel: str = "phone", team=None):
+    """Open a ticket about an order (关于订单的工单) for its customer, linked to the order."""
+    from tickets.services import ticket_create
+
+    if not subject.strip():
+        raise ValidationError({"subject": [_("Give the ticket a subject.")]})
+    return ticket_create(actor=actor, customer=order.customer, team=team or _team_for_order(order, actor),
+                         subject=subject.strip(), description=description, kind=kind, channel=channel, order=order)
+
+
+def return_request_for_remedy(*, remedy, actor) -> ReturnRequest | None:
+    """Hand a refund/exchange remedy agreed on a ticket over to the returns flow: link an open request or start one.
+
+    Runs in the caller's transaction (the remedy's agreement). The link is recorded on both sides: the
+    request's ``remedy`` and an event, and a note in the ticket's history. When the order cannot take a
+    return (not delivered, nothing left to return, exchange out of stock) the ticket says why and no
+    request is made; the agreement itself stands.
+    """
+    from tickets.models import Remedy, TicketEvent
+
+    ticket = remedy.ticket
+    if remedy.kind not in (Remedy.Kind.REFUND, Remedy.Kind.EXCHANGE) or not ticket.order_id:
+        return None
+    existing = ReturnRequest.objects.filter(remedy=remedy).first()
+    if existing is not None:
+        return existing
+    ret = (ReturnRequest.objects.select_for_update().filter(order_id=ticket.order_id, remedy__isnull=True,
+                                                            status__in=workflow.OPEN_STATES)
+           .order_by("-created_at").first())
+    if ret is not None:
+        ret.remedy = remedy
+        fields = ["remedy", "updated_at"]
+        if ret.ticket_id is None:
+            ret.ticket = ticket
+            fields.append("ticket")
+        ret.save(update_fields=fields)
+        _event(ret, kind=ReturnEvent.Kind.NOTE, actor=actor, is_public=False,
+               note=_("Linked to the remedy “%(remedy)s” of ticket %(ticket)s") % {"remedy": remedy, "ticket": ticket.number})
+        note = _("Remedy handed over to the existing return %(number)s") % {"number": ret.number}
+    else:
+        order = ticket.order
+        returned = dict(ReturnItem.objects.filter(order_item__order=order, return_request__status__in=workflow.COUNTED_STATES)
+                        .values("order_item").annotate(n=Sum("quantity")).values_list("order_item", "n"))
+        items = [(line.pk, line.quantity - returned.get(line.pk, 0)) for line in order.items.all()
+                 if line.quantity - returned.get(line.pk, 0) > 0]
+        kind = ReturnRequest.Kind.EXCHANGE if remedy.kind == Remedy.Kind.EXCHANGE else ReturnRequest.Kind.REFUND_ONLY
+        sku = None
+        if kind == ReturnRequest.Kind.EXCHANGE and items:
+            first = next(line for line in order.items.all() if line.pk == items[0][0])
+            sku = Sku.objects.filter(code=first.sku).first()
+        try:
+            with transaction.atomic():
+                ret = return_request_create(
+                    order=order, kind=kind, reason=ReturnRequest.Reason.QUALITY if ticket.kind == "complaint" else ReturnRequest.Reason.OTHER,
+                    items=items, actor=actor, ticket=ticket, exchange_sku=sku,
+                    exchange_quantity=sum(q for _pk, q in items) if sku else 0,
+                    description=_("From the remedy “%(remedy)s” of ticket %(ticket)s") % {"remedy": remedy, "ticket": ticket.number})
+                ret.remedy = remedy
+                ret.save(update_fields=["remedy"])
+        except ValidationError as exc:
+            TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.NOTE, actor=actor,
+                                       note=_("No return started for the remedy: %(why)s") % {"why": " ".join(exc.messages)})
+            return None
+        note = _("Remedy handed over to the new return %(number)s") % {"number": ret.number}
+    TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.NOTE, actor=actor, note=note, to_value=ret.number)
+    return ret

@@ -7,7 +7,7 @@ import time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
@@ -38,26 +38,32 @@ def _customer_for(data: dict, *, shop: str) -> Customer:
 
 
 def _items_sync(order: Order, items: list[dict]) -> bool:
-    """Make the order's lines match the shop's, by SKU; lines already in a return are kept. Return whether anything changed."""
+    """Make the order's lines match the shop's, by SKU, in at most three statements; lines already in a return are kept.
+
+    Return whether anything changed.
+    """
     current = {line.sku: line for line in order.items.all()}
-    changed = False
+    fresh, changed_lines = [], []
+    fields = ("name", "spec", "quantity", "unit_price")
     for item in items:
         line = current.pop(item["sku"], None)
         values = {"name": item["name"], "spec": item.get("spec", ""), "quantity": item["quantity"],
                   "unit_price": Decimal(item["unit_price"])}
         if line is None:
-            OrderItem.objects.create(order=order, sku=item["sku"], **values)
-            changed = True
+            fresh.append(OrderItem(order=order, sku=item["sku"], **values))
         elif any(getattr(line, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(line, k, v)
-            line.save(update_fields=list(values))
-            changed = True
+            changed_lines.append(line)
+    if fresh:
+        OrderItem.objects.bulk_create(fresh)
+    if changed_lines:
+        OrderItem.objects.bulk_update(changed_lines, fields)
+    deleted = 0
     gone = [line.pk for line in current.values()]
     if gone:
         deleted, _per_model = OrderItem.objects.filter(pk__in=gone, return_items__isnull=True).delete()
-        changed = changed or bool(deleted)
-    return changed
+    return bool(fresh or changed_lines or deleted)
 
 
 def order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, bool]:
@@ -139,9 +145,20 @@ def webhook_verify(*, secret: str, timestamp: str, signature: str, body: bytes, 
 def webhook_event_apply(*, event_id: str, topic: str, number: str, data: dict) -> bool:
     """Apply a verified event once: a second delivery of the same id changes nothing. Return whether it was new."""
     with transaction.atomic():
-        delivery, created = WebhookDelivery.objects.get_or_create(
-            event_id=event_id, defaults={"topic": topic[:64], "order_number": number[:40]})
-        if not created:
+        if not _delivery_record(event_id=event_id, topic=topic, number=number):
             return False
         order_upsert(number=number, data=data, source="webhook")
     return True
+
+
+def _delivery_record(*, event_id: str, topic: str, number: str) -> bool:
+    """Record a webhook delivery; return False when this event id was recorded before (one statement on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        table = WebhookDelivery._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} (event_id, topic, order_number, received_at) VALUES (%s, %s, %s, now()) "
+                           "ON CONFLICT (event_id) DO NOTHING RETURNING id", [event_id, topic[:64], number[:40]])
+            return cursor.fetchone() is not None
+    _delivery, created = WebhookDelivery.objects.get_or_create(
+        event_id=event_id, defaults={"topic": topic[:64], "order_number": number[:40]})
+    return created

@@ -39,17 +39,31 @@ def return_deadline_mark_breached(*, deadline_id: int) -> bool:
     return services.return_deadline_mark_breached(deadline_id=deadline_id)
 
 
+@shared_task(name="orders.return_deadline_mark_warned", ignore_result=True, expires=300)
+def return_deadline_mark_warned(*, deadline_id: int) -> bool:
+    """Warn that one open step deadline is close."""
+    return services.return_deadline_mark_warned(deadline_id=deadline_id)
+
+
 @shared_task(name="orders.return_deadline_sweep_due", ignore_result=True, expires=50)
 def return_deadline_sweep_due() -> int:
-    """Enqueue one breach task per open step deadline that is due."""
+    """Enqueue one breach task per open step deadline that is due, and one warning task per deadline that is close."""
+    now = timezone.now()
     due = list(
-        ReturnDeadline.objects.filter(met_at__isnull=True, breached_at__isnull=True, due_at__lte=timezone.now(),
+        ReturnDeadline.objects.filter(met_at__isnull=True, breached_at__isnull=True, due_at__lte=now,
                                       return_request__status__in=OPEN_STATES)
         .order_by("due_at").values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     for deadline_id in due:
         return_deadline_mark_breached.delay(deadline_id=deadline_id)
-    return len(due)
+    close = list(
+        ReturnDeadline.objects.filter(met_at__isnull=True, breached_at__isnull=True, warned_at__isnull=True,
+                                      warn_at__lte=now, due_at__gt=now, return_request__status__in=OPEN_STATES)
+        .order_by("warn_at").values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for deadline_id in close:
+        return_deadline_mark_warned.delay(deadline_id=deadline_id)
+    return len(due) + len(close)
 
 
 @shared_task(name="orders.return_request_sweep_unconfirmed", ignore_result=True, expires=50)

@@ -97,6 +97,25 @@ class OrderDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
         return self.render_to_response(self.get_context_data(form=form))
 
 
+class OrderTicketView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Open a ticket about an order from the order page, then go to the ticket."""
+
+    permission_required = ("orders.view_order", "tickets.add_ticket")
+
+    def post(self, request, pk):
+        order = get_object_or_404(order_list_for_user(user=request.user).select_related("customer"), pk=pk)
+        try:
+            ticket = services.order_ticket_open(order=order, actor=request.user,
+                                                subject=request.POST.get("subject", "")[:200],
+                                                description=request.POST.get("description", "")[:10_000])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("orders:order_detail", pk=pk)
+        messages.success(request, _("Ticket %(number)s opened about order %(order)s.") % {
+            "number": ticket.number, "order": order.number})
+        return redirect("tickets:ticket_detail", pk=ticket.pk)
+
+
 def _apply(form, *, order, actor=None, contact_phone=""):
     data = form.cleaned_data
     return services.return_request_create(
@@ -189,6 +208,32 @@ class ReturnDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
             events=ret.events.select_related("actor"), actions=_offered(ret, self.request.user),
             phone=ret.contact_phone if clear else mask_phone(ret.contact_phone),
             may_act=self.request.user.has_perm("orders.change_returnrequest"), **kwargs)
+
+
+def photo_response(*, return_request, photo_id):
+    """Return the photo as an inline image download, or 404 when it is not one of this request's photos."""
+    from django.http import FileResponse
+
+    photo = get_object_or_404(return_request.photos.all(), pk=photo_id)
+    try:
+        handle = photo.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=photo.content_type or "application/octet-stream",
+                            as_attachment=not photo.content_type, filename=photo.file.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+class ReturnPhotoView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Serve a photo of a return the user may see (never from the public media address)."""
+
+    permission_required = "orders.view_returnrequest"
+
+    def get(self, request, pk, photo_id):
+        ret = get_object_or_404(return_list_for_user(user=request.user), pk=pk)
+        return photo_response(return_request=ret, photo_id=photo_id)
 
 
 class ReturnActionView(LoginRequiredMixin, PermissionRequiredMixin, View):

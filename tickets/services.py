@@ -423,11 +423,16 @@ def _remedy_advance(*, remedy: Remedy, actor, expected: str, target: str, event:
 
 @transaction.atomic
 def remedy_record_agreement(*, remedy: Remedy, actor) -> Remedy:
-    """Record that the customer agreed to an approved remedy (方案沟通)."""
-    return _remedy_advance(
+    """Record that the customer agreed to an approved remedy (方案沟通); a refund or exchange goes on to the returns flow."""
+    remedy = _remedy_advance(
         remedy=remedy, actor=actor, expected=Remedy.Status.APPROVED, target=Remedy.Status.AGREED,
         event=TicketEvent.Kind.REMEDY_AGREED, refusal=_("Only an approved remedy can be agreed."), agreed_at=timezone.now(),
     )
+    if remedy.kind in (Remedy.Kind.REFUND, Remedy.Kind.EXCHANGE):
+        from orders.services import return_request_for_remedy
+
+        return_request_for_remedy(remedy=remedy, actor=actor)
+    return remedy
 
 
 @transaction.atomic

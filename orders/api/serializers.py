@@ -6,6 +6,7 @@ from customers.privacy import mask_email, mask_phone, may_view_pii
 from orders.models import (Carrier, Order, OrderImport, OrderItem, OrderStatusChange, ReturnDeadline, ReturnItem,
                            ReturnRequest, Sku)
 from orders.selectors import deadlines_block
+from tickets.models import Ticket
 
 
 class OrderItemSerializer(serializers.ModelSerializer):
@@ -128,6 +129,7 @@ class DeadlineSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
     met_at = serializers.DateTimeField(allow_null=True)
     breached_at = serializers.DateTimeField(allow_null=True)
+    warned_at = serializers.DateTimeField(allow_null=True, required=False, help_text="when the close-to-deadline warning was given")
 
 
 class DeadlinesSerializer(serializers.Serializer):
@@ -155,8 +157,28 @@ class OrderRefSerializer(serializers.Serializer):
     number = serializers.CharField()
 
 
+class ReturnPhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    stage = serializers.CharField(read_only=True)
+    content_type = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    uploaded_at = serializers.DateTimeField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, photo) -> str:
+        """Return the access-checked download address (never the media file's own address)."""
+        return f"/api/v1/returns/{photo.return_request_id}/photos/{photo.pk}/"
+
+
+class ReturnPhotoUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    stage = serializers.ChoiceField(choices=[("application", "application"), ("inspection", "inspection")],
+                                    default="application")
+
+
 class ReturnRequestSerializer(serializers.ModelSerializer):
     order = OrderRefSerializer(read_only=True)
+    photos = ReturnPhotoSerializer(many=True, read_only=True)
     customer = CustomerRefSerializer(read_only=True)
     items = ReturnItemSerializer(many=True, read_only=True)
     deadlines = serializers.SerializerMethodField()
@@ -172,7 +194,7 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
                   "contact_name", "contact_phone", "contact_email", "exchange_sku", "exchange_quantity",
                   "rejection_reason", "return_method", "return_carrier", "return_tracking", "is_inspection_passed",
                   "inspection_notes", "refund_amount", "refund_route", "exchange_carrier", "exchange_tracking",
-                  "deadlines", "created_at", "updated_at", "received_at", "closed_at"]
+                  "deadlines", "photos", "remedy", "created_at", "updated_at", "received_at", "closed_at"]
 
     @extend_schema_field(DeadlinesSerializer)
     def get_deadlines(self, ret) -> dict:
@@ -280,3 +302,22 @@ class QuoteSerializer(serializers.Serializer):
     needs_evidence = serializers.BooleanField()
     may_keep_item = serializers.BooleanField()
     notes = serializers.ListField(child=serializers.CharField())
+
+
+class OrderTicketOpenSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+    # The tickets' own choice sets: one enum each in the OpenAPI schema.
+    kind = serializers.ChoiceField(choices=Ticket.Kind.choices, default=Ticket.Kind.ORDER_ISSUE)
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, default=Ticket.Channel.PHONE)
+
+
+class OrderTicketSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    order = serializers.IntegerField(source="order_id")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, ticket) -> str:
+        return f"/api/v1/tickets/{ticket.pk}/"

@@ -62,6 +62,7 @@ class OrderViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
         "upsert": ["orders.add_order", "orders.change_order"],
         "import_start": ["orders.add_orderimport"],
         "import_progress": ["orders.view_orderimport"],
+        "ticket_open": ["orders.view_order", "tickets.add_ticket"],
     }
 
     def get_queryset(self):
@@ -83,6 +84,15 @@ class OrderViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
         order, created, _changed = shop_sync.order_upsert(number=number, data=serializer.validated_data, source="api")
         prefetch_related_objects([order], "items", "status_changes")
         return Response(s.OrderDetailSerializer(order).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=s.OrderTicketOpenSerializer, responses={201: s.OrderTicketSerializer, 400: OpenApiResponse(description="Field errors")})
+    @action(detail=True, methods=["post"], url_path="tickets")
+    def ticket_open(self, request, pk=None):
+        """Open a ticket about this order for its customer (linked to the order)."""
+        serializer = s.OrderTicketOpenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ticket = services.order_ticket_open(order=self.get_object(), actor=request.user, **serializer.validated_data)
+        return Response(s.OrderTicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": s.OrderImportUploadSerializer}, responses={202: s.OrderImportSerializer})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
@@ -155,10 +165,11 @@ class ReturnRequestViewSet(ServiceErrorsMixin, mixins.CreateModelMixin, viewsets
         "quote": ["orders.view_returnrequest"],
         "create": ["orders.add_returnrequest"],
         "extend": ["orders.extend_deadline"],
+        "photo_download": ["orders.view_returnrequest"],
     }
 
     def get_queryset(self):
-        return return_list_for_user(user=self.request.user).prefetch_related("items__order_item")
+        return return_list_for_user(user=self.request.user).prefetch_related("items__order_item", "photos")
 
     def _done(self, ret: ReturnRequest) -> Response:
         ret = self.get_queryset().get(pk=ret.pk)
@@ -276,6 +287,25 @@ class ReturnRequestViewSet(ServiceErrorsMixin, mixins.CreateModelMixin, viewsets
         services.return_request_extend(return_request=ret, actor=request.user, step=data["step"], days=data["days"],
                                        reason=data["reason"])
         return self._done(ret)
+
+    @extend_schema(request={"multipart/form-data": s.ReturnPhotoUploadSerializer},
+                   responses={201: s.ReturnPhotoSerializer, 400: OpenApiResponse(description="wrong type or size")})
+    @action(detail=True, methods=["post"], url_path="photos", parser_classes=[MultiPartParser])
+    def photo_upload(self, request, pk=None):
+        """Attach a photo (JPEG, PNG, WebP or HEIC, at most 8 MB) as evidence or from the inspection."""
+        data = self._input(s.ReturnPhotoUploadSerializer)
+        photo = services.return_photo_add(return_request=self.get_object(), actor=request.user, upload=data["file"],
+                                          stage=data["stage"])
+        return Response(s.ReturnPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY, 404: None},
+                   parameters=[OpenApiParameter("photo_id", OpenApiTypes.INT, OpenApiParameter.PATH)])
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)")
+    def photo_download(self, request, pk=None, photo_id=None):
+        """Download a photo of a request the user may see (the same scope as the request itself)."""
+        from orders.views import photo_response
+
+        return photo_response(return_request=self.get_object(), photo_id=photo_id)
 
     @extend_schema(responses=s.QuoteSerializer)
     @action(detail=True, methods=["get"])

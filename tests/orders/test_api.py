@@ -198,3 +198,19 @@ def test_deadlines_block_is_in_the_return(api_client, agent):
     pickup = api_client.get(f"/api/v1/returns/{rid}/").json()["deadlines"]["pickup"]
     assert pickup["due_at"] and pickup["met_at"] is None and pickup["breached_at"] is None
     assert ReturnRequest.objects.get(pk=rid).status == "approved"
+
+
+def test_upsert_syncs_items_by_sku_changed_new_and_gone_in_few_statements(shop, django_assert_max_num_queries):
+    body = {**ORDER, "items": [{"sku": "A", "name": "杯", "quantity": 1, "unit_price": "10.00"},
+                               {"sku": "B", "name": "壶", "quantity": 1, "unit_price": "20.00"},
+                               {"sku": "C", "name": "盘", "quantity": 1, "unit_price": "5.00"}]}
+    assert shop.put("/api/v1/orders/by-number/SYNC1/", body, format="json").status_code == 201
+    body["items"] = [{"sku": "A", "name": "杯", "quantity": 3, "unit_price": "10.00"},
+                     {"sku": "C", "name": "盘", "quantity": 1, "unit_price": "5.00"},
+                     {"sku": "D", "name": "碗", "quantity": 2, "unit_price": "8.00"}]
+    body["updated_at"] = "2026-11-21T10:00:00+08:00"
+    with django_assert_max_num_queries(14):
+        response = shop.put("/api/v1/orders/by-number/SYNC1/", body, format="json")
+    assert response.status_code == 200
+    order = Order.objects.get(number="SYNC1")
+    assert {(i.sku, i.quantity) for i in order.items.all()} == {("A", 3), ("C", 1), ("D", 2)}

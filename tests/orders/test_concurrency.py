@@ -68,3 +68,53 @@ def test_concurrent_applications_cannot_return_more_than_was_bought():
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["ValidationError", "ok"]
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approve_and_cancel_without_expected_status_one_gets_409(back_office_calendar):
+    from orders import services, workflow
+
+    agent = UserFactory(username="race-agent-2", role="Supervisor")
+    order = delivered_order()
+    ret = return_request_create(order=order, kind="return", reason="no_reason", items=[(order.items.first().pk, 1)])
+    ReturnRequest.objects.filter(pk=ret.pk).update(status=ReturnRequest.Status.CONFIRMED)
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def call(action):
+        seen = ReturnRequest.objects.get(pk=ret.pk)  # both read "confirmed", as two requests would
+        barrier.wait()
+        try:
+            if action == "approve":
+                services.return_request_approve(return_request=seen, actor=agent)
+            else:
+                services.return_request_cancel(return_request=seen, actor=agent, reason="不要了")
+            outcomes[action] = "ok"
+        except workflow.TransitionError:
+            outcomes[action] = "409"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=call, args=(action,)) for action in ("approve", "cancel")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["409", "ok"]
+    final = ReturnRequest.objects.get(pk=ret.pk).status
+    assert final == ("approved" if outcomes["approve"] == "ok" else "cancelled")
+
+
+@pytest.mark.django_db
+def test_a_step_on_a_request_read_before_it_moved_on_is_a_409(back_office_calendar):
+    from orders import services, workflow
+
+    agent = UserFactory(username="stale-agent", role="Supervisor")
+    order = delivered_order()
+    ret = return_request_create(order=order, kind="return", reason="no_reason", items=[(order.items.first().pk, 1)])
+    services.return_request_confirm(return_request_id=ret.pk)
+    stale = ReturnRequest.objects.get(pk=ret.pk)
+    services.return_request_approve(return_request=ret, actor=agent)  # read as submitted, confirmed since: still fine
+    with pytest.raises(workflow.TransitionError):
+        services.return_request_cancel(return_request=stale, actor=agent)

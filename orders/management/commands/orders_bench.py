@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from helpdesk.databases import database_ensure
 from helpdesk.demo import demo_users_load
-from orders.bench import orders_csv_write, returns_generate, upsert_rate
+from orders.bench import orders_csv_write, returns_generate, upsert_rate, webhook_rate
 from orders.importing import orders_import
 from orders.models import Order, ReturnRequest
 
@@ -24,11 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--import-orders", type=int, default=0, help="generate and import this many orders (timed)")
         parser.add_argument("--returns", type=int, default=0, help="generate returns up to this many")
         parser.add_argument("--upsert-requests", type=int, default=0, help="PUT this many orders to a local server")
+        parser.add_argument("--webhook-requests", type=int, default=0, help="POST this many signed order events")
         parser.add_argument("--concurrency", type=int, default=8)
         parser.add_argument("--workers", type=int, default=2, help="uvicorn workers for the upsert run")
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8160")))
 
-    def handle(self, *args, import_orders, returns, upsert_requests, concurrency, workers, port, **options):
+    def handle(self, *args, import_orders, returns, upsert_requests, webhook_requests, concurrency, workers, port, **options):
         database_ensure()
         from django.core.management import call_command
 
@@ -43,8 +44,8 @@ class Command(BaseCommand):
                               f"{ReturnRequest.objects.count()} in all")
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        if upsert_requests:
-            self.upsert(upsert_requests, concurrency, workers, port)
+        if upsert_requests or webhook_requests:
+            self.upsert(upsert_requests, concurrency, workers, port, webhook_requests=webhook_requests)
 
     def import_timed(self, count: int):
         start = Order.objects.filter(number__startswith="BO").count()
@@ -63,14 +64,15 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
-    def upsert(self, requests: int, concurrency: int, workers: int, port: int):
+    def upsert(self, requests: int, concurrency: int, workers: int, port: int, webhook_requests: int = 0):
         from helpdesk.models import User
 
         token, _created = Token.objects.get_or_create(user=User.objects.get(username="admin"))
+        secret = settings.ORDER_WEBHOOK_SECRET or "bench-order-webhook-secret"
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
              "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
-            env={**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}, start_new_session=True)
+            env={**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "ORDER_WEBHOOK_SECRET": secret}, start_new_session=True)
         try:
             base = f"http://127.0.0.1:{port}"
             for _ in range(100):
@@ -80,9 +82,14 @@ class Command(BaseCommand):
                 except OSError:
                     time.sleep(0.3)
             upsert_rate(base_url=base, token=token.key, requests=500, concurrency=concurrency)  # warm up
-            result = upsert_rate(base_url=base, token=token.key, requests=requests, concurrency=concurrency)
-            self.stdout.write(f"PUT /api/v1/orders/by-number/: {result} ({workers} uvicorn workers, "
-                              f"{concurrency} client connections, DEBUG={settings.DEBUG})")
+            if requests:
+                result = upsert_rate(base_url=base, token=token.key, requests=requests, concurrency=concurrency)
+                self.stdout.write(f"PUT /api/v1/orders/by-number/: {result} ({workers} uvicorn workers, "
+                                  f"{concurrency} client connections, DEBUG={settings.DEBUG})")
+            if webhook_requests:
+                result = webhook_rate(base_url=base, secret=secret, requests=webhook_requests, concurrency=concurrency)
+                self.stdout.write(f"POST /api/v1/webhooks/orders/: {result} ({workers} uvicorn workers, "
+                                  f"{concurrency} client connections, DEBUG={settings.DEBUG})")
         finally:
             server.terminate()
             server.wait(timeout=30)
