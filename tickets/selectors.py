@@ -14,7 +14,7 @@ from helpdesk.models import Team, User
 from helpdesk.roles import RANK, Role, primary_role
 from orders.models import Order
 from tickets import workflow
-from tickets.models import CannedReply, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
+from tickets.models import Attachment, CannedReply, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
 
 DEFAULT_AGENT_LIMIT = Decimal("500")
 VIEW_COUNT_CAP = 99
@@ -73,6 +73,18 @@ def ticket_get_for_user(*, user, pk) -> Ticket:
     try:
         return ticket_list_for_user(user=user).select_related("escalated_to", "team__supervisor", "merged_into").get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def attachment_get_for_user(*, user, pk) -> Attachment:
+    """Return one attachment of a ticket the user may see, or raise Http404 (also for another team's)."""
+    scope = ticket_scope_q(user=user)
+    attachments = Attachment.objects.select_related("ticket")
+    if scope is not None:
+        attachments = attachments.filter(ticket__in=Ticket.objects.filter(scope).values("pk"))
+    try:
+        return attachments.get(pk=pk)
+    except (Attachment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

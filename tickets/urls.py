@@ -10,4 +10,5 @@ urlpatterns = [
     path("tickets/<int:pk>/", views.TicketDetailView.as_view(), name="ticket_detail"),
     path("tickets/<int:pk>/canned/", views.CannedReplySearchView.as_view(), name="canned_search"),
     path("tickets/<int:pk>/<slug:action>/", views.TicketActionView.as_view(), name="ticket_action"),
+    path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
 ]

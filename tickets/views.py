@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from rest_framework.request import Request
 
 from tickets import services, workflow
+from tickets.attachments import attachment_response
 from tickets.api.views import TicketCursorPagination
 from tickets.filters import VIEW_CHOICES, TicketFilterSet
 from tickets.forms import (
@@ -29,6 +30,7 @@ from tickets.forms import (
 from helpdesk.models import Team
 from tickets.models import Category, InternalTask, Remedy, Ticket, TicketMessage
 from tickets.selectors import (
+    attachment_get_for_user,
     assignable_users,
     canned_replies_for,
     canned_reply_render,
@@ -285,3 +287,12 @@ ACTIONS = {
     "escalate": escalate, "transfer": transfer, "task": task_add, "task-done": task_done, "remedy": remedy_add,
     "remedy-decide": remedy_decide, "remedy-agree": remedy_agree, "remedy-done": remedy_done, "merge": merge,
 }
+
+
+class AttachmentDownloadView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """One ticket attachment, only for someone who may see its ticket (there is no public media URL)."""
+
+    permission_required = "tickets.view_ticket"
+
+    def get(self, request, pk):
+        return attachment_response(attachment_get_for_user(user=request.user, pk=pk))

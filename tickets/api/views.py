@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from helpdesk.models import Team
 from helpdesk.roles import RANK, Role, primary_role
 from tickets import services
+from tickets.attachments import attachment_response
 from tickets.api import serializers as s
 from tickets.filters import TicketFilterSet
 from tickets.models import CannedReply, InternalTask, Remedy, Ticket, TicketMessage
@@ -260,6 +262,14 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         with as_api_errors():
             attachment = services.ticket_attachment_add(ticket=ticket, actor=request.user, upload=data["file"])
         return Response(s.AttachmentSerializer(attachment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="Not found")})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]{1,18})",
+            url_name="attachment-download", pagination_class=None, filterset_class=None)
+    def attachment_download(self, request, pk=None, attachment_id=None):
+        ticket = self.get_object()
+        attachment = get_object_or_404(ticket.attachments.all(), pk=attachment_id)
+        return attachment_response(attachment)
 
     @extend_schema(methods=["get"], responses=s.InternalTaskSerializer(many=True))
     @extend_schema(methods=["post"], request=s.InternalTaskSerializer, responses={201: s.InternalTaskSerializer})
