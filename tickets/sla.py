@@ -218,8 +218,7 @@ def ticket_sla_message_added(*, ticket: Ticket, message: TicketMessage) -> None:
 
 def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
     """Enqueue one check per timer whose next check has come (indexed range query); return how many."""
-    from helpdesk.celery import app
-    from tickets.sla_tasks import sla_timer_check as check_task
+    from tickets.sla_tasks import sla_timer_checks_enqueue
 
     now = now or timezone.now()
     try:
@@ -230,9 +229,7 @@ def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LI
     except DatabaseError:
         logger.warning("SLA sweep skipped: database unavailable", exc_info=True)
         return 0
-    with app.producer_or_acquire() as producer:
-        for timer_id in timer_ids:
-            check_task.apply_async(kwargs={"timer_id": timer_id}, expires=300, producer=producer)
+    sla_timer_checks_enqueue(timer_ids, expires=300)
     return len(timer_ids)
 
 

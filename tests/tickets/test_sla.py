@@ -59,23 +59,22 @@ def test_policies_match_first_by_order(sla_defaults, agent, team):
 
 @pytest.mark.django_db
 def test_sweeping_twice_then_running_every_enqueued_check_breaches_once(email_ticket):
-    with mock.patch("tickets.sla_tasks.sla_timer_check.apply_async") as enqueue:
+    with mock.patch("tickets.sla_tasks.sla_timer_checks_enqueue") as enqueue:
         sla.sla_timer_sweep_due(now=at(2026, 11, 23, 12, 31))
         sla.sla_timer_sweep_due(now=at(2026, 11, 23, 12, 31))
-    outcomes = [sla.sla_timer_check(**call.kwargs["kwargs"], now=at(2026, 11, 23, 12, 31))
-                for call in enqueue.call_args_list]
+    outcomes = [sla.sla_timer_check(timer_id=timer_id, now=at(2026, 11, 23, 12, 31))
+                for call in enqueue.call_args_list for timer_id in call.args[0]]
     assert outcomes == ["breach", None]
     assert Notification.objects.filter(kind="sla_breach").count() == 2  # assignee and supervisor, once each
 
 
 @pytest.mark.django_db
 def test_sweeper_enqueues_only_due_timers(email_ticket):
-    with mock.patch("tickets.sla_tasks.sla_timer_check.apply_async") as enqueue:
+    with mock.patch("tickets.sla_tasks.sla_timer_checks_enqueue") as enqueue:
         assert sla.sla_timer_sweep_due(now=at(2026, 11, 23, 11, 41)) == 0
         assert sla.sla_timer_sweep_due(now=at(2026, 11, 23, 11, 42)) == 1
-    enqueue.assert_called_once()
-    assert enqueue.call_args.kwargs["kwargs"] == {"timer_id": timer(email_ticket).pk}
-    assert enqueue.call_args.kwargs["expires"] == 300
+    assert enqueue.call_args_list[-1].args[0] == [timer(email_ticket).pk]
+    assert enqueue.call_args_list[-1].kwargs["expires"] == 300
 
 
 @pytest.mark.django_db
