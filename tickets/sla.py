@@ -178,6 +178,21 @@ def _timer_compute(timer, *, ticket, spec, value, unit, paused, warning_percent,
     timer.next_check_at = _next_check(timer)
 
 
+def _breach_lift(timer: TicketSLATimer, *, now: dt.datetime) -> None:
+    """Run a breached timer again against the later deadline an extension gave it; the breach stays counted.
+
+    ``first_breached_at`` keeps the first breach for reports and the KPI, the ticket history keeps its
+    breach event; the timer itself is no longer breached, warns again if its warning point is still
+    ahead, and breaches (and notifies) again if the new deadline is missed too.
+    """
+    timer.first_breached_at = timer.first_breached_at or timer.breached_at
+    timer.breached_at = None
+    if timer.warning_at and timer.warning_at > now:
+        timer.warned_at = None
+    timer.next_check_at = _next_check(timer)
+    timer.save(update_fields=["first_breached_at", "breached_at", "warned_at", "next_check_at"])
+
+
 def _elapsed_or_zero(spec, unit, start, end) -> float:
     try:
         return sla_elapsed(spec, unit, start, end)
@@ -305,6 +320,8 @@ def _notify(recipients, *, ticket: Ticket, timer: TicketSLATimer, kind: str) -> 
     created = 0
     for user in {user.pk: user for user in recipients if user is not None}.values():
         key = f"{kind}:{timer.pk}:{timer.cycle}:{user.pk}"
+        if timer.extended_minutes:  # a deadline moved by an extension may warn and breach once more
+            key += f":+{timer.extended_minutes:g}"
         try:
             with transaction.atomic():
                 Notification.objects.create(recipient=user, ticket=ticket, kind=kind, text=text[:255], dedupe_key=key)
@@ -343,7 +360,11 @@ def ticket_sla_extend(*, ticket: Ticket, actor, minutes: int, reason: str, targe
         "Because of circumstances beyond our control (%(reason)s), the time limit for handling your request "
         "has been extended. Thank you for your patience."
     ) % {"reason": reason})
-    return ticket_sla_refresh(ticket=ticket, record_events=False)
+    state = ticket_sla_refresh(ticket=ticket, record_events=False)
+    now = timezone.now()
+    for timer in timers.filter(breached_at__isnull=False, due_at__gt=now):
+        _breach_lift(timer, now=now)
+    return state
 
 
 @transaction.atomic

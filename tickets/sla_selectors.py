@@ -26,6 +26,7 @@ def sla_block(ticket: Ticket) -> dict:
         targets[target] = None if timer is None else {
             **{name: getattr(timer, name) for name in TARGET_FIELDS},
             "paused_at": timer.paused_at,
+            "first_breached_at": timer.first_breached_at,
             "is_excused": timer.is_excused,
             "problem": timer.problem,
         }
