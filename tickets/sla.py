@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,16 +104,52 @@ def sla_policies_active() -> list[SLAPolicy]:
     return list(SLAPolicy.objects.filter(is_active=True).select_related("calendar").order_by("position", "id"))
 
 
+# (fingerprint) → active policies, per process. On PostgreSQL the fingerprint (every policy's id and row
+# version ``xmin``, its calendar's revision) comes back with the ticket's SLA state in one round trip, so
+# any insert, update or delete of a policy, by admin, migration or shell, is seen on the next refresh.
+_POLICIES: dict[str, list[SLAPolicy]] = {}
+STATE_SQL = """
+    SELECT s.policy_id, s.is_held, s.held_reason,
+           (SELECT string_agg(p.id::text || ':' || p.xmin::text || ':' || c.revision::text, ',' ORDER BY p.id)
+            FROM {policy} p JOIN {calendar} c ON c.id = p.calendar_id)
+    FROM (SELECT 1) AS one LEFT JOIN {state} s ON s.ticket_id = %s
+"""
+
+
+def _sla_state_and_policies(ticket: Ticket) -> tuple[TicketSLA, list[SLAPolicy]]:
+    """Return the ticket's SLA state (created if missing) and the active policies, in one query when it can."""
+    if connection.vendor != "postgresql":
+        return TicketSLA.objects.get_or_create(ticket=ticket)[0], sla_policies_active()
+    sql = STATE_SQL.format(policy=SLAPolicy._meta.db_table, calendar=SLAPolicy.calendar.field.related_model._meta.db_table,
+                           state=TicketSLA._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ticket.pk])
+        policy_id, is_held, held_reason, fingerprint = cursor.fetchone()
+    policies = _POLICIES.get(fingerprint or "")
+    if policies is None:
+        policies = sla_policies_active()
+        _POLICIES.clear()
+        _POLICIES[fingerprint or ""] = policies
+    if is_held is None:
+        state = TicketSLA.objects.get_or_create(ticket=ticket)[0]
+    else:
+        state = TicketSLA.from_db(connection.alias, ["ticket_id", "policy_id", "is_held", "held_reason"],
+                                  [ticket.pk, policy_id, is_held, held_reason])
+    return state, policies
+
+
 # Recomputing a ticket's timers.
 
 def ticket_sla_refresh(*, ticket: Ticket, now: dt.datetime | None = None, record_events: bool = True) -> TicketSLA:
     """Recompute the ticket's SLA timers; call after its status, priority, kind, channel or category change."""
     now = now or timezone.now()
-    state, _created = TicketSLA.objects.get_or_create(ticket=ticket)
-    policy = sla_policy_match(ticket, sla_policies_active())
+    state, policies = _sla_state_and_policies(ticket)
+    policy = sla_policy_match(ticket, policies)
     if state.policy_id != (policy.pk if policy else None):
         state.policy = policy
         state.save(update_fields=["policy"])
+    elif policy is not None:
+        state.policy = policy  # the cached row: reading state.policy costs no query
     timers = {timer.target: timer for timer in TicketSLATimer.objects.filter(ticket=ticket)}
     if policy is None:
         TicketSLATimer.objects.filter(ticket=ticket, met_at__isnull=True, breached_at__isnull=True).delete()
