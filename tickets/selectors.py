@@ -222,5 +222,6 @@ def canned_reply_render(*, reply: CannedReply, ticket: Ticket) -> str:
 
 def assignable_users(*, ticket: Ticket) -> QuerySet[User]:
     """Return the users a ticket may be assigned to: its team's members and supervisor."""
-    ids = team_member_ids(team=ticket.team)
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "username")
+    team = ticket.team
+    return (User.objects.filter(Q(teams=team) | Q(pk=team.supervisor_id), is_active=True)
+            .distinct().order_by("display_name", "username"))

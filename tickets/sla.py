@@ -364,6 +364,11 @@ def _notify(recipients, *, ticket: Ticket, timer: TicketSLATimer, kind: str) -> 
             created += 1
         except IntegrityError:
             continue
+    if created:
+        from tickets.sla_selectors import notification_unread_forget
+
+        recipient_ids = [user.pk for user in recipients if user is not None]
+        transaction.on_commit(lambda: notification_unread_forget(user_ids=recipient_ids))
     return created
 
 
