@@ -209,6 +209,51 @@ def canned_replies_for(*, user, q: str = "") -> QuerySet[CannedReply]:
     return replies.select_related("team").order_by("shortcut")
 
 
+def canned_reply_can_manage(*, user, team, reply: CannedReply | None = None) -> bool:
+    """Return whether the user may create (reply None), edit or delete a canned reply of this team.
+
+    Shared replies (no team): admins. A team's replies: managers and admins any team's, the team's
+    supervisor all of them, its members the ones they created themselves.
+    """
+    role = _role(user)
+    if role is None:
+        return False
+    if user.is_superuser or RANK[role] >= RANK[Role.ADMIN]:
+        return True
+    if team is None:
+        return False
+    if RANK[role] >= RANK[Role.MANAGER] or team.supervisor_id == user.pk:
+        return True
+    if team.pk not in team_ids_for_user(user=user):
+        return False
+    return reply is None or reply.created_by_id == user.pk
+
+
+def canned_replies_for_management(*, user, q: str = "") -> QuerySet[CannedReply]:
+    """Return the canned replies the user sees on the management page: shared ones and their teams' (also inactive)."""
+    replies = CannedReply.objects.all()
+    role = _role(user)
+    if role is None:
+        return replies.none()
+    if RANK[role] < RANK[Role.MANAGER] and not user.is_superuser:
+        replies = replies.filter(Q(team__isnull=True) | Q(team_id__in=team_ids_for_user(user=user)))
+    q = (q or "").strip().lstrip("/")[:100]
+    if q:
+        replies = replies.filter(Q(shortcut__istartswith=q) | Q(title__icontains=q) | Q(body__icontains=q))
+    return replies.select_related("team", "created_by").order_by("team__name", "shortcut", "id")
+
+
+def canned_reply_teams_for(*, user) -> QuerySet[Team]:
+    """Return the teams the user may add canned replies to."""
+    role = _role(user)
+    teams = Team.objects.filter(is_active=True).order_by("name")
+    if role is None:
+        return teams.none()
+    if user.is_superuser or RANK[role] >= RANK[Role.MANAGER]:
+        return teams
+    return teams.filter(pk__in=team_ids_for_user(user=user))
+
+
 def canned_reply_render(*, reply: CannedReply, ticket: Ticket) -> str:
     """Return the canned reply's body with the ticket's placeholders filled in."""
     values = {

@@ -65,10 +65,10 @@ def test_superuser_counts_as_admin_and_userless_role_is_none():
 @pytest.mark.parametrize(
     ("role", "staff", "expected"),
     [
-        (Role.AGENT, False, ["inbox", "tickets", "customers", "orders", "returns", "followups"]),
-        (Role.SUPERVISOR, False, ["inbox", "tickets", "customers", "orders", "returns", "followups", "kpi", "sla"]),
-        (Role.MANAGER, False, ["inbox", "tickets", "customers", "orders", "returns", "followups", "kpi", "sla"]),
-        (Role.ADMIN, True, ["inbox", "tickets", "customers", "orders", "returns", "followups", "kpi", "sla", "admin"]),
+        (Role.AGENT, False, ["inbox", "tickets", "customers", "orders", "returns", "followups", "canned"]),
+        (Role.SUPERVISOR, False, ["inbox", "tickets", "customers", "orders", "returns", "followups", "kpi", "sla", "canned"]),
+        (Role.MANAGER, False, ["inbox", "tickets", "customers", "orders", "returns", "followups", "kpi", "sla", "canned"]),
+        (Role.ADMIN, True, ["inbox", "tickets", "customers", "orders", "returns", "followups", "kpi", "sla", "canned", "admin"]),
     ],
 )
 def test_navigation_follows_role(role, staff, expected):

@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -345,13 +346,14 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         return Response(s.RemedySerializer(remedy).data)
 
 
-class CannedReplyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    """Canned replies the user may use; supervisors manage their own teams' replies."""
+class CannedReplyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                         mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Canned replies the user may use; admins manage shared ones, supervisors their teams', members their own."""
 
     serializer_class = s.CannedReplySerializer
     pagination_class = None
     filterset_class = None
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         if self.action == "list":
@@ -361,18 +363,25 @@ class CannedReplyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.
     def get_permissions(self):
         return [permissions.IsAuthenticated(), permissions.DjangoModelPermissions()]
 
-    def _check_team(self, team):
-        user = self.request.user
-        if team is None and not user.has_perm("tickets.delete_cannedreply"):
-            raise exceptions.ValidationError({"team": [_("Only an admin manages replies shared by every team.")]})
-        if team is not None and not user.is_superuser and team.supervisor_id != user.pk and RANK.get(primary_role(user), 0) < RANK[Role.MANAGER]:
-            raise exceptions.ValidationError({"team": [_("You can only manage the replies of a team you lead.")]})
+    @contextmanager
+    def _scope_errors(self):
+        with as_api_errors():
+            try:
+                yield
+            except PermissionDenied as exc:
+                raise exceptions.ValidationError({"team": [str(exc)]}) from exc
 
     def perform_create(self, serializer):
-        self._check_team(serializer.validated_data.get("team"))
-        serializer.save(created_by=self.request.user)
+        with self._scope_errors():
+            serializer.instance = services.canned_reply_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        self._check_team(serializer.validated_data.get("team", serializer.instance.team))
-        self._check_team(serializer.instance.team)
-        serializer.save()
+        with self._scope_errors():
+            serializer.instance = services.canned_reply_update(reply=serializer.instance, actor=self.request.user,
+                                                               **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        try:
+            services.canned_reply_delete(reply=instance, actor=self.request.user)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
