@@ -11,6 +11,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,37 +106,63 @@ def sla_policies_active() -> list[SLAPolicy]:
 
 
 # (fingerprint) → active policies, per process. On PostgreSQL the fingerprint (every policy's id and row
-# version ``xmin``, its calendar's revision) comes back with the ticket's SLA state in one round trip, so
-# any insert, update or delete of a policy, by admin, migration or shell, is seen on the next refresh.
+# version ``xmin``, its calendar's revision) comes back with the ticket's SLA state and timers in one round
+# trip, so any insert, update or delete of a policy, by admin, migration or shell, is seen on the next refresh.
 _POLICIES: dict[str, list[SLAPolicy]] = {}
+FINGERPRINT_SQL = """
+    SELECT string_agg(p.id::text || ':' || p.xmin::text || ':' || c.revision::text, ',' ORDER BY p.id)
+    FROM {policy} p JOIN {calendar} c ON c.id = p.calendar_id
+"""
+STATE_COLUMN_SQL = "SELECT json_build_array(s.policy_id, s.is_held, s.held_reason) FROM {state} s WHERE s.ticket_id = {timer}.ticket_id"
 STATE_SQL = """
-    SELECT s.policy_id, s.is_held, s.held_reason,
-           (SELECT string_agg(p.id::text || ':' || p.xmin::text || ':' || c.revision::text, ',' ORDER BY p.id)
-            FROM {policy} p JOIN {calendar} c ON c.id = p.calendar_id)
+    SELECT s.policy_id, s.is_held, s.held_reason, ({fingerprint})
     FROM (SELECT 1) AS one LEFT JOIN {state} s ON s.ticket_id = %s
 """
 
 
-def _sla_state_and_policies(ticket: Ticket) -> tuple[TicketSLA, list[SLAPolicy]]:
-    """Return the ticket's SLA state (created if missing) and the active policies, in one query when it can."""
-    if connection.vendor != "postgresql":
-        return TicketSLA.objects.get_or_create(ticket=ticket)[0], sla_policies_active()
-    sql = STATE_SQL.format(policy=SLAPolicy._meta.db_table, calendar=SLAPolicy.calendar.field.related_model._meta.db_table,
-                           state=TicketSLA._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ticket.pk])
-        policy_id, is_held, held_reason, fingerprint = cursor.fetchone()
+def _tables() -> dict[str, str]:
+    return {"policy": SLAPolicy._meta.db_table, "calendar": SLAPolicy.calendar.field.related_model._meta.db_table,
+            "state": TicketSLA._meta.db_table, "timer": TicketSLATimer._meta.db_table}
+
+
+def _policies_for(fingerprint: str | None) -> list[SLAPolicy]:
     policies = _POLICIES.get(fingerprint or "")
     if policies is None:
         policies = sla_policies_active()
         _POLICIES.clear()
         _POLICIES[fingerprint or ""] = policies
-    if is_held is None:
+    return policies
+
+
+def _sla_state_from(ticket: Ticket, row) -> TicketSLA:
+    if row is None or row[1] is None:
+        return TicketSLA.objects.get_or_create(ticket=ticket)[0]
+    return TicketSLA.from_db(connection.alias, ["ticket_id", "policy_id", "is_held", "held_reason"], [ticket.pk, *row])
+
+
+def _sla_state_policies_timers(ticket: Ticket) -> tuple[TicketSLA, list[SLAPolicy], dict[str, TicketSLATimer]]:
+    """Return the ticket's SLA state (created if missing), the active policies and its timers by target.
+
+    On PostgreSQL one query when the ticket has timers (state and policy fingerprint ride along as two
+    columns), two on its first refresh; elsewhere four.
+    """
+    if connection.vendor != "postgresql":
         state = TicketSLA.objects.get_or_create(ticket=ticket)[0]
-    else:
-        state = TicketSLA.from_db(connection.alias, ["ticket_id", "policy_id", "is_held", "held_reason"],
-                                  [ticket.pk, policy_id, is_held, held_reason])
-    return state, policies
+        return state, sla_policies_active(), {t.target: t for t in TicketSLATimer.objects.filter(ticket=ticket)}
+    tables = _tables()
+    fingerprint_sql = FINGERPRINT_SQL.format(**tables)
+    timers = list(TicketSLATimer.objects.filter(ticket=ticket).annotate(
+        sla_state=RawSQL(STATE_COLUMN_SQL.format(**tables), ()),
+        sla_fingerprint=RawSQL(fingerprint_sql, ()),
+    ))
+    if timers:
+        first = timers[0]
+        return (_sla_state_from(ticket, first.sla_state), _policies_for(first.sla_fingerprint),
+                {timer.target: timer for timer in timers})
+    with connection.cursor() as cursor:
+        cursor.execute(STATE_SQL.format(fingerprint=fingerprint_sql, **tables), [ticket.pk])
+        policy_id, is_held, held_reason, fingerprint = cursor.fetchone()
+    return _sla_state_from(ticket, (policy_id, is_held, held_reason)), _policies_for(fingerprint), {}
 
 
 # Recomputing a ticket's timers.
@@ -143,14 +170,13 @@ def _sla_state_and_policies(ticket: Ticket) -> tuple[TicketSLA, list[SLAPolicy]]
 def ticket_sla_refresh(*, ticket: Ticket, now: dt.datetime | None = None, record_events: bool = True) -> TicketSLA:
     """Recompute the ticket's SLA timers; call after its status, priority, kind, channel or category change."""
     now = now or timezone.now()
-    state, policies = _sla_state_and_policies(ticket)
+    state, policies, timers = _sla_state_policies_timers(ticket)
     policy = sla_policy_match(ticket, policies)
     if state.policy_id != (policy.pk if policy else None):
         state.policy = policy
         state.save(update_fields=["policy"])
     elif policy is not None:
         state.policy = policy  # the cached row: reading state.policy costs no query
-    timers = {timer.target: timer for timer in TicketSLATimer.objects.filter(ticket=ticket)}
     if policy is None:
         TicketSLATimer.objects.filter(ticket=ticket, met_at__isnull=True, breached_at__isnull=True).delete()
         return state
