@@ -68,12 +68,15 @@ def ticket_list_for_user(*, user) -> QuerySet[Ticket]:
     return tickets.select_related("customer", "team", "assignee", "category", "order").order_by("-updated_at")
 
 
-def ticket_get_for_user(*, user, pk) -> Ticket:
-    """Return one ticket the user may see, or raise Http404."""
+def ticket_get_for_user(*, user, pk, with_sla: bool = False) -> Ticket:
+    """Return one ticket the user may see (with its SLA state and timers if asked), or raise Http404."""
+    tickets = ticket_list_for_user(user=user).order_by()
+    if with_sla:
+        tickets = tickets.select_related("sla__policy").prefetch_related("sla_timers")
     try:
         # Five joins, no sort: each further join costs the planner more than the rare lazy read it saves
         # (escalated_to, merged_into are read only when set).
-        return ticket_list_for_user(user=user).order_by().get(pk=pk)
+        return tickets.get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

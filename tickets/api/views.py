@@ -115,6 +115,11 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         self.check_object_permissions(self.request, ticket)
         return ticket
 
+    def retrieve(self, request, *args, **kwargs):
+        ticket = ticket_get_for_user(user=request.user, pk=self.kwargs["pk"], with_sla=True)
+        self.check_object_permissions(request, ticket)
+        return Response(s.TicketDetailSerializer(ticket, context=self.get_serializer_context()).data)
+
     def get_serializer_class(self):
         return {"retrieve": s.TicketDetailSerializer, "create": s.TicketCreateSerializer,
                 "partial_update": s.TicketUpdateSerializer}.get(self.action, s.TicketSerializer)
