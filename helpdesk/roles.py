@@ -36,6 +36,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "orders.view_orderitem",
         "helpdesk.view_team",
         "tickets.view_cannedreply",
+        "tickets.add_cannedreply",
+        "tickets.change_cannedreply",
+        "tickets.delete_cannedreply",
         "tickets.view_attachment",
         "tickets.add_attachment",
         "tickets.view_internaltask",
@@ -143,7 +146,10 @@ def roles_of(user) -> list[Role]:
     """Return the user's roles from their groups, lowest first; superusers are admins."""
     if not user.is_authenticated:
         return []
-    names = {group.name for group in user.groups.all()}
+    # Remembered on the user object like Django's own permission cache: one groups query per request.
+    names = getattr(user, "_role_group_names", None)
+    if names is None:
+        names = user._role_group_names = frozenset(group.name for group in user.groups.all())
     roles = [role for role in Role if role.value in names]
     if user.is_superuser and Role.ADMIN not in roles:
         roles.append(Role.ADMIN)

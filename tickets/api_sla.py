@@ -26,7 +26,10 @@ MAX_ID = 2**63 - 1  # larger path ids are 404, not a database range error
 class SLATargetSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
     met_at = serializers.DateTimeField(allow_null=True)
-    breached_at = serializers.DateTimeField(allow_null=True)
+    breached_at = serializers.DateTimeField(allow_null=True, help_text=_("Set while the current deadline is breached."))
+    first_breached_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("The first breach, kept after an extension moved the deadline ahead (still a breach in the KPI)."),
+    )
     warning_at = serializers.DateTimeField(allow_null=True)
     paused_at = serializers.DateTimeField(allow_null=True)
     is_excused = serializers.BooleanField()

@@ -7,3 +7,8 @@ class TicketsConfig(AppConfig):
 
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self):
+        from tickets.pick_lists import pick_lists_connect
+
+        pick_lists_connect()

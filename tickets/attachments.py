@@ -1,6 +1,8 @@
 """What a ticket attachment may be: images and PDFs up to a size limit, checked by content."""
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -13,6 +15,10 @@ SIGNATURES = {
     b"%PDF-": "application/pdf",
 }
 ALLOWED_LABEL = "PNG, JPEG, GIF, WebP, PDF"
+# Only these are shown in the browser; anything else (PDF, or a type stored by another channel) is downloaded.
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+# Served attachments run nothing and embed nothing, even when opened directly.
+ATTACHMENT_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -35,3 +41,25 @@ def attachment_validate(upload) -> str:
     if content_type is None:
         raise ValidationError({"file": [_("Only these file types are allowed: %(types)s.") % {"types": ALLOWED_LABEL}]})
     return content_type
+
+
+def attachment_response(attachment) -> FileResponse:
+    """Return the attachment's file: images inline, anything else as a download, never sniffed or cached publicly.
+
+    The caller has already checked that the viewer may see the attachment's ticket.
+    """
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    inline = attachment.content_type in INLINE_TYPES
+    known = inline or attachment.content_type in SIGNATURES.values()
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=attachment.name or "attachment",
+        content_type=attachment.content_type if known else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = ATTACHMENT_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -77,3 +77,20 @@ class PhoneCallNewForm(PhoneCallForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Ticket.Kind.choices, initial=Ticket.Kind.CONSULTATION)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("parent"),
                                       required=False, empty_label="—")
+
+
+class CannedReplyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    shortcut = forms.SlugField(label=_("Shortcut"), max_length=32, help_text=_("Typed after a slash in the reply box, e.g. sorry for /sorry."))
+    body = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("Placeholders: {customer_name}, {order_number}, {ticket_number}."))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False,
+                                  empty_label=_("Every team (shared)"))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, teams, allow_shared: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["team"].required = not allow_shared
+        if not allow_shared:
+            self.fields["team"].empty_label = None

@@ -14,7 +14,7 @@ from helpdesk.models import Team, User
 from helpdesk.roles import RANK, Role, primary_role
 from orders.models import Order
 from tickets import workflow
-from tickets.models import CannedReply, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
+from tickets.models import Attachment, CannedReply, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
 
 DEFAULT_AGENT_LIMIT = Decimal("500")
 VIEW_COUNT_CAP = 99
@@ -68,11 +68,28 @@ def ticket_list_for_user(*, user) -> QuerySet[Ticket]:
     return tickets.select_related("customer", "team", "assignee", "category", "order").order_by("-updated_at")
 
 
-def ticket_get_for_user(*, user, pk) -> Ticket:
-    """Return one ticket the user may see, or raise Http404."""
+def ticket_get_for_user(*, user, pk, with_sla: bool = False) -> Ticket:
+    """Return one ticket the user may see (with its SLA state and timers if asked), or raise Http404."""
+    tickets = ticket_list_for_user(user=user).order_by()
+    if with_sla:
+        tickets = tickets.select_related("sla__policy").prefetch_related("sla_timers")
     try:
-        return ticket_list_for_user(user=user).select_related("escalated_to", "team__supervisor", "merged_into").get(pk=pk)
+        # Five joins, no sort: each further join costs the planner more than the rare lazy read it saves
+        # (escalated_to, merged_into are read only when set).
+        return tickets.get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def attachment_get_for_user(*, user, pk) -> Attachment:
+    """Return one attachment of a ticket the user may see, or raise Http404 (also for another team's)."""
+    scope = ticket_scope_q(user=user)
+    attachments = Attachment.objects.select_related("ticket")
+    if scope is not None:
+        attachments = attachments.filter(ticket__in=Ticket.objects.filter(scope).values("pk"))
+    try:
+        return attachments.get(pk=pk)
+    except (Attachment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
@@ -195,6 +212,51 @@ def canned_replies_for(*, user, q: str = "") -> QuerySet[CannedReply]:
     return replies.select_related("team").order_by("shortcut")
 
 
+def canned_reply_can_manage(*, user, team, reply: CannedReply | None = None) -> bool:
+    """Return whether the user may create (reply None), edit or delete a canned reply of this team.
+
+    Shared replies (no team): admins. A team's replies: managers and admins any team's, the team's
+    supervisor all of them, its members the ones they created themselves.
+    """
+    role = _role(user)
+    if role is None:
+        return False
+    if user.is_superuser or RANK[role] >= RANK[Role.ADMIN]:
+        return True
+    if team is None:
+        return False
+    if RANK[role] >= RANK[Role.MANAGER] or team.supervisor_id == user.pk:
+        return True
+    if team.pk not in team_ids_for_user(user=user):
+        return False
+    return reply is None or reply.created_by_id == user.pk
+
+
+def canned_replies_for_management(*, user, q: str = "") -> QuerySet[CannedReply]:
+    """Return the canned replies the user sees on the management page: shared ones and their teams' (also inactive)."""
+    replies = CannedReply.objects.all()
+    role = _role(user)
+    if role is None:
+        return replies.none()
+    if RANK[role] < RANK[Role.MANAGER] and not user.is_superuser:
+        replies = replies.filter(Q(team__isnull=True) | Q(team_id__in=team_ids_for_user(user=user)))
+    q = (q or "").strip().lstrip("/")[:100]
+    if q:
+        replies = replies.filter(Q(shortcut__istartswith=q) | Q(title__icontains=q) | Q(body__icontains=q))
+    return replies.select_related("team", "created_by").order_by("team__name", "shortcut", "id")
+
+
+def canned_reply_teams_for(*, user) -> QuerySet[Team]:
+    """Return the teams the user may add canned replies to."""
+    role = _role(user)
+    teams = Team.objects.filter(is_active=True).order_by("name")
+    if role is None:
+        return teams.none()
+    if user.is_superuser or RANK[role] >= RANK[Role.MANAGER]:
+        return teams
+    return teams.filter(pk__in=team_ids_for_user(user=user))
+
+
 def canned_reply_render(*, reply: CannedReply, ticket: Ticket) -> str:
     """Return the canned reply's body with the ticket's placeholders filled in."""
     values = {
@@ -210,5 +272,6 @@ def canned_reply_render(*, reply: CannedReply, ticket: Ticket) -> str:
 
 def assignable_users(*, ticket: Ticket) -> QuerySet[User]:
     """Return the users a ticket may be assigned to: its team's members and supervisor."""
-    ids = team_member_ids(team=ticket.team)
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "username")
+    team = ticket.team
+    return (User.objects.filter(Q(teams=team) | Q(pk=team.supervisor_id), is_active=True)
+            .distinct().order_by("display_name", "username"))

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from tickets.attachments import attachment_validate
 from tickets.mail import ticket_email_reply_queue
 from tickets.models import (
     Attachment,
+    CannedReply,
     ForbiddenPhrase,
     InternalTask,
     Remedy,
@@ -25,7 +26,7 @@ from tickets.models import (
     TicketMessage,
 )
 from tickets.sanitizer import sanitize_html
-from tickets.selectors import remedy_limit_for, team_member_ids
+from tickets.selectors import canned_reply_can_manage, remedy_limit_for, team_member_ids
 from tickets.sla import ticket_sla_message_added, ticket_sla_refresh
 
 # A change to any of these moves the ticket's SLA deadlines.
@@ -467,3 +468,57 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor) -> Ticket:
     _touch(source, ["status", "resolved_at", "closed_at", "merged_into"])
     _touch(target, [])
     return target
+
+
+# Canned replies (快捷回复): shared ones by admins, a team's by its supervisor, members their own.
+
+CANNED_FIELDS = ("title", "shortcut", "body", "team", "is_active")
+
+
+def _canned_reply_check(*, actor, team, reply=None) -> None:
+    if not canned_reply_can_manage(user=actor, team=team, reply=reply):
+        if team is None:
+            raise PermissionDenied(_("Only an admin manages replies shared by every team."))
+        raise PermissionDenied(_("You can only manage your own replies, or those of a team you lead."))
+
+
+def _canned_reply_validate(reply: CannedReply) -> None:
+    clash = CannedReply.objects.filter(team=reply.team, shortcut__iexact=reply.shortcut).exclude(pk=reply.pk)
+    if clash.exists():
+        raise ValidationError({"shortcut": [_("This shortcut is already used by another reply of the same scope.")]})
+    reply.full_clean(exclude=["created_by"], validate_unique=False, validate_constraints=False)
+
+
+@transaction.atomic
+def canned_reply_create(*, actor, title: str, shortcut: str, body: str, team=None, is_active: bool = True) -> CannedReply:
+    """Create a canned reply for a team (or for every team, admins only)."""
+    _canned_reply_check(actor=actor, team=team)
+    reply = CannedReply(title=title, shortcut=shortcut.lstrip("/"), body=body, team=team, is_active=is_active,
+                        created_by=actor)
+    _canned_reply_validate(reply)
+    reply.save()
+    return reply
+
+
+@transaction.atomic
+def canned_reply_update(*, reply: CannedReply, actor, **changes) -> CannedReply:
+    """Change a canned reply's title, shortcut, body, team or active flag; both old and new scope must be the actor's."""
+    reply = CannedReply.objects.select_for_update(of=("self",)).select_related("team").get(pk=reply.pk)
+    _canned_reply_check(actor=actor, team=reply.team, reply=reply)
+    changed = [name for name in CANNED_FIELDS if name in changes and getattr(reply, name) != changes[name]]
+    if "team" in changed:
+        _canned_reply_check(actor=actor, team=changes["team"])
+    for name in changed:
+        setattr(reply, name, changes[name].lstrip("/") if name == "shortcut" else changes[name])
+    if changed:
+        _canned_reply_validate(reply)
+        reply.save(update_fields=changed)
+    return reply
+
+
+@transaction.atomic
+def canned_reply_delete(*, reply: CannedReply, actor) -> None:
+    """Delete a canned reply the actor may manage."""
+    reply = CannedReply.objects.select_for_update(of=("self",)).select_related("team").get(pk=reply.pk)
+    _canned_reply_check(actor=actor, team=reply.team, reply=reply)
+    reply.delete()

@@ -10,7 +10,8 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,17 +105,78 @@ def sla_policies_active() -> list[SLAPolicy]:
     return list(SLAPolicy.objects.filter(is_active=True).select_related("calendar").order_by("position", "id"))
 
 
+# (fingerprint) → active policies, per process. On PostgreSQL the fingerprint (every policy's id and row
+# version ``xmin``, its calendar's revision) comes back with the ticket's SLA state and timers in one round
+# trip, so any insert, update or delete of a policy, by admin, migration or shell, is seen on the next refresh.
+_POLICIES: dict[str, list[SLAPolicy]] = {}
+FINGERPRINT_SQL = """
+    SELECT string_agg(p.id::text || ':' || p.xmin::text || ':' || c.revision::text, ',' ORDER BY p.id)
+    FROM {policy} p JOIN {calendar} c ON c.id = p.calendar_id
+"""
+STATE_COLUMN_SQL = "SELECT json_build_array(s.policy_id, s.is_held, s.held_reason) FROM {state} s WHERE s.ticket_id = {timer}.ticket_id"
+STATE_SQL = """
+    SELECT s.policy_id, s.is_held, s.held_reason, ({fingerprint})
+    FROM (SELECT 1) AS one LEFT JOIN {state} s ON s.ticket_id = %s
+"""
+
+
+def _tables() -> dict[str, str]:
+    return {"policy": SLAPolicy._meta.db_table, "calendar": SLAPolicy.calendar.field.related_model._meta.db_table,
+            "state": TicketSLA._meta.db_table, "timer": TicketSLATimer._meta.db_table}
+
+
+def _policies_for(fingerprint: str | None) -> list[SLAPolicy]:
+    policies = _POLICIES.get(fingerprint or "")
+    if policies is None:
+        policies = sla_policies_active()
+        _POLICIES.clear()
+        _POLICIES[fingerprint or ""] = policies
+    return policies
+
+
+def _sla_state_from(ticket: Ticket, row) -> TicketSLA:
+    if row is None or row[1] is None:
+        return TicketSLA.objects.get_or_create(ticket=ticket)[0]
+    return TicketSLA.from_db(connection.alias, ["ticket_id", "policy_id", "is_held", "held_reason"], [ticket.pk, *row])
+
+
+def _sla_state_policies_timers(ticket: Ticket) -> tuple[TicketSLA, list[SLAPolicy], dict[str, TicketSLATimer]]:
+    """Return the ticket's SLA state (created if missing), the active policies and its timers by target.
+
+    On PostgreSQL one query when the ticket has timers (state and policy fingerprint ride along as two
+    columns), two on its first refresh; elsewhere four.
+    """
+    if connection.vendor != "postgresql":
+        state = TicketSLA.objects.get_or_create(ticket=ticket)[0]
+        return state, sla_policies_active(), {t.target: t for t in TicketSLATimer.objects.filter(ticket=ticket)}
+    tables = _tables()
+    fingerprint_sql = FINGERPRINT_SQL.format(**tables)
+    timers = list(TicketSLATimer.objects.filter(ticket=ticket).annotate(
+        sla_state=RawSQL(STATE_COLUMN_SQL.format(**tables), ()),
+        sla_fingerprint=RawSQL(fingerprint_sql, ()),
+    ))
+    if timers:
+        first = timers[0]
+        return (_sla_state_from(ticket, first.sla_state), _policies_for(first.sla_fingerprint),
+                {timer.target: timer for timer in timers})
+    with connection.cursor() as cursor:
+        cursor.execute(STATE_SQL.format(fingerprint=fingerprint_sql, **tables), [ticket.pk])
+        policy_id, is_held, held_reason, fingerprint = cursor.fetchone()
+    return _sla_state_from(ticket, (policy_id, is_held, held_reason)), _policies_for(fingerprint), {}
+
+
 # Recomputing a ticket's timers.
 
 def ticket_sla_refresh(*, ticket: Ticket, now: dt.datetime | None = None, record_events: bool = True) -> TicketSLA:
     """Recompute the ticket's SLA timers; call after its status, priority, kind, channel or category change."""
     now = now or timezone.now()
-    state, _created = TicketSLA.objects.get_or_create(ticket=ticket)
-    policy = sla_policy_match(ticket, sla_policies_active())
+    state, policies, timers = _sla_state_policies_timers(ticket)
+    policy = sla_policy_match(ticket, policies)
     if state.policy_id != (policy.pk if policy else None):
         state.policy = policy
         state.save(update_fields=["policy"])
-    timers = {timer.target: timer for timer in TicketSLATimer.objects.filter(ticket=ticket)}
+    elif policy is not None:
+        state.policy = policy  # the cached row: reading state.policy costs no query
     if policy is None:
         TicketSLATimer.objects.filter(ticket=ticket, met_at__isnull=True, breached_at__isnull=True).delete()
         return state
@@ -178,6 +240,21 @@ def _timer_compute(timer, *, ticket, spec, value, unit, paused, warning_percent,
     timer.next_check_at = _next_check(timer)
 
 
+def _breach_lift(timer: TicketSLATimer, *, now: dt.datetime) -> None:
+    """Run a breached timer again against the later deadline an extension gave it; the breach stays counted.
+
+    ``first_breached_at`` keeps the first breach for reports and the KPI, the ticket history keeps its
+    breach event; the timer itself is no longer breached, warns again if its warning point is still
+    ahead, and breaches (and notifies) again if the new deadline is missed too.
+    """
+    timer.first_breached_at = timer.first_breached_at or timer.breached_at
+    timer.breached_at = None
+    if timer.warning_at and timer.warning_at > now:
+        timer.warned_at = None
+    timer.next_check_at = _next_check(timer)
+    timer.save(update_fields=["first_breached_at", "breached_at", "warned_at", "next_check_at"])
+
+
 def _elapsed_or_zero(spec, unit, start, end) -> float:
     try:
         return sla_elapsed(spec, unit, start, end)
@@ -218,8 +295,7 @@ def ticket_sla_message_added(*, ticket: Ticket, message: TicketMessage) -> None:
 
 def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
     """Enqueue one check per timer whose next check has come (indexed range query); return how many."""
-    from helpdesk.celery import app
-    from tickets.sla_tasks import sla_timer_check as check_task
+    from tickets.sla_tasks import sla_timer_checks_enqueue
 
     now = now or timezone.now()
     try:
@@ -230,9 +306,7 @@ def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LI
     except DatabaseError:
         logger.warning("SLA sweep skipped: database unavailable", exc_info=True)
         return 0
-    with app.producer_or_acquire() as producer:
-        for timer_id in timer_ids:
-            check_task.apply_async(kwargs={"timer_id": timer_id}, expires=300, producer=producer)
+    sla_timer_checks_enqueue(timer_ids, expires=300)
     return len(timer_ids)
 
 
@@ -308,12 +382,19 @@ def _notify(recipients, *, ticket: Ticket, timer: TicketSLATimer, kind: str) -> 
     created = 0
     for user in {user.pk: user for user in recipients if user is not None}.values():
         key = f"{kind}:{timer.pk}:{timer.cycle}:{user.pk}"
+        if timer.extended_minutes:  # a deadline moved by an extension may warn and breach once more
+            key += f":+{timer.extended_minutes:g}"
         try:
             with transaction.atomic():
                 Notification.objects.create(recipient=user, ticket=ticket, kind=kind, text=text[:255], dedupe_key=key)
             created += 1
         except IntegrityError:
             continue
+    if created:
+        from tickets.sla_selectors import notification_unread_forget
+
+        recipient_ids = [user.pk for user in recipients if user is not None]
+        transaction.on_commit(lambda: notification_unread_forget(user_ids=recipient_ids))
     return created
 
 
@@ -346,7 +427,11 @@ def ticket_sla_extend(*, ticket: Ticket, actor, minutes: int, reason: str, targe
         "Because of circumstances beyond our control (%(reason)s), the time limit for handling your request "
         "has been extended. Thank you for your patience."
     ) % {"reason": reason})
-    return ticket_sla_refresh(ticket=ticket, record_events=False)
+    state = ticket_sla_refresh(ticket=ticket, record_events=False)
+    now = timezone.now()
+    for timer in timers.filter(breached_at__isnull=False, due_at__gt=now):
+        _breach_lift(timer, now=now)
+    return state
 
 
 @transaction.atomic

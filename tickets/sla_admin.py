@@ -55,7 +55,8 @@ class SLAPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(TicketSLATimer)
 class TicketSLATimerAdmin(admin.ModelAdmin):
-    list_display = ["ticket", "target", "cycle", "due_at", "warned_at", "breached_at", "met_at", "paused_at", "is_excused"]
+    list_display = ["ticket", "target", "cycle", "due_at", "warned_at", "breached_at", "first_breached_at", "met_at", "paused_at",
+                    "is_excused"]
     list_filter = ["target", "is_excused"]
     raw_id_fields = ["ticket"]
     show_full_result_count = False

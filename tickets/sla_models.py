@@ -118,6 +118,10 @@ class TicketSLATimer(models.Model):
     next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    first_breached_at = models.DateTimeField(
+        _("first breached at"), null=True, blank=True,
+        help_text=_("Kept when an extension moves a breached deadline into the future: the breach still counts."),
+    )
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     paused_minutes = models.FloatField(_("paused minutes"), default=0, help_text=_("In the target's unit measure."))

@@ -1,6 +1,8 @@
 """Reads of the SLA engine: the ticket's ``sla`` block, the at-risk list, notifications."""
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from redis.exceptions import RedisError
 from django.utils import timezone
 
 from helpdesk.roles import Role, has_role_at_least
@@ -26,6 +28,7 @@ def sla_block(ticket: Ticket) -> dict:
         targets[target] = None if timer is None else {
             **{name: getattr(timer, name) for name in TARGET_FIELDS},
             "paused_at": timer.paused_at,
+            "first_breached_at": timer.first_breached_at,
             "is_excused": timer.is_excused,
             "problem": timer.problem,
         }
@@ -65,9 +68,38 @@ def notification_list_for_user(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("ticket")
 
 
+UNREAD_SECONDS = 30
+
+
+def notification_unread_key(user_id: int) -> str:
+    return f"tickets:notifications-unread:{user_id}"
+
+
 def notification_unread_count(user, *, cap: int = 99) -> int:
-    """Return how many unread notifications the user has, counting at most ``cap`` (a badge, not a report)."""
-    return len(Notification.objects.filter(recipient=user, read_at__isnull=True).values_list("id", flat=True)[:cap + 1])
+    """Return how many unread notifications the user has, at most ``cap`` + 1 (a badge, not a report).
+
+    Cached for half a minute per user; creating or reading notifications drops the user's entry.
+    """
+    key = notification_unread_key(user.pk)
+    try:
+        count = cache.get(key)
+    except RedisError:
+        count = None
+    if count is None:
+        count = len(Notification.objects.filter(recipient=user, read_at__isnull=True).values_list("id", flat=True)[:cap + 1])
+        try:
+            cache.set(key, count, UNREAD_SECONDS)
+        except RedisError:
+            pass
+    return count
+
+
+def notification_unread_forget(*, user_ids) -> None:
+    """Drop the cached badge counts of these users."""
+    try:
+        cache.delete_many([notification_unread_key(pk) for pk in set(user_ids) if pk])
+    except RedisError:
+        pass
 
 
 def sla_now_iso() -> str:

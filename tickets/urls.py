@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import views, views_phone
+from tickets import views, views_canned, views_phone
 
 app_name = "tickets"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("calls/new/", views_phone.PhoneCallNewView.as_view(), name="call_new"),
     path("tickets/<int:pk>/canned/", views.CannedReplySearchView.as_view(), name="canned_search"),
     path("tickets/<int:pk>/<slug:action>/", views.TicketActionView.as_view(), name="ticket_action"),
+    path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("canned-replies/", views_canned.CannedReplyListView.as_view(), name="canned_list"),
+    path("canned-replies/new/", views_canned.CannedReplyCreateView.as_view(), name="canned_create"),
+    path("canned-replies/<int:pk>/edit/", views_canned.CannedReplyEditView.as_view(), name="canned_edit"),
+    path("canned-replies/<int:pk>/delete/", views_canned.CannedReplyDeleteView.as_view(), name="canned_delete"),
 ]

@@ -13,6 +13,8 @@ from django.views.generic import TemplateView
 from rest_framework.request import Request
 
 from tickets import services, views_phone, workflow
+from tickets.attachments import attachment_response
+from tickets.pick_lists import category_options, team_options
 from tickets.api.views import TicketCursorPagination
 from tickets.filters import VIEW_CHOICES, TicketFilterSet
 from tickets.forms import (
@@ -26,9 +28,9 @@ from tickets.forms import (
     TransferForm,
     TransitionForm,
 )
-from helpdesk.models import Team
-from tickets.models import Category, InternalTask, Remedy, Ticket, TicketMessage
+from tickets.models import InternalTask, Remedy, Ticket, TicketMessage
 from tickets.selectors import (
+    attachment_get_for_user,
     assignable_users,
     canned_replies_for,
     canned_reply_render,
@@ -62,6 +64,7 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         filterset = TicketFilterSet(self.request.GET, queryset=ticket_list_for_user(user=user), request=self.request)
+        filter_options_from_cache(filterset.form)
         paginator = TicketCursorPagination()
         tickets = filterset.qs if filterset.is_valid() else ticket_list_for_user(user=user).none()
         due_soonest = self.request.GET.get("ordering") == "sla_due"
@@ -80,6 +83,13 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             saved_views=views, current_view=self.request.GET.get("view", ""), count_cap=99, due_soonest=due_soonest,
             **kwargs
         )
+
+
+def filter_options_from_cache(form) -> None:
+    """Render the category and team selects from the cached option lists (validation still uses the querysets)."""
+    for name, options in (("category", category_options()), ("team", team_options())):
+        field = form.fields[name]
+        field.widget.choices = [("", field.empty_label or "---------"), *((o.pk, o.label) for o in options)]
 
 
 class InboxView(TicketListView):
@@ -116,10 +126,10 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
         "reply_form": reply_form or ReplyForm(),
         "language_hits": language_hits,
         "priorities": Ticket.Priority.choices,
-        "categories": Category.objects.filter(is_active=True).select_related("parent"),
+        "categories": category_options(active_only=True),
         "departments": InternalTask.Department.choices,
         "remedy_kinds": Remedy.Kind.choices,
-        "teams": Team.objects.filter(is_active=True),
+        "teams": team_options(),
         "transitions": [(s, label) for s, label in ticket._meta.get_field("status").choices if s in workflow.TRANSITIONS[ticket.status]],
         "assignees": assignable_users(ticket=ticket),
         "remedy_limit": remedy_limit_for(user),
@@ -286,3 +296,12 @@ ACTIONS = {
     "remedy-decide": remedy_decide, "remedy-agree": remedy_agree, "remedy-done": remedy_done, "merge": merge,
 }
 ACTIONS["call"] = views_phone.call_on_ticket
+
+
+class AttachmentDownloadView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """One ticket attachment, only for someone who may see its ticket (there is no public media URL)."""
+
+    permission_required = "tickets.view_ticket"
+
+    def get(self, request, pk):
+        return attachment_response(attachment_get_for_user(user=request.user, pk=pk))

@@ -301,3 +301,15 @@ def test_admin_pages_for_policies_open(client_for, admin_user):
     for path in ("/admin/tickets/forbiddenphrase/", "/admin/tickets/cannedreply/", "/admin/tickets/remedylimit/",
                  "/admin/tickets/servicelanguagehit/", "/admin/tickets/remedy/", "/admin/tickets/internaltask/"):
         assert client.get(path).status_code == 200, path
+
+
+def test_detail_reads_sla_with_the_ticket(api, agent, team, django_assert_max_num_queries, sla_defaults):
+    from tests.factories import CustomerFactory
+    from tickets.services import ticket_create
+
+    ticket = ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="SLA 详情", channel="email")
+    client = api(agent)
+    client.get(f"/api/v1/tickets/{ticket.pk}/")
+    with django_assert_max_num_queries(3):  # teams, ticket with its SLA state and policy, timers (5 before)
+        body = client.get(f"/api/v1/tickets/{ticket.pk}/").json()
+    assert body["sla"]["policy"] and body["sla"]["targets"]["first_response"]["due_at"]

@@ -59,23 +59,22 @@ def test_policies_match_first_by_order(sla_defaults, agent, team):
 
 @pytest.mark.django_db
 def test_sweeping_twice_then_running_every_enqueued_check_breaches_once(email_ticket):
-    with mock.patch("tickets.sla_tasks.sla_timer_check.apply_async") as enqueue:
+    with mock.patch("tickets.sla_tasks.sla_timer_checks_enqueue") as enqueue:
         sla.sla_timer_sweep_due(now=at(2026, 11, 23, 12, 31))
         sla.sla_timer_sweep_due(now=at(2026, 11, 23, 12, 31))
-    outcomes = [sla.sla_timer_check(**call.kwargs["kwargs"], now=at(2026, 11, 23, 12, 31))
-                for call in enqueue.call_args_list]
+    outcomes = [sla.sla_timer_check(timer_id=timer_id, now=at(2026, 11, 23, 12, 31))
+                for call in enqueue.call_args_list for timer_id in call.args[0]]
     assert outcomes == ["breach", None]
     assert Notification.objects.filter(kind="sla_breach").count() == 2  # assignee and supervisor, once each
 
 
 @pytest.mark.django_db
 def test_sweeper_enqueues_only_due_timers(email_ticket):
-    with mock.patch("tickets.sla_tasks.sla_timer_check.apply_async") as enqueue:
+    with mock.patch("tickets.sla_tasks.sla_timer_checks_enqueue") as enqueue:
         assert sla.sla_timer_sweep_due(now=at(2026, 11, 23, 11, 41)) == 0
         assert sla.sla_timer_sweep_due(now=at(2026, 11, 23, 11, 42)) == 1
-    enqueue.assert_called_once()
-    assert enqueue.call_args.kwargs["kwargs"] == {"timer_id": timer(email_ticket).pk}
-    assert enqueue.call_args.kwargs["expires"] == 300
+    assert enqueue.call_args_list[-1].args[0] == [timer(email_ticket).pk]
+    assert enqueue.call_args_list[-1].kwargs["expires"] == 300
 
 
 @pytest.mark.django_db
@@ -227,3 +226,57 @@ def test_clock_going_back_on_a_paused_ticket_never_counts_negative_time(email_ti
     sla.ticket_sla_refresh(ticket=email_ticket, now=at(2026, 11, 23, 9, 30))  # the clock was set back
     resumed = timer(email_ticket)
     assert resumed.paused_minutes == 0 and resumed.due_at == at(2026, 11, 23, 12, 30)
+
+
+@pytest.mark.django_db
+def test_extending_a_breached_deadline_runs_it_again_and_keeps_the_breach_counted(email_ticket, supervisor, agent):
+    with time_machine.travel(at(2026, 11, 23, 12, 31), tick=False):
+        assert sla.sla_timer_check(timer_id=timer(email_ticket).pk) == "breach"
+    with time_machine.travel(at(2026, 11, 23, 12, 40), tick=False):
+        sla.ticket_sla_extend(ticket=email_ticket, actor=supervisor, minutes=120, reason="系统故障")
+    first = timer(email_ticket)
+    assert first.due_at == at(2026, 11, 23, 14, 30)
+    assert first.breached_at is None  # no longer red: the countdown runs to the new deadline
+    assert first.first_breached_at == at(2026, 11, 23, 12, 31)  # still a breach for the KPI
+    assert first.is_excused and first.warned_at is None and first.next_check_at == first.warning_at
+    assert email_ticket.events.filter(kind="sla_breach").count() == 1  # the history keeps the breach
+    with time_machine.travel(at(2026, 11, 23, 14, 31), tick=False):
+        assert sla.sla_timer_check(timer_id=first.pk) == "breach"
+    again = timer(email_ticket)
+    assert again.breached_at == at(2026, 11, 23, 14, 31) and again.first_breached_at == at(2026, 11, 23, 12, 31)
+    assert Notification.objects.filter(kind="sla_breach", recipient=agent).count() == 2
+    assert email_ticket.events.filter(kind="sla_breach").count() == 2
+
+
+@pytest.mark.django_db
+def test_extension_that_still_ends_in_the_past_leaves_the_timer_breached(email_ticket, supervisor):
+    with time_machine.travel(at(2026, 11, 23, 12, 31), tick=False):
+        sla.sla_timer_check(timer_id=timer(email_ticket).pk)
+    with time_machine.travel(at(2026, 11, 23, 13, 0), tick=False):
+        sla.ticket_sla_extend(ticket=email_ticket, actor=supervisor, minutes=5, reason="网络中断")
+    first = timer(email_ticket)
+    assert first.due_at == at(2026, 11, 23, 12, 35)
+    assert first.breached_at == at(2026, 11, 23, 12, 31) and first.first_breached_at is None
+
+
+@pytest.mark.django_db
+def test_api_shows_the_first_breach_after_an_extension(email_ticket, supervisor, api_client):
+    with time_machine.travel(at(2026, 11, 23, 12, 31), tick=False):
+        sla.sla_timer_check(timer_id=timer(email_ticket).pk)
+    with time_machine.travel(at(2026, 11, 23, 12, 40), tick=False):
+        sla.ticket_sla_extend(ticket=email_ticket, actor=supervisor, minutes=120, reason="系统故障")
+        api_client.force_authenticate(supervisor)
+        body = api_client.get(f"/api/v1/tickets/{email_ticket.pk}/sla/").json()
+    first = body["targets"]["first_response"]
+    assert first["breached_at"] is None and first["first_breached_at"].startswith("2026-11-23T12:31")
+
+
+@pytest.mark.django_db
+def test_refresh_sees_a_policy_changed_behind_its_back_and_costs_one_query(email_ticket, django_assert_max_num_queries):
+    with time_machine.travel(FRIDAY_1730, tick=False):
+        sla.ticket_sla_refresh(ticket=email_ticket)
+        with django_assert_max_num_queries(1):
+            sla.ticket_sla_refresh(ticket=email_ticket)  # unchanged: timers with the state and policy fingerprint
+        SLAPolicy.objects.filter(pk=email_ticket.sla.policy_id).update(first_response_value=8)
+        sla.ticket_sla_refresh(ticket=email_ticket)
+    assert timer(email_ticket).due_at == at(2026, 11, 23, 16, 30)

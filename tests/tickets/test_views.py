@@ -88,5 +88,41 @@ def test_ticket_page_query_count_is_constant(client_for, agent, team, django_ass
         TicketMessageFactory(ticket=ticket)
     client = client_for(agent)
     client.get(f"/tickets/{ticket.pk}/")
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(19):  # 24 before the per-request caches and option lists
         client.get(f"/tickets/{ticket.pk}/")
+
+
+def test_inbox_query_count_does_not_grow_with_rows(client_for, agent, team, django_assert_max_num_queries):
+    for _ in range(30):
+        TicketFactory(team=team, assignee=agent, status="open")
+    client = client_for(agent)
+    client.get("/inbox/")
+    with django_assert_max_num_queries(9):  # 13 before: session, user, 2× permissions, roles, teams, rows, timers, shell teams
+        response = client.get("/inbox/")
+    assert len(response.context["tickets"]) == 25
+
+
+def test_option_lists_follow_category_and_team_changes(client_for, agent, team):
+    from tests.factories import TeamFactory
+
+    client = client_for(agent)
+    client.get("/inbox/")
+    TeamFactory(name="新成立的团队", code="brand-new")
+    html = client.get("/inbox/").content.decode()
+    assert "新成立的团队" in html
+
+
+def test_notification_badge_is_cached_and_dropped_when_read(client_for, agent, team):
+    from tickets.models import Notification
+    from tickets.notifications import notification_mark_all_read
+    from tickets.sla_selectors import notification_unread_count, notification_unread_forget
+
+    ticket = TicketFactory(team=team)
+    notification_unread_forget(user_ids=[agent.pk])
+    assert notification_unread_count(agent) == 0
+    Notification.objects.create(recipient=agent, ticket=ticket, kind="sla_breach", text="x", dedupe_key="k1")
+    assert notification_unread_count(agent) == 0  # cached for half a minute
+    notification_unread_forget(user_ids=[agent.pk])
+    assert notification_unread_count(agent) == 1
+    notification_mark_all_read(user=agent)
+    assert notification_unread_count(agent) == 0

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -104,7 +105,12 @@ class TicketUpdateSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.FileField(source="file", read_only=True)
+    url = serializers.SerializerMethodField(help_text="Where the file is served, to someone who may see the ticket")
+
+    def get_url(self, attachment) -> str:
+        path = reverse("ticket-attachment-download", kwargs={"pk": attachment.ticket_id, "attachment_id": attachment.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
     class Meta:
         model = Attachment

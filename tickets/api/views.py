@@ -1,9 +1,11 @@
 from contextlib import contextmanager
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +16,7 @@ from rest_framework.response import Response
 from helpdesk.models import Team
 from helpdesk.roles import RANK, Role, primary_role
 from tickets import services
+from tickets.attachments import attachment_response
 from tickets.api import serializers as s
 from tickets.filters import TicketFilterSet
 from tickets.models import CannedReply, InternalTask, Remedy, Ticket, TicketMessage
@@ -111,6 +114,11 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         ticket = ticket_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, ticket)
         return ticket
+
+    def retrieve(self, request, *args, **kwargs):
+        ticket = ticket_get_for_user(user=request.user, pk=self.kwargs["pk"], with_sla=True)
+        self.check_object_permissions(request, ticket)
+        return Response(s.TicketDetailSerializer(ticket, context=self.get_serializer_context()).data)
 
     def get_serializer_class(self):
         return {"retrieve": s.TicketDetailSerializer, "create": s.TicketCreateSerializer,
@@ -261,6 +269,14 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
             attachment = services.ticket_attachment_add(ticket=ticket, actor=request.user, upload=data["file"])
         return Response(s.AttachmentSerializer(attachment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="Not found")})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]{1,18})",
+            url_name="attachment-download", pagination_class=None, filterset_class=None)
+    def attachment_download(self, request, pk=None, attachment_id=None):
+        ticket = self.get_object()
+        attachment = get_object_or_404(ticket.attachments.all(), pk=attachment_id)
+        return attachment_response(attachment)
+
     @extend_schema(methods=["get"], responses=s.InternalTaskSerializer(many=True))
     @extend_schema(methods=["post"], request=s.InternalTaskSerializer, responses={201: s.InternalTaskSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
@@ -335,13 +351,14 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         return Response(s.RemedySerializer(remedy).data)
 
 
-class CannedReplyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    """Canned replies the user may use; supervisors manage their own teams' replies."""
+class CannedReplyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                         mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Canned replies the user may use; admins manage shared ones, supervisors their teams', members their own."""
 
     serializer_class = s.CannedReplySerializer
     pagination_class = None
     filterset_class = None
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         if self.action == "list":
@@ -351,18 +368,25 @@ class CannedReplyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.
     def get_permissions(self):
         return [permissions.IsAuthenticated(), permissions.DjangoModelPermissions()]
 
-    def _check_team(self, team):
-        user = self.request.user
-        if team is None and not user.has_perm("tickets.delete_cannedreply"):
-            raise exceptions.ValidationError({"team": [_("Only an admin manages replies shared by every team.")]})
-        if team is not None and not user.is_superuser and team.supervisor_id != user.pk and RANK.get(primary_role(user), 0) < RANK[Role.MANAGER]:
-            raise exceptions.ValidationError({"team": [_("You can only manage the replies of a team you lead.")]})
+    @contextmanager
+    def _scope_errors(self):
+        with as_api_errors():
+            try:
+                yield
+            except PermissionDenied as exc:
+                raise exceptions.ValidationError({"team": [str(exc)]}) from exc
 
     def perform_create(self, serializer):
-        self._check_team(serializer.validated_data.get("team"))
-        serializer.save(created_by=self.request.user)
+        with self._scope_errors():
+            serializer.instance = services.canned_reply_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        self._check_team(serializer.validated_data.get("team", serializer.instance.team))
-        self._check_team(serializer.instance.team)
-        serializer.save()
+        with self._scope_errors():
+            serializer.instance = services.canned_reply_update(reply=serializer.instance, actor=self.request.user,
+                                                               **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        try:
+            services.canned_reply_delete(reply=instance, actor=self.request.user)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc

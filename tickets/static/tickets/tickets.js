@@ -12,3 +12,9 @@ document.addEventListener("click", (event) => {
   const search = document.getElementById("canned-q");
   if (search) search.value = "";
 });
+
+// Forms with data-confirm (e.g. deleting a canned reply) ask first.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});

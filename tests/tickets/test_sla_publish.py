@@ -1,0 +1,39 @@
+"""The sweep publishes real check messages to the broker: the task, its kwargs, an expiry, the routed queue."""
+
+import base64
+import json
+import uuid
+
+import pytest
+import redis
+from django.conf import settings
+
+from helpdesk.celery import app
+from tickets.sla_tasks import sla_timer_check, sla_timer_checks_enqueue
+
+
+@pytest.fixture
+def routed_queue():
+    """Route the check task to a queue of this test only, so nothing else consumes or leaves messages there."""
+    queue = f"test-sla-{uuid.uuid4().hex[:8]}"
+    previous = app.conf.task_routes
+    app.conf.task_routes = {"tickets.sla_timer_check": {"queue": queue}}
+    app.amqp.__dict__.pop("router", None)
+    app.amqp._rtable = None
+    yield queue
+    app.conf.task_routes = previous
+    app.amqp.__dict__.pop("router", None)
+    app.amqp._rtable = None
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+
+
+def test_enqueue_publishes_one_message_per_timer_to_the_routed_queue(routed_queue):
+    sla_timer_checks_enqueue([11, 12, 13], expires=300)
+    raw = redis.Redis.from_url(settings.CELERY_BROKER_URL).lrange(routed_queue, 0, -1)
+    assert len(raw) == 3
+    messages = [json.loads(item) for item in raw]
+    kwargs = sorted(json.loads(base64.b64decode(m["body"]))[1]["timer_id"] for m in messages)
+    assert kwargs == [11, 12, 13]
+    assert {m["headers"]["task"] for m in messages} == {sla_timer_check.name}
+    assert all(m["headers"]["expires"] for m in messages)
+    assert len({m["headers"]["id"] for m in messages}) == 3

@@ -1,0 +1,75 @@
+"""Option lists for the ticket selects (categories, teams), cached in Redis and dropped when a row changes.
+
+Every inbox and ticket page renders them; they change only when an admin edits a category or a team.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from redis.exceptions import RedisError
+
+from helpdesk.models import Team
+from tickets.models import Category
+
+KEY = "tickets:pick-lists:v1"
+SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Option:
+    """One select option: the row's id, its label and whether it may be chosen for new values."""
+
+    pk: int
+    label: str
+    is_active: bool = True
+
+    def __str__(self):
+        return self.label
+
+
+def _build() -> dict[str, list[Option]]:
+    categories = [Option(c.pk, str(c), c.is_active) for c in Category.objects.select_related("parent")]
+    teams = [Option(t.pk, t.name) for t in Team.objects.filter(is_active=True).order_by("name", "id")]
+    return {"categories": categories, "teams": teams}
+
+
+def pick_lists() -> dict[str, list[Option]]:
+    """Return ``{"categories": [...all...], "teams": [...active...]}`` as options, from the cache when it can."""
+    try:
+        lists = cache.get(KEY)
+    except RedisError:
+        return _build()
+    if lists is None:
+        lists = _build()
+        try:
+            cache.set(KEY, lists, SECONDS)
+        except RedisError:
+            pass
+    return lists
+
+
+def category_options(*, active_only: bool = False) -> list[Option]:
+    """Return the categories in their admin order (parents before children, as the model orders them)."""
+    options = pick_lists()["categories"]
+    return [o for o in options if o.is_active] if active_only else options
+
+
+def team_options() -> list[Option]:
+    """Return the active teams by name."""
+    return pick_lists()["teams"]
+
+
+def pick_lists_forget(**kwargs) -> None:
+    """Drop the cached lists (a category or team was saved or deleted)."""
+    try:
+        cache.delete(KEY)
+    except RedisError:
+        pass
+
+
+def pick_lists_connect() -> None:
+    """Drop the cache whenever a category or a team row changes (called from ``TicketsConfig.ready``)."""
+    for model in (Category, Team):
+        post_save.connect(pick_lists_forget, sender=model, dispatch_uid=f"pick-lists-{model.__name__}-save")
+        post_delete.connect(pick_lists_forget, sender=model, dispatch_uid=f"pick-lists-{model.__name__}-delete")
