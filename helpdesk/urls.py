@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("customers.api_followups")),
 ]
 
 urlpatterns = [
