@@ -56,7 +56,7 @@ def demo_users_load() -> dict:
 @transaction.atomic
 def demo_data_load() -> dict:
     """Load every app's demo data once; return what exists afterwards."""
-    from customers.demo import demo_customer_extras_load, demo_customers_load
+    from customers.demo import demo_customer_extras_load, demo_customers_load, demo_followups_load
     from orders.demo import demo_orders_load
     from tickets.demo import demo_tickets_load
 
@@ -65,4 +65,5 @@ def demo_data_load() -> dict:
     context["orders"] = demo_orders_load(context)
     context["tickets"] = demo_tickets_load(context)
     demo_customer_extras_load(context)
+    demo_followups_load(context)
     return context
