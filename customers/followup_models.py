@@ -211,10 +211,17 @@ class FollowUpVisit(models.Model):
 
 
 class FollowUpEvent(models.Model):
-    """One recorded step of a visit: created, attempted, completed, rescheduled, ticket opened."""
+    """One recorded step of a visit: called without answer, completed, rescheduled, ticket opened, message sent."""
+
+    class Kind(models.TextChoices):
+        NO_ANSWER = "no_answer", _("No answer, call again")
+        COMPLETED = "completed", pgettext_lazy("follow-up event", "Completed")
+        RESCHEDULED = "rescheduled", pgettext_lazy("follow-up event", "Rescheduled")
+        TICKET = "ticket", _("Ticket opened from the visit")
+        SENT = "sent", pgettext_lazy("follow-up event", "Message sent")
 
     visit = models.ForeignKey(FollowUpVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("kind"), max_length=24)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", db_index=False)
     note = models.TextField(_("note"), blank=True)
