@@ -297,3 +297,12 @@ def test_problem_found_becomes_a_linked_ticket_once(db, team, agent):
     assert ticket.assignee == agent and ticket.team == team
     with pytest.raises(workflow.VisitConflict):
         followups.visit_ticket_create(visit=visit, actor=agent)
+
+
+def test_insert_skips_existing_keys_and_counts_only_new_rows(delivery_rule):
+    order = _delivered(MONDAY)
+    row = dict(rule=delivery_rule, source_type="order", source_id=order.pk, period="", customer=order.customer,
+               kind="call", channel="phone", due_at=MONDAY)
+    assert followups._insert([FollowUpVisit(**row)]) == 1
+    assert followups._insert([FollowUpVisit(**row), FollowUpVisit(**{**row, "period": "x"})]) == 1
+    assert _visits(order__isnull=True, source_id=order.pk).count() == 2
