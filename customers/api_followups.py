@@ -121,7 +121,7 @@ class FollowUpVisitViewSet(ErrorsMixin, mixins.ListModelMixin, mixins.RetrieveMo
     queryset = FollowUpVisit.objects.none()
 
     def get_queryset(self):
-        return selectors.visit_queryset_for_viewer(viewer=self.request.user)
+        return selectors.visit_queryset_for_viewer(viewer=self.request.user).select_related("created_ticket")
 
     def get_object(self):
         return selectors.visit_get_for_viewer(viewer=self.request.user, pk=self.kwargs["pk"])

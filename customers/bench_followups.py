@@ -67,6 +67,20 @@ def bench_orders_generate(*, total: int = BENCH_ORDERS, due: int = BENCH_DUE, pr
         cursor.execute("ANALYZE orders_order; ANALYZE customers_customer")
 
 
+def _agent_visits() -> None:
+    """Give the demo agent 60 visits to do (some overdue), once per database."""
+    if "visits" in _ready:
+        return
+    from customers.followup_models import FollowUpVisit
+    from helpdesk.models import User
+
+    agent = User.objects.get(username="agent")
+    if not FollowUpVisit.objects.filter(assignee=agent).exists():
+        ids = list(FollowUpVisit.objects.filter(status="pending", kind="call").order_by("pk").values_list("pk", flat=True)[:60])
+        FollowUpVisit.objects.filter(pk__in=ids).update(assignee=agent, due_at=timezone.now() - dt.timedelta(hours=30))
+    _ready["visits"] = True
+
+
 def _survey_path() -> str:
     if "survey" not in _ready:
         from customers import surveys
@@ -82,6 +96,6 @@ def _survey_path() -> str:
 
 BENCH_CASES = [
     BenchCase("followups: public survey page (anonymous)", _survey_path, username=None),
-    BenchCase("followups: my follow-ups today (agent)", "/follow-ups/"),
-    BenchCase("followups: GET /api/v1/followups/?assignee=me", "/api/v1/followups/?assignee=me&status=pending"),
+    BenchCase("followups: my follow-ups today (agent, 60 due)", lambda: _agent_visits() or "/follow-ups/"),
+    BenchCase("followups: GET /api/v1/followups/?assignee=me", lambda: _agent_visits() or "/api/v1/followups/?assignee=me&status=pending"),
 ]

@@ -32,8 +32,8 @@ def visit_queryset_for_viewer(*, viewer) -> QuerySet[FollowUpVisit]:
         return FollowUpVisit.objects.none()
     scope = _scope(viewer, team_field="team_id", person_field="assignee")
     visits = FollowUpVisit.objects.all() if scope is None else FollowUpVisit.objects.filter(scope)
-    return visits.select_related("customer", "assignee", "team", "rule", "order", "ticket", "return_request",
-                                 "created_ticket")
+    # Only what lists show: every join more costs planning time on each page.
+    return visits.select_related("customer", "rule", "order", "ticket", "return_request")
 
 
 def visit_get_for_viewer(*, viewer, pk) -> FollowUpVisit:
