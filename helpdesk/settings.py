@@ -249,6 +249,11 @@ SPECTACULAR_SETTINGS = {
         "OrderImportStatusEnum": "orders.models.OrderImport.Status",
         "ReturnMethodEnum": "orders.models.ReturnRequest.ReturnMethod",
         "ReturnKindEnum": "orders.models.ReturnRequest.Kind",
+        "TicketChannelEnum": "tickets.models.Ticket.Channel",
+        "FollowUpChannelEnum": "customers.followup_models.FollowUpRule.Channel",
+        "FollowUpKindEnum": "customers.followup_models.FollowUpRule.Kind",
+        "FollowUpStatusEnum": "customers.followup_models.FollowUpVisit.Status",
+        "FollowUpOutcomeEnum": "customers.followup_models.FollowUpVisit.Outcome",
     },
 }
 
