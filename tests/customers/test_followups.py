@@ -306,3 +306,38 @@ def test_insert_skips_existing_keys_and_counts_only_new_rows(delivery_rule):
     assert followups._insert([FollowUpVisit(**row)]) == 1
     assert followups._insert([FollowUpVisit(**row), FollowUpVisit(**{**row, "period": "x"})]) == 1
     assert _visits(order__isnull=True, source_id=order.pk).count() == 2
+
+
+def test_holiday_greeting_on_the_first_day_of_a_statutory_holiday(db):
+    FollowUpRule.objects.create(code="national-day", name="节日问候", trigger="holiday", delay_days=0, kind="greeting",
+                                channel="sms", segment_level="vip")
+    vip = CustomerFactory(level="vip", has_marketing_consent=True)
+    CustomerFactory(level="normal", has_marketing_consent=True)
+    with time_machine.travel(dt.datetime(2026, 9, 30, 10, 0, tzinfo=SH), tick=False):
+        followups.visit_sweep_due()
+    assert not _visits(rule__code="national-day").exists()
+    for day in (1, 2):
+        with time_machine.travel(dt.datetime(2026, 10, day, 10, 0, tzinfo=SH), tick=False):
+            followups.visit_sweep_due()
+            followups.visit_sweep_messages_due()
+    visit = _visits(rule__code="national-day").get()
+    assert visit.customer == vip and visit.period == "2026-10-01" and visit.outcome == "sent"
+    assert len(messaging.outbox) == 1
+
+
+def test_beat_runs_the_follow_up_sweepers():
+    from helpdesk.celery import app
+
+    for name, task in [("customers-visit-sweep-due", "customers.visit_sweep_due"),
+                       ("customers-visit-sweep-messages-due", "customers.visit_sweep_messages_due")]:
+        entry = app.conf.beat_schedule[name]
+        assert entry["task"] == task and entry["options"]["expires"] < entry["schedule"]
+
+
+def test_sweep_task_runs_as_a_plain_function(delivery_rule):
+    from customers.tasks import visit_sweep_due
+
+    _delivered(MONDAY)
+    with time_machine.travel(MONDAY + dt.timedelta(days=8), tick=False):
+        assert visit_sweep_due.run() == 1
+        assert visit_sweep_due.run() == 0
