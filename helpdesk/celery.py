@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
@@ -11,6 +12,7 @@ app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["tickets"], related_name="sla_tasks")
+app.autodiscover_tasks(["tickets"], related_name="channel_tasks")
 
 # Every periodic task lives here; policies (SLA targets, visit rules) live in models.
 app.conf.beat_schedule = {
@@ -30,6 +32,30 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    # Facts of tickets changed since the last run; dashboards aggregate them in SQL.
+    "kpi-ticket-facts-sweep-changed": {
+        "task": "kpi.ticket_facts_sweep_changed",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    # 客服信息日报表 after midnight for yesterday, 月报 on the 1st for last month (Asia/Shanghai).
+    "kpi-report-daily": {
+        "task": "kpi.report_schedule",
+        "schedule": crontab(minute=30, hour=0),
+        "args": ("daily",),
+        "options": {"expires": 3600},
+    },
+    "kpi-report-monthly": {
+        "task": "kpi.report_schedule",
+        "schedule": crontab(minute=0, hour=1, day_of_month=1),
+        "args": ("monthly",),
+        "options": {"expires": 3600},
+    },
+    "kpi-scorecards-compute-recent": {
+        "task": "kpi.scorecards_compute_recent",
+        "schedule": crontab(minute=15, hour=1),
+        "options": {"expires": 3600},
+    },
     "orders-return-request-sweep-unconfirmed": {
         "task": "orders.return_request_sweep_unconfirmed",
         "schedule": 60.0,
@@ -43,6 +69,12 @@ app.conf.beat_schedule = {
     },
     "customers-visit-sweep-messages-due": {
         "task": "customers.visit_sweep_messages_due",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    # Polls only mailboxes an admin configured with an IMAP host; nothing to do otherwise.
+    "tickets-mailbox-sweep": {
+        "task": "tickets.mailbox_sweep",
         "schedule": 60.0,
         "options": {"expires": 50},
     },

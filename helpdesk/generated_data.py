@@ -113,17 +113,20 @@ def generate_in_postgresql(*, customers: int, tickets: int, messages_per_ticket:
         start = Customer.objects.count()
         cursor.execute(
             """
-            INSERT INTO customers_customer (name, phone, email, city, level, tags, source, created_at, updated_at)
+            INSERT INTO customers_customer (name, phone, email, city, level, tags, source, created_at, updated_at,
+                                            notes, has_marketing_consent, has_survey_consent, review_status)
             SELECT substr(%(surnames)s, 1 + floor(random() * length(%(surnames)s))::int, 1)
                    || substr(%(given)s, 1 + floor(random() * length(%(given)s))::int, 1),
                    '1' || (ARRAY['3','5','7','8'])[1 + floor(random() * 4)::int] || lpad((%(start)s + g)::text, 9, '0'),
                    'c' || (%(start)s + g) || '@example.com',
                    (%(cities)s::text[])[1 + floor(random() * %(ncities)s)::int],
                    CASE WHEN random() < 0.9 THEN 'normal' WHEN random() < 0.8 THEN 'vip' ELSE 'svip' END,
-                   '[]'::jsonb, '', now() - random() * interval '400 days', now()
+                   '[]'::jsonb, '', now() - random() * interval '400 days', now(),
+                   '', false, true, %(review_status)s
             FROM generate_series(1, %(n)s) g
             """,
-            {"surnames": SURNAMES, "given": GIVEN, "start": start, "cities": CITIES, "ncities": len(CITIES), "n": customers},
+            {"surnames": SURNAMES, "given": GIVEN, "start": start, "cities": CITIES, "ncities": len(CITIES), "n": customers,
+             "review_status": Customer._meta.get_field("review_status").default},
         )
         progress and progress("customers", customers, customers)
         cursor.execute("SELECT min(id), max(id) FROM customers_customer")

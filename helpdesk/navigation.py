@@ -24,11 +24,13 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("inbox", _("Inbox"), "tickets:inbox", "tickets.view_ticket"),
     NavItem("tickets", _("Tickets"), "tickets:ticket_list", "tickets.view_ticket"),
+    NavItem("calls", _("Log a call"), "tickets:call_new", "tickets.add_ticket"),
     NavItem("customers", _("Customers"), "customers:customer_list", "customers.view_customer"),
     NavItem("orders", _("Orders"), "orders:order_list", "orders.view_order"),
     NavItem("returns", _("Returns"), "orders:return_list", "orders.view_order"),
     NavItem("followups", _("Follow-ups"), "customers:visit_list", "customers.view_customer"),
     NavItem("kpi", _("KPI"), "kpi:dashboard", "kpi.view_dashboard"),
+    NavItem("scorecards", _("Scorecards"), "kpi:scorecard_list", "tickets.view_ticket"),
     NavItem("sla", _("At risk"), "sla:at_risk", "tickets.view_at_risk"),
     NavItem("admin", _("Django admin"), "admin:index", staff_only=True),
 ]

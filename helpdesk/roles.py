@@ -78,6 +78,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "customers.view_piirequest",
     ],
     Role.ADMIN: [
+        *[f"kpi.{verb}_{model}" for verb in ("view", "add", "change", "delete")
+          for model in ("kpisettings", "scorecardscheme", "scorecardindicator", "qualitycheckitem", "reportsubscription")],
+        "kpi.view_report",
+        "kpi.view_scorecard",
         "helpdesk.view_user",
         "helpdesk.add_user",
         "helpdesk.change_user",

@@ -13,10 +13,12 @@ swagger_csp = {"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.UNSAFE_IN
 api_v1 = [
     path("", include("helpdesk.api.urls")),
     path("", include("tickets.api_sla")),
+    path("", include("tickets.api_channels")),
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("customers.api_followups")),
+    path("", include("kpi.api.urls")),
 ]
 
 urlpatterns = [
@@ -34,4 +36,5 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("kpi.urls")),
     path("", include("tickets.urls_sla")),
+    path("", include("tickets.urls_support")),
 ]

@@ -1,19 +1,277 @@
-"""Server-rendered KPI pages."""
+"""Server-rendered KPI pages: the dashboard and the drill-down behind every number."""
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
 
-from helpdesk.views import SectionView
+from helpdesk.models import User
+from kpi import quality, reports, scorecards
+from kpi.api.serializers import KpiQuerySerializer, RatingSerializer, ScorecardQuerySerializer
+from kpi.definitions import METRICS, METRICS_BY_KEY
+from kpi.downloads import report_file_response
+from kpi.live import live_board_for_viewer
+from kpi.models import QualityCheckItem, Report
+from kpi.scorecards import scorecard_final
+from kpi.selectors import (
+    DRILL_SETS, kpi_complaint_causes, kpi_daily_trend, kpi_drill_facts, kpi_facts_for_viewer, kpi_summary,
+    kpi_team_ids_for_viewer, kpi_teams_for_viewer, kpi_volume_by_channel_hour, report_list_for_user,
+    scorecard_list_for_user,
+)
+from tickets.models import Ticket
+from tickets.selectors import ticket_list_for_user
+
+DRILL_PAGE = 50
 
 
-class DashboardView(SectionView):
-    """The KPI dashboard for supervisors and up."""
+class KpiPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Parse the period and filters shared by the KPI pages; bad values are shown, defaults used."""
 
     permission_required = "kpi.view_dashboard"
-    section = "kpi"
-    title = _("KPI")
-    summary = _("Service KPIs, agent scorecards, quality inspection and reports.")
-    features = (
-        _("First response time, resolution rate, complaint timeliness, satisfaction"),
-        _("Monthly agent scorecards and the Service Star"),
-        _("Daily and monthly reports"),
-    )
+
+    def period(self):
+        query = KpiQuerySerializer(data=self.request.GET, context={"request": self.request})
+        if query.is_valid():
+            return query.validated_data, {}
+        fallback = KpiQuerySerializer(data={}, context={"request": self.request})
+        fallback.is_valid(raise_exception=True)
+        return fallback.validated_data, query.errors
+
+    def filter_context(self, period, errors) -> dict:
+        scope = kpi_team_ids_for_viewer(viewer=self.request.user)
+        agents = User.objects.filter(is_active=True).order_by("username")
+        if scope is not None:
+            agents = agents.filter(teams__in=scope).distinct()
+        return {
+            "active_section": "kpi", "period": period, "errors": errors,
+            "teams": kpi_teams_for_viewer(viewer=self.request.user), "agents": agents,
+            "channels": Ticket.Channel.choices, "query": self.request.GET.urlencode(),
+        }
+
+
+class DashboardView(KpiPageMixin, TemplateView):
+    """The KPI dashboard for supervisors and up: every indicator of the period with charts."""
+
+    template_name = "kpi/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        period, errors = self.period()
+        filters = {key: period.get(key) for key in ("team", "agent")} | {"channel": period.get("channel", "")}
+        args = {"viewer": self.request.user, "date_from": period["date_from"], "date_to": period["date_to"], **filters}
+        figures = kpi_summary(**args)
+        facts = kpi_facts_for_viewer(**args)
+        trend = kpi_daily_trend(facts)
+        charts = {
+            "volume": kpi_volume_by_channel_hour(facts),
+            "channels": dict(Ticket.Channel.choices),
+            "trend": [{"day": row["day"].isoformat(), "n": row["n"], "frt": round(row["frt"] or 0, 1),
+                       "fcr": round(100.0 * row["fcr"] / row["resolved"], 1) if row["resolved"] else 0}
+                      for row in trend],
+            "causes": kpi_complaint_causes(facts),
+            "labels": {"tickets": str(_("Tickets")), "frt": str(_("First response, minutes (mean)")),
+                       "fcr": str(_("First-contact resolution, %")), "complaints": str(_("Complaints")),
+                       "cumulative": str(_("Cumulative %")), "uncategorized": str(_("Uncategorized"))},
+        }
+        tiles = [{"metric": metric, "figure": figures[metric.key], "drillable": metric.key in DRILL_SETS}
+                 for metric in METRICS]
+        return super().get_context_data(title=_("KPI dashboard"), tiles=tiles, charts=charts,
+                                        **self.filter_context(period, errors), **kwargs)
+
+
+class DrillView(KpiPageMixin, TemplateView):
+    """The tickets behind one number of the dashboard (its numerator or denominator)."""
+
+    template_name = "kpi/drill.html"
+
+    def get_context_data(self, **kwargs):
+        metric = METRICS_BY_KEY.get(self.kwargs["metric"])
+        if metric is None or metric.key not in DRILL_SETS:
+            raise Http404
+        wants_denominator = self.request.GET.get("part") == "denominator" and metric.unit != "count"
+        part = "denominator" if wants_denominator else "numerator"
+        period, errors = self.period()
+        facts = kpi_facts_for_viewer(
+            viewer=self.request.user, date_from=period["date_from"], date_to=period["date_to"],
+            team=period.get("team"), agent=period.get("agent"), channel=period.get("channel", ""),
+        )
+        try:
+            page = max(1, min(int(self.request.GET.get("page", 1)), 10_000))
+        except ValueError:
+            page = 1
+        start = (page - 1) * DRILL_PAGE
+        rows = list(kpi_drill_facts(facts, metric=metric.key, part=part)[start:start + DRILL_PAGE + 1])
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            title=metric.name, metric=metric, part=part, rows=rows[:DRILL_PAGE], page=page,
+            has_next=len(rows) > DRILL_PAGE, base_query=params.urlencode(), now=timezone.now(),
+            **self.filter_context(period, errors),
+        )
+
+
+class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Reports the user may download, with progress while they are generated (htmx polls the rows)."""
+
+    permission_required = "kpi.view_dashboard"
+    template_name = "kpi/report_list.html"
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["kpi/report_list.html#rows"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        rows = list(report_list_for_user(user=self.request.user)[:50])
+        busy = any(r.status in (Report.Status.PENDING, Report.Status.RUNNING) for r in rows)
+        return super().get_context_data(title=_("KPI reports"), active_section="kpi", reports=rows, busy=busy,
+                                        **kwargs)
+
+
+class ReportCreateView(KpiPageMixin, View):
+    """Queue an export of the dashboard view the user is looking at."""
+
+    def post(self, request):
+        query = KpiQuerySerializer(data=request.POST, context={"request": request})
+        if not query.is_valid():
+            messages.error(request, _("The report was not started: %(errors)s") % {
+                "errors": "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in query.errors.items())})
+            return redirect("kpi:dashboard")
+        period = query.validated_data
+        reports.report_request(actor=request.user, date_from=period["date_from"], date_to=period["date_to"],
+                               team=period.get("team"), channel=period.get("channel", ""))
+        messages.success(request, _("The report is being generated; it appears below when ready."))
+        return redirect("kpi:report_list")
+
+
+class ReportDownloadView(LoginRequiredMixin, View):
+    """Download a report's XLSX or CSV if the user may read it."""
+
+    def get(self, request, pk: int, file_format: str):
+        report = get_object_or_404(report_list_for_user(user=request.user), pk=pk)
+        return report_file_response(report, file_format)
+
+
+class ScorecardListView(LoginRequiredMixin, TemplateView):
+    """The month's scorecards the user may read, best first, with the Service Star."""
+
+    template_name = "kpi/scorecard_list.html"
+
+    def get_context_data(self, **kwargs):
+        query = ScorecardQuerySerializer(data=self.request.GET)
+        valid = query.is_valid()
+        month = (query.validated_data.get("month") if valid else None) or timezone.localdate().replace(day=1)
+        cards = scorecard_list_for_user(user=self.request.user).filter(month=month).order_by(
+            F("final_score").desc(nulls_last=True), "agent_id")
+        return super().get_context_data(title=_("Agent scorecards"), active_section="scorecards", month=month,
+                                        cards=cards, errors={} if valid else query.errors, **kwargs)
+
+
+class ScorecardDetailView(LoginRequiredMixin, TemplateView):
+    """One scorecard with the arithmetic of its final score; the supervisor rates, the agent self-assesses."""
+
+    template_name = "kpi/scorecard_detail.html"
+
+    def card(self):
+        return get_object_or_404(scorecard_list_for_user(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        card = kwargs.pop("card", None) or self.card()
+        final, parts = scorecard_final(card, card.scheme)
+        user = self.request.user
+        may_rate = card.agent_id != user.pk and user.has_perm("kpi.view_dashboard")
+        return super().get_context_data(title=_("Scorecard"), active_section="scorecards", card=card, parts=parts,
+                                        may_rate=may_rate, is_own=card.agent_id == user.pk, **kwargs)
+
+    def post(self, request, pk):
+        card = self.card()
+        rating = RatingSerializer(data=request.POST)
+        if not rating.is_valid():
+            context = self.get_context_data(card=card, errors=rating.errors)
+            return self.render_to_response(context, status=400)
+        service = scorecards.scorecard_self_assess if request.POST.get("as") == "self" else scorecards.scorecard_rate
+        service(scorecard=card, actor=request.user, **rating.validated_data)
+        messages.success(request, _("Saved; the final score is recomputed."))
+        return redirect("kpi:scorecard_detail", pk=card.pk)
+
+
+class QualityView(KpiPageMixin, TemplateView):
+    """Quality inspection (质检): sample conversations of the period, and the latest inspections."""
+
+    template_name = "kpi/quality.html"
+
+    def get_context_data(self, **kwargs):
+        period, errors = self.period()
+        sample = []
+        if self.request.GET.get("sample"):
+            facts = kpi_facts_for_viewer(viewer=self.request.user, date_from=period["date_from"],
+                                         date_to=period["date_to"], team=period.get("team"),
+                                         agent=period.get("agent"), channel=period.get("channel", ""))
+            try:
+                size = int(self.request.GET.get("size", 10))
+            except ValueError:
+                size = 10
+            sample = quality.quality_sample(facts, size=size)
+        recent = quality.quality_inspections_for_user(user=self.request.user)[:30]
+        return super().get_context_data(title=_("Quality inspection"), sample=sample, recent=recent,
+                                        **self.filter_context(period, errors), **kwargs)
+
+
+class InspectView(KpiPageMixin, TemplateView):
+    """Score one conversation on the checklist, reading its thread."""
+
+    template_name = "kpi/inspect.html"
+
+    def ticket(self):
+        return get_object_or_404(ticket_list_for_user(user=self.request.user), pk=self.kwargs["ticket_id"])
+
+    def get_context_data(self, **kwargs):
+        ticket = kwargs.pop("ticket", None) or self.ticket()
+        thread = ticket.messages.filter(is_internal=False).select_related("author").order_by("created_at", "id")[:200]
+        items = QualityCheckItem.objects.filter(is_active=True)
+        return super().get_context_data(title=_("Inspect a conversation"), active_section="kpi", ticket=ticket,
+                                        thread=thread, items=items, **kwargs)
+
+    def post(self, request, ticket_id):
+        ticket = self.ticket()
+        scores = {}
+        for key, value in request.POST.items():
+            if key.startswith("item_") and value.strip().isdigit():
+                scores[int(key[5:])] = int(value)
+        try:
+            quality.quality_inspection_create(actor=request.user, ticket=ticket, scores=scores,
+                                              comment=request.POST.get("comment", "")[:4000])
+        except ValidationError as exc:
+            context = self.get_context_data(ticket=ticket, errors=exc.message_dict)
+            return self.render_to_response(context, status=400)
+        messages.success(request, _("Inspection saved."))
+        return redirect("kpi:quality")
+
+
+class MyInspectionsView(LoginRequiredMixin, TemplateView):
+    """The inspections of the user's own conversations, with each item's score."""
+
+    template_name = "kpi/my_inspections.html"
+
+    def get_context_data(self, **kwargs):
+        inspections = quality.quality_inspections_for_user(user=self.request.user).filter(agent=self.request.user)[:50]
+        return super().get_context_data(title=_("My quality inspections"), active_section="scorecards",
+                                        inspections=inspections, **kwargs)
+
+
+class LiveBoardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """The live board for supervisors and up; htmx refreshes it every 10 seconds."""
+
+    permission_required = "kpi.view_dashboard"
+    template_name = "kpi/live.html"
+
+    def get_template_names(self):
+        return ["kpi/live.html#board"] if self.request.headers.get("HX-Request") else [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Live board"), active_section="kpi",
+                                        board=live_board_for_viewer(viewer=self.request.user), **kwargs)

@@ -113,3 +113,4 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 from tickets import sla_admin  # noqa: E402,F401  (registers the SLA admin)
+from tickets import channel_admin  # noqa: E402,F401  (registers the channel admin)

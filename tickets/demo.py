@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from tickets.models import CannedReply, Category, InternalTask, Remedy, Ticket, TicketMessage
+from tickets.models import CannedReply, Category, InternalTask, Mailbox, Remedy, Ticket, TicketMessage
 from tickets.services import (
     internal_task_create,
     remedy_propose,
@@ -61,7 +61,9 @@ def demo_tickets_load(context: dict) -> list[Ticket]:
             )
             for line in conversation:
                 if line.startswith("客服:"):
-                    ticket_message_add(ticket=ticket, actor=agent, body=line[3:], sender=TicketMessage.Sender.AGENT)
+                    # Demo history: already answered, nothing to mail.
+                    ticket_message_add(ticket=ticket, actor=agent, body=line[3:], sender=TicketMessage.Sender.AGENT,
+                                       send_email=False)
                 elif line.startswith("备注:"):
                     ticket_message_add(ticket=ticket, actor=agent, body=line[3:], sender=TicketMessage.Sender.AGENT,
                                        is_internal=True)
@@ -69,6 +71,8 @@ def demo_tickets_load(context: dict) -> list[Ticket]:
                     ticket_message_add(ticket=ticket, actor=None, body=line, sender=TicketMessage.Sender.CUSTOMER)
         tickets.append(ticket)
     _demo_workflow_load(tickets, context)
+    # The shop's service address: mail POSTed to the inbound API is answered from it (no IMAP in the demo).
+    Mailbox.objects.get_or_create(address="service@demo-shop.local", defaults={"name": "客服邮箱"})
     return tickets
 
 

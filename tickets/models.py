@@ -396,3 +396,4 @@ class RemedyLimit(models.Model):
 
 
 from tickets.sla_models import Notification, SLAPolicy, TicketSLA, TicketSLATimer  # noqa: E402,F401
+from tickets.channel_models import Mailbox, PhoneCall, RoutingRule, TicketEmail  # noqa: E402,F401

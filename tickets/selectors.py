@@ -140,8 +140,8 @@ def ticket_search(tickets: QuerySet, *, q: str) -> QuerySet:
 
 
 def ticket_thread(*, ticket: Ticket) -> QuerySet[TicketMessage]:
-    """Return the ticket's messages, oldest first, with authors and attachments."""
-    return ticket.messages.select_related("author").prefetch_related("attachments").order_by("created_at", "id")
+    """Return the ticket's messages, oldest first, with authors, attachments and their e-mail (send status)."""
+    return ticket.messages.select_related("author", "email").prefetch_related("attachments").order_by("created_at", "id")
 
 
 def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:

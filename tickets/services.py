@@ -13,6 +13,7 @@ from customers.services import customer_create
 from helpdesk.sequences import daily_number
 from tickets import workflow
 from tickets.attachments import attachment_validate
+from tickets.mail import ticket_email_reply_queue
 from tickets.models import (
     Attachment,
     ForbiddenPhrase,
@@ -135,9 +136,9 @@ def ticket_create(
 
 @transaction.atomic
 def ticket_message_add(
-    *, ticket: Ticket, actor, body: str, sender: str, is_internal: bool = False, attachments=()
+    *, ticket: Ticket, actor, body: str, sender: str, is_internal: bool = False, attachments=(), send_email: bool = True
 ) -> TicketMessage:
-    """Add a message to a ticket; the first agent reply sets 首次响应时间 once."""
+    """Add a message to a ticket; the first agent reply sets 首次响应时间 once; a reply on an e-mail ticket is mailed."""
     body = sanitize_html(body)
     if not body and not attachments:
         raise ValidationError({"body": [_("The message is empty.")]})
@@ -159,6 +160,8 @@ def ticket_message_add(
         _attachment_save(ticket=ticket, actor=actor, upload=upload, message=message)
     _touch(ticket, fields)
     ticket_sla_message_added(ticket=ticket, message=message)
+    if send_email:
+        ticket_email_reply_queue(message=message)
     return message
 
 

@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from rest_framework.request import Request
 
-from tickets import services, workflow
+from tickets import services, views_phone, workflow
 from tickets.api.views import TicketCursorPagination
 from tickets.filters import VIEW_CHOICES, TicketFilterSet
 from tickets.forms import (
@@ -285,3 +285,4 @@ ACTIONS = {
     "escalate": escalate, "transfer": transfer, "task": task_add, "task-done": task_done, "remedy": remedy_add,
     "remedy-decide": remedy_decide, "remedy-agree": remedy_agree, "remedy-done": remedy_done, "merge": merge,
 }
+ACTIONS["call"] = views_phone.call_on_ticket

@@ -23,7 +23,7 @@ def test_agent_sees_the_shell_in_chinese_then_switches_to_english(page, live_ser
 
     page.wait_for_url("**/inbox/")
     nav = page.locator("nav a")
-    assert nav.all_inner_texts() == ["收件箱", "工单", "客户", "订单", "退换货", "回访"]
+    assert nav.all_inner_texts() == ["收件箱", "工单", "记录电话", "客户", "订单", "退换货", "回访", "考核"]
     who = page.get_by_test_id("who")
     assert agent.display_name in who.inner_text()
     assert "客服专员" in who.inner_text() and team.name in who.inner_text()
@@ -31,7 +31,7 @@ def test_agent_sees_the_shell_in_chinese_then_switches_to_english(page, live_ser
 
     page.click("button[data-lang=en]")
     page.wait_for_selector("nav a:has-text('Inbox')")
-    assert page.locator("nav a").all_inner_texts() == ["Inbox", "Tickets", "Customers", "Orders", "Returns", "Follow-ups"]
+    assert page.locator("nav a").all_inner_texts() == ["Inbox", "Tickets", "Log a call", "Customers", "Orders", "Returns", "Follow-ups", "Scorecards"]
     assert "Agent" in page.get_by_test_id("who").inner_text()
     screenshot("shell-en")
 
@@ -46,7 +46,8 @@ def test_supervisor_sees_kpi_and_logs_out(page, live_server, supervisor):
     log_in(page, live_server, supervisor.username)
     page.wait_for_url("**/inbox/")
     page.click("nav a[data-nav=kpi]")
-    assert page.locator("h1").inner_text() == "绩效"
+    assert page.locator(".page-title").inner_text() == "绩效看板"
+    assert page.locator('[data-metric="consultation_volume"]').is_visible()
     page.click("text=退出登录")
     page.wait_for_url("**/login/")
     page.goto(f"{live_server.url}/kpi/")

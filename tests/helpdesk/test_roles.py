@@ -65,10 +65,13 @@ def test_superuser_counts_as_admin_and_userless_role_is_none():
 @pytest.mark.parametrize(
     ("role", "staff", "expected"),
     [
-        (Role.AGENT, False, ["inbox", "tickets", "customers", "orders", "returns", "followups"]),
-        (Role.SUPERVISOR, False, ["inbox", "tickets", "customers", "orders", "returns", "followups", "kpi", "sla"]),
-        (Role.MANAGER, False, ["inbox", "tickets", "customers", "orders", "returns", "followups", "kpi", "sla"]),
-        (Role.ADMIN, True, ["inbox", "tickets", "customers", "orders", "returns", "followups", "kpi", "sla", "admin"]),
+        (Role.AGENT, False, ["inbox", "tickets", "calls", "customers", "orders", "returns", "followups", "scorecards"]),
+        (Role.SUPERVISOR, False, ["inbox", "tickets", "calls", "customers", "orders", "returns", "followups", "kpi",
+                                  "scorecards", "sla"]),
+        (Role.MANAGER, False, ["inbox", "tickets", "calls", "customers", "orders", "returns", "followups", "kpi",
+                               "scorecards", "sla"]),
+        (Role.ADMIN, True, ["inbox", "tickets", "calls", "customers", "orders", "returns", "followups", "kpi",
+                            "scorecards", "sla", "admin"]),
     ],
 )
 def test_navigation_follows_role(role, staff, expected):

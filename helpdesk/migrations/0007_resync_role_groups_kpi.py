@@ -1,4 +1,4 @@
-"""Give the role groups the follow-up visit and survey permissions."""
+"""Give the Admin role the KPI policy models (settings, scorecard schemes, checklist, report subscriptions)."""
 
 from django.db import migrations
 
@@ -8,7 +8,7 @@ from helpdesk.roles import role_groups_sync
 class Migration(migrations.Migration):
     dependencies = [
         ("helpdesk", "0006_resync_role_groups"),
-        ("customers", "0007_seed_followup_rules_questions"),
+        ("kpi", "0006_default_scorecard_and_checklist"),
     ]
 
     operations = [migrations.RunPython(role_groups_sync, migrations.RunPython.noop)]

@@ -1,0 +1,148 @@
+"""KPI API serializers: the period and filter query, and the figures."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from helpdesk.models import Team, User
+from kpi.definitions import METRICS
+from kpi.models import Report, Scorecard
+from kpi.scorecards import scorecard_final
+from kpi.selectors import kpi_teams_for_viewer
+from tickets.models import Ticket
+
+MAX_DAYS = 366
+
+
+class KpiQuerySerializer(serializers.Serializer):
+    """Validate a KPI period (local days, at most 366) and its team, agent and channel filters."""
+
+    date_from = serializers.DateField(required=False, help_text=_("First day, inclusive (default: 29 days before date_to)."))
+    date_to = serializers.DateField(required=False, help_text=_("Last day, inclusive (default: today)."))
+    team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    agent = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, required=False)
+
+    def validate(self, attrs):
+        from django.utils import timezone
+
+        viewer = self.context["request"].user
+        date_to = attrs.get("date_to") or timezone.localdate()
+        date_from = attrs.get("date_from") or date_to - dt.timedelta(days=29)
+        if date_from > date_to:
+            raise serializers.ValidationError({"date_from": [_("The start is after the end.")]})
+        if (date_to - date_from).days + 1 > MAX_DAYS:
+            raise serializers.ValidationError({"date_to": [_("A period is at most %(days)d days.") % {"days": MAX_DAYS}]})
+        attrs["date_from"], attrs["date_to"] = date_from, date_to
+        if "team" in attrs:
+            attrs["team"] = kpi_teams_for_viewer(viewer=viewer).filter(pk=attrs["team"]).first()
+            if attrs["team"] is None:
+                raise serializers.ValidationError({"team": [_("Unknown team.")]})
+        if "agent" in attrs:
+            attrs["agent"] = User.objects.filter(pk=attrs["agent"]).first()
+            if attrs["agent"] is None:
+                raise serializers.ValidationError({"agent": [_("Unknown agent.")]})
+        return attrs
+
+
+class FigureSerializer(serializers.Serializer):
+    """One metric's figure."""
+
+    value = serializers.FloatField()
+    numerator = serializers.FloatField()
+    denominator = serializers.IntegerField(allow_null=True)
+    unit = serializers.ChoiceField(choices=["count", "minutes", "percent"])
+
+
+class KpiSummarySerializer(serializers.Serializer):
+    """Every metric of the period, keyed as in ``kpi.definitions``."""
+
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    metrics = serializers.DictField(child=FigureSerializer())
+
+
+class MetricDefinitionSerializer(serializers.Serializer):
+    """The written definition of one metric."""
+
+    key = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    numerator = serializers.CharField()
+    denominator = serializers.CharField()
+    basis = serializers.CharField()
+    exclusions = serializers.CharField()
+
+
+def definitions_data() -> list[dict]:
+    """Return the metric definitions as plain data in the active language."""
+    return [{field: str(getattr(metric, field)) for field in MetricDefinitionSerializer().fields} for metric in METRICS]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """A KPI report with its progress and download links."""
+
+    downloads = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = ["id", "kind", "date_from", "date_to", "team", "channel", "status", "progress", "error",
+                  "created_at", "finished_at", "downloads"]
+        read_only_fields = fields
+
+    def get_downloads(self, report) -> dict[str, str]:
+        if report.status != Report.Status.DONE:
+            return {}
+        base = reverse("kpi-report-download", args=[report.pk])
+        return {"xlsx": f"{base}?file_format=xlsx", "csv": f"{base}?file_format=csv"}
+
+
+class ScorecardQuerySerializer(serializers.Serializer):
+    """Validate the month (YYYY-MM) and team of a scorecard listing."""
+
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
+                                   help_text=_("YYYY-MM; default: this month."))
+    team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+    def validate_month(self, value):
+        year, month = map(int, value.split("-"))
+        if not 2000 <= year <= 2100:
+            raise serializers.ValidationError(_("Choose a month between 2000 and 2100."))
+        return dt.date(year, month, 1)
+
+    def validate(self, attrs):
+        if "team" in attrs:
+            attrs["team"] = Team.objects.filter(pk=attrs["team"]).first()
+            if attrs["team"] is None:
+                raise serializers.ValidationError({"team": [_("Unknown team.")]})
+        return attrs
+
+
+class ScorecardSerializer(serializers.ModelSerializer):
+    """An agent's monthly scorecard with its indicators and the arithmetic of the final score."""
+
+    agent_name = serializers.SerializerMethodField()
+    arithmetic = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Scorecard
+        fields = ["id", "month", "agent", "agent_name", "team", "volume", "indicators", "system_score",
+                  "supervisor_rating", "supervisor_comment", "self_rating", "self_comment", "final_score",
+                  "is_service_star", "arithmetic", "computed_at"]
+        read_only_fields = fields
+
+    def get_agent_name(self, card) -> str:
+        return card.agent.get_full_name() or card.agent.username
+
+    def get_arithmetic(self, card) -> list[dict]:
+        _final, parts = scorecard_final(card, card.scheme)
+        return [{"part": p["part"], "score": p["score"], "weight": p["weight"]} for p in parts]
+
+
+class RatingSerializer(serializers.Serializer):
+    """A 1–5 rating with a comment."""
+
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

@@ -1,0 +1,132 @@
+"""KPI API: the summary of every metric, definitions, reports and agent scorecards."""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kpi import reports, scorecards
+from kpi.api.serializers import (
+    KpiQuerySerializer, KpiSummarySerializer, MetricDefinitionSerializer, RatingSerializer, ReportSerializer,
+    ScorecardQuerySerializer, ScorecardSerializer, definitions_data,
+)
+from kpi.downloads import report_file_response
+from kpi.models import Scorecard
+from kpi.selectors import kpi_summary, report_list_for_user, scorecard_list_for_user
+
+
+class CanReadKpis(permissions.BasePermission):
+    """Allow supervisors and up (``kpi.view_dashboard``)."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.has_perm("kpi.view_dashboard"))
+
+
+class KpiSummaryView(APIView):
+    """Every KPI of a period for the viewer's teams, each with value, numerator, denominator and unit."""
+
+    permission_classes = [CanReadKpis]
+
+    @extend_schema(parameters=[KpiQuerySerializer], responses=KpiSummarySerializer, operation_id="kpi_summary")
+    def get(self, request):
+        query = KpiQuerySerializer(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        period = query.validated_data
+        metrics = kpi_summary(viewer=request.user, date_from=period["date_from"], date_to=period["date_to"],
+                              team=period.get("team"), agent=period.get("agent"), channel=period.get("channel", ""))
+        return Response({"date_from": period["date_from"], "date_to": period["date_to"], "metrics": metrics})
+
+
+class KpiDefinitionsView(APIView):
+    """The written definition of every metric: numerator, denominator, time basis, exclusions."""
+
+    permission_classes = [CanReadKpis]
+
+    @extend_schema(responses=MetricDefinitionSerializer(many=True), operation_id="kpi_definitions")
+    def get(self, request):
+        return Response(definitions_data())
+
+
+class ReportPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+
+
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """KPI reports: scheduled daily and monthly reports, and on-demand exports of a dashboard view."""
+
+    serializer_class = ReportSerializer
+    permission_classes = [CanReadKpis]
+    pagination_class = ReportPagination
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return report_list_for_user(user=self.request.user)
+
+    @extend_schema(request=KpiQuerySerializer, responses={202: ReportSerializer}, operation_id="kpi_reports_create")
+    def create(self, request):
+        query = KpiQuerySerializer(data=request.data, context={"request": request})
+        query.is_valid(raise_exception=True)
+        period = query.validated_data
+        report = reports.report_request(actor=request.user, date_from=period["date_from"], date_to=period["date_to"],
+                                        team=period.get("team"), channel=period.get("channel", ""))
+        return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("file_format", str, enum=["xlsx", "csv"], description="File format (default xlsx).")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: None},
+        operation_id="kpi_reports_download",
+    )
+    @action(detail=True, url_path="download", url_name="download")
+    def download(self, request, pk=None):
+        return report_file_response(self.get_object(), request.query_params.get("file_format", "xlsx"))
+
+
+class ScorecardPagination(CursorPagination):
+    ordering = ("-month", "agent_id")
+    page_size = 100
+
+
+class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Monthly agent scorecards: agents see their own, supervisors their teams', managers all."""
+
+    serializer_class = ScorecardSerializer
+    pagination_class = ScorecardPagination
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Scorecard.objects.none()
+        cards = scorecard_list_for_user(user=self.request.user)
+        if self.action != "list":
+            return cards
+        query = ScorecardQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        month = query.validated_data.get("month") or timezone.localdate().replace(day=1)
+        cards = cards.filter(month=month)
+        if query.validated_data.get("team"):
+            cards = cards.filter(team=query.validated_data["team"])
+        return cards
+
+    @extend_schema(parameters=[ScorecardQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=RatingSerializer, responses=ScorecardSerializer, operation_id="kpi_scorecards_rate")
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        rating = RatingSerializer(data=request.data)
+        rating.is_valid(raise_exception=True)
+        card = scorecards.scorecard_rate(scorecard=self.get_object(), actor=request.user, **rating.validated_data)
+        return Response(ScorecardSerializer(card).data)
+
+    @extend_schema(request=RatingSerializer, responses=ScorecardSerializer, operation_id="kpi_scorecards_self_assess")
+    @action(detail=True, methods=["post"])
+    def self_assess(self, request, pk=None):
+        rating = RatingSerializer(data=request.data)
+        rating.is_valid(raise_exception=True)
+        card = scorecards.scorecard_self_assess(scorecard=self.get_object(), actor=request.user, **rating.validated_data)
+        return Response(ScorecardSerializer(card).data)

@@ -1,0 +1,62 @@
+"""The written KPI definitions (DOMAIN §7): what each metric counts, over what, on which time basis."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One indicator: its key in the API, its name, unit, numerator, denominator, time basis and exclusions."""
+
+    key: str
+    name: str
+    unit: str
+    numerator: str
+    denominator: str
+    basis: str
+    exclusions: str = ""
+
+
+CREATED = _("tickets created in the period (local days, Asia/Shanghai)")
+
+METRICS = (
+    Metric("consultation_volume", _("Consultation volume 咨询量"), "count",
+           _("tickets created, all channels"), _("none"), CREATED, _("merged duplicates count once each")),
+    Metric("first_response_time_mean", _("First response time 首次响应时间 (mean)"), "minutes",
+           _("sum of business minutes from creation to the first public agent reply"),
+           _("tickets with a first reply"), CREATED,
+           _("tickets without a reply yet; business minutes on the ticket's SLA calendar")),
+    Metric("first_response_time_median", _("First response time 首次响应时间 (median)"), "minutes",
+           _("median of the same minutes"), _("tickets with a first reply"), CREATED),
+    Metric("average_response_time", _("Average response time 平均响应时间"), "minutes",
+           _("sum of business minutes from each waiting customer turn to the agent reply that answers it"),
+           _("answered customer turns"), CREATED, _("internal notes; turns still waiting")),
+    Metric("first_contact_resolution_rate", _("First-contact resolution rate 首次解决率"), "percent",
+           _("resolved tickets never reopened whose customer needed at most one answer"),
+           _("resolved or closed tickets"), CREATED),
+    Metric("first_response_sla_rate", _("First response within SLA"), "percent",
+           _("first-response SLA timers met"), _("first-response SLA timers met or breached"), CREATED,
+           _("timers still running; breaches excused by force majeure (shown apart)")),
+    Metric("resolution_sla_rate", _("Resolution within deadline 问题解决率"), "percent",
+           _("resolved tickets whose resolution SLA timer was met"),
+           _("tickets whose resolution timer was met or breached"), CREATED,
+           _("tickets without a resolution target; excused breaches (shown apart)")),
+    Metric("complaint_timeliness_rate", _("Complaint handling timeliness 投诉处理及时率"), "percent",
+           _("complaints resolved within their resolution SLA"),
+           _("complaints whose resolution timer was met or breached"), CREATED, _("excused breaches")),
+    Metric("excused_breaches", _("Breaches excused by force majeure"), "count",
+           _("tickets with an SLA timer excused by a supervisor"), _("none"), CREATED),
+    Metric("complaint_rate", _("Complaint rate 投诉率"), "percent",
+           _("complaint tickets created"), _("orders placed in the period"),
+           _("complaints by creation; orders by placed_at")),
+    Metric("return_rate", _("Return rate 退货率"), "percent",
+           _("return requests (kind return) submitted"), _("orders delivered in the period"),
+           _("returns by submission; orders by delivered_at"), _("exchanges; cancelled requests")),
+    Metric("conversion_rate", _("Conversion rate 转化率"), "percent",
+           _("pre-sales chats whose customer placed an order within N days after the chat started"),
+           _("pre-sales chats (channel chat, kind consultation)"), CREATED,
+           _("N is the admin's conversion window (default 3 days)")),
+)
+
+METRICS_BY_KEY = {metric.key: metric for metric in METRICS}

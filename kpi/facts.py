@@ -1,0 +1,164 @@
+"""Measure each ticket once into ``TicketFact`` so dashboards aggregate in SQL (see README "KPI definitions")."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from helpdesk.business_time import CalendarSpec, UncoveredYearError, business_minutes_between
+from helpdesk.calendars import calendar_spec
+from kpi.models import FactCursor, KpiSettings, TicketFact
+from tickets.models import Ticket, TicketEvent, TicketMessage, TicketSLATimer
+
+DONE = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
+BATCH = 1000
+# A transaction may commit a ticket with an updated_at a little older than tickets already read:
+# the sweeper re-reads this much of the recent past on every run (refreshing is idempotent).
+LATE_COMMIT = dt.timedelta(minutes=2)
+BUSINESS_UNITS = ("business_minutes", "business_hours", "business_days")
+
+
+def kpi_settings_get() -> KpiSettings:
+    """Return the KPI settings row, creating the default one if an admin deleted it."""
+    row = KpiSettings.objects.select_related("calendar").order_by("pk").first()
+    return row or KpiSettings.objects.create()
+
+
+def _minutes(spec: CalendarSpec | None, start: dt.datetime, end: dt.datetime) -> float:
+    """Return the minutes between two instants on the calendar (calendar time without one)."""
+    if end <= start:
+        return 0.0
+    if spec is not None:
+        try:
+            return business_minutes_between(spec, start, end)
+        except UncoveredYearError:
+            pass
+    return (end - start).total_seconds() / 60
+
+
+def _spec_for(policy, default_spec):
+    """Return the calendar the ticket's response times are measured on."""
+    if policy is None:
+        return default_spec
+    if policy.first_response_unit not in BUSINESS_UNITS:
+        return None
+    return calendar_spec(policy.calendar)
+
+
+def _responses(ticket: Ticket, messages: list[tuple], spec) -> tuple[int, float, int]:
+    """Return (answered customer turns, their response minutes, agent replies) from the public thread.
+
+    The ticket's creation opens the first customer turn; each agent reply answers the turn that is waiting
+    (平均响应时间 is the mean over answered turns).
+    """
+    waiting_since = ticket.created_at
+    responses, total, replies = 0, 0.0, 0
+    for sender, created_at in messages:
+        if sender == TicketMessage.Sender.CUSTOMER:
+            waiting_since = waiting_since or created_at
+        elif sender == TicketMessage.Sender.AGENT:
+            replies += 1
+            if waiting_since is not None:
+                responses += 1
+                total += _minutes(spec, waiting_since, created_at)
+                waiting_since = None
+    return responses, total, replies
+
+
+def _timer_outcome(timer) -> bool | None:
+    """Return True when a finished timer met its target, False when breached, None while running."""
+    if timer is None:
+        return None
+    if timer.breached_at is not None:
+        return False
+    return True if timer.met_at is not None else None
+
+
+def ticket_facts_refresh(*, ticket_ids: list[int]) -> int:
+    """Measure the tickets into ``TicketFact`` rows (insert or replace); return how many were written."""
+    tickets = list(
+        Ticket.objects.filter(pk__in=ticket_ids).select_related("sla__policy__calendar").only(
+            "id", "team_id", "assignee_id", "customer_id", "category_id", "channel", "kind", "status",
+            "created_at", "first_response_at", "resolved_at", "closed_at", "sla__policy",
+        )
+    )
+    if not tickets:
+        return 0
+    ids = [t.pk for t in tickets]
+    messages = defaultdict(list)
+    for ticket_id, sender, created_at in (
+        TicketMessage.objects.filter(ticket_id__in=ids, is_internal=False)
+        .order_by("ticket_id", "created_at", "id").values_list("ticket_id", "sender", "created_at")
+    ):
+        messages[ticket_id].append((sender, created_at))
+    reopened = set(
+        TicketEvent.objects.filter(
+            ticket_id__in=ids, kind=TicketEvent.Kind.STATUS, from_value__in=DONE
+        ).exclude(to_value__in=DONE).values_list("ticket_id", flat=True)
+    )
+    timers = {(t.ticket_id, t.target): t for t in TicketSLATimer.objects.filter(
+        ticket_id__in=ids, target__in=[TicketSLATimer.Target.FIRST_RESPONSE, TicketSLATimer.Target.RESOLUTION]
+    ).only("ticket_id", "target", "met_at", "breached_at", "is_excused")}
+    settings_row = kpi_settings_get()
+    default_spec = calendar_spec(settings_row.calendar) if settings_row.calendar_id else None
+    facts = []
+    for ticket in tickets:
+        sla = getattr(ticket, "sla", None) if hasattr(ticket, "sla") else None
+        spec = _spec_for(sla.policy if sla else None, default_spec)
+        responses, total, replies = _responses(ticket, messages[ticket.pk], spec)
+        resolved_at = ticket.resolved_at if ticket.status in DONE else None
+        first_timer = timers.get((ticket.pk, TicketSLATimer.Target.FIRST_RESPONSE))
+        resolution_timer = timers.get((ticket.pk, TicketSLATimer.Target.RESOLUTION))
+        facts.append(TicketFact(
+            ticket_id=ticket.pk, team_id=ticket.team_id, agent_id=ticket.assignee_id, customer_id=ticket.customer_id,
+            category_id=ticket.category_id, channel=ticket.channel, kind=ticket.kind, created_at=ticket.created_at,
+            first_response_at=ticket.first_response_at,
+            first_response_minutes=(
+                _minutes(spec, ticket.created_at, ticket.first_response_at) if ticket.first_response_at else None
+            ),
+            responses=responses, response_minutes_total=total, agent_replies=replies, resolved_at=resolved_at,
+            is_reopened=ticket.pk in reopened,
+            is_first_contact_resolution=resolved_at is not None and ticket.pk not in reopened and responses <= 1,
+            sla_first_response_met=_timer_outcome(first_timer),
+            sla_resolution_met=_timer_outcome(resolution_timer) if resolved_at else (
+                False if resolution_timer and resolution_timer.breached_at else None
+            ),
+            is_sla_excused=any(t is not None and t.is_excused for t in (first_timer, resolution_timer)),
+        ))
+    fields = [f.name for f in TicketFact._meta.concrete_fields if not f.primary_key]
+    TicketFact.objects.bulk_create(facts, update_conflicts=True, unique_fields=["ticket"], update_fields=fields)
+    return len(facts)
+
+
+def ticket_facts_sweep_changed(*, now: dt.datetime | None = None, limit: int = 20 * BATCH) -> int:
+    """Refresh the facts of tickets changed since the last sweep; return how many were refreshed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        cursor, _ = FactCursor.objects.select_for_update().get_or_create(
+            name="tickets", defaults={"position": dt.datetime(2000, 1, 1, tzinfo=dt.UTC)}
+        )
+        changed = list(
+            Ticket.objects.filter(updated_at__gt=cursor.position)
+            .order_by("updated_at").values_list("pk", "updated_at")[:limit]
+        )
+        for start in range(0, len(changed), BATCH):
+            ticket_facts_refresh(ticket_ids=[pk for pk, _ in changed[start:start + BATCH]])
+        reached = changed[-1][1] if len(changed) == limit else now - LATE_COMMIT
+        if reached > cursor.position:
+            cursor.position = reached
+            cursor.save(update_fields=["position"])
+    return len(changed)
+
+
+def ticket_facts_rebuild(*, date_from: dt.date, date_to: dt.date) -> int:
+    """Re-measure every ticket created on the local days from ``date_from`` to ``date_to`` (inclusive)."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(date_from, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    ids = list(Ticket.objects.filter(created_at__gte=start, created_at__lt=end).order_by("pk").values_list("pk", flat=True))
+    written = 0
+    for offset in range(0, len(ids), BATCH):
+        with transaction.atomic():
+            written += ticket_facts_refresh(ticket_ids=ids[offset:offset + BATCH])
+    return written

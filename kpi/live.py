@@ -1,0 +1,65 @@
+"""The supervisors' live board: what needs attention now, counted in SQL and cached for a few seconds."""
+
+import logging
+
+from django.core.cache import cache
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from kpi.selectors import kpi_team_ids_for_viewer
+from orders.models import ReturnDeadline
+from tickets import workflow
+from tickets.models import Ticket, TicketSLATimer
+
+logger = logging.getLogger(__name__)
+CACHE_SECONDS = 10
+
+
+def _ticket_scope(scope: list[int] | None) -> Q:
+    return Q() if scope is None else Q(team_id__in=scope)
+
+
+def live_board_compute(*, scope: list[int] | None) -> dict:
+    """Return the board's figures for the teams in scope (None: all teams)."""
+    now = timezone.now()
+    tickets = Ticket.objects.filter(_ticket_scope(scope), status__in=workflow.ACTIVE)
+    by_status = dict(tickets.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    oldest_new = tickets.filter(status=Ticket.Status.NEW).aggregate(at=Min("created_at"))["at"]
+    timers = TicketSLATimer.objects.filter(
+        met_at__isnull=True, is_excused=False, ticket__status__in=workflow.ACTIVE,
+        **({} if scope is None else {"ticket__team_id__in": scope}),
+    )
+    sla = timers.aggregate(
+        at_risk=Count("ticket_id", distinct=True, filter=Q(breached_at__isnull=True, warned_at__isnull=False)),
+        breached=Count("ticket_id", distinct=True, filter=Q(breached_at__isnull=False)),
+    )
+    returns_late = ReturnDeadline.objects.filter(met_at__isnull=True, breached_at__isnull=False).exclude(
+        return_request__status__in=["closed", "cancelled", "rejected"]).count()
+    return {
+        "computed_at": now,
+        "open_by_status": [{"status": value, "label": str(label), "count": by_status.get(value, 0)}
+                           for value, label in Ticket.Status.choices if value in workflow.ACTIVE],
+        "open_total": sum(by_status.values()),
+        "longest_unassigned_wait_minutes": round((now - oldest_new).total_seconds() / 60) if oldest_new else 0,
+        "sla_at_risk": sla["at_risk"],
+        "sla_breached": sla["breached"],
+        "returns_past_deadline": returns_late,
+    }
+
+
+def live_board_for_viewer(*, viewer) -> dict:
+    """Return the board for the viewer's teams, from a cache shared by everyone with the same scope."""
+    scope = kpi_team_ids_for_viewer(viewer=viewer)
+    key = "kpi:live:" + ("all" if scope is None else ",".join(map(str, scope)))
+    try:
+        board = cache.get(key)
+    except Exception:  # the board must still show when Redis is down
+        logger.warning("live board cache unavailable", exc_info=True)
+        return live_board_compute(scope=scope)
+    if board is None:
+        board = live_board_compute(scope=scope)
+        try:
+            cache.set(key, board, CACHE_SECONDS)
+        except Exception:
+            logger.warning("live board cache unavailable", exc_info=True)
+    return board

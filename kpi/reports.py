@@ -1,0 +1,189 @@
+"""KPI reports: the daily CS report (客服信息日报表), the monthly report (月报) and on-demand exports."""
+
+import csv
+import datetime as dt
+import io
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from helpdesk.models import Team, User
+from kpi.definitions import METRICS
+from kpi.models import Report, ReportSubscription
+from kpi.selectors import (
+    breakdown_rates, kpi_breakdown, kpi_complaint_causes, kpi_daily_trend, kpi_facts_for_viewer, kpi_summary,
+    kpi_team_ids_for_viewer,
+)
+
+logger = logging.getLogger(__name__)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BREAKDOWN_KEYS = ("first_response_time_mean", "average_response_time", "first_contact_resolution_rate",
+                  "resolution_sla_rate", "complaint_timeliness_rate")
+
+
+def _enqueue(report: Report) -> None:
+    from kpi import tasks
+
+    transaction.on_commit(lambda: tasks.report_build.delay(report_id=report.pk))
+
+
+def report_request(*, actor, date_from: dt.date, date_to: dt.date, team=None, channel: str = "") -> Report:
+    """Queue an on-demand export of a dashboard view for the actor."""
+    scope = kpi_team_ids_for_viewer(viewer=actor)
+    if scope == [] or not actor.has_perm("kpi.view_dashboard"):
+        raise PermissionDenied
+    if team is not None and scope is not None and team.pk not in scope:
+        raise ValidationError({"team": [_("Unknown team.")]})
+    report = Report.objects.create(kind=Report.Kind.EXPORT, date_from=date_from, date_to=date_to, team=team,
+                                   channel=channel, requested_by=actor)
+    _enqueue(report)
+    return report
+
+
+def report_period(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """Return the period a scheduled report covers: yesterday, or last month."""
+    if kind == Report.Kind.DAILY:
+        day = today - dt.timedelta(days=1)
+        return day, day
+    last_day = today.replace(day=1) - dt.timedelta(days=1)
+    return last_day.replace(day=1), last_day
+
+
+def report_schedule(*, kind: str, today: dt.date | None = None) -> Report | None:
+    """Create the scheduled report of the period once (beat may fire twice); return it if it was new."""
+    date_from, date_to = report_period(kind, today or timezone.localdate())
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(kind=kind, date_from=date_from, date_to=date_to)
+    except IntegrityError:
+        return None
+    _enqueue(report)
+    return report
+
+
+def _report_viewer(report: Report):
+    """Return whose scope the report is computed in: the requester's for exports, every team when scheduled."""
+    return report.requested_by if report.kind == Report.Kind.EXPORT else None
+
+
+def _sections(report: Report, progress) -> list[tuple[str, list[str], list[list]]]:
+    """Compute the report's tables: (sheet title, header, rows)."""
+    viewer = _report_viewer(report)
+    args = {"date_from": report.date_from, "date_to": report.date_to, "team": report.team, "channel": report.channel}
+    figures = kpi_summary(viewer=viewer, **args)
+    summary = [[str(m.name), figures[m.key]["value"], figures[m.key]["numerator"], figures[m.key]["denominator"],
+                m.unit] for m in METRICS]
+    progress(20)
+    facts = kpi_facts_for_viewer(viewer=viewer, **args)
+    metric_names = [str(next(m.name for m in METRICS if m.key == key)) for key in BREAKDOWN_KEYS]
+    teams = dict(Team.objects.values_list("pk", "name"))
+    team_rows = [[teams.get(row["team_id"], ""), row["volume"], row["complaints"],
+                  *breakdown_rates(row).values()] for row in kpi_breakdown(facts, by="team")]
+    progress(40)
+    agent_rows_raw = kpi_breakdown(facts, by="agent")
+    names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(
+        pk__in=[r["agent_id"] for r in agent_rows_raw if r["agent_id"]]).only("pk", "username", "display_name")}
+    agent_rows = [[names.get(row["agent_id"], _("Unassigned")), row["volume"], row["complaints"],
+                   *breakdown_rates(row).values()] for row in agent_rows_raw]
+    progress(60)
+    causes = [[row["name"] or _("Uncategorized"), row["n"], row["cumulative_percent"]]
+              for row in kpi_complaint_causes(facts)]
+    daily = [[row["day"].isoformat(), row["n"], round(row["frt"] or 0, 2), row["fcr"], row["resolved"]]
+             for row in kpi_daily_trend(facts)]
+    progress(80)
+    per_head = [_("Tickets"), _("Complaints"), *metric_names]
+    return [
+        (_("Summary"), [_("Metric"), _("Value"), _("Numerator"), _("Denominator"), _("Unit")], summary),
+        (_("Teams"), [_("Team"), *per_head], team_rows),
+        (_("Agents"), [_("Agent"), *per_head], agent_rows),
+        (_("Complaint causes"), [_("Category"), _("Complaints"), _("Cumulative %")], causes),
+        (_("Daily"), [_("Day"), _("Tickets"), _("First response, minutes (mean)"), _("First-contact resolutions"),
+                      _("Resolved")], daily),
+    ]
+
+
+def _xlsx(report: Report, sections) -> bytes:
+    """Return the sections as an XLSX workbook, one sheet each."""
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, header, rows in sections:
+        sheet = book.create_sheet(title=title[:31])
+        sheet.append([f"{report.get_kind_display()} {report.date_from} – {report.date_to}"])
+        sheet.append([_bold(sheet, value, bold) for value in header])
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _bold(sheet, value, font) -> WriteOnlyCell:
+    """Return a bold header cell for a write-only sheet."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+def _csv(sections) -> bytes:
+    """Return the sections as one CSV (UTF-8 with BOM so Excel reads Chinese), a blank line between tables."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for title, header, rows in sections:
+        writer.writerow([title])
+        writer.writerow(header)
+        writer.writerows(rows)
+        writer.writerow([])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def report_build(*, report_id: int) -> bool:
+    """Generate a waiting report's files with progress; return False if it was not waiting (already built)."""
+    if not Report.objects.filter(pk=report_id, status=Report.Status.PENDING).update(status=Report.Status.RUNNING):
+        return False
+    report = Report.objects.select_related("team", "requested_by").get(pk=report_id)
+
+    def progress(percent: int) -> None:
+        Report.objects.filter(pk=report_id).update(progress=percent)
+
+    try:
+        sections = _sections(report, progress)
+        stem = f"kpi-{report.kind}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}"
+        report.xlsx.save(f"{stem}.xlsx", ContentFile(_xlsx(report, sections)), save=False)
+        report.csv.save(f"{stem}.csv", ContentFile(_csv(sections)), save=False)
+    except Exception as exc:  # the report must end failed and say why, whatever broke
+        logger.exception("KPI report %s failed", report_id)
+        Report.objects.filter(pk=report_id).update(status=Report.Status.FAILED, error=str(exc)[:255],
+                                                   finished_at=timezone.now())
+        return False
+    report.status, report.progress, report.finished_at = Report.Status.DONE, 100, timezone.now()
+    report.save(update_fields=["xlsx", "csv", "status", "progress", "finished_at"])
+    if report.kind != Report.Kind.EXPORT:
+        transaction.on_commit(lambda: report_email(report_id=report.pk))
+    return True
+
+
+def report_email(*, report_id: int) -> int:
+    """E-mail a finished scheduled report to its subscribers; return how many were sent to."""
+    report = Report.objects.get(pk=report_id, status=Report.Status.DONE)
+    recipients = list(ReportSubscription.objects.filter(kind=report.kind, user__is_active=True)
+                      .exclude(user__email="").values_list("user__email", flat=True))
+    if not recipients:
+        return 0
+    message = EmailMessage(
+        subject=f"{report.get_kind_display()} {report.date_from} – {report.date_to}",
+        body=_("The KPI report is attached."), from_email=settings.DEFAULT_FROM_EMAIL, to=recipients,
+    )
+    report.xlsx.open("rb")
+    with report.xlsx:
+        message.attach(report.xlsx.name.rsplit("/", 1)[-1], report.xlsx.read(), XLSX_TYPE)
+    message.send()
+    return len(recipients)

@@ -1,0 +1,259 @@
+"""KPI reads: every figure is a SQL aggregate over ``TicketFact``, orders and returns, scoped to the viewer."""
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import Aggregate, Avg, Count, FloatField, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import ExtractHour, TruncDate
+from django.utils import timezone
+
+from helpdesk.models import Team
+from kpi.facts import kpi_settings_get
+from kpi.models import Report, Scorecard, TicketFact
+from orders.models import Order, ReturnRequest
+from tickets.models import Category, Ticket
+from tickets.selectors import team_ids_for_user
+
+
+def kpi_team_ids_for_viewer(*, viewer) -> list[int] | None:
+    """Return the team ids whose KPIs the viewer may read; None means every team (also for the system, viewer None)."""
+    if viewer is None or viewer.has_perm("kpi.view_all_teams"):
+        return None
+    if not viewer.has_perm("kpi.view_dashboard"):
+        return []
+    return team_ids_for_user(user=viewer)
+
+
+def kpi_teams_for_viewer(*, viewer) -> QuerySet[Team]:
+    """Return the teams the viewer may pick in KPI filters."""
+    scope = kpi_team_ids_for_viewer(viewer=viewer)
+    teams = Team.objects.order_by("name")
+    return teams if scope is None else teams.filter(pk__in=scope)
+
+
+def day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Return the aware instants that start ``date_from`` and end ``date_to`` in the current time zone."""
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(date_from, dt.time(), tzinfo=tz),
+            dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=tz))
+
+
+def kpi_facts_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None,
+                         channel: str = "") -> QuerySet[TicketFact]:
+    """Return the facts of tickets created in the period that the viewer may read, narrowed by the filters."""
+    start, end = day_bounds(date_from, date_to)
+    facts = TicketFact.objects.filter(created_at__gte=start, created_at__lt=end)
+    scope = kpi_team_ids_for_viewer(viewer=viewer)
+    if scope is not None:
+        facts = facts.filter(team_id__in=scope)
+    if team is not None:
+        facts = facts.filter(team=team)
+    if agent is not None:
+        facts = facts.filter(agent=agent)
+    if channel:
+        facts = facts.filter(channel=channel)
+    return facts
+
+
+class Median(Aggregate):
+    """The exact median of a column, computed by PostgreSQL in the same scan as the other aggregates."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _median(facts: QuerySet[TicketFact], field: str) -> float | None:
+    """Return the median of a column over the facts on databases without percentile_cont (SQLite)."""
+    values = facts.filter(**{f"{field}__isnull": False})
+    count = values.count()
+    if not count:
+        return None
+    ordered = values.order_by(field).values_list(field, flat=True)
+    middle = list(ordered[(count - 1) // 2:count // 2 + 1])
+    return sum(middle) / len(middle)
+
+
+def _figure(unit: str, numerator, denominator, value=None) -> dict:
+    """Return one metric's figure; a rate over nothing is 0 with its zero denominator, never an error."""
+    numerator = numerator or 0
+    if value is None:
+        if denominator is None:
+            value = numerator
+        elif unit == "percent":
+            value = 100.0 * numerator / denominator if denominator else 0.0
+        else:
+            value = numerator / denominator if denominator else 0.0
+    return {"value": round(float(value), 2) if unit != "count" else int(value),
+            "numerator": round(numerator, 2) if isinstance(numerator, float) else numerator,
+            "denominator": denominator, "unit": unit}
+
+
+def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None, channel: str = "") -> dict:
+    """Return every metric of ``kpi.definitions.METRICS`` for the period as value, numerator, denominator, unit."""
+    facts = kpi_facts_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent,
+                                 channel=channel)
+    window = dt.timedelta(days=kpi_settings_get().conversion_window_days)
+    ordered_soon = Order.objects.filter(
+        customer_id=OuterRef("customer_id"), placed_at__gt=OuterRef("created_at"),
+        placed_at__lte=ExpressionWrapper(OuterRef("created_at") + Value(window), output_field=DateTimeField()),
+    )
+    complaint = Q(kind=Ticket.Kind.COMPLAINT)
+    presales = Q(channel=Ticket.Channel.CHAT, kind=Ticket.Kind.CONSULTATION)
+    totals = facts.aggregate(
+        volume=Count("pk"),
+        frt_count=Count("pk", filter=Q(first_response_minutes__isnull=False)),
+        frt_sum=Sum("first_response_minutes"),
+        responses=Sum("responses"),
+        response_minutes=Sum("response_minutes_total"),
+        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+        fcr=Count("pk", filter=Q(is_first_contact_resolution=True)),
+        frt_sla_met=Count("pk", filter=Q(sla_first_response_met=True, is_sla_excused=False)),
+        frt_sla_all=Count("pk", filter=Q(sla_first_response_met__isnull=False, is_sla_excused=False)),
+        res_sla_met=Count("pk", filter=Q(sla_resolution_met=True, is_sla_excused=False)),
+        res_sla_all=Count("pk", filter=Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
+        complaint_met=Count("pk", filter=complaint & Q(sla_resolution_met=True, is_sla_excused=False)),
+        complaint_all=Count("pk", filter=complaint & Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
+        excused=Count("pk", filter=Q(is_sla_excused=True)),
+        complaints=Count("pk", filter=complaint),
+        chats=Count("pk", filter=presales),
+        # AND evaluates left to right: the order lookup runs only for pre-sales chats.
+        converted=Count("pk", filter=presales & Q(Exists(ordered_soon))),
+        **({"frt_median": Median("first_response_minutes")} if connection.vendor == "postgresql" else {}),
+    )
+    if "frt_median" not in totals:
+        totals["frt_median"] = _median(facts, "first_response_minutes")
+    start, end = day_bounds(date_from, date_to)
+    orders_placed = Order.objects.filter(placed_at__gte=start, placed_at__lt=end).count()
+    delivered = Order.objects.filter(delivered_at__gte=start, delivered_at__lt=end).count()
+    returns = ReturnRequest.objects.filter(
+        created_at__gte=start, created_at__lt=end, kind=ReturnRequest.Kind.RETURN
+    ).exclude(status=ReturnRequest.Status.CANCELLED).count()
+    figures = {
+        "consultation_volume": _figure("count", totals["volume"], None),
+        "first_response_time_mean": _figure("minutes", totals["frt_sum"] or 0.0, totals["frt_count"]),
+        "first_response_time_median": _figure(
+            "minutes", None, totals["frt_count"], value=totals["frt_median"] or 0.0),
+        "average_response_time": _figure("minutes", totals["response_minutes"] or 0.0, totals["responses"] or 0),
+        "first_contact_resolution_rate": _figure("percent", totals["fcr"], totals["resolved"]),
+        "first_response_sla_rate": _figure("percent", totals["frt_sla_met"], totals["frt_sla_all"]),
+        "resolution_sla_rate": _figure("percent", totals["res_sla_met"], totals["res_sla_all"]),
+        "complaint_timeliness_rate": _figure("percent", totals["complaint_met"], totals["complaint_all"]),
+        "excused_breaches": _figure("count", totals["excused"], None),
+        "complaint_rate": _figure("percent", totals["complaints"], orders_placed),
+        "return_rate": _figure("percent", returns, delivered),
+        "conversion_rate": _figure("percent", totals["converted"], totals["chats"]),
+    }
+    return figures
+
+
+# Numerator and denominator sets of the fact-based metrics: what a drill-down lists.
+DRILL_SETS = {
+    "consultation_volume": (Q(), Q()),
+    "first_response_time_mean": (Q(first_response_minutes__isnull=False), Q(first_response_minutes__isnull=False)),
+    "first_response_time_median": (Q(first_response_minutes__isnull=False), Q(first_response_minutes__isnull=False)),
+    "average_response_time": (Q(responses__gt=0), Q(responses__gt=0)),
+    "first_contact_resolution_rate": (Q(is_first_contact_resolution=True), Q(resolved_at__isnull=False)),
+    "first_response_sla_rate": (Q(sla_first_response_met=True, is_sla_excused=False),
+                                Q(sla_first_response_met__isnull=False, is_sla_excused=False)),
+    "resolution_sla_rate": (Q(sla_resolution_met=True, is_sla_excused=False),
+                            Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
+    "complaint_timeliness_rate": (Q(kind=Ticket.Kind.COMPLAINT, sla_resolution_met=True, is_sla_excused=False),
+                                  Q(kind=Ticket.Kind.COMPLAINT, sla_resolution_met__isnull=False, is_sla_excused=False)),
+    "excused_breaches": (Q(is_sla_excused=True), Q(is_sla_excused=True)),
+    "complaint_rate": (Q(kind=Ticket.Kind.COMPLAINT), Q(kind=Ticket.Kind.COMPLAINT)),
+    "conversion_rate": (Q(channel=Ticket.Channel.CHAT, kind=Ticket.Kind.CONSULTATION),
+                        Q(channel=Ticket.Channel.CHAT, kind=Ticket.Kind.CONSULTATION)),
+}
+
+
+def kpi_drill_facts(facts: QuerySet[TicketFact], *, metric: str, part: str) -> QuerySet[TicketFact]:
+    """Return the facts behind a metric's numerator or denominator, newest first, with their tickets."""
+    numerator, denominator = DRILL_SETS[metric]
+    chosen = facts.filter(numerator if part == "numerator" else denominator)
+    return chosen.select_related("ticket", "team", "agent").order_by("-created_at", "-ticket_id")
+
+
+def kpi_volume_by_channel_hour(facts: QuerySet[TicketFact]) -> list[dict]:
+    """Return ticket counts per channel and local hour of creation (咨询量 by channel and hour)."""
+    tz = timezone.get_current_timezone()
+    return list(facts.annotate(hour=ExtractHour("created_at", tzinfo=tz)).values("channel", "hour")
+                .annotate(n=Count("pk")).order_by("channel", "hour"))
+
+
+def kpi_daily_trend(facts: QuerySet[TicketFact]) -> list[dict]:
+    """Return per local day: tickets created, mean first response minutes, first-contact resolutions."""
+    tz = timezone.get_current_timezone()
+    return list(facts.annotate(day=TruncDate("created_at", tzinfo=tz)).values("day").annotate(
+        n=Count("pk"), frt=Avg("first_response_minutes"),
+        fcr=Count("pk", filter=Q(is_first_contact_resolution=True)),
+        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+    ).order_by("day"))
+
+
+def kpi_complaint_causes(facts: QuerySet[TicketFact]) -> list[dict]:
+    """Return complaints per category, most first, with the cumulative share (a Pareto of causes)."""
+    rows = list(facts.filter(kind=Ticket.Kind.COMPLAINT).values("category_id").annotate(n=Count("pk")).order_by("-n"))
+    names = dict(Category.objects.filter(pk__in=[r["category_id"] for r in rows if r["category_id"]])
+                 .values_list("pk", "name"))
+    total = sum(r["n"] for r in rows) or 1
+    running = 0
+    for row in rows:
+        running += row["n"]
+        row["name"] = names.get(row["category_id"], "")
+        row["cumulative_percent"] = round(100.0 * running / total, 1)
+    return rows
+
+
+def kpi_breakdown(facts: QuerySet[TicketFact], *, by: str) -> list[dict]:
+    """Return the fact-based figures per agent or per team in one grouped query (for reports and scorecards)."""
+    key = {"agent": "agent_id", "team": "team_id"}[by]
+    complaint = Q(kind=Ticket.Kind.COMPLAINT)
+    return list(facts.values(key).annotate(
+        volume=Count("pk"),
+        complaints=Count("pk", filter=complaint),
+        frt_count=Count("pk", filter=Q(first_response_minutes__isnull=False)),
+        frt_sum=Sum("first_response_minutes"),
+        responses=Sum("responses"),
+        response_minutes=Sum("response_minutes_total"),
+        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+        fcr=Count("pk", filter=Q(is_first_contact_resolution=True)),
+        res_sla_met=Count("pk", filter=Q(sla_resolution_met=True, is_sla_excused=False)),
+        res_sla_all=Count("pk", filter=Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
+        complaint_met=Count("pk", filter=complaint & Q(sla_resolution_met=True, is_sla_excused=False)),
+        complaint_all=Count("pk", filter=complaint & Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
+        excused=Count("pk", filter=Q(is_sla_excused=True)),
+    ).order_by(key))
+
+
+def breakdown_rates(row: dict) -> dict:
+    """Return the rates of one breakdown row (0 when the denominator is 0)."""
+    def share(numerator, denominator):
+        return round(100.0 * numerator / denominator, 2) if denominator else 0.0
+
+    return {
+        "first_response_time_mean": round((row["frt_sum"] or 0) / row["frt_count"], 2) if row["frt_count"] else 0.0,
+        "average_response_time": round((row["response_minutes"] or 0) / row["responses"], 2) if row["responses"] else 0.0,
+        "first_contact_resolution_rate": share(row["fcr"], row["resolved"]),
+        "resolution_sla_rate": share(row["res_sla_met"], row["res_sla_all"]),
+        "complaint_timeliness_rate": share(row["complaint_met"], row["complaint_all"]),
+    }
+
+
+def report_list_for_user(*, user) -> QuerySet[Report]:
+    """Return the reports the user may download: their own exports, and scheduled reports for all-team readers."""
+    if not user.has_perm("kpi.view_dashboard"):
+        return Report.objects.none()
+    mine = Q(kind=Report.Kind.EXPORT, requested_by=user)
+    if user.has_perm("kpi.view_all_teams"):
+        mine |= ~Q(kind=Report.Kind.EXPORT)
+    return Report.objects.filter(mine).select_related("team").order_by("-created_at", "-id")
+
+
+def scorecard_list_for_user(*, user) -> QuerySet[Scorecard]:
+    """Return the scorecards the user may read: their own, their teams' as supervisor, all as manager."""
+    cards = Scorecard.objects.select_related("agent", "team", "scheme", "rated_by")
+    if not user.has_perm("kpi.view_dashboard"):
+        return cards.filter(agent=user)
+    scope = kpi_team_ids_for_viewer(viewer=user)
+    return cards if scope is None else cards.filter(Q(team_id__in=scope) | Q(agent=user))

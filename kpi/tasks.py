@@ -1,0 +1,29 @@
+"""KPI Celery tasks: thin wrappers over the fact services."""
+
+from celery import shared_task
+
+from kpi import facts, reports, scorecards
+
+
+@shared_task(name="kpi.ticket_facts_sweep_changed", ignore_result=True)
+def ticket_facts_sweep_changed() -> int:
+    """Refresh the facts of tickets changed since the last sweep."""
+    return facts.ticket_facts_sweep_changed()
+
+
+@shared_task(name="kpi.report_build", ignore_result=True)
+def report_build(*, report_id: int) -> bool:
+    """Generate a waiting report's files."""
+    return reports.report_build(report_id=report_id)
+
+
+@shared_task(name="kpi.report_schedule", ignore_result=True)
+def report_schedule(kind: str) -> bool:
+    """Create the scheduled daily or monthly report of the period once."""
+    return reports.report_schedule(kind=kind) is not None
+
+
+@shared_task(name="kpi.scorecards_compute_recent", ignore_result=True)
+def scorecards_compute_recent() -> int:
+    """Recompute this month's scorecards and, early in a month, last month's."""
+    return scorecards.scorecards_compute_recent()

@@ -1,0 +1,51 @@
+import datetime as dt
+import re
+
+import pytest
+
+from kpi.facts import ticket_facts_rebuild
+from tests.factories import CustomerFactory
+from tests.kpi.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_tickets(no_sla_policies, story, team):
+    story(CustomerFactory(), team, [("create", at(2, 10)), ("agent", at(2, 10, 10)), ("resolve", at(2, 10, 20))],
+          channel="chat", kind="complaint")
+    story(CustomerFactory(), team, [("create", at(3, 10))], channel="email")
+    ticket_facts_rebuild(date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 30))
+
+
+PERIOD = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
+
+
+def test_dashboard_shows_every_metric_with_a_drill_down(two_tickets, client_for, supervisor):
+    client = client_for(supervisor)
+    response = client.get("/kpi/", PERIOD)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-metric="first_contact_resolution_rate"' in html
+    assert "/kpi/drill/first_contact_resolution_rate/?" in html
+    assert 'id="kpi-charts"' in html
+
+
+def test_drill_down_lists_the_tickets_behind_the_numerator_and_the_denominator(two_tickets, client_for, supervisor):
+    client = client_for(supervisor)
+    numerator = client.get("/kpi/drill/first_response_time_mean/", PERIOD).content.decode()
+    volume = client.get("/kpi/drill/consultation_volume/", {**PERIOD, "part": "denominator"}).content.decode()
+    ticket_links = re.compile(r'href="/tickets/\d+/"')
+    assert len(ticket_links.findall(numerator)) == 1
+    assert len(ticket_links.findall(volume)) == 2
+
+
+def test_bad_period_on_the_page_is_shown_and_defaults_apply(client_for, supervisor):
+    response = client_for(supervisor).get("/kpi/", {"date_from": "2026-11-30", "date_to": "2026-11-01"})
+    assert response.status_code == 200
+    assert 'data-testid="kpi-errors"' in response.content.decode()
+
+
+def test_unknown_metric_is_404_and_agents_are_refused(client_for, supervisor, agent):
+    assert client_for(supervisor).get("/kpi/drill/nonsense/").status_code == 404
+    assert client_for(agent).get("/kpi/").status_code == 403
