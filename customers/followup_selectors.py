@@ -107,3 +107,12 @@ def survey_response_queryset_for_viewer(*, viewer) -> QuerySet[SurveyResponse]:
     scope = _scope(viewer, team_field="team_id", person_field="agent")
     responses = SurveyResponse.objects.all() if scope is None else SurveyResponse.objects.filter(scope)
     return responses.select_related("customer", "agent", "team", "ticket", "order", "return_request", "low_score_ticket")
+
+
+def survey_satisfaction_by_agent(*, start: dt.datetime, end: dt.datetime) -> dict[int, float]:
+    """Return each handling agent's mean weighted survey score (客户满意度, 1–5) over responses in the period."""
+    from django.db.models import Avg
+
+    rows = (SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end, agent__isnull=False)
+            .order_by().values("agent_id").annotate(mean=Avg("score")))
+    return {row["agent_id"]: round(float(row["mean"]), 2) for row in rows}
