@@ -219,6 +219,7 @@ class FollowUpEvent(models.Model):
         RESCHEDULED = "rescheduled", pgettext_lazy("follow-up event", "Rescheduled")
         TICKET = "ticket", _("Ticket opened from the visit")
         SENT = "sent", pgettext_lazy("follow-up event", "Message sent")
+        CLAIMED = "claimed", _("Taken from the team queue")
 
     visit = models.ForeignKey(FollowUpVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)

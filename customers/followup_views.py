@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -78,6 +79,20 @@ def visit_complete_view(request, pk):
     else:
         messages.success(request, _("Follow-up visit completed."))
     return redirect("customers:visit_list")
+
+
+@login_required
+@change_required
+@require_POST
+def visit_claim_view(request, pk):
+    """Take a visit of the team's queue; it then shows under my follow-ups."""
+    visit = selectors.visit_get_for_viewer(viewer=request.user, pk=pk)
+    try:
+        followups.visit_claim(visit=visit, actor=request.user)
+    except VisitConflict as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('customers:visit_list')}?view=team")
+    return _back(visit)
 
 
 @login_required

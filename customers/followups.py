@@ -214,6 +214,20 @@ def visit_complete(*, visit: FollowUpVisit, actor, outcome: str, satisfaction: i
 
 
 @transaction.atomic
+def visit_claim(*, visit: FollowUpVisit, actor) -> FollowUpVisit:
+    """Take an unassigned visit of the team's queue; a visit someone else took meanwhile conflicts."""
+    visit = _locked(visit)
+    workflow.visit_ensure_allowed(visit.status, workflow.VISIT_PENDING)
+    if visit.assignee_id not in (None, actor.pk):
+        raise workflow.VisitConflict(_("Someone else has taken this visit."))
+    if visit.assignee_id is None:
+        visit.assignee = actor
+        visit.save(update_fields=["assignee"])
+        _event(visit, "claimed", actor)
+    return visit
+
+
+@transaction.atomic
 def visit_reschedule(*, visit: FollowUpVisit, actor, due_at: dt.datetime, note: str = "") -> FollowUpVisit:
     """Move a visit to do to a later time (out of quiet hours and, for calls, off statutory holidays)."""
     if due_at <= timezone.now():

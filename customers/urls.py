@@ -26,6 +26,7 @@ urlpatterns = [
     path("follow-ups/report/", followup_views.visit_report, name="visit_report"),
     path("follow-ups/<int:pk>/", followup_views.visit_detail, name="visit_detail"),
     path("follow-ups/<int:pk>/complete/", followup_views.visit_complete_view, name="visit_complete"),
+    path("follow-ups/<int:pk>/claim/", followup_views.visit_claim_view, name="visit_claim"),
     path("follow-ups/<int:pk>/reschedule/", followup_views.visit_reschedule_view, name="visit_reschedule"),
     path("follow-ups/<int:pk>/ticket/", followup_views.visit_ticket_view, name="visit_ticket"),
     path("s/<str:token>/", followup_views.survey_public, name="survey_public"),

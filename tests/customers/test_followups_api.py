@@ -174,3 +174,14 @@ def test_manager_sees_every_team(manager, visits):
     outsider = UserFactory(username="t-outsider", role="Agent", teams=[TeamFactory()])
     assert visit_queryset_for_viewer(viewer=outsider).count() == 0
     assert CustomerFactory()  # customers exist but visits stay scoped
+
+
+def test_take_a_visit_from_the_team_queue(client_for, agent, team, visits):
+    other = UserFactory(username="t-agent-c", role="Agent", teams=[team])
+    visit = visits["team_open"]
+    assert client_for(agent).post(f"/follow-ups/{visit.pk}/claim/").status_code == 302
+    visit.refresh_from_db()
+    assert visit.assignee == agent and visit.events.get().kind == "claimed"
+    client_for(other).post(f"/follow-ups/{visit.pk}/claim/")
+    visit.refresh_from_db()
+    assert visit.assignee == agent
