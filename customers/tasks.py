@@ -22,3 +22,19 @@ def import_start(job: CustomerImport) -> CustomerImport:
         return services.customer_import_run(import_id=job.pk)
     transaction.on_commit(lambda: customer_import_run.delay(import_id=job.pk))
     return job
+
+
+@shared_task(name="customers.visit_sweep_due", expires=50)
+def visit_sweep_due() -> int:
+    """Create the follow-up visits every active rule makes due, once each (safe to repeat)."""
+    from customers import followups
+
+    return followups.visit_sweep_due()
+
+
+@shared_task(name="customers.visit_sweep_messages_due", expires=50)
+def visit_sweep_messages_due() -> int:
+    """Send the due survey and greeting messages (outside quiet hours)."""
+    from customers import followups
+
+    return followups.visit_sweep_messages_due()

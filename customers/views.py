@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from customers import selectors, services
@@ -18,7 +17,6 @@ from customers.forms import CustomerForm, ImportForm, MergeForm, ReasonForm, Rev
 from customers.imports import import_progress
 from customers.models import Customer, CustomerReview
 from customers.tasks import import_start
-from helpdesk.views import SectionView
 
 PAGE_SIZE = 25
 view_required = permission_required("customers.view_customer", raise_exception=True)
@@ -310,15 +308,3 @@ def import_errors_csv(request, pk):
         writer.writerow([error["row"], error["column"], error["message"]])
     return response
 
-
-class VisitListView(SectionView):
-    """Follow-up visits due."""
-
-    permission_required = "customers.view_customer"
-    section = "followups"
-    title = gettext_lazy("Follow-ups")
-    summary = gettext_lazy("Follow-up visits (回访) and satisfaction surveys due, by date.")
-    features = (
-        gettext_lazy("Visits after purchase, after a return and after a complaint is resolved"),
-        gettext_lazy("Outcome and feedback recorded; problems found become tickets"),
-    )

@@ -42,7 +42,7 @@ class BenchResult:
     status: int
 
 
-BENCH_MODULES = ["bench", "bench_sla", "bench_channels"]
+BENCH_MODULES = ["bench", "bench_sla", "bench_channels", "bench_followups"]
 
 
 def bench_cases() -> list[BenchCase]:

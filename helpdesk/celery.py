@@ -68,6 +68,17 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    # Follow-up visits: due sources found by indexed time windows; each visit is created once (unique key).
+    "customers-visit-sweep-due": {
+        "task": "customers.visit_sweep_due",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "customers-visit-sweep-messages-due": {
+        "task": "customers.visit_sweep_messages_due",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
     # Polls only mailboxes an admin configured with an IMAP host; nothing to do otherwise.
     "tickets-mailbox-sweep": {
         "task": "tickets.mailbox_sweep",

@@ -56,7 +56,7 @@ def demo_users_load() -> dict:
 @transaction.atomic
 def demo_data_load() -> dict:
     """Load every app's demo data once; return what exists afterwards."""
-    from customers.demo import demo_customer_extras_load, demo_customers_load
+    from customers.demo import demo_customer_extras_load, demo_customers_load, demo_followups_load
     from kpi.demo import demo_kpi_load
     from orders.demo import demo_orders_load
     from tickets.chat_demo import demo_chat_load
@@ -68,5 +68,6 @@ def demo_data_load() -> dict:
     context["tickets"] = demo_tickets_load(context)
     demo_customer_extras_load(context)
     context["chat_widget"] = demo_chat_load(context)
+    demo_followups_load(context)
     demo_kpi_load(context)
     return context

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("customers.api_followups")),
     path("", include("kpi.api.urls")),
     path("", include("tickets.api_chat")),
 ]

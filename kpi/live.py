@@ -7,6 +7,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from kpi.selectors import kpi_team_ids_for_viewer
+from customers.models import FollowUpVisit
 from orders.models import ReturnDeadline
 from tickets import workflow
 from tickets.models import AgentPresence, ChatSession, Ticket, TicketSLATimer
@@ -44,6 +45,8 @@ def live_board_compute(*, scope: list[int] | None) -> dict:
     if scope is not None:
         presence = presence.filter(user__teams__in=scope).distinct()
     agents = dict(presence.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    visits = FollowUpVisit.objects.filter(status=FollowUpVisit.Status.PENDING, due_at__lt=now,
+                                          **({} if scope is None else {"team_id__in": scope}))
     returns_late = ReturnDeadline.objects.filter(met_at__isnull=True, breached_at__isnull=False).exclude(
         return_request__status__in=["closed", "cancelled", "rejected"]).count()
     return {
@@ -60,6 +63,7 @@ def live_board_compute(*, scope: list[int] | None) -> dict:
         "sla_at_risk": sla["at_risk"],
         "sla_breached": sla["breached"],
         "returns_past_deadline": returns_late,
+        "followups_overdue": visits.count(),
     }
 
 

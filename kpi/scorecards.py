@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.followup_selectors import survey_satisfaction_by_agent
 from helpdesk.models import Team
 from kpi.models import Scorecard, ScorecardScheme, TicketFact
 from kpi.quality import answer_accuracy_by_agent
@@ -88,7 +89,8 @@ def scorecards_compute(*, month: dt.date) -> int:
     start, end = day_bounds(first, last)
     facts = TicketFact.objects.filter(created_at__gte=start, created_at__lt=end, agent__isnull=False)
     rows = kpi_breakdown(facts, by="agent")
-    extra = {"answer_accuracy": answer_accuracy_by_agent(start=start, end=end)}
+    extra = {"answer_accuracy": answer_accuracy_by_agent(start=start, end=end),
+             "satisfaction": survey_satisfaction_by_agent(start=start, end=end)}
     teams = _main_teams([row["agent_id"] for row in rows])
     existing = {c.agent_id: c for c in Scorecard.objects.select_for_update().filter(month=first)}
     for row in rows:

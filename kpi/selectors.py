@@ -3,10 +3,11 @@
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, Q, QuerySet, Sum
+from django.db.models import Aggregate, Avg, Count, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
+from customers.models import SurveyResponse
 from helpdesk.models import Team
 from kpi.policies import kpi_settings_get
 from kpi.models import FactDayCategory, FactHour, Report, Scorecard, TicketFact
@@ -62,6 +63,31 @@ class Median(Aggregate):
     function = "percentile_cont"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
+
+
+def kpi_responses_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None,
+                             channel: str = "") -> QuerySet[SurveyResponse]:
+    """Return the survey responses submitted in the period for the viewer's teams, narrowed by the filters."""
+    start, end = day_bounds(date_from, date_to)
+    responses = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    scope = kpi_team_ids_for_viewer(viewer=viewer)
+    if scope is not None:
+        responses = responses.filter(team_id__in=scope)
+    if team is not None:
+        responses = responses.filter(team=team)
+    if agent is not None:
+        responses = responses.filter(agent=agent)
+    if channel:
+        responses = responses.filter(ticket__channel=channel)
+    return responses
+
+
+def kpi_csat_daily(responses: QuerySet[SurveyResponse]) -> dict[dt.date, float]:
+    """Return the mean weighted survey score per local day of submission (the CSAT trend)."""
+    tz = timezone.get_current_timezone()
+    rows = responses.annotate(day=TruncDate("submitted_at", tzinfo=tz)).values("day").annotate(
+        mean=Avg("score")).order_by("day")
+    return {row["day"]: round(float(row["mean"]), 2) for row in rows}
 
 
 def _median(facts: QuerySet[TicketFact], field: str) -> float | None:
@@ -150,6 +176,8 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
         totals["frt_median"] = facts.aggregate(m=Median("first_response_minutes"))["m"]
     else:
         totals["frt_median"] = _median(facts, "first_response_minutes")
+    csat = kpi_responses_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent,
+                                    channel=channel).aggregate(total=Sum("score", default=0), n=Count("pk"))
     start, end = day_bounds(date_from, date_to)
     orders_placed = Order.objects.filter(placed_at__gte=start, placed_at__lt=end).count()
     delivered = Order.objects.filter(delivered_at__gte=start, delivered_at__lt=end).count()
@@ -167,6 +195,7 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
         "resolution_sla_rate": _figure("percent", totals["res_sla_met"], totals["res_sla_all"]),
         "complaint_timeliness_rate": _figure("percent", totals["complaint_met"], totals["complaint_all"]),
         "excused_breaches": _figure("count", totals["excused"], None),
+        "csat": _figure("score", float(csat["total"]), csat["n"]),
         "complaint_rate": _figure("percent", totals["complaints"], orders_placed),
         "return_rate": _figure("percent", returns, delivered),
         "conversion_rate": _figure("percent", totals["converted"], totals["chats"]),

@@ -19,7 +19,7 @@ from kpi.live import live_board_for_viewer
 from kpi.models import QualityCheckItem, Report
 from kpi.scorecards import scorecard_final
 from kpi.selectors import (
-    DRILL_SETS, kpi_chart_sources, kpi_complaint_causes, kpi_daily_trend, kpi_drill_facts, kpi_facts_for_viewer,
+    DRILL_SETS, kpi_chart_sources, kpi_complaint_causes, kpi_csat_daily, kpi_responses_for_viewer, kpi_daily_trend, kpi_drill_facts, kpi_facts_for_viewer,
     kpi_summary,
     kpi_team_ids_for_viewer, kpi_teams_for_viewer, kpi_volume_by_channel_hour, report_list_for_user,
     scorecard_list_for_user,
@@ -74,9 +74,11 @@ class DashboardView(KpiPageMixin, TemplateView):
                        "fcr": round(100.0 * row["fcr"] / row["resolved"], 1) if row["resolved"] else 0}
                       for row in trend],
             "causes": kpi_complaint_causes(categories),
+            "csat": [{"day": day.isoformat(), "mean": mean} for day, mean in
+                     kpi_csat_daily(kpi_responses_for_viewer(**args)).items()],
             "labels": {"tickets": str(_("Tickets")), "frt": str(_("First response, minutes (mean)")),
                        "fcr": str(_("First-contact resolution, %")), "complaints": str(_("Complaints")),
-                       "cumulative": str(_("Cumulative %")), "uncategorized": str(_("Uncategorized"))},
+                       "cumulative": str(_("Cumulative %")), "csat": str(_("Customer satisfaction (1–5)")), "uncategorized": str(_("Uncategorized"))},
         }
         tiles = [{"metric": metric, "figure": figures[metric.key], "drillable": metric.key in DRILL_SETS}
                  for metric in METRICS]

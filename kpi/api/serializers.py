@@ -53,7 +53,7 @@ class FigureSerializer(serializers.Serializer):
     value = serializers.FloatField()
     numerator = serializers.FloatField()
     denominator = serializers.IntegerField(allow_null=True)
-    unit = serializers.ChoiceField(choices=["count", "minutes", "percent"])
+    unit = serializers.ChoiceField(choices=["count", "minutes", "percent", "score"])
 
 
 class KpiSummarySerializer(serializers.Serializer):

@@ -32,7 +32,7 @@ def test_dashboard_charts_and_drill_down(page, live_server, agent, supervisor, t
     page.goto(f"{live_server.url}/kpi/")
     tile = page.locator('[data-metric="consultation_volume"]')
     assert tile.locator(".kpi-value").inner_text().strip() == "3"
-    page.wait_for_function("() => document.querySelectorAll('canvas').length === 3 && "
+    page.wait_for_function("() => document.querySelectorAll('canvas').length === 4 && "
                            "[...document.querySelectorAll('canvas')].every(c => c.width > 0)")
     screenshot("kpi-dashboard")
     page.locator('[data-metric="complaint_rate"] .kpi-value a').click()

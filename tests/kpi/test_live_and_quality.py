@@ -27,6 +27,17 @@ def test_live_board_counts_open_tickets_risks_and_breaches_of_the_scope(team, ot
     assert live_board_compute(scope=None)["open_total"] == 4
 
 
+def test_live_board_counts_overdue_follow_ups_of_the_scope(team, other_team):
+    from tests.factories.followups import FollowUpVisitFactory
+
+    FollowUpVisitFactory(team=team, due_at=at(2, 9))
+    FollowUpVisitFactory(team=team, due_at=at(2, 9), status="done")
+    FollowUpVisitFactory(team=other_team, due_at=at(2, 9))
+    FollowUpVisitFactory(team=team, due_at=at(3, 9))
+    with time_machine.travel(at(2, 12), tick=False):
+        assert live_board_compute(scope=[team.pk])["followups_overdue"] == 1
+
+
 def test_live_board_counts_waiting_chats_and_agents_present(team, other_team, agent):
     from tickets.models import AgentPresence, ChatSession, ChatWidget
 

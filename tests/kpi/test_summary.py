@@ -145,3 +145,25 @@ def test_summary_narrowed_to_an_agent_reads_facts_and_agrees(month, api_client, 
     whole = summary(api_client).json()["metrics"]
     assert by_agent["first_response_time_mean"] == whole["first_response_time_mean"]
     assert by_agent["conversion_rate"] == whole["conversion_rate"]
+
+
+def test_csat_is_the_mean_weighted_survey_score_of_the_period(month, api_client, supervisor, agent, team):
+    from decimal import Decimal
+
+    from customers.models import Survey, SurveyResponse
+
+    customer = CustomerFactory()
+    for score, day, response_team in ((Decimal("4.50"), 10, team), (Decimal("2.25"), 11, team),
+                                      (Decimal("5.00"), 12, TeamFactory(code="csat-other")),
+                                      (Decimal("1.00"), 12, team)):
+        survey = Survey.objects.create(customer=customer, agent=agent, team=response_team, expires_at=at(30, 0))
+        with time_machine.travel(at(day, 9), tick=False):
+            SurveyResponse.objects.create(survey=survey, customer=customer, agent=agent, team=response_team,
+                                          overall=3, score=score)
+    SurveyResponse.objects.filter(score=Decimal("1.00")).update(submitted_at=at(1, 9, month=12))  # next month
+    api_client.force_authenticate(supervisor)
+    csat = summary(api_client).json()["metrics"]["csat"]
+    # The supervisor's team only: (4.50 + 2.25) / 2; the other team's 5.00 and December's 1.00 are outside.
+    assert csat == {"value": 3.38, "numerator": 6.75, "denominator": 2, "unit": "score"}
+    empty = summary(api_client, date_from="2025-02-01", date_to="2025-02-28").json()["metrics"]["csat"]
+    assert empty == {"value": 0.0, "numerator": 0.0, "denominator": 0, "unit": "score"}

@@ -33,6 +33,13 @@
       ]},
       options: {animation: false, responsive: true, scales: {y: {beginAtZero: true}, y1: {position: "right", min: 0, max: 100}}}
     });
+    new Chart(document.getElementById("chart-csat"), {
+      type: "line",
+      data: {labels: data.csat.map(function (r) { return r.day; }), datasets: [
+        {label: data.labels.csat, data: data.csat.map(function (r) { return r.mean; })}
+      ]},
+      options: {animation: false, responsive: true, scales: {y: {min: 1, max: 5}}}
+    });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
 })();
