@@ -47,8 +47,9 @@ def test_supervisor_sees_kpi_and_logs_out(page, live_server, supervisor):
     log_in(page, live_server, supervisor.username)
     page.wait_for_url("**/inbox/")
     page.click("nav a[data-nav=kpi]")
+    page.wait_for_url("**/kpi/")
+    page.locator('[data-metric="consultation_volume"]').wait_for()
     assert page.locator(".page-title").inner_text() == "绩效看板"
-    assert page.locator('[data-metric="consultation_volume"]').is_visible()
     page.click("text=退出登录")
     page.wait_for_url("**/login/")
     page.goto(f"{live_server.url}/kpi/")
