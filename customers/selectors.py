@@ -243,16 +243,17 @@ def _customer_stats_sql(stats: dict[int, dict]) -> dict[int, dict]:
         scalar(Ticket, "customer", "max(x.updated_at)"),
     ]
     params = [Order.Status.CANCELLED.value, Ticket.Kind.COMPLAINT.value]
-    returns = surveys = 0
+    return_columns, survey_columns = [], []
     for model, fk in _related_extra_models():
         name = model._meta.model_name
         if "return" in name:
-            columns.append(scalar(model, fk, "count(*)"))
-            returns += 1
+            return_columns.append(scalar(model, fk, "count(*)"))
         score = next((f for f in model._meta.concrete_fields if f.name in ("score", "satisfaction")), None)
         if "survey" in name and score:
-            columns.append(scalar(model, fk, f"avg(x.{q(score.column)})"))
-            surveys += 1
+            survey_columns.append(scalar(model, fk, f"avg(x.{q(score.column)})"))
+    # Returns first, then surveys, whatever order the models come in: the row is unpacked that way.
+    columns += return_columns + survey_columns
+    returns, surveys = len(return_columns), len(survey_columns)
     sql = f"SELECT c.id, {', '.join(columns)} FROM {q(Customer._meta.db_table)} c WHERE c.id = ANY(%s)"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, list(stats)])
@@ -260,7 +261,7 @@ def _customer_stats_sql(stats: dict[int, dict]) -> dict[int, dict]:
     for pk, orders, spend, last_order, tickets, complaints, last_contact, *extra in rows:
         averages = [a for a in extra[returns:returns + surveys] if a is not None]
         stats[pk].update(orders=orders, spend=str(spend or 0), last_order_at=last_order, tickets=tickets,
-                         complaints=complaints, last_contact_at=last_contact, returns=sum(extra[:returns]),
+                         complaints=complaints, last_contact_at=last_contact, returns=sum(n or 0 for n in extra[:returns]),
                          average_satisfaction=round(float(averages[-1]), 2) if averages else None)
     return stats
 

@@ -227,3 +227,23 @@ def test_big_import_goes_to_the_worker(client_for, agent, django_capture_on_comm
     assert "hx-trigger=\"every 1s\"" in page.content.decode()
     tasks.customer_import_run(**sent[0])
     assert Customer.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_customer_stats_count_returns_and_average_surveys_whatever_the_model_order():
+    from decimal import Decimal
+
+    from customers.models import Survey, SurveyResponse
+    from customers.selectors import customer_stats
+    from orders.models import ReturnRequest
+    from tests.factories import CustomerFactory, OrderFactory
+
+    customer = CustomerFactory()
+    assert customer_stats(customer=customer)["returns"] == 0
+    order = OrderFactory(customer=customer)
+    ReturnRequest.objects.create(number="R-STATS-1", order=order, customer=customer, reason="quality")
+    survey = Survey.objects.create(customer=customer, expires_at=order.placed_at)
+    SurveyResponse.objects.create(survey=survey, customer=customer, overall=4, score=Decimal("3.50"))
+    stats = customer_stats(customer=customer)
+    assert stats["returns"] == 1
+    assert stats["average_satisfaction"] == 3.5
