@@ -1,10 +1,12 @@
 """The supervisors' live board: what needs attention now, counted in SQL and cached for a few seconds."""
 
+import datetime as dt
 import logging
 
 from django.core.cache import cache
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kpi.selectors import kpi_team_ids_for_viewer
 from customers.models import FollowUpVisit
@@ -14,6 +16,9 @@ from tickets.models import AgentPresence, ChatSession, Ticket, TicketSLATimer
 
 logger = logging.getLogger(__name__)
 CACHE_SECONDS = 10
+# Backlog ageing buckets of open tickets by time since creation: < 1 day, 1–3, 3–7, > 7 days.
+AGEING_DAYS = (1, 3, 7)
+AGEING_LABELS = (_("under 1 day"), _("1–3 days"), _("3–7 days"), _("over 7 days"))
 
 
 def _ticket_scope(scope: list[int] | None) -> Q:
@@ -26,6 +31,11 @@ def live_board_compute(*, scope: list[int] | None) -> dict:
     tickets = Ticket.objects.filter(_ticket_scope(scope), status__in=workflow.ACTIVE)
     by_status = dict(tickets.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     oldest_new = tickets.filter(status=Ticket.Status.NEW).aggregate(at=Min("created_at"))["at"]
+    edges = [now - dt.timedelta(days=days) for days in AGEING_DAYS]
+    ageing = tickets.aggregate(**{
+        f"age_{n}": Count("pk", filter=Q(created_at__lte=newer) & (Q(created_at__gt=older) if older else Q()))
+        for n, (newer, older) in enumerate(zip([now] + edges, edges + [None]))
+    })
     timers = TicketSLATimer.objects.filter(
         met_at__isnull=True, is_excused=False, ticket__status__in=workflow.ACTIVE,
         **({} if scope is None else {"ticket__team_id__in": scope}),
@@ -54,6 +64,9 @@ def live_board_compute(*, scope: list[int] | None) -> dict:
         "open_by_status": [{"status": value, "label": str(label), "count": by_status.get(value, 0)}
                            for value, label in Ticket.Status.choices if value in workflow.ACTIVE],
         "open_total": sum(by_status.values()),
+        "ageing": [{"label": label, "count": ageing[f"age_{n}"],
+                    "created_after": (edges[n] if n < len(edges) else None),
+                    "created_before": (edges[n - 1] if n else None)} for n, label in enumerate(AGEING_LABELS)],
         "longest_unassigned_wait_minutes": round((now - oldest_new).total_seconds() / 60) if oldest_new else 0,
         "chats_waiting": chat["waiting"],
         "chat_longest_wait_seconds": round((now - chat["oldest"]).total_seconds()) if chat["oldest"] else 0,

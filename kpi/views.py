@@ -19,10 +19,9 @@ from kpi.live import live_board_for_viewer
 from kpi.models import QualityCheckItem, Report
 from kpi.scorecards import scorecard_final
 from kpi.selectors import (
-    DRILL_SETS, kpi_chart_sources, kpi_complaint_causes, kpi_csat_daily, kpi_responses_for_viewer, kpi_daily_trend, kpi_drill_facts, kpi_facts_for_viewer,
-    kpi_summary,
-    kpi_team_ids_for_viewer, kpi_teams_for_viewer, kpi_volume_by_channel_hour, report_list_for_user,
-    scorecard_list_for_user,
+    DRILL_SETS, kpi_chart_sources, kpi_complaint_causes, kpi_csat_daily, kpi_daily_trend, kpi_drill_facts,
+    kpi_facts_for_viewer, kpi_responses_for_viewer, kpi_summary, kpi_team_ids_for_viewer, kpi_teams_for_viewer,
+    kpi_volume_by_channel_hour, report_list_for_user, scorecard_list_for_user,
 )
 from tickets.models import Ticket
 from tickets.selectors import ticket_list_for_user
@@ -80,7 +79,7 @@ class DashboardView(KpiPageMixin, TemplateView):
                        "fcr": str(_("First-contact resolution, %")), "complaints": str(_("Complaints")),
                        "cumulative": str(_("Cumulative %")), "csat": str(_("Customer satisfaction (1–5)")), "uncategorized": str(_("Uncategorized"))},
         }
-        tiles = [{"metric": metric, "figure": figures[metric.key], "drillable": metric.key in DRILL_SETS}
+        tiles = [{"metric": metric, "figure": figures[metric.key], "drillable": metric.key in DRILL_SETS or metric.key == "csat"}
                  for metric in METRICS]
         return super().get_context_data(title=_("KPI dashboard"), tiles=tiles, charts=charts,
                                         **self.filter_context(period, errors), **kwargs)
@@ -93,21 +92,24 @@ class DrillView(KpiPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         metric = METRICS_BY_KEY.get(self.kwargs["metric"])
-        if metric is None or metric.key not in DRILL_SETS:
+        if metric is None or (metric.key not in DRILL_SETS and metric.key != "csat"):
             raise Http404
         wants_denominator = self.request.GET.get("part") == "denominator" and metric.unit != "count"
         part = "denominator" if wants_denominator else "numerator"
         period, errors = self.period()
-        facts = kpi_facts_for_viewer(
-            viewer=self.request.user, date_from=period["date_from"], date_to=period["date_to"],
-            team=period.get("team"), agent=period.get("agent"), channel=period.get("channel", ""),
-        )
+        args = {"viewer": self.request.user, "date_from": period["date_from"], "date_to": period["date_to"],
+                "team": period.get("team"), "agent": period.get("agent"), "channel": period.get("channel", "")}
         try:
             page = max(1, min(int(self.request.GET.get("page", 1)), 10_000))
         except ValueError:
             page = 1
         start = (page - 1) * DRILL_PAGE
-        rows = list(kpi_drill_facts(facts, metric=metric.key, part=part)[start:start + DRILL_PAGE + 1])
+        if metric.key == "csat":  # the survey responses behind the score
+            chosen = kpi_responses_for_viewer(**args).select_related("ticket", "agent", "team").order_by(
+                "-submitted_at", "-id")
+        else:
+            chosen = kpi_drill_facts(kpi_facts_for_viewer(**args), metric=metric.key, part=part)
+        rows = list(chosen[start:start + DRILL_PAGE + 1])
         params = self.request.GET.copy()
         params.pop("page", None)
         return super().get_context_data(

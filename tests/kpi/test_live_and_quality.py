@@ -27,6 +27,15 @@ def test_live_board_counts_open_tickets_risks_and_breaches_of_the_scope(team, ot
     assert live_board_compute(scope=None)["open_total"] == 4
 
 
+def test_live_board_ages_the_open_backlog(team):
+    for day in (20, 19, 17, 10, 1):
+        with time_machine.travel(at(day, 12), tick=False):
+            TicketFactory(team=team, status="open")
+    with time_machine.travel(at(20, 18), tick=False):
+        board = live_board_compute(scope=[team.pk])
+    assert [row["count"] for row in board["ageing"]] == [1, 1, 1, 2]
+
+
 def test_live_board_counts_overdue_follow_ups_of_the_scope(team, other_team):
     from tests.factories.followups import FollowUpVisitFactory
 

@@ -49,3 +49,22 @@ def test_bad_period_on_the_page_is_shown_and_defaults_apply(client_for, supervis
 def test_unknown_metric_is_404_and_agents_are_refused(client_for, supervisor, agent):
     assert client_for(supervisor).get("/kpi/drill/nonsense/").status_code == 404
     assert client_for(agent).get("/kpi/").status_code == 403
+
+
+def test_csat_drills_down_to_the_survey_responses(two_tickets, client_for, supervisor, agent, team):
+    from decimal import Decimal
+
+    import time_machine
+
+    from customers.models import Survey, SurveyResponse
+    from tickets.models import Ticket
+
+    ticket = Ticket.objects.first()
+    survey = Survey.objects.create(customer=ticket.customer, ticket=ticket, agent=agent, team=team, expires_at=at(30, 0))
+    with time_machine.travel(at(5, 9), tick=False):
+        SurveyResponse.objects.create(survey=survey, customer=ticket.customer, ticket=ticket, agent=agent, team=team,
+                                      overall=4, score=Decimal("4.30"), comment="回复很快")
+    client = client_for(supervisor)
+    assert "/kpi/drill/csat/?" in client.get("/kpi/", PERIOD).content.decode()
+    page = client.get("/kpi/drill/csat/", PERIOD).content.decode()
+    assert "回复很快" in page and f'href="/tickets/{ticket.pk}/"' in page
