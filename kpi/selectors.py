@@ -40,21 +40,27 @@ def day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.da
             dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=tz))
 
 
+def _narrowed(rows: QuerySet, *, viewer, team=None, agent=None, channel: str = "",
+              channel_field: str = "channel") -> QuerySet:
+    """Return the rows of the viewer's teams, narrowed to a team, an agent and a channel when given."""
+    scope = kpi_team_ids_for_viewer(viewer=viewer)
+    if scope is not None:
+        rows = rows.filter(team_id__in=scope)
+    if team is not None:
+        rows = rows.filter(team_id=team.pk)
+    if agent is not None:
+        rows = rows.filter(agent_id=agent.pk)
+    if channel:
+        rows = rows.filter(**{channel_field: channel})
+    return rows
+
+
 def kpi_facts_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None,
                          channel: str = "") -> QuerySet[TicketFact]:
     """Return the facts of tickets created in the period that the viewer may read, narrowed by the filters."""
     start, end = day_bounds(date_from, date_to)
     facts = TicketFact.objects.filter(created_at__gte=start, created_at__lt=end)
-    scope = kpi_team_ids_for_viewer(viewer=viewer)
-    if scope is not None:
-        facts = facts.filter(team_id__in=scope)
-    if team is not None:
-        facts = facts.filter(team=team)
-    if agent is not None:
-        facts = facts.filter(agent=agent)
-    if channel:
-        facts = facts.filter(channel=channel)
-    return facts
+    return _narrowed(facts, viewer=viewer, team=team, agent=agent, channel=channel)
 
 
 class Median(Aggregate):
@@ -70,16 +76,8 @@ def kpi_responses_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, te
     """Return the survey responses submitted in the period for the viewer's teams, narrowed by the filters."""
     start, end = day_bounds(date_from, date_to)
     responses = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-    scope = kpi_team_ids_for_viewer(viewer=viewer)
-    if scope is not None:
-        responses = responses.filter(team_id__in=scope)
-    if team is not None:
-        responses = responses.filter(team=team)
-    if agent is not None:
-        responses = responses.filter(agent=agent)
-    if channel:
-        responses = responses.filter(ticket__channel=channel)
-    return responses
+    return _narrowed(responses, viewer=viewer, team=team, agent=agent, channel=channel,
+                     channel_field="ticket__channel")
 
 
 def kpi_csat_daily(responses: QuerySet[SurveyResponse]) -> dict[dt.date, float]:
@@ -137,14 +135,7 @@ def kpi_hours_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=N
     """Return the hourly rollups of the period that the viewer may read, narrowed by team and channel."""
     start, end = day_bounds(date_from, date_to)
     hours = FactHour.objects.filter(hour__gte=start, hour__lt=end)
-    scope = kpi_team_ids_for_viewer(viewer=viewer)
-    if scope is not None:
-        hours = hours.filter(team_id__in=scope)
-    if team is not None:
-        hours = hours.filter(team_id=team.pk)
-    if channel:
-        hours = hours.filter(channel=channel)
-    return hours
+    return _narrowed(hours, viewer=viewer, team=team, channel=channel)
 
 
 def _totals_from_rollups(hours: QuerySet[FactHour]) -> dict:
@@ -234,14 +225,7 @@ def kpi_categories_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, t
                               channel: str = "") -> QuerySet[FactDayCategory]:
     """Return the daily category rollups of the period that the viewer may read."""
     rows = FactDayCategory.objects.filter(day__gte=date_from, day__lte=date_to)
-    scope = kpi_team_ids_for_viewer(viewer=viewer)
-    if scope is not None:
-        rows = rows.filter(team_id__in=scope)
-    if team is not None:
-        rows = rows.filter(team_id=team.pk)
-    if channel:
-        rows = rows.filter(channel=channel)
-    return rows
+    return _narrowed(rows, viewer=viewer, team=team, channel=channel)
 
 
 def kpi_chart_sources(args: dict) -> tuple[QuerySet, QuerySet]:
