@@ -10,9 +10,11 @@ from tests.factories import CustomerFactory, FollowUpVisitFactory, TeamFactory, 
 @pytest.fixture
 def visits(team, agent, other_team):
     now = timezone.now()
+    # Due today and already due, even just after midnight (Asia/Shanghai).
+    today_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     return {
         "mine_overdue": FollowUpVisitFactory(team=team, assignee=agent, due_at=now - dt.timedelta(days=2)),
-        "mine_today": FollowUpVisitFactory(team=team, assignee=agent, due_at=now - dt.timedelta(minutes=5)),
+        "mine_today": FollowUpVisitFactory(team=team, assignee=agent, due_at=max(today_start, now - dt.timedelta(minutes=5))),
         "mine_later": FollowUpVisitFactory(team=team, assignee=agent, due_at=now + dt.timedelta(days=3)),
         "team_open": FollowUpVisitFactory(team=team, due_at=now - dt.timedelta(hours=1)),
         "elsewhere": FollowUpVisitFactory(team=other_team, due_at=now),

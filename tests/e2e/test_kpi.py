@@ -26,7 +26,7 @@ def test_dashboard_charts_and_drill_down(page, live_server, agent, supervisor, t
             services.ticket_message_add(ticket=ticket, actor=agent, body="您好", sender="agent")
             numbers.append(ticket.number)
     today = timezone.localdate()
-    ticket_facts_rebuild(date_from=today, date_to=today)
+    ticket_facts_rebuild(date_from=today - timezone.timedelta(days=1), date_to=today)  # five hours ago may be yesterday
 
     log_in(page, live_server, supervisor.username)
     page.goto(f"{live_server.url}/kpi/")
