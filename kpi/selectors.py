@@ -1,10 +1,12 @@
 """KPI reads: every figure is a SQL aggregate over ``TicketFact``, orders and returns, scoped to the viewer."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Aggregate, Avg, Count, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncDate
+from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import SurveyResponse
@@ -335,3 +337,19 @@ def scorecard_list_for_user(*, user) -> QuerySet[Scorecard]:
         return cards.filter(agent=user)
     scope = kpi_team_ids_for_viewer(viewer=user)
     return cards if scope is None else cards.filter(Q(team_id__in=scope) | Q(agent=user))
+
+
+def kpi_drill_urls(metric: str, *, query: str, date_from: dt.date, date_to: dt.date) -> tuple[str, str | None]:
+    """Return where a metric's number and its denominator drill down to: tickets, surveys, orders or returns."""
+    start, end = (instant.isoformat() for instant in day_bounds(date_from, date_to))
+    own = f"{reverse('kpi:drill', args=[metric])}?{query}"
+    denominator = f"{own}{'&' if query else ''}part=denominator"
+    if metric == "complaint_rate":
+        return own, f"{reverse('orders:order_list')}?{urlencode({'placed_after': start, 'placed_before': end})}"
+    if metric == "return_rate":
+        statuses = [s for s in ReturnRequest.Status.values if s != ReturnRequest.Status.CANCELLED]
+        returns = urlencode({"kind": ReturnRequest.Kind.RETURN, "status": statuses, "submitted_after": start,
+                             "submitted_before": end}, doseq=True)
+        delivered = urlencode({"delivered_after": start, "delivered_before": end})
+        return f"{reverse('orders:return_list')}?{returns}", f"{reverse('orders:order_list')}?{delivered}"
+    return own, (None if metric == "csat" else denominator)

@@ -21,7 +21,7 @@ from kpi.scorecards import scorecard_final
 from kpi.selectors import (
     DRILL_SETS, kpi_chart_sources, kpi_complaint_causes, kpi_csat_daily, kpi_daily_trend, kpi_drill_facts,
     kpi_facts_for_viewer, kpi_responses_for_viewer, kpi_summary, kpi_team_ids_for_viewer, kpi_teams_for_viewer,
-    kpi_volume_by_channel_hour, report_list_for_user, scorecard_list_for_user,
+    kpi_drill_urls, kpi_volume_by_channel_hour, report_list_for_user, scorecard_list_for_user,
 )
 from tickets.models import Ticket
 from tickets.selectors import ticket_list_for_user
@@ -79,8 +79,13 @@ class DashboardView(KpiPageMixin, TemplateView):
                        "fcr": str(_("First-contact resolution, %")), "complaints": str(_("Complaints")),
                        "cumulative": str(_("Cumulative %")), "csat": str(_("Customer satisfaction (1–5)")), "uncategorized": str(_("Uncategorized"))},
         }
-        tiles = [{"metric": metric, "figure": figures[metric.key], "drillable": metric.key in DRILL_SETS or metric.key == "csat"}
-                 for metric in METRICS]
+        query = self.request.GET.urlencode()
+        tiles = []
+        for metric in METRICS:
+            url, denominator_url = kpi_drill_urls(metric.key, query=query, date_from=period["date_from"],
+                                                  date_to=period["date_to"])
+            tiles.append({"metric": metric, "figure": figures[metric.key], "url": url,
+                          "denominator_url": denominator_url})
         return super().get_context_data(title=_("KPI dashboard"), tiles=tiles, charts=charts,
                                         **self.filter_context(period, errors), **kwargs)
 

@@ -24,10 +24,13 @@ class OrderFilterSet(django_filters.FilterSet):
     shop = django_filters.CharFilter()
     placed_after = InstantFilter(field_name="placed_at", lookup_expr="gte")
     placed_before = InstantFilter(field_name="placed_at", lookup_expr="lt")
+    delivered_after = InstantFilter(field_name="delivered_at", lookup_expr="gte")
+    delivered_before = InstantFilter(field_name="delivered_at", lookup_expr="lt")
 
     class Meta:
         model = Order
-        fields = ["q", "status", "customer", "shop", "placed_after", "placed_before"]
+        fields = ["q", "status", "customer", "shop", "placed_after", "placed_before", "delivered_after",
+                  "delivered_before"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -53,10 +56,13 @@ class ReturnRequestFilterSet(django_filters.FilterSet):
     customer = django_filters.NumberFilter(field_name="customer_id")
     ticket = django_filters.NumberFilter(field_name="ticket_id")
     is_breached = django_filters.BooleanFilter(method="filter_breached", label=_("A step deadline is breached"))
+    submitted_after = InstantFilter(field_name="created_at", lookup_expr="gte")
+    submitted_before = InstantFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = ReturnRequest
-        fields = ["q", "status", "kind", "reason", "order", "customer", "ticket", "is_breached"]
+        fields = ["q", "status", "kind", "reason", "order", "customer", "ticket", "is_breached", "submitted_after",
+                  "submitted_before"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

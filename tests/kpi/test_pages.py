@@ -2,6 +2,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 
 from kpi.facts import ticket_facts_rebuild
 from tests.factories import CustomerFactory
@@ -68,3 +69,25 @@ def test_csat_drills_down_to_the_survey_responses(two_tickets, client_for, super
     assert "/kpi/drill/csat/?" in client.get("/kpi/", PERIOD).content.decode()
     page = client.get("/kpi/drill/csat/", PERIOD).content.decode()
     assert "回复很快" in page and f'href="/tickets/{ticket.pk}/"' in page
+
+
+def test_order_based_rates_drill_to_the_orders_and_returns_lists(two_tickets, client_for, manager):
+    import html as html_lib
+
+    from orders.models import ReturnRequest
+    from tests.factories import OrderFactory
+
+    client = client_for(manager)
+    page = html_lib.unescape(client.get("/kpi/", PERIOD).content.decode())
+    returns_link = re.search(r'href="(/returns/\?[^"]+)"', page).group(1)
+    assert "kind=return" in returns_link and "submitted_after=2026-11-01" in returns_link
+    assert "status=cancelled" not in returns_link
+    assert re.search(r'href="/orders/\?delivered_after=2026-11-01[^"]*"', page)
+    assert re.search(r'href="/orders/\?placed_after=2026-11-01[^"]*"', page)
+    order = OrderFactory(placed_at=at(3, 9))
+    with time_machine.travel(at(4, 9), tick=False):
+        kept = ReturnRequest.objects.create(number="R-DRILL-1", order=order, customer=order.customer, reason="quality")
+    with time_machine.travel(at(2, 9, month=12), tick=False):  # after the period
+        ReturnRequest.objects.create(number="R-DRILL-2", order=order, customer=order.customer, reason="quality")
+    listing = client.get(returns_link).content.decode()
+    assert kept.number in listing and "R-DRILL-2" not in listing
