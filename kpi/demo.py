@@ -5,9 +5,12 @@ import datetime as dt
 from django.utils import timezone
 
 from kpi.facts import ticket_facts_rebuild
+from kpi.scorecards import scorecards_compute
 
 
 def demo_kpi_load(context: dict) -> int:
-    """Measure every ticket of the last 90 days into facts (idempotent: facts are replaced)."""
+    """Measure every ticket of the last 90 days into facts and compute this month's scorecards (idempotent)."""
     today = timezone.localdate()
-    return ticket_facts_rebuild(date_from=today - dt.timedelta(days=90), date_to=today)
+    measured = ticket_facts_rebuild(date_from=today - dt.timedelta(days=90), date_to=today)
+    scorecards_compute(month=today)
+    return measured

@@ -90,8 +90,8 @@ def _sections(report: Report, progress) -> list[tuple[str, list[str], list[list]
                   *breakdown_rates(row).values()] for row in kpi_breakdown(facts, by="team")]
     progress(40)
     agent_rows_raw = kpi_breakdown(facts, by="agent")
-    names = {u.pk: u.display_name or u.username for u in User.objects.filter(
-        pk__in=[r["agent_id"] for r in agent_rows_raw if r["agent_id"]]).only("pk", "username", "display_name")}
+    names = {u.pk: str(u) for u in User.objects.filter(
+        pk__in=[r["agent_id"] for r in agent_rows_raw if r["agent_id"]]).only("pk", "username", "display_name", "first_name", "last_name")}
     agent_rows = [[names.get(row["agent_id"], _("Unassigned")), row["volume"], row["complaints"],
                    *breakdown_rates(row).values()] for row in agent_rows_raw]
     progress(60)

@@ -134,7 +134,7 @@ class ScorecardSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_agent_name(self, card) -> str:
-        return card.agent.get_full_name() or card.agent.username
+        return str(card.agent)
 
     def get_arithmetic(self, card) -> list[dict]:
         _final, parts = scorecard_final(card, card.scheme)
