@@ -22,6 +22,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
+from helpdesk.request_threads import request_thread_release
+
 logger = logging.getLogger(__name__)
 
 QUEUE_SIZE = 500
@@ -70,8 +72,9 @@ async def stream_db(func, **kwargs):
 
 
 async def release_request_connections() -> None:
-    """Close the database connections the request's own thread opened (auth, session) before a long stream."""
-    await sync_to_async(connections.close_all)()
+    """Before a long stream: give the request's pooled thread back, or close the connections its own thread opened."""
+    if not request_thread_release():
+        await sync_to_async(connections.close_all)()
 
 
 def heartbeat_seconds() -> float:

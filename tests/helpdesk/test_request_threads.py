@@ -1,0 +1,68 @@
+"""Under ASGI, the sync part of requests runs on pooled threads that are reused (and keep their DB connection)."""
+
+import asyncio
+import threading
+
+from asgiref.sync import sync_to_async
+
+from helpdesk import asgi
+from helpdesk.request_threads import RequestThreadPool, request_thread_release
+
+
+def serve(monkeypatch, pool, handle):
+    monkeypatch.setattr(asgi, "request_thread_pool", lambda: pool)
+    monkeypatch.setattr(asgi, "django_application", type("App", (), {"handle": staticmethod(handle)})())
+
+
+def test_sequential_requests_reuse_one_thread_and_concurrent_ones_get_their_own(monkeypatch):
+    pool, seen = RequestThreadPool(2), []
+    gate = None
+
+    async def handle(scope, receive, send):
+        first = await sync_to_async(threading.get_ident)()
+        if scope["path"] == "/slow/":
+            await gate.wait()
+        second = await sync_to_async(threading.get_ident)()
+        assert first == second  # one request, one thread
+        seen.append((scope["path"], first))
+
+    serve(monkeypatch, pool, handle)
+
+    async def main():
+        nonlocal gate
+        gate = asyncio.Event()
+        await asgi.application({"type": "http", "path": "/a/"}, None, None)
+        await asgi.application({"type": "http", "path": "/b/"}, None, None)
+        slow = [asyncio.create_task(asgi.application({"type": "http", "path": "/slow/"}, None, None)) for _ in range(3)]
+        await asyncio.sleep(0.05)
+        gate.set()
+        await asyncio.gather(*slow)
+
+    asyncio.run(main())
+    threads = dict(seen[:2])
+    assert threads["/a/"] == threads["/b/"]
+    concurrent = {ident for path, ident in seen[2:]}
+    assert len(concurrent) == 3  # two pooled threads plus one transient beyond the size
+    assert pool.created == 2 and len(pool.idle) == 2
+
+
+def test_a_stream_gives_its_thread_back_early(monkeypatch):
+    pool = RequestThreadPool(1)
+    released = []
+
+    async def handle(scope, receive, send):
+        await sync_to_async(threading.get_ident)()
+        released.append(request_thread_release())
+        released.append(len(pool.idle))
+
+    serve(monkeypatch, pool, handle)
+    asyncio.run(asgi.application({"type": "http", "path": "/chat/stream/1/"}, None, None))
+    assert released == [True, 1]
+
+
+def test_outside_the_pool_release_says_so():
+    assert asyncio.run(_release()) is False
+
+
+async def _release():
+    return request_thread_release()
