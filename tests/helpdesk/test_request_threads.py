@@ -9,6 +9,24 @@ from helpdesk import asgi
 from helpdesk.request_threads import RequestThreadPool, request_thread_release
 
 
+def run(coroutine):
+    """Run a coroutine on a fresh event loop in its own thread (other tests may leave a loop running here)."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(30)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 def serve(monkeypatch, pool, handle):
     monkeypatch.setattr(asgi, "request_thread_pool", lambda: pool)
     monkeypatch.setattr(asgi, "django_application", type("App", (), {"handle": staticmethod(handle)})())
@@ -38,7 +56,7 @@ def test_sequential_requests_reuse_one_thread_and_concurrent_ones_get_their_own(
         gate.set()
         await asyncio.gather(*slow)
 
-    asyncio.run(main())
+    run(main())
     threads = dict(seen[:2])
     assert threads["/a/"] == threads["/b/"]
     concurrent = {ident for path, ident in seen[2:]}
@@ -56,12 +74,12 @@ def test_a_stream_gives_its_thread_back_early(monkeypatch):
         released.append(len(pool.idle))
 
     serve(monkeypatch, pool, handle)
-    asyncio.run(asgi.application({"type": "http", "path": "/chat/stream/1/"}, None, None))
+    run(asgi.application({"type": "http", "path": "/chat/stream/1/"}, None, None))
     assert released == [True, 1]
 
 
 def test_outside_the_pool_release_says_so():
-    assert asyncio.run(_release()) is False
+    assert run(_release()) is False
 
 
 async def _release():
