@@ -84,6 +84,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
 ASGI_APPLICATION = "helpdesk.asgi.application"
+# Threads (each with its persistent database connection) that run the sync part of requests in one web process.
+ASGI_REQUEST_THREADS = int(os.environ.get("ASGI_REQUEST_THREADS", "8"))
 
 TEMPLATES = [
     {
