@@ -156,36 +156,45 @@ def _check(cursor) -> None:
 def _write(cursor) -> tuple[int, int]:
     """Write missing customers, the new orders and their items; return (created, skipped as already present)."""
     order_table = Order._meta.db_table
-    # Customers by phone: the oldest archive with that primary phone, else a new one (named as in the file).
-    cursor.execute("""
-        INSERT INTO customers_customer (name, phone, email, city, level, tags, source, notes, has_marketing_consent,
-                                        has_survey_consent, review_status, created_at, updated_at)
-        SELECT DISTINCT ON (h.phone) left(coalesce(nullif(h.customer_name, ''), h.phone), 64), h.phone, '', '', 'normal',
-               '[]'::jsonb, h.shop, '', false, true, 'none', now(), now()
-        FROM order_stage_head h
-        WHERE h.error IS NULL AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = h.phone)
-        ORDER BY h.phone, h.first_line
-    """)
-    good = "SELECT count(*) FROM order_stage_head WHERE error IS NULL"
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [order_table])
     sequence = cursor.fetchone()[0]
+    skipped = 0
     for attempt in range(3):
-        # The orders not yet present, with their ids taken now in file order: numbers and ids go into their
-        # indexes in order (appending), and the items need no look-up of the ids the orders were given.
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.order_stage_new")
+        # Orders already present are dropped first, on their own: the planner cannot estimate such an
+        # anti-join (it guesses that every number exists) and would nest loops on a million orders.
         cursor.execute(f"""
+            DELETE FROM order_stage_head h
+            WHERE h.error IS NULL AND EXISTS (SELECT 1 FROM {order_table} o WHERE o.number = h.order_number)
+        """)
+        skipped += cursor.rowcount
+        if attempt == 0:
+            # Customers by phone: the oldest archive with that primary phone, else a new one (named as in the file).
+            cursor.execute("""
+                INSERT INTO customers_customer (name, phone, email, city, level, tags, source, notes,
+                                                has_marketing_consent, has_survey_consent, review_status, created_at,
+                                                updated_at)
+                SELECT DISTINCT ON (h.phone) left(coalesce(nullif(h.customer_name, ''), h.phone), 64), h.phone, '', '',
+                       'normal', '[]'::jsonb, h.shop, '', false, true, 'none', now(), now()
+                FROM order_stage_head h
+                WHERE h.error IS NULL AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = h.phone)
+                ORDER BY h.phone, h.first_line
+            """)
+        # The new orders with their ids taken now, in file order: numbers and ids go into their indexes in order
+        # (appending), and the items need no look-up of the ids their orders were given.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.order_stage_new")
+        cursor.execute("""
             CREATE TEMP TABLE order_stage_new AS
             SELECT nextval(%s::regclass) AS id, h.*, c.id AS customer_id
             FROM order_stage_head h
             JOIN (SELECT phone, min(id) AS id FROM customers_customer
                   WHERE phone IN (SELECT phone FROM order_stage_head WHERE error IS NULL) GROUP BY phone) c ON c.phone = h.phone
-            WHERE h.error IS NULL AND NOT EXISTS (SELECT 1 FROM {order_table} o WHERE o.number = h.order_number)
+            WHERE h.error IS NULL
             ORDER BY h.first_line
         """, [sequence])
         created = cursor.rowcount
         try:
             # A plain INSERT (no ON CONFLICT: no speculative insertion per row); an order that another writer
-            # created since the check above makes it fail, and the orders are then picked again.
+            # created since the DELETE above makes it fail, and the orders are then picked again.
             with transaction.atomic():
                 cursor.execute(f"""
                     INSERT INTO {order_table} (id, number, customer_id, shop, status, total_amount, shipping_fee,
@@ -201,8 +210,6 @@ def _write(cursor) -> tuple[int, int]:
         except IntegrityError:
             if attempt == 2:
                 raise
-    cursor.execute(good)
-    skipped = cursor.fetchone()[0] - created
     cursor.execute("ANALYZE order_stage_new")
     cursor.execute("""
         INSERT INTO orders_orderitem (order_id, sku, name, spec, quantity, unit_price)
