@@ -10,7 +10,7 @@ cannot do while COPY holds the connection. The rules are those of
 """
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from orders.importing import COLUMNS, MAX_ERRORS, REQUIRED, STATUSES, ImportFileError
 from orders.models import Order
@@ -20,7 +20,6 @@ TIMESTAMP = (r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):
              r"(Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?$")
 MONEY = r"^\d{1,10}(\.\d+)?$"
 QUANTITY = r"^\d{1,9}$"
-
 
 def staged_import_possible(file, name: str) -> bool:
     """Return whether this upload can take the staged path: a CSV on PostgreSQL."""
@@ -55,7 +54,8 @@ def orders_import_staged(file, *, name: str, progress=None) -> dict:
         cursor.execute("SET LOCAL work_mem TO '256MB'")
         # Naive times in the file are shop-local times (TIME_ZONE), as on the other path.
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.order_stage, pg_temp.order_stage_head, pg_temp.order_stage_made")
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.order_stage, pg_temp.order_stage_order, pg_temp.order_stage_head, "
+                       "pg_temp.order_stage_new")
         columns = ", ".join(f'"{c}" text' for c in known)
         cursor.execute(f"CREATE TEMP TABLE order_stage (line bigint GENERATED ALWAYS AS IDENTITY, {columns})")
         try:
@@ -82,59 +82,60 @@ def orders_import_staged(file, *, name: str, progress=None) -> dict:
         result["errors"] = [{"order_number": number, "error": error} for number, error in cursor.fetchall()]
         progress and progress({**result, "phase": "writing"})
         result["created"], result["skipped"] = _write(cursor)
-        cursor.execute("DROP TABLE order_stage, order_stage_head, order_stage_made")
+        cursor.execute("DROP TABLE order_stage, order_stage_order, order_stage_head, order_stage_new")
     progress and progress(result)
     return result
 
 
 def _check(cursor) -> None:
-    """Make order_stage_head: one line per order (its first row's fields), the first bad row as its error."""
+    """Make order_stage_head: one line per order (its first row's fields, total, first bad row as its error)."""
     trim = {c: f'btrim(coalesce(s."{c}", \'\'))' for c in COLUMNS}
     statuses = "ARRAY[" + ", ".join(f"'{s}'" for s in sorted(STATUSES)) + "]"
-    # The reason a row is bad, or NULL; the order's first row is also checked for the order's own fields.
+    # The reason an item row is bad, or NULL (over the row's fields trimmed once, in a subquery).
     item_error = f"""
         CASE
-          WHEN {trim['sku']} = '' OR {trim['item_name']} = '' THEN 'sku and item_name are required'
-          WHEN {trim['quantity']} !~ '{QUANTITY}' THEN 'a quantity of at least 1 is required, not ' || quote_literal({trim['quantity']})
-          WHEN {trim['quantity']}::bigint < 1 THEN 'a quantity of at least 1 is required, not ' || quote_literal({trim['quantity']})
-          WHEN {trim['unit_price']} !~ '{MONEY}' THEN 'a unit price ≥ 0 is required, not ' || quote_literal({trim['unit_price']})
-          WHEN length({trim['sku']}) > 64 OR length({trim['item_name']}) > 128 OR length({trim['spec']}) > 128
+          WHEN s.sku = '' OR s.item_name = '' THEN 'sku and item_name are required'
+          WHEN s.quantity !~ '{QUANTITY}' THEN 'a quantity of at least 1 is required, not ' || quote_literal(s.quantity)
+          WHEN s.quantity::bigint < 1 THEN 'a quantity of at least 1 is required, not ' || quote_literal(s.quantity)
+          WHEN s.unit_price !~ '{MONEY}' THEN 'a unit price ≥ 0 is required, not ' || quote_literal(s.unit_price)
+          WHEN length(s.sku) > 64 OR length(s.item_name) > 128 OR length(s.spec) > 128
             THEN 'sku, item_name or spec is too long'
         END"""
-    # The first row of each order (a hash aggregate, no sort), then the checks on those rows only.
+    item_fields = ", ".join(f"{trim[c]} AS {c}" for c in ["order_number", *COLUMNS[9:]])
+    # One pass over all rows (a hash aggregate, no sort), each row trimmed and checked once (OFFSET 0 keeps a
+    # subquery whole): each order's first row, its first bad row (line number zero-padded before the reason, so
+    # that min() picks the first) and its total, summed over good rows only (FILTER comes before the casts).
+    cursor.execute(f"""
+        CREATE TEMP TABLE order_stage_order AS
+        SELECT s.order_number, min(s.line) AS first_line, min(lpad(s.line::text, 19, '0') || s.error) AS bad,
+               sum(round(s.unit_price::numeric, 2) * s.quantity::bigint) FILTER (WHERE s.error IS NULL) AS total
+        FROM (SELECT s.*, {item_error} AS error
+              FROM (SELECT s.line, {item_fields} FROM order_stage s OFFSET 0) s OFFSET 0) s
+        GROUP BY 1
+    """)
+    cursor.execute("ANALYZE order_stage_order")
+    # The order's own fields from its first row, trimmed once and checked there; else the first bad item row's reason.
+    fields = ", ".join(f"{trim[c]} AS {c}" for c in COLUMNS[1:9])
     cursor.execute(f"""
         CREATE TEMP TABLE order_stage_head AS
-        SELECT {trim['order_number']} AS order_number, s.line AS first_line,
-               {trim['customer_phone']} AS phone, {trim['customer_name']} AS customer_name, {trim['status']} AS status,
-               {trim['placed_at']} AS placed_text, {trim['delivered_at']} AS delivered_text, {trim['shop']} AS shop,
-               {trim['payment_method']} AS payment_method, {trim['shipping_fee']} AS fee_text,
-               CASE
-                 WHEN {trim['order_number']} = '' OR {trim['customer_phone']} = '' THEN 'order_number and customer_phone are required'
-                 WHEN NOT ({trim['status']} = ANY({statuses})) THEN 'unknown status ' || quote_literal({trim['status']})
-                 WHEN {trim['placed_at']} = '' THEN 'placed_at is required'
-                 WHEN {trim['placed_at']} !~ '{TIMESTAMP}' THEN 'placed_at is not a date and time: ' || quote_literal({trim['placed_at']})
-                 WHEN {trim['delivered_at']} <> '' AND {trim['delivered_at']} !~ '{TIMESTAMP}'
-                   THEN 'delivered_at is not a date and time: ' || quote_literal({trim['delivered_at']})
-                 WHEN {trim['shipping_fee']} <> '' AND {trim['shipping_fee']} !~ '{MONEY}'
-                   THEN 'shipping_fee is not an amount: ' || quote_literal({trim['shipping_fee']})
-                 WHEN length({trim['order_number']}) > 40 OR length({trim['customer_phone']}) > 32
-                   OR length({trim['shop']}) > 64 OR length({trim['payment_method']}) > 32
+        SELECT h.order_number, h.first_line, h.total, h.customer_phone AS phone, h.customer_name, h.status,
+               h.placed_at AS placed_text, h.delivered_at AS delivered_text, h.shop, h.payment_method,
+               h.shipping_fee AS fee_text,
+               coalesce('row ' || (h.first_line + 1) || ': ' || CASE
+                 WHEN h.order_number = '' OR h.customer_phone = '' THEN 'order_number and customer_phone are required'
+                 WHEN NOT (h.status = ANY({statuses})) THEN 'unknown status ' || quote_literal(h.status)
+                 WHEN h.placed_at = '' THEN 'placed_at is required'
+                 WHEN h.placed_at !~ '{TIMESTAMP}' THEN 'placed_at is not a date and time: ' || quote_literal(h.placed_at)
+                 WHEN h.delivered_at <> '' AND h.delivered_at !~ '{TIMESTAMP}'
+                   THEN 'delivered_at is not a date and time: ' || quote_literal(h.delivered_at)
+                 WHEN h.shipping_fee <> '' AND h.shipping_fee !~ '{MONEY}'
+                   THEN 'shipping_fee is not an amount: ' || quote_literal(h.shipping_fee)
+                 WHEN length(h.order_number) > 40 OR length(h.customer_phone) > 32
+                   OR length(h.shop) > 64 OR length(h.payment_method) > 32
                    THEN 'order_number, customer_phone, shop or payment_method is too long'
-               END AS error
-        FROM order_stage s
-        JOIN (SELECT min(line) AS line FROM order_stage GROUP BY btrim(order_number)) f ON f.line = s.line
+               END, 'row ' || (left(h.bad, 19)::bigint + 1) || ': ' || substr(h.bad, 20)) AS error
+        FROM (SELECT g.*, {fields} FROM order_stage_order g JOIN order_stage s ON s.line = g.first_line OFFSET 0) h
     """)
-    cursor.execute("ANALYZE order_stage_head")
-    # The first bad item row of each order (in file order) refuses the whole order.
-    cursor.execute(f"""
-        UPDATE order_stage_head h SET error = bad.error
-        FROM (SELECT DISTINCT ON (order_number) {trim['order_number']} AS order_number,
-                     'row ' || (s.line + 1) || ': ' || {item_error} AS error
-              FROM order_stage s WHERE ({item_error}) IS NOT NULL ORDER BY order_number, s.line) bad
-        WHERE h.order_number = bad.order_number AND h.error IS NULL
-    """)
-    cursor.execute("UPDATE order_stage_head SET error = 'row ' || (first_line + 1) || ': ' || error "
-                   "WHERE error IS NOT NULL AND error NOT LIKE 'row %%'")
     # Days 29–31 that do not exist in their month (2026-02-30): checked one by one, only for those few.
     cursor.execute("""
         CREATE OR REPLACE FUNCTION pg_temp.order_stage_time(value text) RETURNS timestamptz AS $$
@@ -155,50 +156,66 @@ def _check(cursor) -> None:
 def _write(cursor) -> tuple[int, int]:
     """Write missing customers, the new orders and their items; return (created, skipped as already present)."""
     order_table = Order._meta.db_table
-    cursor.execute(f"""
-        DELETE FROM order_stage_head h WHERE h.error IS NULL AND EXISTS (SELECT 1 FROM {order_table} o WHERE o.number = h.order_number)
-    """)
-    skipped = cursor.rowcount
-    # Customers by phone: the oldest archive with that primary phone, else a new one (named as in the file).
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [order_table])
+    sequence = cursor.fetchone()[0]
+    skipped = 0
+    for attempt in range(3):
+        # Orders already present are dropped first, on their own: the planner cannot estimate such an
+        # anti-join (it guesses that every number exists) and would nest loops on a million orders.
+        cursor.execute(f"""
+            DELETE FROM order_stage_head h
+            WHERE h.error IS NULL AND EXISTS (SELECT 1 FROM {order_table} o WHERE o.number = h.order_number)
+        """)
+        skipped += cursor.rowcount
+        if attempt == 0:
+            # Customers by phone: the oldest archive with that primary phone, else a new one (named as in the file).
+            cursor.execute("""
+                INSERT INTO customers_customer (name, phone, email, city, level, tags, source, notes,
+                                                has_marketing_consent, has_survey_consent, review_status, created_at,
+                                                updated_at)
+                SELECT DISTINCT ON (h.phone) left(coalesce(nullif(h.customer_name, ''), h.phone), 64), h.phone, '', '',
+                       'normal', '[]'::jsonb, h.shop, '', false, true, 'none', now(), now()
+                FROM order_stage_head h
+                WHERE h.error IS NULL AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = h.phone)
+                ORDER BY h.phone, h.first_line
+            """)
+        # The new orders with their ids taken now, in file order: numbers and ids go into their indexes in order
+        # (appending), and the items need no look-up of the ids their orders were given.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.order_stage_new")
+        cursor.execute("""
+            CREATE TEMP TABLE order_stage_new AS
+            SELECT nextval(%s::regclass) AS id, h.*, c.id AS customer_id
+            FROM order_stage_head h
+            JOIN (SELECT phone, min(id) AS id FROM customers_customer
+                  WHERE phone IN (SELECT phone FROM order_stage_head WHERE error IS NULL) GROUP BY phone) c ON c.phone = h.phone
+            WHERE h.error IS NULL
+            ORDER BY h.first_line
+        """, [sequence])
+        created = cursor.rowcount
+        try:
+            # A plain INSERT (no ON CONFLICT: no speculative insertion per row); an order that another writer
+            # created since the DELETE above makes it fail, and the orders are then picked again.
+            with transaction.atomic():
+                cursor.execute(f"""
+                    INSERT INTO {order_table} (id, number, customer_id, shop, status, total_amount, shipping_fee,
+                                               payment_method, carrier, tracking_number, placed_at, paid_at,
+                                               delivered_at, created_at, updated_at)
+                    SELECT n.id, n.order_number, n.customer_id, n.shop, n.status,
+                           coalesce(nullif(n.fee_text, '')::numeric, 0) + n.total, coalesce(nullif(n.fee_text, '')::numeric, 0),
+                           n.payment_method, '', '', n.placed_text::timestamptz, n.placed_text::timestamptz,
+                           nullif(n.delivered_text, '')::timestamptz, now(), now()
+                    FROM order_stage_new n
+                """)
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    cursor.execute("ANALYZE order_stage_new")
     cursor.execute("""
-        INSERT INTO customers_customer (name, phone, email, city, level, tags, source, notes, has_marketing_consent,
-                                        has_survey_consent, review_status, created_at, updated_at)
-        SELECT DISTINCT ON (h.phone) left(coalesce(nullif(h.customer_name, ''), h.phone), 64), h.phone, '', '', 'normal',
-               '[]'::jsonb, h.shop, '', false, true, 'none', now(), now()
-        FROM order_stage_head h
-        WHERE h.error IS NULL AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = h.phone)
-        ORDER BY h.phone, h.first_line
-    """)
-    cursor.execute("CREATE TEMP TABLE order_stage_made (id bigint, number text)")
-    # File order: numbers and ids go into their indexes in order (appending), not at random pages.
-    cursor.execute(f"""
-        WITH made AS (
-        INSERT INTO {order_table} (number, customer_id, shop, status, total_amount, shipping_fee, payment_method, carrier,
-                                   tracking_number, placed_at, paid_at, delivered_at, created_at, updated_at)
-        SELECT h.order_number, c.id, h.shop, h.status,
-               coalesce(nullif(h.fee_text, '')::numeric, 0) + t.total, coalesce(nullif(h.fee_text, '')::numeric, 0),
-               h.payment_method, '', '', h.placed_text::timestamptz, h.placed_text::timestamptz,
-               nullif(h.delivered_text, '')::timestamptz, now(), now()
-        FROM order_stage_head h
-        JOIN (SELECT phone, min(id) AS id FROM customers_customer
-              WHERE phone IN (SELECT phone FROM order_stage_head WHERE error IS NULL) GROUP BY phone) c ON c.phone = h.phone
-        JOIN (SELECT g.order_number, sum(round(btrim(s.unit_price)::numeric, 2) * btrim(s.quantity)::bigint) AS total
-              FROM order_stage s JOIN order_stage_head g ON g.order_number = btrim(s.order_number) AND g.error IS NULL
-              GROUP BY 1) t ON t.order_number = h.order_number
-        WHERE h.error IS NULL
-        ORDER BY h.first_line
-        ON CONFLICT (number) DO NOTHING
-        RETURNING id, number)
-        INSERT INTO order_stage_made SELECT id, number FROM made
-    """)
-    created = cursor.rowcount
-    cursor.execute("ANALYZE order_stage_made")
-    cursor.execute(f"""
         INSERT INTO orders_orderitem (order_id, sku, name, spec, quantity, unit_price)
-        SELECT o.id, btrim(s.sku), btrim(s.item_name), btrim(coalesce(s.spec, '')), btrim(s.quantity)::int,
+        SELECT n.id, btrim(s.sku), btrim(s.item_name), btrim(coalesce(s.spec, '')), btrim(s.quantity)::int,
                round(btrim(s.unit_price)::numeric, 2)
         FROM order_stage s
-        JOIN order_stage_made o ON o.number = btrim(s.order_number)
-        ORDER BY s.line
+        JOIN order_stage_new n ON n.order_number = btrim(s.order_number)
     """)
     return created, skipped
