@@ -2,14 +2,16 @@
 
 import os
 
+import django
 from asgiref.sync import ThreadSensitiveContext
-from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
-django_application = get_asgi_application()
+django.setup(set_prefix=False)  # as get_asgi_application(); the handler is ours
 
-from helpdesk.request_threads import LeasedExecutor, request_thread_pool  # noqa: E402  (needs settings)
+from helpdesk.request_threads import LeasedExecutor, OneHopASGIHandler, request_thread_pool  # noqa: E402  (needs settings)
+
+django_application = OneHopASGIHandler()
 
 
 async def application(scope, receive, send):

@@ -1,11 +1,19 @@
 """A pool of long-lived threads for the sync part of requests under ASGI, each keeping its database connection."""
 
+import asyncio
 import threading
 from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import closing
 
-from asgiref.sync import SyncToAsync
+from asgiref.sync import SyncToAsync, iscoroutinefunction, sync_to_async
 from django.conf import settings
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.core.handlers.base import BaseHandler
 from django.db import connections
+from django.http import FileResponse
+from django.urls import Resolver404, get_resolver, set_script_prefix
 
 
 class RequestThreadPool:
@@ -78,3 +86,84 @@ def request_thread_release() -> bool:
         return False
     executor.release()
     return True
+
+
+class _PreResolvedHandler(BaseHandler):
+    """Django's sync handler that reuses the URL match the ASGI handler already made for the request."""
+
+    def resolve_request(self, request):
+        match = request.__dict__.pop("_one_hop_match", None)
+        if match is None or hasattr(request, "urlconf"):
+            return super().resolve_request(request)
+        request.resolver_match = match
+        return match
+
+
+class OneHopASGIHandler(ASGIHandler):
+    """Django's ASGI handler that serves a sync view in one call on the request's thread.
+
+    Django's async path hops event loop → thread → loop for the request_started signal, for every
+    middleware's process_request/process_response and for response.close(): 21 hops for a request here.
+    For a sync view (every page and DRF view) this handler runs the signal, the sync middleware
+    chain, the view and, for a non-streaming response, its close() in one hop, then sends the
+    response from the loop. Async views (chat streams) keep Django's own path.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.sync_handler = _PreResolvedHandler()
+        self.sync_handler.load_middleware(is_async=False)
+
+    async def handle(self, scope, receive, send):
+        match = _resolve(_path_info(scope))
+        if match is not None and iscoroutinefunction(match.func):
+            await super().handle(scope, receive, send)
+            return
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        with closing(body_file):
+            response = await sync_to_async(self._respond, thread_sensitive=True)(scope, body_file, match)
+            if not response.streaming:
+                await self.send_response(response, send)
+                return
+            try:  # as Django: stop streaming when the client goes away
+                async with asyncio.TaskGroup() as group:
+                    listener = group.create_task(self.listen_for_disconnect(receive))
+                    await self.send_response(response, send)
+                    listener.cancel()
+            except* RequestAborted:
+                pass
+            await sync_to_async(response.close)()
+
+    def _respond(self, scope, body_file, match):
+        """On the request's thread: request_started, the request, the sync chain and view, close() unless streaming."""
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            request._one_hop_match = match
+            response = self.sync_handler.get_response(request)
+            response._handler_class = self.__class__
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+        if not response.streaming:
+            response.close()  # request_finished: the thread's connection is checked here, where it lives
+        return response
+
+
+def _path_info(scope) -> str:
+    """Return the request's path without the script prefix, as ASGIRequest computes it."""
+    path, script_name = scope["path"], get_script_prefix(scope).rstrip("/")
+    if script_name and (path.startswith(script_name + "/") or path == script_name):
+        return path[len(script_name):]
+    return path
+
+
+def _resolve(path: str):
+    """Return the URL match of a path, None when nothing matches."""
+    try:
+        return get_resolver().resolve(path)
+    except Resolver404:
+        return None

@@ -2,11 +2,9 @@
 of `manage.py orders_bench` (see the README)."""
 
 import csv
-import http.client
 import json
 import random
 import statistics
-import threading
 import time
 from datetime import timedelta
 
@@ -121,92 +119,100 @@ def returns_generate(*, count: int, progress=None) -> int:
     return made
 
 
-def webhook_rate(*, base_url: str, secret: str, requests: int, concurrency: int, distinct: int = 500) -> dict:
+def _upsert_request(n: int, *, token: str, distinct: int, prefix: str = "UPS") -> bytes:
+    """Return the raw HTTP/1.1 PUT of request n: one of ``distinct`` orders, its status flipped every round, a newer updated_at."""
+    body = json.dumps({**_upsert_body(), "customer": {"name": "压测", "phone": f"1370000{n % distinct:04d}"},
+                       "status": ["paid", "shipped"][(n // distinct) % 2],
+                       "updated_at": (timezone.now() + timedelta(microseconds=n)).isoformat()}).encode()
+    return (f"PUT /api/v1/orders/by-number/{prefix}{n % distinct:06d}/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Token {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+def _webhook_request(n: int, *, secret: str, run: str, distinct: int, prefix: str = "WH") -> bytes:
+    """Return the raw HTTP/1.1 POST of signed event n: a new event id, the order's status flipped every round."""
+    from orders.shop_sync import webhook_signature
+
+    order = {**_upsert_body(), "number": f"{prefix}{n % distinct:06d}",
+             "customer": {"name": "压测", "phone": f"1360000{n % distinct:04d}"},
+             "status": ["paid", "shipped"][(n // distinct) % 2],
+             "updated_at": (timezone.now() + timedelta(microseconds=n)).isoformat()}
+    body = json.dumps({"id": f"bench-{run}-{n}", "topic": "order.updated", "order": order}).encode()
+    stamp = str(int(time.time()))
+    return (f"POST /api/v1/webhooks/orders/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"X-Webhook-Timestamp: {stamp}\r\nX-Webhook-Signature: {webhook_signature(secret, stamp, body)}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+def http_rate(*, base_url: str, requests: list[bytes], concurrency: int, ok: tuple[int, ...] = (200, 201)) -> dict:
+    """Send pre-built raw HTTP/1.1 requests over ``concurrency`` keep-alive connections (asyncio); return requests/s.
+
+    The requests are built before the clock starts, so the client spends its CPU on sockets only; its CPU
+    time per request is reported (``client_cpu_ms``) because it shares the machine with the server.
+    """
+    import asyncio
+
+    host, port = base_url.replace("http://", "").split(":")
+    latencies: list[float] = []
+    failures: list[int] = []
+    queue = iter(requests)
+
+    async def connection_run():
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            for raw in queue:
+                started = time.perf_counter()
+                writer.write(raw)
+                head = await reader.readuntil(b"\r\n\r\n")
+                status = int(head[9:12])
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line[:15].lower() == b"content-length:":
+                        length = int(line[15:])
+                if length:
+                    await reader.readexactly(length)
+                latencies.append(time.perf_counter() - started)
+                if status not in ok:
+                    failures.append(status)
+        finally:
+            writer.close()
+
+    async def main():
+        await asyncio.gather(*(connection_run() for _ in range(concurrency)))
+
+    cpu, started = time.process_time(), time.perf_counter()
+    asyncio.run(main())
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    latencies.sort()
+    count = len(latencies)
+    return {"requests": count, "seconds": round(elapsed, 2), "rps": round(count / elapsed, 1),
+            "median_ms": round(statistics.median(latencies) * 1000, 1),
+            "p95_ms": round(latencies[int(count * 0.95) - 1] * 1000, 1), "failures": len(failures),
+            "client_cpu_ms": round(cpu * 1000 / count, 2)}
+
+
+def server_cpu_seconds(pid: int) -> float | None:
+    """Return the CPU seconds used so far by a process and its children (the uvicorn workers); None without psutil."""
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil is a dev requirement
+        return None
+    process = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [process, *process.children(recursive=True)])
+
+
+def webhook_rate(*, base_url: str, secret: str, requests: int, concurrency: int, distinct: int = 500,
+                 prefix: str = "WH") -> dict:
     """POST signed order events (each a new event id, alternating status) with bounded concurrency; return requests/s."""
     import uuid
 
-    from orders.shop_sync import webhook_signature
-
-    host, port = base_url.replace("http://", "").split(":")
-    counter = iter(range(requests))
-    lock = threading.Lock()
-    latencies: list[float] = []
-    failures: list[int] = []
     run = uuid.uuid4().hex[:8]
-
-    def worker():
-        connection = http.client.HTTPConnection(host, int(port), timeout=30)
-        while True:
-            with lock:
-                n = next(counter, None)
-            if n is None:
-                break
-            order = {**_upsert_body(), "number": f"WH{n % distinct:06d}",
-                     "customer": {"name": "压测", "phone": f"1360000{n % distinct:04d}"},
-                     "status": ["paid", "shipped"][(n // distinct) % 2],
-                     "updated_at": (timezone.now() + timedelta(microseconds=n)).isoformat()}
-            body = json.dumps({"id": f"bench-{run}-{n}", "topic": "order.updated", "order": order}).encode()
-            stamp = str(int(time.time()))
-            started = time.perf_counter()
-            connection.request("POST", "/api/v1/webhooks/orders/", body, {
-                "Content-Type": "application/json", "X-Webhook-Timestamp": stamp,
-                "X-Webhook-Signature": webhook_signature(secret, stamp, body)})
-            response = connection.getresponse()
-            response.read()
-            latencies.append(time.perf_counter() - started)
-            if response.status != 200:
-                failures.append(response.status)
-        connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {"requests": requests, "seconds": round(elapsed, 2), "rps": round(requests / elapsed, 1),
-            "median_ms": round(statistics.median(latencies) * 1000, 1),
-            "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1), "failures": len(failures)}
+    built = [_webhook_request(n, secret=secret, run=run, distinct=distinct, prefix=prefix) for n in range(requests)]
+    return http_rate(base_url=base_url, requests=built, concurrency=concurrency, ok=(200,))
 
 
-def upsert_rate(*, base_url: str, token: str, requests: int, concurrency: int, distinct: int = 500) -> dict:
+def upsert_rate(*, base_url: str, token: str, requests: int, concurrency: int, distinct: int = 500,
+                prefix: str = "UPS") -> dict:
     """PUT orders by number against a running server on 127.0.0.1 with bounded concurrency; return requests/s."""
-    host, port = base_url.replace("http://", "").split(":")
-    counter = iter(range(requests))
-    lock = threading.Lock()
-    latencies: list[float] = []
-    failures: list[int] = []
-
-    def worker():
-        connection = http.client.HTTPConnection(host, int(port), timeout=30)
-        while True:
-            with lock:
-                n = next(counter, None)
-            if n is None:
-                break
-            body = {**_upsert_body(), "customer": {"name": "压测", "phone": f"1370000{n % distinct:04d}"},
-                    "status": ["paid", "shipped"][(n // distinct) % 2],
-                    "updated_at": (timezone.now() + timedelta(microseconds=n)).isoformat()}
-            started = time.perf_counter()
-            connection.request("PUT", f"/api/v1/orders/by-number/UPS{n % distinct:06d}/", json.dumps(body),
-                               {"Authorization": f"Token {token}", "Content-Type": "application/json"})
-            response = connection.getresponse()
-            response.read()
-            latencies.append(time.perf_counter() - started)
-            if response.status not in (200, 201):
-                failures.append(response.status)
-        connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {"requests": requests, "seconds": round(elapsed, 2), "rps": round(requests / elapsed, 1),
-            "median_ms": round(statistics.median(latencies) * 1000, 1),
-            "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1), "failures": len(failures)}
+    built = [_upsert_request(n, token=token, distinct=distinct, prefix=prefix) for n in range(requests)]
+    return http_rate(base_url=base_url, requests=built, concurrency=concurrency)

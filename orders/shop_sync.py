@@ -42,7 +42,8 @@ def _items_sync(order: Order, items: list[dict]) -> bool:
 
     Return whether anything changed.
     """
-    current = {line.sku: line for line in order.items.all()}
+    lines = order.items.all()
+    current = {line.sku: line for line in lines}  # evaluates (and caches) the queryset
     fresh, changed_lines = [], []
     fields = ("name", "spec", "quantity", "unit_price")
     for item in items:
@@ -63,7 +64,11 @@ def _items_sync(order: Order, items: list[dict]) -> bool:
     gone = [line.pk for line in current.values()]
     if gone:
         deleted, _per_model = OrderItem.objects.filter(pk__in=gone, return_items__isnull=True).delete()
-    return bool(fresh or changed_lines or deleted)
+    if not (fresh or changed_lines or deleted):
+        lines._prefetch_done = True  # the lines read are the order's lines: kept for the answer, as a prefetch would
+        order._prefetched_objects_cache = {**getattr(order, "_prefetched_objects_cache", {}), "items": lines}
+        return False
+    return True
 
 
 def order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, bool]:
@@ -83,7 +88,10 @@ def order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, 
 
 
 def _order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, bool]:
-    order = Order.objects.select_for_update(of=("self",)).select_related("customer").filter(number=number).first()
+    try:
+        order = Order.objects.select_for_update().get(number=number)
+    except Order.DoesNotExist:
+        order = None
     updated_at = data.get("updated_at")
     if order is None:
         if "customer" not in data or "placed_at" not in data:

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -79,11 +78,9 @@ class OrderViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["put"], url_path=r"by-number/(?P<number>[^/]{1,40})")
     def upsert(self, request, number=None):
         """Create or update the order with this shop number; repeating the same request changes nothing."""
-        serializer = s.OrderUpsertSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        order, created, _changed = shop_sync.order_upsert(number=number, data=serializer.validated_data, source="api")
-        prefetch_related_objects([order], "items", "status_changes")
-        return Response(s.OrderDetailSerializer(order).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        data = s.validated_data_of(s.OrderUpsertSerializer, request.data)
+        order, created, _changed = shop_sync.order_upsert(number=number, data=data, source="api")
+        return Response(s.order_detail_data(order), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request=s.OrderTicketOpenSerializer, responses={201: s.OrderTicketSerializer, 400: OpenApiResponse(description="Field errors")})
     @action(detail=True, methods=["post"], url_path="tickets")
@@ -137,12 +134,10 @@ class OrderWebhookView(ServiceErrorsMixin, APIView):
                 signature=request.headers.get("X-Webhook-Signature", ""), body=request.body)
         except shop_sync.WebhookRejected as exc:
             return Response({"detail": str(exc)}, status=exc.status)
-        serializer = s.WebhookEventSerializer(data=event)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data["order"])
+        valid = s.validated_data_of(s.WebhookEventSerializer, event)
+        data = dict(valid["order"])
         number = data.pop("number")
-        applied = shop_sync.webhook_event_apply(event_id=serializer.validated_data["id"],
-                                                topic=serializer.validated_data["topic"], number=number, data=data)
+        applied = shop_sync.webhook_event_apply(event_id=valid["id"], topic=valid["topic"], number=number, data=data)
         return Response({"status": "applied" if applied else "duplicate"})
 
 

@@ -74,3 +74,25 @@ def test_odd_offsets_and_years_in_filters_never_fail(api_client, manager, path):
     api_client.force_authenticate(manager)
     assert api_client.get(path + "1318-05-12T04%3A01%3A52%2B21%3A10").status_code == 200
     assert api_client.get(path + "0001-01-01T00%3A00%3A00%2B05%3A00").status_code == 400
+
+
+@pytest.mark.django_db
+def test_token_authentication_reads_the_token_each_request_so_revocation_is_immediate(client):
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="token-user", role="Agent")
+    token = Token.objects.create(user=user)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    response = client.get("/api/v1/me/", **auth)
+    assert response.status_code == 200 and response.json()["username"] == "token-user"
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert client.get("/api/v1/me/", **auth).status_code == 401
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    assert client.get("/api/v1/me/", **auth).status_code == 200
+    token.delete()
+    assert client.get("/api/v1/me/", **auth).status_code == 401
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token nosuchtoken").status_code == 401

@@ -84,3 +84,61 @@ def test_outside_the_pool_release_says_so():
 
 async def _release():
     return request_thread_release()
+
+
+def _asgi_get(path: str, headers=()) -> tuple[int, dict]:
+    """GET a path through the real ASGI application; return the status and headers."""
+    from asgiref.testing import ApplicationCommunicator
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"127.0.0.1"), *headers], "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+
+    async def main():
+        app = ApplicationCommunicator(asgi.application, scope)
+        await app.send_input({"type": "http.request", "body": b""})
+        start = await app.receive_output(5)
+        await app.receive_output(5)
+        await app.wait(5)
+        return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}
+
+    return run(main())
+
+
+def test_a_sync_view_runs_with_its_middleware_in_one_hop_to_the_request_thread(monkeypatch, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    from helpdesk.request_threads import LeasedExecutor
+
+    submits = []
+    original = LeasedExecutor.submit
+    monkeypatch.setattr(LeasedExecutor, "submit", lambda self, fn, *a, **k: submits.append(fn) or original(self, fn, *a, **k))
+    status, headers = _asgi_get("/api/v1/me/")
+    assert status in (401, 403)
+    assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"  # middleware ran
+    # request_started, the middleware chain, the view and response.close() in one hop (Django's own async path
+    # took one per middleware method and two more: 21 for this request).
+    assert len(submits) == 1
+    status, _headers = _asgi_get("/no/such/page/")
+    assert status == 404
+
+
+def test_an_async_view_keeps_djangos_async_path(monkeypatch):
+    from django.core.handlers.asgi import ASGIHandler
+
+    from helpdesk.request_threads import OneHopASGIHandler
+
+    handler, calls = OneHopASGIHandler(), []
+
+    async def django_handle(self, scope, receive, send):
+        calls.append(scope["path"])
+
+    async def stream_view(request):
+        return None
+
+    class Match:
+        func = staticmethod(stream_view)
+
+    monkeypatch.setattr(ASGIHandler, "handle", django_handle)
+    monkeypatch.setattr("helpdesk.request_threads.get_resolver", lambda: type("R", (), {"resolve": lambda self, p: Match()})())
+    run(handler.handle({"type": "http", "path": "/chat/stream/1/", "root_path": ""}, None, None))
+    assert calls == ["/chat/stream/1/"]

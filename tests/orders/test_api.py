@@ -214,3 +214,48 @@ def test_upsert_syncs_items_by_sku_changed_new_and_gone_in_few_statements(shop, 
     assert response.status_code == 200
     order = Order.objects.get(number="SYNC1")
     assert {(i.sku, i.quantity) for i in order.items.all()} == {("A", 3), ("C", 1), ("D", 2)}
+
+
+def test_upsert_answer_is_the_order_detail_of_the_api(shop):
+    """The upsert builds its answer without DRF's serializer: it must equal GET /api/v1/orders/{id}/ field for field."""
+    created = shop.put("/api/v1/orders/by-number/DD120/", {**ORDER, "shipping_fee": "12.50"}, format="json")
+    assert created.status_code == 201
+    changed = shop.put("/api/v1/orders/by-number/DD120/", {
+        "status": "shipped", "shipped_at": "2026-11-21T09:30:00+08:00", "carrier": "SF", "tracking_number": "SF9",
+        "updated_at": "2026-11-21T09:30:00+08:00",
+        "items": [*ORDER["items"], {"sku": "SKU-CUP-2", "name": "杯", "quantity": 2, "unit_price": "19.9"}]}, format="json")
+    assert changed.status_code == 200
+    body = changed.json()
+    assert body == shop.get(f"/api/v1/orders/{body['id']}/").json()
+    assert [h["to_status"] for h in body["status_history"]] == ["paid", "shipped"]
+    assert body["paid_at"] is None and body["shipping_fee"] == "12.50" and body["items"][1]["unit_price"] == "19.90"
+    stale = shop.put("/api/v1/orders/by-number/DD120/", {"status": "paid", "updated_at": "2026-11-20T11:00:00+08:00"},
+                     format="json")
+    assert stale.status_code == 200 and stale.json() == body
+    same_items = shop.put("/api/v1/orders/by-number/DD120/", {  # the lines read by the sync answer, unchanged
+        "status": "delivered", "delivered_at": "2026-11-22T09:30:00+08:00", "updated_at": "2026-11-22T09:30:00+08:00",
+        "items": [*ORDER["items"], {"sku": "SKU-CUP-2", "name": "杯", "quantity": 2, "unit_price": "19.90"}]}, format="json")
+    assert same_items.status_code == 200
+    assert same_items.json() == shop.get(f"/api/v1/orders/{body['id']}/").json()
+    assert same_items.json()["items"] == body["items"] and same_items.json()["status"] == "delivered"
+
+
+def test_order_detail_data_equals_the_detail_serializer():
+    from orders.api.serializers import OrderDetailSerializer, order_detail_data
+
+    order = delivered_order()
+    OrderStatusChange.objects.create(order=order, from_status="shipped", to_status="delivered", source="api")
+    order = Order.objects.select_related("customer").prefetch_related("items", "status_changes").get(pk=order.pk)
+    assert order_detail_data(order) == OrderDetailSerializer(order).data
+
+
+def test_upsert_validation_answers_each_request_on_its_own(shop):
+    """The validating serializer is reused per thread: errors and data of one request never leak into the next."""
+    bad = {**ORDER, "status": "lost", "items": [{"sku": "A", "name": "x", "quantity": 0, "unit_price": "1"}]}
+    first = shop.put("/api/v1/orders/by-number/DD130/", bad, format="json")
+    assert first.status_code == 400 and set(first.json()) == {"status", "items"}
+    good = shop.put("/api/v1/orders/by-number/DD130/", ORDER, format="json")
+    assert good.status_code == 201 and good.json()["status"] == "paid"
+    again = shop.put("/api/v1/orders/by-number/DD130/", {"total_amount": "-1"}, format="json")
+    assert again.status_code == 400 and set(again.json()) == {"total_amount"}
+    assert Order.objects.get(number="DD130").total_amount == 398

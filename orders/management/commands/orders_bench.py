@@ -4,6 +4,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -12,7 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from helpdesk.databases import database_ensure
 from helpdesk.demo import demo_users_load
-from orders.bench import orders_csv_write, returns_generate, upsert_rate, webhook_rate
+from orders.bench import orders_csv_write, returns_generate, server_cpu_seconds, upsert_rate, webhook_rate
 from orders.importing import orders_import
 from orders.models import Order, ReturnRequest
 
@@ -81,18 +82,32 @@ class Command(BaseCommand):
                     break
                 except OSError:
                     time.sleep(0.3)
-            upsert_rate(base_url=base, token=token.key, requests=500, concurrency=concurrency)  # warm up
+            # Orders of this run (a fresh status history each, as a real order has), made by the warm-up: then every
+            # measured request updates an order (updated_at always newer, status changed every 500 requests).
+            run = uuid.uuid4().hex[:6]
+            put, hook = f"UPS{run}-", f"WH{run}-"
+            upsert_rate(base_url=base, token=token.key, requests=500, concurrency=concurrency, prefix=put)
             if requests:
-                result = upsert_rate(base_url=base, token=token.key, requests=requests, concurrency=concurrency)
-                self.stdout.write(f"PUT /api/v1/orders/by-number/: {result} ({workers} uvicorn workers, "
-                                  f"{concurrency} client connections, DEBUG={settings.DEBUG})")
+                cpu = server_cpu_seconds(server.pid)
+                result = upsert_rate(base_url=base, token=token.key, requests=requests, concurrency=concurrency, prefix=put)
+                self.rate_write("PUT /api/v1/orders/by-number/", result, server, cpu, workers, concurrency)
             if webhook_requests:
-                result = webhook_rate(base_url=base, secret=secret, requests=webhook_requests, concurrency=concurrency)
-                self.stdout.write(f"POST /api/v1/webhooks/orders/: {result} ({workers} uvicorn workers, "
-                                  f"{concurrency} client connections, DEBUG={settings.DEBUG})")
+                webhook_rate(base_url=base, secret=secret, requests=500, concurrency=concurrency, prefix=hook)
+                cpu = server_cpu_seconds(server.pid)
+                result = webhook_rate(base_url=base, secret=secret, requests=webhook_requests, concurrency=concurrency,
+                                      prefix=hook)
+                self.rate_write("POST /api/v1/webhooks/orders/", result, server, cpu, workers, concurrency)
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+    def rate_write(self, what, result, server, cpu_before, workers, concurrency):
+        """Print a rate run with the server's CPU time per request (all uvicorn processes)."""
+        cpu_after = server_cpu_seconds(server.pid)
+        if cpu_before is not None and cpu_after is not None:
+            result["server_cpu_ms"] = round((cpu_after - cpu_before) * 1000 / result["requests"], 2)
+        self.stdout.write(f"{what}: {result} ({workers} uvicorn workers, {concurrency} client connections, "
+                          f"DEBUG={settings.DEBUG})")
 
     def progress(self, what, done, total, extra=""):
         self.stdout.write(f"\r  {what}: {done}/{total} ({done * 100 // max(total, 1)}%) {extra}   ", ending="")
