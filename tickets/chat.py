@@ -26,6 +26,7 @@ from tickets import chat_workflow as workflow
 from tickets.attachments import sniff_content_type
 from tickets.chat_events import agent_channel, chat_publish, session_channel, team_channel
 from tickets.chat_models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
+from tickets.chat_selectors import chat_session_locked_for_token
 from tickets.models import ForbiddenPhrase, Ticket, TicketMessage
 from tickets.selectors import team_member_ids
 
@@ -73,18 +74,24 @@ def _after_commit(channel: str, payload: dict) -> None:
     transaction.on_commit(lambda: chat_publish(channel, payload))
 
 
-def _event(session: ChatSession | None, kind: str, *, actor=None, team_id=None, agent_id=None, message=None,
-           note: str = "", data: dict | None = None, extra_agent_ids=()) -> ChatEvent:
-    """Record a chat event and publish it to the inbox streams of its team and agent after commit."""
+def _event_record(session: ChatSession | None, kind: str, *, actor=None, team_id=None, agent_id=None, message=None,
+                  note: str = "", data: dict | None = None, extra_agent_ids=()) -> tuple[ChatEvent, list[tuple[str, dict]]]:
+    """Record a chat event; return it with the (channel, payload) pairs of its team's and agent's inbox streams."""
     from tickets.chat_selectors import chat_event_payload
 
     event = ChatEvent.objects.create(session=session, kind=kind, actor=actor, team_id=team_id, agent_id=agent_id,
                                      message=message, note=note, data=data or {})
     payload = chat_event_payload(event)
-    if team_id:
-        _after_commit(team_channel(team_id), payload)
-    for user_id in {agent_id, *extra_agent_ids} - {None}:
-        _after_commit(agent_channel(user_id), payload)
+    publishes = [(team_channel(team_id), payload)] if team_id else []
+    publishes += [(agent_channel(user_id), payload) for user_id in {agent_id, *extra_agent_ids} - {None}]
+    return event, publishes
+
+
+def _event(session: ChatSession | None, kind: str, **kwargs) -> ChatEvent:
+    """Record a chat event and publish it to the inbox streams of its team and agent after commit."""
+    event, publishes = _event_record(session, kind, **kwargs)
+    for channel, payload in publishes:
+        _after_commit(channel, payload)
     return event
 
 
@@ -158,20 +165,20 @@ def _customer_for(*, name: str, phone: str):
         raise ValidationError({"phone": error.messages}) from None
 
 
-@transaction.atomic
-def chat_message_post(*, session: ChatSession, sender: str, actor=None, body="", image=None) -> ChatMessage:
-    """Store a message with the session's next number, then publish it to the customer and the inbox."""
+def _message_content(body, image) -> tuple[str, str]:
+    """Return the cleaned text and the image's content type of a new message; raise ValidationError if it is empty or too long."""
     body = _clean_body(body)
-    image_type = ""
-    if image is not None:
-        image_type = chat_image_validate(image)
+    image_type = chat_image_validate(image) if image is not None else ""
     if not body and image is None:
         raise ValidationError({"body": [_("The message is empty.")]})
-    session = _locked(session)
-    if session.status == ChatSession.Status.ENDED:
-        raise ValidationError({"status": [_("This chat has already ended.")]})
-    if sender == ChatMessage.Sender.AGENT and session.agent_id != getattr(actor, "pk", None):
-        raise ChatConflict(_("Only the agent of this chat may write in it; accept it first."))
+    return body, image_type
+
+
+def _message_store(session: ChatSession, *, sender: str, actor, body: str, image=None,
+                   image_type: str = "") -> tuple[ChatMessage, list[tuple[str, dict]]]:
+    """Store the locked session's next message and its event; return the message and what to publish after commit."""
+    from tickets.chat_selectors import chat_message_payload
+
     session.last_seq += 1
     message = ChatMessage(session=session, seq=session.last_seq, sender=sender, author=actor, body=body,
                           image_type=image_type)
@@ -190,11 +197,39 @@ def chat_message_post(*, session: ChatSession, sender: str, actor=None, body="",
         session.agent_read_seq = session.last_seq
         fields.append("agent_read_seq")
     session.save(update_fields=fields)
-    from tickets.chat_selectors import chat_message_payload
+    _stored_event, publishes = _event_record(session, ChatEvent.Kind.MESSAGE, actor=actor, message=message, **_route(session))
+    return message, [(session_channel(session.pk), chat_message_payload(message, session=session)), *publishes]
 
-    _after_commit(session_channel(session.pk), chat_message_payload(message, session=session))
-    _event(session, ChatEvent.Kind.MESSAGE, actor=actor, message=message, **_route(session))
+
+@transaction.atomic
+def chat_message_post(*, session: ChatSession, sender: str, actor=None, body="", image=None) -> ChatMessage:
+    """Store a message with the session's next number, then publish it to the customer and the inbox."""
+    body, image_type = _message_content(body, image)
+    session = _locked(session)
+    if session.status == ChatSession.Status.ENDED:
+        raise ValidationError({"status": [_("This chat has already ended.")]})
+    if sender == ChatMessage.Sender.AGENT and session.agent_id != getattr(actor, "pk", None):
+        raise ChatConflict(_("Only the agent of this chat may write in it; accept it first."))
+    message, publishes = _message_store(session, sender=sender, actor=actor, body=body, image=image, image_type=image_type)
+    for channel, payload in publishes:
+        _after_commit(channel, payload)
     return message
+
+
+@transaction.atomic
+def chat_customer_message_store(*, session_id: int, token: str, body: str) -> tuple[ChatMessage, list[tuple[str, dict]]]:
+    """Store a visitor's text message in one short transaction; return it and the events for the caller to publish.
+
+    The visitor token is checked by the same statement that locks the session. Raises Http404 for a
+    wrong session or token and ValidationError like ``chat_message_post``. Call it outside any
+    transaction and publish only after it returns (the message is committed by then): the widget's
+    message POST under uvicorn (``chat_widget_post``) publishes from the event loop.
+    """
+    body, _image_type = _message_content(body, None)
+    session = chat_session_locked_for_token(session_id=session_id, token=token)
+    if session.status == ChatSession.Status.ENDED:
+        raise ValidationError({"status": [_("This chat has already ended.")]})
+    return _message_store(session, sender=ChatMessage.Sender.CUSTOMER, actor=None, body=body)
 
 
 def _extension(content_type: str) -> str:
