@@ -4,7 +4,9 @@ import json
 
 import pytest
 import requests
+from django.core.exceptions import ValidationError
 from django.core.signals import request_started
+from django.db import transaction
 from django.http import Http404
 from django.test import Client
 
@@ -118,13 +120,41 @@ def test_fast_path_is_off_when_middleware_has_one_it_does_not_know(settings):
         chat_widget_post._inline_middleware.cache_clear()
 
 
-def test_customer_message_store_checks_the_token_in_the_locking_statement(team, django_assert_num_queries):
+def test_customer_message_store_is_one_statement_on_postgresql_and_checks_the_token(team, django_assert_num_queries):
     session = chat.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
     with pytest.raises(Http404):
         chat.chat_customer_message_store(session_id=session.pk, token="wrong", body="hi")
-    with django_assert_num_queries(6):  # BEGIN, lock by id + token, message, session, event, COMMIT
+    with django_assert_num_queries(1):  # token check, lock, number, message, event: one atomic statement
         message, publishes = chat.chat_customer_message_store(session_id=session.pk, token=session.token, body=" 你好 ")
     assert (message.seq, message.body) == (1, "你好")
+    stored = ChatMessage.objects.get(pk=message.pk)
+    assert (stored.seq, stored.body, stored.sender, stored.created_at) == (1, "你好", "customer", message.created_at)
+    session.refresh_from_db()
+    assert (session.last_seq, session.customer_read_seq) == (1, 1)
     assert [channel for channel, _payload in publishes] == [session_channel(session.pk), team_channel(team.pk)]
-    assert publishes[1][1]["message"]["id"] == message.pk
-    assert agent_channel(0) not in dict(publishes)
+    event = ChatEvent.objects.get(message=stored)
+    assert (event.kind, event.team_id, event.agent_id, event.session_id) == ("message", team.pk, None, session.pk)
+    assert publishes[1][1]["event_id"] == event.pk and publishes[1][1]["message"]["id"] == stored.pk
+
+    ChatSession.objects.filter(pk=session.pk).update(status=ChatSession.Status.ENDED)
+    with pytest.raises(ValidationError):
+        chat.chat_customer_message_store(session_id=session.pk, token=session.token, body="还在吗")
+    assert ChatMessage.objects.filter(session=session).count() == 1
+
+
+def test_the_one_statement_and_the_orm_path_store_and_publish_the_same(team, agent):
+    session = chat.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
+    chat.chat_accept(session=session, agent=agent)
+    fast, fast_publishes = chat.chat_customer_message_store(session_id=session.pk, token=session.token, body="一")
+    with transaction.atomic():  # inside a transaction the ORM path is taken
+        orm, orm_publishes = chat.chat_customer_message_store(session_id=session.pk, token=session.token, body="二")
+    assert (fast.seq, orm.seq) == (1, 2)
+
+    def shape(publishes):
+        return [(channel, {key: value for key, value in payload.items() if key not in ("event_id", "id", "seq", "body", "created_at", "message")})
+                for channel, payload in publishes]
+
+    assert shape(fast_publishes) == shape(orm_publishes)
+    assert [channel for channel, _payload in fast_publishes] == [session_channel(session.pk), agent_channel(agent.pk)]
+    events = ChatEvent.objects.filter(kind="message", session=session).order_by("id")
+    assert [(e.team_id, e.agent_id, e.message.seq) for e in events] == [(None, agent.pk, 1), (None, agent.pk, 2)]
