@@ -7,9 +7,10 @@ Run (PostgreSQL and Redis on 127.0.0.1 only; bounded in time)::
 
 It starts ``uvicorn helpdesk.asgi:application`` (production settings), creates the chats through the
 services, opens one SSE stream per customer and one agent inbox stream, and has every customer POST a
-message every ``--interval`` seconds (random phase). It reports the customer→agent delivery latency
-(from the start of the POST to the event on the agent's stream), lost and duplicated messages on both
-sides, then opens ``--idle`` more idle customer streams and reports the server's RSS growth per stream.
+message every ``--interval`` seconds (random phase) once every customer stream is open. It reports the
+customer→agent delivery latency (from the start of the POST to the event on the agent's stream), lost
+and duplicated messages on both sides, the server's and its own CPU per message, then opens ``--idle``
+more idle customer streams and reports the server's RSS growth per stream.
 """
 
 import argparse

@@ -7,8 +7,8 @@ than one process has at 100 messages/s. ``chat_widget_post`` wraps the ASGI appl
 
 - the request-independent middleware of ``MIDDLEWARE`` (host check, HTTPS redirect, security
   headers, language, CSP, X-Frame-Options, Content-Length) run inline, in their order;
-- the token check, the lock, the message, the session and the event rows are one transaction in
-  one hop to the chat API pool (``chat.chat_customer_message_store``);
+- the token check, the lock, the next number, the message and the event are one PostgreSQL statement
+  (one transaction elsewhere) in one hop to the chat API pool (``chat.chat_customer_message_store``);
 - after the commit both events go out in one pipelined ``redis.asyncio`` round trip.
 
 Anything else, and every request that would not end in a 201 (wrong token, too long, ended chat,
@@ -24,8 +24,10 @@ import json
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.handlers.asgi import ASGIRequest
-from django.http import JsonResponse
+from django.db import DatabaseError
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
@@ -85,7 +87,7 @@ def _header(scope, name: bytes) -> bytes:
 
 def _handled(scope) -> re.Match | None:
     """Return the path match when the request may take the fast path, judged by its method and headers."""
-    if scope["type"] != "http" or scope["method"] != "POST":
+    if scope["type"] != "http" or scope.get("method") != "POST":
         return None
     match = _path_pattern().match(scope["path"])
     if match is None or _header(scope, b"content-type").split(b";")[0].strip().lower() != b"application/json":
@@ -103,7 +105,7 @@ def _reject_constant(name):
 def _message_body(raw: bytes) -> str:
     """Return the ``body`` text of the JSON object, or raise Fallback for anything DRF would judge differently."""
     try:
-        data = json.loads(raw, parse_constant=_reject_constant)
+        data = json.loads(raw.decode(), parse_constant=_reject_constant)  # UTF-8 only, as DRF's JSONParser
     except ValueError:
         raise Fallback from None
     body = data.get("body") if isinstance(data, dict) else None
@@ -120,7 +122,7 @@ def _store(session_id: int, token: str, body: str):
     pool_connections_check()
     try:
         message, publishes = chat.chat_customer_message_store(session_id=session_id, token=token, body=body)
-    except Exception:  # noqa: BLE001 - nothing was written; Django answers (404, 400 or 500) as before
+    except (Http404, ValidationError, DatabaseError):  # nothing was written; Django answers (404, 400 or 500) as before
         raise Fallback from None
     return chat_message_payload(message), publishes
 

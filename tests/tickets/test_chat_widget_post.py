@@ -91,6 +91,7 @@ def test_everything_but_a_stored_message_is_left_to_django(server, team, django_
         (_post(server, session, {"body": "a\x00b"}), 400),
         (_post(server, session, None, data=b'{"body": "x", "n": NaN}', headers={"Content-Type": "application/json"}), 400),
         (_post(server, session, None, data=b'{"body": ', headers={"Content-Type": "application/json"}), 400),
+        (_post(server, session, None, data='{"body": "x"}'.encode("utf-16"), headers={"Content-Type": "application/json"}), 400),
         (_post(server, session, None, data={"body": "表单"}), 201),
         (_post(server, session, {"body": "hi"}, headers={"Host": "evil.example.com"}), 400),
     ]
