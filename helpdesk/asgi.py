@@ -10,6 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 django.setup(set_prefix=False)  # as get_asgi_application(); the handler is ours
 
 from helpdesk.request_threads import LeasedExecutor, OneHopASGIHandler, request_thread_pool  # noqa: E402  (needs settings)
+from tickets.chat_widget_post import chat_widget_post  # noqa: E402
 
 django_application = OneHopASGIHandler()
 
@@ -31,3 +32,7 @@ async def application(scope, receive, send):
             await django_application.handle(scope, receive, send)
     finally:
         executor.release()
+
+
+# The chat widget's message POSTs are answered from the event loop (live chat's 100 messages/s per process).
+application = chat_widget_post(application, django_application)

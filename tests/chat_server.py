@@ -8,6 +8,7 @@ import pytest
 import uvicorn
 
 from tickets.chat_events import chat_pools_shutdown
+from tickets.chat_widget_post import chat_widget_post
 
 
 @pytest.fixture
@@ -18,7 +19,8 @@ def server(settings):
     settings.CHAT_SSE_HEARTBEAT_SECONDS = 1
     settings.WHITENOISE_USE_FINDERS = True  # serve static files like `make run` does in development
     settings.WHITENOISE_AUTOREFRESH = True
-    application = get_asgi_application()
+    django_application = get_asgi_application()
+    application = chat_widget_post(django_application, django_application)  # as helpdesk.asgi serves it
     # The server's threads close their database connections after each request, so the test database can be dropped.
     previous_age = connections["default"].settings_dict["CONN_MAX_AGE"]
     connections.settings["default"]["CONN_MAX_AGE"] = 0

@@ -7,9 +7,10 @@ Run (PostgreSQL and Redis on 127.0.0.1 only; bounded in time)::
 
 It starts ``uvicorn helpdesk.asgi:application`` (production settings), creates the chats through the
 services, opens one SSE stream per customer and one agent inbox stream, and has every customer POST a
-message every ``--interval`` seconds (random phase). It reports the customer→agent delivery latency
-(from the start of the POST to the event on the agent's stream), lost and duplicated messages on both
-sides, then opens ``--idle`` more idle customer streams and reports the server's RSS growth per stream.
+message every ``--interval`` seconds (random phase) once every customer stream is open. It reports the
+customer→agent delivery latency (from the start of the POST to the event on the agent's stream), lost
+and duplicated messages on both sides, the server's and its own CPU per message, then opens ``--idle``
+more idle customer streams and reports the server's RSS growth per stream.
 """
 
 import argparse
@@ -179,18 +180,30 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
                 if key in sent and agent_seen[key] == 1:
                     latencies.append((now - sent[key]) * 1000)
 
-    async def customer(session_id: int, token: str, stop_at: float):
+    streams_open = 0
+    all_open = asyncio.Event()
+    start = asyncio.Event()
+    stop_at = 0.0
+
+    async def customer(session_id: int, token: str):
+        nonlocal streams_open
         stream = Connection(host, port)
         poster = Connection(host, port)
         await stream.open()
         await poster.open()
 
         async def read():
+            nonlocal streams_open
             async for event, data in stream.stream(f"/chat/stream/{session_id}/?token={token}"):
                 if event == "message":
                     customer_seen[data["body"]] = customer_seen.get(data["body"], 0) + 1
+                elif event == "state":
+                    streams_open += 1
+                    if streams_open == args.chats:
+                        all_open.set()
 
         reader = asyncio.create_task(read())
+        await start.wait()
         await asyncio.sleep(random.uniform(0, args.interval))
         number = 0
         while time.perf_counter() < stop_at:
@@ -218,17 +231,21 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
 
     agent_task = asyncio.create_task(agent_reader())
     await ready.wait()
+    # Every customer's stream is open (its state event read) before the clock starts: the figures are of messages only.
+    busy = [asyncio.create_task(customer(pk, token)) for pk, token in sessions[: args.chats]]
+    await asyncio.wait_for(all_open.wait(), timeout=120)
     await asyncio.sleep(3)
     load_before = os.getloadavg()
     server = psutil.Process(server_pid)
     cpu_before = sum(server.cpu_times()[:2])
-    started = time.perf_counter()
-    stop_at = started + args.duration
-    busy = [asyncio.create_task(customer(pk, token, stop_at)) for pk, token in sessions[: args.chats]]
+    client_before = sum(psutil.Process().cpu_times()[:2])
+    stop_at = time.perf_counter() + args.duration
+    start.set()
     await asyncio.gather(*busy, return_exceptions=True)
     agent_task.cancel()
     load_after = os.getloadavg()
     cpu_used = sum(server.cpu_times()[:2]) - cpu_before
+    client_used = sum(psutil.Process().cpu_times()[:2]) - client_before
 
     delivered = [key for key in sent if agent_seen.get(key)]
     result = {
@@ -243,6 +260,8 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
         "latency_ms_p99": round(sorted(latencies)[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
         "latency_ms_max": round(max(latencies), 1) if latencies else None,
         "server_cpu_s": round(cpu_used, 1), "server_cpu_ms_per_message": round(cpu_used * 1000 / max(len(sent), 1), 1),
+        "client_cpu_s": round(client_used, 1),
+        "client_cpu_ms_per_message": round(client_used * 1000 / max(len(sent), 1), 1),
         "load_average_before": [round(x, 2) for x in load_before], "load_average_after": [round(x, 2) for x in load_after],
     }
 
@@ -291,8 +310,7 @@ def main(argv=None):
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2", "--timeout-keep-alive", "30", "--limit-concurrency", "10000"],
-        # Under ASGI each request runs in its own thread: persistent connections would pile up (max_connections).
-        env={**os.environ, "DATABASE_CONN_MAX_AGE": "0"},
+        env=dict(os.environ),  # production settings: persistent connections of the pooled threads
     )
     try:
         deadline = time.time() + 60
@@ -304,7 +322,9 @@ def main(argv=None):
                 if time.time() > deadline or server.poll() is not None:
                     raise SystemExit("uvicorn did not start")
                 time.sleep(0.3)
-        result = asyncio.run(run(args, cookie, last_event, sessions, port, server.pid))
+        import uvloop
+
+        result = asyncio.run(run(args, cookie, last_event, sessions, port, server.pid), loop_factory=uvloop.new_event_loop)
     finally:
         server.terminate()
         try:

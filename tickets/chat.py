@@ -16,7 +16,7 @@ import os
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from tickets import chat_workflow as workflow
 from tickets.attachments import sniff_content_type
 from tickets.chat_events import agent_channel, chat_publish, session_channel, team_channel
 from tickets.chat_models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
+from tickets.chat_selectors import chat_session_locked_for_token
 from tickets.models import ForbiddenPhrase, Ticket, TicketMessage
 from tickets.selectors import team_member_ids
 
@@ -73,18 +74,28 @@ def _after_commit(channel: str, payload: dict) -> None:
     transaction.on_commit(lambda: chat_publish(channel, payload))
 
 
-def _event(session: ChatSession | None, kind: str, *, actor=None, team_id=None, agent_id=None, message=None,
-           note: str = "", data: dict | None = None, extra_agent_ids=()) -> ChatEvent:
-    """Record a chat event and publish it to the inbox streams of its team and agent after commit."""
-    from tickets.chat_selectors import chat_event_payload
-
+def _event_record(session: ChatSession | None, kind: str, *, actor=None, team_id=None, agent_id=None, message=None,
+                  note: str = "", data: dict | None = None, extra_agent_ids=()) -> tuple[ChatEvent, list[tuple[str, dict]]]:
+    """Record a chat event; return it with the (channel, payload) pairs of its team's and agent's inbox streams."""
     event = ChatEvent.objects.create(session=session, kind=kind, actor=actor, team_id=team_id, agent_id=agent_id,
                                      message=message, note=note, data=data or {})
+    return event, _event_publishes(event, extra_agent_ids=extra_agent_ids)
+
+
+def _event_publishes(event: ChatEvent, *, extra_agent_ids=()) -> list[tuple[str, dict]]:
+    """Return the (channel, payload) pairs of an event: its team's and its agents' inbox streams."""
+    from tickets.chat_selectors import chat_event_payload
+
     payload = chat_event_payload(event)
-    if team_id:
-        _after_commit(team_channel(team_id), payload)
-    for user_id in {agent_id, *extra_agent_ids} - {None}:
-        _after_commit(agent_channel(user_id), payload)
+    publishes = [(team_channel(event.team_id), payload)] if event.team_id else []
+    return publishes + [(agent_channel(user_id), payload) for user_id in {event.agent_id, *extra_agent_ids} - {None}]
+
+
+def _event(session: ChatSession | None, kind: str, **kwargs) -> ChatEvent:
+    """Record a chat event and publish it to the inbox streams of its team and agent after commit."""
+    event, publishes = _event_record(session, kind, **kwargs)
+    for channel, payload in publishes:
+        _after_commit(channel, payload)
     return event
 
 
@@ -158,20 +169,20 @@ def _customer_for(*, name: str, phone: str):
         raise ValidationError({"phone": error.messages}) from None
 
 
-@transaction.atomic
-def chat_message_post(*, session: ChatSession, sender: str, actor=None, body="", image=None) -> ChatMessage:
-    """Store a message with the session's next number, then publish it to the customer and the inbox."""
+def _message_content(body, image) -> tuple[str, str]:
+    """Return the cleaned text and the image's content type of a new message; raise ValidationError if it is empty or too long."""
     body = _clean_body(body)
-    image_type = ""
-    if image is not None:
-        image_type = chat_image_validate(image)
+    image_type = chat_image_validate(image) if image is not None else ""
     if not body and image is None:
         raise ValidationError({"body": [_("The message is empty.")]})
-    session = _locked(session)
-    if session.status == ChatSession.Status.ENDED:
-        raise ValidationError({"status": [_("This chat has already ended.")]})
-    if sender == ChatMessage.Sender.AGENT and session.agent_id != getattr(actor, "pk", None):
-        raise ChatConflict(_("Only the agent of this chat may write in it; accept it first."))
+    return body, image_type
+
+
+def _message_store(session: ChatSession, *, sender: str, actor, body: str, image=None,
+                   image_type: str = "") -> tuple[ChatMessage, list[tuple[str, dict]]]:
+    """Store the locked session's next message and its event; return the message and what to publish after commit."""
+    from tickets.chat_selectors import chat_message_payload
+
     session.last_seq += 1
     message = ChatMessage(session=session, seq=session.last_seq, sender=sender, author=actor, body=body,
                           image_type=image_type)
@@ -190,11 +201,81 @@ def chat_message_post(*, session: ChatSession, sender: str, actor=None, body="",
         session.agent_read_seq = session.last_seq
         fields.append("agent_read_seq")
     session.save(update_fields=fields)
+    _stored_event, publishes = _event_record(session, ChatEvent.Kind.MESSAGE, actor=actor, message=message, **_route(session))
+    return message, [(session_channel(session.pk), chat_message_payload(message, session=session)), *publishes]
+
+
+@transaction.atomic
+def chat_message_post(*, session: ChatSession, sender: str, actor=None, body="", image=None) -> ChatMessage:
+    """Store a message with the session's next number, then publish it to the customer and the inbox."""
+    body, image_type = _message_content(body, image)
+    session = _locked(session)
+    if session.status == ChatSession.Status.ENDED:
+        raise ValidationError({"status": [_("This chat has already ended.")]})
+    if sender == ChatMessage.Sender.AGENT and session.agent_id != getattr(actor, "pk", None):
+        raise ChatConflict(_("Only the agent of this chat may write in it; accept it first."))
+    message, publishes = _message_store(session, sender=sender, actor=actor, body=body, image=image, image_type=image_type)
+    for channel, payload in publishes:
+        _after_commit(channel, payload)
+    return message
+
+
+def chat_customer_message_store(*, session_id: int, token: str, body: str) -> tuple[ChatMessage, list[tuple[str, dict]]]:
+    """Store a visitor's text message, the session's new number and the event; return it and the events to publish.
+
+    The visitor token is checked by the statement that locks the session. Raises Http404 for a wrong
+    session or token and ValidationError like ``chat_message_post``. Call it outside any transaction
+    and publish only after it returns (the message is committed by then): the widget's message POST
+    under uvicorn (``chat_widget_post``) publishes from the event loop. On PostgreSQL it is one
+    statement (one round trip, atomic by itself); a refused one is then checked again by the ORM path.
+    """
+    body, _image_type = _message_content(body, None)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        stored = _customer_message_insert(session_id=session_id, token=token, body=body)
+        if stored is not None:
+            return stored
+    return _customer_message_store_orm(session_id=session_id, token=token, body=body)
+
+
+@transaction.atomic
+def _customer_message_store_orm(*, session_id: int, token: str, body: str):
+    session = chat_session_locked_for_token(session_id=session_id, token=token)
+    if session.status == ChatSession.Status.ENDED:
+        raise ValidationError({"status": [_("This chat has already ended.")]})
+    return _message_store(session, sender=ChatMessage.Sender.CUSTOMER, actor=None, body=body)
+
+
+def _customer_message_insert(*, session_id: int, token: str, body: str):
+    """Do ``_message_store`` for a visitor's text in one statement; None when the token or the chat's state refuses it."""
     from tickets.chat_selectors import chat_message_payload
 
-    _after_commit(session_channel(session.pk), chat_message_payload(message, session=session))
-    _event(session, ChatEvent.Kind.MESSAGE, actor=actor, message=message, **_route(session))
-    return message
+    if not token or not str(session_id).isdigit() or int(session_id) > 2**63 - 1:
+        return None
+    sessions, messages, events = (model._meta.db_table for model in (ChatSession, ChatMessage, ChatEvent))
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            WITH s AS (UPDATE {sessions} SET last_seq = last_seq + 1, customer_read_seq = last_seq + 1
+                       WHERE id = %s AND token = %s AND status <> %s RETURNING id, last_seq, team_id, agent_id),
+                 m AS (INSERT INTO {messages} (session_id, seq, sender, author_id, body, image, image_type, created_at)
+                       SELECT id, last_seq, %s, NULL, %s, '', '', %s FROM s RETURNING id),
+                 e AS (INSERT INTO {events} (session_id, team_id, agent_id, kind, actor_id, message_id, note, data, created_at)
+                       SELECT s.id, CASE WHEN s.agent_id IS NULL THEN s.team_id END, s.agent_id, %s, NULL, m.id, '', '{{}}', %s
+                       FROM s, m RETURNING id)
+            SELECT s.last_seq, s.team_id, s.agent_id, m.id, e.id FROM s, m, e""",
+            [int(session_id), str(token)[:64], ChatSession.Status.ENDED, ChatMessage.Sender.CUSTOMER, body, now,
+             ChatEvent.Kind.MESSAGE, now])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    seq, team_id, agent_id, message_id, event_id = row
+    session = ChatSession(pk=int(session_id), team_id=team_id, agent_id=agent_id, last_seq=seq)
+    message = ChatMessage(pk=message_id, session=session, seq=seq, sender=ChatMessage.Sender.CUSTOMER, body=body,
+                          created_at=now)
+    route = _route(session)
+    event = ChatEvent(pk=event_id, session=session, kind=ChatEvent.Kind.MESSAGE, message=message, data={}, created_at=now,
+                      team_id=route.get("team_id"), agent_id=route.get("agent_id"))
+    return message, [(session_channel(session.pk), chat_message_payload(message)), *_event_publishes(event)]
 
 
 def _extension(content_type: str) -> str:

@@ -124,6 +124,27 @@ def chat_publish(channel: str, payload: dict) -> bool:
         return False
 
 
+_async_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis]" = weakref.WeakKeyDictionary()
+
+
+async def chat_publish_async(publishes: list[tuple[str, dict]]) -> bool:
+    """Publish events from the event loop in one pipelined round trip; a Redis outage is logged, not raised."""
+    loop = asyncio.get_running_loop()
+    client = _async_clients.get(loop)
+    if client is None:
+        client = _async_clients[loop] = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1,
+                                                                socket_timeout=1)
+    try:
+        async with client.pipeline(transaction=False) as pipe:
+            for channel, payload in publishes:
+                pipe.publish(channel, json.dumps(payload, ensure_ascii=False, default=str))
+            await pipe.execute()
+        return True
+    except (redis.RedisError, OSError):
+        logger.warning("chat: could not publish to %s", ", ".join(channel for channel, _payload in publishes), exc_info=True)
+        return False
+
+
 def sse_format(data: dict, *, event: str, event_id: int | None = None) -> str:
     """Return one Server-Sent Event: optional ``id:``, ``event:`` and one JSON ``data:`` line."""
     head = f"id: {event_id}\n" if event_id is not None else ""

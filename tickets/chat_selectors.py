@@ -23,12 +23,26 @@ def chat_widget_get(*, key: str) -> ChatWidget:
     return widget
 
 
-def chat_session_for_token(*, session_id, token: str) -> ChatSession:
-    """Return the session the visitor's token opens, or raise Http404 (never tells which part was wrong)."""
+def _token_filter(*, session_id, token: str) -> dict:
     if not token or not str(session_id).isdigit() or int(session_id) > 2**63 - 1:
         raise Http404
-    session = ChatSession.objects.filter(pk=int(session_id), token=str(token)[:64]).select_related(
+    return {"pk": int(session_id), "token": str(token)[:64]}
+
+
+def chat_session_for_token(*, session_id, token: str) -> ChatSession:
+    """Return the session the visitor's token opens, or raise Http404 (never tells which part was wrong)."""
+    session = ChatSession.objects.filter(**_token_filter(session_id=session_id, token=token)).select_related(
         "agent", "team", "widget").first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def chat_session_locked_for_token(*, session_id, token: str) -> ChatSession:
+    """Return the session the visitor's token opens, locked for a new message (in a transaction), or raise Http404."""
+    session = (ChatSession.objects.select_for_update()
+               .only("id", "status", "agent_id", "team_id", "last_seq", "customer_read_seq", "first_response_at")
+               .filter(**_token_filter(session_id=session_id, token=token)).first())
     if session is None:
         raise Http404
     return session
