@@ -1,6 +1,7 @@
 """The benchmark's raw keep-alive HTTP client counts answers and failures right."""
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from orders.bench import _upsert_request, http_rate
@@ -26,7 +27,9 @@ def test_http_rate_sends_every_request_over_keep_alive_connections_and_counts_fa
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         requests = [_upsert_request(n, token="t", distinct=3) for n in range(30)]
-        result = http_rate(base_url=f"http://127.0.0.1:{server.server_port}", requests=requests, concurrency=4)
+        base_url = f"http://127.0.0.1:{server.server_port}"
+        with ThreadPoolExecutor(1) as fresh:  # its own thread: a Playwright test may leave a loop running in this one
+            result = fresh.submit(http_rate, base_url=base_url, requests=requests, concurrency=4).result(60)
     finally:
         server.shutdown()
         server.server_close()
