@@ -9,9 +9,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
 django.setup(set_prefix=False)  # as get_asgi_application(); the handler is ours
 
-from helpdesk.request_threads import LeasedExecutor, OneHopASGIHandler, request_thread_pool  # noqa: E402  (needs settings)
+from helpdesk.request_threads import (  # noqa: E402  (needs settings)
+    LeasedExecutor, OneHopASGIHandler, caches_per_thread, request_thread_pool)
 from tickets.chat_widget_post import chat_widget_post  # noqa: E402
 
+caches_per_thread()
 django_application = OneHopASGIHandler()
 
 

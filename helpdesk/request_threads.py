@@ -5,9 +5,11 @@ import threading
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import closing
 
+from asgiref.local import Local
 from asgiref.sync import SyncToAsync, iscoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core import signals
+from django.core.cache import caches
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
@@ -76,6 +78,15 @@ def request_thread_pool() -> RequestThreadPool:
     if _pool is None:
         _pool = RequestThreadPool(int(getattr(settings, "ASGI_REQUEST_THREADS", 8)))
     return _pool
+
+
+def caches_per_thread() -> None:
+    """Keep one cache client per thread, as database connections are.
+
+    Django keeps caches per async context: under ASGI every request that touches the cache (the
+    session store does) built a new Redis client with a new connection pool and socket.
+    """
+    caches._connections = Local(thread_critical=True)
 
 
 def request_thread_release() -> bool:

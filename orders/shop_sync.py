@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
+from orders import upsert_sql
 from orders.models import Order, OrderItem, OrderStatusChange, WebhookDelivery
 
 ORDER_FIELDS = ("shop", "status", "total_amount", "shipping_fee", "payment_method", "carrier", "tracking_number",
@@ -64,11 +65,13 @@ def _items_sync(order: Order, items: list[dict]) -> bool:
     gone = [line.pk for line in current.values()]
     if gone:
         deleted, _per_model = OrderItem.objects.filter(pk__in=gone, return_items__isnull=True).delete()
-    if not (fresh or changed_lines or deleted):
-        lines._prefetch_done = True  # the lines read are the order's lines: kept for the answer, as a prefetch would
-        order._prefetched_objects_cache = {**getattr(order, "_prefetched_objects_cache", {}), "items": lines}
-        return False
-    return True
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    if fresh or changed_lines or deleted:
+        cache.pop("items", None)  # the answer reads the new lines
+        return True
+    lines._prefetch_done = True  # the lines read are the order's lines: kept for the answer, as a prefetch would
+    cache["items"] = lines
+    return False
 
 
 def order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, bool]:
@@ -88,10 +91,10 @@ def order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, 
 
 
 def _order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, bool]:
-    try:
-        order = Order.objects.select_for_update().get(number=number)
-    except Order.DoesNotExist:
-        order = None
+    precompiled = connection.vendor == "postgresql"
+    order = upsert_sql.order_lock(number) if precompiled else Order.objects.select_for_update().filter(number=number).first()
+    if order is not None and precompiled:
+        upsert_sql.order_related_load(order)  # customer name, lines and history: for the item sync and the answer
     updated_at = data.get("updated_at")
     if order is None:
         if "customer" not in data or "placed_at" not in data:
@@ -115,10 +118,15 @@ def _order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool,
         order.source_updated_at = updated_at
         changed_fields.append("source_updated_at")
     items_changed = "items" in data and _items_sync(order, data["items"])
-    if changed_fields:
-        order.save(update_fields=[*changed_fields, "updated_at"])
+    status_change = None
     if "status" in changed_fields:
-        OrderStatusChange.objects.create(order=order, from_status=previous_status, to_status=order.status, source=source)
+        status_change = OrderStatusChange(order=order, from_status=previous_status, to_status=order.status, source=source)
+    if changed_fields and precompiled:
+        upsert_sql.order_write(order, changed_fields, status_change)
+    elif changed_fields:
+        order.save(update_fields=[*changed_fields, "updated_at"])
+        if status_change is not None:
+            status_change.save()
     return order, False, bool(changed_fields) or items_changed
 
 

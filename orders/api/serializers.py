@@ -91,8 +91,12 @@ def order_detail_data(order: Order) -> dict:
     else:
         items = OrderItem.objects.filter(order_id=order.pk).order_by("pk").values_list(
             "id", "sku", "name", "spec", "quantity", "unit_price")
-    history = OrderStatusChange.objects.filter(order_id=order.pk).order_by("changed_at", "id").values_list(
-        "from_status", "to_status", "source", "changed_at")
+    if "status_changes" in getattr(order, "_prefetched_objects_cache", {}):
+        history = [(c.from_status, c.to_status, c.source, c.changed_at)
+                   for c in sorted(order.status_changes.all(), key=lambda c: (c.changed_at, c.pk))]
+    else:
+        history = OrderStatusChange.objects.filter(order_id=order.pk).order_by("changed_at", "id").values_list(
+            "from_status", "to_status", "source", "changed_at")
     if Order.customer.is_cached(order):
         customer_name = order.customer.name
     else:

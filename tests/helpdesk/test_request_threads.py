@@ -142,3 +142,22 @@ def test_an_async_view_keeps_djangos_async_path(monkeypatch):
     monkeypatch.setattr("helpdesk.request_threads.get_resolver", lambda: type("R", (), {"resolve": lambda self, p: Match()})())
     run(handler.handle({"type": "http", "path": "/chat/stream/1/", "root_path": ""}, None, None))
     assert calls == ["/chat/stream/1/"]
+
+
+def test_requests_on_one_pooled_thread_share_its_cache_client(monkeypatch):
+    """Django keeps caches per async context; served by helpdesk.asgi, a pooled thread keeps one Redis client."""
+    from django.core.cache import caches
+
+    pool, clients = RequestThreadPool(1), []
+
+    async def handle(scope, receive, send):
+        clients.append(await sync_to_async(lambda: id(caches["default"]))())
+
+    serve(monkeypatch, pool, handle)
+
+    async def main():
+        for path in ("/a/", "/b/", "/c/"):  # one task each, as uvicorn serves them
+            await asyncio.create_task(asgi.application({"type": "http", "path": path}, None, None))
+
+    run(main())
+    assert len(clients) == 3 and len(set(clients)) == 1

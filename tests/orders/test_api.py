@@ -240,6 +240,16 @@ def test_upsert_answer_is_the_order_detail_of_the_api(shop):
     assert same_items.json()["items"] == body["items"] and same_items.json()["status"] == "delivered"
 
 
+def test_upsert_of_an_existing_order_locks_reads_and_writes_in_three_statements(shop, django_assert_num_queries):
+    assert shop.put("/api/v1/orders/by-number/DD140/", ORDER, format="json").status_code == 201
+    changed = {**ORDER, "status": "shipped", "updated_at": "2026-11-21T10:00:00+08:00"}
+    with django_assert_num_queries(5):  # BEGIN, lock, customer + lines + history, update + history row, COMMIT
+        response = shop.put("/api/v1/orders/by-number/DD140/", changed, format="json")
+    assert response.status_code == 200
+    assert response.json() == shop.get(f"/api/v1/orders/{response.json()['id']}/").json()
+    assert [h["to_status"] for h in response.json()["status_history"]] == ["paid", "shipped"]
+
+
 def test_order_detail_data_equals_the_detail_serializer():
     from orders.api.serializers import OrderDetailSerializer, order_detail_data
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
-from orders.models import ReturnRequest
+from orders.models import Order, ReturnRequest
 from orders.services import return_request_create
 from tests.factories import UserFactory
 from tests.factories.orders import delivered_order
@@ -118,3 +118,47 @@ def test_a_step_on_a_request_read_before_it_moved_on_is_a_409(back_office_calend
     services.return_request_approve(return_request=ret, actor=agent)  # read as submitted, confirmed since: still fine
     with pytest.raises(workflow.TransitionError):
         services.return_request_cancel(return_request=stale, actor=agent)
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_upserts_of_one_order_add_a_new_line_once_and_record_both_changes():
+    """Each upsert reads the lines and history after it holds the order's lock, so the second sees the first's."""
+    from orders import shop_sync
+
+    base = {"customer": {"name": "王芳", "phone": "13911112299"}, "status": "paid", "placed_at": "2026-11-20T10:00:00+08:00",
+            "items": [{"sku": "A", "name": "杯", "quantity": 1, "unit_price": "10.00"}]}
+    shop_sync.order_upsert(number="RACE1", data=shop_sync_data(base, "2026-11-20T10:00:00+08:00"), source="api")
+    both = [*base["items"], {"sku": "B", "name": "壶", "quantity": 1, "unit_price": "20.00"}]
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def upsert(status, updated_at):
+        barrier.wait()
+        try:
+            order, _created, changed = shop_sync.order_upsert(
+                number="RACE1", data=shop_sync_data({**base, "status": status, "items": both}, updated_at), source="api")
+            answers.append(changed)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upsert, args=args)
+               for args in (("shipped", "2026-11-21T10:00:00+08:00"), ("delivered", "2026-11-22T10:00:00+08:00"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    order = Order.objects.get(number="RACE1")
+    assert sorted(order.items.values_list("sku", flat=True)) == ["A", "B"]
+    history = list(order.status_changes.order_by("changed_at", "id").values_list("to_status", flat=True))
+    assert history[0] == "paid" and sorted(history[1:]) in (["delivered", "shipped"], ["delivered"])
+    assert order.status == history[-1]
+
+
+def shop_sync_data(body: dict, updated_at: str) -> dict:
+    """Return the upsert input as the API's serializer validates it."""
+    from orders.api.serializers import OrderUpsertSerializer
+
+    serializer = OrderUpsertSerializer(data={**body, "updated_at": updated_at})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

@@ -66,9 +66,14 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE")
 
     def upsert(self, requests: int, concurrency: int, workers: int, port: int, webhook_requests: int = 0):
+        from django.contrib.auth.models import Group
+
         from helpdesk.models import User
 
-        token, _created = Token.objects.get_or_create(user=User.objects.get(username="admin"))
+        # The shop's integration account: not a superuser, so each request checks its role's permissions.
+        shop, _created = User.objects.get_or_create(username="shop-sync-bench", defaults={"display_name": "Shop sync"})
+        shop.groups.set([Group.objects.get(name="Admin")])
+        token, _created = Token.objects.get_or_create(user=shop)
         secret = settings.ORDER_WEBHOOK_SECRET or "bench-order-webhook-secret"
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
