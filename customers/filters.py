@@ -43,7 +43,7 @@ class FollowUpVisitFilterSet(django_filters.FilterSet):
     """Follow-up visits by assignee (a user id or "me"), status, kind, customer and due time."""
 
     assignee = django_filters.CharFilter(label=_("Assignee (user id or “me”)"), method="filter_assignee", max_length=20)
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=FollowUpVisit.Status.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=FollowUpVisit.Status.choices, distinct=False)
     kind = django_filters.ChoiceFilter(label=_("Kind of visit"), choices=FollowUpRule.Kind.choices)
     customer = django_filters.NumberFilter(label=_("Customer"), field_name="customer_id", min_value=1, max_value=MAX_ID)
     due_before = InstantFilter(label=_("Due before"), field_name="due_at", lookup_expr="lt")

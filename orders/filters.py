@@ -19,7 +19,7 @@ class OrderFilterSet(django_filters.FilterSet):
     """Orders by number, customer (name or phone) or tracking number, status, shop and date."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Order number, customer or tracking number"))
-    status = django_filters.MultipleChoiceFilter(choices=Order.Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Order.Status.choices, distinct=False)  # one row per order: no DISTINCT
     customer = django_filters.NumberFilter(field_name="customer_id")
     shop = django_filters.CharFilter()
     placed_after = InstantFilter(field_name="placed_at", lookup_expr="gte")
@@ -49,7 +49,7 @@ class ReturnRequestFilterSet(django_filters.FilterSet):
     """Returns by number, order number or phone, status, kind, reason, order, customer, ticket and breached steps."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Return number, order number or phone"))
-    status = django_filters.MultipleChoiceFilter(choices=ReturnRequest.Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=ReturnRequest.Status.choices, distinct=False)
     kind = django_filters.ChoiceFilter(choices=ReturnRequest.Kind.choices)
     reason = django_filters.ChoiceFilter(choices=ReturnRequest.Reason.choices)
     order = django_filters.NumberFilter(field_name="order_id")

@@ -75,3 +75,28 @@ def test_public_page_applies_and_shows_the_timeline_and_can_cancel(client):
 def test_tampered_status_link_goes_back_to_the_lookup(client):
     token = signing.dumps({"r": 1}, salt=RETURN_SALT) + "x"
     assert client.get(f"/service/returns/status/{token}/")["Location"] == "/service/returns/"
+
+
+def test_return_list_shows_labels_and_each_deadline_state_in_shanghai_time(client_for, agent):
+    from datetime import datetime, timezone as tz
+
+    at = datetime(2026, 11, 30, 16, 5, tzinfo=tz.utc)  # 12-01 00:05 in Shanghai
+    met, breached = (services.return_request_create(order=order, kind="return", reason="quality",
+                                                    items=[(order.items.first().pk, 1)])
+                     for order in (delivered_order(), delivered_order()))
+    met.deadlines.filter(step="confirm").update(met_at=at)
+    breached.deadlines.filter(step="confirm").update(due_at=at, breached_at=at)
+    page = client_for(agent).get("/returns/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert met.number in page and breached.number in page and "Quality problem" in page
+    assert '<span class="due met">✓ 12-01 00:05</span>' in page
+    assert '<span class="due breached">Overdue 12-01 00:05</span>' in page
+    assert '<span class="muted">—</span>' in page  # steps not started yet
+
+
+def test_status_filter_needs_no_distinct():
+    from orders.filters import OrderFilterSet, ReturnRequestFilterSet
+    from orders.models import Order
+
+    returns = ReturnRequestFilterSet({"status": ["confirmed", "approved"]}, queryset=ReturnRequest.objects.all()).qs
+    orders = OrderFilterSet({"status": ["paid"]}, queryset=Order.objects.all()).qs
+    assert "DISTINCT" not in str(returns.query) and "DISTINCT" not in str(orders.query)
