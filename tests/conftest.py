@@ -4,10 +4,18 @@ import uuid
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from helpdesk.roles import Role
 from tests.factories import TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request in English leaves English active on the thread."""
+    yield
+    translation.deactivate()
 
 
 def pytest_configure(config):
