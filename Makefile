@@ -10,7 +10,7 @@ BENCH_TICKETS ?= 100000
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python 2>/dev/null); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test bench bench-chat install messages clean
+.PHONY: run test bench bench-chat install messages clean clean-data
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (none found on PATH or under ~/.pyenv)"; exit 1; }
@@ -20,23 +20,23 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
+# Without DATABASE_URL / REDIS_URL: an embedded PostgreSQL (data kept in EMBEDDED_DATA_DIR, default .data/) and Redis.
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_data
-	$(BIN)/python manage.py serve --port $(PORT)
+	$(BIN)/python -m helpdesk.embedded $(BIN)/python manage.py serve --port $(PORT)
 
+# Without DATABASE_URL / REDIS_URL: a throwaway embedded PostgreSQL and Redis for the run.
 test: install
-	$(BIN)/python -m helpdesk.embedded_redis $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m helpdesk.embedded --temporary $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret \
 	  DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECURE_SSL_REDIRECT=0 LOG_LEVEL=CRITICAL \
-	  $(BIN)/python -m helpdesk.embedded_redis $(BIN)/python manage.py bench --tickets $(BENCH_TICKETS) $(BENCH_ARGS)
+	  $(BIN)/python -m helpdesk.embedded $(BIN)/python manage.py bench --tickets $(BENCH_TICKETS) $(BENCH_ARGS)
 
 # Live chat load (tickets/bench_chat.py): one uvicorn, 500 chats, a message every 5 s each, then idle streams.
 CHAT_BENCH_ARGS ?= --chats 500 --interval 5 --duration 60 --idle 1000
 bench-chat: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m helpdesk.embedded_redis $(BIN)/python -m tickets.bench_chat $(CHAT_BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m helpdesk.embedded $(BIN)/python -m tickets.bench_chat $(CHAT_BENCH_ARGS)
 
 # Shell strings live in locale/; each app keeps its own catalogue in <app>/locale/.
 messages: install
@@ -46,3 +46,7 @@ messages: install
 
 clean:
 	rm -rf $(VENV) .run staticfiles
+
+# The embedded PostgreSQL's data (the demo database included): gone for good.
+clean-data:
+	rm -rf $${EMBEDDED_DATA_DIR:-.data}

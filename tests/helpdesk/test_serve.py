@@ -1,6 +1,8 @@
 import json
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -10,8 +12,6 @@ from pathlib import Path
 
 import psutil
 import pytest
-
-from helpdesk.embedded_redis import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,31 +27,50 @@ def get_health(port):
 
 
 @pytest.mark.timeout_sensitive
-def test_serve_runs_web_worker_beat_and_redis_and_stops_them_all(tmp_path):
-    port, redis_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+def test_make_run_serves_on_a_free_port_beside_embedded_postgres_and_redis_and_stops_them_all(tmp_path):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE",
+                                                            "PUBLIC_BASE_URL"}}
+    env["EMBEDDED_DATA_DIR"] = str(tmp_path)
+    # What `make run` runs; a new process group stands for the terminal that Ctrl-C is typed in.
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port), "--redis-port", str(redis_port)],
+        [sys.executable, "-m", "helpdesk.embedded", sys.executable, "manage.py", "serve", "--no-demo",
+         "--port", str(taken.getsockname()[1])],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
+    output = ""
     try:
-        deadline = time.monotonic() + 90
+        while "Helpdesk is running at" not in output and process.poll() is None:
+            output += process.stdout.readline()
+        port = int(re.search(r"running at http://127\.0\.0\.1:(\d+)/", output).group(1))
+        assert port != taken.getsockname()[1] and f"serving on {port}" in output
+        deadline = time.monotonic() + 60
         status, body = None, None
         while time.monotonic() < deadline:
             status, body = get_health(port)
             if status == 200:
                 break
-            time.sleep(1)
+            time.sleep(0.5)
         assert status == 200, body
         assert body["checks"]["celery"]["worker"].startswith("worker@")
         children = psutil.Process(process.pid).children(recursive=True)
         names = " ".join(" ".join(child.cmdline()) for child in children)
         assert "uvicorn" in names and "worker" in names and "beat" in names and "redis-server" in names
+        postgres = [p for p in psutil.process_iter(["cmdline"]) if str(tmp_path / "postgres") in " ".join(p.info["cmdline"] or [])]
+        assert postgres
+        env_of_web = next(c for c in children if "uvicorn" in " ".join(c.cmdline())).environ()
+        assert env_of_web["PUBLIC_BASE_URL"] == f"http://127.0.0.1:{port}"
     finally:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=60)
+        os.killpg(process.pid, signal.SIGINT)
+        rest, _ = process.communicate(timeout=60)
+        output += rest
+        taken.close()
     assert process.returncode == 0, output
-    assert "Stopped." in output
-    time.sleep(0.5)
-    assert not [child for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE]
+    assert "Stopped." in output and "Traceback" not in output
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+                                              for p in children + postgres):
+        time.sleep(0.2)
+    assert not [p for p in children + postgres if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]

@@ -47,3 +47,21 @@ def test_development_defaults_run_out_of_the_box():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["Asia/Shanghai", "zh-hans", "True"]
+
+
+def test_without_database_url_the_embedded_cluster_of_the_data_folder_is_used(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+         "d = settings.DATABASES['default']; print(d['ENGINE'], d['HOST'], d['NAME'])"],
+        cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "helpdesk.settings", "EMBEDDED_DATA_DIR": str(tmp_path)},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", str(tmp_path / "postgres"), "helpdesk"]
+
+
+def test_a_database_other_than_postgresql_is_refused_by_name():
+    result = run_django("", DATABASE_URL="sqlite:///helpdesk.sqlite3")
+    assert result.returncode != 0
+    assert "DATABASE_URL must point at PostgreSQL" in result.stderr

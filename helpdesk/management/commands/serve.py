@@ -1,4 +1,4 @@
-"""Start everything `make run` needs and stop all of it on Ctrl-C."""
+"""Prepare the database and run everything `make run` needs; stop all of it on Ctrl-C."""
 
 import os
 import signal
@@ -12,29 +12,36 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from helpdesk.demo import DEMO_PASSWORD, USERS
-from helpdesk.embedded_redis import embedded_redis, port_open
+from helpdesk.embedded import free_port, port_open
 
 
 class Command(BaseCommand):
-    help = "Run the web server (uvicorn), a Celery worker and Celery beat; start an embedded Redis if no REDIS_URL."
+    help = ("Migrate, load the demo data once, then run the web server (uvicorn), a Celery worker and Celery beat. "
+            "`make run` starts it beside the embedded PostgreSQL and Redis.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--redis-port", type=int, default=6390)
+        parser.add_argument("--port", type=int, default=8000, help="taken already: a free port is used instead")
+        parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
 
-    def handle(self, *args, host, port, redis_port, **options):
+    def handle(self, *args, host, port, no_demo, **options):
+        try:
+            self.serve(host, port, demo=not no_demo)
+        except KeyboardInterrupt:  # Ctrl-C before the servers were up: the step in progress stops with us
+            self.stdout.write("\nStopped.")
+            sys.exit(130)
+
+    def serve(self, host, port, *, demo):
         run_dir = Path(settings.BASE_DIR) / ".run"
         run_dir.mkdir(exist_ok=True)
+        if port_open(port):
+            taken, port = port, free_port()
+            self.stdout.write(f"Port {taken} is taken; serving on {port}.")
+        env = dict(os.environ)
+        # Links the product prints or sends (survey links) name the port actually served.
+        env.setdefault("PUBLIC_BASE_URL", f"http://{host}:{port}")
+        self.prepare(env, demo=demo)
         with ExitStack() as stack:
-            env = dict(os.environ)
-            if not os.environ.get("REDIS_URL"):
-                if port_open(redis_port):
-                    self.stderr.write(f"Port {redis_port} is taken; set REDIS_URL or pass --redis-port.")
-                    sys.exit(1)
-                env["REDIS_URL"] = stack.enter_context(embedded_redis(redis_port))
-                self.stdout.write(f"Embedded Redis: {env['REDIS_URL']}")
-            subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], check=True, env=env)
             commands = {
                 "web": [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", host, "--port", str(port),
                         "--log-level", "warning"],
@@ -48,12 +55,27 @@ class Command(BaseCommand):
             self.announce(host, port)
             self.wait(processes)
 
+    def prepare(self, env, *, demo):
+        """Migrate, load the demo data and collect static files, each step timed."""
+        steps = [("Migrating the database", ["migrate", "--noinput", "-v0"])]
+        if demo:
+            steps.append(("Loading the demo data", ["demo_data"]))
+        steps.append(("Collecting static files", ["collectstatic", "--noinput", "-v0"]))
+        for label, arguments in steps:
+            self.stdout.write(f"{label}…")
+            started = time.monotonic()
+            done = subprocess.run([sys.executable, "manage.py", *arguments], env=env)
+            if done.returncode:
+                self.stderr.write(f"{label} failed (exit code {done.returncode}); nothing was started.")
+                sys.exit(done.returncode)
+            self.stdout.write(f"  done in {time.monotonic() - started:.1f} s")
+
     def announce(self, host, port):
         self.stdout.write(self.style.SUCCESS(f"\nHelpdesk is running at http://{host}:{port}/"))
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}): " + ", ".join(
             f"{u['username']} ({u['role'].value})" for u in USERS))
         self.stdout.write(f"API docs: http://{host}:{port}/api/docs/   Health: http://{host}:{port}/healthz")
-        self.stdout.write("Press Ctrl-C to stop the web server, worker, beat and Redis.\n")
+        self.stdout.write("Press Ctrl-C to stop the web server, worker and beat (and the embedded PostgreSQL and Redis).\n")
 
     def wait(self, processes):
         stopping = []
