@@ -181,6 +181,9 @@ _email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console://"))
 if not _email.get("EMAIL_BACKEND"):
     raise ImproperlyConfigured("EMAIL_URL has an unknown scheme; use smtp://, submission:// (STARTTLS), console:// or memory://")
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Django's console backend prints base64 MIME; ours prints the decoded text (helpdesk/mail_console.py).
+    MAILERS["default"]["BACKEND"] = "helpdesk.mail_console.EmailBackend"
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": _email["EMAIL_HOST"],

@@ -47,3 +47,9 @@ def test_development_defaults_run_out_of_the_box():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["Asia/Shanghai", "zh-hans", "True"]
+
+
+def test_console_email_url_prints_through_the_decoding_backend():
+    result = run_django("from django.conf import settings; print(settings.MAILERS['default']['BACKEND'])", EMAIL_URL="console://")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "helpdesk.mail_console.EmailBackend"
