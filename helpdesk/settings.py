@@ -179,6 +179,9 @@ _email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console://"))
 if not _email.get("EMAIL_BACKEND"):
     raise ImproperlyConfigured("EMAIL_URL has an unknown scheme; use smtp://, submission:// (STARTTLS), console:// or memory://")
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Django's console backend prints base64 MIME; ours prints the decoded text (helpdesk/mail_console.py).
+    MAILERS["default"]["BACKEND"] = "helpdesk.mail_console.EmailBackend"
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": _email["EMAIL_HOST"],
@@ -291,7 +294,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A 403 or 404 is one line; only a 5xx brings its traceback to the console.
+    "filters": {"client_errors": {"()": "helpdesk.log.ClientErrorFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},

@@ -65,3 +65,9 @@ def test_a_database_other_than_postgresql_is_refused_by_name():
     result = run_django("", DATABASE_URL="sqlite:///helpdesk.sqlite3")
     assert result.returncode != 0
     assert "DATABASE_URL must point at PostgreSQL" in result.stderr
+
+
+def test_console_email_url_prints_through_the_decoding_backend():
+    result = run_django("from django.conf import settings; print(settings.MAILERS['default']['BACKEND'])", EMAIL_URL="console://")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "helpdesk.mail_console.EmailBackend"
