@@ -44,10 +44,10 @@ class Command(BaseCommand):
         with ExitStack() as stack:
             commands = {
                 "web": [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", host, "--port", str(port),
-                        "--log-level", "warning"],
-                "worker": [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "-l", "warning",
+                        "--log-level", "warning", "--lifespan", "off"],
+                "worker": [sys.executable, "-m", "celery", "-A", "helpdesk", "--quiet", "worker", "-l", "warning",
                            "--concurrency", "2", "-n", "worker@%h"],
-                "beat": [sys.executable, "-m", "celery", "-A", "helpdesk", "beat", "-l", "warning",
+                "beat": [sys.executable, "-m", "celery", "-A", "helpdesk", "--quiet", "beat", "-l", "warning",
                          "--schedule", str(run_dir / "celerybeat-schedule")],
             }
             processes = {name: subprocess.Popen(cmd, env=env, start_new_session=True) for name, cmd in commands.items()}
