@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from customers.contacts import email_validate, phone_validate
 from customers.import_sql import contacts_existing, customers_insert
 from customers.models import Customer, CustomerImport
-from customers.services import customer_level_codes
+from customers.services import customer_level_codes, customer_tags_sync
 
 logger = logging.getLogger(__name__)
 
@@ -235,11 +235,12 @@ def import_execute(job: CustomerImport) -> CustomerImport:
 
 @transaction.atomic
 def _write(job: CustomerImport, valid: list[dict]) -> None:
-    """Insert the valid rows in batches, inside one transaction so a failure leaves nothing behind."""
+    """Insert the valid rows in batches, with their tag rows, inside one transaction so a failure leaves nothing behind."""
     now = timezone.now()
     for start in range(0, len(valid), WRITE_BATCH):
         batch = valid[start:start + WRITE_BATCH]
         ids = customers_insert(batch, actor_id=job.created_by_id, note=job.original_name[:200], now=now)
+        customer_tags_sync(customer_ids=ids)
         _progress(job, "writing", start + len(batch))
 
 
