@@ -40,7 +40,7 @@ def customer_search(queryset, query: str):
     """Filter by name (any part of it), phone in any format, e-mail, order number or ticket number.
 
     Phones and e-mails are one index lookup on the normalized contacts, folded into the page's
-    query as a subquery (no extra round trip); names use the trigram index on PostgreSQL.
+    query as a subquery (no extra round trip); names use the trigram and reversed-name indexes.
     """
     kind, value = query_normalize(query)
     if not value:
