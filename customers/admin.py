@@ -4,6 +4,7 @@ from customers.models import (
     Customer, CustomerAddress, CustomerContact, CustomerImport, CustomerLevel, CustomerMerge, CustomerReview,
     PiiRequest, PiiReveal, PrivacyPolicy,
 )
+from customers.services import customer_tags_sync
 
 
 class ContactInline(admin.TabularInline):
@@ -27,6 +28,11 @@ class CustomerAdmin(admin.ModelAdmin):
     raw_id_fields = ["merged_into"]
     readonly_fields = ["merged_into", "merged_at", "anonymized_at", "review_status"]
     inlines = [ContactInline, AddressInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "tags" in form.changed_data:
+            customer_tags_sync(customer_ids=[obj.pk])
 
 
 @admin.register(CustomerLevel)

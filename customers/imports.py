@@ -2,20 +2,20 @@
 
 import csv
 import io
-import json
 import logging
 from datetime import date, datetime
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from customers.contacts import email_validate, phone_validate
-from customers.models import Customer, CustomerAddress, CustomerContact, CustomerEvent, CustomerImport
-from customers.services import customer_level_codes
+from customers.import_sql import contacts_existing, customers_insert
+from customers.models import Customer, CustomerImport
+from customers.services import customer_level_codes, customer_tags_sync
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ COLUMNS = {
 HEADER_LOOKUP = {alias.replace(" ", "").lower(): column for column, aliases in COLUMNS.items() for alias in aliases}
 MAX_REPORTED_ERRORS = 1000
 BATCH = 2000
-PG_BATCH = 10_000
+WRITE_BATCH = 10_000
 TRUE = {"1", "true", "yes", "y", "是", "同意"}
 FALSE = {"", "0", "false", "no", "n", "否", "不同意"}
 MULTI_SEPARATORS = (";", "；", ",", "，", "|", "、")
@@ -182,19 +182,6 @@ def row_clean(record: dict, levels: list[str]) -> tuple[dict, list[tuple[str, st
     return fields, errors
 
 
-def _existing_contacts(values: list[str]) -> set[str]:
-    """Return which of these normalized phones and e-mails are already in the archive."""
-    if connection.vendor == "postgresql" and values:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT normalized FROM customers_customercontact WHERE normalized = ANY(%s::varchar[])", [values])
-            return {row[0] for row in cursor.fetchall()}
-    found = set()
-    for start in range(0, len(values), 5000):
-        chunk = values[start:start + 5000]
-        found.update(CustomerContact.objects.filter(normalized__in=chunk).values_list("normalized", flat=True))
-    return found
-
-
 def import_execute(job: CustomerImport) -> CustomerImport:
     """Validate every row of a running import, then write according to its mode; the job ends done or failed."""
     try:
@@ -223,7 +210,7 @@ def import_execute(job: CustomerImport) -> CustomerImport:
         if number % BATCH == 0:
             _progress(job, "validating", number - 1)
     # Phones or e-mails already in the archive, or twice in the file, are row errors too.
-    existing = _existing_contacts([v for _n, f in cleaned for v in f["phones"] + f["emails"]])
+    existing = contacts_existing([v for _n, f in cleaned for v in f["phones"] + f["emails"]])
     seen: set[str] = set()
     valid = []
     for number, fields in cleaned:
@@ -248,93 +235,13 @@ def import_execute(job: CustomerImport) -> CustomerImport:
 
 @transaction.atomic
 def _write(job: CustomerImport, valid: list[dict]) -> None:
-    """Insert the valid rows in batches, inside one transaction so a failure leaves nothing behind."""
-    if connection.vendor == "postgresql":
-        return _write_postgresql(job, valid)
+    """Insert the valid rows in batches, with their tag rows, inside one transaction so a failure leaves nothing behind."""
     now = timezone.now()
-    for start in range(0, len(valid), BATCH):
-        batch = valid[start:start + BATCH]
-        customers = Customer.objects.bulk_create([
-            Customer(
-                name=f["name"], phone=f["phones"][0] if f["phones"] else "", email=f["emails"][0] if f["emails"] else "",
-                city=f["city"], level=f["level"], tags=f["tags"], source=f["source"], birthday=f["birthday"],
-                notes=f["notes"], has_marketing_consent=f["has_marketing_consent"],
-                has_survey_consent=f["has_survey_consent"],
-            )
-            for f in batch
-        ])
-        contacts, addresses, events = [], [], []
-        for customer, f in zip(customers, batch):
-            for kind in ("phone", "email"):
-                contacts += [CustomerContact(customer=customer, kind=kind, value=v, normalized=v, is_primary=i == 0, created_at=now)
-                             for i, v in enumerate(f[kind + "s"])]
-            addresses += [CustomerAddress(customer=customer, address=a, is_default=True) for a in f["addresses"]]
-            events.append(CustomerEvent(customer=customer, kind=CustomerEvent.Kind.IMPORTED, actor_id=job.created_by_id,
-                                        note=job.original_name[:200]))
-        CustomerContact.objects.bulk_create(contacts)
-        CustomerAddress.objects.bulk_create(addresses)
-        CustomerEvent.objects.bulk_create(events)
+    for start in range(0, len(valid), WRITE_BATCH):
+        batch = valid[start:start + WRITE_BATCH]
+        ids = customers_insert(batch, actor_id=job.created_by_id, note=job.original_name[:200], now=now)
+        customer_tags_sync(customer_ids=ids)
         _progress(job, "writing", start + len(batch))
-
-
-def _write_postgresql(job: CustomerImport, valid: list[dict]) -> None:
-    """Insert with one INSERT … SELECT FROM unnest(arrays) per table and batch: ORM objects cost 10× more at 100,000 rows."""
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        for start in range(0, len(valid), PG_BATCH):
-            batch = valid[start:start + PG_BATCH]
-            cursor.execute(
-                """
-                INSERT INTO customers_customer (name, phone, email, city, level, tags, source, birthday, notes,
-                    has_marketing_consent, has_survey_consent, review_status, created_at, updated_at)
-                SELECT n, p, e, c, l, t, s, b, o, m, v, 'none', %s, %s
-                FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[], %s::jsonb[],
-                            %s::varchar[], %s::date[], %s::text[], %s::boolean[], %s::boolean[])
-                     WITH ORDINALITY AS r(n, p, e, c, l, t, s, b, o, m, v, i)
-                ORDER BY i
-                RETURNING id
-                """,
-                [now, now,
-                 [f["name"] for f in batch], [f["phones"][0] if f["phones"] else "" for f in batch],
-                 [f["emails"][0] if f["emails"] else "" for f in batch], [f["city"] for f in batch],
-                 [f["level"] for f in batch], [json.dumps(f["tags"], ensure_ascii=False) for f in batch],
-                 [f["source"] for f in batch], [f["birthday"] for f in batch], [f["notes"] for f in batch],
-                 [f["has_marketing_consent"] for f in batch], [f["has_survey_consent"] for f in batch]],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            contacts: list[list] = [[], [], [], []]
-            addresses: list[list] = [[], []]
-            for pk, f in zip(ids, batch):
-                for kind in ("phone", "email"):
-                    for position, value in enumerate(f[kind + "s"]):
-                        for column, item in zip(contacts, (pk, kind, value, position == 0)):
-                            column.append(item)
-                for address in f["addresses"]:
-                    addresses[0].append(pk)
-                    addresses[1].append(address)
-            cursor.execute(
-                """
-                INSERT INTO customers_customercontact (customer_id, kind, value, normalized, is_primary, created_at)
-                SELECT c, k, v, v, p, %s FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::boolean[]) AS r(c, k, v, p)
-                """,
-                [now, *contacts],
-            )
-            if addresses[0]:
-                cursor.execute(
-                    """
-                    INSERT INTO customers_customeraddress (customer_id, label, address, is_default, created_at)
-                    SELECT c, '', a, true, %s FROM unnest(%s::bigint[], %s::varchar[]) AS r(c, a)
-                    """,
-                    [now, *addresses],
-                )
-            cursor.execute(
-                """
-                INSERT INTO customers_customerevent (customer_id, kind, actor_id, fields, note, created_at)
-                SELECT c, 'imported', %s, '[]'::jsonb, %s, %s FROM unnest(%s::bigint[]) AS r(c)
-                """,
-                [job.created_by_id, job.original_name[:200], now, ids],
-            )
-            _progress(job, "writing", start + len(batch))
 
 
 def _finish(job: CustomerImport, status: str, *, message: str = "", created: int = 0) -> CustomerImport:

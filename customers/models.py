@@ -130,10 +130,10 @@ class CustomerContact(models.Model):
 
 
 class CustomerTag(models.Model):
-    """One tag of one customer: a copy of ``Customer.tags`` kept by a PostgreSQL trigger, for the tag filter.
+    """One tag of one customer: a copy of ``Customer.tags`` for the tag filter.
 
-    Written by the database only (trigger ``customers_customer_tags_sync`` on every insert or change of
-    ``tags``), so every write path, bulk SQL included, keeps it right. Its (tag, customer) key answers
+    Written only by ``customers.services.customer_tags_sync``, which every writer of ``tags`` (services,
+    admin, imports, generated data) calls in the same transaction. Its (tag, customer) key answers
     "newest customers with this tag" in index order however rare or skewed the tag is.
     """
 

@@ -3,10 +3,8 @@
 import base64
 import json
 from datetime import datetime
-from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Avg, Count, Max, Q, Sum
+from django.db.models import Count, Q
 from django.http import Http404
 
 from customers.contacts import query_normalize
@@ -15,6 +13,7 @@ from customers.models import (
     PiiReveal,
 )
 from customers.privacy import mask_address, mask_email, mask_phone, mask_text, may_view_pii
+from customers.stats_sql import customer_stats_rows
 
 # Rows of the archive itself: shown through their own timeline source, or not at all.
 OWN_MODELS = {"customers.customercontact", "customers.customeraddress", "customers.customerevent",
@@ -41,7 +40,7 @@ def customer_search(queryset, query: str):
     """Filter by name (any part of it), phone in any format, e-mail, order number or ticket number.
 
     Phones and e-mails are one index lookup on the normalized contacts, folded into the page's
-    query as a subquery (no extra round trip); names use the trigram index on PostgreSQL.
+    query as a subquery (no extra round trip); names use the trigram and reversed-name indexes.
     """
     kind, value = query_normalize(query)
     if not value:
@@ -65,12 +64,12 @@ def customer_search(queryset, query: str):
 
 
 def _name_matches(value: str) -> Q:
-    """Return the name condition: anywhere in the name, answered by an index on PostgreSQL.
+    """Return the name condition: anywhere in the name, answered by an index.
 
     Three characters or more use the trigram index; one or two (a surname, a given name) match
     at the start or the end of the name, through the prefix and reversed-name indexes.
     """
-    if connection.vendor != "postgresql" or len(value) >= 3:
+    if len(value) >= 3:
         return Q(name__icontains=value)
     from django.db.models.functions import Reverse
     from django.db.models.lookups import StartsWith
@@ -173,96 +172,14 @@ def _related_extra_models():
         yield model, relation.field.name
 
 
-def _per_customer(queryset, fk: str, expression):
-    """Return a scalar subquery: the aggregate of the queryset's rows of the outer customer."""
-    from django.db.models import OuterRef, Subquery
-
-    return Subquery(queryset.filter(**{fk: OuterRef("pk")}).order_by().values(fk).annotate(v=expression).values("v")[:1])
-
-
 def customer_stats_many(*, customer_ids: list[int]) -> dict[int, dict]:
     """Return orders, spend, tickets, complaints, returns, last contact and average satisfaction per customer, in one query."""
-    from orders.models import Order
-    from tickets.models import Ticket
-
     stats = {pk: {"orders": 0, "spend": "0", "tickets": 0, "complaints": 0, "returns": 0, "last_contact_at": None,
                   "last_order_at": None, "average_satisfaction": None} for pk in customer_ids}
     if not customer_ids:
         return stats
-    if connection.vendor == "postgresql":
-        return _customer_stats_sql(stats)
-    orders, tickets = Order.objects.all(), Ticket.objects.all()
-    columns = {
-        "orders": _per_customer(orders, "customer", Count("pk")),
-        "spend": _per_customer(orders, "customer", Sum("total_amount", filter=~Q(status=Order.Status.CANCELLED))),
-        "last_order_at": _per_customer(orders, "customer", Max("placed_at")),
-        "tickets": _per_customer(tickets, "customer", Count("pk")),
-        "complaints": _per_customer(tickets, "customer", Count("pk", filter=Q(kind=Ticket.Kind.COMPLAINT))),
-        "last_contact_at": _per_customer(tickets, "customer", Max("updated_at")),
-    }
-    returns, surveys = [], []
-    for model, fk in _related_extra_models():
-        name = model._meta.model_name
-        rows = model._default_manager.all()
-        if "return" in name:
-            returns.append(f"returns_{len(returns)}")
-            columns[returns[-1]] = _per_customer(rows, fk, Count("pk"))
-        score = next((f.name for f in model._meta.concrete_fields if f.name in ("score", "satisfaction")), None)
-        if "survey" in name and score:
-            surveys.append(f"satisfaction_{len(surveys)}")
-            columns[surveys[-1]] = _per_customer(rows, fk, Avg(score))
-    for row in Customer.objects.filter(pk__in=customer_ids).order_by().values("pk").annotate(**columns):
-        item = stats[row["pk"]]
-        spend = Decimal(str(row["spend"])).quantize(Decimal("0.01")) if row["spend"] is not None else 0
-        item.update(orders=row["orders"] or 0, spend=str(spend), last_order_at=row["last_order_at"],
-                    tickets=row["tickets"] or 0, complaints=row["complaints"] or 0,
-                    last_contact_at=row["last_contact_at"], returns=sum(row[k] or 0 for k in returns))
-        averages = [row[k] for k in surveys if row[k] is not None]
-        if averages:
-            item["average_satisfaction"] = round(float(averages[-1]), 2)
-    return stats
-
-
-def _customer_stats_sql(stats: dict[int, dict]) -> dict[int, dict]:
-    """Fill the statistics with one hand-written query of scalar subqueries (PostgreSQL; no ORM compile per column)."""
-    from orders.models import Order
-    from tickets.models import Ticket
-
-    q = connection.ops.quote_name
-
-    def scalar(model, fk: str, expression: str, where: str = "") -> str:
-        table, column = q(model._meta.db_table), q(model._meta.get_field(fk).column)
-        return f"(SELECT {expression} FROM {table} x WHERE x.{column} = c.id{where})"
-
-    columns = [
-        scalar(Order, "customer", "count(*)"),
-        scalar(Order, "customer", "sum(x.total_amount)", " AND x.status <> %s"),
-        scalar(Order, "customer", "max(x.placed_at)"),
-        scalar(Ticket, "customer", "count(*)"),
-        scalar(Ticket, "customer", "count(*)", " AND x.kind = %s"),
-        scalar(Ticket, "customer", "max(x.updated_at)"),
-    ]
-    params = [Order.Status.CANCELLED.value, Ticket.Kind.COMPLAINT.value]
-    return_columns, survey_columns = [], []
-    for model, fk in _related_extra_models():
-        name = model._meta.model_name
-        if "return" in name:
-            return_columns.append(scalar(model, fk, "count(*)"))
-        score = next((f for f in model._meta.concrete_fields if f.name in ("score", "satisfaction")), None)
-        if "survey" in name and score:
-            survey_columns.append(scalar(model, fk, f"avg(x.{q(score.column)})"))
-    # Returns first, then surveys, whatever order the models come in: the row is unpacked that way.
-    columns += return_columns + survey_columns
-    returns, surveys = len(return_columns), len(survey_columns)
-    sql = f"SELECT c.id, {', '.join(columns)} FROM {q(Customer._meta.db_table)} c WHERE c.id = ANY(%s)"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, list(stats)])
-        rows = cursor.fetchall()
-    for pk, orders, spend, last_order, tickets, complaints, last_contact, *extra in rows:
-        averages = [a for a in extra[returns:returns + surveys] if a is not None]
-        stats[pk].update(orders=orders, spend=str(spend or 0), last_order_at=last_order, tickets=tickets,
-                         complaints=complaints, last_contact_at=last_contact, returns=sum(n or 0 for n in extra[:returns]),
-                         average_satisfaction=round(float(averages[-1]), 2) if averages else None)
+    for pk, figures in customer_stats_rows(customer_ids=customer_ids, extra_models=list(_related_extra_models())).items():
+        stats[pk].update(figures)
     return stats
 
 

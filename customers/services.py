@@ -1,10 +1,13 @@
 """Every write to a customer archive: create, change, reveal, review, merge, anonymize, import."""
 
 import logging
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import CharField, Func, QuerySet
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -13,7 +16,7 @@ from customers import workflow
 from customers.contacts import email_validate, phone_validate
 from customers.models import (
     Customer, CustomerAddress, CustomerContact, CustomerEvent, CustomerImport, CustomerLevel, CustomerMerge,
-    CustomerReview, PiiRequest, PiiReveal, PrivacyPolicy,
+    CustomerReview, CustomerTag, PiiRequest, PiiReveal, PrivacyPolicy,
 )
 from customers.privacy import may_view_pii
 
@@ -25,6 +28,7 @@ LIST_FIELDS = ["phones", "emails", "addresses"]
 # Rows that belong to the archive itself (or its audit) and are not moved to the survivor of a merge.
 MERGE_KEEPS = {"customers.customercontact", "customers.customeraddress", "customers.customerevent",
                "customers.customerreview", "customers.customermerge", "customers.piireveal", "customers.piirequest"}
+TAG_SYNC_BATCH = 10_000
 
 
 def customer_level_codes() -> list[str]:
@@ -100,6 +104,35 @@ def customer_changes_clean(changes: dict, *, partial: bool) -> dict:
     return cleaned
 
 
+def customer_tags_sync(*, customer_ids: Iterable[int] | QuerySet) -> None:
+    """Make the tag rows of these customers (ids, or a ``values("pk")`` queryset) match their ``tags``."""
+    # Runs in the writer's transaction. Bulk writers pass a queryset, so no list of a million ids travels;
+    # only the difference is written.
+    if isinstance(customer_ids, QuerySet):
+        batches: list = [customer_ids]
+    else:
+        ids = list(customer_ids)
+        batches = [ids[start:start + TAG_SYNC_BATCH] for start in range(0, len(ids), TAG_SYNC_BATCH)]
+    for batch in batches:
+        # One row per element of the JSON array (a set-returning function in the select list);
+        # ``tags @> '[]'`` holds for arrays only, so a malformed value has no tags rather than an error.
+        element = Func("tags", function="jsonb_array_elements_text", output_field=CharField())
+        wanted = set(Customer.objects.order_by().filter(pk__in=batch, tags__contains=[])
+                     .annotate(tag=Left(element, CustomerTag._meta.get_field("tag").max_length))
+                     .values_list("pk", "tag"))
+        stale = []
+        for pk, customer_id, tag in CustomerTag.objects.filter(customer_id__in=batch).values_list("pk", "customer_id", "tag"):
+            if (customer_id, tag) in wanted:
+                wanted.discard((customer_id, tag))
+            else:
+                stale.append(pk)
+        if stale:
+            CustomerTag.objects.filter(pk__in=stale).delete()
+        if wanted:
+            CustomerTag.objects.bulk_create([CustomerTag(customer_id=customer_id, tag=tag) for customer_id, tag in wanted],
+                                            batch_size=5000, ignore_conflicts=True)
+
+
 def _contacts_set(customer: Customer, kind: str, values: list[str]) -> None:
     """Make the customer's contacts of this kind exactly these normalized values, the first one primary."""
     existing = {c.normalized: c for c in customer.contacts.filter(kind=kind)}
@@ -141,6 +174,8 @@ def _apply(customer: Customer, cleaned: dict) -> list[str]:
             changed.append("addresses")
         _addresses_set(customer, cleaned["addresses"])
     customer.save(update_fields=[f for f in SIMPLE_FIELDS if f in changed] + ["phone", "email", "updated_at"])
+    if "tags" in changed:
+        customer_tags_sync(customer_ids=[customer.pk])
     return changed
 
 
@@ -294,6 +329,7 @@ def customer_merge(*, actor, survivor: Customer, duplicate: Customer) -> Custome
     if duplicate.level in ranks and survivor.level in ranks and ranks.index(duplicate.level) > ranks.index(survivor.level):
         survivor.level = duplicate.level
     survivor.save(update_fields=["tags", "city", "source", "birthday", "phone", "email", "notes", "level", "updated_at"])
+    customer_tags_sync(customer_ids=[survivor.pk])
     duplicate.merged_into, duplicate.merged_at = survivor, timezone.now()
     duplicate.save(update_fields=["merged_into", "merged_at", "updated_at"])
     merge = CustomerMerge.objects.create(survivor=survivor, duplicate=duplicate, actor=actor, moved=moved, snapshot=snapshot)

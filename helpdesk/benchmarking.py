@@ -114,3 +114,9 @@ def bench_table(results: list[BenchResult]) -> str:
     lines += [f"| {r.name} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.queries} |" for r in results]
     return "\n".join(lines)
 
+
+
+def bench_database() -> str:
+    """Return the database server as a results line names it, e.g. "PostgreSQL 18.1"."""
+    major, minor = divmod(connection.pg_version, 10000)
+    return f"PostgreSQL {major}.{minor}"

@@ -5,8 +5,6 @@ from django.db import connection
 
 def database_ensure(*, fresh: bool = False) -> None:
     """Create the configured PostgreSQL database if it does not exist yet; ``fresh`` drops it first (CI)."""
-    if connection.vendor != "postgresql":
-        return
     import psycopg2
     from psycopg2 import sql
 

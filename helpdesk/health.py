@@ -16,7 +16,7 @@ def check_database() -> dict:
             cursor.fetchone()
     except Exception as exc:  # noqa: BLE001 - any failure means down; the message says which
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}".strip()[:300]}
-    return {"ok": True, "vendor": connection.vendor}
+    return {"ok": True}
 
 
 def check_redis() -> dict:

@@ -3,7 +3,6 @@
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db import connection
 from django.db.models import Aggregate, Avg, Count, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 from django.urls import reverse
@@ -66,7 +65,7 @@ def kpi_facts_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=N
 
 
 class Median(Aggregate):
-    """The exact median of a column, computed by PostgreSQL in the same scan as the other aggregates."""
+    """The exact median of a column (``percentile_cont``), computed in the same scan as the other aggregates."""
 
     function = "percentile_cont"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
@@ -88,17 +87,6 @@ def kpi_csat_daily(responses: QuerySet[SurveyResponse]) -> dict[dt.date, float]:
     rows = responses.annotate(day=TruncDate("submitted_at", tzinfo=tz)).values("day").annotate(
         mean=Avg("score")).order_by("day")
     return {row["day"]: round(float(row["mean"]), 2) for row in rows}
-
-
-def _median(facts: QuerySet[TicketFact], field: str) -> float | None:
-    """Return the median of a column over the facts on databases without percentile_cont (SQLite)."""
-    values = facts.filter(**{f"{field}__isnull": False})
-    count = values.count()
-    if not count:
-        return None
-    ordered = values.order_by(field).values_list(field, flat=True)
-    middle = list(ordered[(count - 1) // 2:count // 2 + 1])
-    return sum(middle) / len(middle)
 
 
 def _figure(unit: str, numerator, denominator, value=None) -> dict:
@@ -165,10 +153,7 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
                                                            team=team, channel=channel))
     else:
         totals = _totals_from_facts(facts, dt.timedelta(days=kpi_settings_get().conversion_window_days))
-    if connection.vendor == "postgresql":
-        totals["frt_median"] = facts.aggregate(m=Median("first_response_minutes"))["m"]
-    else:
-        totals["frt_median"] = _median(facts, "first_response_minutes")
+    totals["frt_median"] = facts.aggregate(m=Median("first_response_minutes"))["m"]
     csat = kpi_responses_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent,
                                     channel=channel).aggregate(total=Sum("score", default=0), n=Count("pk"))
     start, end = day_bounds(date_from, date_to)

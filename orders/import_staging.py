@@ -1,4 +1,4 @@
-"""Order import on PostgreSQL: COPY the raw CSV into a staging table, then check and write it with set-based SQL.
+"""Order import of a CSV file: COPY the raw CSV into a staging table, then check and write it with set-based SQL.
 
 Python never parses the rows: COPY reads the file, one ``DISTINCT ON`` query makes one line per order
 with its first bad row (if any), and three ``INSERT … SELECT`` statements write the missing customers,
@@ -22,8 +22,8 @@ MONEY = r"^\d{1,10}(\.\d+)?$"
 QUANTITY = r"^\d{1,9}$"
 
 def staged_import_possible(file, name: str) -> bool:
-    """Return whether this upload can take the staged path: a CSV on PostgreSQL."""
-    return connection.vendor == "postgresql" and not name.lower().endswith(".xlsx") and hasattr(file, "read")
+    """Return whether this upload can take the staged path: a CSV file."""
+    return not name.lower().endswith(".xlsx") and hasattr(file, "read")
 
 
 def _header(file) -> list[str]:
@@ -168,7 +168,8 @@ def _write(cursor) -> tuple[int, int]:
         """)
         skipped += cursor.rowcount
         if attempt == 0:
-            # Customers by phone: the oldest archive with that primary phone, else a new one (named as in the file).
+            # Customers by phone: the oldest archive with that primary phone, else a new one (named as in the file,
+            # without tags: no tag rows to write).
             cursor.execute("""
                 INSERT INTO customers_customer (name, phone, email, city, level, tags, source, notes,
                                                 has_marketing_consent, has_survey_consent, review_status, created_at,

@@ -2,7 +2,7 @@
 
 Columns: order_number, customer_phone, customer_name, status, placed_at, delivered_at, shop,
 payment_method, shipping_fee, sku, item_name, spec, quantity, unit_price. An order whose number
-already exists is skipped (re-importing a file changes nothing). On PostgreSQL rows go in by COPY.
+already exists is skipped (re-importing a file changes nothing). Rows go in by COPY.
 """
 
 import csv
@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from customers.models import Customer
+from orders.import_copy import NULL, chunk_transaction_prepare, ids_reserve, rows_copy
 from orders.models import Order, OrderImport, OrderItem
 
 COLUMNS = ["order_number", "customer_phone", "customer_name", "status", "placed_at", "delivered_at", "shop",
@@ -26,7 +26,6 @@ REQUIRED = ["order_number", "customer_phone", "status", "placed_at", "sku", "ite
 CHUNK_ORDERS = 20_000
 MAX_ERRORS = 1000
 STATUSES = set(Order.Status.values)
-NULL = r"\N"
 
 
 class ImportFileError(ValueError):
@@ -123,21 +122,6 @@ def orders_parse(rows):
         yield current
 
 
-def _copy(table: str, columns: list[str], rows) -> None:
-    """COPY rows into a table (PostgreSQL); None must already be written as \\N."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    buffer.seek(0)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-
-
-def _ids_reserve(table: str, count: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [count])
-        return [row[0] for row in cursor.fetchall()]
-
-
 def _chunk_write(orders: list[ParsedOrder]) -> tuple[int, int]:
     """Write a chunk of good orders; return (created, skipped as already present)."""
     numbers = [o.number for o in orders]
@@ -154,49 +138,32 @@ def _chunk_write(orders: list[ParsedOrder]) -> tuple[int, int]:
     customers = dict(Customer.objects.filter(phone__in=phones).order_by("-pk").values_list("phone", "pk"))
     missing = [o for o in {o.phone: o for o in fresh if o.phone not in customers}.values()]
     if missing:
+        # New archives without tags: they have no tag rows to write.
         created = Customer.objects.bulk_create(
             [Customer(name=o.name or o.phone, phone=o.phone, source=o.shop) for o in missing])
         customers.update({c.phone: c.pk for c in created})
-    now = timezone.now()
-    if connection.vendor == "postgresql":
-        stamp = now.isoformat()
-        ids = _ids_reserve(Order._meta.db_table, len(fresh))
-        _copy(Order._meta.db_table,
+    stamp = timezone.now().isoformat()
+    ids = ids_reserve(Order._meta.db_table, len(fresh))
+    rows_copy(Order._meta.db_table,
               ["id", "number", "customer_id", "shop", "status", "total_amount", "shipping_fee", "payment_method", "carrier",
                "tracking_number", "placed_at", "paid_at", "delivered_at", "created_at", "updated_at"],
               ((pk, o.number, customers[o.phone], o.shop, o.status,
                 sum((p * q for _s, _n, _sp, q, p in o.items), o.shipping_fee), o.shipping_fee, o.payment_method, "", "",
                 o.placed_text, o.placed_text, o.delivered_text or NULL, stamp, stamp) for pk, o in zip(ids, fresh)))
-        _copy(OrderItem._meta.db_table, ["order_id", "sku", "name", "spec", "quantity", "unit_price"],
+    rows_copy(OrderItem._meta.db_table, ["order_id", "sku", "name", "spec", "quantity", "unit_price"],
               ((pk, *item) for pk, o in zip(ids, fresh) for item in o.items))
-    else:
-        made = Order.objects.bulk_create([
-            Order(number=o.number, customer_id=customers[o.phone], shop=o.shop, status=o.status,
-                  total_amount=sum((p * q for _s, _n, _sp, q, p in o.items), o.shipping_fee), shipping_fee=o.shipping_fee,
-                  payment_method=o.payment_method, placed_at=o.placed_at, paid_at=o.placed_at, delivered_at=o.delivered_at)
-            for o in fresh
-        ])
-        OrderItem.objects.bulk_create([
-            OrderItem(order_id=order.pk, sku=s, name=n, spec=sp, quantity=q, unit_price=p)
-            for order, o in zip(made, fresh) for s, n, sp, q, p in o.items
-        ], batch_size=5000)
     return len(fresh), len(orders) - len(fresh)
 
 
 def _chunk_flush(chunk: list[ParsedOrder]) -> tuple[int, int]:
     """Write one chunk in its own transaction."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Safe to lose on a crash: a re-run skips the orders already present.
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                # Naive times in the file are shop-local times (TIME_ZONE), as they are for the other databases.
-                cursor.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
+        chunk_transaction_prepare()
         return _chunk_write(chunk)
 
 
 class _Writer:
-    """Write chunks on a second thread and database connection while the file is still being parsed (PostgreSQL)."""
+    """Write chunks on a second thread and database connection while the file is still being parsed."""
 
     def __init__(self, result: dict, progress):
         self.result, self.progress = result, progress
@@ -240,8 +207,8 @@ def orders_import(file, *, name: str, progress=None) -> dict:
         return orders_import_staged(file, name=name, progress=progress)
     result = {"rows": 0, "created": 0, "skipped": 0, "refused": 0, "errors": []}
     chunk: list[ParsedOrder] = []
-    # Parsing and writing overlap on PostgreSQL, unless the caller holds a transaction the second connection cannot see.
-    writer = _Writer(result, progress) if connection.vendor == "postgresql" and not connection.in_atomic_block else None
+    # Parsing and writing overlap, unless the caller holds a transaction the second connection cannot see.
+    writer = None if connection.in_atomic_block else _Writer(result, progress)
     rows = 0
 
     def flush():

@@ -7,12 +7,12 @@ import time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from orders import upsert_sql
-from orders.models import Order, OrderItem, OrderStatusChange, WebhookDelivery
+from orders.models import Order, OrderItem, OrderStatusChange
 
 ORDER_FIELDS = ("shop", "status", "total_amount", "shipping_fee", "payment_method", "carrier", "tracking_number",
                 "placed_at", "paid_at", "shipped_at", "delivered_at")
@@ -28,7 +28,7 @@ class WebhookRejected(Exception):
 
 
 def _customer_for(data: dict, *, shop: str) -> Customer:
-    """Return the customer with this phone (or e-mail), creating the archive entry when new."""
+    """Return the customer with this phone (or e-mail), creating the archive entry (no tags, no tag rows) when new."""
     phone, email = data.get("phone", ""), data.get("email", "")
     customer = None
     if phone:
@@ -91,9 +91,8 @@ def order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, 
 
 
 def _order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, bool]:
-    precompiled = connection.vendor == "postgresql"
-    order = upsert_sql.order_lock(number) if precompiled else Order.objects.select_for_update().filter(number=number).first()
-    if order is not None and precompiled:
+    order = upsert_sql.order_lock(number)
+    if order is not None:
         upsert_sql.order_related_load(order)  # customer name, lines and history: for the item sync and the answer
     updated_at = data.get("updated_at")
     if order is None:
@@ -121,12 +120,8 @@ def _order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool,
     status_change = None
     if "status" in changed_fields:
         status_change = OrderStatusChange(order=order, from_status=previous_status, to_status=order.status, source=source)
-    if changed_fields and precompiled:
+    if changed_fields:
         upsert_sql.order_write(order, changed_fields, status_change)
-    elif changed_fields:
-        order.save(update_fields=[*changed_fields, "updated_at"])
-        if status_change is not None:
-            status_change.save()
     return order, False, bool(changed_fields) or items_changed
 
 
@@ -168,13 +163,5 @@ def webhook_event_apply(*, event_id: str, topic: str, number: str, data: dict) -
 
 
 def _delivery_record(*, event_id: str, topic: str, number: str) -> bool:
-    """Record a webhook delivery; return False when this event id was recorded before (one statement on PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        table = WebhookDelivery._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {table} (event_id, topic, order_number, received_at) VALUES (%s, %s, %s, now()) "
-                           "ON CONFLICT (event_id) DO NOTHING RETURNING id", [event_id, topic[:64], number[:40]])
-            return cursor.fetchone() is not None
-    _delivery, created = WebhookDelivery.objects.get_or_create(
-        event_id=event_id, defaults={"topic": topic[:64], "order_number": number[:40]})
-    return created
+    """Record a webhook delivery; return False when this event id was recorded before."""
+    return upsert_sql.webhook_delivery_insert(event_id=event_id, topic=topic[:64], number=number[:40])

@@ -1,16 +1,18 @@
-"""The shop upsert's statements on PostgreSQL: lock, read and write an existing order in three round trips.
+"""The shop sync's statements: lock, read and write an existing order in three round trips; record a webhook once.
 
 The ORM takes seven statements (lock, lines, update, history row, customer name, history) at ~0.3 ms of
 query building each; the shop write path answers a few hundred requests per second, so an existing
 order is handled with precompiled SQL. Each statement runs after the order's row lock is held, so it
-reads what concurrent upserts of the same order committed before it (READ COMMITTED).
+reads what concurrent upserts of the same order committed before it (READ COMMITTED). A webhook's
+delivery is recorded with one ``INSERT … ON CONFLICT DO NOTHING RETURNING``, where ``get_or_create``
+takes a read, a savepoint and an insert.
 """
 
 from django.db import connection
 from django.db.models import QuerySet
 
 from customers.models import Customer
-from orders.models import Order, OrderItem, OrderStatusChange
+from orders.models import Order, OrderItem, OrderStatusChange, WebhookDelivery
 
 _ORDER_COLUMNS = [f.column for f in Order._meta.concrete_fields]
 _ORDER_FIELDS = [f.attname for f in Order._meta.concrete_fields]
@@ -35,6 +37,9 @@ CROSS JOIN LATERAL (
   FROM {OrderStatusChange._meta.db_table} WHERE order_id = %(order)s) h
 WHERE c.id = %(customer)s
 """
+
+_DELIVERY_INSERT = (f"INSERT INTO {WebhookDelivery._meta.db_table} (event_id, topic, order_number, received_at) "
+                    "VALUES (%s, %s, %s, now()) ON CONFLICT (event_id) DO NOTHING RETURNING id")
 
 _HISTORY_INSERT = (f"INSERT INTO {OrderStatusChange._meta.db_table} (order_id, from_status, to_status, source, changed_at) "
                    "VALUES (%s, %s, %s, %s, %s) RETURNING id")
@@ -89,3 +94,10 @@ def order_write(order: Order, fields: list[str], status_change: OrderStatusChang
     cached = getattr(order, "_prefetched_objects_cache", {}).get("status_changes")
     if cached is not None:
         cached._result_cache.append(status_change)
+
+
+def webhook_delivery_insert(*, event_id: str, topic: str, number: str) -> bool:
+    """Record a webhook delivery; return False when this event id was recorded before."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DELIVERY_INSERT, [event_id, topic, number])
+        return cursor.fetchone() is not None

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.services import customer_create
+from tickets import chat_sql
 from tickets import chat_workflow as workflow
 from tickets.attachments import sniff_content_type
 from tickets.chat_events import agent_channel, chat_publish, session_channel, team_channel
@@ -226,11 +227,12 @@ def chat_customer_message_store(*, session_id: int, token: str, body: str) -> tu
     The visitor token is checked by the statement that locks the session. Raises Http404 for a wrong
     session or token and ValidationError like ``chat_message_post``. Call it outside any transaction
     and publish only after it returns (the message is committed by then): the widget's message POST
-    under uvicorn (``chat_widget_post``) publishes from the event loop. On PostgreSQL it is one
-    statement (one round trip, atomic by itself); a refused one is then checked again by the ORM path.
+    under uvicorn (``chat_widget_post``) publishes from the event loop. Outside a transaction it is one
+    statement (one round trip, atomic by itself); a refused one is then checked again by the ORM path,
+    which also serves callers inside a transaction.
     """
     body, _image_type = _message_content(body, None)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if not connection.in_atomic_block:
         stored = _customer_message_insert(session_id=session_id, token=token, body=body)
         if stored is not None:
             return stored
@@ -251,21 +253,8 @@ def _customer_message_insert(*, session_id: int, token: str, body: str):
 
     if not token or not str(session_id).isdigit() or int(session_id) > 2**63 - 1:
         return None
-    sessions, messages, events = (model._meta.db_table for model in (ChatSession, ChatMessage, ChatEvent))
     now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(f"""
-            WITH s AS (UPDATE {sessions} SET last_seq = last_seq + 1, customer_read_seq = last_seq + 1
-                       WHERE id = %s AND token = %s AND status <> %s RETURNING id, last_seq, team_id, agent_id),
-                 m AS (INSERT INTO {messages} (session_id, seq, sender, author_id, body, image, image_type, created_at)
-                       SELECT id, last_seq, %s, NULL, %s, '', '', %s FROM s RETURNING id),
-                 e AS (INSERT INTO {events} (session_id, team_id, agent_id, kind, actor_id, message_id, note, data, created_at)
-                       SELECT s.id, CASE WHEN s.agent_id IS NULL THEN s.team_id END, s.agent_id, %s, NULL, m.id, '', '{{}}', %s
-                       FROM s, m RETURNING id)
-            SELECT s.last_seq, s.team_id, s.agent_id, m.id, e.id FROM s, m, e""",
-            [int(session_id), str(token)[:64], ChatSession.Status.ENDED, ChatMessage.Sender.CUSTOMER, body, now,
-             ChatEvent.Kind.MESSAGE, now])
-        row = cursor.fetchone()
+    row = chat_sql.customer_message_insert(session_id=int(session_id), token=str(token)[:64], body=body, now=now)
     if row is None:
         return None
     seq, team_id, agent_id, message_id, event_id = row

@@ -7,8 +7,8 @@ than one process has at 100 messages/s. ``chat_widget_post`` wraps the ASGI appl
 
 - the request-independent middleware of ``MIDDLEWARE`` (host check, HTTPS redirect, security
   headers, language, CSP, X-Frame-Options, Content-Length) run inline, in their order;
-- the token check, the lock, the next number, the message and the event are one PostgreSQL statement
-  (one transaction elsewhere) in one hop to the chat API pool (``chat.chat_customer_message_store``);
+- the token check, the lock, the next number, the message and the event are one statement
+  (``tickets.chat_sql``) in one hop to the chat API pool (``chat.chat_customer_message_store``);
 - after the commit both events go out in one pipelined ``redis.asyncio`` round trip.
 
 Anything else, and every request that would not end in a 201 (wrong token, too long, ended chat,

@@ -11,7 +11,6 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from helpdesk.business_time import (
     business_minutes_between,
 )
 from helpdesk.calendars import calendar_spec
+from tickets import sla_sql
 from tickets.models import (
     Notification,
     SLAPolicy,
@@ -105,24 +105,8 @@ def sla_policies_active() -> list[SLAPolicy]:
     return list(SLAPolicy.objects.filter(is_active=True).select_related("calendar").order_by("position", "id"))
 
 
-# (fingerprint) → active policies, per process. On PostgreSQL the fingerprint (every policy's id and row
-# version ``xmin``, its calendar's revision) comes back with the ticket's SLA state and timers in one round
-# trip, so any insert, update or delete of a policy, by admin, migration or shell, is seen on the next refresh.
+# (fingerprint) → active policies, per process; the fingerprint comes with every refresh's read (``sla_sql``).
 _POLICIES: dict[str, list[SLAPolicy]] = {}
-FINGERPRINT_SQL = """
-    SELECT string_agg(p.id::text || ':' || p.xmin::text || ':' || c.revision::text, ',' ORDER BY p.id)
-    FROM {policy} p JOIN {calendar} c ON c.id = p.calendar_id
-"""
-STATE_COLUMN_SQL = "SELECT json_build_array(s.policy_id, s.is_held, s.held_reason) FROM {state} s WHERE s.ticket_id = {timer}.ticket_id"
-STATE_SQL = """
-    SELECT s.policy_id, s.is_held, s.held_reason, ({fingerprint})
-    FROM (SELECT 1) AS one LEFT JOIN {state} s ON s.ticket_id = %s
-"""
-
-
-def _tables() -> dict[str, str]:
-    return {"policy": SLAPolicy._meta.db_table, "calendar": SLAPolicy.calendar.field.related_model._meta.db_table,
-            "state": TicketSLA._meta.db_table, "timer": TicketSLATimer._meta.db_table}
 
 
 def _policies_for(fingerprint: str | None) -> list[SLAPolicy]:
@@ -143,25 +127,15 @@ def _sla_state_from(ticket: Ticket, row) -> TicketSLA:
 def _sla_state_policies_timers(ticket: Ticket) -> tuple[TicketSLA, list[SLAPolicy], dict[str, TicketSLATimer]]:
     """Return the ticket's SLA state (created if missing), the active policies and its timers by target.
 
-    On PostgreSQL one query when the ticket has timers (state and policy fingerprint ride along as two
-    columns), two on its first refresh; elsewhere four.
+    One query when the ticket has timers (state and policy fingerprint ride along as two columns), two on
+    its first refresh.
     """
-    if connection.vendor != "postgresql":
-        state = TicketSLA.objects.get_or_create(ticket=ticket)[0]
-        return state, sla_policies_active(), {t.target: t for t in TicketSLATimer.objects.filter(ticket=ticket)}
-    tables = _tables()
-    fingerprint_sql = FINGERPRINT_SQL.format(**tables)
-    timers = list(TicketSLATimer.objects.filter(ticket=ticket).annotate(
-        sla_state=RawSQL(STATE_COLUMN_SQL.format(**tables), ()),
-        sla_fingerprint=RawSQL(fingerprint_sql, ()),
-    ))
+    timers = sla_sql.timers_with_state(ticket.pk)
     if timers:
         first = timers[0]
         return (_sla_state_from(ticket, first.sla_state), _policies_for(first.sla_fingerprint),
                 {timer.target: timer for timer in timers})
-    with connection.cursor() as cursor:
-        cursor.execute(STATE_SQL.format(fingerprint=fingerprint_sql, **tables), [ticket.pk])
-        policy_id, is_held, held_reason, fingerprint = cursor.fetchone()
+    policy_id, is_held, held_reason, fingerprint = sla_sql.state_and_fingerprint(ticket.pk)
     return _sla_state_from(ticket, (policy_id, is_held, held_reason)), _policies_for(fingerprint), {}
 
 

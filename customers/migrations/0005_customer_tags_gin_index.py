@@ -1,21 +1,14 @@
-"""Index tags for the tag filter on PostgreSQL (jsonb @>); other databases filter without it."""
+"""Index tags for containment queries (jsonb @>)."""
 
 from django.db import migrations
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE INDEX IF NOT EXISTS customer_tags_gin_idx ON customers_customer USING gin (tags jsonb_path_ops)"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS customer_tags_gin_idx")
 
 
 class Migration(migrations.Migration):
     dependencies = [("customers", "0004_customer_import_fewer_indexes")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS customer_tags_gin_idx ON customers_customer USING gin (tags jsonb_path_ops)",
+            "DROP INDEX IF EXISTS customer_tags_gin_idx",
+        ),
+    ]

@@ -1,4 +1,4 @@
-"""Drop the LIKE-pattern indexes Django adds beside the order number and tracking number (PostgreSQL).
+"""Drop the LIKE-pattern indexes Django adds beside the order number and tracking number.
 
 Orders are only ever looked up by exact number or tracking number, which the plain unique and
 btree indexes answer; each extra index cost every imported and upserted order a write.
@@ -8,8 +8,6 @@ from django.db import migrations
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'orders_order' "
                        "AND indexdef LIKE '%%varchar_pattern_ops%%'")

@@ -299,15 +299,6 @@ def test_problem_found_becomes_a_linked_ticket_once(db, team, agent):
         followups.visit_ticket_create(visit=visit, actor=agent)
 
 
-def test_insert_skips_existing_keys_and_counts_only_new_rows(delivery_rule):
-    order = _delivered(MONDAY)
-    row = dict(rule=delivery_rule, source_type="order", source_id=order.pk, period="", customer=order.customer,
-               kind="call", channel="phone", due_at=MONDAY)
-    assert followups._insert([FollowUpVisit(**row)]) == 1
-    assert followups._insert([FollowUpVisit(**row), FollowUpVisit(**{**row, "period": "x"})]) == 1
-    assert _visits(order__isnull=True, source_id=order.pk).count() == 2
-
-
 def test_holiday_greeting_on_the_first_day_of_a_statutory_holiday(db):
     FollowUpRule.objects.create(code="national-day", name="节日问候", trigger="holiday", delay_days=0, kind="greeting",
                                 channel="sms", segment_level="vip")

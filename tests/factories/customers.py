@@ -2,6 +2,7 @@ import factory
 
 from customers.contacts import email_normalize, phone_normalize
 from customers.models import Customer, CustomerAddress, CustomerContact
+from customers.services import customer_tags_sync
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
@@ -25,6 +26,12 @@ class CustomerFactory(factory.django.DjangoModelFactory):
         if self.email:
             CustomerContact.objects.create(customer=self, kind="email", value=self.email,
                                            normalized=email_normalize(self.email), is_primary=True)
+
+    @factory.post_generation
+    def tag_rows(self, create, extracted, **kwargs):
+        """Give the tags their rows, as the services do."""
+        if create and self.tags:
+            customer_tags_sync(customer_ids=[self.pk])
 
 
 class CustomerAddressFactory(factory.django.DjangoModelFactory):

@@ -19,6 +19,7 @@ def test_all_up_is_200(client, fresh_heartbeat):
     assert response.status_code == 200
     body = response.json()
     assert body["down"] == [] and body["status"] == "ok"
+    assert body["checks"]["database"] == {"ok": True}
     assert body["checks"]["celery"]["worker"] == "test@host"
 
 

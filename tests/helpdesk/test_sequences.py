@@ -17,7 +17,6 @@ def test_daily_number_uses_the_shanghai_date(time_machine):
     assert daily_number(prefix="T") == "T2611240001"
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite's shared in-memory test database locks whole tables")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_get_distinct_numbers():
     def take(_):

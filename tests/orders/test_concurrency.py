@@ -1,7 +1,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from rest_framework.test import APIClient
 
 from orders.models import Order, ReturnRequest
@@ -9,10 +9,6 @@ from orders.services import return_request_create
 from tests.factories import UserFactory
 from tests.factories.orders import delivered_order
 
-needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-
-
-@needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approve_and_cancel_one_wins_the_other_gets_409(back_office_calendar):
     agent = UserFactory(username="race-agent", role="Agent")
@@ -44,7 +40,6 @@ def test_concurrent_approve_and_cancel_one_wins_the_other_gets_409(back_office_c
     assert ReturnRequest.objects.get(pk=ret.pk).events.filter(kind="status", to_status=final).count() == 1
 
 
-@needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_applications_cannot_return_more_than_was_bought():
     order = delivered_order(lines=((1, "50.00"),))
@@ -70,7 +65,6 @@ def test_concurrent_applications_cannot_return_more_than_was_bought():
     assert sorted(outcomes) == ["ValidationError", "ok"]
 
 
-@needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approve_and_cancel_without_expected_status_one_gets_409(back_office_calendar):
     from orders import services, workflow
@@ -120,7 +114,6 @@ def test_a_step_on_a_request_read_before_it_moved_on_is_a_409(back_office_calend
         services.return_request_cancel(return_request=stale, actor=agent)
 
 
-@needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_upserts_of_one_order_add_a_new_line_once_and_record_both_changes():
     """Each upsert reads the lines and history after it holds the order's lock, so the second sees the first's."""

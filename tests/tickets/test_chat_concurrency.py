@@ -1,9 +1,9 @@
-"""Two agents accepting the same chat at the same moment, on real PostgreSQL: exactly one wins."""
+"""Two agents accepting the same chat at the same moment: exactly one wins."""
 
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from helpdesk.roles import Role
 from tests.factories import ChatWidgetFactory, UserFactory
@@ -13,8 +13,6 @@ from tickets.chat_models import ChatEvent, ChatSession
 
 @pytest.mark.django_db(transaction=True)
 def test_racing_accepts_have_one_winner(team):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     agents = [UserFactory(username=f"t-racer-{i}", role=Role.AGENT, teams=[team]) for i in range(2)]
     results = []
     for round_number in range(5):

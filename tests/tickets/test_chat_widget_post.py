@@ -121,7 +121,7 @@ def test_fast_path_is_off_when_middleware_has_one_it_does_not_know(settings):
         chat_widget_post._inline_middleware.cache_clear()
 
 
-def test_customer_message_store_is_one_statement_on_postgresql_and_checks_the_token(team, django_assert_num_queries):
+def test_customer_message_store_is_one_statement_and_checks_the_token(team, django_assert_num_queries):
     session = chat.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
     with pytest.raises(Http404):
         chat.chat_customer_message_store(session_id=session.pk, token="wrong", body="hi")

@@ -1,14 +1,11 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from helpdesk.roles import Role
 from tests.factories import CustomerFactory, TeamFactory, TicketFactory, UserFactory
 from tickets.services import ClaimConflict, ticket_claim, ticket_create
-
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
-
 
 def run_parallel(count, work):
     barrier = threading.Barrier(count)

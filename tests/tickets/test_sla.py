@@ -182,7 +182,6 @@ def test_sweeper_survives_deleted_ticket_and_policy(email_ticket):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_concurrent_checks_record_one_breach(sla_defaults, agent, supervisor, team):
     with time_machine.travel(FRIDAY_1730, tick=False):
         ticket = ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="并发",

@@ -19,7 +19,7 @@ def _duplicates() -> int:
 
 class Command(BaseCommand):
     help = ("Time the follow-up sweeper over 1,000,000 delivered orders with 10,000 newly due (generated on first "
-            "use), then a sweep killed midway and re-run; PostgreSQL only.")
+            "use), then a sweep killed midway and re-run.")
 
     def handle(self, *args, **options):
         database_ensure()

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from helpdesk.benchmarking import bench_cases, bench_run, bench_table
+from helpdesk.benchmarking import bench_cases, bench_database, bench_run, bench_table
 from helpdesk.databases import database_ensure
 from helpdesk.demo import demo_users_load
 from helpdesk.generated_data import generate
@@ -33,16 +33,15 @@ class Command(BaseCommand):
             generate(customers=max(1000, (tickets - have) // 10), tickets=tickets - have,
                      messages_per_ticket=messages_per_ticket, progress=self.progress)
             self.stdout.write("")
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         cases = [case for case in bench_cases() if only in case.name and (not module or case.module == module)]
         results = []
         for case in cases:
             self.stdout.write(f"  {case.name}…", ending="\r")
             results.append(bench_run(case, repeat=repeat))
         self.stdout.write(
-            f"\n{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}, "
+            f"\n{bench_database()}, "
             f"{Ticket.objects.count()} tickets, Django {django.get_version()}, Python {platform.python_version()}\n"
         )
         self.stdout.write(bench_table(results))

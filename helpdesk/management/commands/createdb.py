@@ -4,7 +4,7 @@ from helpdesk.databases import database_ensure
 
 
 class Command(BaseCommand):
-    help = "Create the configured PostgreSQL database if it does not exist (no-op on SQLite)."
+    help = "Create the configured PostgreSQL database if it does not exist."
 
     def add_arguments(self, parser):
         parser.add_argument("--fresh", action="store_true", help="drop the database first (every row is lost)")

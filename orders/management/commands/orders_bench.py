@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from helpdesk.benchmarking import bench_database
 from helpdesk.databases import database_ensure
 from helpdesk.demo import demo_users_load
 from orders.bench import orders_csv_write, returns_generate, server_cpu_seconds, upsert_rate, webhook_rate
@@ -61,7 +62,7 @@ class Command(BaseCommand):
                     "import", r["rows"], rows, f"{r['created']} orders, {time.perf_counter() - started:.0f} s"))
             elapsed = time.perf_counter() - started
         self.stdout.write(f"\nImported {result['created']} orders ({result['rows']} rows, {result['refused']} refused) "
-                          f"in {elapsed:.1f} s on {connection.vendor}")
+                          f"in {elapsed:.1f} s on {bench_database()}")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
