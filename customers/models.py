@@ -145,6 +145,8 @@ class CustomerTag(models.Model):
         verbose_name = _("customer tag")
         verbose_name_plural = _("customer tags")
         constraints = [models.UniqueConstraint(fields=["tag", "customer"], name="customertag_tag_customer_unique")]
+        # customer_tags_sync reads and deletes one customer's rows on every change of its tags.
+        indexes = [models.Index(fields=["customer"], name="customertag_customer_idx")]
 
     def __str__(self):
         return self.tag
