@@ -130,21 +130,15 @@ def _start_server(pgdata: Path, cleanup_mode: str):
 
 def _database_create(url_socket_dir: Path, settings: dict[str, str]) -> None:
     """Create the helpdesk database if it is missing and apply cluster settings."""
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(dbname="postgres", user="postgres", host=str(url_socket_dir))
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
-            if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-            for name, value in settings.items():
-                cursor.execute(f"ALTER SYSTEM SET {name} = %s", [value])
-            if settings:
-                cursor.execute("SELECT pg_reload_conf()")
-    finally:
-        connection.close()
+    with psycopg.connect(dbname="postgres", user="postgres", host=str(url_socket_dir), autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+        for name, value in settings.items():
+            connection.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+        if settings:
+            connection.execute("SELECT pg_reload_conf()")
 
 
 @contextmanager

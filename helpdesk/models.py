@@ -1,5 +1,6 @@
 """Models every app shares: users, teams, number sequences and business calendars."""
 
+from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -23,6 +24,11 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.display_name or super().get_short_name() or self.username
+
+    @cached_property
+    def group_names(self) -> frozenset[str]:
+        """Return the names of the user's groups (their roles), read once per user object: once a request."""
+        return frozenset(self.groups.values_list("name", flat=True))
 
 
 class Team(models.Model):

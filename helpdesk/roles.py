@@ -154,10 +154,7 @@ def roles_of(user) -> list[Role]:
     """Return the user's roles from their groups, lowest first; superusers are admins."""
     if not user.is_authenticated:
         return []
-    # Remembered on the user object like Django's own permission cache: one groups query per request.
-    names = getattr(user, "_role_group_names", None)
-    if names is None:
-        names = user._role_group_names = frozenset(group.name for group in user.groups.all())
+    names = user.group_names
     roles = [role for role in Role if role.value in names]
     if user.is_superuser and Role.ADMIN not in roles:
         roles.append(Role.ADMIN)

@@ -33,6 +33,6 @@ def rows_copy(table: str, columns: list[str], rows) -> None:
     """COPY rows into a table; None must already be written as ``NULL`` (\\N)."""
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
-    buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
+            copy.write(buffer.getvalue())

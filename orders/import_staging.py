@@ -9,12 +9,14 @@ cannot do while COPY holds the connection. The rules are those of
 ``orders.importing.orders_parse``; an order with any bad row is refused whole and reported.
 """
 
+import psycopg
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from orders.importing import COLUMNS, MAX_ERRORS, REQUIRED, STATUSES, ImportFileError
 from orders.models import Order
 
+COPY_CHUNK_BYTES = 1 << 20
 # Accepted text forms (checked before any cast, so a bad value is a reported row and not an SQL error).
 TIMESTAMP = (r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?"
              r"(Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?$")
@@ -59,14 +61,12 @@ def orders_import_staged(file, *, name: str, progress=None) -> dict:
         columns = ", ".join(f'"{c}" text' for c in known)
         cursor.execute(f"CREATE TEMP TABLE order_stage (line bigint GENERATED ALWAYS AS IDENTITY, {columns})")
         try:
-            cursor.cursor.copy_expert(
-                f"COPY order_stage ({', '.join(chr(34) + c + chr(34) for c in known)}) FROM STDIN WITH (FORMAT csv)", file)
-        except Exception as exc:  # a broken CSV or bad encoding: COPY names the line
-            from django.db import DataError, DatabaseError
-
-            if isinstance(exc, (DataError, DatabaseError)) or exc.__class__.__module__.startswith("psycopg2"):
-                raise ImportFileError(f"the file cannot be read: {str(exc).splitlines()[0]}") from None
-            raise
+            names = ", ".join(chr(34) + c + chr(34) for c in known)
+            with cursor.cursor.copy(f"COPY order_stage ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+                while chunk := file.read(COPY_CHUNK_BYTES):
+                    copy.write(chunk)
+        except psycopg.Error as exc:  # a broken CSV or bad encoding: COPY names the line
+            raise ImportFileError(f"the file cannot be read: {str(exc).splitlines()[0]}") from None
         missing = [c for c in COLUMNS if c not in known]
         for column in missing:
             cursor.execute(f'ALTER TABLE order_stage ADD COLUMN "{column}" text')

@@ -1,4 +1,4 @@
-"""A real uvicorn serving the project in a thread: SSE streams need ASGI (the test live server is WSGI)."""
+"""A real uvicorn serving ``helpdesk.asgi.application`` in a thread, as production does (the test live server is WSGI)."""
 
 import socket
 import threading
@@ -7,23 +7,16 @@ import time
 import pytest
 import uvicorn
 
-from tickets.chat_events import chat_pools_shutdown
-from tickets.chat_widget_post import chat_widget_post
-
 
 @pytest.fixture
 def server(settings):
-    from django.core.asgi import get_asgi_application
     from django.db import connections
 
+    from helpdesk.asgi import application
+
     settings.CHAT_SSE_HEARTBEAT_SECONDS = 1
-    settings.WHITENOISE_USE_FINDERS = True  # serve static files like `make run` does in development
-    settings.WHITENOISE_AUTOREFRESH = True
-    django_application = get_asgi_application()
-    application = chat_widget_post(django_application, django_application)  # as helpdesk.asgi serves it
-    # The server's threads close their database connections after each request, so the test database can be dropped.
-    previous_age = connections["default"].settings_dict["CONN_MAX_AGE"]
-    connections.settings["default"]["CONN_MAX_AGE"] = 0
+    settings.SERVESTATIC_USE_FINDERS = True  # serve static files like `make run` does in development
+    settings.SERVESTATIC_AUTOREFRESH = True
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -40,7 +33,7 @@ def server(settings):
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True
     thread.join(10)
-    chat_pools_shutdown()
-    connections.settings["default"]["CONN_MAX_AGE"] = previous_age
+    # The server's connections wait in the pool: close it, so the test database can be dropped.
+    connections["default"].close_pool()
 
 

@@ -4,13 +4,14 @@ The SSE streams are plain Django async views (``views_chat``), documented in the
 Included from ``helpdesk/urls.py`` under ``/api/v1/``.
 """
 
-import functools
+import json
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.handlers.asgi import ASGIRequest
+from django.http import Http404, JsonResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -25,7 +26,7 @@ from rest_framework.views import APIView
 
 from helpdesk.models import Team, User
 from tickets import chat, chat_selectors
-from tickets.chat_events import chat_executor, pool_connections_check
+from tickets.chat_events import chat_publish_async
 from tickets.chat_models import AgentPresence, ChatMessage, ChatSession
 from tickets.selectors import ticket_list_for_user
 
@@ -224,14 +225,6 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
         return Response({**chat_selectors.chat_state_payload(session),
                          "messages": chat_selectors.chat_messages_for_customer(session_id=session.pk, after=after)})
 
-    @extend_schema(parameters=[TOKEN_HEADER], request=ChatMessageBodySerializer, responses={201: ChatMessageSerializer})
-    @action(detail=True, methods=["post"])
-    def messages(self, request, pk=None):
-        session = self._session(request, pk)
-        data = _valid(ChatMessageBodySerializer, request)
-        message = _call(chat.chat_message_post, session=session, sender=ChatMessage.Sender.CUSTOMER, body=data["body"])
-        return Response(chat_selectors.chat_message_payload(message), status=201)
-
     @extend_schema(parameters=[TOKEN_HEADER], request={"multipart/form-data": ChatImageUploadSerializer},
                    responses={201: ChatMessageSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
@@ -413,22 +406,71 @@ class AgentPresenceView(APIView):
         return Response(self._data(request.user))
 
 
-def in_chat_pool(view):
-    """Run a (sync) API view in the chat API thread pool, reusing its database connections (see chat_executor)."""
+async def widget_message_create(request, pk: int):
+    """Store a visitor's text message and publish it: an async view, so the message costs one database hop.
 
-    async def pooled(request, *args, **kwargs):
-        if not isinstance(request, ASGIRequest):
-            # Under WSGI (and the test client) stay in the request's own thread and transaction.
-            return await sync_to_async(view, thread_sensitive=True)(request, *args, **kwargs)
+    The body is a JSON object ``{"body": "…"}`` and the X-Chat-Token header names the chat; answers as
+    the rest of this API does: 201 with the message, 400 with field errors, 404, 405, 415.
+    """
+    if request.method != "POST":
+        return JsonResponse({"detail": _('Method "%s" not allowed.') % request.method}, status=405,
+                            headers={"Allow": "POST, OPTIONS"})
+    if request.content_type != "application/json":
+        return JsonResponse({"detail": _('Unsupported media type "%s" in request.') % request.content_type}, status=415)
+    try:
+        data = json.loads(request.body, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError) as error:
+        return JsonResponse({"detail": _("JSON parse error - %s") % error}, status=400)
+    body = data.get("body") if isinstance(data, dict) else None
+    if not isinstance(body, str):
+        message = _("This field is required.") if not isinstance(data, dict) or "body" not in data else _("Not a valid string.")
+        return JsonResponse({"body": [message]}, status=400)
+    if "\x00" in body:
+        return JsonResponse({"body": [_("Null characters are not allowed.")]}, status=400)
+    try:
+        message, publishes = await sync_to_async(chat.chat_customer_message_store)(
+            session_id=pk, token=request.headers.get("X-Chat-Token", ""), body=body)
+    except Http404:
+        return JsonResponse({"detail": _("No ChatSession matches the given query.")}, status=404)
+    except DjangoValidationError as error:
+        return JsonResponse(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}, status=400)
+    await chat_publish_async(publishes)
+    return JsonResponse(chat_selectors.chat_message_payload(message), status=201, json_dumps_params={"ensure_ascii": False})
 
-        def call():
-            pool_connections_check()
-            return view(request, *args, **kwargs)
 
-        return await sync_to_async(call, thread_sensitive=False, executor=chat_executor("api"))()
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not valid JSON")
 
-    functools.update_wrapper(pooled, view)  # keeps cls/actions/initkwargs for the router and the schema
-    return pooled
+
+def widget_message_schema(result, generator, request, public):
+    """Describe ``widget_message_create`` in the OpenAPI schema (a drf-spectacular postprocessing hook).
+
+    DRF's schema generator sees DRF views only; this async view answers like one.
+    """
+    error = {"type": "object", "properties": {"detail": {"type": "string"}}}
+    result["paths"]["/api/v1/chat/sessions/{id}/messages/"] = {"post": {
+        "operationId": "chat_sessions_messages_create",
+        "description": widget_message_create.__doc__.split("\n")[0],
+        "tags": ["chat"],
+        "parameters": [
+            {"in": "path", "name": "id", "schema": {"type": "integer"}, "required": True},
+            {"in": "header", "name": "X-Chat-Token", "schema": {"type": "string"}, "required": True,
+             "description": TOKEN_HEADER.description},
+        ],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["body"],
+            "properties": {"body": {"type": "string", "description": str(ChatMessageBodySerializer().fields["body"].help_text)}},
+        }}}},
+        "security": [{}],
+        "responses": {
+            "201": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChatMessage"}}}},
+            "400": {"description": "", "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}},
+            "404": {"description": "", "content": {"application/json": {"schema": error}}},
+            "415": {"description": "", "content": {"application/json": {"schema": error}}},
+        },
+    }}
+    return result
 
 
 router = SimpleRouter()
@@ -436,6 +478,8 @@ router.register("chat/sessions", WidgetChatSessionViewSet, basename="chat-widget
 router.register("chat/widgets", WidgetInfoViewSet, basename="chat-widget")
 router.register("chat/agent/sessions", ChatSessionViewSet, basename="chat-session")
 
-urlpatterns = [*router.urls, path("chat/agent/presence/", AgentPresenceView.as_view(), name="chat-presence")]
-for _pattern in urlpatterns:
-    _pattern.callback = in_chat_pool(_pattern.callback)
+urlpatterns = [
+    path("chat/sessions/<int:pk>/messages/", csrf_exempt(widget_message_create), name="chat-widget-session-messages"),
+    *router.urls,
+    path("chat/agent/presence/", AgentPresenceView.as_view(), name="chat-presence"),
+]

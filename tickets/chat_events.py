@@ -9,12 +9,10 @@ One Redis subscription per process (per event loop) serves every open stream of 
 """
 
 import asyncio
-import functools
 import json
 import logging
 import weakref
 from collections import defaultdict, deque
-from concurrent.futures import ThreadPoolExecutor
 
 import redis
 import redis.asyncio as aioredis
@@ -22,59 +20,27 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
-from helpdesk.request_threads import request_thread_release
-
 logger = logging.getLogger(__name__)
 
 QUEUE_SIZE = 500
 _sync_clients: dict[str, redis.Redis] = {}
-_executors: dict[str, ThreadPoolExecutor] = {}
 
 
-def chat_executor(name: str = "stream") -> ThreadPoolExecutor:
-    """Return the process's small thread pool for stream reads (``stream``) or chat API requests (``api``).
-
-    Under ASGI every request otherwise runs in a thread of its own, opening (and, with persistent
-    connections, leaving) a database connection each: the pools bound a process to
-    ``CHAT_STREAM_DB_THREADS`` + ``CHAT_API_THREADS`` connections, kept open and reused.
-    """
-    if name not in _executors:
-        size = int(getattr(settings, "CHAT_API_THREADS" if name == "api" else "CHAT_STREAM_DB_THREADS", 8 if name == "api" else 4))
-        _executors[name] = ThreadPoolExecutor(max_workers=size, thread_name_prefix=f"chat-{name}")
-    return _executors[name]
-
-
-def chat_pools_shutdown() -> None:
-    """Stop the pools and close their threads' database connections (tests, process shutdown)."""
-    for executor in list(_executors.values()):
-        for _ in range(executor._max_workers):
-            executor.submit(connections.close_all)
-        executor.shutdown(wait=True)
-    _executors.clear()
-
-
-def pool_connections_check() -> None:
-    """Close this pool thread's database connections that broke (a pool thread has no request to do it)."""
-    for connection in connections.all(initialized_only=True):
-        if connection.connection is not None and connection.errors_occurred and not connection.is_usable():
-            connection.close()
-        connection.errors_occurred = False
-
-
-def _fresh(func, kwargs):
-    pool_connections_check()
-    return func(**kwargs)
+def _read_and_return(func, kwargs):
+    try:
+        return func(**kwargs)
+    finally:
+        connections.close_all()  # back to the pool: a stream holds no database connection between events
 
 
 async def stream_db(func, **kwargs):
-    """Run a database read of a stream in the small shared pool: N open streams hold no database connections."""
-    return await sync_to_async(functools.partial(_fresh, func, kwargs), thread_sensitive=False, executor=chat_executor())()
+    """Run a database read of a stream on a worker thread; its connection goes back to the pool at once."""
+    return await sync_to_async(_read_and_return, thread_sensitive=False)(func, kwargs)
 
 
 async def release_request_connections() -> None:
-    """Before a long stream: give the request's pooled thread back, or close the connections its own thread opened."""
-    if not request_thread_release():
-        await sync_to_async(connections.close_all)()
+    """Before a long stream: give the connections the request's own thread took back to the pool."""
+    await sync_to_async(connections.close_all)()
 
 
 def heartbeat_seconds() -> float:

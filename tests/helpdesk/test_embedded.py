@@ -11,9 +11,9 @@ from helpdesk.embedded import EmbeddedError, embedded_postgres
 ROOT = Path(__file__).resolve().parents[2]
 # Asks the database and Redis the launcher hands over who they are; prints one line.
 PROBE = (
-    "import os, psycopg2, redis, dj_database_url; "
+    "import os, psycopg, redis, dj_database_url; "
     "c = dj_database_url.parse(os.environ['DATABASE_URL']); "
-    "db = psycopg2.connect(dbname=c['NAME'], user=c['USER'], host=c['HOST']); cur = db.cursor(); "
+    "db = psycopg.connect(dbname=c['NAME'], user=c['USER'], host=c['HOST']); cur = db.cursor(); "
     "cur.execute('SELECT current_setting(%s), current_database()', ['data_directory']); "
     "r = redis.Redis.from_url(os.environ['REDIS_URL']); r.set('probe', os.environ['TAG']); "
     "print(*cur.fetchone(), r.get('probe').decode(), os.environ['REDIS_URL'])"
@@ -59,8 +59,8 @@ def test_second_run_in_the_same_folder_says_so_and_leaves_the_first_alone(tmp_pa
 
 
 def test_lasting_cluster_keeps_its_data_and_stops_with_the_command(tmp_path):
-    create = "import os, psycopg2, dj_database_url; c = dj_database_url.parse(os.environ['DATABASE_URL']); " \
-             "db = psycopg2.connect(dbname=c['NAME'], user=c['USER'], host=c['HOST']); db.autocommit = True; " \
+    create = "import os, psycopg, dj_database_url; c = dj_database_url.parse(os.environ['DATABASE_URL']); " \
+             "db = psycopg.connect(dbname=c['NAME'], user=c['USER'], host=c['HOST']); db.autocommit = True; " \
              "db.cursor().execute(os.environ['SQL'])"
     made = launch(tmp_path, sys.executable, "-c", create, SQL="CREATE TABLE kept (id int); INSERT INTO kept VALUES (7)")
     assert made.wait(timeout=60) == 0, made.stderr.read()
