@@ -15,8 +15,8 @@ def server(settings):
     from helpdesk.asgi import application
 
     settings.CHAT_SSE_HEARTBEAT_SECONDS = 1
-    settings.SERVESTATIC_USE_FINDERS = True  # serve static files like `make run` does in development
-    settings.SERVESTATIC_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True  # serve static files like `make run` does in development
+    settings.WHITENOISE_AUTOREFRESH = True
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -90,7 +90,7 @@ def test_media_url_does_not_serve_the_file(client_for, client, agent, ticket):
 def test_no_url_pattern_or_static_root_serves_media():
     prefix = settings.MEDIA_URL.strip("/")
     assert not any(str(pattern.pattern).startswith(prefix) for pattern in get_resolver().url_patterns)
-    assert getattr(settings, "SERVESTATIC_ROOT", None) in (None, "")
+    assert getattr(settings, "WHITENOISE_ROOT", None) in (None, "")
     assert str(settings.STATIC_ROOT) != str(settings.MEDIA_ROOT)
     assert not any(str(settings.MEDIA_ROOT).startswith(str(d)) for d in settings.STATICFILES_DIRS)
 
