@@ -35,12 +35,12 @@ def bench_mean(texts: list[str]) -> tuple[dict[str, tuple[float, float, int]], s
 
 
 class Command(BaseCommand):
-    help = ("Compare `make bench` outputs: --before and --after name saved outputs (each may be given more "
-            "than once: runs alternated on a quiet machine); writes the ratio table to docs/benchmarks.md.")
+    help = ("Compare `make bench` outputs: --before and --after name saved outputs (several each: "
+            "runs alternated on a quiet machine); writes the ratio table to docs/benchmarks.md.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--before", action="append", required=True)
-        parser.add_argument("--after", action="append", required=True)
+        parser.add_argument("--before", nargs="+", required=True)
+        parser.add_argument("--after", nargs="+", required=True)
         parser.add_argument("--title", default="Before and after")
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
 
