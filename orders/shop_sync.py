@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,10 +14,24 @@ from django.utils.translation import gettext as _
 from customers.models import Customer
 from orders import upsert_sql
 from orders.models import Order, OrderItem, OrderStatusChange
+from orders.upsert_sql import OrderRelated
 
 ORDER_FIELDS = ("shop", "status", "total_amount", "shipping_fee", "payment_method", "carrier", "tracking_number",
                 "placed_at", "paid_at", "shipped_at", "delivered_at")
 WEBHOOK_TOLERANCE_SECONDS = 300
+
+
+@dataclass
+class OrderUpsert:
+    """What an upsert did: the order, whether it was created or changed, and what it read with the order's lock.
+
+    ``related`` is None for a new order; the answer reads the new order's lines and history itself.
+    """
+
+    order: Order
+    created: bool
+    changed: bool
+    related: OrderRelated | None = None
 
 
 class WebhookRejected(Exception):
@@ -38,13 +53,13 @@ def _customer_for(data: dict, *, shop: str) -> Customer:
     return customer or Customer.objects.create(name=data.get("name") or phone or email, phone=phone, email=email, source=shop)
 
 
-def _items_sync(order: Order, items: list[dict]) -> bool:
+def _items_sync(order: Order, items: list[dict], related: OrderRelated) -> bool:
     """Make the order's lines match the shop's, by SKU, in at most three statements; lines already in a return are kept.
 
-    Return whether anything changed.
+    ``related.items`` are the lines read under the order's lock; once anything changed they are dropped
+    (None), so the answer reads the lines as stored. Return whether anything changed.
     """
-    lines = order.items.all()
-    current = {line.sku: line for line in lines}  # evaluates (and caches) the queryset
+    current = {line.sku: line for line in related.items}
     fresh, changed_lines = [], []
     fields = ("name", "spec", "quantity", "unit_price")
     for item in items:
@@ -65,17 +80,14 @@ def _items_sync(order: Order, items: list[dict]) -> bool:
     gone = [line.pk for line in current.values()]
     if gone:
         deleted, _per_model = OrderItem.objects.filter(pk__in=gone, return_items__isnull=True).delete()
-    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
     if fresh or changed_lines or deleted:
-        cache.pop("items", None)  # the answer reads the new lines
+        related.items = None
         return True
-    lines._prefetch_done = True  # the lines read are the order's lines: kept for the answer, as a prefetch would
-    cache["items"] = lines
     return False
 
 
-def order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, bool]:
-    """Create or update the order with this shop number; return (order, created, changed).
+def order_upsert(*, number: str, data: dict, source: str) -> OrderUpsert:
+    """Create or update the order with this shop number; return the order, whether it was created or changed.
 
     Safe to repeat: the same data twice changes nothing, and data older than what is stored
     (by the shop's ``updated_at``) is ignored.
@@ -90,10 +102,8 @@ def order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool, bool]:
+def _order_upsert(*, number: str, data: dict, source: str) -> OrderUpsert:
     order = upsert_sql.order_lock(number)
-    if order is not None:
-        upsert_sql.order_related_load(order)  # customer name, lines and history: for the item sync and the answer
     updated_at = data.get("updated_at")
     if order is None:
         if "customer" not in data or "placed_at" not in data:
@@ -106,9 +116,11 @@ def _order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool,
                       unit_price=Decimal(i["unit_price"])) for i in data.get("items", [])
         ])
         OrderStatusChange.objects.create(order=order, to_status=order.status, source=source)
-        return order, True, True
+        return OrderUpsert(order=order, created=True, changed=True)
+    related = upsert_sql.order_related_load(order)  # customer name, lines and history: for the item sync and the answer
     if updated_at and order.source_updated_at and updated_at <= order.source_updated_at:
-        return order, False, False  # stale or repeated: the stored state is as new or newer
+        # stale or repeated: the stored state is as new or newer
+        return OrderUpsert(order=order, created=False, changed=False, related=related)
     changed_fields = [k for k in ORDER_FIELDS if k in data and getattr(order, k) != data[k]]
     previous_status = order.status
     for k in changed_fields:
@@ -116,13 +128,15 @@ def _order_upsert(*, number: str, data: dict, source: str) -> tuple[Order, bool,
     if updated_at and updated_at != order.source_updated_at:
         order.source_updated_at = updated_at
         changed_fields.append("source_updated_at")
-    items_changed = "items" in data and _items_sync(order, data["items"])
+    items_changed = "items" in data and _items_sync(order, data["items"], related)
     status_change = None
     if "status" in changed_fields:
         status_change = OrderStatusChange(order=order, from_status=previous_status, to_status=order.status, source=source)
     if changed_fields:
         upsert_sql.order_write(order, changed_fields, status_change)
-    return order, False, bool(changed_fields) or items_changed
+    if status_change is not None:
+        related.history.append(status_change)
+    return OrderUpsert(order=order, created=False, changed=bool(changed_fields) or items_changed, related=related)
 
 
 def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:

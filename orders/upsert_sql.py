@@ -8,8 +8,9 @@ delivery is recorded with one ``INSERT … ON CONFLICT DO NOTHING RETURNING``, w
 takes a read, a savepoint and an insert.
 """
 
+from dataclasses import dataclass
+
 from django.db import connection
-from django.db.models import QuerySet
 
 from customers.models import Customer
 from orders.models import Order, OrderItem, OrderStatusChange, WebhookDelivery
@@ -53,26 +54,28 @@ def order_lock(number: str) -> Order | None:
     return None if row is None else Order.from_db(connection.alias, _ORDER_FIELDS, row)
 
 
-def order_related_load(order: Order) -> None:
-    """Read the order's customer name, lines and status history in one statement, cached as ``select_related``/prefetch do."""
+@dataclass
+class OrderRelated:
+    """What the lock holder read beside the order: its customer's name, its lines (by id) and its status history.
+
+    ``items`` is None once the lines were changed after the read: whoever needs them reads them again.
+    """
+
+    customer_name: str
+    items: list[OrderItem] | None
+    history: list[OrderStatusChange]
+
+
+def order_related_load(order: Order) -> OrderRelated:
+    """Return the order's customer name, lines and status history, read in one statement."""
     with connection.cursor() as cursor:
         cursor.execute(_RELATED, {"order": order.pk, "customer": order.customer_id})
         name, *item_columns, ids, froms, tos, sources, ats = cursor.fetchone()
-    Order.customer.field.set_cached_value(order, Customer.from_db(connection.alias, ["id", "name"], [order.customer_id, name]))
     lines = [OrderItem.from_db(connection.alias, _ITEM_FIELDS, (pk, order.pk, *values))
              for pk, *values in zip(*(column or [] for column in item_columns))]
     history = [OrderStatusChange.from_db(connection.alias, _HISTORY_FIELDS, (pk, order.pk, *values))
                for pk, *values in zip(ids or [], froms or [], tos or [], sources or [], ats or [])]
-    order._prefetched_objects_cache = {"items": _prefetched(OrderItem, lines),
-                                       "status_changes": _prefetched(OrderStatusChange, history)}
-
-
-def _prefetched(model, rows: list) -> QuerySet:
-    """Return a queryset holding these rows as its results, as ``prefetch_related`` leaves it (no filter built)."""
-    queryset = QuerySet(model=model)
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    return queryset
+    return OrderRelated(customer_name=name, items=lines, history=history)
 
 
 def order_write(order: Order, fields: list[str], status_change: OrderStatusChange | None) -> None:
@@ -91,9 +94,6 @@ def order_write(order: Order, fields: list[str], status_change: OrderStatusChang
                        [*params, order.pk, order.pk, status_change.from_status, status_change.to_status,
                         status_change.source, status_change.changed_at])
         status_change.pk = cursor.fetchone()[0]
-    cached = getattr(order, "_prefetched_objects_cache", {}).get("status_changes")
-    if cached is not None:
-        cached._result_cache.append(status_change)
 
 
 def webhook_delivery_insert(*, event_id: str, topic: str, number: str) -> bool:

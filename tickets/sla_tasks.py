@@ -1,7 +1,6 @@
 """Celery tasks of the SLA engine: the beat sweeper and the per-timer check (thin, ids only)."""
 
 from celery import shared_task
-from celery.utils import uuid
 from django.db import InterfaceError, OperationalError
 
 from tickets import sla
@@ -27,28 +26,15 @@ def sla_timer_check(*, timer_id: int) -> str | None:
     return sla.sla_timer_check(timer_id=timer_id)
 
 
-PUBLISH_BATCH = 500
-
-
 def sla_timer_checks_enqueue(timer_ids, *, expires: int = 300) -> None:
-    """Publish one ``sla_timer_check`` per timer over one pooled producer.
+    """Publish one ``sla_timer_check`` per timer, each expiring after ``expires`` seconds, over one pooled producer.
 
-    The same message ``apply_async`` sends (task routes honoured), without its per-call work (argument
-    check, option merging, result object), pipelined to Redis in batches of ``PUBLISH_BATCH``.
+    Task routes are honoured as for any ``apply_async``. A failure part way leaves the remaining timers
+    due: the next sweep finds them again.
     """
-    app = sla_timer_check.app
-    if app.conf.task_always_eager:
+    with sla_timer_check.app.producer_or_acquire() as producer:
         for timer_id in timer_ids:
-            sla_timer_check.apply_async(kwargs={"timer_id": timer_id}, expires=expires)
-        return
-    amqp, name = app.amqp, sla_timer_check.name
-    options = amqp.router.route({}, name, (), {}, sla_timer_check)
-    # kombu ≥ 5.7 buffers the publishes of a batch in one Redis pipeline (other transports publish at once);
-    # a failure discards what was not flushed yet, and the next sweep finds those timers still due.
-    with app.producer_or_acquire() as producer, producer.batch(max_size=PUBLISH_BATCH):
-        for timer_id in timer_ids:
-            message = amqp.create_task_message(uuid(), name, (), {"timer_id": timer_id}, expires=expires)
-            amqp.send_task_message(producer, name, message, **options)
+            sla_timer_check.apply_async(kwargs={"timer_id": timer_id}, expires=expires, producer=producer)
 
 
 @shared_task(name="tickets.sla_policy_recompute", ignore_result=True, autoretry_for=(OperationalError,), max_retries=3)

@@ -79,8 +79,9 @@ class OrderViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
     def upsert(self, request, number=None):
         """Create or update the order with this shop number; repeating the same request changes nothing."""
         data = s.validated_data_of(s.OrderUpsertSerializer, request.data)
-        order, created, _changed = shop_sync.order_upsert(number=number, data=data, source="api")
-        return Response(s.order_detail_data(order), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        upsert = shop_sync.order_upsert(number=number, data=data, source="api")
+        return Response(s.order_detail_data(upsert.order, upsert.related),
+                        status=status.HTTP_201_CREATED if upsert.created else status.HTTP_200_OK)
 
     @extend_schema(request=s.OrderTicketOpenSerializer, responses={201: s.OrderTicketSerializer, 400: OpenApiResponse(description="Field errors")})
     @action(detail=True, methods=["post"], url_path="tickets")

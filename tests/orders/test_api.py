@@ -250,6 +250,16 @@ def test_upsert_of_an_existing_order_locks_reads_and_writes_in_three_statements(
     assert [h["to_status"] for h in response.json()["status_history"]] == ["paid", "shipped"]
 
 
+@pytest.mark.parametrize("same", [ORDER, {k: v for k, v in ORDER.items() if k != "updated_at"}],
+                         ids=["repeated", "compared-field-by-field"])
+def test_upsert_of_an_unchanged_order_reads_in_two_statements(shop, django_assert_num_queries, same):
+    assert shop.put("/api/v1/orders/by-number/DD141/", ORDER, format="json").status_code == 201
+    with django_assert_num_queries(4):  # BEGIN, lock, customer + lines + history, COMMIT
+        response = shop.put("/api/v1/orders/by-number/DD141/", same, format="json")
+    assert response.status_code == 200
+    assert response.json() == shop.get(f"/api/v1/orders/{response.json()['id']}/").json()
+
+
 def test_order_detail_data_equals_the_detail_serializer():
     from orders.api.serializers import OrderDetailSerializer, order_detail_data
 

@@ -129,9 +129,9 @@ def test_concurrent_upserts_of_one_order_add_a_new_line_once_and_record_both_cha
     def upsert(status, updated_at):
         barrier.wait()
         try:
-            order, _created, changed = shop_sync.order_upsert(
+            upsert = shop_sync.order_upsert(
                 number="RACE1", data=shop_sync_data({**base, "status": status, "items": both}, updated_at), source="api")
-            answers.append(changed)
+            answers.append(upsert.changed)
         finally:
             connections.close_all()
 

@@ -18,22 +18,23 @@ def test_lock_returns_the_order_or_none():
         assert upsert_sql.order_lock("NO-SUCH-ORDER") is None
 
 
-def test_related_load_caches_customer_lines_and_history_in_one_statement(django_assert_num_queries):
+def test_related_load_reads_customer_lines_and_history_in_one_statement(django_assert_num_queries):
     order = delivered_order(lines=((1, "10.00"), (2, "5.50")))
     OrderStatusChange.objects.create(order=order, from_status="shipped", to_status="delivered", source="api")
     order = Order.objects.get(pk=order.pk)
     with django_assert_num_queries(1):
-        upsert_sql.order_related_load(order)
-        name = order.customer.name
-        lines = [(item.quantity, str(item.unit_price)) for item in order.items.all()]
-        history = [change.to_status for change in order.status_changes.all()]
-    assert name and lines == [(1, "10.00"), (2, "5.50")] and history == ["delivered"]
+        related = upsert_sql.order_related_load(order)
+    assert related.customer_name == order.customer.name
+    assert [(item.quantity, str(item.unit_price)) for item in related.items] == [(1, "10.00"), (2, "5.50")]
+    assert [item.pk for item in related.items] == list(order.items.order_by("pk").values_list("pk", flat=True))
+    assert [(change.to_status, change.changed_at) for change in related.history] == list(
+        order.status_changes.values_list("to_status", "changed_at"))
 
 
 def test_related_load_of_an_order_without_lines_or_history():
     order = Order.objects.get(pk=delivered_order(lines=()).pk)
-    upsert_sql.order_related_load(order)
-    assert list(order.items.all()) == [] and list(order.status_changes.all()) == []
+    related = upsert_sql.order_related_load(order)
+    assert related.items == [] and related.history == [] and related.customer_name == order.customer.name
 
 
 def test_write_saves_the_fields_and_the_status_change_in_one_statement(django_assert_num_queries):

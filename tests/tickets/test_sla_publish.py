@@ -3,6 +3,8 @@
 import base64
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 import redis
@@ -18,22 +20,24 @@ def routed_queue():
     queue = f"test-sla-{uuid.uuid4().hex[:8]}"
     previous = app.conf.task_routes
     app.conf.task_routes = {"tickets.sla_timer_check": {"queue": queue}}
-    app.amqp.__dict__.pop("router", None)
-    app.amqp._rtable = None
-    yield queue
+    app.amqp.flush_routes()
+    with mock.patch.object(app.amqp, "router", app.amqp.Router()):
+        yield queue
     app.conf.task_routes = previous
-    app.amqp.__dict__.pop("router", None)
-    app.amqp._rtable = None
+    app.amqp.flush_routes()
     redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
 
 
 def test_enqueue_publishes_one_message_per_timer_to_the_routed_queue(routed_queue):
+    start = datetime.now(UTC)
     sla_timer_checks_enqueue([11, 12, 13], expires=300)
+    end = datetime.now(UTC)
     raw = redis.Redis.from_url(settings.CELERY_BROKER_URL).lrange(routed_queue, 0, -1)
     assert len(raw) == 3
     messages = [json.loads(item) for item in raw]
     kwargs = sorted(json.loads(base64.b64decode(m["body"]))[1]["timer_id"] for m in messages)
     assert kwargs == [11, 12, 13]
     assert {m["headers"]["task"] for m in messages} == {sla_timer_check.name}
-    assert all(m["headers"]["expires"] for m in messages)
+    expiries = [datetime.fromisoformat(m["headers"]["expires"]) for m in messages]
+    assert all(start + timedelta(seconds=299) < expiry <= end + timedelta(seconds=300) for expiry in expiries)
     assert len({m["headers"]["id"] for m in messages}) == 3
