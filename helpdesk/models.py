@@ -30,6 +30,11 @@ class User(AbstractUser):
         """Return the names of the user's groups (their roles), read once per user object: once a request."""
         return frozenset(self.groups.values_list("name", flat=True))
 
+    @cached_property
+    def team_ids(self) -> list[int]:
+        """Return the ids of the teams the user belongs to or leads, read once per user object."""
+        return sorted(set(Team.objects.filter(models.Q(members=self) | models.Q(supervisor=self)).values_list("id", flat=True)))
+
 
 class Team(models.Model):
     """A group of agents that shares a queue, led by a supervisor (e.g. 售前, 售后)."""

@@ -24,13 +24,7 @@ SAVED_VIEWS = ("mine", "unassigned", "waiting", "escalated")
 
 def team_ids_for_user(*, user) -> list[int]:
     """Return the ids of the teams the user belongs to or leads."""
-    if not user.is_authenticated:
-        return []
-    cached = getattr(user, "_ticket_team_ids", None)
-    if cached is None:
-        cached = sorted(set(Team.objects.filter(Q(members=user) | Q(supervisor=user)).values_list("id", flat=True)))
-        user._ticket_team_ids = cached
-    return cached
+    return user.team_ids if user.is_authenticated else []
 
 
 def team_member_ids(*, team) -> set[int]:
@@ -42,10 +36,8 @@ def team_member_ids(*, team) -> set[int]:
 
 
 def _role(user) -> Role | None:
-    """Return the user's highest role, remembered on the user object for this request."""
-    if not hasattr(user, "_ticket_role"):
-        user._ticket_role = primary_role(user)
-    return user._ticket_role
+    """Return the user's highest role (its groups are read once per user object)."""
+    return primary_role(user)
 
 
 def ticket_scope_q(*, user) -> Q | None:
