@@ -31,6 +31,19 @@ class User(AbstractUser):
         return frozenset(self.groups.values_list("name", flat=True))
 
     @cached_property
+    def permission_names(self) -> frozenset[str]:
+        """Return the user's permissions as "app_label.codename", own and through groups, read in one query."""
+        from django.contrib.auth.models import Permission
+
+        fields = ("content_type__app_label", "codename")
+        if self.is_superuser:
+            rows = Permission.objects.values_list(*fields).order_by()
+        else:
+            own = Permission.objects.filter(user=self).values_list(*fields).order_by()
+            rows = own.union(Permission.objects.filter(group__user=self).values_list(*fields).order_by()).order_by()
+        return frozenset(f"{app_label}.{codename}" for app_label, codename in rows)
+
+    @cached_property
     def team_ids(self) -> list[int]:
         """Return the ids of the teams the user belongs to or leads, read once per user object."""
         return sorted(set(Team.objects.filter(models.Q(members=self) | models.Q(supervisor=self)).values_list("id", flat=True)))

@@ -135,6 +135,7 @@ DATABASES["default"].setdefault("OPTIONS", {}).update({
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "helpdesk.User"
+AUTHENTICATION_BACKENDS = ["helpdesk.auth_backends.PermissionsInOneQueryBackend"]
 # Sessions are read from Redis (written through to the database): no session query per request.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "login"

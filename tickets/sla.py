@@ -284,6 +284,11 @@ def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LI
     return len(timer_ids)
 
 
+def sla_timer_check_many(*, timer_ids: list[int]) -> int:
+    """Check each of these timers in its own transaction; return how many recorded a warning or breach."""
+    return sum(1 for timer_id in timer_ids if sla_timer_check(timer_id=timer_id))
+
+
 @transaction.atomic
 def sla_timer_check(*, timer_id: int, now: dt.datetime | None = None) -> str | None:
     """Record a due warning or breach once (row lock + state check) and notify; return what happened."""

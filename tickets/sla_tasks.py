@@ -5,6 +5,8 @@ from django.db import InterfaceError, OperationalError
 
 from tickets import sla
 
+CHECK_CHUNK = 50
+
 
 @shared_task(name="tickets.sla_timer_sweep_due", ignore_result=True)
 def sla_timer_sweep_due() -> int:
@@ -26,15 +28,32 @@ def sla_timer_check(*, timer_id: int) -> str | None:
     return sla.sla_timer_check(timer_id=timer_id)
 
 
-def sla_timer_checks_enqueue(timer_ids, *, expires: int = 300) -> None:
-    """Publish one ``sla_timer_check`` per timer, each expiring after ``expires`` seconds, over one pooled producer.
+@shared_task(
+    name="tickets.sla_timer_check_many",
+    ignore_result=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=8,
+    acks_late=True,
+)
+def sla_timer_check_many(*, timer_ids: list[int]) -> int:
+    """Record the due SLA warnings and breaches of these timers, each exactly once."""
+    return sla.sla_timer_check_many(timer_ids=timer_ids)
 
-    Task routes are honoured as for any ``apply_async``. A failure part way leaves the remaining timers
-    due: the next sweep finds them again.
+
+def sla_timer_checks_enqueue(timer_ids, *, expires: int = 300) -> None:
+    """Publish the checks of these timers in chunks of ``CHECK_CHUNK``, each expiring after ``expires`` seconds.
+
+    One message per chunk, not per timer: a sweep of 1,000 due timers is 20 publishes. A chunk that
+    fails part way runs again whole; each check is safe to repeat. A failure to publish leaves the
+    remaining timers due: the next sweep finds them again.
     """
-    with sla_timer_check.app.producer_or_acquire() as producer:
-        for timer_id in timer_ids:
-            sla_timer_check.apply_async(kwargs={"timer_id": timer_id}, expires=expires, producer=producer)
+    timer_ids = list(timer_ids)
+    with sla_timer_check_many.app.producer_or_acquire() as producer:
+        for start in range(0, len(timer_ids), CHECK_CHUNK):
+            sla_timer_check_many.apply_async(kwargs={"timer_ids": timer_ids[start:start + CHECK_CHUNK]},
+                                             expires=expires, producer=producer)
 
 
 @shared_task(name="tickets.sla_policy_recompute", ignore_result=True, autoretry_for=(OperationalError,), max_retries=3)

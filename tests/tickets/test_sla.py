@@ -69,6 +69,15 @@ def test_sweeping_twice_then_running_every_enqueued_check_breaches_once(email_ti
 
 
 @pytest.mark.django_db
+def test_a_chunk_of_checks_run_twice_records_each_breach_once(email_ticket):
+    with time_machine.travel(at(2026, 11, 23, 12, 31), tick=False):
+        ids = [timer(email_ticket).pk, 2**62]  # a timer that is gone is skipped
+        assert sla.sla_timer_check_many(timer_ids=ids) == 1
+        assert sla.sla_timer_check_many(timer_ids=ids) == 0
+    assert Notification.objects.filter(kind="sla_breach").count() == 2  # assignee and supervisor, once each
+
+
+@pytest.mark.django_db
 def test_sweeper_enqueues_only_due_timers(email_ticket):
     with mock.patch("tickets.sla_tasks.sla_timer_checks_enqueue") as enqueue:
         assert sla.sla_timer_sweep_due(now=at(2026, 11, 23, 11, 41)) == 0
