@@ -6,7 +6,6 @@ Included from ``helpdesk/urls.py`` under ``/api/v1/``.
 
 import json
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -26,7 +25,7 @@ from rest_framework.views import APIView
 
 from helpdesk.models import Team, User
 from tickets import chat, chat_selectors
-from tickets.chat_events import chat_publish_async
+from tickets.chat_events import chat_publish_async, stream_db
 from tickets.chat_models import AgentPresence, ChatMessage, ChatSession
 from tickets.selectors import ticket_list_for_user
 
@@ -428,8 +427,8 @@ async def widget_message_create(request, pk: int):
     if "\x00" in body:
         return JsonResponse({"body": [_("Null characters are not allowed.")]}, status=400)
     try:
-        message, publishes = await sync_to_async(chat.chat_customer_message_store)(
-            session_id=pk, token=request.headers.get("X-Chat-Token", ""), body=body)
+        message, publishes = await stream_db(chat.chat_customer_message_store, session_id=pk,
+                                             token=request.headers.get("X-Chat-Token", ""), body=body)
     except Http404:
         return JsonResponse({"detail": _("No ChatSession matches the given query.")}, status=404)
     except DjangoValidationError as error:

@@ -60,3 +60,14 @@ def test_an_ended_chat_refuses_new_messages(server, team, agent):
     response = post(server, session, {"body": "还在吗"})
     assert response.status_code == 400 and "status" in response.json()
     assert requests.get(f"{server}/api/v1/chat/sessions/{session.pk}/messages/", timeout=10).status_code == 405
+
+
+def test_messages_give_their_database_connection_back_to_the_pool(server, team):
+    from django.db import connections
+
+    session = chat.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
+    pool = connections["default"].pool
+    for n in range(pool.max_size + 5):
+        assert post(server, session, {"body": f"第{n}条"}).status_code == 201
+    stats = pool.get_stats()
+    assert stats["pool_size"] - stats["pool_available"] <= 1  # at most this test's own connection is out
