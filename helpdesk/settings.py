@@ -68,8 +68,8 @@ INSTALLED_APPS = [
     "django_htmx",
 ]
 
-# WhiteNoise right after SecurityMiddleware, as its documentation says. It is sync-only, so under ASGI
-# Django moves to a worker thread once there and runs the rest of the chain and a sync view in it.
+# WhiteNoise right after SecurityMiddleware, as its documentation says. The last one keeps the chain in
+# one worker thread under ASGI (helpdesk/middleware.py).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "helpdesk.middleware.SyncChainMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"

@@ -46,7 +46,7 @@ def test_make_run_serves_on_a_free_port_beside_embedded_postgres_and_redis_and_s
             output += process.stdout.readline()
         port = int(re.search(r"running at http://127\.0\.0\.1:(\d+)/", output).group(1))
         assert port != taken.getsockname()[1] and f"serving on {port}" in output
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90  # the worker's first heartbeat comes from beat within 30 s
         status, body = None, None
         while time.monotonic() < deadline:
             status, body = get_health(port)
