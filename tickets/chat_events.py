@@ -34,11 +34,7 @@ def _read_and_return(func, kwargs):
 
 
 async def stream_db(func, **kwargs):
-    """Run a database call of an async view on a worker thread; its connection goes back to the pool at once.
-
-    Django returns a request's connections when the request finishes, in the request's own context; a
-    call an async view makes runs in a copy of it, so it gives its connection back itself.
-    """
+    """Run a database read of a stream on a worker thread; its connection goes back to the pool at once."""
     return await sync_to_async(_read_and_return, thread_sensitive=False)(func, kwargs)
 
 

@@ -93,7 +93,8 @@ class Command(BaseCommand):
         self.stdout.write("\nStopping…")
         for process in processes.values():
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                # To the main process only: Celery's warm shutdown lets its pool finish the task at hand.
+                process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 15
         for name, process in processes.items():
             try:
