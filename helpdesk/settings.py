@@ -127,7 +127,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "helpdesk.User"
 # Django's model backend, with a user's permissions read in one query (customer search figure, issue 5).
 AUTHENTICATION_BACKENDS = ["helpdesk.permission_backend.OneQueryModelBackend"]
-# Sessions are read from Redis (written through to the database): no session query per request.
+# Sessions are read from Redis and written through to the database: no session query per request, and
+# while Redis is down the cache answers as empty (helpdesk/cache.py), so sessions are read from the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -145,7 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, answering as an empty cache (logged) while Redis is unreachable.
+        "BACKEND": "helpdesk.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "helpdesk"),
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
