@@ -1,10 +1,10 @@
 """Thin Celery tasks over the customer services."""
 
 from celery import shared_task
-from django.db import transaction
 
 from customers import services
 from customers.models import CustomerImport
+from helpdesk.enqueue import enqueue_on_commit
 
 # Files up to this size are imported during the upload request; bigger ones by a worker, with progress shown.
 INLINE_IMPORT_BYTES = 256 * 1024
@@ -20,7 +20,7 @@ def import_start(job: CustomerImport) -> CustomerImport:
     """Run a small import now, or hand a big one to a worker once the upload is committed; return it."""
     if job.file.size <= INLINE_IMPORT_BYTES:
         return services.customer_import_run(import_id=job.pk)
-    transaction.on_commit(lambda: customer_import_run.delay(import_id=job.pk))
+    enqueue_on_commit(customer_import_run, import_id=job.pk)
     return job
 
 

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
+from helpdesk.enqueue import enqueue_on_commit
 from tickets.channel_models import Mailbox, TicketEmail
 from tickets.models import Ticket, TicketMessage
 
@@ -78,7 +79,7 @@ def _queue(*, ticket: Ticket, purpose: str, to: str, message: TicketMessage | No
         to_address=to, subject=email_subject(ticket, reply=purpose == TicketEmail.Purpose.REPLY or bool(in_reply_to)),
         ticket=ticket, ticket_message=message,
     )
-    transaction.on_commit(lambda: channel_tasks.ticket_email_send.delay(email_id=email.pk))
+    enqueue_on_commit(channel_tasks.ticket_email_send, email_id=email.pk)
     return email
 
 

@@ -1,0 +1,53 @@
+import logging
+
+import pytest
+from kombu.exceptions import OperationalError
+
+from helpdesk.enqueue import enqueue_each, enqueue_on_commit
+from tests.factories import CustomerFactory, TicketFactory
+from tickets.models import TicketEmail, TicketMessage
+
+
+class Recorder:
+    """A stand-in task: records what it was sent, or fails like a broker that is down."""
+
+    name = "tests.recorder"
+
+    def __init__(self, *, broker_down=False, fail_after=None):
+        self.sent, self.broker_down, self.fail_after = [], broker_down, fail_after
+
+    def delay(self, **kwargs):
+        if self.broker_down or (self.fail_after is not None and len(self.sent) >= self.fail_after):
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        self.sent.append(kwargs)
+
+
+@pytest.mark.django_db
+def test_a_broker_outage_after_commit_is_logged_not_raised(django_capture_on_commit_callbacks, caplog):
+    task = Recorder(broker_down=True)
+    with caplog.at_level(logging.WARNING, logger="helpdesk.enqueue"):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            enqueue_on_commit(task, email_id=7)
+    assert len(callbacks) == 1 and task.sent == []
+    assert "tests.recorder({'email_id': 7}) not sent" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_reply_saved_while_the_broker_is_down_answers_as_saved(client_for, agent, team, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    from tickets import channel_tasks
+
+    ticket = TicketFactory(team=team, channel="email", customer=CustomerFactory(email="wang@example.com"))
+    monkeypatch.setattr(channel_tasks.ticket_email_send, "delay", Recorder(broker_down=True).delay)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client_for(agent).post(f"/tickets/{ticket.pk}/reply/", {"body": "您好，已为您处理。",
+                                                                           "confirm_language": "True"})
+    assert response.status_code == 302 and callbacks
+    assert ticket.messages.filter(sender=TicketMessage.Sender.AGENT).count() == 1
+    assert TicketEmail.objects.get(ticket=ticket).status == TicketEmail.Status.QUEUED  # left to its sweeper
+
+
+def test_fan_out_stops_at_the_first_broker_failure_and_counts_what_went():
+    task = Recorder(fail_after=2)
+    assert enqueue_each(task, "report_id", [1, 2, 3, 4]) == 2
+    assert task.sent == [{"report_id": 1}, {"report_id": 2}]
