@@ -72,3 +72,10 @@ def order_import_run(*, order_import_id: int) -> None:
 
     run(order_import_id=order_import_id)
 
+
+@shared_task(name="orders.order_import_sweep_pending", ignore_result=True, expires=50)
+def order_import_sweep_pending() -> int:
+    """Send the run again for imports still pending after the grace period (their task was lost)."""
+    from orders.importing import order_import_sweep_pending as sweep
+
+    return sweep()

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
-from helpdesk.enqueue import enqueue_on_commit
+from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
 from tickets.channel_models import Mailbox, TicketEmail
 from tickets.models import Ticket, TicketMessage
 
@@ -145,3 +145,18 @@ def ticket_email_send(*, email_id: int) -> str:
             email.status, email.sent_at, email.note = TicketEmail.Status.SENT, timezone.now(), ""
         email.save(update_fields=["status", "sent_at", "note", "attempts"])
         return email.status
+
+
+def ticket_email_sweep_queued(*, now=None) -> int:
+    """Send the task again for outbound e-mails still queued after the grace period; return how many were sent.
+
+    Their task was lost: Redis was down when the reply was saved, or came back empty, or a worker died
+    with it. ``ticket_email_send`` locks the row and sends only a queued mail, so a mail whose first task
+    turns up after all is still sent once.
+    """
+    from tickets import channel_tasks
+
+    cutoff = (now or timezone.now()) - SWEEP_GRACE
+    ids = (TicketEmail.objects.filter(status=TicketEmail.Status.QUEUED, created_at__lte=cutoff)
+           .order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    return enqueue_each(channel_tasks.ticket_email_send, "email_id", list(ids))

@@ -51,3 +51,22 @@ def test_fan_out_stops_at_the_first_broker_failure_and_counts_what_went():
     task = Recorder(fail_after=2)
     assert enqueue_each(task, "report_id", [1, 2, 3, 4]) == 2
     assert task.sent == [{"report_id": 1}, {"report_id": 2}]
+
+
+SWEEPERS = {
+    "tickets.ticket_email_sweep_queued": "tickets.ticket_email_send",
+    "customers.message_sweep_queued": "customers.message_deliver",
+    "customers.customer_import_sweep_pending": "customers.customer_import_run",
+    "orders.order_import_sweep_pending": "orders.order_import_run",
+    "kpi.report_sweep_pending": "kpi.report_build",
+}
+
+
+def test_every_sweeper_is_in_the_one_beat_schedule_and_expires_before_its_next_run():
+    from helpdesk.celery import app
+
+    scheduled = {entry["task"]: entry for entry in app.conf.beat_schedule.values()}
+    for sweeper, task in SWEEPERS.items():
+        entry = scheduled[sweeper]
+        assert entry["options"]["expires"] < entry["schedule"], sweeper
+        assert sweeper in app.tasks and task in app.tasks
