@@ -70,3 +70,13 @@ def test_every_sweeper_is_in_the_one_beat_schedule_and_expires_before_its_next_r
         entry = scheduled[sweeper]
         assert entry["options"]["expires"] < entry["schedule"], sweeper
         assert sweeper in app.tasks and task in app.tasks
+
+
+def test_a_task_in_flight_on_a_killed_worker_comes_back_within_minutes():
+    from helpdesk.celery import app
+
+    options = app.conf.broker_transport_options
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    assert 120 < options["visibility_timeout"] <= 600  # past the longest countdown (2 min), well short of an hour
+    assert options["unacked_restore_interval"] * options["unacked_restore_throttle"] <= 30
+    assert options["max_retries"] == 0  # publishing never waits on a broker that is down
