@@ -67,3 +67,13 @@ def test_a_session_made_while_redis_was_unreachable_is_read_from_the_database(cl
     with override_settings(CACHES=unreachable_caches()):
         client.force_login(agent)
     assert client.get("/inbox/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_throttled_api_answers_while_redis_is_unreachable(api_client, agent, warned_long_ago):
+    from tests.factories.helpdesk import PASSWORD
+
+    with override_settings(CACHES=unreachable_caches()):
+        response = api_client.post("/api/v1/auth/token/", {"username": agent.username, "password": PASSWORD},
+                                   format="json")
+    assert response.status_code == 200 and response.json()["token"]
