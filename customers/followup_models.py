@@ -369,7 +369,11 @@ class CustomerMessage(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("message to a customer")
         verbose_name_plural = _("messages to customers")
-        indexes = [models.Index(fields=["customer", "-created_at"], name="customermessage_customer_idx")]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"], name="customermessage_customer_idx"),
+            # What the sweeper reads every minute: the few messages still queued, oldest first.
+            models.Index(fields=["created_at"], condition=models.Q(status="queued"), name="customermessage_queued_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_channel_display()} · {self.get_status_display()}"

@@ -18,6 +18,7 @@ from customers.followup_models import (
 from customers.followup_rules import Candidate, Schedule, candidates, has_visit_near, needs_consent, recent_visits
 from customers.followup_sql import visits_insert
 from customers.messaging import MessageSendError, OutgoingMessage, backend_path, get_backend
+from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
 
 logger = logging.getLogger(__name__)
 Visit = FollowUpVisit
@@ -242,30 +243,49 @@ def message_send(*, customer, channel: str, body: str, subject: str = "", visit:
     recipient = customer.email if channel == CustomerMessage.Channel.EMAIL else customer.phone
     message = CustomerMessage.objects.create(customer=customer, visit=visit, channel=channel, recipient=recipient or "",
                                              subject=subject[:200], body=body, backend=backend_path())
-    return message_deliver(message=message)
+    return message_deliver(message_id=message.pk)
 
 
-def message_deliver(*, message: CustomerMessage) -> CustomerMessage:
-    """Send a queued message once; record it as sent with the provider's id, or failed with the reason."""
-    if message.status != CustomerMessage.Status.QUEUED:
-        return message
-    try:
-        if not message.recipient:
-            raise MessageSendError(_("The customer has no address for this channel."))
-        provider_id = get_backend().send(OutgoingMessage(channel=message.channel, recipient=message.recipient,
-                                                         body=message.body, subject=message.subject,
-                                                         reference=str(message.pk)))
-    except MessageSendError as exc:
-        changed = CustomerMessage.objects.filter(pk=message.pk, status=CustomerMessage.Status.QUEUED).update(
-            status=CustomerMessage.Status.FAILED, error=str(exc))
-        if changed and message.visit_id:
-            FollowUpVisit.objects.filter(pk=message.visit_id).update(outcome=Visit.Outcome.FAILED)
-        message.refresh_from_db()
-        return message
-    CustomerMessage.objects.filter(pk=message.pk, status=CustomerMessage.Status.QUEUED).update(
-        status=CustomerMessage.Status.SENT, provider_id=str(provider_id)[:100], sent_at=timezone.now())
-    message.refresh_from_db()
+def message_deliver(*, message_id: int) -> CustomerMessage | None:
+    """Send a queued message once; record it as sent with the provider's id, or failed with the reason.
+
+    The row stays locked while the backend sends, so a second delivery of the same message (its task
+    received twice, or sent again by the sweeper) waits, then finds it no longer queued and sends nothing.
+    """
+    with transaction.atomic():
+        message = CustomerMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status != CustomerMessage.Status.QUEUED:
+            return message
+        try:
+            if not message.recipient:
+                raise MessageSendError(_("The customer has no address for this channel."))
+            provider_id = get_backend().send(OutgoingMessage(channel=message.channel, recipient=message.recipient,
+                                                             body=message.body, subject=message.subject,
+                                                             reference=str(message.pk)))
+        except MessageSendError as exc:
+            message.status, message.error = CustomerMessage.Status.FAILED, str(exc)
+            message.save(update_fields=["status", "error"])
+            if message.visit_id:
+                FollowUpVisit.objects.filter(pk=message.visit_id).update(outcome=Visit.Outcome.FAILED)
+            return message
+        message.status, message.provider_id, message.sent_at = (
+            CustomerMessage.Status.SENT, str(provider_id)[:100], timezone.now())
+        message.save(update_fields=["status", "provider_id", "sent_at"])
     return message
+
+
+def message_sweep_queued(*, now: dt.datetime | None = None) -> int:
+    """Deliver again the messages still queued after the grace period; return how many tasks were sent.
+
+    A message stays queued when the process that created it died before the backend answered, or the
+    backend raised something other than ``MessageSendError``.
+    """
+    from customers import tasks
+
+    cutoff = (now or timezone.now()) - SWEEP_GRACE
+    ids = (CustomerMessage.objects.filter(status=CustomerMessage.Status.QUEUED, created_at__lte=cutoff)
+           .order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    return enqueue_each(tasks.message_deliver, "message_id", list(ids))
 
 
 def visit_message_send(*, visit_id: int, now: dt.datetime | None = None) -> CustomerMessage | None:
@@ -304,7 +324,7 @@ def visit_message_send(*, visit_id: int, now: dt.datetime | None = None) -> Cust
             recipient=(visit.customer.email if channel == CustomerMessage.Channel.EMAIL else visit.customer.phone) or "",
             subject=str(visit.rule or _("Message from customer service"))[:200], body=body, backend=backend_path())
     # Sent after the commit: a rolled-back visit never produces a message.
-    return message_deliver(message=message)
+    return message_deliver(message_id=message.pk)
 
 
 def visit_sweep_messages_due(*, now: dt.datetime | None = None, limit: int = 500) -> int:

@@ -8,8 +8,10 @@
 
 A real gateway subclasses ``BaseMessageBackend`` and implements ``send(message) -> str``: deliver one
 ``OutgoingMessage`` and return the provider's message id, or raise ``MessageSendError`` with a reason
-(the message is then recorded as failed). ``send`` is called outside database transactions, once per
-message; it must not retry on its own for longer than a few seconds.
+(the message is then recorded as failed). ``send`` is called once per message, with the message's row
+locked (a second delivery of the same message waits, then sends nothing); it must not retry on its own for
+longer than a few seconds. Should the process die after the provider took a message and before the row says
+sent, the message is sent again with the same ``reference``: a gateway that can, drops the repeat by it.
 """
 
 from __future__ import annotations

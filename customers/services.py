@@ -19,6 +19,7 @@ from customers.models import (
     CustomerReview, CustomerTag, PiiRequest, PiiReveal, PrivacyPolicy,
 )
 from customers.privacy import may_view_pii
+from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
 
 logger = logging.getLogger(__name__)
 
@@ -386,6 +387,16 @@ def customer_import_create(*, actor, upload, mode: str) -> CustomerImport:
     if not name.lower().endswith((".csv", ".xlsx")):
         raise ValidationError({"file": [_("Upload a .csv or .xlsx file.")]})
     return CustomerImport.objects.create(file=upload, original_name=name[:255], mode=mode, created_by=actor)
+
+
+def customer_import_sweep_pending(*, now=None) -> int:
+    """Send the run again for imports still pending after the grace period; return how many were sent."""
+    from customers import tasks
+
+    cutoff = (now or timezone.now()) - SWEEP_GRACE
+    ids = (CustomerImport.objects.filter(status=CustomerImport.Status.PENDING, created_at__lte=cutoff)
+           .order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    return enqueue_each(tasks.customer_import_run, "import_id", list(ids))
 
 
 def customer_import_run(*, import_id: int) -> CustomerImport:

@@ -1,10 +1,10 @@
 """Thin Celery tasks over the customer services."""
 
 from celery import shared_task
-from django.db import transaction
 
 from customers import services
 from customers.models import CustomerImport
+from helpdesk.enqueue import enqueue_on_commit
 
 # Files up to this size are imported during the upload request; bigger ones by a worker, with progress shown.
 INLINE_IMPORT_BYTES = 256 * 1024
@@ -20,8 +20,14 @@ def import_start(job: CustomerImport) -> CustomerImport:
     """Run a small import now, or hand a big one to a worker once the upload is committed; return it."""
     if job.file.size <= INLINE_IMPORT_BYTES:
         return services.customer_import_run(import_id=job.pk)
-    transaction.on_commit(lambda: customer_import_run.delay(import_id=job.pk))
+    enqueue_on_commit(customer_import_run, import_id=job.pk)
     return job
+
+
+@shared_task(name="customers.customer_import_sweep_pending", expires=50)
+def customer_import_sweep_pending() -> int:
+    """Send the run again for imports still pending after the grace period (their task was lost)."""
+    return services.customer_import_sweep_pending()
 
 
 @shared_task(name="customers.visit_sweep_due", expires=50)
@@ -38,3 +44,20 @@ def visit_sweep_messages_due() -> int:
     from customers import followups
 
     return followups.visit_sweep_messages_due()
+
+
+@shared_task(name="customers.message_deliver", expires=3600)
+def message_deliver(*, message_id: int) -> str:
+    """Send one queued message to a customer (safe to repeat: only a queued message is sent)."""
+    from customers import followups
+
+    message = followups.message_deliver(message_id=message_id)
+    return message.status if message else "missing"
+
+
+@shared_task(name="customers.message_sweep_queued", expires=50)
+def message_sweep_queued() -> int:
+    """Deliver again the messages still queued after the grace period."""
+    from customers import followups
+
+    return followups.message_sweep_queued()

@@ -79,6 +79,33 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    # Outbound work whose task was lost (Redis down when it was saved, or back empty; a worker killed): rows
+    # still queued or pending after helpdesk.enqueue.SWEEP_GRACE get their task again; each is done once.
+    "tickets-ticket-email-sweep-queued": {
+        "task": "tickets.ticket_email_sweep_queued",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "customers-message-sweep-queued": {
+        "task": "customers.message_sweep_queued",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "customers-customer-import-sweep-pending": {
+        "task": "customers.customer_import_sweep_pending",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "orders-order-import-sweep-pending": {
+        "task": "orders.order_import_sweep_pending",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "kpi-report-sweep-pending": {
+        "task": "kpi.report_sweep_pending",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
     # Polls only mailboxes an admin configured with an IMAP host; nothing to do otherwise.
     "tickets-mailbox-sweep": {
         "task": "tickets.mailbox_sweep",

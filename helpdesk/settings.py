@@ -137,7 +137,8 @@ DATABASES["default"].setdefault("OPTIONS", {}).update({
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "helpdesk.User"
 AUTHENTICATION_BACKENDS = ["helpdesk.auth_backends.PermissionsInOneQueryBackend"]
-# Sessions are read from Redis (written through to the database): no session query per request.
+# Sessions are read from Redis and written through to the database: no session query per request, and
+# while Redis is down the cache answers as empty (helpdesk/cache.py), so sessions are read from the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -155,7 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, answering as an empty cache (logged) while Redis is unreachable.
+        "BACKEND": "helpdesk.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "helpdesk"),
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -284,12 +286,28 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged after it ran (acks_late), so a worker killed in the middle of one (kill -9, out of
+# memory, a lost machine) leaves its message unacknowledged in Redis, and Redis hands it out again once
+# visibility_timeout has passed since its delivery: 5 minutes, so work in flight runs again within minutes.
+# The timeout must exceed how long a message legitimately stays unacknowledged (the longest countdown, 2
+# minutes for an e-mail retry, plus the run); a task still running after it (a big import) is delivered a
+# second time, which finds its row no longer pending and does nothing: every task is safe to repeat.
+# Restored messages are looked for every 10 s (kombu's default scan is every 100 s).
+# A pool process that dies under a task (killed, out of memory) has its task put back at once
+# (reject_on_worker_lost) instead of being recorded as failed; the price: a task that itself kills its process
+# would come back again and again, until its `expires`.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Publishing does not wait on a broker that is down (max_retries 0): the caller hears at once instead of
 # after ~6 s of reconnecting, and can leave the work to its sweeper.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 0}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300")),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    "max_retries": 0,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / ".run" / "celerybeat-schedule"))

@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.db import transaction
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.enqueue import enqueue_on_commit
 from kpi import tasks
 from kpi.models import (
     KpiSettings, QualityCheckItem, Report, ReportSubscription, Scorecard, ScorecardIndicator, ScorecardScheme,
@@ -20,7 +20,7 @@ class KpiSettingsAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # The conversion window is baked into the rollups (a calendar change needs `manage.py kpi_rebuild`).
-        transaction.on_commit(lambda: tasks.fact_rollups_refresh_recent.delay())
+        enqueue_on_commit(tasks.fact_rollups_refresh_recent)
 
 
 @admin.register(ReportSubscription)

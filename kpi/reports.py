@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
 from helpdesk.models import Team, User
 from kpi.definitions import METRICS
 from kpi.models import Report, ReportSubscription
@@ -33,7 +34,17 @@ BREAKDOWN_KEYS = ("first_response_time_mean", "average_response_time", "first_co
 def _enqueue(report: Report) -> None:
     from kpi import tasks
 
-    transaction.on_commit(lambda: tasks.report_build.delay(report_id=report.pk))
+    enqueue_on_commit(tasks.report_build, report_id=report.pk)
+
+
+def report_sweep_pending(*, now: dt.datetime | None = None) -> int:
+    """Send the build again for reports still waiting after the grace period; return how many were sent."""
+    from kpi import tasks
+
+    cutoff = (now or timezone.now()) - SWEEP_GRACE
+    ids = (Report.objects.filter(status=Report.Status.PENDING, created_at__lte=cutoff)
+           .order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    return enqueue_each(tasks.report_build, "report_id", list(ids))
 
 
 def report_request(*, actor, date_from: dt.date, date_to: dt.date, team=None, channel: str = "") -> Report:

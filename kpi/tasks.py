@@ -17,6 +17,12 @@ def report_build(*, report_id: int) -> bool:
     return reports.report_build(report_id=report_id)
 
 
+@shared_task(name="kpi.report_sweep_pending", ignore_result=True, expires=50)
+def report_sweep_pending() -> int:
+    """Send the build again for reports still waiting after the grace period (their task was lost)."""
+    return reports.report_sweep_pending()
+
+
 @shared_task(name="kpi.report_schedule", ignore_result=True)
 def report_schedule(kind: str) -> bool:
     """Create the scheduled daily or monthly report of the period once."""

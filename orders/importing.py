@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from customers.models import Customer
+from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
 from orders.import_copy import NULL, chunk_transaction_prepare, ids_reserve, rows_copy
 from orders.models import Order, OrderImport, OrderItem
 
@@ -240,6 +241,16 @@ def orders_import(file, *, name: str, progress=None) -> dict:
             writer.finish()
     result["rows"] = rows
     return result
+
+
+def order_import_sweep_pending(*, now=None) -> int:
+    """Send the run again for imports still pending after the grace period; return how many were sent."""
+    from orders import tasks
+
+    cutoff = (now or timezone.now()) - SWEEP_GRACE
+    ids = (OrderImport.objects.filter(status=OrderImport.Status.PENDING, created_at__lte=cutoff)
+           .order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    return enqueue_each(tasks.order_import_run, "order_import_id", list(ids))
 
 
 def order_import_run(*, order_import_id: int) -> None:

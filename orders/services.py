@@ -11,6 +11,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk.enqueue import enqueue_on_commit
 from helpdesk.sequences import daily_number
 from orders import deadlines, workflow
 from orders.models import Order, OrderItem, ReturnDeadline, ReturnEvent, ReturnItem, ReturnPhoto, ReturnRequest, Sku
@@ -197,7 +198,7 @@ def return_request_create(
 def _confirm_enqueue(ret: ReturnRequest) -> None:
     from orders import tasks
 
-    transaction.on_commit(lambda: tasks.enqueue_or_leave_to_sweeper(tasks.return_request_confirm, return_request_id=ret.pk))
+    enqueue_on_commit(tasks.return_request_confirm, return_request_id=ret.pk)
 
 
 @transaction.atomic

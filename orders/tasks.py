@@ -1,30 +1,17 @@
 """Thin Celery tasks over the return services; the sweeper fans out one small task per due timer."""
 
-import logging
 from datetime import timedelta
 
 from celery import shared_task
-from kombu.exceptions import OperationalError
 from django.utils import timezone
 
 from orders import services
 from orders.models import ReturnDeadline, ReturnRequest
 from orders.workflow import OPEN_STATES
 
-logger = logging.getLogger(__name__)
 SWEEP_BATCH = 500
 # An application still unconfirmed this long after submission lost its confirm task; send it again.
 CONFIRM_GRACE = timedelta(minutes=2)
-
-
-def enqueue_or_leave_to_sweeper(task, **kwargs) -> bool:
-    """Send a task now without waiting on a broker that is down; the beat sweepers pick the row up later."""
-    try:
-        task.apply_async(kwargs=kwargs, retry=False)
-    except OperationalError:
-        logger.warning("broker unavailable; %s(%s) left to the sweeper", task.name, kwargs)
-        return False
-    return True
 
 
 @shared_task(name="orders.return_request_confirm", ignore_result=True, expires=3600)
@@ -84,3 +71,11 @@ def order_import_run(*, order_import_id: int) -> None:
     from orders.importing import order_import_run as run
 
     run(order_import_id=order_import_id)
+
+
+@shared_task(name="orders.order_import_sweep_pending", ignore_result=True, expires=50)
+def order_import_sweep_pending() -> int:
+    """Send the run again for imports still pending after the grace period (their task was lost)."""
+    from orders.importing import order_import_sweep_pending as sweep
+
+    return sweep()

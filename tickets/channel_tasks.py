@@ -14,6 +14,12 @@ def ticket_email_send(self, email_id: int) -> str:
     return outcome
 
 
+@shared_task(name="tickets.ticket_email_sweep_queued", expires=50)
+def ticket_email_sweep_queued() -> int:
+    """Send again the e-mails still queued after the grace period (their task was lost)."""
+    return mail.ticket_email_sweep_queued()
+
+
 @shared_task(name="tickets.mailbox_sweep", expires=50)
 def mailbox_sweep() -> int:
     """Enqueue one poll per active IMAP mailbox (nothing when none is configured)."""

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
+from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
 from tickets.channel_models import Mailbox, TicketEmail
 from tickets.models import Ticket, TicketMessage
 
@@ -78,7 +79,7 @@ def _queue(*, ticket: Ticket, purpose: str, to: str, message: TicketMessage | No
         to_address=to, subject=email_subject(ticket, reply=purpose == TicketEmail.Purpose.REPLY or bool(in_reply_to)),
         ticket=ticket, ticket_message=message,
     )
-    transaction.on_commit(lambda: channel_tasks.ticket_email_send.delay(email_id=email.pk))
+    enqueue_on_commit(channel_tasks.ticket_email_send, email_id=email.pk)
     return email
 
 
@@ -144,3 +145,18 @@ def ticket_email_send(*, email_id: int) -> str:
             email.status, email.sent_at, email.note = TicketEmail.Status.SENT, timezone.now(), ""
         email.save(update_fields=["status", "sent_at", "note", "attempts"])
         return email.status
+
+
+def ticket_email_sweep_queued(*, now=None) -> int:
+    """Send the task again for outbound e-mails still queued after the grace period; return how many were sent.
+
+    Their task was lost: Redis was down when the reply was saved, or came back empty, or a worker died
+    with it. ``ticket_email_send`` locks the row and sends only a queued mail, so a mail whose first task
+    turns up after all is still sent once.
+    """
+    from tickets import channel_tasks
+
+    cutoff = (now or timezone.now()) - SWEEP_GRACE
+    ids = (TicketEmail.objects.filter(status=TicketEmail.Status.QUEUED, created_at__lte=cutoff)
+           .order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    return enqueue_each(channel_tasks.ticket_email_send, "email_id", list(ids))

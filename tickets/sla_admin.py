@@ -2,9 +2,9 @@
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.enqueue import enqueue_on_commit
 from tickets.models import SLAPolicy, Ticket, TicketSLATimer
 
 
@@ -50,7 +50,7 @@ class SLAPolicyAdmin(admin.ModelAdmin):
         from tickets.sla_tasks import sla_policy_recompute
 
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: sla_policy_recompute.delay())
+        enqueue_on_commit(sla_policy_recompute)
 
 
 @admin.register(TicketSLATimer)

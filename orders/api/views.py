@@ -12,6 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from helpdesk.enqueue import enqueue_on_commit
 from orders import services, shop_sync, tasks, workflow
 from orders.api import serializers as s
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
@@ -100,7 +101,7 @@ class OrderViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
         upload.is_valid(raise_exception=True)
         with transaction.atomic():
             job = OrderImport.objects.create(file=upload.validated_data["file"], created_by=request.user)
-            transaction.on_commit(lambda: tasks.enqueue_or_leave_to_sweeper(tasks.order_import_run, order_import_id=job.pk))
+            enqueue_on_commit(tasks.order_import_run, order_import_id=job.pk)
         return Response(s.OrderImportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=s.OrderImportSerializer, parameters=[OpenApiParameter("import_id", OpenApiTypes.INT, OpenApiParameter.PATH)])

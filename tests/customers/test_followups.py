@@ -1,4 +1,6 @@
 import datetime as dt
+import threading
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -332,3 +334,73 @@ def test_sweep_task_runs_as_a_plain_function(delivery_rule):
     with time_machine.travel(MONDAY + dt.timedelta(days=8), tick=False):
         assert visit_sweep_due.run() == 1
         assert visit_sweep_due.run() == 0
+
+
+def test_messages_still_queued_after_the_grace_period_are_delivered_again_once(db, monkeypatch):
+    from django.utils import timezone
+
+    from customers import tasks
+    from helpdesk.enqueue import SWEEP_GRACE
+
+    customer = CustomerFactory(phone="13800001111")
+    queued = CustomerMessage.objects.create(customer=customer, channel="sms", recipient="13800001111", body="您好")
+    sent = []
+    monkeypatch.setattr(tasks.message_deliver, "delay", lambda **kwargs: sent.append(kwargs))
+    assert followups.message_sweep_queued() == 0
+    later = timezone.now() + SWEEP_GRACE + dt.timedelta(seconds=1)
+    assert followups.message_sweep_queued(now=later) == 1 and sent == [{"message_id": queued.pk}]
+    assert tasks.message_deliver(**sent[0]) == "sent"
+    assert tasks.message_deliver(**sent[0]) == "sent"  # the same task delivered twice
+    assert len(messaging.outbox) == 1 and messaging.outbox[0].reference == str(queued.pk)
+    assert followups.message_sweep_queued(now=later) == 0
+
+
+class GatedBackend(messaging.BaseMessageBackend):
+    """A gateway that holds each send until the test lets it answer."""
+
+    entered = threading.Event()
+    release = threading.Event()
+    sends = []
+
+    def send(self, message):
+        self.sends.append(message.reference)
+        self.entered.set()
+        assert self.release.wait(20), "the test never released the gateway"
+        return f"gated-{len(self.sends)}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_deliveries_of_one_message_at_the_same_time_send_it_once(settings):
+    from django.db import connection, connections
+
+    settings.MESSAGE_BACKEND = "tests.customers.test_followups.GatedBackend"
+    GatedBackend.entered.clear(), GatedBackend.release.clear(), GatedBackend.sends.clear()
+    customer = CustomerFactory(phone="13800002222")
+    message = CustomerMessage.objects.create(customer=customer, channel="sms", recipient="13800002222", body="您好")
+    results = {}
+
+    def deliver(name):
+        try:
+            results[name] = followups.message_deliver(message_id=message.pk).status
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=deliver, args=("first",))
+    first.start()
+    assert GatedBackend.entered.wait(20)
+    second = threading.Thread(target=deliver, args=("second",))
+    second.start()
+    deadline = time.monotonic() + 20
+    with connection.cursor() as cursor:  # wait until the second delivery waits on the first one's row lock
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.02)
+        else:
+            pytest.fail("the second delivery never waited for the first")
+    GatedBackend.release.set()
+    first.join(20), second.join(20)
+    assert results == {"first": "sent", "second": "sent"}
+    assert GatedBackend.sends == [str(message.pk)]

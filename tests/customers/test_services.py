@@ -247,3 +247,23 @@ def test_customer_stats_count_returns_and_average_surveys_whatever_the_model_ord
     stats = customer_stats(customer=customer)
     assert stats["returns"] == 1
     assert stats["average_satisfaction"] == 3.5
+
+
+@pytest.mark.django_db
+def test_imports_still_pending_after_the_grace_period_are_run_again(agent, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from customers import tasks
+    from customers.services import customer_import_sweep_pending
+    from helpdesk.enqueue import SWEEP_GRACE
+
+    pending = CustomerImport.objects.create(file="customer-imports/c.csv", original_name="c.csv", created_by=agent)
+    CustomerImport.objects.create(file="customer-imports/d.csv", original_name="d.csv", created_by=agent,
+                                  status=CustomerImport.Status.DONE)
+    sent = []
+    monkeypatch.setattr(tasks.customer_import_run, "delay", lambda **kwargs: sent.append(kwargs))
+    assert customer_import_sweep_pending() == 0
+    assert customer_import_sweep_pending(now=timezone.now() + SWEEP_GRACE + timedelta(seconds=1)) == 1
+    assert sent == [{"import_id": pending.pk}]

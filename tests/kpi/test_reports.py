@@ -106,3 +106,20 @@ def test_page_export_then_list_shows_progress_and_links(november, client_for, su
     page = client.get("/kpi/reports/").content.decode()
     assert "/xlsx/" in page and "every 2s" not in page
     assert client.get(f"/kpi/reports/{Report.objects.get().pk}/xlsx/").status_code == 200
+
+
+def test_reports_still_waiting_after_the_grace_period_are_built_once(monkeypatch, no_sla_policies):
+    from django.utils import timezone
+
+    from helpdesk.enqueue import SWEEP_GRACE
+    from kpi import tasks
+
+    waiting = Report.objects.create(kind=Report.Kind.DAILY, date_from=dt.date(2026, 11, 2), date_to=dt.date(2026, 11, 2))
+    Report.objects.create(kind=Report.Kind.MONTHLY, date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 10, 31),
+                          status=Report.Status.RUNNING)
+    sent = []
+    monkeypatch.setattr(tasks.report_build, "delay", lambda **kwargs: sent.append(kwargs))
+    assert reports.report_sweep_pending() == 0
+    assert reports.report_sweep_pending(now=timezone.now() + SWEEP_GRACE + dt.timedelta(seconds=1)) == 1
+    assert sent == [{"report_id": waiting.pk}]
+    assert tasks.report_build(**sent[0]) is True and tasks.report_build(**sent[0]) is False

@@ -128,3 +128,21 @@ def test_an_order_made_meanwhile_by_another_writer_is_skipped_not_failed():
     assert Order.objects.get(number="C2").items.count() == 0  # the shop's order, not given the file's items
     assert sorted(Order.objects.values_list("number", flat=True)) == ["C1", "C2", "C3"]
     assert OrderItem.objects.count() == 2
+
+
+def test_imports_still_pending_after_the_grace_period_are_run_again(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from helpdesk.enqueue import SWEEP_GRACE
+    from orders import tasks
+    from orders.models import OrderImport
+
+    pending = OrderImport.objects.create(file="order-imports/orders.csv")
+    OrderImport.objects.create(file="order-imports/running.csv", status=OrderImport.Status.RUNNING)
+    sent = []
+    monkeypatch.setattr(tasks.order_import_run, "delay", lambda **kwargs: sent.append(kwargs))
+    assert importing.order_import_sweep_pending() == 0
+    assert importing.order_import_sweep_pending(now=timezone.now() + SWEEP_GRACE + timedelta(seconds=1)) == 1
+    assert sent == [{"order_import_id": pending.pk}]

@@ -228,3 +228,24 @@ def test_answer_to_a_closed_ticket_opens_a_new_one_and_a_resolved_one_reopens():
     Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.CLOSED)
     late = email_receive(raw=raw_mail(message_id="<r2@example.com>", headers={"In-Reply-To": "<m1@example.com>"}))
     assert late.outcome == "created" and late.ticket != ticket
+
+
+def test_mails_still_queued_after_the_grace_period_are_sent_again_once(agent, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from helpdesk.enqueue import SWEEP_GRACE
+    from tickets import channel_tasks
+
+    email_receive(raw=raw_mail())  # its confirmation's task is lost: nothing ran it
+    confirmation = TicketEmail.objects.get(purpose=TicketEmail.Purpose.CONFIRMATION)
+    sent = []
+    monkeypatch.setattr(channel_tasks.ticket_email_send, "delay", lambda **kwargs: sent.append(kwargs))
+    assert mail.ticket_email_sweep_queued() == 0  # still within the grace period: its own task may yet come
+    later = timezone.now() + SWEEP_GRACE + timedelta(seconds=1)
+    assert mail.ticket_email_sweep_queued(now=later) == 1 and sent == [{"email_id": confirmation.pk}]
+    channel_tasks.ticket_email_send(**sent[0])
+    channel_tasks.ticket_email_send(**sent[0])  # the lost task turns up after all
+    assert len(outbox_mail.outbox) == 1
+    assert mail.ticket_email_sweep_queued(now=later) == 0  # sent: nothing left to sweep
