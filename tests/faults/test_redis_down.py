@@ -1,7 +1,7 @@
 """Redis stopped for half a minute while an agent and a customer work, then started again empty.
 
-While it is down: logged-in pages answer (sessions are read from the database), replies and chat
-messages are saved and answered as saved (their tasks and events are logged as not sent, never a
+While it is down: logged-in pages answer (sessions are read from the database), rate-limited calls
+answer (their counters are not kept meanwhile), replies and chat messages are saved and answered as saved (their tasks and events are logged as not sent, never a
 500), /healthz says Redis is down, and the chat streams end and reconnect every two seconds, each
 time replaying from the database. Once it is back: the streams stay open and carry messages live
 again, the worker and beat carry on by themselves, and the sweeper sends every reply once.
@@ -44,7 +44,7 @@ class Desk:
         started = self.customer.post(f"{base_url}/api/v1/chat/sessions/", timeout=15,
                                      json={"shop": widget.key, "name": "王小明", "phone": "13800138000"})
         assert started.status_code == 201, started.text
-        self.chat = started.json()
+        self.chat, self.chat_shop = started.json(), widget.key
 
     def work(self, *, reply: bool) -> None:
         """What they do in a second: the agent reads four pages and may reply by e-mail; the customer writes."""
@@ -58,6 +58,15 @@ class Desk:
                                     json={"body": f"第 {self.answers['chat', 201] + 1} 条消息"},
                                     headers={"X-Chat-Token": self.chat["token"]}, timeout=15)
         self.answers["chat", posted.status_code] += 1
+
+    def throttled(self, agent) -> None:
+        """Calls whose rate limits count in Redis: an API token for the agent, a new chat for another customer."""
+        token = requests.post(f"{self.base}/api/v1/auth/token/", json={"username": agent.username, "password": PASSWORD},
+                              timeout=15)
+        self.answers["token", token.status_code] += 1
+        started = requests.post(f"{self.base}/api/v1/chat/sessions/", timeout=15,
+                                json={"shop": self.chat_shop, "name": "李雷", "phone": "13900139000"})
+        self.answers["chat start", started.status_code] += 1
 
 
 def test_redis_down_costs_no_page_no_write_and_no_message(stack, agent, team):
@@ -83,6 +92,8 @@ def test_redis_down_costs_no_page_no_write_and_no_message(stack, agent, team):
     down_health, rounds = [], 0
     while time.monotonic() - stopped_at < OUTAGE_SECONDS:
         desk.work(reply=desk.answers["reply", 302] < 1 + REPLIES_DURING_OUTAGE)
+        if not rounds:
+            desk.throttled(agent)
         down_health.append(health(base))
         rounds += 1
         time.sleep(1)  # an agent's pace, not a wait for something
@@ -132,6 +143,7 @@ def test_redis_down_costs_no_page_no_write_and_no_message(stack, agent, team):
     assert server_errors == 0, answers
     assert len(reply_ids) == 1 + REPLIES_DURING_OUTAGE
     assert answers["page", 200] == len(desk.pages) * (rounds + 2)
+    assert (answers["token", 200], answers["chat start", 201]) == (1, 1)
     assert answers["reply", 302] == 1 + REPLIES_DURING_OUTAGE and answers["chat", 201] == rounds + 2
     assert down_health and all(status == 503 and "redis" in body["down"] for status, body in down_health)
     assert (replies_lost, replies_twice) == (0, 0), mails
