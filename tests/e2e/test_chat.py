@@ -1,5 +1,6 @@
 """Two browsers: a customer on the demo shop chats with an agent in the chat inbox; the ended chat becomes a ticket."""
 
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -8,7 +9,7 @@ from tests.chat_server import server  # noqa: F401 - fixture
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_shell import log_in
 from tests.factories import ChatWidgetFactory
-from tickets.chat_models import ChatSession
+from tickets.chat_models import AgentPresence, ChatSession
 from tickets.models import Ticket
 
 
@@ -33,6 +34,11 @@ def test_customer_and_agent_chat_and_the_ticket_holds_the_transcript(browser, se
         staff.goto(f"{server}/chat/inbox/")
         staff.get_by_test_id("chat-presence").select_option("online")
         staff.wait_for_load_state("networkidle")
+        # The shop's widget asks whether an agent is online when it opens: only then does it offer a chat.
+        deadline = time.monotonic() + 10
+        while not AgentPresence.objects.filter(user=agent, status=AgentPresence.Status.ONLINE).exists():
+            assert time.monotonic() < deadline, "the agent's presence was not saved"
+            time.sleep(0.1)
 
         shopper = new_page(viewport={"width": 390, "height": 760}, is_mobile=True, has_touch=True)
         shopper.goto(f"{server}/demo/shop/")
