@@ -6,6 +6,9 @@ from django.db import InterfaceError, OperationalError
 from tickets import sla
 
 CHECK_CHUNK = 50
+# A check is safe to repeat: retried on a lost database connection, acknowledged only after it ran.
+CHECK_OPTIONS = {"ignore_result": True, "autoretry_for": (OperationalError, InterfaceError), "retry_backoff": 2,
+                 "retry_backoff_max": 60, "max_retries": 8, "acks_late": True}
 
 
 @shared_task(name="tickets.sla_timer_sweep_due", ignore_result=True)
@@ -14,29 +17,13 @@ def sla_timer_sweep_due() -> int:
     return sla.sla_timer_sweep_due()
 
 
-@shared_task(
-    name="tickets.sla_timer_check",
-    ignore_result=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=8,
-    acks_late=True,
-)
+@shared_task(name="tickets.sla_timer_check", **CHECK_OPTIONS)
 def sla_timer_check(*, timer_id: int) -> str | None:
     """Record a due SLA warning or breach exactly once."""
     return sla.sla_timer_check(timer_id=timer_id)
 
 
-@shared_task(
-    name="tickets.sla_timer_check_many",
-    ignore_result=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=8,
-    acks_late=True,
-)
+@shared_task(name="tickets.sla_timer_check_many", **CHECK_OPTIONS)
 def sla_timer_check_many(*, timer_ids: list[int]) -> int:
     """Record the due SLA warnings and breaches of these timers, each exactly once."""
     return sla.sla_timer_check_many(timer_ids=timer_ids)
