@@ -10,8 +10,11 @@ import uvicorn
 
 @pytest.fixture
 def server(settings):
+    from django.core.management import call_command
     from django.db import connections
 
+    # The application serves STATIC_ROOT, as production does: collect it before the application is built.
+    call_command("collectstatic", interactive=False, verbosity=0)
     from helpdesk.asgi import application
 
     settings.CHAT_SSE_HEARTBEAT_SECONDS = 1
