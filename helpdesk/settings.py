@@ -111,7 +111,8 @@ TEMPLATES = [
 # PostgreSQL only. Without DATABASE_URL: the embedded cluster that `make run` keeps in EMBEDDED_DATA_DIR
 # (helpdesk/embedded.py), reached on its Unix socket while it runs.
 # Connections come from psycopg's pool (Django's OPTIONS["pool"]), checked before each use, with
-# persistent connections off: the documented setup under ASGI, where every request runs on a new thread.
+# persistent connections off: a request takes one from the pool and gives it back when it ends, on
+# the web threads and on the event streams' threads alike (docs/runtime.md).
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
@@ -128,11 +129,13 @@ DATABASES["default"].setdefault("OPTIONS", {}).update({
         "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "20")),
         "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
     },
-    # psycopg prepares a statement on the server after it ran this often on a connection: hot queries skip planning.
-    "prepare_threshold": int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")),
     # PostgreSQL's JIT spent ~230 ms compiling the 30-day KPI aggregate, more than the query itself.
     "options": "-c jit=off",
 })
+
+# Threads of the web process that run pages and API requests (helpdesk/asgi.py); the pool serves them
+# and the event streams' short reads, so keep DATABASE_POOL_MAX_SIZE above this.
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "12"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "helpdesk.User"

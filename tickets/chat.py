@@ -226,8 +226,8 @@ def chat_customer_message_store(*, session_id: int, token: str, body: str) -> tu
 
     The visitor token is checked by the statement that locks the session. Raises Http404 for a wrong
     session or token and ValidationError like ``chat_message_post``. Call it outside any transaction
-    and publish only after it returns (the message is committed by then): the widget's message POST
-    (``api_chat.widget_message_create``) publishes from the event loop. Outside a transaction it is one
+    and publish only after it returns (the message is committed by then), as the widget's message POST
+    (``api_chat.widget_message_create``) does. Outside a transaction it is one
     statement (one round trip, atomic by itself); a refused one is then checked again by the ORM path,
     which also serves callers inside a transaction.
     """

@@ -90,24 +90,16 @@ def chat_publish(channel: str, payload: dict) -> bool:
         return False
 
 
-_async_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis]" = weakref.WeakKeyDictionary()
-
-
-async def chat_publish_async(publishes: list[tuple[str, dict]]) -> bool:
-    """Publish events from the event loop in one pipelined round trip; a Redis outage is logged, not raised."""
-    loop = asyncio.get_running_loop()
-    client = _async_clients.get(loop)
-    if client is None:
-        client = _async_clients[loop] = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1,
-                                                                socket_timeout=1)
+def chat_publish_many(publishes: list[tuple[str, dict]]) -> bool:
+    """Publish events in one pipelined round trip; a Redis outage is logged, not raised."""
     try:
-        async with client.pipeline(transaction=False) as pipe:
+        with _client().pipeline(transaction=False) as pipe:
             for channel, payload in publishes:
                 pipe.publish(channel, json.dumps(payload, ensure_ascii=False, default=str))
-            await pipe.execute()
+            pipe.execute()
         return True
-    except (redis.RedisError, OSError):
-        logger.warning("chat: could not publish to %s", ", ".join(channel for channel, _payload in publishes), exc_info=True)
+    except redis.RedisError:
+        logger.warning("chat: could not publish %d events", len(publishes), exc_info=True)
         return False
 
 

@@ -1,10 +1,10 @@
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, throttling
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk.models import User
 from helpdesk.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
 
 
@@ -32,5 +32,6 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer, operation_id="me_retrieve")
     def get(self, request):
-        user = User.objects.prefetch_related("groups", "teams", "led_teams").get(pk=request.user.pk)
+        user = request.user
+        prefetch_related_objects([user], "teams", "led_teams")
         return Response(MeSerializer(user).data)
