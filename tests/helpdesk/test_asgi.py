@@ -1,6 +1,7 @@
 """The web process's entry point: event streams go to Django's ASGI handler, everything else to its WSGI handler."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -39,6 +40,7 @@ def test_dispatch_by_path(monkeypatch):
     monkeypatch.setattr(asgi, "pages", recorder("pages"))
     monkeypatch.setattr(asgi, "streams", recorder("streams"))
     paths = ["/inbox/", "/api/v1/chat/sessions/1/messages/", "/chat/stream/3/", "/chat/inbox/stream/", "/chat/inbox/"]
-    for path in paths:
-        asyncio.run(asgi.application({"type": "http", "path": path}, None, None))
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever an earlier test left running here
+        for path in paths:
+            thread.submit(asyncio.run, asgi.application({"type": "http", "path": path}, None, None)).result()
     assert [name for name, _path in calls] == ["pages", "pages", "streams", "streams", "pages"]
