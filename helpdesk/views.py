@@ -1,11 +1,9 @@
-"""Shell pages: home, health and the placeholder for sections still being built."""
+"""Shell pages: home, health and the site icon."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.generic import TemplateView
 
 from helpdesk.health import health_report
 
@@ -29,18 +27,3 @@ def favicon(request):
     """Send the browser's own /favicon.ico request to the site icon."""
     # A 302, not a 301: in production the static URL carries a content hash that changes with the file.
     return redirect(static("favicon.svg"))
-
-
-class SectionView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """A section of the shell that says what it will hold until its issue fills it."""
-
-    template_name = "helpdesk/section.html"
-    section = ""
-    title = ""
-    summary = ""
-    features: tuple = ()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            active_section=self.section, title=self.title, summary=self.summary, features=self.features, **kwargs
-        )

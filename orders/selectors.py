@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from customers.privacy import mask_phone
 from orders import policy, workflow
-from orders.models import Order, ReturnDeadline, ReturnEvent, ReturnPolicy, ReturnRequest, ShopTeam
+from orders.models import Order, ReturnDeadline, ReturnPolicy, ReturnRequest, ShopTeam
 
 
 def return_policy_active() -> ReturnPolicy:
@@ -139,11 +139,3 @@ def return_timeline_for_customer(*, return_request: ReturnRequest) -> dict:
         steps.append({"status": return_request.status, "label": return_request.get_status_display(),
                       "at": reached.get(return_request.status)})
     return {"steps": steps, "events": events, "phone": mask_phone(return_request.contact_phone)}
-
-
-def return_search(qs: QuerySet[ReturnRequest], text: str) -> QuerySet[ReturnRequest]:
-    """Filter returns by return number, order number or customer phone."""
-    text = text.strip()
-    if not text:
-        return qs
-    return qs.filter(Q(number=text) | Q(order__number=text) | Q(contact_phone=text))

@@ -14,7 +14,7 @@ from helpdesk.models import Team, User
 from helpdesk.roles import RANK, Role, primary_role
 from orders.models import Order
 from tickets import workflow
-from tickets.models import Attachment, CannedReply, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
+from tickets.models import Attachment, CannedReply, RemedyLimit, Ticket, TicketEvent, TicketMessage
 
 DEFAULT_AGENT_LIMIT = Decimal("500")
 VIEW_COUNT_CAP = 99
@@ -183,14 +183,6 @@ def remedy_limit_for(user) -> Decimal | None:
         return DEFAULT_AGENT_LIMIT if role == Role.AGENT else None
     return row.amount
 
-
-def remedies_awaiting_for(*, user) -> QuerySet[Remedy]:
-    """Return remedies waiting for approval on tickets the user may see."""
-    scope = ticket_scope_q(user=user)
-    remedies = Remedy.objects.filter(status=Remedy.Status.AWAITING_APPROVAL).select_related("ticket", "proposed_by")
-    if scope is None:
-        return remedies
-    return remedies.filter(ticket__in=Ticket.objects.filter(scope).values("pk"))
 
 
 def canned_replies_for(*, user, q: str = "") -> QuerySet[CannedReply]:
