@@ -90,5 +90,3 @@ class CustomerReviewAdmin(ReadOnlyAdmin):
 @admin.register(CustomerImport)
 class CustomerImportAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "original_name", "mode", "status", "total_rows", "created_count", "error_count"]
-
-from customers import followup_admin  # noqa: E402,F401

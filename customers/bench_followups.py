@@ -70,7 +70,7 @@ def _agent_visits() -> None:
     """Give the demo agent 60 visits to do (some overdue), once per database."""
     if "visits" in _ready:
         return
-    from customers.followup_models import FollowUpVisit
+    from followups.models import FollowUpVisit
     from helpdesk.models import User
 
     agent = User.objects.get(username="agent")
@@ -82,14 +82,14 @@ def _agent_visits() -> None:
 
 def _survey_path() -> str:
     if "survey" not in _ready:
-        from customers import surveys
         from customers.models import Customer
+        from followups import services, tokens
 
         customer = Customer.objects.order_by("pk").first()
-        survey = surveys.survey_create(customer=customer, language="zh-hans")
+        survey = services.survey_create(customer=customer, language="zh-hans")
         survey.expires_at = timezone.now() + dt.timedelta(days=3650)
         survey.save(update_fields=["expires_at"])
-        _ready["survey"] = f"/s/{surveys.survey_token(survey)}/"
+        _ready["survey"] = f"/s/{tokens.survey_token(survey)}/"
     return _ready["survey"]
 
 

@@ -375,7 +375,3 @@ class CustomerImport(models.Model):
     def __str__(self):
         return self.original_name
 
-
-from customers.followup_models import (  # noqa: E402,F401
-    CustomerMessage, FollowUpEvent, FollowUpRule, FollowUpSettings, FollowUpVisit, Survey, SurveyQuestion, SurveyResponse,
-)

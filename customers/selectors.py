@@ -220,9 +220,10 @@ def _timeline_sources(customer: Customer, clear: bool):
            "created_at", lambda m: (m.ticket.number, text(m.body[:200]), m.get_sender_display()))
     yield ("archive", _("Archive"), CustomerEvent.objects.filter(customer=customer).select_related("actor"), "created_at",
            lambda e: (e.get_kind_display(), text(e.note[:200]), str(e.actor or "")))
-    yield from _followup_timeline_sources(customer, text)
+    for source in TIMELINE_SOURCES:
+        yield from source(customer, text)
     for model, fk in _related_extra_models():
-        if model._meta.label_lower in FOLLOWUP_TIMELINE_MODELS:
+        if model._meta.label_lower in TIMELINE_SOURCE_MODELS:
             continue
         field = next((f for f in ("created_at", "submitted_at", "scheduled_at") if any(
             x.name == f for x in model._meta.concrete_fields)), None)
@@ -231,27 +232,20 @@ def _timeline_sources(customer: Customer, clear: bool):
                    field, lambda obj: (text(str(obj)), "", ""))
 
 
-# Follow-up rows with their own timeline rendering (still in stats, merges and personal-data exports).
-FOLLOWUP_TIMELINE_MODELS = {"customers.followupvisit", "customers.customermessage", "customers.surveyresponse",
-                            "customers.survey"}
+# Other apps' rows with a timeline rendering of their own, added by those apps when they are ready.
+TIMELINE_SOURCES: list = []
+TIMELINE_SOURCE_MODELS: set[str] = set()
 
 
-def _followup_timeline_sources(customer: Customer, text):
-    """Yield the timeline sources of follow-up visits, messages sent (with their status) and survey responses."""
-    from django.utils.translation import gettext as _
-    from customers.followup_models import CustomerMessage, FollowUpVisit, SurveyResponse
+def timeline_source_register(source, *, models) -> None:
+    """Add another app's rows to the customer timeline, rendered by that app instead of by their ``str()``.
 
-    def visit_row(v):
-        state = v.get_status_display() + (f" · {v.get_outcome_display()}" if v.outcome else "")
-        state += f" · {v.get_skip_reason_display()}" if v.skip_reason else ""
-        return (f"{v.get_kind_display()} · {v.rule.name if v.rule else ''}", state, str(v.assignee or ""))
-
-    yield ("visit", _("Follow-up visit"), FollowUpVisit.objects.filter(customer=customer).select_related("rule", "assignee"),
-           "created_at", visit_row)
-    yield ("outbound", _("Message sent"), CustomerMessage.objects.filter(customer=customer), "created_at",
-           lambda m: (f"{m.get_channel_display()} · {m.get_status_display()}", text(m.body[:200]), m.error[:100]))
-    yield ("survey", _("Survey response"), SurveyResponse.objects.filter(customer=customer), "submitted_at",
-           lambda r: (f"{r.overall}/5 · {r.score}", text(r.comment[:200]), ""))
+    ``source(customer, text)`` yields (kind, label, queryset, time field, render) like ``_timeline_sources``;
+    ``models`` are the labels (``app.model``) it covers. The rows still count in stats, merges and exports.
+    """
+    if source not in TIMELINE_SOURCES:
+        TIMELINE_SOURCES.append(source)
+    TIMELINE_SOURCE_MODELS.update(models)
 
 
 def customer_timeline(*, viewer, customer: Customer, cursor: str | None = None, limit: int = 25) -> dict:

@@ -29,35 +29,3 @@ def customer_import_sweep_pending() -> int:
     """Send the run again for imports still pending after the grace period (their task was lost)."""
     return services.customer_import_sweep_pending()
 
-
-@shared_task(name="customers.visit_sweep_due", expires=50)
-def visit_sweep_due() -> int:
-    """Create the follow-up visits every active rule makes due, once each (safe to repeat)."""
-    from customers import followups
-
-    return followups.visit_sweep_due()
-
-
-@shared_task(name="customers.visit_sweep_messages_due", expires=50)
-def visit_sweep_messages_due() -> int:
-    """Send the due survey and greeting messages (outside quiet hours)."""
-    from customers import followups
-
-    return followups.visit_sweep_messages_due()
-
-
-@shared_task(name="customers.message_deliver", expires=3600)
-def message_deliver(*, message_id: int) -> str:
-    """Send one queued message to a customer (safe to repeat: only a queued message is sent)."""
-    from customers import followups
-
-    message = followups.message_deliver(message_id=message_id)
-    return message.status if message else "missing"
-
-
-@shared_task(name="customers.message_sweep_queued", expires=50)
-def message_sweep_queued() -> int:
-    """Deliver again the messages still queued after the grace period."""
-    from customers import followups
-
-    return followups.message_sweep_queued()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import followup_views, views
+from customers import views
 
 app_name = "customers"
 
@@ -22,12 +22,4 @@ urlpatterns = [
     path("customers/<int:pk>/review/<int:review_id>/", views.customer_review_decide_view, name="customer_review_decide"),
     path("customers/<int:pk>/personal-data/", views.customer_personal_data, name="customer_personal_data"),
     path("customers/<int:pk>/anonymize/", views.customer_anonymize_view, name="customer_anonymize"),
-    path("follow-ups/", followup_views.visit_list, name="visit_list"),
-    path("follow-ups/report/", followup_views.visit_report, name="visit_report"),
-    path("follow-ups/<int:pk>/", followup_views.visit_detail, name="visit_detail"),
-    path("follow-ups/<int:pk>/complete/", followup_views.visit_complete_view, name="visit_complete"),
-    path("follow-ups/<int:pk>/claim/", followup_views.visit_claim_view, name="visit_claim"),
-    path("follow-ups/<int:pk>/reschedule/", followup_views.visit_reschedule_view, name="visit_reschedule"),
-    path("follow-ups/<int:pk>/ticket/", followup_views.visit_ticket_view, name="visit_ticket"),
-    path("s/<str:token>/", followup_views.survey_public, name="survey_public"),
 ]

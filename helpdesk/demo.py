@@ -56,7 +56,8 @@ def demo_users_load() -> dict:
 @transaction.atomic
 def demo_data_load() -> dict:
     """Load every app's demo data once; return what exists afterwards."""
-    from customers.demo import demo_customer_extras_load, demo_customers_load, demo_followups_load
+    from customers.demo import demo_customer_extras_load, demo_customers_load
+    from followups.demo import demo_followups_load
     from kpi.demo import demo_kpi_load
     from orders.demo import demo_orders_load
     from tickets.chat_demo import demo_chat_load

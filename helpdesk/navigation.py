@@ -29,7 +29,7 @@ NAV_ITEMS = [
     NavItem("customers", _("Customers"), "customers:customer_list", "customers.view_customer"),
     NavItem("orders", _("Orders"), "orders:order_list", "orders.view_order"),
     NavItem("returns", _("Returns"), "orders:return_list", "orders.view_order"),
-    NavItem("followups", _("Follow-ups"), "customers:visit_list", "customers.view_customer"),
+    NavItem("followups", _("Follow-ups"), "followups:visit_list", "customers.view_customer"),
     NavItem("kpi", _("KPI"), "kpi:dashboard", "kpi.view_dashboard"),
     NavItem("scorecards", _("Scorecards"), "kpi:scorecard_list", "tickets.view_ticket"),
     NavItem("sla", _("At risk"), "sla:at_risk", "tickets.view_at_risk"),

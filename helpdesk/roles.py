@@ -53,8 +53,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "orders.change_returnrequest",
         "orders.view_sku",
         "orders.view_carrier",
-        "customers.view_followupvisit",
-        "customers.change_followupvisit",
+        "followups.view_followupvisit",
+        "followups.change_followupvisit",
     ],
     Role.SUPERVISOR: [
         "customers.view_pii",
@@ -70,9 +70,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "customers.review_customer",
         "customers.view_piireveal",
         "orders.extend_deadline",
-        "customers.view_followup_report",
-        "customers.view_surveyresponse",
-        "customers.view_survey",
+        "followups.view_followup_report",
+        "followups.view_surveyresponse",
+        "followups.view_survey",
     ],
     Role.MANAGER: [
         "customers.export_customer",
@@ -134,9 +134,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "customers.change_customerlevel",
         "customers.view_customermerge",
         "customers.view_customerimport",
-        *(f"customers.{action}_{model}" for model in ("followuprule", "surveyquestion", "followupsettings")
+        *(f"followups.{action}_{model}" for model in ("followuprule", "surveyquestion", "followupsettings")
           for action in ("view", "add", "change")),
-        "customers.view_customermessage",
+        "followups.view_customermessage",
     ],
 }
 

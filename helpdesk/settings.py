@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tickets",
     "customers",
     "orders",
+    "followups",
     "kpi",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -208,8 +209,8 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helpdesk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Messages to customers (SMS, e-mail): a dotted path like Django's e-mail backends (customers/messaging.py).
-MESSAGE_BACKEND = os.environ.get("MESSAGE_BACKEND", "customers.messaging.ConsoleBackend")
+# Messages to customers (SMS, e-mail): a dotted path like Django's e-mail backends (followups/messaging.py).
+MESSAGE_BACKEND = os.environ.get("MESSAGE_BACKEND", "followups.messaging.ConsoleBackend")
 MESSAGE_FILE_PATH = os.environ.get("MESSAGE_FILE_PATH", str(BASE_DIR / "media" / "messages.jsonl"))
 # The address customers reach the public survey pages at (links in SMS and e-mail).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -278,10 +279,10 @@ SPECTACULAR_SETTINGS = {
         "ChatSessionStatusEnum": "tickets.chat_models.ChatSession.Status",
         "AgentPresenceStatusEnum": "tickets.chat_models.AgentPresence.Status",
         "TicketChannelEnum": "tickets.models.Ticket.Channel",
-        "FollowUpChannelEnum": "customers.followup_models.FollowUpRule.Channel",
-        "FollowUpKindEnum": "customers.followup_models.FollowUpRule.Kind",
-        "FollowUpStatusEnum": "customers.followup_models.FollowUpVisit.Status",
-        "FollowUpOutcomeEnum": "customers.followup_models.FollowUpVisit.Outcome",
+        "FollowUpChannelEnum": "followups.models.FollowUpRule.Channel",
+        "FollowUpKindEnum": "followups.models.FollowUpRule.Kind",
+        "FollowUpStatusEnum": "followups.models.FollowUpVisit.Status",
+        "FollowUpOutcomeEnum": "followups.models.FollowUpVisit.Outcome",
     },
 }
 

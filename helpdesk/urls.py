@@ -15,13 +15,13 @@ swagger_csp = {"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.UNSAFE_IN
 api_v1 = [
     path("chat/", include("tickets.api_chat")),
     path("kpi/", include("kpi.api.urls")),
+    path("", include("followups.api.urls")),  # followups/ and surveys/, each behind its prefix
     path("", include("helpdesk.api.urls")),
     path("", include("tickets.api_sla")),
     path("", include("tickets.api_channels")),
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("orders.api.urls")),
-    path("", include("customers.api_followups")),
 ]
 
 urlpatterns = [
@@ -37,6 +37,7 @@ urlpatterns = [
     path("api/docs/", csp_override(swagger_csp)(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
     path("", include("tickets.urls")),
     path("", include("customers.urls")),
+    path("", include("followups.urls")),
     path("", include("orders.urls")),
     path("", include("kpi.urls")),
     path("", include("tickets.urls_sla")),

@@ -8,8 +8,8 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from followups.models import FollowUpVisit
 from kpi.selectors import kpi_team_ids_for_viewer
-from customers.models import FollowUpVisit
 from orders.models import ReturnDeadline
 from tickets import workflow
 from tickets.models import AgentPresence, ChatSession, Ticket, TicketSLATimer

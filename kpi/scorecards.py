@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.followup_selectors import survey_satisfaction_by_agent
+from followups.selectors import survey_satisfaction_by_agent
 from helpdesk.models import Team
 from kpi.models import Scorecard, ScorecardScheme, TicketFact
 from kpi.quality import answer_accuracy_by_agent

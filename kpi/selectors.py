@@ -8,7 +8,7 @@ from django.db.models.functions import ExtractHour, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.models import SurveyResponse
+from followups.models import SurveyResponse
 from helpdesk.models import Team
 from kpi.policies import kpi_settings_get
 from kpi.models import FactDayCategory, FactHour, Report, Scorecard, TicketFact

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["helpdesk", "tickets", "customers", "orders", "kpi"]
+APPS = ["helpdesk", "tickets", "customers", "orders", "followups", "kpi"]
 FORBIDDEN = re.compile(r"connection\.vendor|\.vendor\s*==|vendor\s*!=|sqlite", re.IGNORECASE)
 
 

@@ -233,7 +233,7 @@ def test_big_import_goes_to_the_worker(client_for, agent, django_capture_on_comm
 def test_customer_stats_count_returns_and_average_surveys_whatever_the_model_order():
     from decimal import Decimal
 
-    from customers.models import Survey, SurveyResponse
+    from followups.models import Survey, SurveyResponse
     from customers.selectors import customer_stats
     from orders.models import ReturnRequest
     from tests.factories import CustomerFactory, OrderFactory

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from customers.models import Survey, SurveyResponse
 from customers.stats_sql import customer_stats_rows
+from followups.models import Survey, SurveyResponse
 from orders.models import ReturnRequest
 from tests.factories import CustomerFactory, OrderFactory, TicketFactory
 

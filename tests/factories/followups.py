@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from customers.followup_models import FollowUpVisit
+from followups.models import FollowUpVisit
 from tests.factories.customers import CustomerFactory
 
 

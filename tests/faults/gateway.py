@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from customers.messaging import FileBackend
+from followups.messaging import FileBackend
 
 HOLD_SECONDS = 60
 

@@ -14,7 +14,7 @@ from email.utils import make_msgid
 import pytest
 from django.utils import timezone
 
-from customers.followup_models import CustomerMessage
+from followups.models import CustomerMessage
 from tests.factories import CustomerFactory, TicketFactory
 from tests.faults.conftest import wait_for
 from tickets.channel_models import TicketEmail

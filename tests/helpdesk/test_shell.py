@@ -7,7 +7,7 @@ from tests.factories import UserFactory
 from tests.factories.helpdesk import PASSWORD
 
 SECTIONS = ["tickets:inbox", "tickets:ticket_list", "customers:customer_list", "orders:order_list",
-            "orders:return_list", "customers:visit_list"]
+            "orders:return_list", "followups:visit_list"]
 
 
 @pytest.mark.django_db

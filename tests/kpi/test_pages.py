@@ -57,7 +57,7 @@ def test_csat_drills_down_to_the_survey_responses(two_tickets, client_for, super
 
     import time_machine
 
-    from customers.models import Survey, SurveyResponse
+    from followups.models import Survey, SurveyResponse
     from tickets.models import Ticket
 
     ticket = Ticket.objects.first()

@@ -110,15 +110,15 @@ def test_answer_accuracy_from_inspections_feeds_technical_support(scheme, team, 
 def test_survey_responses_feed_customer_satisfaction(scheme, team, agent):
     import time_machine
 
-    from customers import surveys
+    from followups import services, tokens
 
     facts_for(agent, team, count=2, frt=1, resolved_met=2)
     ticket = TicketFact.objects.filter(agent=agent).first().ticket
     answers = {"efficiency": 4, "professionalism": 5, "accuracy": 4}  # weighted 4.30
     with time_machine.travel(at(20, 12), tick=False):
         for overall in (4, 5):
-            survey = surveys.survey_create(customer=ticket.customer, ticket=ticket)
-            surveys.survey_respond(token=surveys.survey_token(survey), overall=overall, answers=answers)
+            survey = services.survey_create(customer=ticket.customer, ticket=ticket)
+            services.survey_respond(token=tokens.survey_token(survey), overall=overall, answers=answers)
     scorecards.scorecards_compute(month=NOV)
     satisfaction = next(i for i in Scorecard.objects.get(agent=agent).indicators if i["source"] == "satisfaction")
     assert satisfaction["value"] == 4.3 and satisfaction["score"] is not None

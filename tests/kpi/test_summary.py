@@ -150,7 +150,7 @@ def test_summary_narrowed_to_an_agent_reads_facts_and_agrees(month, api_client, 
 def test_csat_is_the_mean_weighted_survey_score_of_the_period(month, api_client, supervisor, agent, team):
     from decimal import Decimal
 
-    from customers.models import Survey, SurveyResponse
+    from followups.models import Survey, SurveyResponse
 
     customer = CustomerFactory()
     for score, day, response_team in ((Decimal("4.50"), 10, team), (Decimal("2.25"), 11, team),

@@ -1,0 +1,78 @@
+"""Serializers of the follow-up API: visits, the steps of a call, survey responses and answers."""
+
+from rest_framework import serializers
+
+from customers.privacy import mask_phone, may_view_pii
+from followups.models import FollowUpVisit, SurveyResponse
+
+Outcome = FollowUpVisit.Outcome
+
+
+class FollowUpVisitSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    customer_phone = serializers.SerializerMethodField()
+    rule_name = serializers.CharField(source="rule.name", read_only=True, default="")
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True, default=None)
+    order_number = serializers.CharField(source="order.number", read_only=True, default=None)
+    created_ticket_number = serializers.CharField(source="created_ticket.number", read_only=True, default=None)
+
+    class Meta:
+        model = FollowUpVisit
+        fields = ["id", "rule", "rule_name", "source_type", "source_id", "period", "customer", "customer_name",
+                  "customer_phone", "order", "order_number", "return_request", "ticket", "ticket_number", "kind",
+                  "channel", "status", "skip_reason", "due_at", "team", "assignee", "handler", "script", "attempts",
+                  "outcome", "satisfaction", "notes", "completed_at", "completed_by", "created_ticket",
+                  "created_ticket_number", "created_at"]
+        read_only_fields = fields
+
+    def get_customer_phone(self, visit) -> str:
+        phone = visit.customer.phone
+        return phone if may_view_pii(self.context["request"].user) else mask_phone(phone)
+
+
+class CompleteSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[Outcome.REACHED, Outcome.NO_ANSWER, Outcome.WRONG_NUMBER, Outcome.REFUSED])
+    satisfaction = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class RescheduleSerializer(serializers.Serializer):
+    due_at = serializers.DateTimeField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+    def validate_due_at(self, value):
+        if value.year < 2 or value.year > 9998:
+            raise serializers.ValidationError("Out of range.")
+        return value
+
+
+class VisitTicketSerializer(serializers.Serializer):
+    subject = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+
+
+class TicketRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+
+
+class SurveyResponseSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True, default=None)
+    order_number = serializers.CharField(source="order.number", read_only=True, default=None)
+    return_number = serializers.CharField(source="return_request.number", read_only=True, default=None)
+    low_score_ticket_number = serializers.CharField(source="low_score_ticket.number", read_only=True, default=None)
+
+    class Meta:
+        model = SurveyResponse
+        fields = ["id", "survey", "customer", "customer_name", "ticket", "ticket_number", "return_request",
+                  "return_number", "order", "order_number", "agent", "team", "overall", "answers", "score", "comment",
+                  "is_low", "low_score_ticket", "low_score_ticket_number", "submitted_at"]
+        read_only_fields = fields
+
+
+class SurveyAnswerSerializer(serializers.Serializer):
+    overall = serializers.IntegerField(min_value=1, max_value=5)
+    answers = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=5), required=False,
+                                    help_text="Question code → score 1–5, one per active question (efficiency, professionalism, accuracy).")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

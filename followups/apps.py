@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowupsConfig(AppConfig):
+    """Follow-up visits (回访), their rules, satisfaction surveys and the messages sent to customers."""
+
+    name = "followups"
+    verbose_name = _("Follow-ups")
+
+    def ready(self):
+        # Imported here, not at the top: apps.py is loaded before any app's models are.
+        from customers.selectors import timeline_source_register
+        from followups import checks  # noqa: F401  (registers the system checks)
+        from followups.selectors import TIMELINE_MODELS, customer_timeline_sources
+
+        # Visits, messages and survey responses are on the customer's timeline, rendered here.
+        timeline_source_register(customer_timeline_sources, models=TIMELINE_MODELS)

@@ -1,0 +1,93 @@
+"""Pluggable SMS and e-mail backends for messages to customers, chosen like Django's e-mail backends.
+
+``settings.MESSAGE_BACKEND`` is a dotted path (env ``MESSAGE_BACKEND``); the shipped ones:
+
+- ``followups.messaging.ConsoleBackend`` (default): prints each message to stdout.
+- ``followups.messaging.FileBackend``: appends each message as a JSON line to ``settings.MESSAGE_FILE_PATH``.
+- ``followups.messaging.LocmemBackend``: keeps messages in ``followups.messaging.outbox`` (tests).
+
+A real gateway subclasses ``BaseMessageBackend`` and implements ``send(message) -> str``: deliver one
+``OutgoingMessage`` and return the provider's message id, or raise ``MessageSendError`` with a reason
+(the message is then recorded as failed). ``send`` is called once per message, with the message's row
+locked (a second delivery of the same message waits, then sends nothing); it must not retry on its own for
+longer than a few seconds. Should the process die after the provider took a message and before the row says
+sent, the message is sent again with the same ``reference``: a gateway that can, drops the repeat by it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import uuid
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+DEFAULT_BACKEND = "followups.messaging.ConsoleBackend"
+outbox: list["OutgoingMessage"] = []
+_file_lock = threading.Lock()
+
+
+class MessageSendError(Exception):
+    """The backend could not deliver the message; the text says why."""
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One message to send: channel ``sms`` or ``email``, the address, an optional subject, the text."""
+
+    channel: str
+    recipient: str
+    body: str
+    subject: str = ""
+    reference: str = ""
+
+
+class BaseMessageBackend:
+    """The interface of a message backend: ``send`` one message, return the provider's id."""
+
+    def send(self, message: OutgoingMessage) -> str:
+        raise NotImplementedError
+
+
+class ConsoleBackend(BaseMessageBackend):
+    """Print messages to stdout (development)."""
+
+    stream = None
+
+    def send(self, message: OutgoingMessage) -> str:
+        stream = self.stream or sys.stdout
+        stream.write(f"[{message.channel}] to {message.recipient}: {message.subject}\n{message.body}\n{'-' * 40}\n")
+        stream.flush()
+        return f"console-{uuid.uuid4().hex[:12]}"
+
+
+class FileBackend(BaseMessageBackend):
+    """Append messages as JSON lines to ``settings.MESSAGE_FILE_PATH``."""
+
+    def send(self, message: OutgoingMessage) -> str:
+        path = getattr(settings, "MESSAGE_FILE_PATH", "") or "messages.jsonl"
+        provider_id = f"file-{uuid.uuid4().hex[:12]}"
+        with _file_lock, open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"id": provider_id, **asdict(message)}, ensure_ascii=False) + "\n")
+        return provider_id
+
+
+class LocmemBackend(BaseMessageBackend):
+    """Keep messages in ``followups.messaging.outbox`` (tests)."""
+
+    def send(self, message: OutgoingMessage) -> str:
+        outbox.append(message)
+        return f"locmem-{len(outbox)}"
+
+
+def backend_path() -> str:
+    """Return the dotted path of the configured backend."""
+    return getattr(settings, "MESSAGE_BACKEND", "") or DEFAULT_BACKEND
+
+
+def get_backend(path: str | None = None) -> BaseMessageBackend:
+    """Return an instance of the configured (or the named) message backend."""
+    return import_string(path or backend_path())()

@@ -1,0 +1,50 @@
+"""Survey links (客户满意度): the signed token of a survey, opened without login, and its public address."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.models import Survey
+
+# The signing salt of every survey link ever sent: changing it voids the links customers hold.
+SALT = "customers.survey"
+INVALID, EXPIRED, ANSWERED = "invalid", "expired", "answered"
+
+
+class SurveyUnavailable(Exception):
+    """The link is forged, expired or already answered; ``reason`` says which."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def survey_token(survey: Survey) -> str:
+    """Return the signed token of a survey link."""
+    return signing.dumps({"s": survey.pk}, salt=SALT)
+
+
+def survey_url(survey: Survey) -> str:
+    """Return the public address of a survey, for messages."""
+    return settings.PUBLIC_BASE_URL + reverse("followups:survey_public", args=[survey_token(survey)])
+
+
+def survey_from_token(token: str, *, for_update: bool = False) -> Survey:
+    """Return the survey of a token that may still be answered, or raise SurveyUnavailable."""
+    try:
+        data = signing.loads(str(token)[:500], salt=SALT)
+        pk = int(data["s"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
+        raise SurveyUnavailable(INVALID) from None
+    queryset = Survey.objects.select_for_update() if for_update else Survey.objects.select_related("response")
+    survey = queryset.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if survey is None:
+        raise SurveyUnavailable(INVALID)
+    if survey.responded_at is not None:
+        raise SurveyUnavailable(ANSWERED)
+    if survey.expires_at <= timezone.now():
+        raise SurveyUnavailable(EXPIRED)
+    return survey
