@@ -34,7 +34,7 @@ def bench_facts_generate() -> int:
         """, {"agents": agents, "nagents": len(agents)})
         inserted = cursor.rowcount
         cursor.execute("ANALYZE kpi_ticketfact")
-    from kpi.rollups import fact_rollups_refresh_recent
+    from kpi.services import fact_rollups_refresh_recent
 
     fact_rollups_refresh_recent(days=91)
     return inserted
@@ -78,7 +78,7 @@ def _summary_path() -> str:
 
 def _report_month():
     from kpi.models import Report
-    from kpi.reports import report_build
+    from kpi.services import report_build
 
     today = timezone.localdate()
     report = Report.objects.create(kind=Report.Kind.EXPORT, date_from=today - dt.timedelta(days=29), date_to=today)

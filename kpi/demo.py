@@ -4,8 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from kpi.facts import ticket_facts_rebuild
-from kpi.scorecards import scorecards_compute
+from kpi.services import scorecards_compute, ticket_facts_rebuild
 
 
 def demo_kpi_load(context: dict) -> int:

@@ -1,16 +1,15 @@
-"""Measure each ticket once into ``TicketFact`` so dashboards aggregate in SQL (see README "KPI definitions")."""
+"""Measure each ticket once into ``TicketFact`` so dashboards aggregate in SQL (see docs/kpi.md).
+
+The sweep of changed tickets and the rebuild of a period are ``kpi.services`` entry points.
+"""
 
 import datetime as dt
 from collections import defaultdict
 
-from django.db import transaction
-from django.utils import timezone
-
 from helpdesk.business_time import CalendarSpec, UncoveredYearError, business_minutes_between
 from helpdesk.calendars import calendar_spec
-from kpi.models import FactCursor, TicketFact
+from kpi.models import TicketFact
 from kpi.policies import kpi_settings_get
-from kpi.rollups import days_of, fact_rollups_refresh
 from tickets.models import Ticket, TicketEvent, TicketMessage, TicketSLATimer
 
 DONE = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
@@ -125,42 +124,3 @@ def ticket_facts_refresh(*, ticket_ids: list[int]) -> int:
     fields = [f.name for f in TicketFact._meta.concrete_fields if not f.primary_key]
     TicketFact.objects.bulk_create(facts, update_conflicts=True, unique_fields=["ticket"], update_fields=fields)
     return len(facts)
-
-
-def ticket_facts_sweep_changed(*, now: dt.datetime | None = None, limit: int = 20 * BATCH) -> int:
-    """Refresh the facts of tickets changed since the last sweep; return how many were refreshed."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        cursor, _ = FactCursor.objects.select_for_update().get_or_create(
-            name="tickets", defaults={"position": dt.datetime(2000, 1, 1, tzinfo=dt.UTC)}
-        )
-        changed = list(
-            Ticket.objects.filter(updated_at__gt=cursor.position)
-            .order_by("updated_at").values_list("pk", "updated_at")[:limit]
-        )
-        for start in range(0, len(changed), BATCH):
-            ticket_facts_refresh(ticket_ids=[pk for pk, _ in changed[start:start + BATCH]])
-        created = TicketFact.objects.filter(pk__in=[pk for pk, _ in changed]).values_list("created_at", flat=True)
-        # Conversions of recent pre-sales chats change as orders arrive, without touching the tickets.
-        window = kpi_settings_get().conversion_window_days
-        recent = {timezone.localdate(now) - dt.timedelta(days=n) for n in range(window + 1)}
-        fact_rollups_refresh(days=days_of(created) | recent)
-        reached = changed[-1][1] if len(changed) == limit else now - LATE_COMMIT
-        if reached > cursor.position:
-            cursor.position = reached
-            cursor.save(update_fields=["position"])
-    return len(changed)
-
-
-def ticket_facts_rebuild(*, date_from: dt.date, date_to: dt.date) -> int:
-    """Re-measure every ticket created on the local days from ``date_from`` to ``date_to`` (inclusive)."""
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(date_from, dt.time(), tzinfo=tz)
-    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-    ids = list(Ticket.objects.filter(created_at__gte=start, created_at__lt=end).order_by("pk").values_list("pk", flat=True))
-    written = 0
-    for offset in range(0, len(ids), BATCH):
-        with transaction.atomic():
-            written += ticket_facts_refresh(ticket_ids=ids[offset:offset + BATCH])
-    fact_rollups_refresh(days={date_from + dt.timedelta(days=n) for n in range((date_to - date_from).days + 1)})
-    return written

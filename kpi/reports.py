@@ -1,63 +1,30 @@
-"""KPI reports: the daily CS report (客服信息日报表), the monthly report (月报) and on-demand exports."""
+"""KPI reports: the daily CS report (客服信息日报表), the monthly report (月报) and on-demand exports.
+
+What a report holds and its files; ``kpi.services`` requests, schedules and builds them.
+"""
 
 import csv
 import datetime as dt
 import io
-import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
 from helpdesk.models import Team, User
 from kpi.definitions import METRICS
 from kpi.models import Report, ReportSubscription
 from kpi.selectors import (
     breakdown_rates, kpi_breakdown, kpi_chart_sources, kpi_complaint_causes, kpi_daily_trend, kpi_facts_for_viewer,
-    kpi_summary, kpi_team_ids_for_viewer,
+    kpi_summary,
 )
 
-logger = logging.getLogger(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BREAKDOWN_KEYS = ("first_response_time_mean", "average_response_time", "first_contact_resolution_rate",
                   "resolution_sla_rate", "complaint_timeliness_rate")
-
-
-def _enqueue(report: Report) -> None:
-    from kpi import tasks
-
-    enqueue_on_commit(tasks.report_build, report_id=report.pk)
-
-
-def report_sweep_pending(*, now: dt.datetime | None = None) -> int:
-    """Send the build again for reports still waiting after the grace period; return how many were sent."""
-    from kpi import tasks
-
-    cutoff = (now or timezone.now()) - SWEEP_GRACE
-    ids = (Report.objects.filter(status=Report.Status.PENDING, created_at__lte=cutoff)
-           .order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
-    return enqueue_each(tasks.report_build, "report_id", list(ids))
-
-
-def report_request(*, actor, date_from: dt.date, date_to: dt.date, team=None, channel: str = "") -> Report:
-    """Queue an on-demand export of a dashboard view for the actor."""
-    scope = kpi_team_ids_for_viewer(viewer=actor)
-    if scope == [] or not actor.has_perm("kpi.view_dashboard"):
-        raise PermissionDenied
-    if team is not None and scope is not None and team.pk not in scope:
-        raise ValidationError({"team": [_("Unknown team.")]})
-    report = Report.objects.create(kind=Report.Kind.EXPORT, date_from=date_from, date_to=date_to, team=team,
-                                   channel=channel, requested_by=actor)
-    _enqueue(report)
-    return report
 
 
 def report_period(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -69,24 +36,12 @@ def report_period(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
     return last_day.replace(day=1), last_day
 
 
-def report_schedule(*, kind: str, today: dt.date | None = None) -> Report | None:
-    """Create the scheduled report of the period once (beat may fire twice); return it if it was new."""
-    date_from, date_to = report_period(kind, today or timezone.localdate())
-    try:
-        with transaction.atomic():
-            report = Report.objects.create(kind=kind, date_from=date_from, date_to=date_to)
-    except IntegrityError:
-        return None
-    _enqueue(report)
-    return report
-
-
 def _report_viewer(report: Report):
     """Return whose scope the report is computed in: the requester's for exports, every team when scheduled."""
     return report.requested_by if report.kind == Report.Kind.EXPORT else None
 
 
-def _sections(report: Report, progress) -> list[tuple[str, list[str], list[list]]]:
+def report_sections(report: Report, progress) -> list[tuple[str, list[str], list[list]]]:
     """Compute the report's tables: (sheet title, header, rows)."""
     viewer = _report_viewer(report)
     args = {"date_from": report.date_from, "date_to": report.date_to, "team": report.team, "channel": report.channel}
@@ -123,7 +78,7 @@ def _sections(report: Report, progress) -> list[tuple[str, list[str], list[list]
     ]
 
 
-def _xlsx(report: Report, sections) -> bytes:
+def report_xlsx(report: Report, sections) -> bytes:
     """Return the sections as an XLSX workbook, one sheet each."""
     book = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -145,7 +100,7 @@ def _bold(sheet, value, font) -> WriteOnlyCell:
     return cell
 
 
-def _csv(sections) -> bytes:
+def report_csv(sections) -> bytes:
     """Return the sections as one CSV (UTF-8 with BOM so Excel reads Chinese), a blank line between tables."""
     out = io.StringIO()
     writer = csv.writer(out)
@@ -155,32 +110,6 @@ def _csv(sections) -> bytes:
         writer.writerows(rows)
         writer.writerow([])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def report_build(*, report_id: int) -> bool:
-    """Generate a waiting report's files with progress; return False if it was not waiting (already built)."""
-    if not Report.objects.filter(pk=report_id, status=Report.Status.PENDING).update(status=Report.Status.RUNNING):
-        return False
-    report = Report.objects.select_related("team", "requested_by").get(pk=report_id)
-
-    def progress(percent: int) -> None:
-        Report.objects.filter(pk=report_id).update(progress=percent)
-
-    try:
-        sections = _sections(report, progress)
-        stem = f"kpi-{report.kind}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}"
-        report.xlsx.save(f"{stem}.xlsx", ContentFile(_xlsx(report, sections)), save=False)
-        report.csv.save(f"{stem}.csv", ContentFile(_csv(sections)), save=False)
-    except Exception as exc:  # the report must end failed and say why, whatever broke
-        logger.exception("KPI report %s failed", report_id)
-        Report.objects.filter(pk=report_id).update(status=Report.Status.FAILED, error=str(exc)[:255],
-                                                   finished_at=timezone.now())
-        return False
-    report.status, report.progress, report.finished_at = Report.Status.DONE, 100, timezone.now()
-    report.save(update_fields=["xlsx", "csv", "status", "progress", "finished_at"])
-    if report.kind != Report.Kind.EXPORT:
-        transaction.on_commit(lambda: report_email(report_id=report.pk))
-    return True
 
 
 def report_email(*, report_id: int) -> int:

@@ -67,9 +67,3 @@ def fact_rollups_refresh(*, days: set[dt.date]) -> int:
 def days_of(instants) -> set[dt.date]:
     """Return the local days of the instants."""
     return {timezone.localtime(instant).date() for instant in instants}
-
-
-def fact_rollups_refresh_recent(*, days: int = 400) -> int:
-    """Recompute the rollups of the last ``days`` local days (after the admin changes the KPI settings)."""
-    today = timezone.localdate()
-    return fact_rollups_refresh(days={today - dt.timedelta(days=n) for n in range(days)})

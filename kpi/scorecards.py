@@ -1,12 +1,13 @@
-"""Monthly agent scorecards (绩效考核): system indicators scored 1–5, ratings, the final score and 服务之星."""
+"""Monthly agent scorecards (绩效考核): system indicators scored 1–5, ratings and the final score.
+
+The arithmetic of a card; ``kpi.services`` computes and saves the cards, the ratings and 服务之星.
+"""
 
 import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from followups.selectors import survey_satisfaction_by_agent
@@ -14,7 +15,6 @@ from helpdesk.models import Team
 from kpi.models import Scorecard, ScorecardScheme, TicketFact
 from kpi.quality import answer_accuracy_by_agent
 from kpi.selectors import day_bounds, kpi_breakdown
-from tickets.selectors import team_ids_for_user
 
 TWO = Decimal("0.01")
 # Fact-based sources: (numerator, denominator) columns of a breakdown row, and the scale of the value.
@@ -67,7 +67,16 @@ def scorecard_final(card: Scorecard, scheme: ScorecardScheme) -> tuple[Decimal |
     return _quantize(sum(Decimal(str(p["score"])) * p["weight"] for p in present) / total), parts
 
 
-def _system(scheme: ScorecardScheme, row: dict, extra: dict) -> tuple[list[dict], Decimal | None]:
+def agent_month_measures(first: dt.date, last: dt.date) -> tuple[list[dict], dict]:
+    """Return each agent's breakdown of the month's facts, and the indicator values measured elsewhere by agent."""
+    start, end = day_bounds(first, last)
+    facts = TicketFact.objects.filter(created_at__gte=start, created_at__lt=end, agent__isnull=False)
+    extra = {"answer_accuracy": answer_accuracy_by_agent(start=start, end=end),
+             "satisfaction": survey_satisfaction_by_agent(start=start, end=end)}
+    return kpi_breakdown(facts, by="agent"), extra
+
+
+def scorecard_system(scheme: ScorecardScheme, row: dict, extra: dict) -> tuple[list[dict], Decimal | None]:
     """Return the scored indicators and their weighted system score (indicators without data are left out)."""
     scored, weight_sum, total = [], 0, Decimal(0)
     for indicator in scheme.indicators.all():
@@ -81,94 +90,10 @@ def _system(scheme: ScorecardScheme, row: dict, extra: dict) -> tuple[list[dict]
     return scored, (_quantize(total / weight_sum) if weight_sum else None)
 
 
-@transaction.atomic
-def scorecards_compute(*, month: dt.date) -> int:
-    """Compute every agent's scorecard of the month from the facts; keep ratings already given; name 服务之星."""
-    scheme = scheme_active()
-    first, last = month_bounds(month)
-    start, end = day_bounds(first, last)
-    facts = TicketFact.objects.filter(created_at__gte=start, created_at__lt=end, agent__isnull=False)
-    rows = kpi_breakdown(facts, by="agent")
-    extra = {"answer_accuracy": answer_accuracy_by_agent(start=start, end=end),
-             "satisfaction": survey_satisfaction_by_agent(start=start, end=end)}
-    teams = _main_teams([row["agent_id"] for row in rows])
-    existing = {c.agent_id: c for c in Scorecard.objects.select_for_update().filter(month=first)}
-    for row in rows:
-        indicators, system_score = _system(scheme, row, extra)
-        card = existing.get(row["agent_id"]) or Scorecard(month=first, agent_id=row["agent_id"])
-        card.scheme, card.team_id, card.volume = scheme, teams.get(row["agent_id"]), row["volume"]
-        card.indicators, card.system_score = indicators, system_score
-        card.final_score, _parts = scorecard_final(card, scheme)
-        card.save()
-    service_star_award(month=first)
-    return len(rows)
-
-
-def _main_teams(agent_ids: list[int]) -> dict[int, int]:
+def agents_main_team(agent_ids: list[int]) -> dict[int, int]:
     """Return each agent's first team (the one the card is filed under)."""
     teams = {}
     for agent_id, team_id in Team.members.through.objects.filter(user_id__in=agent_ids).order_by("team_id") \
             .values_list("user_id", "team_id"):
         teams.setdefault(agent_id, team_id)
     return teams
-
-
-def service_star_award(*, month: dt.date) -> list[int]:
-    """Name the month's 服务之星: the top final score with enough tickets; ties go to volume, then share the star."""
-    cards = list(Scorecard.objects.select_for_update().filter(month=month))
-    if not cards:
-        return []
-    minimum = cards[0].scheme.star_min_volume
-    eligible = [c for c in cards if c.final_score is not None and c.volume >= minimum]
-    best = max(((c.final_score, c.volume) for c in eligible), default=None)
-    stars = [c.pk for c in eligible if (c.final_score, c.volume) == best]
-    Scorecard.objects.filter(month=month).exclude(pk__in=stars).update(is_service_star=False)
-    Scorecard.objects.filter(pk__in=stars).update(is_service_star=True)
-    return stars
-
-
-def _refinalize(card: Scorecard) -> None:
-    card.final_score, _parts = scorecard_final(card, card.scheme)
-
-
-@transaction.atomic
-def scorecard_rate(*, scorecard: Scorecard, actor, rating: int, comment: str = "") -> Scorecard:
-    """Record the supervisor's rating (1–5) of an agent of their team and recompute the final score."""
-    card = Scorecard.objects.select_for_update().select_related("scheme").get(pk=scorecard.pk)
-    if card.agent_id == actor.pk or not actor.has_perm("kpi.view_dashboard") or (
-        not actor.has_perm("kpi.view_all_teams") and card.team_id not in team_ids_for_user(user=actor)
-    ):
-        raise PermissionDenied
-    if not 1 <= rating <= 5:
-        raise ValidationError({"rating": [_("Give a score from 1 to 5.")]})
-    card.supervisor_rating, card.supervisor_comment, card.rated_by = rating, comment, actor
-    _refinalize(card)
-    card.save(update_fields=["supervisor_rating", "supervisor_comment", "rated_by", "final_score", "computed_at"])
-    service_star_award(month=card.month)
-    card.refresh_from_db()
-    return card
-
-
-@transaction.atomic
-def scorecard_self_assess(*, scorecard: Scorecard, actor, rating: int, comment: str = "") -> Scorecard:
-    """Record the agent's own assessment (1–5) of their month and recompute the final score."""
-    card = Scorecard.objects.select_for_update().select_related("scheme").get(pk=scorecard.pk)
-    if card.agent_id != actor.pk:
-        raise PermissionDenied
-    if not 1 <= rating <= 5:
-        raise ValidationError({"rating": [_("Give a score from 1 to 5.")]})
-    card.self_rating, card.self_comment = rating, comment
-    _refinalize(card)
-    card.save(update_fields=["self_rating", "self_comment", "final_score", "computed_at"])
-    service_star_award(month=card.month)
-    card.refresh_from_db()
-    return card
-
-
-def scorecards_compute_recent(*, today: dt.date | None = None) -> int:
-    """Recompute this month's cards, and last month's during the first 5 days (late ratings, late facts)."""
-    today = today or timezone.localdate()
-    computed = scorecards_compute(month=today)
-    if today.day <= 5:
-        computed += scorecards_compute(month=today.replace(day=1) - dt.timedelta(days=1))
-    return computed

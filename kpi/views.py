@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from helpdesk.models import User
-from kpi import quality, reports, scorecards
+from kpi import quality, services
 from kpi.api.serializers import KpiQuerySerializer, RatingSerializer, ScorecardQuerySerializer
 from kpi.definitions import METRICS, METRICS_BY_KEY
 from kpi.downloads import report_file_response
@@ -152,8 +152,8 @@ class ReportCreateView(KpiPageMixin, View):
                 "errors": "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in query.errors.items())})
             return redirect("kpi:dashboard")
         period = query.validated_data
-        reports.report_request(actor=request.user, date_from=period["date_from"], date_to=period["date_to"],
-                               team=period.get("team"), channel=period.get("channel", ""))
+        services.report_request(actor=request.user, date_from=period["date_from"], date_to=period["date_to"],
+                                team=period.get("team"), channel=period.get("channel", ""))
         messages.success(request, _("The report is being generated; it appears below when ready."))
         return redirect("kpi:report_list")
 
@@ -203,7 +203,7 @@ class ScorecardDetailView(LoginRequiredMixin, TemplateView):
         if not rating.is_valid():
             context = self.get_context_data(card=card, errors=rating.errors)
             return self.render_to_response(context, status=400)
-        service = scorecards.scorecard_self_assess if request.POST.get("as") == "self" else scorecards.scorecard_rate
+        service = services.scorecard_self_assess if request.POST.get("as") == "self" else services.scorecard_rate
         service(scorecard=card, actor=request.user, **rating.validated_data)
         messages.success(request, _("Saved; the final score is recomputed."))
         return redirect("kpi:scorecard_detail", pk=card.pk)
@@ -253,8 +253,8 @@ class InspectView(KpiPageMixin, TemplateView):
             if key.startswith("item_") and value.strip().isdigit():
                 scores[int(key[5:])] = int(value)
         try:
-            quality.quality_inspection_create(actor=request.user, ticket=ticket, scores=scores,
-                                              comment=request.POST.get("comment", "")[:4000])
+            services.quality_inspection_create(actor=request.user, ticket=ticket, scores=scores,
+                                               comment=request.POST.get("comment", "")[:4000])
         except ValidationError as exc:
             context = self.get_context_data(ticket=ticket, errors=exc.message_dict)
             return self.render_to_response(context, status=400)

@@ -9,7 +9,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kpi import reports, scorecards
+from kpi import services
 from kpi.api.serializers import (
     KpiQuerySerializer, KpiSummarySerializer, MetricDefinitionSerializer, RatingSerializer, ReportSerializer,
     ScorecardQuerySerializer, ScorecardSerializer, definitions_data,
@@ -71,8 +71,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         query = KpiQuerySerializer(data=request.data, context={"request": request})
         query.is_valid(raise_exception=True)
         period = query.validated_data
-        report = reports.report_request(actor=request.user, date_from=period["date_from"], date_to=period["date_to"],
-                                        team=period.get("team"), channel=period.get("channel", ""))
+        report = services.report_request(actor=request.user, date_from=period["date_from"], date_to=period["date_to"],
+                                         team=period.get("team"), channel=period.get("channel", ""))
         return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
@@ -120,7 +120,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def rate(self, request, pk=None):
         rating = RatingSerializer(data=request.data)
         rating.is_valid(raise_exception=True)
-        card = scorecards.scorecard_rate(scorecard=self.get_object(), actor=request.user, **rating.validated_data)
+        card = services.scorecard_rate(scorecard=self.get_object(), actor=request.user, **rating.validated_data)
         return Response(ScorecardSerializer(card).data)
 
     @extend_schema(request=RatingSerializer, responses=ScorecardSerializer, operation_id="kpi_scorecards_self_assess")
@@ -128,5 +128,5 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def self_assess(self, request, pk=None):
         rating = RatingSerializer(data=request.data)
         rating.is_valid(raise_exception=True)
-        card = scorecards.scorecard_self_assess(scorecard=self.get_object(), actor=request.user, **rating.validated_data)
+        card = services.scorecard_self_assess(scorecard=self.get_object(), actor=request.user, **rating.validated_data)
         return Response(ScorecardSerializer(card).data)

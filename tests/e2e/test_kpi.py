@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from kpi.facts import ticket_facts_rebuild
+from kpi.services import ticket_facts_rebuild
 from tests.e2e.test_shell import log_in
 from tests.factories import CustomerFactory
 from tickets import services

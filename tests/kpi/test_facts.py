@@ -4,8 +4,9 @@ import pytest
 import time_machine
 
 from helpdesk.models import BusinessCalendar
-from kpi.facts import ticket_facts_refresh, ticket_facts_sweep_changed
+from kpi.facts import ticket_facts_refresh
 from kpi.models import FactCursor, KpiSettings, TicketFact
+from kpi.services import ticket_facts_sweep_changed
 from tests.factories import CustomerFactory
 from tests.kpi.conftest import at
 from tickets.models import SLAPolicy, Ticket

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from kpi.facts import ticket_facts_rebuild
+from kpi.services import ticket_facts_rebuild
 from kpi.live import live_board_compute
 from kpi.models import QualityCheckItem, QualityInspection
 from tests.factories import CustomerFactory, TeamFactory, TicketFactory

@@ -4,7 +4,7 @@ import re
 import pytest
 import time_machine
 
-from kpi.facts import ticket_facts_rebuild
+from kpi.services import ticket_facts_rebuild
 from tests.factories import CustomerFactory
 from tests.kpi.conftest import at
 

@@ -5,9 +5,9 @@ import pytest
 from django.core import mail
 from openpyxl import load_workbook
 
-from kpi import reports
-from kpi.facts import ticket_facts_rebuild
+from kpi import reports, services
 from kpi.models import Report, ReportSubscription
+from kpi.services import ticket_facts_rebuild
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
 from tests.kpi.conftest import at
 from helpdesk.roles import Role
@@ -29,12 +29,12 @@ def november(no_sla_policies, story, team):
 
 def test_monthly_report_is_created_once_and_built_with_every_sheet(november, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        report = reports.report_schedule(kind="monthly", today=dt.date(2026, 12, 1))
-    assert reports.report_schedule(kind="monthly", today=dt.date(2026, 12, 1)) is None
+        report = services.report_schedule(kind="monthly", today=dt.date(2026, 12, 1))
+    assert services.report_schedule(kind="monthly", today=dt.date(2026, 12, 1)) is None
     assert (report.date_from, report.date_to) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     assert len(callbacks) == 1
-    assert reports.report_build(report_id=report.pk) is True
-    assert reports.report_build(report_id=report.pk) is False  # a second delivery does nothing
+    assert services.report_build(report_id=report.pk) is True
+    assert services.report_build(report_id=report.pk) is False  # a second delivery does nothing
     report.refresh_from_db()
     assert (report.status, report.progress) == ("done", 100)
     book = load_workbook(io.BytesIO(report.xlsx.read()))
@@ -45,15 +45,15 @@ def test_monthly_report_is_created_once_and_built_with_every_sheet(november, dja
 
 
 def test_daily_report_covers_yesterday():
-    report = reports.report_schedule(kind="daily", today=dt.date(2026, 11, 23))
+    report = services.report_schedule(kind="daily", today=dt.date(2026, 11, 23))
     assert report.date_from == report.date_to == dt.date(2026, 11, 22)
 
 
 def test_scheduled_report_is_mailed_to_subscribers(november, manager, django_capture_on_commit_callbacks):
     ReportSubscription.objects.create(user=manager, kind="daily")
-    report = reports.report_schedule(kind="daily", today=dt.date(2026, 11, 3))
+    report = services.report_schedule(kind="daily", today=dt.date(2026, 11, 3))
     with django_capture_on_commit_callbacks(execute=True):
-        reports.report_build(report_id=report.pk)
+        services.report_build(report_id=report.pk)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [manager.email]
     assert mail.outbox[0].attachments[0][0].endswith(".xlsx")
@@ -61,8 +61,8 @@ def test_scheduled_report_is_mailed_to_subscribers(november, manager, django_cap
 
 def test_a_failing_build_ends_failed_with_the_reason(monkeypatch):
     report = Report.objects.create(kind="export", date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 2))
-    monkeypatch.setattr(reports, "_sections", lambda *a: (_ for _ in ()).throw(RuntimeError("disk full")))
-    assert reports.report_build(report_id=report.pk) is False
+    monkeypatch.setattr(reports, "report_sections", lambda *a: (_ for _ in ()).throw(RuntimeError("disk full")))
+    assert services.report_build(report_id=report.pk) is False
     report.refresh_from_db()
     assert report.status == "failed" and report.error == "disk full"
 
@@ -75,7 +75,7 @@ def test_api_export_download_and_access(november, api_client, supervisor, django
     assert response.status_code == 202, response.content
     assert response.json()["status"] == "pending" and len(callbacks) == 1
     report_id = response.json()["id"]
-    reports.report_build(report_id=report_id)  # what the worker does with the task
+    services.report_build(report_id=report_id)  # what the worker does with the task
     detail = api_client.get(f"/api/v1/kpi/reports/{report_id}/").json()
     assert detail["status"] == "done" and detail["downloads"]["csv"].endswith("file_format=csv")
     download = api_client.get(f"/api/v1/kpi/reports/{report_id}/download/", {"file_format": "csv"})
@@ -102,7 +102,7 @@ def test_page_export_then_list_shows_progress_and_links(november, client_for, su
     assert response.status_code == 302
     page = client.get("/kpi/reports/").content.decode()
     assert 'hx-trigger="every 2s"' in page and "<progress" in page
-    reports.report_build(report_id=Report.objects.get().pk)
+    services.report_build(report_id=Report.objects.get().pk)
     page = client.get("/kpi/reports/").content.decode()
     assert "/xlsx/" in page and "every 2s" not in page
     assert client.get(f"/kpi/reports/{Report.objects.get().pk}/xlsx/").status_code == 200
@@ -119,7 +119,7 @@ def test_reports_still_waiting_after_the_grace_period_are_built_once(monkeypatch
                           status=Report.Status.RUNNING)
     sent = []
     monkeypatch.setattr(tasks.report_build, "delay", lambda **kwargs: sent.append(kwargs))
-    assert reports.report_sweep_pending() == 0
-    assert reports.report_sweep_pending(now=timezone.now() + SWEEP_GRACE + dt.timedelta(seconds=1)) == 1
+    assert services.report_sweep_pending() == 0
+    assert services.report_sweep_pending(now=timezone.now() + SWEEP_GRACE + dt.timedelta(seconds=1)) == 1
     assert sent == [{"report_id": waiting.pk}]
     assert tasks.report_build(**sent[0]) is True and tasks.report_build(**sent[0]) is False

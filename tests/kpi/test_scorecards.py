@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from helpdesk.roles import Role
-from kpi import scorecards
+from kpi import services
 from kpi.models import QualityCheckItem, Scorecard, ScorecardIndicator, ScorecardScheme, TicketFact
 from tests.factories import CustomerFactory, TicketFactory, UserFactory
 from tests.kpi.conftest import at
@@ -42,7 +42,7 @@ def test_indicator_scores_follow_thresholds_both_ways(scheme):
 
 def test_scorecard_arithmetic_leaves_out_indicators_without_data(scheme, team, agent):
     facts_for(agent, team, count=10, frt=4, resolved_met=9)  # speed 4 (score 4), resolution 90 % (score 4)
-    assert scorecards.scorecards_compute(month=NOV) == 1
+    assert services.scorecards_compute(month=NOV) == 1
     card = Scorecard.objects.get(agent=agent)
     by_source = {i["source"]: i for i in card.indicators}
     assert by_source["first_response_time_mean"]["score"] == 4
@@ -54,26 +54,26 @@ def test_scorecard_arithmetic_leaves_out_indicators_without_data(scheme, team, a
 
 def test_final_score_combines_supervisor_and_self_by_weight(scheme, team, agent, supervisor):
     facts_for(agent, team, count=10, frt=1, resolved_met=5)  # speed 5 × 30, resolution 50 % → 1 × 25 → (150+25)/55
-    scorecards.scorecards_compute(month=NOV)
+    services.scorecards_compute(month=NOV)
     card = Scorecard.objects.get(agent=agent)
     assert card.system_score == Decimal("3.18")
-    card = scorecards.scorecard_rate(scorecard=card, actor=supervisor, rating=5, comment="很好")
-    card = scorecards.scorecard_self_assess(scorecard=card, actor=agent, rating=2)
+    card = services.scorecard_rate(scorecard=card, actor=supervisor, rating=5, comment="很好")
+    card = services.scorecard_self_assess(scorecard=card, actor=agent, rating=2)
     # (3.18 × 70 + 5 × 20 + 2 × 10) / 100 = 3.426 → 3.43
     assert card.final_score == Decimal("3.43")
-    scorecards.scorecards_compute(month=NOV)  # nightly recompute keeps the ratings
+    services.scorecards_compute(month=NOV)  # nightly recompute keeps the ratings
     card.refresh_from_db()
     assert (card.supervisor_rating, card.self_rating, card.final_score) == (5, 2, Decimal("3.43"))
 
 
 def test_agents_cannot_rate_themselves_nor_others_self_assess(scheme, team, agent, supervisor):
     facts_for(agent, team, count=1, frt=1, resolved_met=1)
-    scorecards.scorecards_compute(month=NOV)
+    services.scorecards_compute(month=NOV)
     card = Scorecard.objects.get(agent=agent)
     with pytest.raises(PermissionDenied):
-        scorecards.scorecard_rate(scorecard=card, actor=agent, rating=5)
+        services.scorecard_rate(scorecard=card, actor=agent, rating=5)
     with pytest.raises(PermissionDenied):
-        scorecards.scorecard_self_assess(scorecard=card, actor=supervisor, rating=5)
+        services.scorecard_self_assess(scorecard=card, actor=supervisor, rating=5)
 
 
 def test_service_star_needs_the_minimum_volume_and_ties_go_to_volume_then_share(scheme, team):
@@ -82,17 +82,17 @@ def test_service_star_needs_the_minimum_volume_and_ties_go_to_volume_then_share(
     facts_for(b, team, count=11, frt=1, resolved_met=11)
     facts_for(small, team, count=3, frt=1, resolved_met=3)  # same perfect score, too few tickets
     facts_for(c, team, count=10, frt=20, resolved_met=5)
-    scorecards.scorecards_compute(month=NOV)
+    services.scorecards_compute(month=NOV)
     stars = set(Scorecard.objects.filter(is_service_star=True).values_list("agent__username", flat=True))
     assert stars == {"a1"}  # a1 and b1 tie on score: more tickets wins
     facts_for(b, team, count=1, frt=1, resolved_met=1)
-    scorecards.scorecards_compute(month=NOV)
+    services.scorecards_compute(month=NOV)
     stars = set(Scorecard.objects.filter(is_service_star=True).values_list("agent__username", flat=True))
     assert stars == {"a1", "b1"}  # same score and volume: they share the star
 
 
 def test_answer_accuracy_from_inspections_feeds_technical_support(scheme, team, agent, supervisor):
-    from kpi.quality import quality_inspection_create
+    from kpi.services import quality_inspection_create
 
     facts_for(agent, team, count=2, frt=1, resolved_met=2)
     ticket = TicketFact.objects.filter(agent=agent).first().ticket
@@ -102,7 +102,7 @@ def test_answer_accuracy_from_inspections_feeds_technical_support(scheme, team, 
         inspection = quality_inspection_create(actor=supervisor, ticket=ticket,
                                                scores={i.pk: 5 if i.weight == 40 else 3 for i in items})
     assert inspection.score_percent == Decimal("76.00")  # (40×5 + 60×3) / (5 × 100)
-    scorecards.scorecards_compute(month=NOV)
+    services.scorecards_compute(month=NOV)
     tech = next(i for i in Scorecard.objects.get(agent=agent).indicators if i["source"] == "answer_accuracy")
     assert tech["value"] == 76.0 and tech["score"] == 3
 
@@ -110,16 +110,17 @@ def test_answer_accuracy_from_inspections_feeds_technical_support(scheme, team, 
 def test_survey_responses_feed_customer_satisfaction(scheme, team, agent):
     import time_machine
 
-    from followups import services, tokens
+    from followups.services import survey_create, survey_respond
+    from followups.tokens import survey_token
 
     facts_for(agent, team, count=2, frt=1, resolved_met=2)
     ticket = TicketFact.objects.filter(agent=agent).first().ticket
     answers = {"efficiency": 4, "professionalism": 5, "accuracy": 4}  # weighted 4.30
     with time_machine.travel(at(20, 12), tick=False):
         for overall in (4, 5):
-            survey = services.survey_create(customer=ticket.customer, ticket=ticket)
-            services.survey_respond(token=tokens.survey_token(survey), overall=overall, answers=answers)
-    scorecards.scorecards_compute(month=NOV)
+            survey = survey_create(customer=ticket.customer, ticket=ticket)
+            survey_respond(token=survey_token(survey), overall=overall, answers=answers)
+    services.scorecards_compute(month=NOV)
     satisfaction = next(i for i in Scorecard.objects.get(agent=agent).indicators if i["source"] == "satisfaction")
     assert satisfaction["value"] == 4.3 and satisfaction["score"] is not None
 
@@ -128,7 +129,7 @@ def test_scorecard_api_scope_and_rating(scheme, team, agent, supervisor, api_cli
     other = UserFactory(username="other-agent", role=Role.AGENT, teams=[team])
     facts_for(agent, team, count=2, frt=1, resolved_met=2)
     facts_for(other, team, count=2, frt=1, resolved_met=2)
-    scorecards.scorecards_compute(month=NOV)
+    services.scorecards_compute(month=NOV)
     mine, theirs = Scorecard.objects.get(agent=agent), Scorecard.objects.get(agent=other)
     api_client.force_authenticate(agent)
     listed = api_client.get("/api/v1/kpi/scorecards/", {"month": "2026-11"}).json()["results"]
@@ -170,7 +171,7 @@ def test_scheme_weights_must_sum_to_100_in_admin(client_for, admin_user, scheme)
 
 def test_scorecard_pages(scheme, team, agent, supervisor, client_for):
     facts_for(agent, team, count=2, frt=1, resolved_met=2)
-    scorecards.scorecards_compute(month=NOV)
+    services.scorecards_compute(month=NOV)
     card = Scorecard.objects.get(agent=agent)
     client = client_for(supervisor)
     assert f"/kpi/scorecards/{card.pk}/" in client.get("/kpi/scorecards/", {"month": "2026-11"}).content.decode()

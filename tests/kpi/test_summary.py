@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from kpi.facts import ticket_facts_rebuild
+from kpi.services import ticket_facts_rebuild
 from kpi.models import KpiSettings
 from tests.factories import CustomerFactory, OrderFactory, TeamFactory, UserFactory
 from orders.models import ReturnRequest
@@ -74,7 +74,7 @@ def test_summary_filters_by_channel_and_agent(month, api_client, supervisor, age
 
 
 def test_conversion_window_is_the_admins(month, api_client, supervisor):
-    from kpi.rollups import fact_rollups_refresh_recent
+    from kpi.services import fact_rollups_refresh_recent
 
     KpiSettings.objects.update(conversion_window_days=1)
     with time_machine.travel(at(30, 12), tick=False):

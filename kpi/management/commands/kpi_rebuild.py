@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from kpi.facts import ticket_facts_rebuild
+from kpi.services import ticket_facts_rebuild
 
 
 class Command(BaseCommand):
