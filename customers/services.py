@@ -18,7 +18,7 @@ from customers.models import (
     Customer, CustomerAddress, CustomerContact, CustomerEvent, CustomerImport, CustomerLevel, CustomerMerge,
     CustomerReview, CustomerTag, PiiRequest, PiiReveal, PrivacyPolicy,
 )
-from customers.privacy import may_view_pii
+from customers.privacy import may_change_directly, may_view_pii
 from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
 
 logger = logging.getLogger(__name__)
@@ -203,6 +203,17 @@ def customer_update(*, actor, customer: Customer, **changes) -> Customer:
     return customer
 
 
+def customer_change(*, actor, customer: Customer, **changes) -> Customer | CustomerReview:
+    """Change an archive directly if the actor may, or else submit the change for archive review (建档评审)."""
+    if may_change_directly(actor):
+        return customer_update(actor=actor, customer=customer, **changes)
+    if not (actor.has_perm("customers.change_customer") and actor.has_perm("customers.add_customerreview")):
+        raise PermissionDenied(_("You may not change customer archives."))
+    if not changes:
+        raise ValidationError(_("Give at least one field to change."), code="empty")
+    return customer_review_submit(actor=actor, customer=customer, changes=changes)
+
+
 def privacy_policy_get() -> PrivacyPolicy:
     """Return the one privacy policy row, creating it with the shipped defaults if missing."""
     policy = PrivacyPolicy.objects.order_by("pk").first()
@@ -244,6 +255,11 @@ def customer_review_submit(*, actor, customer: Customer, changes: dict | None = 
     """Submit the archive, or proposed changes to it, for archive review (建档评审)."""
     cleaned = customer_changes_clean(changes or {}, partial=True)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.anonymized_at or customer.merged_into_id:
+        raise ValidationError(_("This archive was anonymized or merged and cannot be changed."), code="closed")
+    if customer.review_status == Customer.ReviewStatus.PENDING:
+        raise ValidationError(_("This archive already has a change waiting for archive review; a supervisor decides "
+                                "it before another can be submitted."), code="pending")
     workflow.ensure_allowed(customer.review_status, workflow.PENDING)
     customer.review_status = Customer.ReviewStatus.PENDING
     customer.save(update_fields=["review_status", "updated_at"])

@@ -84,13 +84,20 @@ class CustomerViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(s.CustomerSerializer(self._data([self.get_object()])[0]).data)
 
-    @extend_schema(request=s.CustomerWriteSerializer, responses={200: s.CustomerSerializer, 400: _error_schema()})
+    @extend_schema(
+        request=s.CustomerWriteSerializer,
+        responses={200: s.CustomerSerializer, 202: s.ReviewSerializer, 400: _error_schema(), 403: None, 404: None},
+        description="Supervisors and up change the archive (200). Anyone else's change is submitted for archive "
+                    "review (建档评审) and answered 202 with the review; the archive changes once a supervisor approves.",
+    )
     def partial_update(self, request, pk=None):
         customer = self.get_object()
         form = s.CustomerWriteSerializer(data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        customer = services.customer_update(actor=request.user, customer=customer, **form.validated_data)
-        return Response(s.CustomerSerializer(self._data([customer])[0]).data)
+        result = services.customer_change(actor=request.user, customer=customer, **form.validated_data)
+        if isinstance(result, CustomerReview):
+            return Response(s.ReviewSerializer(result).data, status=status.HTTP_202_ACCEPTED)
+        return Response(s.CustomerSerializer(self._data([result])[0]).data)
 
     @extend_schema(responses=s.CustomerStatsSerializer)
     @action(detail=True, methods=["get"])
