@@ -18,6 +18,7 @@ from customers.imports import import_progress
 from customers.models import Customer, CustomerReview
 from customers.privacy import may_change_directly
 from customers.tasks import import_start
+from helpdesk.spreadsheets import row_safe
 
 PAGE_SIZE = 25
 view_required = permission_required("customers.view_customer", raise_exception=True)
@@ -304,6 +305,6 @@ def import_errors_csv(request, pk):
     writer = csv.writer(response)
     writer.writerow(["row", "column", "message"])
     for error in job.errors:
-        writer.writerow([error["row"], error["column"], error["message"]])
+        writer.writerow(row_safe([error["row"], error["column"], error["message"]]))
     return response
 
