@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,7 @@ class User(AbstractUser):
     """A person who works in the helpdesk: agent, supervisor, manager or admin."""
 
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -24,6 +26,11 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.display_name or super().get_short_name() or self.username
+
+    def set_password(self, raw_password):
+        """Set the password and when it changed; API tokens issued before then are refused (helpdesk/tokens.py)."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @cached_property
     def group_names(self) -> frozenset[str]:

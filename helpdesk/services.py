@@ -1,10 +1,12 @@
-"""Writes to users, teams and business calendars."""
+"""Writes to users, teams, API tokens and business calendars."""
 
 from django.db import transaction
 from django.db.models import F
+from rest_framework.authtoken.models import Token
 
 from helpdesk.models import BusinessCalendar, User
 from helpdesk.roles import Role, has_role_at_least
+from helpdesk.tokens import token_refusal
 
 
 @transaction.atomic
@@ -19,3 +21,14 @@ def user_sync_staff(*, user: User) -> bool:
 def calendar_touch(*, calendar_id: int) -> None:
     """Bump a business calendar's revision so every process rebuilds its cached ``CalendarSpec``."""
     BusinessCalendar.objects.filter(pk=calendar_id).update(revision=F("revision") + 1)
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> Token:
+    """Return the user's API token, replaced by a new one if it expired or predates the last password change."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    token = Token.objects.filter(user=user).first()
+    if token is not None and token_refusal(token, user):
+        token.delete()
+        token = None
+    return token or Token.objects.create(user=user)

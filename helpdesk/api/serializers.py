@@ -48,3 +48,4 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)

@@ -1,11 +1,12 @@
 from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, throttling
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helpdesk.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
+from helpdesk.services import api_token_issue
+from helpdesk.tokens import token_expires_at
 
 
 class AuthThrottle(throttling.AnonRateThrottle):
@@ -23,8 +24,8 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token = api_token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
 
 
 class MeView(APIView):

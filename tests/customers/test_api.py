@@ -163,7 +163,7 @@ def test_agent_patch_becomes_an_archive_review_and_writes_nothing(api_client, ag
     assert list(customer.contacts.values_list("value", flat=True).order_by("kind")) == ["w@example.com", "13800138000"]
     assert list(customer.addresses.values_list("address", flat=True)) == ["上海市浦东新区世纪大道1号"]
     assert customer.review_status == "pending"
-    again = api_client.patch(f"/api/v1/customers/{customer.pk}/", {"level": "vip"}, format="json")
+    again = api_client.patch(f"/api/v1/customers/{customer.pk}/", {"level": "vip"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert again.status_code == 400 and "waiting for archive review" in str(again.json())
     api_client.force_authenticate(supervisor)
     decide = f"/api/v1/customers/{customer.pk}/reviews/{review['id']}/decide/"
