@@ -56,6 +56,27 @@ class User(AbstractUser):
         return sorted(set(Team.objects.filter(models.Q(members=self) | models.Q(supervisor=self)).values_list("id", flat=True)))
 
 
+class LoginFailure(models.Model):
+    """One failed sign-in: which account name was tried, from which address, when (the sign-in throttle counts these)."""
+
+    username = models.CharField(_("username"), max_length=150)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("sign-in failure")
+        verbose_name_plural = _("sign-in failures")
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_username_at_idx"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_at_idx"),
+            models.Index(fields=["at"], name="loginfailure_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} @ {self.address or '?'}"
+
+
 class Team(models.Model):
     """A group of agents that shares a queue, led by a supervisor (e.g. 售前, 售后)."""
 

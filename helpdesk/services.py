@@ -1,10 +1,12 @@
-"""Writes to users, teams, API tokens and business calendars."""
+"""Writes to users, teams, API tokens, sign-in failures and business calendars."""
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from helpdesk.models import BusinessCalendar, User
+from helpdesk.login_throttle import KEEP_AT_LEAST, login_key, login_window
+from helpdesk.models import BusinessCalendar, LoginFailure, User
 from helpdesk.roles import Role, has_role_at_least
 from helpdesk.tokens import token_refusal
 
@@ -32,3 +34,16 @@ def api_token_issue(*, user: User) -> Token:
         token.delete()
         token = None
     return token or Token.objects.create(user=user)
+
+
+def login_failure_record(*, username: str, address: str | None) -> LoginFailure:
+    """Record a failed sign-in and drop the records too old to count or to be read in admin."""
+    now = timezone.now()
+    LoginFailure.objects.filter(at__lt=now - max(login_window(), KEEP_AT_LEAST)).delete()
+    return LoginFailure.objects.create(username=login_key(username), address=address or None, at=now)
+
+
+def login_failures_clear(*, username: str) -> int:
+    """Forget an account's failed sign-ins after it signed in; return how many there were."""
+    deleted, _rows = LoginFailure.objects.filter(username=login_key(username)).delete()
+    return deleted

@@ -68,9 +68,11 @@ INSTALLED_APPS = [
     "django_htmx",
 ]
 
+# The client's address first (helpdesk/proxies.py), so everything after it reads the real one.
 # WhiteNoise right after SecurityMiddleware, as its documentation says. The last one keeps the chain in
 # one worker thread under ASGI (helpdesk/middleware.py).
 MIDDLEWARE = [
+    "helpdesk.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -146,6 +148,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); nobody else's is.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# The sign-in throttle (helpdesk/login_throttle.py): failures counted within the window, per account and per address.
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -252,7 +261,8 @@ REST_FRAMEWORK = {
     "DEFAULT_METADATA_CLASS": "helpdesk.api.metadata.DescriptiveMetadata",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("API_AUTH_THROTTLE", "20/min")},
+    # REMOTE_ADDR is already the client's address (ClientAddressMiddleware); DRF must not read X-Forwarded-For itself.
+    "NUM_PROXIES": 0,
 }
 # API tokens stop being accepted this many hours after they were issued (helpdesk/tokens.py).
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "24"))

@@ -1,10 +1,13 @@
-"""Shell pages: home, health and the site icon."""
+"""Shell pages: home, login, health and the site icon."""
 
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 
+from helpdesk.forms import LoginForm
 from helpdesk.health import health_report
 
 
@@ -13,6 +16,19 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
     return redirect("tickets:inbox")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, answering 429 while the sign-in throttle refuses."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="throttled"):
+            response.status_code = 429
+        return response
 
 
 @never_cache
