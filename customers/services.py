@@ -2,7 +2,10 @@
 
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +13,7 @@ from django.db.models import CharField, Func, QuerySet
 from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from customers import workflow
@@ -30,6 +34,7 @@ LIST_FIELDS = ["phones", "emails", "addresses"]
 MERGE_KEEPS = {"customers.customercontact", "customers.customeraddress", "customers.customerevent",
                "customers.customerreview", "customers.customermerge", "customers.piireveal", "customers.piirequest"}
 TAG_SYNC_BATCH = 10_000
+REVEAL_WINDOW = timedelta(hours=1)
 
 
 def customer_level_codes() -> list[str]:
@@ -227,9 +232,39 @@ def may_reveal(viewer) -> bool:
     return viewer.has_perm("customers.view_customer") and privacy_policy_get().allow_agent_reveal
 
 
+class RevealLimitReached(PermissionDenied):
+    """The viewer revealed as many fields in the last hour as ``PII_REVEALS_PER_HOUR`` allows."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def reveal_limit_check(*, viewer, now=None) -> None:
+    """Raise RevealLimitReached if the viewer may not reveal another field now (those who see personal data may)."""
+    if may_view_pii(viewer):
+        return
+    now = now or timezone.now()
+    limit = settings.PII_REVEALS_PER_HOUR
+    recent = list(PiiReveal.objects.filter(viewer=viewer, created_at__gt=now - REVEAL_WINDOW)
+                  .order_by("-created_at").values_list("created_at", flat=True)[:limit])
+    if len(recent) < limit:
+        return
+    until = recent[-1] + REVEAL_WINDOW
+    raise RevealLimitReached(
+        _("You have revealed %(limit)d personal fields in the last hour, the most allowed. Ask a supervisor to "
+          "reveal this one; you may reveal again after %(time)s.")
+        % {"limit": limit, "time": time_format(timezone.localtime(until), "H:i")},
+        retry_after=max(1, int((until - now).total_seconds()) + 1),
+    )
+
+
 @transaction.atomic
 def customer_reveal(*, viewer, customer: Customer, field: str, reason: str) -> list[str]:
-    """Return one personal field of one customer in clear and write the reveal to the audit log."""
+    """Return one personal field of one customer in clear and write the reveal to the audit log.
+
+    Agents reveal at most ``PII_REVEALS_PER_HOUR`` fields an hour; past it a supervisor reveals.
+    """
     reason = (reason or "").strip()
     errors = {}
     if field not in PiiReveal.Field.values:
@@ -242,6 +277,9 @@ def customer_reveal(*, viewer, customer: Customer, field: str, reason: str) -> l
         raise ValidationError(errors)
     if not may_reveal(viewer):
         raise PermissionDenied(_("The privacy policy does not let agents reveal personal data."))
+    # One viewer's reveals one at a time, so parallel requests cannot pass the limit together.
+    list(get_user_model().objects.select_for_update().filter(pk=viewer.pk).values_list("pk", flat=True))
+    reveal_limit_check(viewer=viewer)
     PiiReveal.objects.create(viewer=viewer, customer=customer, field=field, reason=reason)
     if field == PiiReveal.Field.ADDRESS:
         return list(customer.addresses.values_list("address", flat=True))

@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -137,6 +138,9 @@ def customer_reveal_view(request, pk):
     except ValidationError as exc:
         context["error"] = _errors_text(exc)
         return render(request, "customers/customer_detail.html#reveal", context, status=200 if request.htmx else 400)
+    except services.RevealLimitReached as exc:
+        context["error"] = str(exc)
+        return render(request, "customers/customer_detail.html#reveal", context, status=200 if request.htmx else 429)
     return render(request, "customers/customer_detail.html#reveal", context)
 
 
@@ -223,6 +227,7 @@ def reveal_audit(request):
     return render(request, "customers/reveal_audit.html", {
         "active_section": "customers", "title": _("Personal data reveals"), "rows": rows[:50],
         "next_before": rows[49].pk if len(rows) > 50 else None,
+        "volumes": selectors.pii_reveal_volumes() if not before else None, "reveal_limit": settings.PII_REVEALS_PER_HOUR,
     })
 
 

@@ -264,6 +264,8 @@ REST_FRAMEWORK = {
     # REMOTE_ADDR is already the client's address (ClientAddressMiddleware); DRF must not read X-Forwarded-For itself.
     "NUM_PROXIES": 0,
 }
+# Personal fields an agent may reveal in an hour (customers.services.customer_reveal); past it a supervisor reveals.
+PII_REVEALS_PER_HOUR = int(os.environ.get("PII_REVEALS_PER_HOUR", "20"))
 # API tokens stop being accepted this many hours after they were issued (helpdesk/tokens.py).
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "24"))
 SPECTACULAR_SETTINGS = {

@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -39,6 +39,8 @@ class ServiceErrorsMixin:
     def handle_exception(self, exc):
         if isinstance(exc, DjangoValidationError):
             exc = serializers.ValidationError(serializers.as_serializer_error(exc))
+        elif isinstance(exc, services.RevealLimitReached):
+            exc = Throttled(wait=exc.retry_after, detail=str(exc))
         return super().handle_exception(exc)
 
 
@@ -104,7 +106,8 @@ class CustomerViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     def stats(self, request, pk=None):
         return Response(s.CustomerStatsSerializer(selectors.customer_stats(customer=self.get_object())).data)
 
-    @extend_schema(request=s.RevealRequestSerializer, responses={200: s.RevealSerializer, 400: _error_schema(), 403: None})
+    @extend_schema(request=s.RevealRequestSerializer,
+                   responses={200: s.RevealSerializer, 400: _error_schema(), 403: None, 429: None})
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         customer = self.get_object()
