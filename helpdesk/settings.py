@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "E-commerce customer service helpdesk: tickets, customers, orders, returns, KPIs.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page need a login once DEBUG is off (helpdesk/api/permissions.py).
+    "SERVE_PERMISSIONS": ["helpdesk.api.permissions.SchemaAccess"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
