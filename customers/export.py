@@ -8,6 +8,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from customers.selectors import customer_everything, customer_list_for_viewer
+from helpdesk.spreadsheets import row_safe
 
 EXPORT_COLUMNS = ["id", "name", "phones", "emails", "addresses", "level", "tags", "city", "source", "birthday",
                   "has_marketing_consent", "has_survey_consent", "review_status", "created_at"]
@@ -47,7 +48,7 @@ def customer_list_csv_response(*, viewer, queryset) -> StreamingHttpResponse:
     def stream():
         yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
         for row in customer_rows_for_viewer(viewer=viewer, queryset=queryset):
-            yield writer.writerow(row)
+            yield writer.writerow(row_safe(row))
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="customers-{timezone.localdate():%Y%m%d}.csv"'

@@ -39,6 +39,15 @@ def may_view_pii(viewer) -> bool:
     return bool(viewer and viewer.is_authenticated and viewer.has_perm(PII_PERMISSION))
 
 
+def may_change_directly(viewer) -> bool:
+    """Return whether the viewer changes an archive's master data directly (supervisors and up).
+
+    Changing contacts needs permission to see them; everyone else proposes the change for archive
+    review (建档评审). The edit page and the API both ask this.
+    """
+    return may_view_pii(viewer) and viewer.has_perm("customers.change_customer")
+
+
 PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
 EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 

@@ -2,7 +2,7 @@
 
 import base64
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 from django.http import Http404
@@ -306,6 +306,35 @@ def pii_reveal_list_for_viewer(*, viewer):
     if not viewer.has_perm("customers.view_piireveal"):
         return PiiReveal.objects.none()
     return PiiReveal.objects.select_related("viewer", "customer").order_by("-created_at", "-id")
+
+
+def pii_reveal_volumes(*, now=None, limit_rows: int = 20) -> list[dict]:
+    """Return who revealed most in the last 24 hours, with their last hour beside the hourly limit (supervisors' view).
+
+    A person at the limit (their next reveal is refused) or near it (80 % of it) is flagged: an
+    agent looking up many customers' contacts is what the audit is for.
+    """
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    hour_ago, day_ago = now - timedelta(hours=1), now - timedelta(days=1)
+    rows = list(PiiReveal.objects.filter(created_at__gt=day_ago).order_by().values("viewer")
+                .annotate(last_day=Count("id"), last_hour=Count("id", filter=Q(created_at__gt=hour_ago)))
+                .order_by("-last_hour", "-last_day", "viewer")[:limit_rows])
+    viewers = get_user_model().objects.in_bulk([row["viewer"] for row in rows])
+    limit = settings.PII_REVEALS_PER_HOUR
+    volumes = []
+    for row in rows:
+        viewer = viewers.get(row["viewer"])
+        limited = viewer is not None and not may_view_pii(viewer)
+        volumes.append({
+            "viewer": viewer, "last_hour": row["last_hour"], "last_day": row["last_day"], "limit": limit,
+            "is_at_limit": limited and row["last_hour"] >= limit,
+            "is_near_limit": limited and limit * 0.8 <= row["last_hour"] < limit,
+        })
+    return volumes
 
 
 def import_get_for_viewer(*, viewer, pk) -> CustomerImport:

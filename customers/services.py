@@ -2,7 +2,10 @@
 
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +13,7 @@ from django.db.models import CharField, Func, QuerySet
 from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from customers import workflow
@@ -18,7 +22,7 @@ from customers.models import (
     Customer, CustomerAddress, CustomerContact, CustomerEvent, CustomerImport, CustomerLevel, CustomerMerge,
     CustomerReview, CustomerTag, PiiRequest, PiiReveal, PrivacyPolicy,
 )
-from customers.privacy import may_view_pii
+from customers.privacy import may_change_directly, may_view_pii
 from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
 
 logger = logging.getLogger(__name__)
@@ -30,6 +34,7 @@ LIST_FIELDS = ["phones", "emails", "addresses"]
 MERGE_KEEPS = {"customers.customercontact", "customers.customeraddress", "customers.customerevent",
                "customers.customerreview", "customers.customermerge", "customers.piireveal", "customers.piirequest"}
 TAG_SYNC_BATCH = 10_000
+REVEAL_WINDOW = timedelta(hours=1)
 
 
 def customer_level_codes() -> list[str]:
@@ -203,6 +208,17 @@ def customer_update(*, actor, customer: Customer, **changes) -> Customer:
     return customer
 
 
+def customer_change(*, actor, customer: Customer, **changes) -> Customer | CustomerReview:
+    """Change an archive directly if the actor may, or else submit the change for archive review (建档评审)."""
+    if may_change_directly(actor):
+        return customer_update(actor=actor, customer=customer, **changes)
+    if not (actor.has_perm("customers.change_customer") and actor.has_perm("customers.add_customerreview")):
+        raise PermissionDenied(_("You may not change customer archives."))
+    if not changes:
+        raise ValidationError(_("Give at least one field to change."), code="empty")
+    return customer_review_submit(actor=actor, customer=customer, changes=changes)
+
+
 def privacy_policy_get() -> PrivacyPolicy:
     """Return the one privacy policy row, creating it with the shipped defaults if missing."""
     policy = PrivacyPolicy.objects.order_by("pk").first()
@@ -216,9 +232,39 @@ def may_reveal(viewer) -> bool:
     return viewer.has_perm("customers.view_customer") and privacy_policy_get().allow_agent_reveal
 
 
+class RevealLimitReached(PermissionDenied):
+    """The viewer revealed as many fields in the last hour as ``PII_REVEALS_PER_HOUR`` allows."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def reveal_limit_check(*, viewer, now=None) -> None:
+    """Raise RevealLimitReached if the viewer may not reveal another field now (those who see personal data may)."""
+    if may_view_pii(viewer):
+        return
+    now = now or timezone.now()
+    limit = settings.PII_REVEALS_PER_HOUR
+    recent = list(PiiReveal.objects.filter(viewer=viewer, created_at__gt=now - REVEAL_WINDOW)
+                  .order_by("-created_at").values_list("created_at", flat=True)[:limit])
+    if len(recent) < limit:
+        return
+    until = recent[-1] + REVEAL_WINDOW
+    raise RevealLimitReached(
+        _("You have revealed %(limit)d personal fields in the last hour, the most allowed. Ask a supervisor to "
+          "reveal this one; you may reveal again after %(time)s.")
+        % {"limit": limit, "time": time_format(timezone.localtime(until), "H:i")},
+        retry_after=max(1, int((until - now).total_seconds()) + 1),
+    )
+
+
 @transaction.atomic
 def customer_reveal(*, viewer, customer: Customer, field: str, reason: str) -> list[str]:
-    """Return one personal field of one customer in clear and write the reveal to the audit log."""
+    """Return one personal field of one customer in clear and write the reveal to the audit log.
+
+    Agents reveal at most ``PII_REVEALS_PER_HOUR`` fields an hour; past it a supervisor reveals.
+    """
     reason = (reason or "").strip()
     errors = {}
     if field not in PiiReveal.Field.values:
@@ -231,6 +277,9 @@ def customer_reveal(*, viewer, customer: Customer, field: str, reason: str) -> l
         raise ValidationError(errors)
     if not may_reveal(viewer):
         raise PermissionDenied(_("The privacy policy does not let agents reveal personal data."))
+    # One viewer's reveals one at a time, so parallel requests cannot pass the limit together.
+    list(get_user_model().objects.select_for_update().filter(pk=viewer.pk).values_list("pk", flat=True))
+    reveal_limit_check(viewer=viewer)
     PiiReveal.objects.create(viewer=viewer, customer=customer, field=field, reason=reason)
     if field == PiiReveal.Field.ADDRESS:
         return list(customer.addresses.values_list("address", flat=True))
@@ -244,6 +293,11 @@ def customer_review_submit(*, actor, customer: Customer, changes: dict | None = 
     """Submit the archive, or proposed changes to it, for archive review (建档评审)."""
     cleaned = customer_changes_clean(changes or {}, partial=True)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.anonymized_at or customer.merged_into_id:
+        raise ValidationError(_("This archive was anonymized or merged and cannot be changed."), code="closed")
+    if customer.review_status == Customer.ReviewStatus.PENDING:
+        raise ValidationError(_("This archive already has a change waiting for archive review; a supervisor decides "
+                                "it before another can be submitted."), code="pending")
     workflow.ensure_allowed(customer.review_status, workflow.PENDING)
     customer.review_status = Customer.ReviewStatus.PENDING
     customer.save(update_fields=["review_status", "updated_at"])

@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,9 @@ from customers.filters import CustomerFilterSet
 from customers.forms import CustomerForm, ImportForm, MergeForm, ReasonForm, RevealForm, ReviewDecisionForm
 from customers.imports import import_progress
 from customers.models import Customer, CustomerReview
+from customers.privacy import may_change_directly
 from customers.tasks import import_start
+from helpdesk.spreadsheets import row_safe
 
 PAGE_SIZE = 25
 view_required = permission_required("customers.view_customer", raise_exception=True)
@@ -71,9 +74,7 @@ def customer_create_view(request):
 def customer_edit(request, pk):
     """Change an archive (contacts shown masked to those who may not see them are not editable here)."""
     customer = selectors.customer_get_for_viewer(viewer=request.user, pk=pk)
-    from customers.privacy import may_view_pii
-
-    if not may_view_pii(request.user):
+    if not may_change_directly(request.user):
         raise PermissionDenied(_("Changing contacts needs permission to see them; submit an archive review instead."))
     data = selectors.customer_data_for_viewer(viewer=request.user, customer=customer)
     initial = {**data, "phones": "\n".join(data["phones"]), "emails": "\n".join(data["emails"]),
@@ -137,6 +138,9 @@ def customer_reveal_view(request, pk):
     except ValidationError as exc:
         context["error"] = _errors_text(exc)
         return render(request, "customers/customer_detail.html#reveal", context, status=200 if request.htmx else 400)
+    except services.RevealLimitReached as exc:
+        context["error"] = str(exc)
+        return render(request, "customers/customer_detail.html#reveal", context, status=200 if request.htmx else 429)
     return render(request, "customers/customer_detail.html#reveal", context)
 
 
@@ -223,6 +227,7 @@ def reveal_audit(request):
     return render(request, "customers/reveal_audit.html", {
         "active_section": "customers", "title": _("Personal data reveals"), "rows": rows[:50],
         "next_before": rows[49].pk if len(rows) > 50 else None,
+        "volumes": selectors.pii_reveal_volumes() if not before else None, "reveal_limit": settings.PII_REVEALS_PER_HOUR,
     })
 
 
@@ -305,6 +310,6 @@ def import_errors_csv(request, pk):
     writer = csv.writer(response)
     writer.writerow(["row", "column", "message"])
     for error in job.errors:
-        writer.writerow([error["row"], error["column"], error["message"]])
+        writer.writerow(row_safe([error["row"], error["column"], error["message"]]))
     return response
 

@@ -13,13 +13,16 @@ from helpdesk.models import (
     CalendarHoliday,
     CalendarWorkday,
     CalendarYear,
+    LoginFailure,
     Team,
     User,
     WorkingInterval,
 )
+from helpdesk.forms import AdminLoginForm
 from helpdesk.services import calendar_touch, user_sync_staff
 
 admin.site.site_header = _("Helpdesk administration")
+admin.site.login_form = AdminLoginForm
 admin.site.site_title = _("Helpdesk admin")
 admin.site.index_title = _("Policies, users and teams")
 
@@ -150,3 +153,18 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         calendar_touch(calendar_id=form.instance.pk)
 
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Failed sign-ins, read only; deleting an account's rows unlocks it before its cool-down ends."""
+
+    list_display = ["at", "username", "address"]
+    search_fields = ["username", "address"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

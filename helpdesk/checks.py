@@ -30,3 +30,18 @@ def calendar_years_check(app_configs=None, databases=None, **kwargs):
                 id="helpdesk.W001",
             ))
     return warnings
+
+
+@checks.register(checks.Tags.security)
+def trusted_proxies_check(app_configs=None, **kwargs):
+    """Report a TRUSTED_PROXIES entry that is neither an address nor a network."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    from helpdesk.proxies import trusted_networks
+
+    try:
+        trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), id="helpdesk.E001")]
+    return []

@@ -1,5 +1,9 @@
 """Project middleware."""
 
+from django.utils.deprecation import MiddlewareMixin
+
+from helpdesk.proxies import request_client_address
+
 
 class SyncChainMiddleware:
     """Run the middleware chain in one worker thread under ASGI (this middleware is sync-only, and last).
@@ -18,3 +22,15 @@ class SyncChainMiddleware:
 
     def __call__(self, request):
         return self.get_response(request)
+
+
+class ClientAddressMiddleware(MiddlewareMixin):
+    """Set ``REMOTE_ADDR`` to the client's address when the request came through a trusted proxy (first in the chain).
+
+    Everything that reads the client address (the sign-in throttle, DRF's throttles, rate limits of
+    public forms, logs) then reads the one Django gives, and a client cannot pick it by sending
+    ``X-Forwarded-For`` itself.
+    """
+
+    def process_request(self, request):
+        request.META["REMOTE_ADDR"] = request_client_address(request.META)

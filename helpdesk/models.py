@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,7 @@ class User(AbstractUser):
     """A person who works in the helpdesk: agent, supervisor, manager or admin."""
 
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -24,6 +26,11 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.display_name or super().get_short_name() or self.username
+
+    def set_password(self, raw_password):
+        """Set the password and when it changed; API tokens issued before then are refused (helpdesk/tokens.py)."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @cached_property
     def group_names(self) -> frozenset[str]:
@@ -47,6 +54,27 @@ class User(AbstractUser):
     def team_ids(self) -> list[int]:
         """Return the ids of the teams the user belongs to or leads, read once per user object."""
         return sorted(set(Team.objects.filter(models.Q(members=self) | models.Q(supervisor=self)).values_list("id", flat=True)))
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in: which account name was tried, from which address, when (the sign-in throttle counts these)."""
+
+    username = models.CharField(_("username"), max_length=150)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("sign-in failure")
+        verbose_name_plural = _("sign-in failures")
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_username_at_idx"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_at_idx"),
+            models.Index(fields=["at"], name="loginfailure_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} @ {self.address or '?'}"
 
 
 class Team(models.Model):

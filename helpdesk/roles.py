@@ -92,6 +92,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "helpdesk.add_team",
         "helpdesk.change_team",
         "helpdesk.delete_team",
+        "helpdesk.view_loginfailure",
+        "helpdesk.delete_loginfailure",
         "auth.view_group",
         "auth.change_group",
         "tickets.add_category",

@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from helpdesk.models import Team, User
+from helpdesk.spreadsheets import row_safe
 from kpi.definitions import METRICS
 from kpi.models import Report, ReportSubscription
 from kpi.selectors import (
@@ -85,9 +86,9 @@ def report_xlsx(report: Report, sections) -> bytes:
     for title, header, rows in sections:
         sheet = book.create_sheet(title=title[:31])
         sheet.append([f"{report.get_kind_display()} {report.date_from} – {report.date_to}"])
-        sheet.append([_bold(sheet, value, bold) for value in header])
+        sheet.append([_bold(sheet, value, bold) for value in row_safe(header)])
         for row in rows:
-            sheet.append(row)
+            sheet.append(row_safe(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -105,9 +106,9 @@ def report_csv(sections) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     for title, header, rows in sections:
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(row_safe([title]))
+        writer.writerow(row_safe(header))
+        writer.writerows(row_safe(row) for row in rows)
         writer.writerow([])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -39,6 +39,8 @@ class ServiceErrorsMixin:
     def handle_exception(self, exc):
         if isinstance(exc, DjangoValidationError):
             exc = serializers.ValidationError(serializers.as_serializer_error(exc))
+        elif isinstance(exc, services.RevealLimitReached):
+            exc = Throttled(wait=exc.retry_after, detail=str(exc))
         return super().handle_exception(exc)
 
 
@@ -84,20 +86,28 @@ class CustomerViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(s.CustomerSerializer(self._data([self.get_object()])[0]).data)
 
-    @extend_schema(request=s.CustomerWriteSerializer, responses={200: s.CustomerSerializer, 400: _error_schema()})
+    @extend_schema(
+        request=s.CustomerWriteSerializer,
+        responses={200: s.CustomerSerializer, 202: s.ReviewSerializer, 400: _error_schema(), 403: None, 404: None},
+        description="Supervisors and up change the archive (200). Anyone else's change is submitted for archive "
+                    "review (建档评审) and answered 202 with the review; the archive changes once a supervisor approves.",
+    )
     def partial_update(self, request, pk=None):
         customer = self.get_object()
         form = s.CustomerWriteSerializer(data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        customer = services.customer_update(actor=request.user, customer=customer, **form.validated_data)
-        return Response(s.CustomerSerializer(self._data([customer])[0]).data)
+        result = services.customer_change(actor=request.user, customer=customer, **form.validated_data)
+        if isinstance(result, CustomerReview):
+            return Response(s.ReviewSerializer(result).data, status=status.HTTP_202_ACCEPTED)
+        return Response(s.CustomerSerializer(self._data([result])[0]).data)
 
     @extend_schema(responses=s.CustomerStatsSerializer)
     @action(detail=True, methods=["get"])
     def stats(self, request, pk=None):
         return Response(s.CustomerStatsSerializer(selectors.customer_stats(customer=self.get_object())).data)
 
-    @extend_schema(request=s.RevealRequestSerializer, responses={200: s.RevealSerializer, 400: _error_schema(), 403: None})
+    @extend_schema(request=s.RevealRequestSerializer,
+                   responses={200: s.RevealSerializer, 400: _error_schema(), 403: None, 429: None})
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         customer = self.get_object()

@@ -1,7 +1,8 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
+from helpdesk.login_throttle import login_address, login_lock_get
 from helpdesk.models import Team, User
 from helpdesk.roles import primary_role, roles_of
 
@@ -39,7 +40,12 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
 
     def validate(self, attrs):
-        user = authenticate(self.context.get("request"), username=attrs["username"], password=attrs["password"])
+        request = self.context.get("request")
+        user = authenticate(request, username=attrs["username"], password=attrs["password"])
+        if user is None:
+            lock = login_lock_get(username=attrs["username"], address=login_address(request))
+            if lock is not None:
+                raise exceptions.Throttled(wait=lock.retry_after(), detail=lock.message)
         if user is None or not user.is_active:
             raise serializers.ValidationError(_("Unable to log in with the given username and password."), code="authorization")
         attrs["user"] = user
@@ -48,3 +54,4 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)

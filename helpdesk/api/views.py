@@ -1,30 +1,27 @@
 from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, throttling
-from rest_framework.authtoken.models import Token
+from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helpdesk.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
-
-
-class AuthThrottle(throttling.AnonRateThrottle):
-    scope = "auth"
+from helpdesk.services import api_token_issue
+from helpdesk.tokens import token_expires_at
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token (sign-ins throttled per account and address)."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [AuthThrottle]
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, operation_id="auth_token_create")
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, 400: None, 429: None},
+                   operation_id="auth_token_create")
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token = api_token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
 
 
 class MeView(APIView):

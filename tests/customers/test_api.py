@@ -1,7 +1,12 @@
 import pytest
 
-from customers.models import PiiReveal
-from tests.factories import CustomerFactory, OrderFactory, TicketFactory, TicketMessageFactory
+from django.contrib.auth.models import Permission
+
+from customers.models import CustomerReview, PiiReveal
+from customers.privacy import may_change_directly
+from customers.services import customer_merge, customer_update
+from helpdesk.models import User
+from tests.factories import CustomerFactory, OrderFactory, TicketFactory, TicketMessageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,12 +87,13 @@ def test_reveal_forbidden_when_the_policy_disallows_agents(api_client, agent):
     assert response.status_code == 403 and not PiiReveal.objects.exists()
 
 
-def test_patch_and_filters(api_client, agent):
+def test_patch_and_filters(api_client, agent, supervisor):
     customer = CustomerFactory()
-    api_client.force_authenticate(agent)
+    api_client.force_authenticate(supervisor)
     response = api_client.patch(f"/api/v1/customers/{customer.pk}/", {"level": "vip", "tags": ["高价值"]}, format="json")
     assert response.status_code == 200 and response.json()["level"] == "vip"
     assert api_client.patch(f"/api/v1/customers/{customer.pk}/", {"level": "gold"}, format="json").status_code == 400
+    api_client.force_authenticate(agent)
     assert [c["id"] for c in api_client.get("/api/v1/customers/", {"tag": "高价值", "level": "vip"}).json()["results"]] == [customer.pk]
     assert api_client.get("/api/v1/customers/", {"created_after": "not-a-date"}).status_code == 400
     assert api_client.get("/api/v1/customers/999999/").status_code == 404
@@ -137,3 +143,75 @@ def test_review_api_submit_with_changes_then_approve_applies_them(api_client, ag
     customer.refresh_from_db()
     assert customer.level == "svip" and customer.review_status == "approved"
     assert api_client.post(decide, {"approve": False, "reason": "x"}, format="json").status_code == 400
+
+
+def test_agent_patch_becomes_an_archive_review_and_writes_nothing(api_client, agent, supervisor):
+    customer = CustomerFactory(name="王芳", level="normal", has_marketing_consent=True)
+    customer_update(actor=supervisor, customer=customer, phones=["13800138000"], emails=["w@example.com"],
+                    addresses=["上海市浦东新区世纪大道1号"])
+    api_client.force_authenticate(agent)
+    response = api_client.patch(f"/api/v1/customers/{customer.pk}/", {
+        "name": "王小芳", "phones": ["13900139000"], "emails": [], "addresses": ["北京市"], "level": "svip",
+        "has_marketing_consent": False,
+    }, format="json")
+    assert response.status_code == 202
+    review = response.json()
+    assert review["status"] == "pending" and review["customer"] == customer.pk
+    assert review["changed_fields"] == ["addresses", "emails", "has_marketing_consent", "level", "name", "phones"]
+    customer.refresh_from_db()
+    assert (customer.name, customer.level, customer.phone, customer.has_marketing_consent) == ("王芳", "normal", "13800138000", True)
+    assert list(customer.contacts.values_list("value", flat=True).order_by("kind")) == ["w@example.com", "13800138000"]
+    assert list(customer.addresses.values_list("address", flat=True)) == ["上海市浦东新区世纪大道1号"]
+    assert customer.review_status == "pending"
+    again = api_client.patch(f"/api/v1/customers/{customer.pk}/", {"level": "vip"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 400 and "waiting for archive review" in str(again.json())
+    api_client.force_authenticate(supervisor)
+    decide = f"/api/v1/customers/{customer.pk}/reviews/{review['id']}/decide/"
+    assert api_client.post(decide, {"approve": True}, format="json").json()["status"] == "approved"
+    customer.refresh_from_db()
+    assert (customer.name, customer.level, customer.phone, customer.email) == ("王小芳", "svip", "13900139000", "")
+
+
+def test_agent_patch_needs_a_change_and_valid_fields(api_client, agent):
+    customer = CustomerFactory()
+    api_client.force_authenticate(agent)
+    assert api_client.patch(f"/api/v1/customers/{customer.pk}/", {}, format="json").status_code == 400
+    bad = api_client.patch(f"/api/v1/customers/{customer.pk}/", {"phones": ["123"]}, format="json")
+    assert bad.status_code == 400 and "phones" in bad.json()
+    assert not CustomerReview.objects.filter(customer=customer).exists()
+
+
+def test_supervisor_patch_changes_the_archive_directly(api_client, supervisor):
+    customer = CustomerFactory(level="normal")
+    api_client.force_authenticate(supervisor)
+    response = api_client.patch(f"/api/v1/customers/{customer.pk}/", {"level": "vip", "phones": ["13800138000"]}, format="json")
+    assert response.status_code == 200 and response.json()["phones"] == ["13800138000"]
+    customer.refresh_from_db()
+    assert customer.level == "vip" and customer.review_status == "none"
+
+
+def test_patch_of_a_customer_the_viewer_cannot_open_is_404(api_client, agent, supervisor):
+    survivor, duplicate = CustomerFactory(), CustomerFactory()
+    customer_merge(actor=supervisor, survivor=survivor, duplicate=duplicate)
+    for user in (agent, supervisor):
+        api_client.force_authenticate(user)
+        assert api_client.patch(f"/api/v1/customers/{duplicate.pk}/", {"level": "vip"}, format="json").status_code == 404
+    assert not CustomerReview.objects.exists()
+
+
+def test_patch_without_the_review_permission_is_403(api_client):
+    user = UserFactory(username="t-viewer")
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="customers",
+                                                         codename__in=["view_customer", "change_customer"]))
+    customer = CustomerFactory(level="normal")
+    api_client.force_authenticate(User.objects.get(pk=user.pk))
+    assert api_client.patch(f"/api/v1/customers/{customer.pk}/", {"level": "vip"}, format="json").status_code == 403
+    customer.refresh_from_db()
+    assert customer.level == "normal" and not CustomerReview.objects.exists()
+
+
+def test_the_edit_page_and_the_api_ask_the_same_gatekeeper(client_for, agent, supervisor):
+    customer = CustomerFactory()
+    assert client_for(agent).get(f"/customers/{customer.pk}/edit/").status_code == 403
+    assert client_for(supervisor).get(f"/customers/{customer.pk}/edit/").status_code == 200
+    assert not may_change_directly(agent) and may_change_directly(supervisor)

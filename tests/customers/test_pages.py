@@ -1,3 +1,6 @@
+import csv
+import io
+
 import pytest
 
 from customers.models import PiiReveal
@@ -109,3 +112,13 @@ def test_supervisor_edits_contacts_and_agent_may_not(client_for, agent, supervis
     customer.refresh_from_db()
     assert list(customer.contacts.filter(kind="phone").values_list("normalized", flat=True)) == [CLEAR, "13700001111"]
     assert customer.level == "vip" and customer.events.filter(kind="updated").exists()
+
+
+def test_csv_export_keeps_formulas_as_text(client_for, supervisor):
+    name = '=HYPERLINK("http://evil.example","点我")'
+    CustomerFactory(name=name, city="@SUM(A1)", tags=["-2+3"], phone="+8613800138000")
+    export = client_for(supervisor).get("/customers/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    row = dict(zip(rows[0], rows[1]))
+    assert (row["name"], row["city"], row["tags"], row["phones"]) == ("'" + name, "'@SUM(A1)", "'-2+3", "'+8613800138000")
+    assert not [cell for cell in rows[1] if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]

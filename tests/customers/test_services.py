@@ -267,3 +267,13 @@ def test_imports_still_pending_after_the_grace_period_are_run_again(agent, monke
     assert customer_import_sweep_pending() == 0
     assert customer_import_sweep_pending(now=timezone.now() + SWEEP_GRACE + timedelta(seconds=1)) == 1
     assert sent == [{"import_id": pending.pk}]
+
+
+@pytest.mark.django_db
+def test_import_error_report_keeps_formulas_as_text(client_for, agent):
+    job = _import(agent, (HEADER + "王芳,12345,,上海,vip,,\n").encode(), mode=CustomerImport.Mode.VALID_ROWS)
+    # A report line that carries a cell of the file as it was typed.
+    CustomerImport.objects.filter(pk=job.pk).update(errors=[*job.errors, {"row": 3, "column": "@x", "message": "=1+2"}])
+    report = client_for(agent).get(f"/customers/import/{job.pk}/errors.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(report)))
+    assert rows[-1] == ["3", "'@x", "'=1+2"] and len(rows) == 3

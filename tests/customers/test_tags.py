@@ -46,9 +46,9 @@ def test_update_without_tags_leaves_the_rows_alone(agent):
     assert CustomerTag.objects.get(customer=customer) == row
 
 
-def test_tag_rows_follow_the_api(api_client, agent):
+def test_tag_rows_follow_the_api(api_client, supervisor):
     customer = CustomerFactory()
-    api_client.force_authenticate(agent)
+    api_client.force_authenticate(supervisor)
     assert api_client.patch(f"/api/v1/customers/{customer.pk}/", {"tags": ["高价值"]}, format="json").status_code == 200
     assert ids(api_client, tag="高价值") == {customer.pk}
 

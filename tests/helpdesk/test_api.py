@@ -45,7 +45,8 @@ def test_me_requires_authentication(api_client):
 
 
 @pytest.mark.django_db
-def test_schema_and_docs_are_served(client):
+def test_schema_and_docs_are_served(client_for, agent):
+    client = client_for(agent)
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/me/" in schema.content and b"/api/v1/auth/token/" in schema.content

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         with ExitStack() as stack:
             commands = {
                 "web": [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", host, "--port", str(port),
-                        "--log-level", "warning", "--lifespan", "off"],
+                        "--log-level", "warning", "--lifespan", "off", "--no-proxy-headers"],
                 "worker": [sys.executable, "-m", "celery", "-A", "helpdesk", "--quiet", "worker", "-l", "warning",
                            "--concurrency", "2", "-n", "worker@%h"],
                 "beat": [sys.executable, "-m", "celery", "-A", "helpdesk", "--quiet", "beat", "-l", "warning",
