@@ -129,8 +129,8 @@ def test_report_files_keep_formulas_as_text(no_sla_policies, story, agent):
     team = TeamFactory(name="=cmd|' /C calc'!A0", code="formula-team")
     story(CustomerFactory(), team, [("create", at(2, 10)), ("agent", at(2, 10, 10))])
     ticket_facts_rebuild(date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 30))
-    report = reports.report_schedule(kind="monthly", today=dt.date(2026, 12, 1))
-    assert reports.report_build(report_id=report.pk) is True
+    report = services.report_schedule(kind="monthly", today=dt.date(2026, 12, 1))
+    assert services.report_build(report_id=report.pk) is True
     report.refresh_from_db()
     teams = load_workbook(io.BytesIO(report.xlsx.read())).worksheets[1]
     names = [row[0] for row in teams.iter_rows(min_row=3)]
