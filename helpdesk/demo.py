@@ -59,6 +59,7 @@ def demo_data_load() -> dict:
     from customers.demo import demo_customer_extras_load, demo_customers_load, demo_followups_load
     from kpi.demo import demo_kpi_load
     from orders.demo import demo_orders_load
+    from sla.demo import demo_sla_states_load
     from tickets.chat_demo import demo_chat_load
     from tickets.demo import demo_tickets_load
 
@@ -66,6 +67,7 @@ def demo_data_load() -> dict:
     context["customers"] = demo_customers_load()
     context["orders"] = demo_orders_load(context)
     context["tickets"] = demo_tickets_load(context)
+    demo_sla_states_load(context["tickets"])
     demo_customer_extras_load(context)
     context["chat_widget"] = demo_chat_load(context)
     demo_followups_load(context)

@@ -50,6 +50,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "helpdesk",
     "tickets",
+    "sla",
     "customers",
     "orders",
     "kpi",
@@ -102,7 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helpdesk.context_processors.shell",
-                "tickets.context_processors.notifications",
+                "sla.context_processors.notifications",
             ],
         },
     },

@@ -16,7 +16,7 @@ api_v1 = [
     path("chat/", include("tickets.api_chat")),
     path("kpi/", include("kpi.api.urls")),
     path("", include("helpdesk.api.urls")),
-    path("", include("tickets.api_sla")),
+    path("", include("sla.api.urls")),
     path("", include("tickets.api_channels")),
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
@@ -39,7 +39,7 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("orders.urls")),
     path("", include("kpi.urls")),
-    path("", include("tickets.urls_sla")),
+    path("", include("sla.urls")),
     path("", include("tickets.urls_support")),
     path("", include("tickets.urls_chat")),
 ]

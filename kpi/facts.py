@@ -11,7 +11,8 @@ from helpdesk.calendars import calendar_spec
 from kpi.models import FactCursor, TicketFact
 from kpi.policies import kpi_settings_get
 from kpi.rollups import days_of, fact_rollups_refresh
-from tickets.models import Ticket, TicketEvent, TicketMessage, TicketSLATimer
+from sla.models import TicketSLATimer
+from tickets.models import Ticket, TicketEvent, TicketMessage
 
 DONE = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
 BATCH = 1000

@@ -13,9 +13,8 @@ from django.views.generic import TemplateView
 from rest_framework.request import Request
 
 from tickets import services, views_phone, workflow
-from tickets.attachments import attachment_response
-from tickets.pick_lists import category_options, team_options
 from tickets.api.views import TicketCursorPagination
+from tickets.attachments import attachment_response
 from tickets.filters import VIEW_CHOICES, TicketFilterSet
 from tickets.forms import (
     DecisionForm,
@@ -29,6 +28,7 @@ from tickets.forms import (
     TransitionForm,
 )
 from tickets.models import InternalTask, Remedy, Ticket, TicketMessage
+from tickets.pick_lists import category_options, team_options
 from tickets.selectors import (
     attachment_get_for_user,
     assignable_users,
@@ -43,8 +43,6 @@ from tickets.selectors import (
     ticket_view_counts,
     ticket_view_counts_forget,
 )
-from tickets.sla_filters import ticket_annotate_sla_due
-from tickets.sla_selectors import sla_running_timers
 from tickets.workflow import TransitionNotAllowed
 
 
@@ -62,6 +60,10 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
+        # The SLA app builds on tickets: imported when a list shows its deadlines.
+        from sla.filters import ticket_annotate_sla_due
+        from sla.selectors import sla_running_timers
+
         user = self.request.user
         filterset = TicketFilterSet(self.request.GET, queryset=ticket_list_for_user(user=user), request=self.request)
         filter_options_from_cache(filterset.form)
@@ -110,6 +112,8 @@ class TicketDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=200):
     """Render the ticket page for the viewer."""
+    from sla.selectors import sla_running_timers  # the SLA app builds on tickets: imported when used
+
     user = request.user
     events = list(ticket_events(ticket=ticket))
     context = {

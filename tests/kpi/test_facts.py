@@ -6,9 +6,10 @@ import time_machine
 from helpdesk.models import BusinessCalendar
 from kpi.facts import ticket_facts_refresh, ticket_facts_sweep_changed
 from kpi.models import FactCursor, KpiSettings, TicketFact
+from sla.models import SLAPolicy
 from tests.factories import CustomerFactory
 from tests.kpi.conftest import at
-from tickets.models import SLAPolicy, Ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 

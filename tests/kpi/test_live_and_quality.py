@@ -7,9 +7,9 @@ from django.core.cache import cache
 from kpi.facts import ticket_facts_rebuild
 from kpi.live import live_board_compute
 from kpi.models import QualityCheckItem, QualityInspection
+from sla.models import TicketSLATimer
 from tests.factories import CustomerFactory, TeamFactory, TicketFactory
 from tests.kpi.conftest import at
-from tickets.models import TicketSLATimer
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from helpdesk.roles import Role
+from sla.models import TicketSLATimer
 from tests.factories import ChatWidgetFactory, CustomerFactory, ForbiddenPhraseFactory, TicketFactory, UserFactory
 from tickets import chat
 from tickets.chat_models import AgentPresence, ChatEvent, ChatMessage, ChatSession
-from tickets.models import Ticket, TicketMessage, TicketSLATimer
+from tickets.models import Ticket, TicketMessage
 
 pytestmark = pytest.mark.django_db
 

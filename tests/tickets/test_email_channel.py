@@ -4,12 +4,13 @@ from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token
 
 from customers.models import CustomerContact
+from sla.models import TicketSLATimer
 from tests.factories import UserFactory
 from tests.factories.tickets import MailboxFactory
 from tests.tickets.channel_mail import PNG, raw_mail
 from tickets import mail, services
 from tickets.inbound import email_receive
-from tickets.models import Attachment, Ticket, TicketEmail, TicketMessage, TicketSLATimer
+from tickets.models import Attachment, Ticket, TicketEmail, TicketMessage
 
 pytestmark = pytest.mark.django_db
 

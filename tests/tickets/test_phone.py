@@ -1,8 +1,9 @@
 import pytest
 
 from customers.models import CustomerContact
+from sla.models import TicketSLATimer
 from tests.factories import CustomerFactory, TicketFactory
-from tickets.models import PhoneCall, Ticket, TicketEmail, TicketMessage, TicketSLATimer
+from tickets.models import PhoneCall, Ticket, TicketEmail, TicketMessage
 from tickets.phone import phone_call_log
 
 pytestmark = pytest.mark.django_db

@@ -1,9 +1,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from sla.models import TicketSLATimer
 from tests.factories import CustomerFactory, OrderFactory
 from tests.tickets.channel_mail import PNG
-from tickets.models import Attachment, Ticket, TicketEmail, TicketSLATimer
+from tickets.models import Attachment, Ticket, TicketEmail
 from tickets.webform import RATE_PER_IP, RATE_PER_PHONE
 
 pytestmark = pytest.mark.django_db
