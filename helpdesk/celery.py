@@ -12,7 +12,6 @@ app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["tickets"], related_name="channel_tasks")
-app.autodiscover_tasks(["tickets"], related_name="chat_tasks")
 
 # Every periodic task lives here; policies (SLA targets, visit rules) live in models.
 app.conf.beat_schedule = {

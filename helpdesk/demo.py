@@ -56,11 +56,11 @@ def demo_users_load() -> dict:
 @transaction.atomic
 def demo_data_load() -> dict:
     """Load every app's demo data once; return what exists afterwards."""
+    from chat.demo import demo_chat_load
     from customers.demo import demo_customer_extras_load, demo_customers_load, demo_followups_load
     from kpi.demo import demo_kpi_load
     from orders.demo import demo_orders_load
     from sla.demo import demo_sla_states_load
-    from tickets.chat_demo import demo_chat_load
     from tickets.demo import demo_tickets_load
 
     context = demo_users_load()

@@ -13,7 +13,7 @@ swagger_csp = {"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.UNSAFE_IN
 # Includes with a prefix of their own first: a request for another one is turned away by the prefix alone,
 # while an include at "" has every one of its routes tried.
 api_v1 = [
-    path("chat/", include("tickets.api_chat")),
+    path("chat/", include("chat.api.urls")),
     path("kpi/", include("kpi.api.urls")),
     path("", include("helpdesk.api.urls")),
     path("", include("sla.api.urls")),
@@ -41,5 +41,5 @@ urlpatterns = [
     path("", include("kpi.urls")),
     path("", include("sla.urls")),
     path("", include("tickets.urls_support")),
-    path("", include("tickets.urls_chat")),
+    path("", include("chat.urls")),
 ]

@@ -111,4 +111,4 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_select_related = ["ticket", "uploaded_by"]
     raw_id_fields = ["ticket", "message"]
 
-from tickets import channel_admin, chat_admin  # noqa: E402,F401  (register the channel and live chat admin)
+from tickets import channel_admin  # noqa: E402,F401  (registers the channel admin)

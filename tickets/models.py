@@ -395,4 +395,3 @@ class RemedyLimit(models.Model):
         return f"{self.role}: {self.amount if self.amount is not None else '∞'}"
 
 from tickets.channel_models import Mailbox, PhoneCall, RoutingRule, TicketEmail  # noqa: E402,F401
-from tickets.chat_models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget  # noqa: E402,F401

@@ -20,6 +20,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
+from chat import selectors
+
 logger = logging.getLogger(__name__)
 
 QUEUE_SIZE = 500
@@ -228,8 +230,6 @@ async def _queue_events(queue, *, heartbeat: float):
 
 async def customer_stream(*, session_id: int, last_seq: int):
     """Yield the SSE text of a customer's chat: state, missed messages, then live events."""
-    from tickets import chat_selectors
-
     channels = [session_channel(session_id)]
     hub = chat_hub()
     queue = None
@@ -239,9 +239,9 @@ async def customer_stream(*, session_id: int, last_seq: int):
         except (redis.RedisError, OSError):
             queue = None
         yield "retry: 2000\n\n"
-        state = await stream_db(chat_selectors.chat_state_for_customer, session_id=session_id)
+        state = await stream_db(selectors.chat_state_for_customer, session_id=session_id)
         yield sse_format(state, event="state")
-        for payload in await stream_db(chat_selectors.chat_messages_for_customer, session_id=session_id, after=last_seq):
+        for payload in await stream_db(selectors.chat_messages_for_customer, session_id=session_id, after=last_seq):
             last_seq = payload["seq"]
             yield sse_format(payload, event="message", event_id=payload["seq"])
         if queue is None:
@@ -263,9 +263,9 @@ async def customer_stream(*, session_id: int, last_seq: int):
 
 async def agent_stream(*, user, last_event_id: int | None):
     """Yield the SSE text of an agent's chat inbox: missed events from the database, then live ones."""
-    from tickets import chat, chat_selectors
+    from chat import services  # the services publish through this module: imported when a stream starts
 
-    team_ids = await stream_db(chat_selectors.chat_team_ids, user=user)
+    team_ids = await stream_db(selectors.chat_team_ids, user=user)
     channels = [team_channel(team_id) for team_id in team_ids] + [agent_channel(user.pk)]
     hub = chat_hub()
     queue = None
@@ -277,15 +277,15 @@ async def agent_stream(*, user, last_event_id: int | None):
             queue = None
         yield "retry: 2000\n\n"
         if last_event_id is not None:
-            for payload in await stream_db(chat_selectors.chat_events_for_agent, user=user, after=last_event_id):
+            for payload in await stream_db(selectors.chat_events_for_agent, user=user, after=last_event_id):
                 recent.append(payload["event_id"])
                 yield sse_format(payload, event=payload["type"], event_id=payload["event_id"])
         if queue is None:
             return
-        await stream_db(chat.agent_presence_touch, user=user)
+        await stream_db(services.agent_presence_touch, user=user)
         async for item in _queue_events(queue, heartbeat=heartbeat_seconds()):
             if item == "ping":
-                await stream_db(chat.agent_presence_touch, user=user)
+                await stream_db(services.agent_presence_touch, user=user)
                 yield ": ping\n\n"
                 continue
             event_id = item.get("event_id")

@@ -1,7 +1,7 @@
 """REST API of live chat: the widget side (no login, a session token) and the agent side.
 
-The SSE streams are plain Django async views (``views_chat``), documented in the README.
-Included from ``helpdesk/urls.py`` under ``/api/v1/``.
+The SSE streams are plain Django async views (``chat/views.py``). Included from ``helpdesk/urls.py``
+under ``/api/v1/chat/``.
 """
 
 import json
@@ -9,29 +9,44 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from django.urls import path
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import permissions, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from chat import selectors, services
+from chat.api.serializers import (
+    ChatAgentMessageSerializer,
+    ChatEndSerializer,
+    ChatImageUploadSerializer,
+    ChatLanguageWarningSerializer,
+    ChatLeaveMessageSerializer,
+    ChatMessageBodySerializer,
+    ChatMessageSerializer,
+    ChatPresenceSerializer,
+    ChatReadSerializer,
+    ChatSessionDetailSerializer,
+    ChatSessionSerializer,
+    ChatTicketNumberSerializer,
+    ChatTransferSerializer,
+    ChatWidgetInfoSerializer,
+    ChatWidgetSessionCreateSerializer,
+    ChatWidgetSessionDetailSerializer,
+    ChatWidgetSessionSerializer,
+)
+from chat.events import chat_publish_many
+from chat.models import ChatMessage, ChatSession
 from helpdesk.models import Team, User
-from tickets import chat, chat_selectors
-from tickets.chat_events import chat_publish_many
-from tickets.chat_models import AgentPresence, ChatMessage, ChatSession
 from tickets.selectors import ticket_list_for_user
 
 TOKEN_HEADER = OpenApiParameter("X-Chat-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
                                 description="The visitor token returned when the chat was created.")
-MAX_INT = 2**31 - 1
 
 
 class ChatConflictError(APIException):
@@ -56,128 +71,8 @@ def _call(service, **kwargs):
         return service(**kwargs)
     except DjangoValidationError as error:
         raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
-    except chat.ChatConflict as error:
+    except services.ChatConflict as error:
         raise ChatConflictError(str(error))
-
-
-# Serializers.
-
-class ChatMessageSerializer(serializers.Serializer):
-    session = serializers.IntegerField()
-    seq = serializers.IntegerField(help_text=_("Number of the message in its chat; the SSE event id of the customer stream."))
-    id = serializers.IntegerField()
-    sender = serializers.ChoiceField(choices=ChatMessage.Sender.choices)
-    author_name = serializers.CharField()
-    body = serializers.CharField(help_text=_("Plain text; show it as text, never as HTML."))
-    image = serializers.CharField(help_text=_("URL of the image (add ?token= on the widget side), or empty."))
-    created_at = serializers.DateTimeField()
-
-
-class ChatStateSerializer(serializers.Serializer):
-    session = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=ChatSession.Status.choices)
-    agent_name = serializers.CharField()
-    agent_read_seq = serializers.IntegerField()
-    last_seq = serializers.IntegerField()
-    ticket_number = serializers.CharField()
-
-
-class ChatWidgetSessionCreateSerializer(serializers.Serializer):
-    shop = serializers.CharField(max_length=32, help_text=_("The widget key (data-shop)."))
-    name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    customer_token = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
-                                           help_text=_("Signed by the shop: base64url(JSON {phone, name}) + '.' + hex HMAC-SHA256."))
-    message = serializers.CharField(max_length=chat.MAX_MESSAGE_CHARS, required=False, allow_blank=True, default="")
-
-
-class ChatWidgetSessionSerializer(ChatStateSerializer):
-    token = serializers.CharField(help_text=_("Send as X-Chat-Token (or ?token= on the stream)."))
-    stream = serializers.CharField(help_text=_("URL of the session's Server-Sent Events stream."))
-
-
-class ChatWidgetSessionDetailSerializer(ChatStateSerializer):
-    messages = ChatMessageSerializer(many=True)
-
-
-class ChatMessageBodySerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False,
-                                 help_text=_("Plain text, at most %(n)d characters.") % {"n": chat.MAX_MESSAGE_CHARS})
-
-
-class ChatAgentMessageSerializer(ChatMessageBodySerializer):
-    confirm_language = serializers.BooleanField(default=False, help_text=_("Send even if the service-language check warns."))
-
-
-class ChatImageUploadSerializer(serializers.Serializer):
-    image = serializers.FileField(help_text=_("PNG, JPEG, GIF or WebP, at most 5 MB."))
-
-
-class ChatReadSerializer(serializers.Serializer):
-    seq = serializers.IntegerField(min_value=0, max_value=MAX_INT)
-
-
-class ChatWidgetInfoSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    greeting = serializers.CharField()
-    agents_online = serializers.BooleanField()
-
-
-class ChatLeaveMessageSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    customer_token = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-
-
-class ChatTicketNumberSerializer(serializers.Serializer):
-    ticket = serializers.IntegerField()
-    ticket_number = serializers.CharField()
-
-
-class ChatSessionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=ChatSession.Status.choices)
-    name = serializers.CharField()
-    shop = serializers.CharField()
-    team = serializers.IntegerField()
-    team_name = serializers.CharField()
-    agent = serializers.IntegerField(allow_null=True)
-    agent_name = serializers.CharField()
-    customer = serializers.IntegerField(allow_null=True)
-    is_flagged = serializers.BooleanField()
-    waiting_since = serializers.DateTimeField(allow_null=True)
-    created_at = serializers.DateTimeField()
-    last_seq = serializers.IntegerField()
-    customer_read_seq = serializers.IntegerField()
-    agent_read_seq = serializers.IntegerField()
-
-
-class ChatSessionDetailSerializer(ChatSessionSerializer):
-    messages = ChatMessageSerializer(many=True)
-
-
-class ChatTransferSerializer(serializers.Serializer):
-    agent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
-    team = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-class ChatEndSerializer(serializers.Serializer):
-    ticket = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
-                                      help_text=_("An open ticket of the customer to append the transcript to; else a new ticket."))
-    resolve = serializers.BooleanField(default=False, help_text=_("Mark the filed ticket resolved."))
-
-
-class ChatPresenceSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=AgentPresence.Status.choices)
-    max_chats = serializers.IntegerField(read_only=True)
-    open_chats = serializers.IntegerField(read_only=True)
-
-
-class ChatLanguageWarningSerializer(serializers.Serializer):
-    language = serializers.ListField(child=inline_serializer("ChatLanguageHit", {"phrase": serializers.CharField(),
-                                                                             "suggestion": serializers.CharField()}))
 
 
 def _valid(serializer_class, request) -> dict:
@@ -201,17 +96,17 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
         return [ChatSessionStartThrottle()] if self.action == "create" else []
 
     def _session(self, request, pk) -> ChatSession:
-        return chat_selectors.chat_session_for_token(session_id=pk, token=request.headers.get("X-Chat-Token", ""))
+        return selectors.chat_session_for_token(session_id=pk, token=request.headers.get("X-Chat-Token", ""))
 
     @extend_schema(request=ChatWidgetSessionCreateSerializer, responses={201: ChatWidgetSessionSerializer})
     def create(self, request):
         data = _valid(ChatWidgetSessionCreateSerializer, request)
-        widget = chat_selectors.chat_widget_get(key=data["shop"])
-        session = _call(chat.chat_session_start, widget=widget, name=data["name"], phone=data["phone"],
+        widget = selectors.chat_widget_get(key=data["shop"])
+        session = _call(services.chat_session_start, widget=widget, name=data["name"], phone=data["phone"],
                         customer_token=data["customer_token"], message=data["message"],
                         ip_address=request.META.get("REMOTE_ADDR"))
         session.refresh_from_db()
-        state = chat_selectors.chat_state_payload(session)
+        state = selectors.chat_state_payload(session)
         return Response({**state, "token": session.token,
                          "stream": f"/chat/stream/{session.pk}/?token={session.token}"}, status=201)
 
@@ -221,8 +116,8 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
         session = self._session(request, pk)
         after = request.query_params.get("after", "0")
         after = int(after) if after.isdigit() and len(after) < 10 else 0
-        return Response({**chat_selectors.chat_state_payload(session),
-                         "messages": chat_selectors.chat_messages_for_customer(session_id=session.pk, after=after)})
+        return Response({**selectors.chat_state_payload(session),
+                         "messages": selectors.chat_messages_for_customer(session_id=session.pk, after=after)})
 
     @extend_schema(parameters=[TOKEN_HEADER], request={"multipart/form-data": ChatImageUploadSerializer},
                    responses={201: ChatMessageSerializer})
@@ -230,21 +125,21 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
     def images(self, request, pk=None):
         session = self._session(request, pk)
         data = _valid(ChatImageUploadSerializer, request)
-        message = _call(chat.chat_message_post, session=session, sender=ChatMessage.Sender.CUSTOMER, image=data["image"])
-        return Response(chat_selectors.chat_message_payload(message), status=201)
+        message = _call(services.chat_message_post, session=session, sender=ChatMessage.Sender.CUSTOMER, image=data["image"])
+        return Response(selectors.chat_message_payload(message), status=201)
 
     @extend_schema(parameters=[TOKEN_HEADER], request=ChatReadSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         session = self._session(request, pk)
         data = _valid(ChatReadSerializer, request)
-        _call(chat.chat_mark_read, session=session, reader=ChatMessage.Sender.CUSTOMER, seq=data["seq"])
+        _call(services.chat_mark_read, session=session, reader=ChatMessage.Sender.CUSTOMER, seq=data["seq"])
         return Response(status=204)
 
     @extend_schema(parameters=[TOKEN_HEADER], request=None, responses={204: None})
     @action(detail=True, methods=["post"])
     def typing(self, request, pk=None):
-        chat.chat_typing(session=self._session(request, pk), sender=ChatMessage.Sender.CUSTOMER)
+        services.chat_typing(session=self._session(request, pk), sender=ChatMessage.Sender.CUSTOMER)
         return Response(status=204)
 
 
@@ -260,16 +155,16 @@ class WidgetInfoViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=ChatWidgetInfoSerializer)
     def retrieve(self, request, pk=None):
-        widget = chat_selectors.chat_widget_get(key=pk)
+        widget = selectors.chat_widget_get(key=pk)
         return Response({"name": widget.name, "greeting": widget.greeting,
-                         "agents_online": chat_selectors.chat_agents_online(widget=widget)})
+                         "agents_online": selectors.chat_agents_online(widget=widget)})
 
     @extend_schema(request=ChatLeaveMessageSerializer, responses={201: ChatTicketNumberSerializer})
     @action(detail=True, methods=["post"], url_path="leave-message")
     def leave_message(self, request, pk=None):
-        widget = chat_selectors.chat_widget_get(key=pk)
+        widget = selectors.chat_widget_get(key=pk)
         data = _valid(ChatLeaveMessageSerializer, request)
-        ticket = _call(chat.chat_leave_message, widget=widget, **data)
+        ticket = _call(services.chat_leave_message, widget=widget, **data)
         return Response({"ticket": ticket.pk, "ticket_number": ticket.number}, status=201)
 
 
@@ -291,28 +186,28 @@ class ChatSessionViewSet(viewsets.ViewSet):
     queryset = ChatSession.objects.none()  # only tells the schema that {id} is an integer
 
     def _session(self, request, pk) -> ChatSession:
-        return chat_selectors.chat_session_get_for_agent(user=request.user, pk=pk)
+        return selectors.chat_session_get_for_agent(user=request.user, pk=pk)
 
     @extend_schema(parameters=[OpenApiParameter("view", str, enum=["waiting", "mine"],
                                                 description="waiting: the teams' queue; mine: my open chats; else the 100 newest.")],
                    responses=ChatSessionSerializer(many=True))
     def list(self, request):
         view = request.query_params.get("view", "")
-        sessions = chat_selectors.chat_session_list_for_agent(user=request.user, view=view)[:100]
-        return Response([chat_selectors.chat_session_summary(session) for session in sessions])
+        sessions = selectors.chat_session_list_for_agent(user=request.user, view=view)[:100]
+        return Response([selectors.chat_session_summary(session) for session in sessions])
 
     @extend_schema(responses=ChatSessionDetailSerializer)
     def retrieve(self, request, pk=None):
         session = self._session(request, pk)
-        return Response({**chat_selectors.chat_session_summary(session),
-                         "messages": chat_selectors.chat_messages_for_customer(session_id=session.pk)})
+        return Response({**selectors.chat_session_summary(session),
+                         "messages": selectors.chat_messages_for_customer(session_id=session.pk)})
 
     @extend_schema(request=None, responses={200: ChatSessionSerializer, 409: None})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        session = _call(chat.chat_accept, session=self._session(request, pk), agent=request.user)
-        session = chat_selectors.chat_session_get_for_agent(user=request.user, pk=session.pk)
-        return Response(chat_selectors.chat_session_summary(session))
+        session = _call(services.chat_accept, session=self._session(request, pk), agent=request.user)
+        session = selectors.chat_session_get_for_agent(user=request.user, pk=session.pk)
+        return Response(selectors.chat_session_summary(session))
 
     @extend_schema(request=ChatAgentMessageSerializer, responses={201: ChatMessageSerializer, 400: ChatLanguageWarningSerializer, 409: None})
     @action(detail=True, methods=["post"])
@@ -320,22 +215,22 @@ class ChatSessionViewSet(viewsets.ViewSet):
         session = self._session(request, pk)
         data = _valid(ChatAgentMessageSerializer, request)
         if not data["confirm_language"]:
-            hits = chat.chat_language_check(session=session, actor=request.user, body=data["body"])
+            hits = services.chat_language_check(session=session, actor=request.user, body=data["body"])
             if hits:
                 return Response({"language": [{"phrase": hit.phrase, "suggestion": hit.suggestion} for hit in hits]},
                                 status=400)
-        message = _call(chat.chat_message_post, session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
+        message = _call(services.chat_message_post, session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
                         body=data["body"])
-        return Response(chat_selectors.chat_message_payload(message), status=201)
+        return Response(selectors.chat_message_payload(message), status=201)
 
     @extend_schema(request={"multipart/form-data": ChatImageUploadSerializer}, responses={201: ChatMessageSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def images(self, request, pk=None):
         session = self._session(request, pk)
         data = _valid(ChatImageUploadSerializer, request)
-        message = _call(chat.chat_message_post, session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
+        message = _call(services.chat_message_post, session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
                         image=data["image"])
-        return Response(chat_selectors.chat_message_payload(message), status=201)
+        return Response(selectors.chat_message_payload(message), status=201)
 
     @extend_schema(request=ChatTransferSerializer, responses=ChatSessionSerializer)
     @action(detail=True, methods=["post"])
@@ -351,10 +246,10 @@ class ChatSessionViewSet(viewsets.ViewSet):
             to_agent = User.objects.filter(pk=data["agent"], is_active=True).first()
             if to_agent is None:
                 raise ValidationError({"agent": [_("Unknown agent.")]})
-        session = _call(chat.chat_transfer, session=session, actor=request.user, to_agent=to_agent, to_team=to_team,
+        session = _call(services.chat_transfer, session=session, actor=request.user, to_agent=to_agent, to_team=to_team,
                         note=data["note"])
         session = ChatSession.objects.select_related("agent", "team", "widget", "customer").get(pk=session.pk)
-        return Response(chat_selectors.chat_session_summary(session))
+        return Response(selectors.chat_session_summary(session))
 
     @extend_schema(request=ChatEndSerializer, responses=ChatTicketNumberSerializer)
     @action(detail=True, methods=["post"])
@@ -366,7 +261,7 @@ class ChatSessionViewSet(viewsets.ViewSet):
             ticket = ticket_list_for_user(user=request.user).filter(pk=data["ticket"]).first()
             if ticket is None:
                 raise ValidationError({"ticket": [_("Choose an open ticket of this customer.")]})
-        ticket = _call(chat.chat_end, session=session, actor=request.user, ticket=ticket, resolve=data["resolve"])
+        ticket = _call(services.chat_end, session=session, actor=request.user, ticket=ticket, resolve=data["resolve"])
         return Response({"ticket": ticket.pk, "ticket_number": ticket.number})
 
     @extend_schema(request=ChatReadSerializer, responses={204: None})
@@ -374,13 +269,13 @@ class ChatSessionViewSet(viewsets.ViewSet):
     def read(self, request, pk=None):
         session = self._session(request, pk)
         data = _valid(ChatReadSerializer, request)
-        _call(chat.chat_mark_read, session=session, reader=ChatMessage.Sender.AGENT, seq=data["seq"], actor=request.user)
+        _call(services.chat_mark_read, session=session, reader=ChatMessage.Sender.AGENT, seq=data["seq"], actor=request.user)
         return Response(status=204)
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"])
     def typing(self, request, pk=None):
-        chat.chat_typing(session=self._session(request, pk), sender=ChatMessage.Sender.AGENT)
+        services.chat_typing(session=self._session(request, pk), sender=ChatMessage.Sender.AGENT)
         return Response(status=204)
 
 
@@ -390,9 +285,9 @@ class AgentPresenceView(APIView):
     permission_classes = [CanChat]
 
     def _data(self, user) -> dict:
-        presence = chat_selectors.agent_presence_get(user=user)
+        presence = selectors.agent_presence_get(user=user)
         return {"status": presence.status, "max_chats": presence.max_chats,
-                "open_chats": chat_selectors.chat_open_count(user=user)}
+                "open_chats": selectors.chat_open_count(user=user)}
 
     @extend_schema(responses=ChatPresenceSerializer)
     def get(self, request):
@@ -401,7 +296,7 @@ class AgentPresenceView(APIView):
     @extend_schema(request=ChatPresenceSerializer, responses=ChatPresenceSerializer)
     def post(self, request):
         data = _valid(ChatPresenceSerializer, request)
-        _call(chat.agent_presence_set, user=request.user, status=data["status"])
+        _call(services.agent_presence_set, user=request.user, status=data["status"])
         return Response(self._data(request.user))
 
 
@@ -427,14 +322,14 @@ def widget_message_create(request, pk: int):
     if "\x00" in body:
         return JsonResponse({"body": [_("Null characters are not allowed.")]}, status=400)
     try:
-        message, publishes = chat.chat_customer_message_store(
+        message, publishes = services.chat_customer_message_store(
             session_id=pk, token=request.headers.get("X-Chat-Token", ""), body=body)
     except Http404:
         return JsonResponse({"detail": _("No ChatSession matches the given query.")}, status=404)
     except DjangoValidationError as error:
         return JsonResponse(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}, status=400)
     chat_publish_many(publishes)
-    return JsonResponse(chat_selectors.chat_message_payload(message), status=201, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(selectors.chat_message_payload(message), status=201, json_dumps_params={"ensure_ascii": False})
 
 
 def _refuse_constant(name):
@@ -470,15 +365,3 @@ def widget_message_schema(result, generator, request, public):
         },
     }}
     return result
-
-
-router = SimpleRouter()
-router.register("sessions", WidgetChatSessionViewSet, basename="chat-widget-session")
-router.register("widgets", WidgetInfoViewSet, basename="chat-widget")
-router.register("agent/sessions", ChatSessionViewSet, basename="chat-session")
-
-urlpatterns = [
-    path("sessions/<int:pk>/messages/", csrf_exempt(widget_message_create), name="chat-widget-session-messages"),
-    *router.urls,
-    path("agent/presence/", AgentPresenceView.as_view(), name="chat-presence"),
-]

@@ -6,7 +6,7 @@ transaction of lock, session update, message insert and event insert.
 
 from django.db import connection
 
-from tickets.chat_models import ChatEvent, ChatMessage, ChatSession
+from chat.models import ChatEvent, ChatMessage, ChatSession
 
 _INSERT = f"""
     WITH s AS (UPDATE {ChatSession._meta.db_table} SET last_seq = last_seq + 1, customer_read_seq = last_seq + 1

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from tickets import chat_workflow as workflow
+from chat import workflow
 
 
 def test_waiting_chat_may_be_accepted_or_ended():

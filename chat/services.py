@@ -1,7 +1,7 @@
 """Every write to live chats: start, message, accept, auto-assign, transfer, end, read, presence.
 
 Each service locks the session, checks the chat workflow, saves with ``update_fields``, records a
-``ChatEvent`` in the same transaction and publishes to Redis only after commit (``chat_events``):
+``ChatEvent`` in the same transaction and publishes to Redis only after commit (``chat.events``):
 a message is stored before anyone can receive it.
 """
 
@@ -21,15 +21,22 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chat import sql, workflow
+from chat.events import agent_channel, chat_publish, session_channel, team_channel
+from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
+from chat.selectors import (
+    chat_event_payload,
+    chat_message_payload,
+    chat_session_locked_for_token,
+    chat_state_payload,
+)
 from customers.services import customer_create
-from tickets import chat_sql
-from tickets import chat_workflow as workflow
+from helpdesk.models import Team
+from tickets import workflow as ticket_workflow
 from tickets.attachments import sniff_content_type
-from tickets.chat_events import agent_channel, chat_publish, session_channel, team_channel
-from tickets.chat_models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
-from tickets.chat_selectors import chat_session_locked_for_token
 from tickets.models import ForbiddenPhrase, Ticket, TicketMessage
-from tickets.selectors import team_member_ids
+from tickets.selectors import team_ids_for_user, team_member_ids
+from tickets.services import customer_find_or_create, ticket_create, ticket_message_add, ticket_transition
 
 MAX_MESSAGE_CHARS = 2000
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -85,8 +92,6 @@ def _event_record(session: ChatSession | None, kind: str, *, actor=None, team_id
 
 def _event_publishes(event: ChatEvent, *, extra_agent_ids=()) -> list[tuple[str, dict]]:
     """Return the (channel, payload) pairs of an event: its team's and its agents' inbox streams."""
-    from tickets.chat_selectors import chat_event_payload
-
     payload = chat_event_payload(event)
     publishes = [(team_channel(event.team_id), payload)] if event.team_id else []
     return publishes + [(agent_channel(user_id), payload) for user_id in {event.agent_id, *extra_agent_ids} - {None}]
@@ -106,8 +111,6 @@ def _route(session: ChatSession) -> dict:
 
 
 def _customer_state(session: ChatSession) -> None:
-    from tickets.chat_selectors import chat_state_payload
-
     _after_commit(session_channel(session.pk), {"type": "state", **chat_state_payload(session)})
 
 
@@ -162,8 +165,6 @@ def chat_session_start(*, widget: ChatWidget, name: str = "", phone: str = "", c
 
 
 def _customer_for(*, name: str, phone: str):
-    from tickets.services import customer_find_or_create
-
     try:
         return customer_find_or_create(actor=None, name=name or phone, phone=phone)
     except ValidationError as error:
@@ -182,8 +183,6 @@ def _message_content(body, image) -> tuple[str, str]:
 def _message_store(session: ChatSession, *, sender: str, actor, body: str, image=None,
                    image_type: str = "") -> tuple[ChatMessage, list[tuple[str, dict]]]:
     """Store the locked session's next message and its event; return the message and what to publish after commit."""
-    from tickets.chat_selectors import chat_message_payload
-
     session.last_seq += 1
     message = ChatMessage(session=session, seq=session.last_seq, sender=sender, author=actor, body=body,
                           image_type=image_type)
@@ -227,7 +226,7 @@ def chat_customer_message_store(*, session_id: int, token: str, body: str) -> tu
     The visitor token is checked by the statement that locks the session. Raises Http404 for a wrong
     session or token and ValidationError like ``chat_message_post``. Call it outside any transaction
     and publish only after it returns (the message is committed by then), as the widget's message POST
-    (``api_chat.widget_message_create``) does. Outside a transaction it is one
+    (``chat.api.views.widget_message_create``) does. Outside a transaction it is one
     statement (one round trip, atomic by itself); a refused one is then checked again by the ORM path,
     which also serves callers inside a transaction.
     """
@@ -249,12 +248,10 @@ def _customer_message_store_orm(*, session_id: int, token: str, body: str):
 
 def _customer_message_insert(*, session_id: int, token: str, body: str):
     """Do ``_message_store`` for a visitor's text in one statement; None when the token or the chat's state refuses it."""
-    from tickets.chat_selectors import chat_message_payload
-
     if not token or not str(session_id).isdigit() or int(session_id) > 2**63 - 1:
         return None
     now = timezone.now()
-    row = chat_sql.customer_message_insert(session_id=int(session_id), token=str(token)[:64], body=body, now=now)
+    row = sql.customer_message_insert(session_id=int(session_id), token=str(token)[:64], body=body, now=now)
     if row is None:
         return None
     seq, team_id, agent_id, message_id, event_id = row
@@ -452,9 +449,6 @@ def _transcript_body(message: ChatMessage) -> str:
 @transaction.atomic
 def chat_end(*, session: ChatSession, actor, ticket: Ticket | None = None, resolve: bool = False) -> Ticket:
     """End the chat and file its transcript as a ticket (channel chat), or append it to the customer's open ``ticket``."""
-    from tickets import workflow as ticket_workflow
-    from tickets.services import ticket_create, ticket_message_add, ticket_transition
-
     session = _locked(session)
     workflow.ensure_allowed(session.status, workflow.ENDED)
     customer = session.customer
@@ -501,8 +495,6 @@ def chat_end(*, session: ChatSession, actor, ticket: Ticket | None = None, resol
 @transaction.atomic
 def chat_leave_message(*, widget: ChatWidget, name: str, phone: str, body: str, customer_token: str = "") -> Ticket:
     """File a message left while no agent was online as a ticket (channel chat) for the widget's team."""
-    from tickets.services import ticket_create, ticket_message_add
-
     body = _clean_body(body)
     if not body:
         raise ValidationError({"body": [_("The message is empty.")]})
@@ -537,8 +529,6 @@ def agent_presence_set(*, user, status: str) -> AgentPresence:
 
 
 def _presence_changed(*, user, previous: str, status: str, actor) -> None:
-    from tickets.selectors import team_ids_for_user
-
     data = {"agent": user.pk, "agent_name": user.display_name or user.username, "status": status, "from": previous}
     team_ids = team_ids_for_user(user=user)
     for index, team_id in enumerate(team_ids or [None]):
@@ -547,8 +537,6 @@ def _presence_changed(*, user, previous: str, status: str, actor) -> None:
     if status != AgentPresence.Status.ONLINE:
         _requeue(user=user)
     else:
-        from helpdesk.models import Team
-
         for team in Team.objects.filter(pk__in=team_ids):
             transaction.on_commit(lambda team=team: chat_assign_waiting(team=team))
 

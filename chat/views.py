@@ -9,11 +9,11 @@ from django.utils.translation import pgettext
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
+from chat import events, selectors, services
+from chat.models import ChatWidget
 from helpdesk.models import Team, User
-from tickets import chat, chat_events, chat_selectors
-from tickets.chat_models import ChatWidget
-from tickets.selectors import canned_replies_for, customer_card_with_history, team_member_ids, ticket_list_for_user
 from tickets import workflow as ticket_workflow
+from tickets.selectors import canned_replies_for, customer_card_with_history, team_member_ids, ticket_list_for_user
 
 DEMO_WIDGET_KEY = "demo-shop"
 
@@ -33,7 +33,7 @@ def _sse(stream) -> StreamingHttpResponse:
 @require_GET
 def widget_js(request):
     """Serve the one script a shop embeds; it reads its settings from data attributes of its own tag."""
-    body = render_to_string("tickets/chat/widget.js", {"css_url": static("tickets/chat_widget.css")}, request=request)
+    body = render_to_string("chat/widget.js", {"css_url": static("chat/widget.css")}, request=request)
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     return response
@@ -44,19 +44,19 @@ def demo_shop(request):
     widget = ChatWidget.objects.filter(key=DEMO_WIDGET_KEY, is_active=True).first() or ChatWidget.objects.filter(is_active=True).first()
     token = ""
     if widget is not None and request.GET.get("signed"):
-        token = chat.customer_token_sign(widget=widget, phone="13800138000", name="王小明")
-    return render(request, "tickets/chat/demo_shop.html", {"widget": widget, "customer_token": token})
+        token = services.customer_token_sign(widget=widget, phone="13800138000", name="王小明")
+    return render(request, "chat/demo_shop.html", {"widget": widget, "customer_token": token})
 
 
 async def customer_stream(request, pk: int):
     """Stream a visitor's chat as Server-Sent Events (``?token=``; ``Last-Event-ID`` = last message number seen)."""
     token = request.GET.get("token", "")
     try:
-        session = await chat_events.stream_db(chat_selectors.chat_session_for_token, session_id=pk, token=token)
+        session = await events.stream_db(selectors.chat_session_for_token, session_id=pk, token=token)
     except Http404:
         return HttpResponse(status=404)
-    await chat_events.release_request_connections()
-    return _sse(chat_events.customer_stream(session_id=session.pk, last_seq=_last_event_id(request) or 0))
+    await events.release_request_connections()
+    return _sse(events.customer_stream(session_id=session.pk, last_seq=_last_event_id(request) or 0))
 
 
 async def agent_stream(request):
@@ -64,16 +64,16 @@ async def agent_stream(request):
     user = await request.auser()
     if not user.is_authenticated:
         return HttpResponse(status=401)
-    if not await chat_events.stream_db(user.has_perm, perm="tickets.add_ticketmessage"):
+    if not await events.stream_db(user.has_perm, perm="tickets.add_ticketmessage"):
         return HttpResponseForbidden()
-    await chat_events.release_request_connections()
-    return _sse(chat_events.agent_stream(user=user, last_event_id=_last_event_id(request)))
+    await events.release_request_connections()
+    return _sse(events.agent_stream(user=user, last_event_id=_last_event_id(request)))
 
 
 @require_GET
 def chat_image(request, pk: int):
     """Serve a chat image to the visitor of its chat (``?token=``) or an agent who may see the chat."""
-    message = chat_selectors.chat_image_get(message_id=pk, user=request.user, token=request.GET.get("token", ""))
+    message = selectors.chat_image_get(message_id=pk, user=request.user, token=request.GET.get("token", ""))
     response = FileResponse(message.image.open("rb"), content_type=message.image_type or "application/octet-stream")
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'"
@@ -86,8 +86,8 @@ def chat_inbox(request):
     """Show the agent chat inbox: live waiting queue, my chats, the conversation and the customer card."""
     teams = Team.objects.filter(is_active=True).order_by("name")
     agents = User.objects.filter(is_active=True, pk__in={pk for team in teams for pk in team_member_ids(team=team)}).order_by("username")
-    presence = chat_selectors.agent_presence_get(user=request.user)
-    return render(request, "tickets/chat/inbox.html", {
+    presence = selectors.agent_presence_get(user=request.user)
+    return render(request, "chat/inbox.html", {
         "title": _("Live chat"), "active_section": "chat", "presence": presence, "teams": teams, "agents": agents,
         "i18n": _inbox_strings(),
     })
@@ -111,20 +111,20 @@ def _inbox_strings() -> dict:
 @permission_required("tickets.add_ticketmessage", raise_exception=True)
 def chat_card(request, pk: int):
     """Return the customer card of a chat (masked for agents) with the customer's open tickets (fragment)."""
-    session = chat_selectors.chat_session_get_for_agent(user=request.user, pk=pk)
+    session = selectors.chat_session_get_for_agent(user=request.user, pk=pk)
     context = {"session": session, "card": None, "open_tickets": []}
     if session.customer_id:
         context["card"] = customer_card_with_history(viewer=request.user, customer=session.customer)
         context["open_tickets"] = list(ticket_list_for_user(user=request.user).filter(
             customer_id=session.customer_id, status__in=ticket_workflow.ACTIVE).order_by("-created_at")[:10])
-    return render(request, "tickets/chat/card.html", context)
+    return render(request, "chat/card.html", context)
 
 
 @login_required
 @permission_required("tickets.add_ticketmessage", raise_exception=True)
 def chat_canned(request, pk: int):
     """Return the canned replies matching what the agent types, filled in for this chat's customer (JSON)."""
-    session = chat_selectors.chat_session_get_for_agent(user=request.user, pk=pk)
+    session = selectors.chat_session_get_for_agent(user=request.user, pk=pk)
     replies = canned_replies_for(user=request.user, q=request.GET.get("q", ""))[:8]
     name = session.display_name
     return JsonResponse({"replies": [{"shortcut": reply.shortcut, "title": reply.title,

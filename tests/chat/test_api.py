@@ -5,10 +5,10 @@ import uuid
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from chat import services
+from chat.models import AgentPresence, ChatSession
 from helpdesk.roles import Role
 from tests.factories import ChatWidgetFactory, UserFactory
-from tickets import chat
-from tickets.chat_models import AgentPresence, ChatSession
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def _token(data):
 
 def test_widget_info_says_whether_an_agent_is_online(api_client, widget, agent):
     assert api_client.get(f"/api/v1/chat/widgets/{widget.key}/").json()["agents_online"] is False
-    chat.agent_presence_set(user=agent, status=AgentPresence.Status.ONLINE)
+    services.agent_presence_set(user=agent, status=AgentPresence.Status.ONLINE)
     assert api_client.get(f"/api/v1/chat/widgets/{widget.key}/").json()["agents_online"] is True
 
 
@@ -70,7 +70,7 @@ def test_ten_thousand_character_message_is_400_naming_the_limit(api_client, widg
     response = api_client.post(f"/api/v1/chat/sessions/{data['session']}/messages/", {"body": "字" * 10_000},
                                format="json", **_token(data))
     assert response.status_code == 400
-    assert str(chat.MAX_MESSAGE_CHARS) in response.json()["body"][0]
+    assert str(services.MAX_MESSAGE_CHARS) in response.json()["body"][0]
 
 
 def test_image_upload_accepts_png_and_refuses_other_files(api_client, widget):
@@ -90,7 +90,7 @@ def test_image_upload_accepts_png_and_refuses_other_files(api_client, widget):
 
 def test_oversized_image_is_400(api_client, widget, settings):
     data = _start(api_client, widget)
-    big = SimpleUploadedFile("big.png", PNG + b"\x00" * (chat.MAX_IMAGE_BYTES + 1))
+    big = SimpleUploadedFile("big.png", PNG + b"\x00" * (services.MAX_IMAGE_BYTES + 1))
     response = api_client.post(f"/api/v1/chat/sessions/{data['session']}/images/", {"image": big}, format="multipart",
                                **_token(data))
     assert response.status_code == 400

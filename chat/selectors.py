@@ -4,8 +4,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from tickets.chat_models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
-from tickets.selectors import team_ids_for_user
+from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
+from tickets.selectors import team_ids_for_user, team_member_ids
 
 REPLAY_LIMIT = 500
 
@@ -85,8 +85,6 @@ def chat_open_count(*, user) -> int:
 
 def chat_agents_online(*, widget: ChatWidget) -> bool:
     """Return whether anyone of the widget's team is online to chat (else the widget offers to leave a message)."""
-    from tickets.selectors import team_member_ids
-
     return AgentPresence.objects.filter(user_id__in=team_member_ids(team=widget.team),
                                         status=AgentPresence.Status.ONLINE).exists()
 

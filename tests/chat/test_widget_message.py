@@ -3,11 +3,11 @@
 import pytest
 import requests
 
+from chat import services
+from chat.models import ChatEvent, ChatMessage
+from tests.chat.test_stream import Stream
 from tests.chat_server import server  # noqa: F401 - fixture
 from tests.factories import ChatWidgetFactory
-from tests.tickets.test_chat_stream import Stream
-from tickets import chat
-from tickets.chat_models import ChatEvent, ChatMessage
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout_sensitive]
 
@@ -19,7 +19,7 @@ def post(server, session, body, *, token=None, **kwargs):
 
 
 def test_a_visitors_message_is_stored_once_published_and_answered_with_it(server, team):
-    session = chat.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
+    session = services.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
     stream = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}")
     stream.next("state")
     response = post(server, session, {"body": "在吗？<b>急</b>"})
@@ -47,7 +47,7 @@ def test_a_visitors_message_is_stored_once_published_and_answered_with_it(server
     ({"body": "hi"}, {"token": "wrong"}, 404, "detail"),
 ])
 def test_bad_input_gets_a_clear_error_and_nothing_is_stored(server, team, body, kwargs, status, field):
-    session = chat.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
+    session = services.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
     response = post(server, session, body, **kwargs)
     assert response.status_code == status, response.text
     assert field in response.json()
@@ -55,8 +55,8 @@ def test_bad_input_gets_a_clear_error_and_nothing_is_stored(server, team, body, 
 
 
 def test_an_ended_chat_refuses_new_messages(server, team, agent):
-    session = chat.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
-    chat.chat_end(session=session, actor=None)
+    session = services.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
+    services.chat_end(session=session, actor=None)
     response = post(server, session, {"body": "还在吗"})
     assert response.status_code == 400 and "status" in response.json()
     assert requests.get(f"{server}/api/v1/chat/sessions/{session.pk}/messages/", timeout=10).status_code == 405
@@ -65,7 +65,7 @@ def test_an_ended_chat_refuses_new_messages(server, team, agent):
 def test_messages_give_their_database_connection_back_to_the_pool(server, team):
     from django.db import connections
 
-    session = chat.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
+    session = services.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
     pool = connections["default"].pool
     for n in range(pool.max_size + 5):
         assert post(server, session, {"body": f"第{n}条"}).status_code == 201

@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import connections
 
+from chat import services
+from chat.models import ChatEvent, ChatSession
 from helpdesk.roles import Role
 from tests.factories import ChatWidgetFactory, UserFactory
-from tickets import chat
-from tickets.chat_models import ChatEvent, ChatSession
 
 
 @pytest.mark.django_db(transaction=True)
@@ -16,16 +16,16 @@ def test_racing_accepts_have_one_winner(team):
     agents = [UserFactory(username=f"t-racer-{i}", role=Role.AGENT, teams=[team]) for i in range(2)]
     results = []
     for round_number in range(5):
-        session = chat.chat_session_start(widget=ChatWidgetFactory(team=team), name="客", phone=f"1390000000{round_number}")
+        session = services.chat_session_start(widget=ChatWidgetFactory(team=team), name="客", phone=f"1390000000{round_number}")
         barrier = threading.Barrier(2)
         outcome = {}
 
         def accept(agent):
             barrier.wait()
             try:
-                chat.chat_accept(session=session, agent=agent)
+                services.chat_accept(session=session, agent=agent)
                 outcome[agent.pk] = "won"
-            except chat.ChatConflict:
+            except services.ChatConflict:
                 outcome[agent.pk] = "409"
             finally:
                 connections.close_all()

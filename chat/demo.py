@@ -1,6 +1,6 @@
 """Demo data of live chat: the demo shop's widget (answered by 售前) and the agents' chat limits."""
 
-from tickets.chat_models import AgentPresence, ChatWidget
+from chat.models import AgentPresence, ChatWidget
 
 DEMO_SHOP_KEY = "demo-shop"
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from tickets.chat_models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
+from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
 
 __all__: list[str] = []
 

@@ -11,10 +11,10 @@ import requests
 from django.conf import settings
 from django.test import Client
 
-from tests.factories import ChatWidgetFactory
-from tickets import chat
-from tickets.chat_events import hub_client_name
+from chat import services
+from chat.events import hub_client_name
 from tests.chat_server import server  # noqa: F401 - fixture
+from tests.factories import ChatWidgetFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout_sensitive]
 
@@ -73,23 +73,23 @@ def test_customer_message_reaches_the_agent_inbox_and_the_reply_reaches_the_cust
     client.force_login(agent)
     inbox = Stream(f"{server}/chat/inbox/stream/", cookies={settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value})
     time.sleep(0.3)
-    session = chat.chat_session_start(widget=widget, name="王小明", phone="13800138000")
+    session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
     created = inbox.next("created")
     assert created["data"]["chat"]["id"] == session.pk and created["id"] == str(created["data"]["event_id"])
 
     customer = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}")
     assert customer.next("state")["data"]["status"] == "waiting"
     sent_at = time.monotonic()
-    chat.chat_message_post(session=session, sender="customer", body="<script>alert(1)</script>")
+    services.chat_message_post(session=session, sender="customer", body="<script>alert(1)</script>")
     message = inbox.next("message")
     assert time.monotonic() - sent_at < 2
     assert message["data"]["message"]["body"] == "<script>alert(1)</script>"
     assert customer.next("message")["id"] == "1"
 
-    chat.chat_accept(session=session, agent=agent)
+    services.chat_accept(session=session, agent=agent)
     assert inbox.next("accepted")["data"]["chat"]["agent"] == agent.pk
     assert customer.next("state")["data"]["agent_name"] == agent.display_name
-    chat.chat_message_post(session=session, sender="agent", actor=agent, body="您好")
+    services.chat_message_post(session=session, sender="agent", actor=agent, body="您好")
     reply = customer.next("message")
     assert (reply["id"], reply["data"]["author_name"]) == ("2", agent.display_name)
     time.sleep(1.2)
@@ -100,13 +100,13 @@ def test_customer_message_reaches_the_agent_inbox_and_the_reply_reaches_the_cust
 
 def test_reconnect_with_last_event_id_replays_what_was_missed(server, team):
     widget = ChatWidgetFactory(team=team)
-    session = chat.chat_session_start(widget=widget, name="王小明", phone="13800138000")
+    session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
     for body in ("一", "二", "三"):
-        chat.chat_message_post(session=session, sender="customer", body=body)
+        services.chat_message_post(session=session, sender="customer", body=body)
     stream = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}", headers={"Last-Event-ID": "1"})
     replayed = [stream.next("message")["data"]["body"] for _ in range(2)]
     assert replayed == ["二", "三"]
-    chat.chat_message_post(session=session, sender="customer", body="四")
+    services.chat_message_post(session=session, sender="customer", body="四")
     live = stream.next("message")
     assert (live["id"], live["data"]["body"]) == ("4", "四")
     stream.close()
@@ -114,7 +114,7 @@ def test_reconnect_with_last_event_id_replays_what_was_missed(server, team):
 
 def test_lost_redis_subscription_ends_streams_and_reconnect_fetches_history(server, team):
     widget = ChatWidgetFactory(team=team)
-    session = chat.chat_session_start(widget=widget, name="王小明", phone="13800138000")
+    session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
     stream = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}")
     stream.next("state")
     connection = redis.Redis.from_url(settings.REDIS_URL)
@@ -124,17 +124,17 @@ def test_lost_redis_subscription_ends_streams_and_reconnect_fetches_history(serv
             killed += connection.client_kill_filter(_id=client["id"])
     assert killed >= 1
     assert stream.ended.wait(10), "the stream should end when its subscription is lost"
-    chat.chat_message_post(session=session, sender="customer", body="断线期间")
+    services.chat_message_post(session=session, sender="customer", body="断线期间")
     again = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}", headers={"Last-Event-ID": "0"})
     assert again.next("message")["data"]["body"] == "断线期间"
-    chat.chat_message_post(session=session, sender="customer", body="恢复之后")
+    services.chat_message_post(session=session, sender="customer", body="恢复之后")
     assert again.next("message")["data"]["body"] == "恢复之后"
     again.close()
 
 
 def test_stream_with_a_wrong_token_is_404(server, team):
     widget = ChatWidgetFactory(team=team)
-    session = chat.chat_session_start(widget=widget, name="王小明", phone="13800138000")
+    session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
     assert requests.get(f"{server}/chat/stream/{session.pk}/?token=nope", timeout=5).status_code == 404
 
 

@@ -1,4 +1,7 @@
-"""Live chat: shop widgets, chat sessions, their messages and events, agent presence."""
+"""Live chat: shop widgets, chat sessions, their messages and events, agent presence.
+
+The tables keep the names they were created with (``db_table``): renaming busy tables buys nothing.
+"""
 
 import secrets
 
@@ -38,6 +41,7 @@ class ChatWidget(models.Model):
 
     class Meta:
         ordering = ["name"]
+        db_table = "tickets_chatwidget"
         verbose_name = _("chat widget")
         verbose_name_plural = _("chat widgets")
 
@@ -79,6 +83,7 @@ class ChatSession(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        db_table = "tickets_chatsession"
         verbose_name = _("chat session")
         verbose_name_plural = _("chat sessions")
         indexes = [
@@ -115,6 +120,7 @@ class ChatMessage(models.Model):
 
     class Meta:
         ordering = ["session", "seq"]
+        db_table = "tickets_chatmessage"
         verbose_name = _("chat message")
         verbose_name_plural = _("chat messages")
         constraints = [models.UniqueConstraint(fields=["session", "seq"], name="chat_message_seq_unique")]
@@ -156,6 +162,7 @@ class ChatEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+        db_table = "tickets_chatevent"
         verbose_name = _("chat event")
         verbose_name_plural = _("chat events")
         indexes = [models.Index(fields=["team", "id"], name="chat_event_team_idx"),
@@ -182,6 +189,7 @@ class AgentPresence(models.Model):
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:
+        db_table = "tickets_agentpresence"
         verbose_name = _("agent chat presence")
         verbose_name_plural = _("agent chat presence")
         indexes = [models.Index(fields=["status", "last_seen_at"], name="chat_presence_seen_idx")]
