@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tickets",
     "sla",
     "chat",
+    "channels",
     "customers",
     "orders",
     "kpi",

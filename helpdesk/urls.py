@@ -17,7 +17,7 @@ api_v1 = [
     path("kpi/", include("kpi.api.urls")),
     path("", include("helpdesk.api.urls")),
     path("", include("sla.api.urls")),
-    path("", include("tickets.api_channels")),
+    path("", include("channels.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("orders.api.urls")),
@@ -40,6 +40,6 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("kpi.urls")),
     path("", include("sla.urls")),
-    path("", include("tickets.urls_support")),
+    path("", include("channels.urls")),
     path("", include("chat.urls")),
 ]

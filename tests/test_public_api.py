@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["helpdesk", "tickets", "sla", "chat", "customers", "orders", "kpi"]
+APPS = ["helpdesk", "tickets", "sla", "chat", "channels", "customers", "orders", "kpi"]
 PRIVATE_INTERNALS = {"_prefetched_objects_cache", "_result_cache", "_perm_cache", "create_task_message",
                      "send_task_message"}
 OWN = {"self", "cls"}

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from tickets.models import CannedReply, Category, InternalTask, Mailbox, Remedy, Ticket, TicketMessage
+from tickets.models import CannedReply, Category, InternalTask, Remedy, Ticket, TicketMessage
 from tickets.services import (
     internal_task_create,
     remedy_propose,
@@ -71,8 +71,6 @@ def demo_tickets_load(context: dict) -> list[Ticket]:
                     ticket_message_add(ticket=ticket, actor=None, body=line, sender=TicketMessage.Sender.CUSTOMER)
         tickets.append(ticket)
     _demo_workflow_load(tickets, context)
-    # The shop's service address: mail POSTed to the inbound API is answered from it (no IMAP in the demo).
-    Mailbox.objects.get_or_create(address="service@demo-shop.local", defaults={"name": "客服邮箱"})
     return tickets
 
 

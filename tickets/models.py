@@ -393,5 +393,3 @@ class RemedyLimit(models.Model):
 
     def __str__(self):
         return f"{self.role}: {self.amount if self.amount is not None else '∞'}"
-
-from tickets.channel_models import Mailbox, PhoneCall, RoutingRule, TicketEmail  # noqa: E402,F401

@@ -13,7 +13,6 @@ from customers.services import customer_create
 from helpdesk.sequences import daily_number
 from tickets import workflow
 from tickets.attachments import attachment_validate
-from tickets.mail import ticket_email_reply_queue
 from tickets.models import (
     Attachment,
     CannedReply,
@@ -185,6 +184,9 @@ def ticket_message_add(
 
     ticket_sla_message_added(ticket=ticket, message=message)
     if send_email:
+        # The channels app builds on tickets: a reply on an e-mail ticket is handed to it lazily, to be mailed.
+        from channels.mail import ticket_email_reply_queue
+
         ticket_email_reply_queue(message=message)
     return message
 

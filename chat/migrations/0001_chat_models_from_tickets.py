@@ -1,4 +1,4 @@
-"""Give the live chat models (widgets, sessions, messages, events, agent presence) to the chat app; their tables stay."""
+"""Give the live chat models (widgets, sessions, messages, events, presence) to the chat app; their tables stay."""
 
 import chat.models
 import django.db.models.deletion
