@@ -1,7 +1,7 @@
 """Content types of models that move to another app: same rows, new app label, every permission grant kept."""
 
 
-def content_types_move(apps, *, models: list[str], from_label: str, to_label: str) -> None:
+def content_types_move(apps, *, models: list[str], from_label: str, to_label: str, using: str) -> None:
     """Relabel the content types of ``models`` (lower-case names) from one app to another (for data migrations).
 
     Runs in the migration that gives the models to their new app, before ``post_migrate`` would create
@@ -11,16 +11,16 @@ def content_types_move(apps, *, models: list[str], from_label: str, to_label: st
     """
     from django.contrib.contenttypes.models import ContentType as CurrentContentType
 
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
+    content_types = apps.get_model("contenttypes", "ContentType").objects.db_manager(using)
+    permissions = apps.get_model("auth", "Permission").objects.db_manager(using)
     for model in models:
-        old = ContentType.objects.filter(app_label=from_label, model=model).first()
+        old = content_types.filter(app_label=from_label, model=model).first()
         if old is None:
             continue  # a new database: post_migrate creates it under the new label
-        new = ContentType.objects.filter(app_label=to_label, model=model).first()
+        new = content_types.filter(app_label=to_label, model=model).first()
         if new is not None:
-            for permission in Permission.objects.filter(content_type=new):
-                kept = Permission.objects.filter(content_type=old, codename=permission.codename).first()
+            for permission in permissions.filter(content_type=new):
+                kept = permissions.filter(content_type=old, codename=permission.codename).first()
                 if kept is None:
                     permission.content_type = old
                     permission.save(update_fields=["content_type"])
@@ -31,5 +31,5 @@ def content_types_move(apps, *, models: list[str], from_label: str, to_label: st
             new.delete()
         old.app_label = to_label
         old.save(update_fields=["app_label"])
-    ContentType.objects.clear_cache()
+    content_types.clear_cache()
     CurrentContentType.objects.clear_cache()

@@ -10,11 +10,13 @@ MODELS = ['routingrule', 'mailbox', 'ticketemail', 'phonecall']
 
 
 def move_content_types(apps, schema_editor):
-    content_types_move(apps, models=MODELS, from_label="tickets", to_label="channels")
+    content_types_move(apps, models=MODELS, from_label="tickets", to_label="channels",
+                       using=schema_editor.connection.alias)
 
 
 def move_content_types_back(apps, schema_editor):
-    content_types_move(apps, models=MODELS, from_label="channels", to_label="tickets")
+    content_types_move(apps, models=MODELS, from_label="channels", to_label="tickets",
+                       using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -11,11 +11,13 @@ MODELS = ['chatwidget', 'chatsession', 'chatmessage', 'chatevent', 'agentpresenc
 
 
 def move_content_types(apps, schema_editor):
-    content_types_move(apps, models=MODELS, from_label="tickets", to_label="chat")
+    content_types_move(apps, models=MODELS, from_label="tickets", to_label="chat",
+                       using=schema_editor.connection.alias)
 
 
 def move_content_types_back(apps, schema_editor):
-    content_types_move(apps, models=MODELS, from_label="chat", to_label="tickets")
+    content_types_move(apps, models=MODELS, from_label="chat", to_label="tickets",
+                       using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -12,11 +12,13 @@ MODELS = ['slapolicy', 'ticketsla', 'ticketslatimer', 'notification']
 
 
 def move_content_types(apps, schema_editor):
-    content_types_move(apps, models=MODELS, from_label="tickets", to_label="sla")
+    content_types_move(apps, models=MODELS, from_label="tickets", to_label="sla",
+                       using=schema_editor.connection.alias)
 
 
 def move_content_types_back(apps, schema_editor):
-    content_types_move(apps, models=MODELS, from_label="sla", to_label="tickets")
+    content_types_move(apps, models=MODELS, from_label="sla", to_label="tickets",
+                       using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
