@@ -14,7 +14,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
-# Paths of the Server-Sent Event streams (tickets/urls_chat.py).
+# Paths of the Server-Sent Event streams (chat/urls.py).
 STREAM_PATHS = ("/chat/stream/", "/chat/inbox/stream/")
 
 streams = get_asgi_application()

@@ -11,9 +11,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["tickets"], related_name="sla_tasks")
-app.autodiscover_tasks(["tickets"], related_name="channel_tasks")
-app.autodiscover_tasks(["tickets"], related_name="chat_tasks")
 
 # Every periodic task lives here; policies (SLA targets, visit rules) live in models.
 app.conf.beat_schedule = {

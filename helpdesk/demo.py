@@ -56,17 +56,21 @@ def demo_users_load() -> dict:
 @transaction.atomic
 def demo_data_load() -> dict:
     """Load every app's demo data once; return what exists afterwards."""
+    from channels.demo import demo_channels_load
+    from chat.demo import demo_chat_load
     from customers.demo import demo_customer_extras_load, demo_customers_load
     from followups.demo import demo_followups_load
     from kpi.demo import demo_kpi_load
     from orders.demo import demo_orders_load
-    from tickets.chat_demo import demo_chat_load
+    from sla.demo import demo_sla_states_load
     from tickets.demo import demo_tickets_load
 
     context = demo_users_load()
     context["customers"] = demo_customers_load()
     context["orders"] = demo_orders_load(context)
     context["tickets"] = demo_tickets_load(context)
+    demo_sla_states_load(context["tickets"])
+    demo_channels_load(context)
     demo_customer_extras_load(context)
     context["chat_widget"] = demo_chat_load(context)
     demo_followups_load(context)

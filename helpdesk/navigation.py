@@ -32,7 +32,7 @@ NAV_ITEMS = [
     NavItem("followups", _("Follow-ups"), "followups:visit_list", "customers.view_customer"),
     NavItem("kpi", _("KPI"), "kpi:dashboard", "kpi.view_dashboard"),
     NavItem("scorecards", _("Scorecards"), "kpi:scorecard_list", "tickets.view_ticket"),
-    NavItem("sla", _("At risk"), "sla:at_risk", "tickets.view_at_risk"),
+    NavItem("sla", _("At risk"), "sla:at_risk", "sla.view_at_risk"),
     NavItem("canned", _("Canned replies"), "tickets:canned_list", "tickets.view_cannedreply"),
     NavItem("admin", _("Django admin"), "admin:index", staff_only=True),
 ]

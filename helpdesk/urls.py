@@ -8,12 +8,12 @@ from helpdesk import views
 # Includes with a prefix of their own first: a request for another one is turned away by the prefix alone,
 # while an include at "" has every one of its routes tried.
 api_v1 = [
-    path("chat/", include("tickets.api_chat")),
+    path("chat/", include("chat.api.urls")),
     path("kpi/", include("kpi.api.urls")),
     path("", include("followups.api.urls")),  # followups/ and surveys/, each behind its prefix
     path("", include("helpdesk.api.urls")),
-    path("", include("tickets.api_sla")),
-    path("", include("tickets.api_channels")),
+    path("", include("sla.api.urls")),
+    path("", include("channels.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("orders.api.urls")),
@@ -35,7 +35,7 @@ urlpatterns = [
     path("", include("followups.urls")),
     path("", include("orders.urls")),
     path("", include("kpi.urls")),
-    path("", include("tickets.urls_sla")),
-    path("", include("tickets.urls_support")),
-    path("", include("tickets.urls_chat")),
+    path("", include("sla.urls")),
+    path("", include("channels.urls")),
+    path("", include("chat.urls")),
 ]

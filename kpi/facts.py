@@ -10,7 +10,8 @@ from helpdesk.business_time import CalendarSpec, UncoveredYearError, business_mi
 from helpdesk.calendars import calendar_spec
 from kpi.models import TicketFact
 from kpi.policies import kpi_settings_get
-from tickets.models import Ticket, TicketEvent, TicketMessage, TicketSLATimer
+from sla.models import TicketSLATimer
+from tickets.models import Ticket, TicketEvent, TicketMessage
 
 DONE = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
 BATCH = 1000

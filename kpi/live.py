@@ -8,11 +8,13 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chat.models import AgentPresence, ChatSession
 from followups.models import FollowUpVisit
 from kpi.selectors import kpi_team_ids_for_viewer
 from orders.models import ReturnDeadline
+from sla.models import TicketSLATimer
 from tickets import workflow
-from tickets.models import AgentPresence, ChatSession, Ticket, TicketSLATimer
+from tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
 CACHE_SECONDS = 10

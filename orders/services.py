@@ -16,6 +16,7 @@ from helpdesk.sequences import daily_number
 from orders import deadlines, workflow
 from orders.models import Order, OrderItem, ReturnDeadline, ReturnEvent, ReturnItem, ReturnPhoto, ReturnRequest, Sku
 from orders.selectors import return_policy_active, return_quote
+from sla.models import Notification
 
 logger = logging.getLogger(__name__)
 S = ReturnRequest.Status
@@ -434,8 +435,6 @@ def return_deadline_mark_warned(*, deadline_id: int) -> bool:
         ticket = ret.ticket
         recipient_id = ticket and (ticket.assignee_id or (ticket.team.supervisor_id if ticket.team_id else None))
         if recipient_id:
-            from tickets.sla_models import Notification
-
             Notification.objects.get_or_create(
                 dedupe_key=f"return-warn:{deadline.pk}:{int(deadline.due_at.timestamp()) if deadline.due_at else 0}",
                 defaults={"recipient_id": recipient_id, "ticket": ticket, "kind": Notification.Kind.SLA_WARNING,

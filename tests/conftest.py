@@ -1,13 +1,12 @@
-import importlib
 import uuid
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.utils import translation
 from rest_framework.test import APIClient
 
 from helpdesk.roles import Role
+from tests.defaults import defaults_load
 from tests.factories import TeamFactory, UserFactory
 
 
@@ -75,5 +74,5 @@ def client_for(client):
 @pytest.fixture
 def sla_defaults(db):
     """Make sure the shipped calendars and SLA policies exist (transactional tests flush migration rows)."""
-    importlib.import_module("helpdesk.migrations.0004_seed_business_calendars").seed(apps, None)
-    importlib.import_module("tickets.migrations.0004_default_sla_policies").seed(apps, None)
+    defaults_load("helpdesk.migrations.0004_seed_business_calendars")
+    defaults_load("tickets.migrations.0004_default_sla_policies")

@@ -110,7 +110,3 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["name", "ticket", "content_type", "size", "uploaded_by", "created_at"]
     list_select_related = ["ticket", "uploaded_by"]
     raw_id_fields = ["ticket", "message"]
-
-
-from tickets import sla_admin  # noqa: E402,F401  (registers the SLA admin)
-from tickets import channel_admin, chat_admin  # noqa: E402,F401  (register the channel and live chat admin)

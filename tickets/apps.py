@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TicketsConfig(AppConfig):
-    """Tickets and complaints, chat and SLA."""
+    """Tickets and complaints: workflow, messages, attachments, internal tasks, remedies, canned replies."""
 
     name = "tickets"
     verbose_name = _("Tickets")

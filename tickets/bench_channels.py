@@ -1,7 +1,7 @@
 """Benchmark cases of the non-chat channels: inbound e-mail to ticket, a threaded reply, a dropped auto-reply.
 
 Listed in ``helpdesk.benchmarking.BENCH_MODULES``. Each call receives a fresh mail (new Message-ID)
-through ``tickets.inbound.email_receive``: parse, loop checks, threading, customer find-or-create,
+through ``channels.inbound.email_receive``: parse, loop checks, threading, customer find-or-create,
 routing, ticket + message + SLA timers, the confirmation queued and its Celery task published.
 """
 
@@ -9,8 +9,8 @@ import itertools
 import uuid
 from email.message import EmailMessage
 
+from channels.inbound import email_receive
 from helpdesk.benchmarking import BenchCase
-from tickets.inbound import email_receive
 
 _counter = itertools.count()
 _state: dict = {}

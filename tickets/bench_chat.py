@@ -124,7 +124,7 @@ def prepare(chats: int, idle: int):
     from helpdesk.databases import database_ensure
     from helpdesk.models import Team, User
     from helpdesk.roles import Role, role_groups_sync
-    from tickets.chat_models import ChatSession, ChatWidget
+    from chat.models import ChatSession, ChatWidget
 
     database_ensure()
     call_command("migrate", verbosity=0)
@@ -149,7 +149,7 @@ def prepare(chats: int, idle: int):
     from django.conf import settings
 
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    from tickets.chat_models import ChatEvent
+    from chat.models import ChatEvent
 
     last_event = ChatEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     return cookie, last_event, [(session.pk, session.token) for session in sessions]

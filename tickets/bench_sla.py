@@ -8,8 +8,9 @@ makes exactly 1,000 of them due, so the sweep's cost is measured against the ful
 from django.db import connection, transaction
 
 from helpdesk.benchmarking import BenchCase
-from tickets import sla
-from tickets.models import Ticket, TicketSLATimer
+from sla import services
+from sla.models import TicketSLATimer
+from tickets.models import Ticket
 
 DUE = 1000
 _state: dict = {}
@@ -58,7 +59,7 @@ def _prepare() -> None:
         TicketSLATimer.objects.filter(next_check_at__isnull=False).order_by("next_check_at")
         .values_list("id", flat=True)[:DUE]
     )
-    ticket = Ticket.objects.exclude(status__in=sla.DONE_STATUSES).filter(channel="email").select_related("customer").first()
+    ticket = Ticket.objects.exclude(status__in=services.DONE_STATUSES).filter(channel="email").select_related("customer").first()
     _state["ticket"] = ticket
     _state["open_timers"] = TicketSLATimer.objects.filter(next_check_at__isnull=False).count()
 
@@ -66,7 +67,7 @@ def _prepare() -> None:
 def sweep_once() -> int:
     """Run one sweep: select the due timers by range and enqueue one check each."""
     _prepare()
-    found = sla.sla_timer_sweep_due()
+    found = services.sla_timer_sweep_due()
     if found != DUE:
         raise AssertionError(f"expected {DUE} due timers, the sweep found {found}")
     return found
@@ -76,14 +77,14 @@ def check_one() -> None:
     """Record the breach of the next due timer (one task's work)."""
     _prepare()
     timer_id = _state["due_ids"].pop()
-    sla.sla_timer_check(timer_id=timer_id)
+    services.sla_timer_check(timer_id=timer_id)
 
 
 def recompute_one() -> None:
     """Recompute one open ticket's deadlines, as after a status or priority change."""
     _prepare()
     with transaction.atomic():
-        sla.ticket_sla_refresh(ticket=_state["ticket"])
+        services.ticket_sla_refresh(ticket=_state["ticket"])
 
 
 BENCH_CASES = [

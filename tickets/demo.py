@@ -1,13 +1,8 @@
 """Sample tickets and conversations for the demo."""
 
-import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
-
-from helpdesk.calendars import calendar_spec
-from tickets import sla
-from tickets.models import CannedReply, Category, InternalTask, Mailbox, Remedy, Ticket, TicketMessage, TicketSLATimer
+from tickets.models import CannedReply, Category, InternalTask, Remedy, Ticket, TicketMessage
 from tickets.services import (
     internal_task_create,
     remedy_propose,
@@ -76,9 +71,6 @@ def demo_tickets_load(context: dict) -> list[Ticket]:
                     ticket_message_add(ticket=ticket, actor=None, body=line, sender=TicketMessage.Sender.CUSTOMER)
         tickets.append(ticket)
     _demo_workflow_load(tickets, context)
-    # The shop's service address: mail POSTed to the inbound API is answered from it (no IMAP in the demo).
-    Mailbox.objects.get_or_create(address="service@demo-shop.local", defaults={"name": "客服邮箱"})
-    _demo_sla_states_load(tickets)
     return tickets
 
 
@@ -100,45 +92,6 @@ def _demo_workflow_load(tickets: list[Ticket], context: dict) -> None:
         team=teams["presales"], shortcut="size",
         defaults={"title": "尺码建议", "body": "{customer_name}您好，这款尺码标准，建议按平时尺码选择，不合适支持七天无理由退换。"},
     )
-
-
-# (ticket index, share of its first-response time already used): past the warning (amber) or the deadline (red).
-SLA_STATES = [(2, 0.9), (4, 0.9), (7, 1.3), (11, 1.3)]
-
-
-def _demo_sla_states_load(tickets: list[Ticket]) -> None:
-    """Start some first-response clocks earlier so the demo shows deadlines in amber (warned) and red (breached)."""
-    now = timezone.now()
-    for index, used in SLA_STATES:
-        ticket = tickets[index]
-        timer = TicketSLATimer.objects.filter(
-            ticket=ticket, target=TicketSLATimer.Target.FIRST_RESPONSE, met_at__isnull=True, warned_at__isnull=True,
-            breached_at__isnull=True, paused_at__isnull=True, due_at__isnull=False,
-        ).first()
-        policy = getattr(getattr(ticket, "sla", None), "policy", None)
-        if timer is None or policy is None:
-            continue  # already shown (demo data loads once) or no deadline to show
-        spec = calendar_spec(policy.calendar)
-        _value, unit = policy.target(TicketSLATimer.Target.FIRST_RESPONSE)
-        budget = sla.sla_elapsed(spec, unit, timer.started_at, timer.due_at)
-        started = _demo_start_for(spec, unit, now, budget * used)
-        TicketSLATimer.objects.filter(pk=timer.pk).update(started_at=started)
-        Ticket.objects.filter(pk=ticket.pk).update(created_at=started)
-        ticket.refresh_from_db()
-        sla.ticket_sla_refresh(ticket=ticket, now=now)
-        sla.sla_timer_check(timer_id=timer.pk, now=now)
-
-
-def _demo_start_for(spec, unit, now: dt.datetime, minutes: float) -> dt.datetime:
-    """Return the start from which ``minutes`` of the unit's measure have passed by ``now`` (bisection, to the second)."""
-    early, late = now - dt.timedelta(days=60), now
-    while (late - early).total_seconds() > 1:
-        middle = early + (late - early) / 2
-        if sla.sla_elapsed(spec, unit, middle, now) > minutes:
-            early = middle
-        else:
-            late = middle
-    return early
 
 
 def _order_of(customer, orders, index):

@@ -7,7 +7,6 @@ from helpdesk.instants import InstantFilter
 from helpdesk.models import Team
 from tickets.models import Category, Ticket
 from tickets.selectors import SAVED_VIEWS, ticket_saved_view_filter, ticket_search
-from tickets.sla_filters import ticket_filter_sla_breached, ticket_filter_sla_due_before
 
 VIEW_CHOICES = [
     ("mine", _("Mine")),
@@ -62,8 +61,13 @@ class TicketFilterSet(django_filters.FilterSet):
             return queryset.filter(assignee_id=int(value))
         return queryset.none()
 
+    # The SLA app builds on tickets: its filters are imported when used.
     def filter_sla_breached(self, queryset, name, value):
+        from sla.filters import ticket_filter_sla_breached
+
         return ticket_filter_sla_breached(queryset, value)
 
     def filter_sla_due_before(self, queryset, name, value):
+        from sla.filters import ticket_filter_sla_due_before
+
         return ticket_filter_sla_due_before(queryset, value)

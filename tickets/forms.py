@@ -60,25 +60,6 @@ class MergeForm(forms.Form):
     into = forms.CharField(label=_("Merge into ticket number"), max_length=20)
 
 
-class PhoneCallForm(forms.Form):
-    """A call an agent logs (电话记录); on the standalone page also who called and what about."""
-
-    direction = forms.ChoiceField(label=_("Direction"), choices=[("in", _("Incoming call")), ("out", _("Outgoing call"))])
-    number = forms.CharField(label=_("Phone number"), max_length=32, widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    wait_seconds = forms.IntegerField(label=_("Wait (seconds)"), min_value=0, max_value=86400, initial=0)
-    talk_seconds = forms.IntegerField(label=_("Talk (seconds)"), min_value=0, max_value=86400, initial=0)
-    notes = forms.CharField(label=_("Call notes"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class PhoneCallNewForm(PhoneCallForm):
-    name = forms.CharField(label=_("Caller's name"), max_length=64, required=False)
-    ticket_number = forms.CharField(label=_("Add to ticket number (optional)"), max_length=20, required=False)
-    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Ticket.Kind.choices, initial=Ticket.Kind.CONSULTATION)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("parent"),
-                                      required=False, empty_label="—")
-
-
 class CannedReplyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     shortcut = forms.SlugField(label=_("Shortcut"), max_length=32, help_text=_("Typed after a slash in the reply box, e.g. sorry for /sorry."))

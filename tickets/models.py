@@ -393,8 +393,3 @@ class RemedyLimit(models.Model):
 
     def __str__(self):
         return f"{self.role}: {self.amount if self.amount is not None else '∞'}"
-
-
-from tickets.sla_models import Notification, SLAPolicy, TicketSLA, TicketSLATimer  # noqa: E402,F401
-from tickets.channel_models import Mailbox, PhoneCall, RoutingRule, TicketEmail  # noqa: E402,F401
-from tickets.chat_models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget  # noqa: E402,F401

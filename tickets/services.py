@@ -13,7 +13,6 @@ from customers.services import customer_create
 from helpdesk.sequences import daily_number
 from tickets import workflow
 from tickets.attachments import attachment_validate
-from tickets.mail import ticket_email_reply_queue
 from tickets.models import (
     Attachment,
     CannedReply,
@@ -27,7 +26,6 @@ from tickets.models import (
 )
 from tickets.sanitizer import sanitize_html
 from tickets.selectors import canned_reply_can_manage, remedy_limit_for, team_member_ids
-from tickets.sla import ticket_sla_message_added, ticket_sla_refresh
 
 # A change to any of these moves the ticket's SLA deadlines.
 SLA_FIELDS = {"status", "priority", "category", "kind", "channel"}
@@ -52,11 +50,18 @@ def _locked(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
+def _sla_refresh(ticket: Ticket) -> None:
+    # The SLA app builds on tickets (imports them at its top): called back lazily, in this transaction.
+    from sla.services import ticket_sla_refresh
+
+    ticket_sla_refresh(ticket=ticket)
+
+
 def _touch(ticket: Ticket, fields: list[str]) -> None:
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=[*fields, "updated_at"])
     if SLA_FIELDS.intersection(fields):
-        ticket_sla_refresh(ticket=ticket)
+        _sla_refresh(ticket)
 
 
 def _move(ticket: Ticket, *, actor, target: str, note: str = "") -> None:
@@ -138,7 +143,7 @@ def ticket_create(
     _event(ticket, TicketEvent.Kind.CREATED, actor, to_value=ticket.status)
     if category is not None:
         _event(ticket, TicketEvent.Kind.CATEGORY, actor, to_value=category)
-    ticket_sla_refresh(ticket=ticket)
+    _sla_refresh(ticket)
     return ticket
 
 
@@ -174,8 +179,14 @@ def ticket_message_add(
     for upload in attachments:
         _attachment_save(ticket=ticket, actor=actor, upload=upload, message=message)
     _touch(ticket, fields)
+    # SLA builds on tickets: its next-response clock is called back lazily, in this transaction.
+    from sla.services import ticket_sla_message_added
+
     ticket_sla_message_added(ticket=ticket, message=message)
     if send_email:
+        # The channels app builds on tickets: a reply on an e-mail ticket is handed to it lazily, to be mailed.
+        from channels.mail import ticket_email_reply_queue
+
         ticket_email_reply_queue(message=message)
     return message
 

@@ -12,10 +12,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from rest_framework.request import Request
 
-from tickets import services, views_phone, workflow
-from tickets.attachments import attachment_response
-from tickets.pick_lists import category_options, team_options
+from tickets import services, workflow
 from tickets.api.views import TicketCursorPagination
+from tickets.attachments import attachment_response
 from tickets.filters import VIEW_CHOICES, TicketFilterSet
 from tickets.forms import (
     DecisionForm,
@@ -29,6 +28,7 @@ from tickets.forms import (
     TransitionForm,
 )
 from tickets.models import InternalTask, Remedy, Ticket, TicketMessage
+from tickets.pick_lists import category_options, team_options
 from tickets.selectors import (
     attachment_get_for_user,
     assignable_users,
@@ -43,8 +43,6 @@ from tickets.selectors import (
     ticket_view_counts,
     ticket_view_counts_forget,
 )
-from tickets.sla_filters import ticket_annotate_sla_due
-from tickets.sla_selectors import sla_running_timers
 from tickets.workflow import TransitionNotAllowed
 
 
@@ -62,6 +60,10 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
+        # The SLA app builds on tickets: imported when a list shows its deadlines.
+        from sla.filters import ticket_annotate_sla_due
+        from sla.selectors import sla_running_timers
+
         user = self.request.user
         filterset = TicketFilterSet(self.request.GET, queryset=ticket_list_for_user(user=user), request=self.request)
         filter_options_from_cache(filterset.form)
@@ -110,6 +112,8 @@ class TicketDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=200):
     """Render the ticket page for the viewer."""
+    from sla.selectors import sla_running_timers  # the SLA app builds on tickets: imported when used
+
     user = request.user
     events = list(ticket_events(ticket=ticket))
     context = {
@@ -290,12 +294,26 @@ def merge(request, ticket):
     return redirect("tickets:ticket_detail", pk=target.pk)
 
 
+def call(request, ticket):
+    # Logging calls is the channels app's, which builds on tickets: imported when used.
+    from channels.views import call_on_ticket
+
+    return call_on_ticket(request, ticket)
+
+
+def call_new(request):
+    """Log a call: the channels app's page, under the name it has among the ticket pages (``tickets:call_new``)."""
+    from channels.views import PhoneCallNewView  # the channels app builds on tickets: imported when used
+
+    return PhoneCallNewView.as_view()(request)
+
+
 ACTIONS = {
     "reply": reply, "update": update_fields, "assign": assign, "claim": claim, "transition": transition,
     "escalate": escalate, "transfer": transfer, "task": task_add, "task-done": task_done, "remedy": remedy_add,
     "remedy-decide": remedy_decide, "remedy-agree": remedy_agree, "remedy-done": remedy_done, "merge": merge,
+    "call": call,
 }
-ACTIONS["call"] = views_phone.call_on_ticket
 
 
 class AttachmentDownloadView(LoginRequiredMixin, PermissionRequiredMixin, View):

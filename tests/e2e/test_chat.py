@@ -5,11 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from chat.models import AgentPresence, ChatSession
 from tests.chat_server import server  # noqa: F401 - fixture
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_shell import log_in
 from tests.factories import ChatWidgetFactory
-from tickets.chat_models import AgentPresence, ChatSession
 from tickets.models import Ticket
 
 

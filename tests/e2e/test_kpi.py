@@ -5,10 +5,10 @@ import time_machine
 from django.utils import timezone
 
 from kpi.services import ticket_facts_rebuild
+from sla.models import SLAPolicy
 from tests.e2e.test_shell import log_in
 from tests.factories import CustomerFactory
 from tickets import services
-from tickets.models import SLAPolicy
 
 
 @pytest.mark.django_db(transaction=True)

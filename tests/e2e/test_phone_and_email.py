@@ -1,9 +1,10 @@
 import pytest
 
+from channels.inbound import email_receive
+from channels.models import PhoneCall
+from tests.channels.raw_mail import raw_mail
 from tests.e2e.test_shell import log_in
-from tests.tickets.channel_mail import raw_mail
-from tickets.inbound import email_receive
-from tickets.models import PhoneCall, Ticket
+from tickets.models import Ticket
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,9 +7,9 @@ import time_machine
 from django.utils import timezone
 
 from helpdesk.models import BusinessCalendar
+from sla.models import SLAPolicy
 from tests.e2e.test_shell import log_in
 from tests.factories import CustomerFactory
-from tickets.models import SLAPolicy
 from tickets.services import ticket_create
 
 

@@ -1,8 +1,6 @@
-import importlib
-
 import pytest
-from django.apps import apps
 
+from tests.defaults import defaults_load
 from tickets.models import Attachment, Ticket
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -12,8 +10,8 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 @pytest.fixture
 def shipped_defaults(db):
     """Transactional tests flush migration rows: put back the categories and routing rules."""
-    importlib.import_module("tickets.migrations.0002_default_categories").add_categories(apps, None)
-    importlib.import_module("tickets.migrations.0009_default_routing_rules").seed(apps, None)
+    defaults_load("tickets.migrations.0002_default_categories", "add_categories")
+    defaults_load("tickets.migrations.0009_default_routing_rules")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,7 @@
 import factory
 
+from chat.models import ChatWidget
 from tests.factories.helpdesk import TeamFactory
-from tickets.chat_models import ChatWidget
 
 
 class ChatWidgetFactory(factory.django.DjangoModelFactory):

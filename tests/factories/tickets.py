@@ -40,11 +40,3 @@ class ForbiddenPhraseFactory(factory.django.DjangoModelFactory):
 
     phrase = factory.Sequence(lambda n: f"禁语{n}")
     suggestion = "请换一种说法"
-
-
-class MailboxFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "tickets.Mailbox"
-
-    name = factory.Sequence(lambda n: f"客服邮箱{n}")
-    address = factory.Sequence(lambda n: f"service{n}@shop.example.com")

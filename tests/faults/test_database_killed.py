@@ -12,10 +12,10 @@ import pytest
 import requests
 from django.db import connection
 
+from chat.models import ChatMessage
 from tests.factories import ChatWidgetFactory, TicketFactory
 from tests.factories.helpdesk import PASSWORD
 from tests.faults.conftest import APPLICATION_NAME, login, wait_for
-from tickets.chat_models import ChatMessage
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 # Requests at once: more than the web process keeps database connections, so every one of them is used.

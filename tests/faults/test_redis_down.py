@@ -15,11 +15,11 @@ import pytest
 import requests
 from django.utils import timezone
 
+from channels.models import TicketEmail
+from chat.models import ChatMessage
 from tests.factories import ChatWidgetFactory, CustomerFactory, TicketFactory
 from tests.factories.helpdesk import PASSWORD
 from tests.faults.conftest import EventSource, form_post, login, wait_for
-from tickets.channel_models import TicketEmail
-from tickets.chat_models import ChatMessage
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 OUTAGE_SECONDS = 30

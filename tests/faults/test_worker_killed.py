@@ -14,11 +14,11 @@ from email.utils import make_msgid
 import pytest
 from django.utils import timezone
 
+from channels.mail import email_subject
+from channels.models import TicketEmail
 from followups.models import CustomerMessage
 from tests.factories import CustomerFactory, TicketFactory
 from tests.faults.conftest import wait_for
-from tickets.channel_models import TicketEmail
-from tickets.mail import email_subject
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 EMAILS = 20

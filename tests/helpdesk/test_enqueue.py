@@ -3,9 +3,10 @@ import logging
 import pytest
 from kombu.exceptions import OperationalError
 
+from channels.models import TicketEmail
 from helpdesk.enqueue import enqueue_each, enqueue_on_commit
 from tests.factories import CustomerFactory, TicketFactory
-from tickets.models import TicketEmail, TicketMessage
+from tickets.models import TicketMessage
 
 
 class Recorder:
@@ -35,10 +36,10 @@ def test_a_broker_outage_after_commit_is_logged_not_raised(django_capture_on_com
 @pytest.mark.django_db
 def test_a_reply_saved_while_the_broker_is_down_answers_as_saved(client_for, agent, team, monkeypatch,
                                                                  django_capture_on_commit_callbacks):
-    from tickets import channel_tasks
+    from channels import tasks
 
     ticket = TicketFactory(team=team, channel="email", customer=CustomerFactory(email="wang@example.com"))
-    monkeypatch.setattr(channel_tasks.ticket_email_send, "delay", Recorder(broker_down=True).delay)
+    monkeypatch.setattr(tasks.ticket_email_send, "delay", Recorder(broker_down=True).delay)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client_for(agent).post(f"/tickets/{ticket.pk}/reply/", {"body": "您好，已为您处理。",
                                                                            "confirm_language": "True"})

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from sla.models import SLAPolicy
 from tickets import services
-from tickets.models import SLAPolicy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

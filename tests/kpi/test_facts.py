@@ -7,9 +7,10 @@ from helpdesk.models import BusinessCalendar
 from kpi.facts import ticket_facts_refresh
 from kpi.models import FactCursor, KpiSettings, TicketFact
 from kpi.services import ticket_facts_sweep_changed
+from sla.models import SLAPolicy
 from tests.factories import CustomerFactory
 from tests.kpi.conftest import at
-from tickets.models import SLAPolicy, Ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 

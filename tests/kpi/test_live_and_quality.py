@@ -7,9 +7,9 @@ from django.core.cache import cache
 from kpi.services import ticket_facts_rebuild
 from kpi.live import live_board_compute
 from kpi.models import QualityCheckItem, QualityInspection
+from sla.models import TicketSLATimer
 from tests.factories import CustomerFactory, TeamFactory, TicketFactory
 from tests.kpi.conftest import at
-from tickets.models import TicketSLATimer
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_live_board_counts_overdue_follow_ups_of_the_scope(team, other_team):
 
 
 def test_live_board_counts_waiting_chats_and_agents_present(team, other_team, agent):
-    from tickets.models import AgentPresence, ChatSession, ChatWidget
+    from chat.models import AgentPresence, ChatSession, ChatWidget
 
     widget = ChatWidget.objects.create(name="店铺", team=team)
     with time_machine.travel(at(2, 10), tick=False):

@@ -3,13 +3,13 @@ import datetime as dt
 import pytest
 import time_machine
 
+from helpdesk.roles import Role
 from kpi.services import ticket_facts_rebuild
 from kpi.models import KpiSettings
-from tests.factories import CustomerFactory, OrderFactory, TeamFactory, UserFactory
 from orders.models import ReturnRequest
+from sla.models import TicketSLATimer
+from tests.factories import CustomerFactory, OrderFactory, TeamFactory, UserFactory
 from tests.kpi.conftest import at
-from helpdesk.roles import Role
-from tickets.models import TicketSLATimer
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/kpi/summary/"

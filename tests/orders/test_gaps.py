@@ -166,7 +166,7 @@ def test_warning_before_the_confirm_deadline_once_then_breach(agent, supervisor,
     confirm.refresh_from_db()
     assert confirm.warned_at and not confirm.breached_at
     assert ret.events.filter(kind=ReturnEvent.Kind.WARNING, is_public=False).count() == 1
-    from tickets.sla_models import Notification
+    from sla.models import Notification
 
     assert Notification.objects.filter(recipient=agent, ticket=ticket).count() == 1
     with time_machine.travel(start + timedelta(hours=25), tick=False):

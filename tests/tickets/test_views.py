@@ -113,9 +113,9 @@ def test_option_lists_follow_category_and_team_changes(client_for, agent, team):
 
 
 def test_notification_badge_is_cached_and_dropped_when_read(client_for, agent, team):
-    from tickets.models import Notification
-    from tickets.notifications import notification_mark_all_read
-    from tickets.sla_selectors import notification_unread_count, notification_unread_forget
+    from sla.models import Notification
+    from sla.selectors import notification_unread_count, notification_unread_forget
+    from sla.services import notification_mark_all_read
 
     ticket = TicketFactory(team=team)
     notification_unread_forget(user_ids=[agent.pk])

@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.helpers import lazy_serializer
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -9,8 +10,6 @@ from orders.models import Order
 from tickets import workflow
 from tickets.attachments import MAX_BYTES
 from tickets.models import Attachment, CannedReply, Category, InternalTask, Remedy, Ticket, TicketEvent, TicketMessage
-from tickets.api_sla import TicketSLASerializer
-from tickets.sla_selectors import sla_block
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -55,8 +54,12 @@ class TicketDetailSerializer(TicketSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(TicketSLASerializer)
+    # The SLA app builds on tickets: its serializer and selector are loaded when first used.
+    @extend_schema_field(lazy_serializer("sla.api.serializers.TicketSLASerializer")())
     def get_sla(self, ticket) -> dict:
+        from sla.api.serializers import TicketSLASerializer
+        from sla.selectors import sla_block
+
         return TicketSLASerializer(sla_block(ticket)).data
 
     @extend_schema_field(CustomerCardSerializer)

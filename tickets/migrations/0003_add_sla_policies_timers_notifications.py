@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import tickets.sla_models
+import sla.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('next_response_unit', models.CharField(choices=[('business_minutes', 'business minutes'), ('business_hours', 'business hours'), ('business_days', 'business days'), ('calendar_minutes', 'calendar minutes'), ('calendar_hours', 'calendar hours')], default='business_hours', max_length=20, verbose_name='unit')),
                 ('resolution_value', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='resolution (问题解决)')),
                 ('resolution_unit', models.CharField(choices=[('business_minutes', 'business minutes'), ('business_hours', 'business hours'), ('business_days', 'business days'), ('calendar_minutes', 'calendar minutes'), ('calendar_hours', 'calendar hours')], default='business_days', max_length=20, verbose_name='unit')),
-                ('pause_statuses', models.JSONField(blank=True, default=tickets.sla_models.default_pause_statuses, verbose_name='statuses that pause the clock')),
+                ('pause_statuses', models.JSONField(blank=True, default=sla.models.default_pause_statuses, verbose_name='statuses that pause the clock')),
                 ('warning_percent', models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='warning threshold, percent elapsed')),
                 ('notify_assignee', models.BooleanField(default=True, verbose_name='on breach: notify the assignee')),
                 ('notify_supervisor', models.BooleanField(default=True, verbose_name='on breach: notify the team supervisor')),

@@ -1,0 +1,255 @@
+"""Inbound e-mail: parse an RFC 822 message, drop loops and auto-replies, thread it onto its ticket or open one."""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from email import policy
+from email.errors import HeaderParseError, MessageError
+from email.parser import BytesParser
+from email.utils import getaddresses, parseaddr
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from channels import mail
+from channels.models import Mailbox, TicketEmail
+from channels.routing import ticket_route
+from customers.contacts import email_normalize
+from tickets import services
+from tickets.attachments import MAX_BYTES, attachment_validate
+from tickets.models import Ticket, TicketMessage
+from tickets.sanitizer import sanitize_html
+
+MAX_RAW_BYTES = 25 * 1024 * 1024
+MAX_ATTACHMENTS = 10
+MAX_BODY_CHARS = 100_000
+_MSGID = re.compile(r"<[^<>\s]{1,990}>")
+_COMPLAINT_WORDS = ("投诉", "complaint", "complain")
+_DAEMONS = ("mailer-daemon", "postmaster", "noreply", "no-reply")
+
+
+@dataclass
+class InboundResult:
+    """What became of one inbound mail: created, threaded, duplicate or dropped."""
+
+    outcome: str
+    email: TicketEmail
+
+    @property
+    def ticket(self):
+        return self.email.ticket
+
+
+def email_parse(raw: bytes):
+    """Return the parsed message; raise ValidationError when it is not a usable e-mail (no sender)."""
+    if not raw or not raw.strip():
+        raise ValidationError({"email": [_("The e-mail is empty.")]})
+    if len(raw) > MAX_RAW_BYTES:
+        raise ValidationError({"email": [_("The e-mail is larger than %(mb)d MB.") % {"mb": MAX_RAW_BYTES // 2**20}]})
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        sender = email_normalize(parseaddr(str(message.get("From", "")))[1])
+    except (HeaderParseError, MessageError, ValueError, TypeError, IndexError, LookupError) as error:
+        raise ValidationError({"email": [_("The e-mail cannot be parsed: %(error)s") % {"error": error}]}) from None
+    if "@" not in sender:
+        raise ValidationError({"email": [_("The e-mail has no sender address (From).")]})
+    return message
+
+
+def _header(message, name: str) -> str:
+    try:
+        return str(message.get(name, "") or "").strip()
+    except (HeaderParseError, ValueError, TypeError, IndexError, LookupError):
+        return ""
+
+
+def email_message_id(message, raw: bytes) -> str:
+    """Return the Message-ID, or one derived from the content so the same mail is still recognised."""
+    found = _MSGID.search(_header(message, "Message-ID"))
+    return found.group(0) if found else f"<{hashlib.sha256(raw).hexdigest()}@inbound.invalid>"
+
+
+def email_loop_reason(message, *, own_addresses: set[str]) -> str:
+    """Return why the mail is automatic and must get no ticket and no answer, or "" for a person's mail."""
+    auto_submitted = _header(message, "Auto-Submitted").lower()
+    if auto_submitted and auto_submitted != "no":
+        return f"Auto-Submitted: {auto_submitted}"[:255]
+    precedence = _header(message, "Precedence").lower()
+    if precedence in ("bulk", "junk", "list", "auto_reply"):
+        return f"Precedence: {precedence}"
+    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Reply"):
+        if _header(message, name):
+            return f"{name} header"
+    sender = email_normalize(parseaddr(_header(message, "From"))[1])
+    if sender in own_addresses:
+        return "From our own address"
+    if sender.split("@")[0] in _DAEMONS:
+        return f"From {sender.split('@')[0]}"
+    if message.get_content_type() == "multipart/report" or _header(message, "Return-Path") == "<>":
+        return "Delivery report"
+    return ""
+
+
+def _references(message) -> list[str]:
+    ids = _MSGID.findall(_header(message, "References")) + _MSGID.findall(_header(message, "In-Reply-To"))
+    return list(dict.fromkeys(reversed(ids)))  # newest first
+
+
+def email_thread_ticket(message, *, sender: str) -> Ticket | None:
+    """Return the open ticket the mail answers: by In-Reply-To/References, then by the number in the subject.
+
+    A number in the subject alone is trusted only from an address of that ticket's customer; a
+    resolved ticket is reopened by the answer, a closed one is not (the mail opens a new ticket).
+    """
+    ids = _references(message)
+    ticket = None
+    if ids:
+        found = (TicketEmail.objects.filter(message_id__in=ids, ticket__isnull=False)
+                 .select_related("ticket").order_by("-created_at").first())
+        ticket = found.ticket if found else None
+    if ticket is None:
+        number = mail.NUMBER_IN_SUBJECT.search(_header(message, "Subject"))
+        candidate = Ticket.objects.filter(number=number.group(1)).first() if number else None
+        if candidate is not None and candidate.customer.contacts.filter(normalized=sender).exists():
+            ticket = candidate
+    while ticket is not None and ticket.merged_into_id:
+        ticket = ticket.merged_into
+    if ticket is not None and ticket.status == Ticket.Status.CLOSED:
+        return None  # a closed ticket is archived: the mail opens a new one
+    return ticket
+
+
+def email_body(message) -> str:
+    """Return the text of the mail: plain text as it is, HTML sanitized to the safe subset."""
+    try:
+        part = message.get_body(preferencelist=("plain", "html"))
+        text = part.get_content() if part is not None else ""
+    except (LookupError, ValueError, TypeError, KeyError, AttributeError):
+        return ""
+    if not isinstance(text, str):
+        return ""
+    if part.get_content_type() == "text/html":
+        text = sanitize_html(text)
+    else:
+        text = email_quote_strip(text)
+    return text.strip()[:MAX_BODY_CHARS]
+
+
+_QUOTE_HEAD = re.compile(r"^\s*(On .{4,200} wrote:|在 ?.{4,200}写道[:：]|-{2,} ?(Original Message|原始邮件) ?-{2,}|发件人[:：].*)\s*$")
+
+
+def email_quote_strip(text: str) -> str:
+    """Return a plain-text reply without the quoted earlier mail ("> …" lines and what follows "On … wrote:")."""
+    kept = []
+    for line in text.splitlines():
+        if _QUOTE_HEAD.match(line):
+            break
+        if not line.lstrip().startswith(">"):
+            kept.append(line)
+    stripped = "\n".join(kept).strip()
+    return stripped or text
+
+
+def email_attachments(message) -> tuple[list[ContentFile], list[str]]:
+    """Return the attachments the ticket accepts (type and size checked by content) and notes on those refused."""
+    kept, refused = [], []
+    try:
+        parts = list(message.iter_attachments())
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return [], []
+    for part in parts:
+        name = (part.get_filename() or "attachment")[:200]
+        try:
+            content = part.get_content()
+        except (LookupError, ValueError, TypeError, KeyError, AttributeError):
+            refused.append(name)
+            continue
+        if isinstance(content, str):
+            content = content.encode()
+        if not isinstance(content, bytes) or len(kept) >= MAX_ATTACHMENTS or len(content) > MAX_BYTES:
+            refused.append(name)
+            continue
+        upload = ContentFile(content, name=name)
+        try:
+            attachment_validate(upload)
+        except ValidationError:
+            refused.append(name)
+            continue
+        kept.append(upload)
+    return kept, refused
+
+
+def email_receive(*, raw: bytes, mailbox: Mailbox | None = None) -> InboundResult:
+    """Turn one raw inbound e-mail into a ticket message; idempotent by Message-ID.
+
+    Loops and auto-replies are recorded as dropped and get neither a ticket nor an answer. A new
+    ticket is routed by ``ticket_route`` and the customer gets a confirmation with its number.
+    """
+    message = email_parse(raw)
+    message_id = email_message_id(message, raw)
+    existing = TicketEmail.objects.filter(message_id=message_id).select_related("ticket").first()
+    if existing is not None:
+        return InboundResult("duplicate", existing)
+    try:
+        with transaction.atomic():
+            return _receive(message=message, message_id=message_id, mailbox=mailbox)
+    except IntegrityError:
+        # The same mail arrived twice at once (API and poller): the other one won.
+        existing = TicketEmail.objects.filter(message_id=message_id).select_related("ticket").first()
+        if existing is None:
+            raise
+        return InboundResult("duplicate", existing)
+
+
+def _receive(*, message, message_id: str, mailbox: Mailbox | None) -> InboundResult:
+    name, sender = parseaddr(_header(message, "From"))
+    sender = email_normalize(sender)
+    subject = _header(message, "Subject")[:255]
+    to = ", ".join(a for _n, a in getaddresses([_header(message, "To")]) if a)[:320]
+    record = TicketEmail(
+        direction=TicketEmail.Direction.INBOUND, purpose=TicketEmail.Purpose.CUSTOMER, message_id=message_id,
+        in_reply_to=" ".join(_MSGID.findall(_header(message, "In-Reply-To")))[:998],
+        references=" ".join(_MSGID.findall(_header(message, "References"))), from_address=sender[:320],
+        to_address=to, subject=subject, mailbox=mailbox,
+    )
+    mailboxes = list(Mailbox.objects.all())
+    if mailbox is None:
+        recipients = {a.lower() for _n, a in getaddresses([_header(message, "To"), _header(message, "Cc")]) if a}
+        mailbox = next((m for m in mailboxes if m.address.lower() in recipients), None)
+        record.mailbox = mailbox
+    reason = email_loop_reason(message, own_addresses=mail.email_own_addresses(mailboxes))
+    if reason:
+        record.status, record.note = TicketEmail.Status.DROPPED, reason
+        record.save()
+        return InboundResult("dropped", record)
+    ticket = email_thread_ticket(message, sender=sender)
+    body = email_body(message)
+    uploads, refused = email_attachments(message)
+    if refused:
+        body += "\n\n" + _("Attachments not kept (type or size not allowed): %(names)s") % {"names": ", ".join(refused)}
+    body = body.strip() or (_("(empty e-mail)") if not uploads else "")
+    outcome = "threaded"
+    if ticket is None:
+        outcome = "created"
+        customer = services.customer_find_or_create(name=name or sender.split("@")[0], email=sender)
+        kind = (Ticket.Kind.COMPLAINT if any(w in subject.lower() for w in _COMPLAINT_WORDS)
+                else Ticket.Kind.CONSULTATION)
+        ticket = services.ticket_create(
+            actor=None, customer=customer, team=ticket_route(channel=Ticket.Channel.EMAIL, kind=kind),
+            subject=subject or _("E-mail from %(sender)s") % {"sender": sender}, kind=kind,
+            channel=Ticket.Channel.EMAIL,
+        )
+    record.status, record.ticket = TicketEmail.Status.RECEIVED, ticket
+    record.ticket_message = services.ticket_message_add(
+        ticket=ticket, actor=None, body=body, sender=TicketMessage.Sender.CUSTOMER, attachments=uploads
+    )
+    record.save()
+    if outcome == "created":
+        # Known here, so the confirmation needs no look-ups: our address and the one mail of the thread.
+        mail.ticket_email_confirmation_queue(
+            ticket=ticket, to=sender, sender=(mailbox.address if mailbox else None) or mail.email_sender(mailboxes=mailboxes),
+            thread=(record.message_id, record.message_id),
+        )
+    return InboundResult(outcome, record)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from channels import views
+
+app_name = "support"
+
+urlpatterns = [
+    path("support/new/", views.support_new, name="new"),
+    path("support/done/<str:token>/", views.support_done, name="done"),
+]

@@ -1,0 +1,128 @@
+"""Serializers of the live chat API (the widget side and the agent side)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+from chat.models import AgentPresence, ChatMessage, ChatSession
+from chat.services import MAX_MESSAGE_CHARS
+
+MAX_INT = 2**31 - 1
+
+
+class ChatMessageSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    seq = serializers.IntegerField(help_text=_("Number of the message in its chat; the SSE event id of the customer stream."))
+    id = serializers.IntegerField()
+    sender = serializers.ChoiceField(choices=ChatMessage.Sender.choices)
+    author_name = serializers.CharField()
+    body = serializers.CharField(help_text=_("Plain text; show it as text, never as HTML."))
+    image = serializers.CharField(help_text=_("URL of the image (add ?token= on the widget side), or empty."))
+    created_at = serializers.DateTimeField()
+
+
+class ChatStateSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ChatSession.Status.choices)
+    agent_name = serializers.CharField()
+    agent_read_seq = serializers.IntegerField()
+    last_seq = serializers.IntegerField()
+    ticket_number = serializers.CharField()
+
+
+class ChatWidgetSessionCreateSerializer(serializers.Serializer):
+    shop = serializers.CharField(max_length=32, help_text=_("The widget key (data-shop)."))
+    name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    customer_token = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                           help_text=_("Signed by the shop: base64url(JSON {phone, name}) + '.' + hex HMAC-SHA256."))
+    message = serializers.CharField(max_length=MAX_MESSAGE_CHARS, required=False, allow_blank=True, default="")
+
+
+class ChatWidgetSessionSerializer(ChatStateSerializer):
+    token = serializers.CharField(help_text=_("Send as X-Chat-Token (or ?token= on the stream)."))
+    stream = serializers.CharField(help_text=_("URL of the session's Server-Sent Events stream."))
+
+
+class ChatWidgetSessionDetailSerializer(ChatStateSerializer):
+    messages = ChatMessageSerializer(many=True)
+
+
+class ChatMessageBodySerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False,
+                                 help_text=_("Plain text, at most %(n)d characters.") % {"n": MAX_MESSAGE_CHARS})
+
+
+class ChatAgentMessageSerializer(ChatMessageBodySerializer):
+    confirm_language = serializers.BooleanField(default=False, help_text=_("Send even if the service-language check warns."))
+
+
+class ChatImageUploadSerializer(serializers.Serializer):
+    image = serializers.FileField(help_text=_("PNG, JPEG, GIF or WebP, at most 5 MB."))
+
+
+class ChatReadSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(min_value=0, max_value=MAX_INT)
+
+
+class ChatWidgetInfoSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    greeting = serializers.CharField()
+    agents_online = serializers.BooleanField()
+
+
+class ChatLeaveMessageSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    customer_token = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class ChatTicketNumberSerializer(serializers.Serializer):
+    ticket = serializers.IntegerField()
+    ticket_number = serializers.CharField()
+
+
+class ChatSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ChatSession.Status.choices)
+    name = serializers.CharField()
+    shop = serializers.CharField()
+    team = serializers.IntegerField()
+    team_name = serializers.CharField()
+    agent = serializers.IntegerField(allow_null=True)
+    agent_name = serializers.CharField()
+    customer = serializers.IntegerField(allow_null=True)
+    is_flagged = serializers.BooleanField()
+    waiting_since = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    last_seq = serializers.IntegerField()
+    customer_read_seq = serializers.IntegerField()
+    agent_read_seq = serializers.IntegerField()
+
+
+class ChatSessionDetailSerializer(ChatSessionSerializer):
+    messages = ChatMessageSerializer(many=True)
+
+
+class ChatTransferSerializer(serializers.Serializer):
+    agent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    team = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ChatEndSerializer(serializers.Serializer):
+    ticket = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+                                      help_text=_("An open ticket of the customer to append the transcript to; else a new ticket."))
+    resolve = serializers.BooleanField(default=False, help_text=_("Mark the filed ticket resolved."))
+
+
+class ChatPresenceSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AgentPresence.Status.choices)
+    max_chats = serializers.IntegerField(read_only=True)
+    open_chats = serializers.IntegerField(read_only=True)
+
+
+class ChatLanguageWarningSerializer(serializers.Serializer):
+    language = serializers.ListField(child=inline_serializer("ChatLanguageHit", {"phrase": serializers.CharField(),
+                                                                             "suggestion": serializers.CharField()}))

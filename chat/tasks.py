@@ -1,0 +1,13 @@
+"""Thin Celery tasks of live chat."""
+
+from celery import shared_task
+
+from chat import services
+
+# Task names are what queued messages and the beat schedule carry: they stay "tickets.…" wherever the code lives.
+
+
+@shared_task(name="tickets.agent_presence_sweep_stale", expires=25)
+def agent_presence_sweep_stale() -> int:
+    """Mark agents whose chat inbox went silent as away and return their chats to the queue."""
+    return services.agent_presence_sweep_stale()

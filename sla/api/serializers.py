@@ -1,0 +1,57 @@
+"""Serializers of the SLA API: a ticket's ``sla`` block, force-majeure requests, notifications."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from sla.models import Notification, TicketSLATimer
+
+
+class SLATargetSerializer(serializers.Serializer):
+    due_at = serializers.DateTimeField(allow_null=True)
+    met_at = serializers.DateTimeField(allow_null=True)
+    breached_at = serializers.DateTimeField(allow_null=True, help_text=_("Set while the current deadline is breached."))
+    first_breached_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("The first breach, kept after an extension moved the deadline ahead (still a breach in the KPI)."),
+    )
+    warning_at = serializers.DateTimeField(allow_null=True)
+    paused_at = serializers.DateTimeField(allow_null=True)
+    is_excused = serializers.BooleanField()
+    problem = serializers.CharField(help_text=_("Why no deadline could be computed (e.g. a year without holiday data)."))
+
+
+class SLATargetsSerializer(serializers.Serializer):
+    first_response = SLATargetSerializer(allow_null=True)
+    next_response = SLATargetSerializer(allow_null=True)
+    resolution = SLATargetSerializer(allow_null=True)
+
+
+class TicketSLASerializer(serializers.Serializer):
+    """The ``sla`` block of a ticket; ``TicketSLASerializer(sla_block(ticket)).data``."""
+
+    policy = serializers.CharField(allow_null=True)
+    paused = serializers.BooleanField()
+    held_reason = serializers.CharField()
+    targets = SLATargetsSerializer()
+
+
+class SLAExtendSerializer(serializers.Serializer):
+    minutes = serializers.IntegerField(min_value=1, max_value=60 * 24 * 30,
+                                       help_text=_("Minutes of each target's measure (business or calendar)."))
+    reason = serializers.CharField(min_length=2, max_length=200)
+    target = serializers.ChoiceField(choices=TicketSLATimer.Target.choices, required=False, allow_null=True)
+
+
+class SLAPauseSerializer(serializers.Serializer):
+    reason = serializers.CharField(min_length=2, max_length=200)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    ticket_number = serializers.CharField(source="ticket.number", allow_null=True, read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "ticket", "ticket_number", "created_at", "read_at"]
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()

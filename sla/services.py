@@ -1,0 +1,473 @@
+"""Every write of the SLA engine: match a policy, (re)compute a ticket's stored timers, sweep, warn, breach, pause and
+extend; mark notifications read.
+
+Deadlines are stored on ``TicketSLATimer`` rows and recomputed only when something changes them;
+the beat sweeper reads ``next_check_at`` with an indexed range query and fans out one idempotent
+``sla_timer_check`` per due timer. Warnings and breaches are recorded under a row lock with the
+notifications in the same transaction, so each happens exactly once per timer cycle.
+"""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk.business_time import (
+    CalendarSpec,
+    NoWorkingTimeError,
+    UncoveredYearError,
+    add_business_days,
+    add_business_minutes,
+    add_calendar_minutes,
+    business_minutes_between,
+)
+from helpdesk.calendars import calendar_spec
+from sla import sql
+from sla.models import Notification, SLAPolicy, TicketSLA, TicketSLATimer
+from sla.selectors import notification_unread_forget
+from tickets.models import Ticket, TicketEvent, TicketMessage
+from tickets.services import ticket_message_add
+
+logger = logging.getLogger(__name__)
+Unit = SLAPolicy.Unit
+Target = TicketSLATimer.Target
+CALENDAR_UNITS = {Unit.CALENDAR_MINUTES, Unit.CALENDAR_HOURS}
+DONE_STATUSES = {Ticket.Status.RESOLVED, Ticket.Status.CLOSED}
+PRIORITY_UP = {Ticket.Priority.LOW: Ticket.Priority.NORMAL, Ticket.Priority.NORMAL: Ticket.Priority.HIGH,
+               Ticket.Priority.HIGH: Ticket.Priority.URGENT}
+SWEEP_LIMIT = 5000
+COMPUTED_FIELDS = ("met_at", "paused_at", "paused_minutes", "due_at", "warning_at", "problem", "breached_at",
+                   "next_check_at")
+
+
+# Deadline arithmetic per unit; all of it goes through helpdesk.business_time.
+
+def sla_deadline(spec: CalendarSpec, unit: str, start: dt.datetime, value: float) -> dt.datetime:
+    """Return the instant ``value`` ``unit`` after ``start`` on the calendar."""
+    if unit == Unit.BUSINESS_MINUTES:
+        return add_business_minutes(spec, start, value)
+    if unit == Unit.BUSINESS_HOURS:
+        return add_business_minutes(spec, start, value * 60)
+    if unit == Unit.BUSINESS_DAYS:
+        return add_business_days(spec, start, int(value))
+    if unit == Unit.CALENDAR_HOURS:
+        return add_calendar_minutes(start, value * 60)
+    return add_calendar_minutes(start, value)
+
+
+def sla_elapsed(spec: CalendarSpec, unit: str, start: dt.datetime, end: dt.datetime) -> float:
+    """Return the minutes between two instants that count for the unit (never negative)."""
+    if unit in CALENDAR_UNITS:
+        return max(0.0, (end - start).total_seconds() / 60)
+    return business_minutes_between(spec, start, end)
+
+
+def sla_shift(spec: CalendarSpec, unit: str, instant: dt.datetime, minutes: float) -> dt.datetime:
+    """Return ``instant`` moved later by ``minutes`` of the unit's measure (pauses, extensions)."""
+    if minutes <= 0:
+        return instant
+    if unit in CALENDAR_UNITS:
+        return add_calendar_minutes(instant, minutes)
+    return add_business_minutes(spec, instant, minutes)
+
+
+def sla_policy_match(ticket: Ticket, policies) -> SLAPolicy | None:
+    """Return the first active policy (by order) whose conditions the ticket meets."""
+    customer = ticket.customer
+    for policy in policies:
+        if not policy.is_active:
+            continue
+        if policy.kind and policy.kind != ticket.kind:
+            continue
+        if policy.channel and policy.channel != ticket.channel:
+            continue
+        if policy.priority and policy.priority != ticket.priority:
+            continue
+        if policy.category_id and policy.category_id != ticket.category_id:
+            continue
+        if policy.customer_level and policy.customer_level != customer.level:
+            continue
+        if policy.customer_tag and policy.customer_tag not in (customer.tags or []):
+            continue
+        return policy
+    return None
+
+
+def sla_policies_active() -> list[SLAPolicy]:
+    """Return the active policies in matching order, with their calendars."""
+    return list(SLAPolicy.objects.filter(is_active=True).select_related("calendar").order_by("position", "id"))
+
+
+# (fingerprint) → active policies, per process; the fingerprint comes with every refresh's read (``sla.sql``).
+_POLICIES: dict[str, list[SLAPolicy]] = {}
+
+
+def _policies_for(fingerprint: str | None) -> list[SLAPolicy]:
+    policies = _POLICIES.get(fingerprint or "")
+    if policies is None:
+        policies = sla_policies_active()
+        _POLICIES.clear()
+        _POLICIES[fingerprint or ""] = policies
+    return policies
+
+
+def _sla_state_from(ticket: Ticket, row) -> TicketSLA:
+    if row is None or row[1] is None:
+        return TicketSLA.objects.get_or_create(ticket=ticket)[0]
+    return TicketSLA.from_db(connection.alias, ["ticket_id", "policy_id", "is_held", "held_reason"], [ticket.pk, *row])
+
+
+def _sla_state_policies_timers(ticket: Ticket) -> tuple[TicketSLA, list[SLAPolicy], dict[str, TicketSLATimer]]:
+    """Return the ticket's SLA state (created if missing), the active policies and its timers by target.
+
+    One query when the ticket has timers (state and policy fingerprint ride along as two columns), two on
+    its first refresh.
+    """
+    timers = sql.timers_with_state(ticket.pk)
+    if timers:
+        first = timers[0]
+        return (_sla_state_from(ticket, first.sla_state), _policies_for(first.sla_fingerprint),
+                {timer.target: timer for timer in timers})
+    policy_id, is_held, held_reason, fingerprint = sql.state_and_fingerprint(ticket.pk)
+    return _sla_state_from(ticket, (policy_id, is_held, held_reason)), _policies_for(fingerprint), {}
+
+
+# Recomputing a ticket's timers.
+
+def ticket_sla_refresh(*, ticket: Ticket, now: dt.datetime | None = None, record_events: bool = True) -> TicketSLA:
+    """Recompute the ticket's SLA timers; call after its status, priority, kind, channel or category change."""
+    now = now or timezone.now()
+    state, policies, timers = _sla_state_policies_timers(ticket)
+    policy = sla_policy_match(ticket, policies)
+    if state.policy_id != (policy.pk if policy else None):
+        state.policy = policy
+        state.save(update_fields=["policy"])
+    elif policy is not None:
+        state.policy = policy  # the cached row: reading state.policy costs no query
+    if policy is None:
+        TicketSLATimer.objects.filter(ticket=ticket, met_at__isnull=True, breached_at__isnull=True).delete()
+        return state
+    spec = calendar_spec(policy.calendar)
+    paused = state.is_held or ticket.status in (policy.pause_statuses or [])
+    changes = {"paused": 0, "resumed": 0}
+    for target in Target:
+        value, unit = policy.target(target)
+        timer = timers.get(target)
+        if not value:
+            if timer is not None and timer.met_at is None and timer.breached_at is None:
+                timer.delete()
+            continue
+        if timer is None:
+            if target == Target.NEXT_RESPONSE:
+                continue  # started by a customer message waiting for a reply
+            timer = TicketSLATimer(ticket=ticket, target=target, started_at=ticket.created_at)
+        before = [getattr(timer, name) for name in COMPUTED_FIELDS]
+        _timer_compute(timer, ticket=ticket, spec=spec, value=value, unit=unit, paused=paused,
+                       warning_percent=policy.warning_percent, now=now, changes=changes)
+        if timer.pk is None:
+            timer.save()
+            continue
+        changed = [name for name, old in zip(COMPUTED_FIELDS, before) if getattr(timer, name) != old]
+        if changed:
+            timer.save(update_fields=changed)
+    if record_events and (changes["paused"] or changes["resumed"]):
+        TicketEvent.objects.create(
+            ticket=ticket, kind=TicketEvent.Kind.SLA_PAUSED if changes["paused"] else TicketEvent.Kind.SLA_RESUMED,
+            to_value=ticket.status, note=_("Status %(status)s") % {"status": ticket.get_status_display()},
+        )
+    return state
+
+
+def _timer_compute(timer, *, ticket, spec, value, unit, paused, warning_percent, now, changes) -> None:
+    """Set the timer's met/paused state and its due, warning and next-check instants."""
+    if timer.target == Target.FIRST_RESPONSE:
+        timer.met_at = ticket.first_response_at
+    elif timer.target == Target.RESOLUTION:
+        timer.met_at = (timer.met_at or ticket.resolved_at or now) if ticket.status in DONE_STATUSES else None
+    if paused and timer.met_at is None and timer.paused_at is None:
+        timer.paused_at = now
+        changes["paused"] += 1
+    elif timer.paused_at is not None and (not paused or timer.met_at is not None):
+        resumed_at = min(now, timer.met_at) if timer.met_at else now
+        timer.paused_minutes += _elapsed_or_zero(spec, unit, timer.paused_at, resumed_at)
+        timer.paused_at = None
+        changes["resumed"] += 1
+    try:
+        base = sla_deadline(spec, unit, timer.started_at, value)
+        timer.due_at = sla_shift(spec, unit, base, timer.paused_minutes + timer.extended_minutes)
+        budget = sla_elapsed(spec, unit, timer.started_at, timer.due_at)
+        timer.warning_at = sla_shift(spec, unit, timer.started_at, budget * warning_percent / 100) if budget else timer.due_at
+        timer.warning_at = min(timer.warning_at, timer.due_at)
+        timer.problem = ""
+    except (UncoveredYearError, NoWorkingTimeError) as exc:
+        timer.due_at = timer.warning_at = None
+        timer.problem = str(exc)[:255]
+    if timer.met_at and timer.due_at and timer.breached_at is None and timer.met_at > timer.due_at:
+        timer.breached_at = timer.met_at  # met late: a breach for the KPI, nobody left to notify
+    timer.next_check_at = _next_check(timer)
+
+
+def _breach_lift(timer: TicketSLATimer, *, now: dt.datetime) -> None:
+    """Run a breached timer again against the later deadline an extension gave it; the breach stays counted.
+
+    ``first_breached_at`` keeps the first breach for reports and the KPI, the ticket history keeps its
+    breach event; the timer itself is no longer breached, warns again if its warning point is still
+    ahead, and breaches (and notifies) again if the new deadline is missed too.
+    """
+    timer.first_breached_at = timer.first_breached_at or timer.breached_at
+    timer.breached_at = None
+    if timer.warning_at and timer.warning_at > now:
+        timer.warned_at = None
+    timer.next_check_at = _next_check(timer)
+    timer.save(update_fields=["first_breached_at", "breached_at", "warned_at", "next_check_at"])
+
+
+def _elapsed_or_zero(spec, unit, start, end) -> float:
+    try:
+        return sla_elapsed(spec, unit, start, end)
+    except (UncoveredYearError, NoWorkingTimeError):
+        return 0.0
+
+
+def _next_check(timer: TicketSLATimer) -> dt.datetime | None:
+    """Return when the sweeper must look at the timer next, or None when nothing is pending."""
+    if timer.met_at or timer.paused_at or timer.due_at is None or timer.breached_at:
+        return None
+    return timer.warning_at if timer.warned_at is None and timer.warning_at else timer.due_at
+
+
+def ticket_sla_message_added(*, ticket: Ticket, message: TicketMessage) -> None:
+    """Start a next-response cycle on a waiting customer message, meet it on an agent reply; then refresh."""
+    if message.is_internal or message.sender == TicketMessage.Sender.SYSTEM:
+        return
+    timer = TicketSLATimer.objects.filter(ticket=ticket, target=Target.NEXT_RESPONSE).first()
+    if message.sender == TicketMessage.Sender.CUSTOMER:
+        if ticket.first_response_at is None or (timer is not None and timer.met_at is None):
+            return  # the first-response timer, or the running next-response cycle, already covers it
+        if timer is None:
+            timer = TicketSLATimer(ticket=ticket, target=Target.NEXT_RESPONSE, cycle=0)
+        timer.cycle += 1
+        timer.started_at = message.created_at
+        timer.met_at = timer.warned_at = timer.breached_at = timer.paused_at = None
+        timer.paused_minutes = timer.extended_minutes = 0
+        timer.is_excused = False
+        timer.save()
+    elif timer is not None and timer.met_at is None:
+        timer.met_at = message.created_at
+        timer.save(update_fields=["met_at"])
+    ticket_sla_refresh(ticket=ticket)
+
+
+# The sweeper and the per-timer check.
+
+def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
+    """Enqueue one check per timer whose next check has come (indexed range query); return how many."""
+    from sla.tasks import sla_timer_checks_enqueue
+
+    now = now or timezone.now()
+    try:
+        timer_ids = list(
+            TicketSLATimer.objects.filter(next_check_at__lte=now).order_by("next_check_at")
+            .values_list("id", flat=True)[:limit]
+        )
+    except DatabaseError:
+        logger.warning("SLA sweep skipped: database unavailable", exc_info=True)
+        return 0
+    sla_timer_checks_enqueue(timer_ids, expires=300)
+    return len(timer_ids)
+
+
+def sla_timer_check_many(*, timer_ids: list[int]) -> int:
+    """Check each of these timers in its own transaction; return how many recorded a warning or breach."""
+    return sum(1 for timer_id in timer_ids if sla_timer_check(timer_id=timer_id))
+
+
+@transaction.atomic
+def sla_timer_check(*, timer_id: int, now: dt.datetime | None = None) -> str | None:
+    """Record a due warning or breach once (row lock + state check) and notify; return what happened."""
+    now = now or timezone.now()
+    timer = TicketSLATimer.objects.select_for_update().filter(pk=timer_id).first()
+    if timer is None or timer.next_check_at is None or timer.next_check_at > now:
+        return None
+    if timer.met_at or timer.paused_at or timer.due_at is None:
+        timer.next_check_at = None
+        timer.save(update_fields=["next_check_at"])
+        return None
+    ticket = Ticket.objects.select_related("team", "team__supervisor", "assignee").get(pk=timer.ticket_id)
+    policy = SLAPolicy.objects.filter(ticketsla__ticket=ticket).first()
+    if timer.breached_at is None and timer.due_at <= now:
+        timer.breached_at = now
+        timer.warned_at = timer.warned_at or now
+        timer.next_check_at = None
+        timer.save(update_fields=["breached_at", "warned_at", "next_check_at"])
+        TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA_BREACH, to_value=timer.target,
+                                   note=_("Due %(due)s") % {"due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M")})
+        _sla_breach_actions(ticket=ticket, timer=timer, policy=policy)
+        return "breach"
+    if timer.warned_at is None and timer.warning_at and timer.warning_at <= now:
+        timer.warned_at = now
+        timer.next_check_at = _next_check(timer)
+        timer.save(update_fields=["warned_at", "next_check_at"])
+        TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA_WARNING, to_value=timer.target)
+        recipients = [ticket.assignee] if ticket.assignee else [ticket.team.supervisor]
+        _notify(recipients, ticket=ticket, timer=timer, kind=Notification.Kind.SLA_WARNING)
+        return "warning"
+    timer.next_check_at = _next_check(timer)
+    timer.save(update_fields=["next_check_at"])
+    return None
+
+
+def _sla_breach_actions(*, ticket: Ticket, timer: TicketSLATimer, policy: SLAPolicy | None) -> None:
+    """Notify and act as the policy says; without a policy (deleted), notify the assignee and supervisor."""
+    supervisor = ticket.team.supervisor
+    recipients = []
+    if policy is None or policy.notify_assignee:
+        recipients.append(ticket.assignee)
+    if policy is None or policy.notify_supervisor:
+        recipients.append(supervisor)
+    _notify(recipients, ticket=ticket, timer=timer, kind=Notification.Kind.SLA_BREACH)
+    fields = []
+    if policy is not None and policy.raise_priority and ticket.priority in PRIORITY_UP:
+        TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.PRIORITY, from_value=ticket.priority,
+                                   to_value=PRIORITY_UP[ticket.priority], note=_("SLA breached"))
+        ticket.priority = PRIORITY_UP[ticket.priority]
+        fields.append("priority")
+    if policy is not None and policy.move_to_supervisor and supervisor and ticket.assignee_id != supervisor.pk:
+        TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.ASSIGNED,
+                                   from_value=str(ticket.assignee or ""), to_value=str(supervisor),
+                                   note=_("SLA breached"))
+        ticket.assignee = supervisor
+        fields.append("assignee")
+    if fields:
+        ticket.updated_at = timezone.now()
+        ticket.save(update_fields=[*fields, "updated_at"])
+        ticket_sla_refresh(ticket=ticket)
+
+
+def _notify(recipients, *, ticket: Ticket, timer: TicketSLATimer, kind: str) -> int:
+    """Create one notification per distinct recipient, at most once per timer cycle (unique key)."""
+    label = Target(timer.target).label
+    if kind == Notification.Kind.SLA_BREACH:
+        text = _("%(number)s: %(target)s deadline breached") % {"number": ticket.number, "target": label}
+    else:
+        text = _("%(number)s: %(target)s deadline approaching") % {"number": ticket.number, "target": label}
+    created = 0
+    for user in {user.pk: user for user in recipients if user is not None}.values():
+        key = f"{kind}:{timer.pk}:{timer.cycle}:{user.pk}"
+        if timer.extended_minutes:  # a deadline moved by an extension may warn and breach once more
+            key += f":+{timer.extended_minutes:g}"
+        try:
+            with transaction.atomic():
+                Notification.objects.create(recipient=user, ticket=ticket, kind=kind, text=text[:255], dedupe_key=key)
+            created += 1
+        except IntegrityError:
+            continue
+    if created:
+        recipient_ids = [user.pk for user in recipients if user is not None]
+        transaction.on_commit(lambda: notification_unread_forget(user_ids=recipient_ids))
+    return created
+
+
+# Force majeure (不可抗力): supervisors extend or pause deadlines, with a reason the customer is told.
+
+def _ensure_supervisor(actor) -> None:
+    if not actor.has_perm("sla.extend_sla"):
+        raise PermissionDenied(_("Only a supervisor may extend or pause SLA deadlines."))
+
+
+@transaction.atomic
+def ticket_sla_extend(*, ticket: Ticket, actor, minutes: int, reason: str, target: str | None = None) -> TicketSLA:
+    """Extend the ticket's running deadlines by ``minutes`` (of each target's measure) for force majeure."""
+    _ensure_supervisor(actor)
+    if minutes <= 0:
+        raise ValueError("minutes must be positive")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    timers = TicketSLATimer.objects.select_for_update().filter(ticket=ticket, met_at__isnull=True)
+    if target:
+        timers = timers.filter(target=target)
+    for timer in timers:
+        timer.extended_minutes += minutes
+        timer.is_excused = True
+        timer.save(update_fields=["extended_minutes", "is_excused"])
+    TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA_EXTENDED, actor=actor,
+                               to_value=f"+{minutes} min {target or ''}".strip(), note=reason)
+    ticket_message_add(ticket=ticket, actor=actor, sender=TicketMessage.Sender.SYSTEM, body=_(
+        "Because of circumstances beyond our control (%(reason)s), the time limit for handling your request "
+        "has been extended. Thank you for your patience."
+    ) % {"reason": reason})
+    state = ticket_sla_refresh(ticket=ticket, record_events=False)
+    now = timezone.now()
+    for timer in timers.filter(breached_at__isnull=False, due_at__gt=now):
+        _breach_lift(timer, now=now)
+    return state
+
+
+@transaction.atomic
+def ticket_sla_pause(*, ticket: Ticket, actor, reason: str) -> TicketSLA:
+    """Pause every running deadline of the ticket for force majeure until a supervisor resumes it."""
+    _ensure_supervisor(actor)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    state, _created = TicketSLA.objects.get_or_create(ticket=ticket)
+    if not state.is_held:
+        state.is_held, state.held_reason = True, reason
+        state.save(update_fields=["is_held", "held_reason"])
+        TicketSLATimer.objects.filter(ticket=ticket, met_at__isnull=True).update(is_excused=True)
+        TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA_PAUSED, actor=actor, note=reason)
+        ticket_message_add(ticket=ticket, actor=actor, sender=TicketMessage.Sender.SYSTEM, body=_(
+            "Because of circumstances beyond our control (%(reason)s), the time limit for handling your request "
+            "is paused. We will continue as soon as possible."
+        ) % {"reason": reason})
+    return ticket_sla_refresh(ticket=ticket, record_events=False)
+
+
+@transaction.atomic
+def ticket_sla_resume(*, ticket: Ticket, actor) -> TicketSLA:
+    """Resume the ticket's deadlines after a force-majeure pause; paused time does not count."""
+    _ensure_supervisor(actor)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    state, _created = TicketSLA.objects.get_or_create(ticket=ticket)
+    if state.is_held:
+        state.is_held = False
+        state.save(update_fields=["is_held"])
+        TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA_RESUMED, actor=actor,
+                                   note=state.held_reason)
+    return ticket_sla_refresh(ticket=ticket, record_events=False)
+
+
+def sla_timers_recompute_open(*, policy_id: int | None = None, batch: int = 500) -> int:
+    """Recompute the timers of every open ticket (or those on one policy) after a policy change; return the count."""
+    tickets = Ticket.objects.exclude(status__in=DONE_STATUSES).select_related("customer").order_by("pk")
+    if policy_id is not None:
+        tickets = tickets.filter(sla__policy_id=policy_id)
+    count, last = 0, 0
+    while True:
+        chunk = list(tickets.filter(pk__gt=last)[:batch])
+        if not chunk:
+            return count
+        for ticket in chunk:
+            with transaction.atomic():
+                ticket_sla_refresh(ticket=ticket)
+            count += 1
+        last = chunk[-1].pk
+
+
+# In-app notifications (站内通知).
+
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read (idempotent); raise ``Notification.DoesNotExist``."""
+    notification = Notification.objects.select_related("ticket").get(pk=notification_id, recipient=user)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+        notification.refresh_from_db(fields=["read_at"])
+        notification_unread_forget(user_ids=[user.pk])
+    return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    """Mark every unread notification of the user read; return how many."""
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    notification_unread_forget(user_ids=[user.pk])
+    return marked

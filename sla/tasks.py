@@ -1,0 +1,51 @@
+"""Celery tasks of the SLA engine: the beat sweeper and the per-timer check (thin, ids only)."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from sla import services
+
+CHECK_CHUNK = 50
+# A check is safe to repeat: retried on a lost database connection, acknowledged only after it ran.
+CHECK_OPTIONS = {"ignore_result": True, "autoretry_for": (OperationalError, InterfaceError), "retry_backoff": 2,
+                 "retry_backoff_max": 60, "max_retries": 8, "acks_late": True}
+
+# Task names are what queued messages and the beat schedule carry: they stay "tickets.…" wherever the code lives.
+
+
+@shared_task(name="tickets.sla_timer_sweep_due", ignore_result=True)
+def sla_timer_sweep_due() -> int:
+    """Enqueue a check for every SLA timer whose warning or deadline has come."""
+    return services.sla_timer_sweep_due()
+
+
+@shared_task(name="tickets.sla_timer_check", **CHECK_OPTIONS)
+def sla_timer_check(*, timer_id: int) -> str | None:
+    """Record a due SLA warning or breach exactly once."""
+    return services.sla_timer_check(timer_id=timer_id)
+
+
+@shared_task(name="tickets.sla_timer_check_many", **CHECK_OPTIONS)
+def sla_timer_check_many(*, timer_ids: list[int]) -> int:
+    """Record the due SLA warnings and breaches of these timers, each exactly once."""
+    return services.sla_timer_check_many(timer_ids=timer_ids)
+
+
+def sla_timer_checks_enqueue(timer_ids, *, expires: int = 300) -> None:
+    """Publish the checks of these timers in chunks of ``CHECK_CHUNK``, each expiring after ``expires`` seconds.
+
+    One message per chunk, not per timer: a sweep of 1,000 due timers is 20 publishes. A chunk that
+    fails part way runs again whole; each check is safe to repeat. A failure to publish leaves the
+    remaining timers due: the next sweep finds them again.
+    """
+    timer_ids = list(timer_ids)
+    with sla_timer_check_many.app.producer_or_acquire() as producer:
+        for start in range(0, len(timer_ids), CHECK_CHUNK):
+            sla_timer_check_many.apply_async(kwargs={"timer_ids": timer_ids[start:start + CHECK_CHUNK]},
+                                             expires=expires, producer=producer)
+
+
+@shared_task(name="tickets.sla_policy_recompute", ignore_result=True, autoretry_for=(OperationalError,), max_retries=3)
+def sla_policy_recompute(*, policy_id: int | None = None) -> int:
+    """Recompute the timers of open tickets after SLA policies changed."""
+    return services.sla_timers_recompute_open(policy_id=policy_id)

@@ -1,0 +1,142 @@
+"""Integration: real uvicorn, real Redis pub/sub, real SSE streams read over HTTP."""
+
+import json
+import queue
+import threading
+import time
+
+import pytest
+import redis
+import requests
+from django.conf import settings
+from django.test import Client
+
+from chat import services
+from chat.events import hub_client_name
+from tests.chat_server import server  # noqa: F401 - fixture
+from tests.factories import ChatWidgetFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout_sensitive]
+
+
+class Stream:
+    """Read a Server-Sent Events stream in a thread; events land in a queue."""
+
+    def __init__(self, url, headers=None, cookies=None):
+        self.events = queue.Queue()
+        self.comments = 0
+        self.ended = threading.Event()
+        self.response = requests.get(url, headers=headers or {}, cookies=cookies or {}, stream=True, timeout=30)
+        assert self.response.status_code == 200
+        assert self.response.headers["Content-Type"].startswith("text/event-stream")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        event = {}
+        try:
+            for line in self.response.iter_lines(decode_unicode=True):
+                if line.startswith(":"):
+                    self.comments += 1
+                elif line == "":
+                    if "data" in event:
+                        self.events.put({"event": event.get("event", "message"), "id": event.get("id"),
+                                         "data": json.loads(event["data"])})
+                    event = {}
+                else:
+                    key, _sep, value = line.partition(": ")
+                    event[key] = value
+        except (requests.RequestException, AttributeError, ValueError):
+            pass  # closed by the test
+        finally:
+            self.ended.set()
+
+    def next(self, kind, timeout=10):
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"no {kind} event"
+            try:
+                item = self.events.get(timeout=remaining)
+            except queue.Empty:
+                raise AssertionError(f"no {kind} event") from None
+            if item["event"] == kind:
+                return item
+
+    def close(self):
+        self.response.close()
+
+
+def test_customer_message_reaches_the_agent_inbox_and_the_reply_reaches_the_customer(server, team, agent, settings):
+    settings.CHAT_SSE_HEARTBEAT_SECONDS = 0.5
+    widget = ChatWidgetFactory(team=team)
+    client = Client()
+    client.force_login(agent)
+    inbox = Stream(f"{server}/chat/inbox/stream/", cookies={settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value})
+    time.sleep(0.3)
+    session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
+    created = inbox.next("created")
+    assert created["data"]["chat"]["id"] == session.pk and created["id"] == str(created["data"]["event_id"])
+
+    customer = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}")
+    assert customer.next("state")["data"]["status"] == "waiting"
+    sent_at = time.monotonic()
+    services.chat_message_post(session=session, sender="customer", body="<script>alert(1)</script>")
+    message = inbox.next("message")
+    assert time.monotonic() - sent_at < 2
+    assert message["data"]["message"]["body"] == "<script>alert(1)</script>"
+    assert customer.next("message")["id"] == "1"
+
+    services.chat_accept(session=session, agent=agent)
+    assert inbox.next("accepted")["data"]["chat"]["agent"] == agent.pk
+    assert customer.next("state")["data"]["agent_name"] == agent.display_name
+    services.chat_message_post(session=session, sender="agent", actor=agent, body="您好")
+    reply = customer.next("message")
+    assert (reply["id"], reply["data"]["author_name"]) == ("2", agent.display_name)
+    time.sleep(1.2)
+    assert customer.comments >= 1  # heartbeat comments keep an idle stream open
+    inbox.close()
+    customer.close()
+
+
+def test_reconnect_with_last_event_id_replays_what_was_missed(server, team):
+    widget = ChatWidgetFactory(team=team)
+    session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
+    for body in ("一", "二", "三"):
+        services.chat_message_post(session=session, sender="customer", body=body)
+    stream = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}", headers={"Last-Event-ID": "1"})
+    replayed = [stream.next("message")["data"]["body"] for _ in range(2)]
+    assert replayed == ["二", "三"]
+    services.chat_message_post(session=session, sender="customer", body="四")
+    live = stream.next("message")
+    assert (live["id"], live["data"]["body"]) == ("4", "四")
+    stream.close()
+
+
+def test_lost_redis_subscription_ends_streams_and_reconnect_fetches_history(server, team):
+    widget = ChatWidgetFactory(team=team)
+    session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
+    stream = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}")
+    stream.next("state")
+    connection = redis.Redis.from_url(settings.REDIS_URL)
+    killed = 0
+    for client in connection.client_list():
+        if client.get("name") == hub_client_name():
+            killed += connection.client_kill_filter(_id=client["id"])
+    assert killed >= 1
+    assert stream.ended.wait(10), "the stream should end when its subscription is lost"
+    services.chat_message_post(session=session, sender="customer", body="断线期间")
+    again = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}", headers={"Last-Event-ID": "0"})
+    assert again.next("message")["data"]["body"] == "断线期间"
+    services.chat_message_post(session=session, sender="customer", body="恢复之后")
+    assert again.next("message")["data"]["body"] == "恢复之后"
+    again.close()
+
+
+def test_stream_with_a_wrong_token_is_404(server, team):
+    widget = ChatWidgetFactory(team=team)
+    session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
+    assert requests.get(f"{server}/chat/stream/{session.pk}/?token=nope", timeout=5).status_code == 404
+
+
+def test_agent_stream_needs_login(server):
+    assert requests.get(f"{server}/chat/inbox/stream/", timeout=5).status_code == 401

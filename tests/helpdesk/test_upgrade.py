@@ -1,0 +1,149 @@
+"""An existing database upgrades to the current schema without loss.
+
+``tests/fixtures/upgrade/before_app_split.sql.gz`` is ``pg_dump --no-owner`` (plain SQL) of a database
+built with ``migrate`` and ``manage.py demo_data`` while the SLA, live chat and channel models still
+belonged to the tickets app. The test loads it into a database of its own on the test's PostgreSQL
+server, runs ``manage.py migrate`` against it in a subprocess (every migration, its data migrations
+included, sees that database as ``default``), and checks that no row was lost and that the moved
+models' content types carry their new app labels with every permission and grant they had.
+"""
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from django.db import connection
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[2]
+DUMP = ROOT / "tests" / "fixtures" / "upgrade" / "before_app_split.sql.gz"
+MOVED = {
+    "sla": ["slapolicy", "ticketsla", "ticketslatimer", "notification"],
+    "chat": ["chatwidget", "chatsession", "chatmessage", "chatevent", "agentpresence"],
+    "channels": ["routingrule", "mailbox", "ticketemail", "phonecall"],
+}
+NEW_LABEL = {model: app for app, models in MOVED.items() for model in models}
+
+pytestmark = pytest.mark.timeout_sensitive
+
+
+def _connect(dbname: str, **kwargs) -> psycopg.Connection:
+    """Connect to a database of the test's server with the test's own connection settings."""
+    settings = connection.settings_dict
+    params = {"dbname": dbname, "user": settings["USER"] or None, "password": settings["PASSWORD"] or None,
+              "host": settings["HOST"] or None, "port": settings["PORT"] or None}
+    return psycopg.connect(**{key: value for key, value in params.items() if value is not None}, **kwargs)
+
+
+def _database_url(dbname: str) -> str:
+    """Return a DATABASE_URL for another database of the test's server (a socket directory as host works too)."""
+    settings = connection.settings_dict
+    user = quote(settings["USER"] or "", safe="")
+    password = f":{quote(settings['PASSWORD'], safe='')}" if settings["PASSWORD"] else ""
+    credentials = f"{user}{password}@" if user else ""
+    port = f":{settings['PORT']}" if settings["PORT"] else ""
+    return f"postgres://{credentials}{quote(settings['HOST'] or '', safe='')}{port}/{dbname}"
+
+
+def _dump_sql() -> str:
+    """Return the dump's SQL without psql's meta-commands (``\\restrict`` and the like)."""
+    with gzip.open(DUMP, "rt", encoding="utf-8") as dump:
+        return "".join(line for line in dump if not line.startswith("\\"))
+
+
+def _row_counts(db: psycopg.Connection) -> dict[str, int]:
+    tables = [row[0] for row in db.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+    return {table: db.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
+            for table in tables}
+
+
+def _content_types(db: psycopg.Connection) -> dict[int, tuple[str, str]]:
+    return {pk: (app, model) for pk, app, model in db.execute("SELECT id, app_label, model FROM django_content_type")}
+
+
+def _permissions(db: psycopg.Connection) -> dict[int, tuple[int, str]]:
+    return {pk: (ct, codename) for pk, ct, codename in db.execute("SELECT id, content_type_id, codename FROM auth_permission")}
+
+
+GRANTS_SQL = """
+    SELECT {holder}, ct.app_label, ct.model, p.codename
+    FROM {table} grant_ JOIN auth_permission p ON p.id = grant_.permission_id
+    JOIN django_content_type ct ON ct.id = p.content_type_id {join}
+"""
+
+
+def _grants(db: psycopg.Connection) -> set[tuple]:
+    """Return (who, app label, model, codename) of every group and user permission grant."""
+    groups = db.execute(GRANTS_SQL.format(holder="'group:' || g.name", table="auth_group_permissions",
+                                          join="JOIN auth_group g ON g.id = grant_.group_id")).fetchall()
+    users = db.execute(GRANTS_SQL.format(holder="'user:' || u.username", table="helpdesk_user_user_permissions",
+                                         join="JOIN helpdesk_user u ON u.id = grant_.user_id")).fetchall()
+    return set(groups) | set(users)
+
+
+def _grant_more(db: psycopg.Connection) -> None:
+    """Grant a moved model's permissions beyond the role groups: a gateway group and one user's own permission."""
+    db.execute("INSERT INTO auth_group (name) VALUES ('Mail gateway')")
+    db.execute("""
+        INSERT INTO auth_group_permissions (group_id, permission_id)
+        SELECT g.id, p.id FROM auth_group g, auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
+        WHERE g.name = 'Mail gateway' AND ct.app_label = 'tickets'
+          AND p.codename IN ('receive_email', 'view_chatsession', 'view_notification')
+    """)
+    db.execute("""
+        INSERT INTO helpdesk_user_user_permissions (user_id, permission_id)
+        SELECT u.id, p.id FROM helpdesk_user u, auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
+        WHERE u.username = 'supervisor' AND ct.app_label = 'tickets' AND p.codename IN ('change_mailbox', 'view_chatwidget')
+    """)
+
+
+@pytest.fixture
+def upgrade_database():
+    """Create a database of its own on the test's server, loaded from the dump; drop it afterwards."""
+    name = f"{connection.settings_dict['NAME']}_upgrade"[:63]
+    with _connect("postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(name)))
+    try:
+        with _connect(name) as db:
+            db.execute(_dump_sql())
+        yield name
+    finally:
+        with _connect("postgres", autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def test_an_existing_database_upgrades_without_losing_rows_or_grants(upgrade_database):
+    with _connect(upgrade_database, autocommit=True) as db:
+        _grant_more(db)
+        rows, types, permissions, grants = _row_counts(db), _content_types(db), _permissions(db), _grants(db)
+        migrations = set(db.execute("SELECT app, name FROM django_migrations").fetchall())
+    assert rows["tickets_ticket"] and rows["tickets_ticketslatimer"] and rows["tickets_chatwidget"]
+    assert rows["tickets_routingrule"] and rows["tickets_mailbox"] and rows["tickets_notification"]
+    assert {model for app, model in types.values() if app == "tickets"} >= set(NEW_LABEL)
+
+    env = {**os.environ, "DATABASE_URL": _database_url(upgrade_database)}
+    result = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    with _connect(upgrade_database, autocommit=True) as db:
+        rows_after, types_after = _row_counts(db), _content_types(db)
+        permissions_after, grants_after = _permissions(db), _grants(db)
+        migrations_after = set(db.execute("SELECT app, name FROM django_migrations").fetchall())
+    applied = migrations_after - migrations
+    assert migrations < migrations_after and {"sla", "chat", "channels"} <= {app for app, _name in applied}
+    assert rows_after == {**rows, "django_migrations": rows["django_migrations"] + len(applied)}
+    assert types_after == {pk: (NEW_LABEL[model], model) if app == "tickets" and model in NEW_LABEL else (app, model)
+                           for pk, (app, model) in types.items()}
+    assert permissions_after == permissions
+    assert grants_after == {(who, NEW_LABEL[model], model, codename) if app == "tickets" and model in NEW_LABEL
+                            else (who, app, model, codename) for who, app, model, codename in grants}
+    assert ("group:Mail gateway", "channels", "ticketemail", "receive_email") in grants_after
+    assert ("group:Supervisor", "sla", "ticketslatimer", "extend_sla") in grants_after
