@@ -50,6 +50,8 @@ class Migration(migrations.Migration):
         ('helpdesk', '0009_merge_followups'),
         ('orders', '0007_status_change_order_single_index'),
         ('tickets', '0011_merge_parallel_work'),
+        # Its role sync creates content types from the migration state: after tickets has let go of every moved model.
+        ('tickets', '0014_channel_models_to_channels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

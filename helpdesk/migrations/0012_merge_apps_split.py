@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
         ("helpdesk", "0011_add_loginfailure"),
         ("chat", "0001_chat_models_from_tickets"),
         ("channels", "0001_channel_models_from_tickets"),
+        ("tickets", "0014_channel_models_to_channels"),
         ("followups", "0001_followup_models_from_customers"),
     ]
 
