@@ -1,5 +1,6 @@
 """Project middleware."""
 
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.deprecation import MiddlewareMixin
 
 from helpdesk.proxies import request_client_address
@@ -34,3 +35,33 @@ class ClientAddressMiddleware(MiddlewareMixin):
 
     def process_request(self, request):
         request.META["REMOTE_ADDR"] = request_client_address(request.META)
+
+
+NUL_MESSAGE = "Text may not contain the NUL character (\\u0000)."
+
+
+def contains_nul(value) -> bool:
+    """Whether a parsed request value (text, list or mapping, keys included) holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
+class RejectNulMiddleware(MiddlewareMixin):
+    """Answer 400 to a path, query string or form body holding a NUL character, which PostgreSQL text cannot store."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def process_request(self, request):
+        fields = dict(request.GET.lists())
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            fields.update(request.POST.lists())
+        if "\x00" not in request.path and not contains_nul(fields):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+        return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")

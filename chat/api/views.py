@@ -15,7 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
@@ -88,7 +88,6 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
     lookup_value_converter = "int"
     queryset = ChatSession.objects.none()  # only tells the schema that {id} is an integer
 
@@ -181,7 +180,6 @@ class ChatSessionViewSet(viewsets.ViewSet):
     """Chats of the agent's teams: the waiting queue, their own chats; accept, answer, transfer, end."""
 
     permission_classes = [CanChat]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
     lookup_value_converter = "int"
     queryset = ChatSession.objects.none()  # only tells the schema that {id} is an integer
 
