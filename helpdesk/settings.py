@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from helpdesk.embedded import data_dir, database_url
+from helpdesk.pool_check import connection_check
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -117,7 +118,8 @@ TEMPLATES = [
 
 # PostgreSQL only. Without DATABASE_URL: the embedded cluster that `make run` keeps in EMBEDDED_DATA_DIR
 # (helpdesk/embedded.py), reached on its Unix socket while it runs.
-# Connections come from psycopg's pool (Django's OPTIONS["pool"]), checked before each use, with
+# Connections come from psycopg's pool (Django's OPTIONS["pool"]), checked before each use without a
+# round trip unless the server has closed them (helpdesk/pool_check.py), with
 # persistent connections off: a request takes one from the pool and gives it back when it ends, on
 # the web threads and on the event streams' threads alike (docs/runtime.md).
 DATABASES = {
@@ -135,6 +137,7 @@ DATABASES["default"].setdefault("OPTIONS", {}).update({
         "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "20")),
         "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        "check": connection_check,
     },
     # PostgreSQL's JIT spent ~230 ms compiling the 30-day KPI aggregate, more than the query itself.
     "options": "-c jit=off",
