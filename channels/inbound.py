@@ -122,10 +122,23 @@ def email_thread_ticket(message, *, sender: str) -> Ticket | None:
 
 
 def email_body(message) -> str:
-    """Return the text of the mail: plain text as it is, HTML sanitized to the safe subset."""
+    """Return the text of the mail (plain text as it is, HTML sanitized), followed by the text of any message it forwards."""
+    forwards = _forwarded_messages(message)
+    text = _own_text(message, forwards=forwards)
+    for forwarded in forwards:
+        header = _("Forwarded message from %(sender)s: %(subject)s") % {
+            "sender": _header(forwarded, "From"), "subject": _header(forwarded, "Subject")}
+        text = f"{text}\n\n---------- {header} ----------\n{_own_text(forwarded)}".strip()
+    return text[:MAX_BODY_CHARS]
+
+
+def _own_text(message, *, forwards=()) -> str:
+    """Return the mail's own text part, or "" when it has none (a photo or a PDF alone, a bare forward)."""
     try:
         part = message.get_body(preferencelist=("plain", "html"))
-        text = part.get_content() if part is not None else ""
+        if part is None or any(part is inner for forwarded in forwards for inner in forwarded.walk()):
+            return ""
+        text = part.get_content()
     except (LookupError, ValueError, TypeError, KeyError, AttributeError):
         return ""
     if not isinstance(text, str):
@@ -134,7 +147,17 @@ def email_body(message) -> str:
         text = sanitize_html(text)
     else:
         text = email_quote_strip(text)
-    return text.strip()[:MAX_BODY_CHARS]
+    return text.strip()
+
+
+def _forwarded_messages(message) -> list:
+    """Return the messages attached whole (``message/rfc822``), as a forward sends them."""
+    if not message.is_multipart():
+        return []
+    try:
+        return [part.get_content() for part in message.iter_parts() if part.get_content_type() == "message/rfc822"]
+    except (LookupError, ValueError, TypeError, KeyError, AttributeError):
+        return []
 
 
 _QUOTE_HEAD = re.compile(r"^\s*(On .{4,200} wrote:|在 ?.{4,200}写道[:：]|-{2,} ?(Original Message|原始邮件) ?-{2,}|发件人[:：].*)\s*$")
@@ -156,7 +179,10 @@ def email_attachments(message) -> tuple[list[ContentFile], list[str]]:
     """Return the attachments the ticket accepts (type and size checked by content) and notes on those refused."""
     kept, refused = [], []
     try:
-        parts = list(message.iter_attachments())
+        if message.is_multipart():
+            parts = [part for part in message.iter_attachments() if part.get_content_type() != "message/rfc822"]
+        else:  # the whole mail is one file: a photo or a PDF sent without a word
+            parts = [message] if message.get_content_maintype() not in ("text", "message") else []
     except (TypeError, ValueError, KeyError, AttributeError):
         return [], []
     for part in parts:

@@ -252,3 +252,42 @@ def test_mails_still_queued_after_the_grace_period_are_sent_again_once(agent, mo
     tasks.ticket_email_send(**sent[0])  # the lost task turns up after all
     assert len(outbox_mail.outbox) == 1
     assert mail.ticket_email_sweep_queued(now=later) == 0  # sent: nothing left to sweep
+
+
+def _photo_only_mail() -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "李雷 <li.lei@example.com>", "service@shop.example.com", "破损照片"
+    message["Message-ID"] = "<photo@example.com>"
+    message.set_content(PNG, maintype="image", subtype="png", disposition="attachment", filename="破损.png")
+    return bytes(message)
+
+
+def _forwarded_mail() -> bytes:
+    from email.message import EmailMessage
+    from email.policy import default
+
+    inner = EmailMessage(policy=default)
+    inner["From"], inner["Subject"] = "shop@example.com", "订单已发货"
+    inner.set_content("您的订单已发货。")
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "韩梅梅 <han@example.com>", "service@shop.example.com", "Fwd: 订单已发货"
+    message["Message-ID"] = "<fwd@example.com>"
+    message.add_attachment(inner)  # message/rfc822 and nothing else
+    return bytes(message)
+
+
+def test_a_mail_with_only_a_photo_opens_a_ticket_with_the_photo():
+    result = email_receive(raw=_photo_only_mail())
+    assert result.outcome == "created"
+    message = result.ticket.messages.get()
+    assert message.sender == TicketMessage.Sender.CUSTOMER
+    assert list(Attachment.objects.filter(message=message).values_list("name", flat=True)) == ["破损.png"]
+
+
+def test_a_forwarded_message_without_a_text_of_its_own_opens_a_ticket():
+    result = email_receive(raw=_forwarded_mail())
+    assert result.outcome == "created" and result.ticket.subject == "Fwd: 订单已发货"
+    body = result.ticket.messages.get().body
+    assert "shop@example.com" in body and "您的订单已发货。" in body
