@@ -5,7 +5,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from customers import selectors, services
@@ -218,7 +218,7 @@ class CustomerImportViewSet(ServiceErrorsMixin, mixins.RetrieveModelMixin, views
     """Customer imports from CSV or XLSX: upload, then follow the progress and the error report."""
 
     serializer_class = s.ImportSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
     queryset = CustomerImport.objects.none()
 
     def get_object(self):

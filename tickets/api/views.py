@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from helpdesk.models import Team
@@ -260,7 +260,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     @extend_schema(methods=["get"], responses=s.AttachmentSerializer(many=True))
     @extend_schema(methods=["post"], request={"multipart/form-data": s.AttachmentUploadSerializer}, responses={201: s.AttachmentSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None,
-            parser_classes=[MultiPartParser, FormParser])
+            parser_classes=[MultiPartParser])
     def attachments(self, request, pk=None):
         ticket = self.get_object()
         if request.method == "GET":
