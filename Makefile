@@ -28,15 +28,15 @@ run: install
 test: install
 	$(BIN)/python -m helpdesk.embedded --temporary $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Cases of bench/cases/ timed on generated data; results into bench/results/latest.json and the table of docs/benchmarks.md.
 bench: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret \
-	  DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECURE_SSL_REDIRECT=0 LOG_LEVEL=CRITICAL \
-	  $(BIN)/python -m helpdesk.embedded $(BIN)/python manage.py bench --tickets $(BENCH_TICKETS) $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) LOG_LEVEL=CRITICAL \
+	  $(BIN)/python -m helpdesk.embedded $(BIN)/python -m bench run --tickets $(BENCH_TICKETS) $(BENCH_ARGS)
 
-# Live chat load (tickets/bench_chat.py): one uvicorn, 500 chats, a message every 5 s each, then idle streams.
+# Live chat load (bench/load/chat.py): one uvicorn, 500 chats, a message every 5 s each, then idle streams.
 CHAT_BENCH_ARGS ?= --chats 500 --interval 5 --duration 60 --idle 1000
 bench-chat: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m helpdesk.embedded $(BIN)/python -m tickets.bench_chat $(CHAT_BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m helpdesk.embedded $(BIN)/python -m bench chat $(CHAT_BENCH_ARGS)
 
 # Shell strings live in locale/; each app keeps its own catalogue in <app>/locale/.
 messages: install

@@ -1,4 +1,4 @@
-"""The apps use Django, DRF, Celery and kombu through their public API: no handler internals, no private state."""
+"""The apps and the benchmarks use Django, DRF, Celery and kombu through their public API: no handler internals, no private state."""
 
 import ast
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["helpdesk", "tickets", "sla", "chat", "channels", "customers", "followups", "orders", "kpi"]
+APPS = ["helpdesk", "tickets", "sla", "chat", "channels", "customers", "followups", "orders", "kpi", "bench"]
 PRIVATE_INTERNALS = {"_prefetched_objects_cache", "_result_cache", "_perm_cache", "create_task_message",
                      "send_task_message"}
 OWN = {"self", "cls"}

@@ -6,7 +6,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from customers.admin import CustomerAdmin
-from customers.bench_data import RARE_OLD_TAG, bench_customers_generate, bench_skewed_tags
 from customers.models import Customer, CustomerImport, CustomerTag
 from customers.services import (
     customer_anonymize, customer_create, customer_import_create, customer_import_run, customer_merge, customer_tags_sync,
@@ -98,14 +97,6 @@ def test_sync_repairs_any_difference_for_a_queryset_of_ids():
     Customer.objects.filter(pk=b.pk).update(tags={"not": "a list"})
     customer_tags_sync(customer_ids=Customer.objects.filter(pk__in=[a.pk, b.pk]).values("pk"))
     assert tag_rows(a) == {"乙", "丁" * 64} and tag_rows(b) == set()
-
-
-def test_generated_bench_customers_have_their_tag_rows():
-    bench_customers_generate(total=40)
-    assert set(CustomerTag.objects.values_list("tag", flat=True)) == {"多次投诉"}
-    assert CustomerTag.objects.count() == Customer.objects.filter(tags__contains=["多次投诉"]).count() == 2
-    bench_skewed_tags()
-    assert CustomerTag.objects.filter(tag=RARE_OLD_TAG).count() == 40
 
 
 def test_no_trigger_writes_the_tag_rows():

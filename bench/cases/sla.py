@@ -1,0 +1,99 @@
+"""Benchmark cases of the SLA engine: one sweep with 1,000 due timers among every open ticket's, one recomputation.
+
+On first use it gives every open ticket a
+first-response timer by one ``INSERT … SELECT`` (deadlines spread over the next 30 days) and
+makes exactly 1,000 of them due, so the sweep's cost is measured against the full index.
+"""
+
+from django.db import connection, transaction
+
+from bench.timing import BenchCase
+from sla import services
+from sla.models import TicketSLATimer
+from tickets.models import Ticket
+
+DUE = 1000
+_state: dict = {}
+
+PREPARE_SQL = [
+    # One first-response timer per open ticket, checks spread from 1 hour to 30 days ahead.
+    """
+    INSERT INTO tickets_ticketslatimer (ticket_id, target, cycle, started_at, due_at, warning_at, next_check_at,
+                                        paused_minutes, extended_minutes, is_excused, problem)
+    SELECT t.id, 'first_response', 1, t.created_at,
+           now() + interval '1 hour' + (t.id %% 43200) * interval '1 minute',
+           now() + interval '1 hour' + (t.id %% 43200) * interval '48 seconds',
+           now() + interval '1 hour' + (t.id %% 43200) * interval '48 seconds',
+           0, 0, false, ''
+    FROM tickets_ticket t
+    WHERE t.status NOT IN ('resolved', 'closed')
+    ON CONFLICT (ticket_id, target) DO NOTHING
+    """,
+    # Earlier runs left timers checked or due: push them back into the future.
+    """
+    UPDATE tickets_ticketslatimer
+    SET warned_at = NULL, breached_at = NULL, met_at = NULL,
+        warning_at = now() + interval '1 hour' + (ticket_id %% 43200) * interval '48 seconds',
+        due_at = now() + interval '1 hour' + (ticket_id %% 43200) * interval '1 minute',
+        next_check_at = now() + interval '1 hour' + (ticket_id %% 43200) * interval '48 seconds'
+    WHERE next_check_at IS NULL OR next_check_at < now() + interval '30 minutes'
+    """,
+    # Exactly DUE timers come due now (warning passed, deadline passed).
+    """
+    UPDATE tickets_ticketslatimer SET warning_at = now() - interval '2 minutes', due_at = now() - interval '1 minute',
+                                      next_check_at = now() - interval '2 minutes'
+    WHERE id IN (SELECT id FROM tickets_ticketslatimer WHERE next_check_at IS NOT NULL ORDER BY id LIMIT %s)
+    """,
+    "ANALYZE tickets_ticketslatimer",
+]
+
+
+def _prepare() -> None:
+    """Create the timers once per run and make exactly ``DUE`` of them due."""
+    if _state:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in PREPARE_SQL:
+            cursor.execute(statement, [DUE] if "%s" in statement else [])
+    _state["due_ids"] = list(
+        TicketSLATimer.objects.filter(next_check_at__isnull=False).order_by("next_check_at")
+        .values_list("id", flat=True)[:DUE]
+    )
+    ticket = Ticket.objects.exclude(status__in=services.DONE_STATUSES).filter(channel="email").select_related("customer").first()
+    _state["ticket"] = ticket
+    _state["open_timers"] = TicketSLATimer.objects.filter(next_check_at__isnull=False).count()
+
+
+def sweep_once() -> int:
+    """Run one sweep: select the due timers by range and enqueue one check each."""
+    _prepare()
+    found = services.sla_timer_sweep_due()
+    if found != DUE:
+        raise AssertionError(f"expected {DUE} due timers, the sweep found {found}")
+    return found
+
+
+def check_one() -> None:
+    """Record the breach of the next due timer (one task's work)."""
+    _prepare()
+    timer_id = _state["due_ids"].pop()
+    services.sla_timer_check(timer_id=timer_id)
+
+
+def recompute_one() -> None:
+    """Recompute one open ticket's deadlines, as after a status or priority change."""
+    _prepare()
+    with transaction.atomic():
+        services.ticket_sla_refresh(ticket=_state["ticket"])
+
+
+BENCH_CASES = [
+    BenchCase(f"SLA sweep: {DUE} due timers among every open ticket's", "", call=sweep_once, repeat=10),
+    BenchCase("SLA recompute one ticket's deadlines", "", call=recompute_one, repeat=200),
+    BenchCase("SLA check one due timer (breach + notifications)", "", call=check_one, repeat=50),
+    BenchCase("SLA at-risk page GET /sla/at-risk/ (supervisor)", "/sla/at-risk/", username="supervisor", repeat=20),
+]
+
+
+def data_size() -> str:
+    return f"{Ticket.objects.count():,} tickets, {TicketSLATimer.objects.filter(next_check_at__isnull=False).count():,} running timers"

@@ -1,0 +1,71 @@
+"""Benchmark cases of the inbox, the ticket page and the ticket API, on the generated tickets."""
+
+from functools import cache
+
+from bench.timing import BenchCase
+
+THREAD_SUBJECT = "基准测试：50 条消息的会话"
+
+
+@cache
+def _thread_ticket_id() -> int:
+    """Return a ticket of the agent's team with a 50-message thread, creating it once."""
+    from helpdesk.models import Team, User
+    from tickets.models import Ticket, TicketMessage
+    from tickets.services import ticket_create
+
+    ticket = Ticket.objects.filter(subject=THREAD_SUBJECT).first()
+    if ticket is None:
+        agent = User.objects.get(username="agent")
+        team = Team.objects.filter(members=agent).order_by("id").first()
+        customer = Ticket.objects.filter(team=team).order_by("id").first().customer
+        ticket = ticket_create(actor=agent, customer=customer, team=team, subject=THREAD_SUBJECT, assignee=agent)
+        TicketMessage.objects.bulk_create([
+            TicketMessage(ticket=ticket, sender="customer" if i % 2 == 0 else "agent", author=None if i % 2 == 0 else agent,
+                          body=f"第 {i + 1} 条消息：您好，请问订单什么时候发货？", is_internal=i % 10 == 9)
+            for i in range(50)
+        ])
+    return ticket.pk
+
+
+@cache
+def _sample() -> dict:
+    """Return a ticket number and a customer phone the agent may search for."""
+    from helpdesk.models import Team
+    from tickets.models import Ticket
+
+    team = Team.objects.filter(members__username="agent").order_by("id").first()
+    tickets = Ticket.objects.filter(team=team).select_related("customer").order_by("id")
+    ticket = tickets[1000:1001].first() or tickets.last()
+    return {"number": ticket.number, "phone": ticket.customer.phone}
+
+
+BENCH_CASES = [
+    BenchCase("inbox page (agent)", "/inbox/"),
+    BenchCase("inbox page, status + priority filters", "/inbox/?status=open&priority=high"),
+    BenchCase("inbox rows via htmx, view=mine", "/inbox/?view=mine", headers={"HX-Request": "true", "HX-Target": "ticket-rows"}),
+    BenchCase("GET /api/v1/tickets/ page 1", "/api/v1/tickets/"),
+    BenchCase("GET /api/v1/tickets/ page 1 (100 rows)", "/api/v1/tickets/?page_size=100"),
+    BenchCase("GET /api/v1/tickets/ status + priority", "/api/v1/tickets/?status=open&priority=high"),
+    BenchCase("GET /api/v1/tickets/ team + assignee=none", lambda: f"/api/v1/tickets/?team={_team_id()}&assignee=none"),
+    BenchCase("search by ticket number", lambda: f"/api/v1/tickets/?q={_sample()['number']}"),
+    BenchCase("search by phone", lambda: f"/api/v1/tickets/?q={_sample()['phone']}"),
+    BenchCase("ticket page, 50-message thread", lambda: f"/tickets/{_thread_ticket_id()}/"),
+    BenchCase("GET /api/v1/tickets/{id}/", lambda: f"/api/v1/tickets/{_thread_ticket_id()}/"),
+    BenchCase("GET /api/v1/tickets/{id}/messages/", lambda: f"/api/v1/tickets/{_thread_ticket_id()}/messages/"),
+    BenchCase("POST a reply", lambda: f"/api/v1/tickets/{_thread_ticket_id()}/messages/", method="post",
+              data={"body": "您好，已为您加急处理，请耐心等待。"}, expect=(201,), repeat=30),
+]
+
+
+@cache
+def _team_id() -> int:
+    from helpdesk.models import Team
+
+    return Team.objects.filter(members__username="agent").order_by("id").first().pk
+
+
+def data_size() -> str:
+    from tickets.models import Ticket, TicketMessage
+
+    return f"{Ticket.objects.count():,} tickets, {TicketMessage.objects.count():,} messages"

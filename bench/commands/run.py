@@ -1,0 +1,80 @@
+"""`make bench`: time pages, endpoints and functions in-process on generated data; record and tabulate the results."""
+
+from datetime import date
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connection
+
+from bench.cases import MODULES, bench_cases, case_module, case_names
+from bench.generators.tickets import generate
+from bench.report import DOCS_PATH, docs_table_write, results_table
+from bench.results import RESULTS_PATH, machine_summary, result_row, results_record
+from bench.timing import case_run
+from helpdesk.databases import database_ensure
+from helpdesk.demo import demo_users_load
+from tickets.models import Ticket
+
+HELP = "Time the cases on generated data; write the results file and the table of docs/benchmarks.md."
+
+
+def add_arguments(parser):
+    parser.add_argument("--tickets", type=int, default=100_000, help="generate tickets up to this many first")
+    parser.add_argument("--messages-per-ticket", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=None, help="override each case's repeat count")
+    parser.add_argument("--only", default="", help="run only cases whose name contains this text")
+    parser.add_argument("--module", nargs="+", choices=MODULES, default=[], metavar="DOMAIN",
+                        help=f"run only these domains' cases: {', '.join(MODULES)}")
+    parser.add_argument("--results", type=Path, default=RESULTS_PATH,
+                        help="results file to merge this run into (default bench/results/latest.json)")
+    parser.add_argument("--docs", type=Path, default=DOCS_PATH, help="page whose results table is rewritten")
+    parser.add_argument("--no-docs", action="store_true", help="leave the page alone (runs saved for a comparison)")
+
+
+def progress(what: str, done: int, total: int) -> None:
+    print(f"\r  {what}: {done}/{total} ({done * 100 // max(total, 1)}%)", end="", flush=True)
+
+
+def data_prepare(*, tickets: int, messages_per_ticket: int) -> None:
+    """Create and migrate the database, load the demo users, and generate tickets up to ``tickets``."""
+    database_ensure()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    demo_users_load()
+    have = Ticket.objects.count()
+    if have < tickets:
+        print(f"Generating {tickets - have} tickets ({messages_per_ticket} messages each)…")
+        generate(customers=max(1000, (tickets - have) // 10), tickets=tickets - have,
+                 messages_per_ticket=messages_per_ticket, progress=progress)
+        print()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def cases_measure(*, modules: list[str], only: str = "", repeat: int | None = None) -> list[dict]:
+    """Time the chosen cases; return one results row each, with its domain's data size after its cases ran."""
+    cases = [case for case in bench_cases(modules) if only in case.name]
+    today, machine = date.today().isoformat(), machine_summary()
+    rows = []
+    for module in dict.fromkeys(case.module for case in cases):
+        measured = []
+        for case in (case for case in cases if case.module == module):
+            print(f"  {case.name}…", end="\r", flush=True)
+            measured.append(case_run(case, repeat=repeat))
+        size = case_module(module).data_size()
+        rows += [result_row(case=result.name, module=module, median=result.median_ms, p95=result.p95_ms,
+                            queries=result.queries, runs=result.runs, data_size=size, date=today, machine=machine)
+                 for result in measured]
+    return rows
+
+
+def main(args) -> int:
+    data_prepare(tickets=args.tickets, messages_per_ticket=args.messages_per_ticket)
+    rows = cases_measure(modules=args.module, only=args.only, repeat=args.repeat)
+    all_rows = results_record(args.results, rows, case_names())
+    print(results_table(rows))
+    print(f"Wrote {args.results}.")
+    if not args.no_docs:
+        docs_table_write(args.docs, all_rows)
+        print(f"Wrote the results table of {args.docs}.")
+    return 0

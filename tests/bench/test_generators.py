@@ -1,0 +1,29 @@
+"""Generated bench volumes inserted by SQL: customers, tickets and messages; the million archives with their tags."""
+
+import pytest
+
+from bench.generators.customers import RARE_OLD_TAG, customers_generate, skewed_tags_add
+from bench.generators.tickets import generate
+from customers.models import Customer, CustomerTag
+from tickets.models import Ticket, TicketMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generate_inserts_the_asked_volumes(team):
+    steps = []
+    result = generate(customers=20, tickets=30, messages_per_ticket=2, progress=lambda *step: steps.append(step))
+    assert result == {"customers": 20, "tickets": 30, "messages": 60}
+    assert Customer.objects.count() == 20 and Ticket.objects.count() == 30 and TicketMessage.objects.count() == 60
+    assert not CustomerTag.objects.exists() and not Customer.objects.exclude(tags=[]).exists()
+    assert set(Ticket.objects.values_list("customer_id", flat=True)) <= set(Customer.objects.values_list("pk", flat=True))
+    assert not Ticket.objects.filter(team__isnull=True).exists()
+    assert ("customers", 20, 20) in steps and ("tickets", 30, 30) in steps
+
+
+def test_generated_archives_have_their_tag_rows():
+    customers_generate(total=40)
+    assert set(CustomerTag.objects.values_list("tag", flat=True)) == {"多次投诉"}
+    assert CustomerTag.objects.count() == Customer.objects.filter(tags__contains=["多次投诉"]).count() == 2
+    skewed_tags_add()
+    assert CustomerTag.objects.filter(tag=RARE_OLD_TAG).count() == 40
