@@ -1,5 +1,7 @@
 from django.db.models import prefetch_related_objects
+from django.utils import translation
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,3 +34,15 @@ class MeView(APIView):
         user = request.user
         prefetch_related_objects([user], "teams", "led_teams")
         return Response(MeSerializer(user).data)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, in English whatever the request's language, so generated clients get stable names.
+
+    ``?lang=zh-hans`` asks for the translated descriptions explicitly.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override(request.GET.get("lang") or "en"):
+            response = super().dispatch(request, *args, **kwargs)
+            return response.render() if hasattr(response, "render") else response
