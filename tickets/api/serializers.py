@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import Customer
+from customers.selectors import customer_card_for_viewer
 from helpdesk.models import Team, User
 from tickets import workflow
 from tickets.attachments import MAX_BYTES
@@ -63,8 +64,6 @@ class TicketDetailSerializer(TicketSerializer):
 
     @extend_schema_field(CustomerCardSerializer)
     def get_customer_card(self, ticket) -> dict:
-        from customers.selectors import customer_card_for_viewer
-
         return customer_card_for_viewer(viewer=self.context["request"].user, customer=ticket.customer)
 
     def get_allowed_transitions(self, ticket) -> list[str]:
