@@ -14,10 +14,10 @@ from channels.models import PhoneCall
 from channels.routing import ticket_route
 from customers.contacts import phone_normalize, phone_validate
 from customers.privacy import mask_phone
+from helpdesk.teams import team_member_ids
 from orders.models import Order
 from tickets import services as ticket_services
 from tickets.models import Ticket, TicketMessage
-from tickets.selectors import team_member_ids
 
 MAX_SECONDS = 24 * 3600
 # Web-form submissions allowed per window (seconds) from one address and for one phone number.

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
-from tickets.selectors import team_ids_for_user, team_member_ids
+from helpdesk.teams import team_ids_for_user, team_member_ids
 
 REPLAY_LIMIT = 500
 

@@ -32,10 +32,10 @@ from chat.selectors import (
 )
 from customers.services import customer_create
 from helpdesk.models import Team
+from helpdesk.teams import team_ids_for_user, team_member_ids
 from tickets import workflow as ticket_workflow
 from tickets.attachments import sniff_content_type
 from tickets.models import ForbiddenPhrase, Ticket, TicketMessage
-from tickets.selectors import team_ids_for_user, team_member_ids
 from tickets.services import customer_find_or_create, ticket_create, ticket_message_add, ticket_transition
 
 MAX_MESSAGE_CHARS = 2000

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET
 from chat import events, selectors, services
 from chat.models import ChatWidget
 from helpdesk.models import Team, User
+from helpdesk.teams import team_member_ids
 from tickets import workflow as ticket_workflow
-from tickets.selectors import canned_replies_for, customer_card_with_history, team_member_ids, ticket_list_for_user
+from tickets.selectors import canned_replies_for, customer_card_with_history, ticket_list_for_user
 
 DEMO_WIDGET_KEY = "demo-shop"
 

@@ -12,13 +12,14 @@ from customers.models import (
     Customer, CustomerContact, CustomerEvent, CustomerImport, CustomerLevel, CustomerMerge, CustomerReview, PiiRequest,
     PiiReveal,
 )
+from customers import records
 from customers.privacy import mask_address, mask_email, mask_phone, mask_text, may_view_pii
 from customers.stats_sql import customer_stats_rows
 
 # Rows of the archive itself: shown through their own timeline source, or not at all.
 OWN_MODELS = {"customers.customercontact", "customers.customeraddress", "customers.customerevent",
               "customers.customerreview", "customers.customermerge", "customers.piireveal", "customers.piirequest",
-              "customers.customer", "customers.customertag", "orders.order", "tickets.ticket"}
+              "customers.customer", "customers.customertag"}
 
 
 def customer_queryset_for_viewer(*, viewer):
@@ -37,7 +38,7 @@ def customer_get_for_viewer(*, viewer, pk) -> Customer:
 
 
 def customer_search(queryset, query: str):
-    """Filter by name (any part of it), phone in any format, e-mail, order number or ticket number.
+    """Filter by name (any part of it), phone in any format, e-mail, or another app's number (order, ticket).
 
     Phones and e-mails are one index lookup on the normalized contacts, folded into the page's
     query as a subquery (no extra round trip); names use the trigram and reversed-name indexes.
@@ -51,15 +52,11 @@ def customer_search(queryset, query: str):
         contacts = CustomerContact.objects.filter(normalized=value).order_by().values_list("customer_id")
         primary = Customer.objects.filter(**{field: value}).order_by().values_list("pk")
         return queryset.filter(pk__in=contacts.union(primary, all=True))
-    from orders.models import Order
-    from tickets.models import Ticket
-
-    if not any(ch.isdigit() for ch in value):
+    if not any(ch.isdigit() for ch in value) or not records.NUMBER_LOOKUPS:
         return queryset.filter(_name_matches(value))
     # Order and ticket numbers carry digits: one subquery of the matching ids, so each part keeps its index.
     ids = (Customer.objects.filter(_name_matches(value)).order_by().values_list("pk")
-           .union(Order.objects.filter(number=value).order_by().values_list("customer_id"),
-                  Ticket.objects.filter(number=value).order_by().values_list("customer_id"), all=True))
+           .union(*(lookup(value).order_by() for lookup in records.NUMBER_LOOKUPS), all=True))
     return queryset.filter(pk__in=ids)
 
 
@@ -167,15 +164,15 @@ def _related_extra_models():
     """Yield (model, fk name) of other apps' rows linked to a customer (returns, visits, surveys as they exist)."""
     for relation in Customer._meta.related_objects:
         model = relation.related_model
-        if model._meta.label_lower in OWN_MODELS or not relation.one_to_many:
+        if model._meta.label_lower in OWN_MODELS | records.REGISTERED_MODELS or not relation.one_to_many:
             continue
         yield model, relation.field.name
 
 
 def customer_stats_many(*, customer_ids: list[int]) -> dict[int, dict]:
     """Return orders, spend, tickets, complaints, returns, last contact and average satisfaction per customer, in one query."""
-    stats = {pk: {"orders": 0, "spend": "0", "tickets": 0, "complaints": 0, "returns": 0, "last_contact_at": None,
-                  "last_order_at": None, "average_satisfaction": None} for pk in customer_ids}
+    empty = {column.key: column.default for column in records.STAT_COLUMNS}
+    stats = {pk: {**empty, "returns": 0, "average_satisfaction": None} for pk in customer_ids}
     if not customer_ids:
         return stats
     for pk, figures in customer_stats_rows(customer_ids=customer_ids, extra_models=list(_related_extra_models())).items():
@@ -207,45 +204,20 @@ def cursor_decode(cursor: str | None) -> tuple | None:
 def _timeline_sources(customer: Customer, clear: bool):
     """Yield (kind, label, queryset, time field, render) for everything that belongs on the timeline."""
     from django.utils.translation import gettext as _
-    from orders.models import Order
-    from tickets.models import Ticket, TicketMessage
 
     text = (lambda s: s) if clear else mask_text
-    yield ("order", _("Order"), Order.objects.filter(customer=customer), "placed_at",
-           lambda o: (o.number, f"{o.get_status_display()} · ¥{o.total_amount}", ""))
-    yield ("ticket", _("Ticket"), Ticket.objects.filter(customer=customer), "created_at",
-           lambda t: (f"{t.number} {text(t.subject)}", f"{t.get_kind_display()} · {t.get_status_display()}", ""))
-    yield ("message", _("Message"),
-           TicketMessage.objects.filter(ticket__customer=customer, is_internal=False).select_related("ticket"),
-           "created_at", lambda m: (m.ticket.number, text(m.body[:200]), m.get_sender_display()))
     yield ("archive", _("Archive"), CustomerEvent.objects.filter(customer=customer).select_related("actor"), "created_at",
            lambda e: (e.get_kind_display(), text(e.note[:200]), str(e.actor or "")))
-    for source in TIMELINE_SOURCES:
+    for source in records.TIMELINE_SOURCES:
         yield from source(customer, text)
     for model, fk in _related_extra_models():
-        if model._meta.label_lower in TIMELINE_SOURCE_MODELS:
+        if model._meta.label_lower in records.TIMELINE_SOURCE_MODELS:
             continue
         field = next((f for f in ("created_at", "submitted_at", "scheduled_at") if any(
             x.name == f for x in model._meta.concrete_fields)), None)
         if field:
             yield (model._meta.model_name, str(model._meta.verbose_name), model._default_manager.filter(**{fk: customer}),
                    field, lambda obj: (text(str(obj)), "", ""))
-
-
-# Other apps' rows with a timeline rendering of their own, added by those apps when they are ready.
-TIMELINE_SOURCES: list = []
-TIMELINE_SOURCE_MODELS: set[str] = set()
-
-
-def timeline_source_register(source, *, models) -> None:
-    """Add another app's rows to the customer timeline, rendered by that app instead of by their ``str()``.
-
-    ``source(customer, text)`` yields (kind, label, queryset, time field, render) like ``_timeline_sources``;
-    ``models`` are the labels (``app.model``) it covers. The rows still count in stats, merges and exports.
-    """
-    if source not in TIMELINE_SOURCES:
-        TIMELINE_SOURCES.append(source)
-    TIMELINE_SOURCE_MODELS.update(models)
 
 
 def customer_timeline(*, viewer, customer: Customer, cursor: str | None = None, limit: int = 25) -> dict:
@@ -351,28 +323,14 @@ def import_get_for_viewer(*, viewer, pk) -> CustomerImport:
 def customer_everything(*, customer: Customer) -> dict:
     """Return everything held about a customer, in clear, for a personal-information request (PIPL)."""
     from customers.services import customer_snapshot
-    from orders.models import Order
-    from tickets.models import Ticket
 
     def iso(value):
         return value.isoformat() if value else None
 
     data = customer_snapshot(customer)
     data["review_status"] = customer.review_status
-    data["orders"] = [
-        {"number": o.number, "shop": o.shop, "status": o.status, "total_amount": str(o.total_amount),
-         "tracking_number": o.tracking_number, "placed_at": iso(o.placed_at),
-         "items": [{"sku": i.sku, "name": i.name, "spec": i.spec, "quantity": i.quantity, "unit_price": str(i.unit_price)}
-                   for i in o.items.all()]}
-        for o in Order.objects.filter(customer=customer).prefetch_related("items")
-    ]
-    data["tickets"] = [
-        {"number": t.number, "subject": t.subject, "kind": t.kind, "channel": t.channel, "status": t.status,
-         "created_at": iso(t.created_at),
-         "messages": [{"sender": m.sender, "body": m.body, "created_at": iso(m.created_at)}
-                      for m in t.messages.all() if not m.is_internal]}
-        for t in Ticket.objects.filter(customer=customer).prefetch_related("messages")
-    ]
+    for key, section in records.EXPORT_SECTIONS.items():
+        data[key] = section(customer)
     data["other_records"] = {
         model._meta.label_lower: [str(obj) for obj in model._default_manager.filter(**{fk: customer})]
         for model, fk in _related_extra_models()

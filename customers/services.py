@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
-from customers import workflow
+from customers import records, workflow
 from customers.contacts import email_validate, phone_validate
 from customers.models import (
     Customer, CustomerAddress, CustomerContact, CustomerEvent, CustomerImport, CustomerLevel, CustomerMerge,
@@ -424,9 +424,10 @@ def customer_anonymize(*, actor, customer: Customer, reason: str = "") -> Custom
     CustomerMerge.objects.filter(duplicate=customer).update(snapshot={})
     CustomerReview.objects.filter(customer=customer).update(changes={})
     # What the customer wrote in tickets (message bodies, attachments) goes too, in this same transaction.
-    from tickets.privacy import ticket_customer_content_erase
-
-    erased = ticket_customer_content_erase(customer_id=customer.pk, actor=actor)
+    erased = {"messages": 0, "attachments": 0}
+    for erase in records.ERASERS:
+        counts = erase(customer_id=customer.pk, actor=actor)
+        erased = {key: erased[key] + counts.get(key, 0) for key in erased}
     CustomerEvent.objects.create(customer=customer, kind=CustomerEvent.Kind.ANONYMIZED, actor=actor,
                                  note=_("Erased in tickets: %(messages)d messages, %(attachments)d attachments.") % erased)
     PiiRequest.objects.create(customer=customer, kind=PiiRequest.Kind.ANONYMIZE, actor=actor, reason=reason)

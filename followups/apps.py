@@ -10,7 +10,7 @@ class FollowupsConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before any app's models are.
-        from customers.selectors import timeline_source_register
+        from customers.records import timeline_source_register
         from followups import checks  # noqa: F401  (registers the system checks)
         from followups.selectors import TIMELINE_MODELS, customer_timeline_sources
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from followups.models import CustomerMessage, FollowUpVisit, SurveyQuestion, SurveyResponse
 from helpdesk.roles import RANK, Role, primary_role
-from tickets.selectors import team_ids_for_user
+from helpdesk.teams import team_ids_for_user
 
 Visit = FollowUpVisit
 

@@ -56,6 +56,7 @@ def demo_users_load() -> dict:
 @transaction.atomic
 def demo_data_load() -> dict:
     """Load every app's demo data once; return what exists afterwards."""
+    # The one place helpdesk imports the apps above it, when the demo is loaded (an exception in .importlinter).
     from channels.demo import demo_channels_load
     from chat.demo import demo_chat_load
     from customers.demo import demo_customer_extras_load, demo_customers_load

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from followups.models import SurveyResponse
 from helpdesk.models import Team
+from helpdesk.teams import team_ids_for_user
 from kpi.policies import kpi_settings_get
 from kpi.models import FactDayCategory, FactHour, Report, Scorecard, TicketFact
 from kpi.rollups import PRESALES, fact_sums
 from orders.models import Order, ReturnRequest
 from tickets.models import Category, Ticket
-from tickets.selectors import team_ids_for_user
 
 
 def kpi_team_ids_for_viewer(*, viewer) -> list[int] | None:

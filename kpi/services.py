@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
+from helpdesk.teams import team_ids_for_user
 from kpi import reports, scorecards
 from kpi.facts import BATCH, LATE_COMMIT, ticket_facts_refresh
 from kpi.models import (
@@ -25,7 +26,6 @@ from kpi.policies import kpi_settings_get
 from kpi.rollups import days_of, fact_rollups_refresh
 from kpi.selectors import kpi_team_ids_for_viewer
 from tickets.models import Ticket
-from tickets.selectors import team_ids_for_user
 
 logger = logging.getLogger(__name__)
 

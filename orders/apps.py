@@ -7,3 +7,25 @@ class OrdersConfig(AppConfig):
 
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self):
+        # Imported here, not at the top: apps.py is loaded before any app's models are.
+        from customers import records
+        from orders import selectors
+        from tickets.signals import remedy_agreed
+
+        # The customer archive searches, counts, shows and exports orders through what is registered here.
+        models = {"orders.order"}
+        records.number_lookup_register(selectors.customer_ids_by_order_number, models=models)
+        records.stat_columns_register(selectors.CUSTOMER_STAT_COLUMNS, models=models)
+        records.timeline_source_register(selectors.customer_timeline_sources, models=models)
+        records.export_section_register("orders", selectors.customer_orders_export, models=models)
+        # A refund or exchange the customer agreed to on a ticket goes on to the returns flow.
+        remedy_agreed.connect(_remedy_hand_over, dispatch_uid="orders.remedy_hand_over")
+
+
+def _remedy_hand_over(sender, *, remedy, actor, **kwargs):
+    """Link or start the return request of a remedy agreed on a ticket."""
+    from orders.services import return_request_for_remedy
+
+    return_request_for_remedy(remedy=remedy, actor=actor)

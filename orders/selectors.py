@@ -1,13 +1,18 @@
-"""Reads of orders and returns: the active policy, quotes, permission-scoped lists and the customer's timeline."""
+"""Reads of orders and returns: the active policy, quotes, permission-scoped lists, the customer's timeline and the archive's view of orders."""
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.privacy import mask_phone
+from customers.records import StatColumn
+from helpdesk.roles import RANK, Role, primary_role
+from helpdesk.teams import team_ids_for_user
 from orders import policy, workflow
 from orders.models import Order, ReturnDeadline, ReturnPolicy, ReturnRequest, ShopTeam
+from tickets.models import Ticket
 
 
 def return_policy_active() -> ReturnPolicy:
@@ -21,11 +26,7 @@ def order_scope_q(*, user, prefix: str = "") -> Q | None:
     Managers and admins see every order. Agents and supervisors see the orders of the shops their teams
     serve (``ShopTeam``), of shops no team is assigned to, and of tickets of their teams.
     """
-    from helpdesk.roles import RANK, Role
-    from tickets.models import Ticket
-    from tickets.selectors import _role, team_ids_for_user
-
-    role = _role(user) if user and user.is_authenticated else None
+    role = primary_role(user) if user and user.is_authenticated else None
     if role is None:
         return Q(pk__in=[])
     if RANK[role] >= RANK[Role.MANAGER]:
@@ -37,8 +38,6 @@ def order_scope_q(*, user, prefix: str = "") -> Q | None:
     scope = Q(**{f"{prefix}shop__in": served}) | ~Q(**{f"{prefix}shop__in": elsewhere - served})
     if teams and elsewhere - served:
         # Per row an index lookup on the ticket's order (not a hash of every ticket of the team).
-        from django.db.models import Exists, OuterRef
-
         outer = OuterRef(f"{prefix}pk" if prefix else "pk")
         scope |= Q(Exists(Ticket.objects.filter(order_id=outer, team_id__in=teams)))
     return scope
@@ -139,3 +138,37 @@ def return_timeline_for_customer(*, return_request: ReturnRequest) -> dict:
         steps.append({"status": return_request.status, "label": return_request.get_status_display(),
                       "at": reached.get(return_request.status)})
     return {"steps": steps, "events": events, "phone": mask_phone(return_request.contact_phone)}
+
+
+# The customer archive's figures of a customer's orders (registered in OrdersConfig.ready).
+CUSTOMER_STAT_COLUMNS = [
+    StatColumn("orders", Order, "customer", "count(*)", default=0),
+    StatColumn("spend", Order, "customer", "sum(x.total_amount)", "x.status <> %s", (Order.Status.CANCELLED.value,),
+               convert=lambda spend: str(spend or 0), default="0"),
+    StatColumn("last_order_at", Order, "customer", "max(x.placed_at)"),
+]
+
+
+def customer_ids_by_order_number(value: str) -> QuerySet:
+    """Return the customer of the order with this number (the customer search's order-number lookup)."""
+    return Order.objects.filter(number=value).values_list("customer_id")
+
+
+def customer_timeline_sources(customer, text):
+    """Yield the customer timeline's source of orders: (kind, label, queryset, time field, render)."""
+    yield ("order", _("Order"), Order.objects.filter(customer=customer), "placed_at",
+           lambda o: (o.number, f"{o.get_status_display()} · ¥{o.total_amount}", ""))
+
+
+def customer_orders_export(customer) -> list[dict]:
+    """Return every order of the customer with its items, in clear, for a personal-information export (PIPL)."""
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return [
+        {"number": o.number, "shop": o.shop, "status": o.status, "total_amount": str(o.total_amount),
+         "tracking_number": o.tracking_number, "placed_at": iso(o.placed_at),
+         "items": [{"sku": i.sku, "name": i.name, "spec": i.spec, "quantity": i.quantity, "unit_price": str(i.unit_price)}
+                   for i in o.items.all()]}
+        for o in Order.objects.filter(customer=customer).prefetch_related("items")
+    ]

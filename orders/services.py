@@ -12,11 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.enqueue import enqueue_on_commit
+from helpdesk.models import Team
 from helpdesk.sequences import daily_number
+from helpdesk.teams import team_ids_for_user
 from orders import deadlines, workflow
-from orders.models import Order, OrderItem, ReturnDeadline, ReturnEvent, ReturnItem, ReturnPhoto, ReturnRequest, Sku
+from orders.models import (
+    Order, OrderItem, ReturnDeadline, ReturnEvent, ReturnItem, ReturnPhoto, ReturnRequest, ShopTeam, Sku,
+)
 from orders.selectors import return_policy_active, return_quote
 from sla.models import Notification
+from tickets.models import Remedy, TicketEvent, TicketMessage
+from tickets.services import ticket_create
 
 logger = logging.getLogger(__name__)
 S = ReturnRequest.Status
@@ -80,8 +86,6 @@ def _event(ret: ReturnRequest, *, kind: str, actor=None, note: str = "", from_st
     event = ReturnEvent.objects.create(return_request=ret, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
                                        note=note, from_status=from_status, to_status=to_status, is_public=is_public)
     if ret.ticket_id:
-        from tickets.models import TicketMessage
-
         label = S(to_status).label if to_status else ReturnEvent.Kind(kind).label
         TicketMessage.objects.create(ticket_id=ret.ticket_id, sender=TicketMessage.Sender.SYSTEM, is_internal=True,
                                      body=_("Return/exchange %(number)s: %(step)s") % {"number": ret.number, "step": label}
@@ -458,10 +462,6 @@ def return_deadline_mark_breached(*, deadline_id: int) -> bool:
 
 def _team_for_order(order: Order, actor):
     """Return the team a ticket about this order goes to: the actor's team serving the shop, else the actor's first."""
-    from helpdesk.models import Team
-    from orders.models import ShopTeam
-    from tickets.selectors import team_ids_for_user
-
     mine = team_ids_for_user(user=actor) if actor is not None else []
     serving = list(ShopTeam.objects.filter(shop=order.shop).values_list("team_id", flat=True)) if order.shop else []
     for team_id in [*(t for t in serving if t in mine), *mine, *serving]:
@@ -478,8 +478,6 @@ def _team_for_order(order: Order, actor):
 def order_ticket_open(*, order: Order, actor, subject: str, description: str = "", kind: str = "order_issue",
                       channel: str = "phone", team=None):
     """Open a ticket about an order (关于订单的工单) for its customer, linked to the order."""
-    from tickets.services import ticket_create
-
     if not subject.strip():
         raise ValidationError({"subject": [_("Give the ticket a subject.")]})
     return ticket_create(actor=actor, customer=order.customer, team=team or _team_for_order(order, actor),
@@ -494,8 +492,6 @@ def return_request_for_remedy(*, remedy, actor) -> ReturnRequest | None:
     return (not delivered, nothing left to return, exchange out of stock) the ticket says why and no
     request is made; the agreement itself stands.
     """
-    from tickets.models import Remedy, TicketEvent
-
     ticket = remedy.ticket
     if remedy.kind not in (Remedy.Kind.REFUND, Remedy.Kind.EXCHANGE) or not ticket.order_id:
         return None

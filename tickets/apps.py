@@ -9,6 +9,17 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
+        # Imported here, not at the top: apps.py is loaded before any app's models are.
+        from customers import records
+        from tickets import selectors
         from tickets.pick_lists import pick_lists_connect
+        from tickets.privacy import ticket_customer_content_erase
 
         pick_lists_connect()
+        # The customer archive searches, counts, shows, exports and erases tickets through what is registered here.
+        models = {"tickets.ticket"}
+        records.number_lookup_register(selectors.customer_ids_by_ticket_number, models=models)
+        records.stat_columns_register(selectors.CUSTOMER_STAT_COLUMNS, models=models)
+        records.timeline_source_register(selectors.customer_timeline_sources, models=models)
+        records.export_section_register("tickets", selectors.customer_tickets_export, models=models)
+        records.eraser_register(ticket_customer_content_erase)

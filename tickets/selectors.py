@@ -6,13 +6,15 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
 from customers.models import Customer
+from customers.records import StatColumn
 from customers.selectors import customer_card_for_viewer
 from helpdesk.models import Team, User
 from helpdesk.roles import RANK, Role, primary_role
-from orders.models import Order
+from helpdesk.teams import team_ids_for_user
 from tickets import workflow
 from tickets.models import Attachment, CannedReply, RemedyLimit, Ticket, TicketEvent, TicketMessage
 
@@ -20,19 +22,6 @@ DEFAULT_AGENT_LIMIT = Decimal("500")
 VIEW_COUNT_CAP = 99
 VIEW_COUNT_SECONDS = 30
 SAVED_VIEWS = ("mine", "unassigned", "waiting", "escalated")
-
-
-def team_ids_for_user(*, user) -> list[int]:
-    """Return the ids of the teams the user belongs to or leads."""
-    return user.team_ids if user.is_authenticated else []
-
-
-def team_member_ids(*, team) -> set[int]:
-    """Return the ids of the team's members and its supervisor."""
-    ids = set(team.members.values_list("id", flat=True))
-    if team.supervisor_id:
-        ids.add(team.supervisor_id)
-    return ids
 
 
 def _role(user) -> Role | None:
@@ -142,7 +131,9 @@ def ticket_search(tickets: QuerySet, *, q: str) -> QuerySet:
         compact = q.replace(" ", "")
         digits = compact.replace("-", "")
         customers = list(Customer.objects.filter(phone__in={compact, digits}).values_list("id", flat=True)[:50])
-        orders = list(Order.objects.filter(number__iexact=compact).values_list("id", flat=True)[:50])
+        # Through the tickets' order link: the orders app builds on tickets, which never import it.
+        orders = list(Ticket.objects.filter(order__number__iexact=compact).order_by()
+                      .values_list("order_id", flat=True).distinct()[:50])
         return tickets.filter(Q(number=compact.upper()) | Q(customer_id__in=customers) | Q(order_id__in=orders))
     customers = list(Customer.objects.filter(name__icontains=q).values_list("id", flat=True)[:200])
     return tickets.filter(Q(subject__icontains=q) | Q(customer_id__in=customers) | Q(number=q.upper()))
@@ -161,8 +152,9 @@ def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:
 def customer_card_with_history(*, viewer, customer: Customer, exclude_ticket=None) -> dict:
     """Return the masked customer card plus recent orders and the recent tickets the viewer may see."""
     card = customer_card_for_viewer(viewer=viewer, customer=customer)
+    # Through the customer's relation to their orders: the orders app builds on tickets, which never import it.
     card["recent_orders"] = list(
-        Order.objects.filter(customer=customer).order_by("-placed_at").only(
+        customer.orders.order_by("-placed_at").only(
             "id", "number", "status", "total_amount", "placed_at", "customer_id"
         )[:5]
     )
@@ -259,3 +251,39 @@ def assignable_users(*, ticket: Ticket) -> QuerySet[User]:
     team = ticket.team
     return (User.objects.filter(Q(teams=team) | Q(pk=team.supervisor_id), is_active=True)
             .distinct().order_by("display_name", "username"))
+
+
+# The customer archive's figures of a customer's tickets (registered in TicketsConfig.ready).
+CUSTOMER_STAT_COLUMNS = [
+    StatColumn("tickets", Ticket, "customer", "count(*)", default=0),
+    StatColumn("complaints", Ticket, "customer", "count(*)", "x.kind = %s", (Ticket.Kind.COMPLAINT.value,), default=0),
+    StatColumn("last_contact_at", Ticket, "customer", "max(x.updated_at)"),
+]
+
+
+def customer_ids_by_ticket_number(value: str) -> QuerySet:
+    """Return the customer of the ticket with this number (the customer search's ticket-number lookup)."""
+    return Ticket.objects.filter(number=value).values_list("customer_id")
+
+
+def customer_timeline_sources(customer, text):
+    """Yield the customer timeline's sources of tickets and their public messages; ``text`` masks free text."""
+    yield ("ticket", _("Ticket"), Ticket.objects.filter(customer=customer), "created_at",
+           lambda t: (f"{t.number} {text(t.subject)}", f"{t.get_kind_display()} · {t.get_status_display()}", ""))
+    yield ("message", _("Message"),
+           TicketMessage.objects.filter(ticket__customer=customer, is_internal=False).select_related("ticket"),
+           "created_at", lambda m: (m.ticket.number, text(m.body[:200]), m.get_sender_display()))
+
+
+def customer_tickets_export(customer) -> list[dict]:
+    """Return every ticket of the customer with its public messages, in clear, for a personal-information export (PIPL)."""
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return [
+        {"number": t.number, "subject": t.subject, "kind": t.kind, "channel": t.channel, "status": t.status,
+         "created_at": iso(t.created_at),
+         "messages": [{"sender": m.sender, "body": m.body, "created_at": iso(m.created_at)}
+                      for m in t.messages.all() if not m.is_internal]}
+        for t in Ticket.objects.filter(customer=customer).prefetch_related("messages")
+    ]

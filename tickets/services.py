@@ -11,6 +11,7 @@ from customers.contacts import phone_normalize
 from customers.models import Customer, CustomerContact
 from customers.services import customer_create
 from helpdesk.sequences import daily_number
+from helpdesk.teams import team_member_ids
 from tickets import workflow
 from tickets.attachments import attachment_validate
 from tickets.models import (
@@ -25,7 +26,8 @@ from tickets.models import (
     TicketMessage,
 )
 from tickets.sanitizer import sanitize_html
-from tickets.selectors import canned_reply_can_manage, remedy_limit_for, team_member_ids
+from tickets.selectors import canned_reply_can_manage, remedy_limit_for
+from tickets.signals import remedy_agreed
 
 # A change to any of these moves the ticket's SLA deadlines.
 SLA_FIELDS = {"status", "priority", "category", "kind", "channel"}
@@ -441,9 +443,8 @@ def remedy_record_agreement(*, remedy: Remedy, actor) -> Remedy:
         event=TicketEvent.Kind.REMEDY_AGREED, refusal=_("Only an approved remedy can be agreed."), agreed_at=timezone.now(),
     )
     if remedy.kind in (Remedy.Kind.REFUND, Remedy.Kind.EXCHANGE):
-        from orders.services import return_request_for_remedy
-
-        return_request_for_remedy(remedy=remedy, actor=actor)
+        # The returns flow (orders) builds on tickets: it takes the remedy over through its receiver.
+        remedy_agreed.send(sender=Remedy, remedy=remedy, actor=actor)
     return remedy
 
 

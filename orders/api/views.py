@@ -18,6 +18,7 @@ from orders.api import serializers as s
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
 from orders.models import Order, OrderImport, ReturnRequest
 from orders.selectors import order_list_for_user, return_list_for_user, return_quote
+from tickets.models import Ticket
 
 
 class ActionPermission(permissions.BasePermission):
@@ -182,8 +183,6 @@ class ReturnRequestViewSet(ServiceErrorsMixin, mixins.CreateModelMixin, viewsets
         data = self._input(s.ReturnCreateSerializer)
         ticket = None
         if data.get("ticket"):
-            from tickets.models import Ticket
-
             ticket = Ticket.objects.filter(pk=data["ticket"]).first()
             if ticket is None:
                 raise ValidationError({"ticket": ["Unknown ticket."]})

@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import Customer
+from customers.selectors import customer_card_for_viewer
 from helpdesk.models import Team, User
-from orders.models import Order
 from tickets import workflow
 from tickets.attachments import MAX_BYTES
 from tickets.models import Attachment, CannedReply, Category, InternalTask, Remedy, Ticket, TicketEvent, TicketMessage
@@ -64,8 +64,6 @@ class TicketDetailSerializer(TicketSerializer):
 
     @extend_schema_field(CustomerCardSerializer)
     def get_customer_card(self, ticket) -> dict:
-        from customers.selectors import customer_card_for_viewer
-
         return customer_card_for_viewer(viewer=self.context["request"].user, customer=ticket.customer)
 
     def get_allowed_transitions(self, ticket) -> list[str]:
@@ -92,7 +90,9 @@ class TicketCreateSerializer(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True), required=False, allow_null=True)
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all(), required=False)
     customer_contact = CustomerContactSerializer(required=False)
-    order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.all(), required=False, allow_null=True)
+    # The model the ticket's order link points at: the orders app builds on tickets, which never import it.
+    order = serializers.PrimaryKeyRelatedField(queryset=Ticket._meta.get_field("order").related_model.objects.all(),
+                                               required=False, allow_null=True)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(is_active=True), required=False)
 
     def validate(self, attrs):

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from helpdesk.models import Team
 from helpdesk.roles import RANK, Role, primary_role
+from helpdesk.teams import team_ids_for_user
 from tickets import services
 from tickets.api import serializers as s
 from tickets.attachments import attachment_response
@@ -22,7 +23,6 @@ from tickets.filters import TicketFilterSet
 from tickets.models import CannedReply, InternalTask, Remedy, Ticket, TicketMessage
 from tickets.selectors import (
     canned_replies_for,
-    team_ids_for_user,
     ticket_events,
     ticket_get_for_user,
     ticket_list_for_user,
