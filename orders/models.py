@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.events import AuditEvent, actor_field
 from orders.policy import PolicyNumbers
 
 
@@ -426,7 +427,7 @@ class ReturnDeadline(models.Model):
         return f"{self.return_request_id}:{self.step}"
 
 
-class ReturnEvent(models.Model):
+class ReturnEvent(AuditEvent):
     """One recorded step of a return: who did what, when; shown on the customer's timeline."""
 
     class Kind(models.TextChoices):
@@ -441,15 +442,11 @@ class ReturnEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     from_status = models.CharField(_("from"), max_length=24, blank=True)
     to_status = models.CharField(_("to"), max_length=24, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True
-    )
-    note = models.TextField(_("note"), blank=True)
+    actor = actor_field(verbose_name=_("by"))
     is_public = models.BooleanField(_("shown to the customer"), default=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(AuditEvent.Meta):
         verbose_name = _("return event")
         verbose_name_plural = _("return events")
         indexes = [models.Index(fields=["return_request", "created_at"], name="returnevent_return_idx")]
