@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
+from helpdesk.admin import ReadOnlyAdminMixin
 
 __all__: list[str] = []
 
@@ -47,13 +48,6 @@ class ChatSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChatEvent)
-class ChatEventAdmin(admin.ModelAdmin):
+class ChatEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "kind", "session", "actor", "team", "agent", "created_at"]
     list_filter = ["kind"]
-    readonly_fields = [f.name for f in ChatEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

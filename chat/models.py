@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from helpdesk.events import AuditEvent, actor_field
+
 
 def _new_key() -> str:
     return secrets.token_urlsafe(12)
@@ -129,7 +131,7 @@ class ChatMessage(models.Model):
         return f"{self.session_id}/{self.seq}"
 
 
-class ChatEvent(models.Model):
+class ChatEvent(AuditEvent):
     """One recorded change of a chat or of an agent's presence; its id is the SSE event id of the agent inbox stream."""
 
     class Kind(models.TextChoices):
@@ -152,15 +154,12 @@ class ChatEvent(models.Model):
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE,
                               null=True, blank=True, related_name="+")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL,
-                              null=True, blank=True, related_name="+")
+    actor = actor_field(related_name="+")
     message = models.ForeignKey(ChatMessage, verbose_name=_("chat message"), on_delete=models.CASCADE,
                                 null=True, blank=True, related_name="+")
-    note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(AuditEvent.Meta):
         ordering = ["id"]
         db_table = "tickets_chatevent"
         verbose_name = _("chat event")

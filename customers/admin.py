@@ -5,6 +5,7 @@ from customers.models import (
     PiiRequest, PiiReveal, PrivacyPolicy,
 )
 from customers.services import customer_tags_sync
+from helpdesk.admin import ReadOnlyAdminMixin
 
 
 class ContactInline(admin.TabularInline):
@@ -51,42 +52,29 @@ class PrivacyPolicyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """An audit record: shown, never added, changed or deleted here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(PiiReveal)
-class PiiRevealAdmin(ReadOnlyAdmin):
+class PiiRevealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "viewer", "customer", "field", "reason"]
     list_filter = ["field"]
     raw_id_fields = ["viewer", "customer"]
 
 
 @admin.register(PiiRequest)
-class PiiRequestAdmin(ReadOnlyAdmin):
+class PiiRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor", "customer", "kind", "reason"]
 
 
 @admin.register(CustomerMerge)
-class CustomerMergeAdmin(ReadOnlyAdmin):
+class CustomerMergeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor", "survivor", "duplicate"]
 
 
 @admin.register(CustomerReview)
-class CustomerReviewAdmin(ReadOnlyAdmin):
+class CustomerReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["submitted_at", "customer", "status", "submitted_by", "decided_by"]
     list_filter = ["status"]
 
 
 @admin.register(CustomerImport)
-class CustomerImportAdmin(ReadOnlyAdmin):
+class CustomerImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "original_name", "mode", "status", "total_rows", "created_count", "error_count"]

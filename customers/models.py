@@ -1,9 +1,10 @@
 """Customer archive (客户档案): customers, their contacts and addresses, reviews, merges, the PII audit and imports."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from helpdesk.events import AppendOnlyModel, AuditEvent, actor_field
 
 
 class Customer(models.Model):
@@ -170,7 +171,7 @@ class CustomerAddress(models.Model):
         return self.label or str(self.pk)
 
 
-class CustomerEvent(models.Model):
+class CustomerEvent(AuditEvent):
     """One recorded change of an archive; names the fields changed, never their personal values."""
 
     class Kind(models.TextChoices):
@@ -190,15 +191,10 @@ class CustomerEvent(models.Model):
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="events", db_index=False
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True,
-        db_index=False,
-    )
+    actor = actor_field(db_index=False)
     fields = models.JSONField(_("fields changed"), default=list, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(AuditEvent.Meta):
         ordering = ["-created_at", "-id"]
         verbose_name = _("customer event")
         verbose_name_plural = _("customer events")
@@ -264,21 +260,6 @@ class CustomerMerge(models.Model):
 
     def __str__(self):
         return f"{self.duplicate_id} → {self.survivor_id}"
-
-
-class AppendOnlyModel(models.Model):
-    """A record that is written once and never changed or deleted through the ORM instance."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise PermissionDenied("append-only record")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("append-only record")
 
 
 class PiiReveal(AppendOnlyModel):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from followups.models import (
     CustomerMessage, FollowUpRule, FollowUpSettings, FollowUpVisit, Survey, SurveyQuestion, SurveyResponse,
 )
+from helpdesk.admin import ReadOnlyAdminMixin
 
 
 @admin.register(FollowUpSettings)
@@ -44,19 +45,8 @@ class SurveyQuestionAdmin(admin.ModelAdmin):
     list_editable = ["weight", "position", "is_active"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(FollowUpVisit)
-class FollowUpVisitAdmin(ReadOnly):
+class FollowUpVisitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["due_at", "customer", "rule", "kind", "status", "skip_reason", "assignee", "outcome"]
     list_filter = ["status", "kind", "skip_reason", "rule"]
     raw_id_fields = ["customer", "order", "return_request", "ticket", "assignee", "handler", "created_ticket"]
@@ -64,20 +54,20 @@ class FollowUpVisitAdmin(ReadOnly):
 
 
 @admin.register(Survey)
-class SurveyAdmin(ReadOnly):
+class SurveyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "customer", "agent", "team", "expires_at", "responded_at"]
     raw_id_fields = ["customer", "visit", "ticket", "return_request", "order", "agent"]
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(ReadOnly):
+class SurveyResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["submitted_at", "customer", "overall", "score", "agent", "team", "is_low"]
     list_filter = ["is_low", "overall"]
     raw_id_fields = ["survey", "customer", "ticket", "return_request", "order", "agent", "low_score_ticket"]
 
 
 @admin.register(CustomerMessage)
-class CustomerMessageAdmin(ReadOnly):
+class CustomerMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "customer", "channel", "status", "backend"]
     list_filter = ["channel", "status"]
     raw_id_fields = ["customer", "visit"]

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from helpdesk.events import AuditEvent, actor_field
+
 
 class FollowUpSettings(models.Model):
     """The admin's follow-up settings (one row): spacing between visits, attempts, surveys."""
@@ -216,7 +218,7 @@ class FollowUpVisit(models.Model):
         return f"{self.get_kind_display()} · {self.get_status_display()}"
 
 
-class FollowUpEvent(models.Model):
+class FollowUpEvent(AuditEvent):
     """One recorded step of a visit: called without answer, completed, rescheduled, ticket opened, message sent."""
 
     class Kind(models.TextChoices):
@@ -229,14 +231,10 @@ class FollowUpEvent(models.Model):
 
     visit = models.ForeignKey(FollowUpVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+", db_index=False)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    actor = actor_field(related_name="+", db_index=False)
 
-    class Meta:
+    class Meta(AuditEvent.Meta):
         db_table = "customers_followupevent"
-        ordering = ["created_at", "id"]
         verbose_name = _("follow-up event")
         verbose_name_plural = _("follow-up events")
 

@@ -27,6 +27,22 @@ admin.site.site_title = _("Helpdesk admin")
 admin.site.index_title = _("Policies, users and teams")
 
 
+class ReadOnlyAdminMixin:
+    """Show the rows, never add, change or delete them here: audit records, event rows, work done by the product.
+
+    Mix into a ``ModelAdmin`` or an inline before the admin class.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TeamMembershipInline(admin.TabularInline):
     model = Team.members.through
     extra = 0

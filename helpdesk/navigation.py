@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 @dataclass(frozen=True)
 class NavItem:
-    """One entry of the main navigation."""
+    """One entry of the main navigation, shown to whoever holds every permission its page requires."""
 
     key: str
     label: str
     url_name: str
-    permission: str | None = None
+    permissions: tuple[str, ...] = ()
     staff_only: bool = False
 
     @property
@@ -22,18 +22,18 @@ class NavItem:
 
 
 NAV_ITEMS = [
-    NavItem("inbox", _("Inbox"), "tickets:inbox", "tickets.view_ticket"),
-    NavItem("chat", _("Live chat"), "chat:inbox", "tickets.add_ticketmessage"),
-    NavItem("tickets", _("Tickets"), "tickets:ticket_list", "tickets.view_ticket"),
-    NavItem("calls", _("Log a call"), "tickets:call_new", "tickets.add_ticket"),
-    NavItem("customers", _("Customers"), "customers:customer_list", "customers.view_customer"),
-    NavItem("orders", _("Orders"), "orders:order_list", "orders.view_order"),
-    NavItem("returns", _("Returns"), "orders:return_list", "orders.view_order"),
-    NavItem("followups", _("Follow-ups"), "followups:visit_list", "customers.view_customer"),
-    NavItem("kpi", _("KPI"), "kpi:dashboard", "kpi.view_dashboard"),
-    NavItem("scorecards", _("Scorecards"), "kpi:scorecard_list", "tickets.view_ticket"),
-    NavItem("sla", _("At risk"), "sla:at_risk", "sla.view_at_risk"),
-    NavItem("canned", _("Canned replies"), "tickets:canned_list", "tickets.view_cannedreply"),
+    NavItem("inbox", _("Inbox"), "tickets:inbox", ("tickets.view_ticket",)),
+    NavItem("chat", _("Live chat"), "chat:inbox", ("tickets.add_ticketmessage",)),
+    NavItem("tickets", _("Tickets"), "tickets:ticket_list", ("tickets.view_ticket",)),
+    NavItem("calls", _("Log a call"), "tickets:call_new", ("tickets.add_ticket", "tickets.change_ticket")),
+    NavItem("customers", _("Customers"), "customers:customer_list", ("customers.view_customer",)),
+    NavItem("orders", _("Orders"), "orders:order_list", ("orders.view_order",)),
+    NavItem("returns", _("Returns"), "orders:return_list", ("orders.view_returnrequest",)),
+    NavItem("followups", _("Follow-ups"), "followups:visit_list", ("followups.view_followupvisit",)),
+    NavItem("kpi", _("KPI"), "kpi:dashboard", ("kpi.view_dashboard",)),
+    NavItem("scorecards", _("Scorecards"), "kpi:scorecard_list", ("tickets.view_ticket",)),
+    NavItem("sla", _("At risk"), "sla:at_risk", ("sla.view_at_risk",)),
+    NavItem("canned", _("Canned replies"), "tickets:canned_list", ("tickets.view_cannedreply",)),
     NavItem("admin", _("Django admin"), "admin:index", staff_only=True),
 ]
 
@@ -46,7 +46,7 @@ def nav_items_for(user) -> list[NavItem]:
     for item in NAV_ITEMS:
         if item.staff_only and not user.is_staff:
             continue
-        if item.permission and not user.has_perm(item.permission):
+        if not user.has_perms(item.permissions):
             continue
         items.append(item)
     return items

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from orders.models import (Carrier, Order, OrderImport, OrderItem, OrderStatusChange, ReturnDeadline, ReturnEvent,
                            ReturnItem, ReturnPolicy, ReturnRequest, ShopTeam, Sku, WebhookDelivery)
+from helpdesk.admin import ReadOnlyAdminMixin
 
 
 class OrderItemInline(admin.TabularInline):
@@ -63,11 +64,10 @@ class ReturnDeadlineInline(admin.TabularInline):
     can_delete = False
 
 
-class ReturnEventInline(admin.TabularInline):
+class ReturnEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ReturnEvent
     extra = 0
     readonly_fields = ["kind", "from_status", "to_status", "actor", "note", "is_public", "created_at"]
-    can_delete = False
 
 
 @admin.register(ReturnRequest)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.admin import ReadOnlyAdminMixin
 from tickets.models import (
     Attachment,
     CannedReply,
@@ -31,12 +32,11 @@ class TicketMessageInline(admin.TabularInline):
     can_delete = False
 
 
-class TicketEventInline(admin.TabularInline):
+class TicketEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TicketEvent
     extra = 0
     fields = ["created_at", "kind", "actor", "from_value", "to_value", "note"]
     readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(Ticket)

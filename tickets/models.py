@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.events import AuditEvent
 from helpdesk.roles import Role
 
 
@@ -154,7 +155,7 @@ class TicketMessage(models.Model):
         return f"{self.ticket_id}:{self.sender}:{self.created_at:%Y-%m-%d %H:%M}"
 
 
-class TicketEvent(models.Model):
+class TicketEvent(AuditEvent):
     """One recorded change of a ticket: who changed what, from what to what, and when."""
 
     class Kind(models.TextChoices):
@@ -185,16 +186,10 @@ class TicketEvent(models.Model):
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True
-    )
     from_value = models.CharField(_("from"), max_length=128, blank=True)
     to_value = models.CharField(_("to"), max_length=128, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(AuditEvent.Meta):
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
         indexes = [models.Index(fields=["ticket", "created_at"], name="ticketevent_ticket_idx")]
