@@ -7,3 +7,10 @@ class ChatConfig(AppConfig):
 
     name = "chat"
     verbose_name = _("Live chat")
+
+    def ready(self):
+        # Imported here, not at the top: apps.py is loaded before any app's models are.
+        from chat import selectors
+        from customers import records
+
+        records.timeline_source_register(selectors.customer_timeline_sources, models={"chat.chatsession"})

@@ -3,8 +3,10 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
+from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.teams import team_ids_for_user, team_member_ids
 
 REPLAY_LIMIT = 500
@@ -172,3 +174,17 @@ def chat_image_get(*, message_id, user=None, token: str = "") -> ChatMessage:
         chat_session_get_for_agent(user=user, pk=message.session_id)
         return message
     raise Http404
+
+
+def customer_timeline_sources(*, customer, text, viewer):
+    """Yield the customer timeline's source of chats, as far as the viewer may open them (managers: all)."""
+    sessions = ChatSession.objects.filter(customer=customer).select_related("agent")
+    role = primary_role(viewer) if viewer.is_authenticated else None
+    if role is None:
+        visible = sessions.none()
+    elif RANK[role] >= RANK[Role.MANAGER]:
+        visible = sessions
+    else:
+        visible = sessions.filter(chat_session_scope_q(user=viewer))
+    yield ("chat", _("Live chat"), sessions, visible, "created_at",
+           lambda c: (f"#{c.pk} {text(c.visitor_name)}", c.get_status_display(), str(c.agent or "")))

@@ -59,10 +59,12 @@ def export_section_register(key: str, section: Callable, *, models) -> None:
 
 
 def timeline_source_register(source: Callable, *, models) -> None:
-    """Add another app's rows to the customer timeline, rendered by that app instead of by their ``str()``.
+    """Add another app's rows to the customer timeline, rendered and scoped by that app.
 
-    ``source(customer, text)`` yields (kind, label, queryset, time field, render) tuples; ``models`` are the
-    labels (``app.model``) it covers. The rows still count in stats, merges and exports.
+    ``source(customer=, text=, viewer=)`` yields (kind, label, rows, rows the viewer may open, time field,
+    render) tuples; the same queryset twice means the viewer may open them all. ``text`` masks free text for
+    the viewer. ``models`` are the labels (``app.model``) it covers; the rows still count in stats, merges
+    and exports.
     """
     if source not in TIMELINE_SOURCES:
         TIMELINE_SOURCES.append(source)

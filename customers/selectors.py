@@ -201,33 +201,30 @@ def cursor_decode(cursor: str | None) -> tuple | None:
         return None
 
 
-def _timeline_sources(customer: Customer, clear: bool):
-    """Yield (kind, label, queryset, time field, render) for everything that belongs on the timeline."""
+def _timeline_sources(customer: Customer, clear: bool, viewer):
+    """Yield (kind, label, rows, rows the viewer may open, time field, render) for everything on the timeline."""
     from django.utils.translation import gettext as _
 
     text = (lambda s: s) if clear else mask_text
-    yield ("archive", _("Archive"), CustomerEvent.objects.filter(customer=customer).select_related("actor"), "created_at",
+    events = CustomerEvent.objects.filter(customer=customer).select_related("actor")
+    yield ("archive", _("Archive"), events, events, "created_at",
            lambda e: (e.get_kind_display(), text(e.note[:200]), str(e.actor or "")))
     for source in records.TIMELINE_SOURCES:
-        yield from source(customer, text)
-    for model, fk in _related_extra_models():
-        if model._meta.label_lower in records.TIMELINE_SOURCE_MODELS:
-            continue
-        field = next((f for f in ("created_at", "submitted_at", "scheduled_at") if any(
-            x.name == f for x in model._meta.concrete_fields)), None)
-        if field:
-            yield (model._meta.model_name, str(model._meta.verbose_name), model._default_manager.filter(**{fk: customer}),
-                   field, lambda obj: (text(str(obj)), "", ""))
+        yield from source(customer=customer, text=text, viewer=viewer)
 
 
 def customer_timeline(*, viewer, customer: Customer, cursor: str | None = None, limit: int = 25) -> dict:
-    """Return one page of everything about the customer, newest first, and the cursor of the next page."""
+    """Return one page of what the viewer may open about the customer, newest first, and the cursor of the next page.
+
+    ``hidden`` (first page only) counts the rows of other teams the viewer may not open: the page says they exist.
+    """
     clear = may_view_pii(viewer)
     after = cursor_decode(cursor)
-    items = []
-    for kind, label, queryset, field, render in _timeline_sources(customer, clear):
-        if after:
-            queryset = queryset.filter(**{f"{field}__lte": after[0]})
+    items, hidden = [], 0
+    for kind, label, rows, visible, field, render in _timeline_sources(customer, clear, viewer):
+        if visible is not rows and after is None:
+            hidden += rows.exclude(pk__in=visible.values("pk")).count()
+        queryset = visible.filter(**{f"{field}__lte": after[0]}) if after else visible
         for obj in queryset.order_by(f"-{field}", "-pk")[: limit + 5]:
             key = (getattr(obj, field), kind, obj.pk)
             if after and key >= after:
@@ -240,7 +237,7 @@ def customer_timeline(*, viewer, customer: Customer, cursor: str | None = None, 
     for item in page:
         item.pop("key")
     next_cursor = cursor_encode((page[-1]["at"], page[-1]["kind"], page[-1]["id"])) if more and page else None
-    return {"results": page, "next": next_cursor}
+    return {"results": page, "next": next_cursor, "hidden": hidden}
 
 
 def customer_duplicates_of(*, customer: Customer) -> list[Customer]:

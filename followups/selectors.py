@@ -124,10 +124,11 @@ TIMELINE_MODELS = {"followups.followupvisit", "followups.customermessage", "foll
                    "followups.survey"}
 
 
-def customer_timeline_sources(customer, text):
+def customer_timeline_sources(*, customer, text, viewer):
     """Yield the timeline sources of follow-up visits, messages sent (with their status) and survey responses.
 
-    Each source is (kind, label, queryset, time field, render); ``text`` masks free text for the viewer.
+    As far as the viewer may open them: visits of their teams and their own, the messages of those visits,
+    survey responses to supervisors and up of the team (managers: everything).
     """
 
     def visit_row(v):
@@ -135,9 +136,24 @@ def customer_timeline_sources(customer, text):
         state += f" · {v.get_skip_reason_display()}" if v.skip_reason else ""
         return (f"{v.get_kind_display()} · {v.rule.name if v.rule else ''}", state, str(v.assignee or ""))
 
-    yield ("visit", _("Follow-up visit"), FollowUpVisit.objects.filter(customer=customer).select_related("rule", "assignee"),
-           "created_at", visit_row)
-    yield ("outbound", _("Message sent"), CustomerMessage.objects.filter(customer=customer), "created_at",
+    visits = FollowUpVisit.objects.filter(customer=customer).select_related("rule", "assignee")
+    sent = CustomerMessage.objects.filter(customer=customer)
+    responses = SurveyResponse.objects.filter(customer=customer)
+    visit_scope = _scope(viewer, team_field="team_id", person_field="assignee")
+    if not viewer.has_perm("followups.view_followupvisit"):
+        visible_visits, visible_sent = visits.none(), sent.none()
+    elif visit_scope is None:
+        visible_visits, visible_sent = visits, sent
+    else:
+        visible_visits = visits.filter(visit_scope)
+        visible_sent = sent.filter(visit__in=visible_visits.values("pk"))
+    if not viewer.has_perm("followups.view_surveyresponse"):
+        visible_responses = responses.none()
+    else:
+        response_scope = _scope(viewer, team_field="team_id", person_field="agent")
+        visible_responses = responses if response_scope is None else responses.filter(response_scope)
+    yield ("visit", _("Follow-up visit"), visits, visible_visits, "created_at", visit_row)
+    yield ("outbound", _("Message sent"), sent, visible_sent, "created_at",
            lambda m: (f"{m.get_channel_display()} · {m.get_status_display()}", text(m.body[:200]), m.error[:100]))
-    yield ("survey", _("Survey response"), SurveyResponse.objects.filter(customer=customer), "submitted_at",
+    yield ("survey", _("Survey response"), responses, visible_responses, "submitted_at",
            lambda r: (f"{r.overall}/5 · {r.score}", text(r.comment[:200]), ""))

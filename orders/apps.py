@@ -18,7 +18,7 @@ class OrdersConfig(AppConfig):
         models = {"orders.order"}
         records.number_lookup_register(selectors.customer_ids_by_order_number, models=models)
         records.stat_columns_register(selectors.CUSTOMER_STAT_COLUMNS, models=models)
-        records.timeline_source_register(selectors.customer_timeline_sources, models=models)
+        records.timeline_source_register(selectors.customer_timeline_sources, models=models | {"orders.returnrequest"})
         records.export_section_register("orders", selectors.customer_orders_export, models=models)
         # A refund or exchange the customer agreed to on a ticket goes on to the returns flow.
         remedy_agreed.connect(_remedy_hand_over, dispatch_uid="orders.remedy_hand_over")

@@ -154,10 +154,22 @@ def customer_ids_by_order_number(value: str) -> QuerySet:
     return Order.objects.filter(number=value).values_list("customer_id")
 
 
-def customer_timeline_sources(customer, text):
-    """Yield the customer timeline's source of orders: (kind, label, queryset, time field, render)."""
-    yield ("order", _("Order"), Order.objects.filter(customer=customer), "placed_at",
+def customer_timeline_sources(*, customer, text, viewer):
+    """Yield the customer timeline's sources of orders and returns, as far as the viewer may open them."""
+    orders = Order.objects.filter(customer=customer)
+    returns = ReturnRequest.objects.filter(customer=customer).select_related("order")
+    yield ("order", _("Order"), orders, _scoped(orders, viewer, "orders.view_order", ""), "placed_at",
            lambda o: (o.number, f"{o.get_status_display()} · ¥{o.total_amount}", ""))
+    yield ("return", _("Return"), returns, _scoped(returns, viewer, "orders.view_returnrequest", "order__"), "created_at",
+           lambda r: (f"{r.number} · {r.order.number}", f"{r.get_kind_display()} · {r.get_status_display()}", ""))
+
+
+def _scoped(rows, viewer, permission: str, prefix: str):
+    """Return the rows the viewer may open: ``rows`` itself when all of them."""
+    if not viewer.has_perm(permission):
+        return rows.none()
+    scope = order_scope_q(user=viewer, prefix=prefix)
+    return rows if scope is None else rows.filter(scope)
 
 
 def customer_orders_export(customer) -> list[dict]:

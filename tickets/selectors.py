@@ -266,12 +266,15 @@ def customer_ids_by_ticket_number(value: str) -> QuerySet:
     return Ticket.objects.filter(number=value).values_list("customer_id")
 
 
-def customer_timeline_sources(customer, text):
-    """Yield the customer timeline's sources of tickets and their public messages; ``text`` masks free text."""
-    yield ("ticket", _("Ticket"), Ticket.objects.filter(customer=customer), "created_at",
+def customer_timeline_sources(*, customer, text, viewer):
+    """Yield the customer timeline's sources of tickets and their public messages, as far as the viewer may open them."""
+    tickets = Ticket.objects.filter(customer=customer)
+    messages = TicketMessage.objects.filter(ticket__customer=customer, is_internal=False).select_related("ticket")
+    scope = ticket_scope_q(user=viewer)
+    visible = tickets if scope is None else tickets.filter(scope)
+    yield ("ticket", _("Ticket"), tickets, visible, "created_at",
            lambda t: (f"{t.number} {text(t.subject)}", f"{t.get_kind_display()} · {t.get_status_display()}", ""))
-    yield ("message", _("Message"),
-           TicketMessage.objects.filter(ticket__customer=customer, is_internal=False).select_related("ticket"),
+    yield ("message", _("Message"), messages, messages if scope is None else messages.filter(ticket__in=visible.values("pk")),
            "created_at", lambda m: (m.ticket.number, text(m.body[:200]), m.get_sender_display()))
 
 

@@ -88,6 +88,7 @@ class TimelineItemSerializer(serializers.Serializer):
 class TimelineSerializer(serializers.Serializer):
     results = TimelineItemSerializer(many=True)
     next = serializers.CharField(allow_null=True)
+    hidden = serializers.IntegerField(help_text="Records of this customer held by teams the viewer may not open (first page only; 0 on later pages).")
 
 
 class MergeRequestSerializer(serializers.Serializer):

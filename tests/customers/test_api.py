@@ -34,9 +34,9 @@ def test_invalid_phone_and_email_are_field_errors(api_client, agent):
     assert create(api_client, agent, name="X", phones=["+44 7911 123456"]).status_code == 201
 
 
-def test_list_detail_and_timeline_mask_for_agents_and_not_for_supervisors(api_client, agent, supervisor):
+def test_list_detail_and_timeline_mask_for_agents_and_not_for_supervisors(api_client, agent, supervisor, team):
     customer = CustomerFactory(phone="13912345678", email="li@example.com")
-    ticket = TicketFactory(customer=customer, subject="电话 13912345678 打不通")
+    ticket = TicketFactory(customer=customer, team=team, subject="电话 13912345678 打不通")
     TicketMessageFactory(ticket=ticket, body="我的手机是13912345678，邮箱 li@example.com")
     OrderFactory(customer=customer)
     api_client.force_authenticate(agent)
@@ -99,10 +99,10 @@ def test_patch_and_filters(api_client, agent, supervisor):
     assert api_client.get("/api/v1/customers/999999/").status_code == 404
 
 
-def test_timeline_pages_newest_first_without_gaps_or_repeats(api_client, agent):
+def test_timeline_pages_newest_first_without_gaps_or_repeats(api_client, agent, team):
     customer = CustomerFactory()
     for _ in range(7):
-        TicketMessageFactory(ticket=TicketFactory(customer=customer))
+        TicketMessageFactory(ticket=TicketFactory(customer=customer, team=team))
     OrderFactory(customer=customer)
     api_client.force_authenticate(agent)
     seen, url = [], f"/api/v1/customers/{customer.pk}/timeline/?limit=4"
