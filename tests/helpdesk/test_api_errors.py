@@ -122,8 +122,10 @@ def survey(team, agent):
 ANSWER = {"overall": 4, "answers": {"efficiency": 5, "professionalism": 4, "accuracy": 3}}
 
 
-def test_a_forged_survey_link_is_a_404_detail(api_client):
-    assert detail_of(api_client.post("/api/v1/surveys/forged/responses/", ANSWER, format="json", **EN), 404) == "Unknown survey link."
+def test_a_forged_survey_link_is_a_404_detail_in_the_requests_language(api_client):
+    url = "/api/v1/surveys/forged/responses/"
+    assert detail_of(api_client.post(url, ANSWER, format="json", **EN), 404) == "Unknown survey link."
+    assert detail_of(api_client.post(url, ANSWER, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"), 404) == "未知的调查链接。"
 
 
 # 409: the state moved on; 410: gone.
