@@ -31,6 +31,7 @@ from chat.selectors import (
     chat_state_payload,
 )
 from customers.services import customer_create
+from helpdesk.errors import Conflict
 from helpdesk.models import Team
 from helpdesk.teams import team_ids_for_user, team_member_ids
 from tickets import workflow as ticket_workflow
@@ -43,8 +44,8 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
-class ChatConflict(Exception):
-    """The chat was taken by someone else first, or the agent is at their limit (HTTP 409)."""
+class ChatConflict(Conflict):
+    """The chat was taken by someone else first, or the agent is at their limit (409)."""
 
 
 def away_after_seconds() -> int:

@@ -24,6 +24,7 @@ from customers.models import (
 )
 from customers.privacy import may_change_directly, may_view_pii
 from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
+from helpdesk.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -232,8 +233,11 @@ def may_reveal(viewer) -> bool:
     return viewer.has_perm("customers.view_customer") and privacy_policy_get().allow_agent_reveal
 
 
-class RevealLimitReached(PermissionDenied):
-    """The viewer revealed as many fields in the last hour as ``PII_REVEALS_PER_HOUR`` allows."""
+class RevealLimitReached(ServiceError):
+    """The viewer revealed as many fields in the last hour as ``PII_REVEALS_PER_HOUR`` allows (429)."""
+
+    status_code = 429
+    code = "throttled"
 
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message)

@@ -6,19 +6,30 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from followups.models import Survey
+from helpdesk.errors import ServiceError
 
 # The signing salt of every survey link ever sent: changing it voids the links customers hold.
 SALT = "customers.survey"
 INVALID, EXPIRED, ANSWERED = "invalid", "expired", "answered"
 
 
-class SurveyUnavailable(Exception):
-    """The link is forged, expired or already answered; ``reason`` says which."""
+# Per reason: the API's answer and its message.
+UNAVAILABLE = {
+    INVALID: (404, "not_found", _("Unknown survey link.")),
+    EXPIRED: (410, "gone", _("This survey link has expired.")),
+    ANSWERED: (409, "conflict", _("This survey was already answered.")),
+}
+
+
+class SurveyUnavailable(ServiceError):
+    """The link is forged (404), expired (410) or already answered (409); ``reason`` says which."""
 
     def __init__(self, reason: str):
-        super().__init__(reason)
+        self.status_code, self.code, message = UNAVAILABLE[reason]
+        super().__init__(str(message))
         self.reason = reason
 
 

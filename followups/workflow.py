@@ -5,6 +5,8 @@ A call without an answer keeps the visit to do (pending → pending) until the a
 
 from django.utils.translation import gettext as _
 
+from helpdesk.errors import Conflict
+
 PENDING, DONE, SKIPPED, CANCELLED = "pending", "done", "skipped", "cancelled"
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -15,8 +17,8 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class VisitConflict(Exception):
-    """The visit is no longer in a state that allows this step (the API answers 409)."""
+class VisitConflict(Conflict):
+    """The visit is no longer in a state that allows this step (409)."""
 
 
 def ensure_allowed(current: str, target: str) -> None:

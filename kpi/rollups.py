@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, Sum, Value
-from django.db.models.functions import TruncDate, TruncHour
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from kpi.models import FactDayCategory, FactHour, TicketFact

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
+from helpdesk.errors import ServiceError
 from orders import upsert_sql
 from orders.models import Order, OrderItem, OrderStatusChange
 from orders.upsert_sql import OrderRelated
@@ -34,12 +35,12 @@ class OrderUpsert:
     related: OrderRelated | None = None
 
 
-class WebhookRejected(Exception):
+class WebhookRejected(ServiceError):
     """A webhook that is forged (401) or stale/malformed (400); nothing is changed."""
 
     def __init__(self, message: str, status: int):
         super().__init__(message)
-        self.status = status
+        self.status_code = status
 
 
 def _customer_for(data: dict, *, shop: str) -> Customer:

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.errors import Conflict, ServiceError
 from orders.models import ReturnRequest
 
 S = ReturnRequest.Status
@@ -29,12 +30,12 @@ OPEN_STATES = frozenset(status for status, targets in TRANSITIONS.items() if tar
 COUNTED_STATES = frozenset(set(S.values) - {S.REJECTED, S.CANCELLED})
 
 
-class TransitionError(Exception):
-    """The request is not in a state that allows this step (the API answers 409)."""
+class TransitionError(Conflict):
+    """The request is not in a state that allows this step (409)."""
 
 
-class GuardError(Exception):
-    """The step is not allowed for this kind of request or with this input (the API answers 400)."""
+class GuardError(ServiceError):
+    """The step is not allowed for this kind of request or with this input (400)."""
 
 
 def ensure_allowed(current: str, target: str) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from customers.contacts import phone_normalize
 from customers.models import Customer, CustomerContact
 from customers.services import customer_create
+from helpdesk.errors import Conflict
 from helpdesk.sequences import daily_number
 from helpdesk.teams import team_member_ids
 from tickets import workflow
@@ -33,8 +34,8 @@ from tickets.signals import remedy_agreed
 SLA_FIELDS = {"status", "priority", "category", "kind", "channel"}
 
 
-class ClaimConflict(Exception):
-    """The ticket was claimed by someone else first."""
+class ClaimConflict(Conflict):
+    """The ticket was claimed by someone else first (409)."""
 
     def __init__(self, assignee):
         self.assignee = assignee
@@ -487,11 +488,22 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor) -> Ticket:
 CANNED_FIELDS = ("title", "shortcut", "body", "team", "is_active")
 
 
-def _canned_reply_check(*, actor, team, reply=None) -> None:
-    if not canned_reply_can_manage(user=actor, team=team, reply=reply):
-        if team is None:
-            raise PermissionDenied(_("Only an admin manages replies shared by every team."))
-        raise PermissionDenied(_("You can only manage your own replies, or those of a team you lead."))
+def _canned_reply_refusal(team) -> str:
+    if team is None:
+        return _("Only an admin manages replies shared by every team.")
+    return _("You can only manage your own replies, or those of a team you lead.")
+
+
+def _canned_reply_check(*, actor, reply: CannedReply) -> None:
+    """Refuse (403) a change to a reply the actor may not manage."""
+    if not canned_reply_can_manage(user=actor, team=reply.team, reply=reply):
+        raise PermissionDenied(_canned_reply_refusal(reply.team))
+
+
+def _canned_reply_team_check(*, actor, team) -> None:
+    """Refuse (400 on team) a team the actor may not put replies in."""
+    if not canned_reply_can_manage(user=actor, team=team):
+        raise ValidationError({"team": [_canned_reply_refusal(team)]})
 
 
 def _canned_reply_validate(reply: CannedReply) -> None:
@@ -504,7 +516,7 @@ def _canned_reply_validate(reply: CannedReply) -> None:
 @transaction.atomic
 def canned_reply_create(*, actor, title: str, shortcut: str, body: str, team=None, is_active: bool = True) -> CannedReply:
     """Create a canned reply for a team (or for every team, admins only)."""
-    _canned_reply_check(actor=actor, team=team)
+    _canned_reply_team_check(actor=actor, team=team)
     reply = CannedReply(title=title, shortcut=shortcut.lstrip("/"), body=body, team=team, is_active=is_active,
                         created_by=actor)
     _canned_reply_validate(reply)
@@ -516,10 +528,10 @@ def canned_reply_create(*, actor, title: str, shortcut: str, body: str, team=Non
 def canned_reply_update(*, reply: CannedReply, actor, **changes) -> CannedReply:
     """Change a canned reply's title, shortcut, body, team or active flag; both old and new scope must be the actor's."""
     reply = CannedReply.objects.select_for_update(of=("self",)).select_related("team").get(pk=reply.pk)
-    _canned_reply_check(actor=actor, team=reply.team, reply=reply)
+    _canned_reply_check(actor=actor, reply=reply)
     changed = [name for name in CANNED_FIELDS if name in changes and getattr(reply, name) != changes[name]]
     if "team" in changed:
-        _canned_reply_check(actor=actor, team=changes["team"])
+        _canned_reply_team_check(actor=actor, team=changes["team"])
     for name in changed:
         setattr(reply, name, changes[name].lstrip("/") if name == "shortcut" else changes[name])
     if changed:
@@ -532,5 +544,5 @@ def canned_reply_update(*, reply: CannedReply, actor, **changes) -> CannedReply:
 def canned_reply_delete(*, reply: CannedReply, actor) -> None:
     """Delete a canned reply the actor may manage."""
     reply = CannedReply.objects.select_for_update(of=("self",)).select_related("team").get(pk=reply.pk)
-    _canned_reply_check(actor=actor, team=reply.team, reply=reply)
+    _canned_reply_check(actor=actor, reply=reply)
     reply.delete()

@@ -67,8 +67,6 @@ class CannedReplyCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 reply = services.canned_reply_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 _errors_to_form(form, exc)
-            except PermissionDenied as exc:
-                form.add_error("team", str(exc))
             else:
                 messages.success(request, _("Canned reply /%(shortcut)s saved.") % {"shortcut": reply.shortcut})
                 return redirect("tickets:canned_list")
@@ -98,8 +96,6 @@ class CannedReplyEditView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 services.canned_reply_update(reply=reply, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 _errors_to_form(form, exc)
-            except PermissionDenied as exc:
-                form.add_error("team", str(exc))
             else:
                 messages.success(request, _("Canned reply /%(shortcut)s saved.") % {"shortcut": form.cleaned_data["shortcut"]})
                 return redirect("tickets:canned_list")

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from helpdesk.errors import ServiceError
+
 NEW, OPEN, PENDING_CUSTOMER, PENDING_INTERNAL = "new", "open", "pending_customer", "pending_internal"
 AWAITING_APPROVAL, RESOLVED, CLOSED = "awaiting_approval", "resolved", "closed"
 
@@ -22,8 +24,10 @@ ACTIVE = frozenset({NEW, OPEN, PENDING_CUSTOMER, PENDING_INTERNAL, AWAITING_APPR
 STEPS = ("intake", "classification", "investigation", "solution", "agreement", "execution", "feedback")
 
 
-class TransitionNotAllowed(ValueError):
-    """A status change the state machine does not allow; names the allowed targets."""
+class TransitionNotAllowed(ServiceError):
+    """A status change the state machine does not allow; a 400 on ``status`` that names the allowed targets."""
+
+    field = "status"
 
     def __init__(self, current: str, target: str):
         self.current, self.target = current, target
@@ -33,6 +37,10 @@ class TransitionNotAllowed(ValueError):
             _("Cannot change status from %(current)s to %(target)s; allowed: %(allowed)s.")
             % {"current": current, "target": target, "allowed": allowed}
         )
+
+    def extra(self) -> dict:
+        """Name the allowed statuses."""
+        return {"allowed": self.allowed}
 
 
 def allowed_targets(current: str) -> list[str]:

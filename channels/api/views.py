@@ -10,7 +10,6 @@ from channels.api.serializers import InboundEmailResultSerializer, PhoneCallCrea
 from channels.inbound import MAX_RAW_BYTES, email_receive
 from channels.models import PhoneCall
 from channels.services import phone_call_log
-from tickets.api.views import as_api_errors
 from tickets.selectors import ticket_get_for_user, ticket_list_for_user
 
 
@@ -61,8 +60,7 @@ class InboundEmailViewSet(viewsets.ViewSet):
         raw = request.data
         if not isinstance(raw, bytes):
             raise exceptions.ValidationError({"email": [_("Send the raw e-mail as the request body (Content-Type: message/rfc822).")]})
-        with as_api_errors():
-            result = email_receive(raw=raw)
+        result = email_receive(raw=raw)
         email = result.email
         body = {"outcome": result.outcome, "message_id": email.message_id, "note": email.note,
                 "ticket": email.ticket.number if email.ticket_id else None, "ticket_id": email.ticket_id}
@@ -99,8 +97,7 @@ class PhoneCallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             ticket = ticket_get_for_user(user=request.user, pk=serializer.validated_data["ticket"])
         elif not request.user.has_perm("tickets.add_ticket"):
             raise exceptions.PermissionDenied()
-        with as_api_errors():
-            call = phone_call_log(actor=request.user, ticket=ticket, **data)
+        call = phone_call_log(actor=request.user, ticket=ticket, **data)
         return Response(PhoneCallSerializer(call, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 

@@ -12,9 +12,9 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, status, viewsets
+from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -42,16 +42,13 @@ from chat.api.serializers import (
 )
 from chat.events import chat_publish_many
 from chat.models import ChatMessage, ChatSession
+from helpdesk.api.errors import exception_handler
+from helpdesk.errors import ServiceError
 from helpdesk.models import Team, User
 from tickets.selectors import ticket_list_for_user
 
 TOKEN_HEADER = OpenApiParameter("X-Chat-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
                                 description="The visitor token returned when the chat was created.")
-
-
-class ChatConflictError(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 class ChatSessionStartThrottle(SimpleRateThrottle):
@@ -64,15 +61,6 @@ class ChatSessionStartThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-def _call(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
-    except services.ChatConflict as error:
-        raise ChatConflictError(str(error))
 
 
 def _valid(serializer_class, request) -> dict:
@@ -101,9 +89,9 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
     def create(self, request):
         data = _valid(ChatWidgetSessionCreateSerializer, request)
         widget = selectors.chat_widget_get(key=data["shop"])
-        session = _call(services.chat_session_start, widget=widget, name=data["name"], phone=data["phone"],
-                        customer_token=data["customer_token"], message=data["message"],
-                        ip_address=request.META.get("REMOTE_ADDR"))
+        session = services.chat_session_start(widget=widget, name=data["name"], phone=data["phone"],
+                                              customer_token=data["customer_token"], message=data["message"],
+                                              ip_address=request.META.get("REMOTE_ADDR"))
         session.refresh_from_db()
         state = selectors.chat_state_payload(session)
         return Response({**state, "token": session.token,
@@ -124,7 +112,7 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
     def images(self, request, pk=None):
         session = self._session(request, pk)
         data = _valid(ChatImageUploadSerializer, request)
-        message = _call(services.chat_message_post, session=session, sender=ChatMessage.Sender.CUSTOMER, image=data["image"])
+        message = services.chat_message_post(session=session, sender=ChatMessage.Sender.CUSTOMER, image=data["image"])
         return Response(selectors.chat_message_payload(message), status=201)
 
     @extend_schema(parameters=[TOKEN_HEADER], request=ChatReadSerializer, responses={204: None})
@@ -132,7 +120,7 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
     def read(self, request, pk=None):
         session = self._session(request, pk)
         data = _valid(ChatReadSerializer, request)
-        _call(services.chat_mark_read, session=session, reader=ChatMessage.Sender.CUSTOMER, seq=data["seq"])
+        services.chat_mark_read(session=session, reader=ChatMessage.Sender.CUSTOMER, seq=data["seq"])
         return Response(status=204)
 
     @extend_schema(parameters=[TOKEN_HEADER], request=None, responses={204: None})
@@ -163,7 +151,7 @@ class WidgetInfoViewSet(viewsets.ViewSet):
     def leave_message(self, request, pk=None):
         widget = selectors.chat_widget_get(key=pk)
         data = _valid(ChatLeaveMessageSerializer, request)
-        ticket = _call(services.chat_leave_message, widget=widget, **data)
+        ticket = services.chat_leave_message(widget=widget, **data)
         return Response({"ticket": ticket.pk, "ticket_number": ticket.number}, status=201)
 
 
@@ -203,7 +191,7 @@ class ChatSessionViewSet(viewsets.ViewSet):
     @extend_schema(request=None, responses={200: ChatSessionSerializer, 409: None})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        session = _call(services.chat_accept, session=self._session(request, pk), agent=request.user)
+        session = services.chat_accept(session=self._session(request, pk), agent=request.user)
         session = selectors.chat_session_get_for_agent(user=request.user, pk=session.pk)
         return Response(selectors.chat_session_summary(session))
 
@@ -217,8 +205,8 @@ class ChatSessionViewSet(viewsets.ViewSet):
             if hits:
                 return Response({"language": [{"phrase": hit.phrase, "suggestion": hit.suggestion} for hit in hits]},
                                 status=400)
-        message = _call(services.chat_message_post, session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
-                        body=data["body"])
+        message = services.chat_message_post(session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
+                                             body=data["body"])
         return Response(selectors.chat_message_payload(message), status=201)
 
     @extend_schema(request={"multipart/form-data": ChatImageUploadSerializer}, responses={201: ChatMessageSerializer})
@@ -226,8 +214,8 @@ class ChatSessionViewSet(viewsets.ViewSet):
     def images(self, request, pk=None):
         session = self._session(request, pk)
         data = _valid(ChatImageUploadSerializer, request)
-        message = _call(services.chat_message_post, session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
-                        image=data["image"])
+        message = services.chat_message_post(session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
+                                             image=data["image"])
         return Response(selectors.chat_message_payload(message), status=201)
 
     @extend_schema(request=ChatTransferSerializer, responses=ChatSessionSerializer)
@@ -244,8 +232,8 @@ class ChatSessionViewSet(viewsets.ViewSet):
             to_agent = User.objects.filter(pk=data["agent"], is_active=True).first()
             if to_agent is None:
                 raise ValidationError({"agent": [_("Unknown agent.")]})
-        session = _call(services.chat_transfer, session=session, actor=request.user, to_agent=to_agent, to_team=to_team,
-                        note=data["note"])
+        session = services.chat_transfer(session=session, actor=request.user, to_agent=to_agent, to_team=to_team,
+                                         note=data["note"])
         session = ChatSession.objects.select_related("agent", "team", "widget", "customer").get(pk=session.pk)
         return Response(selectors.chat_session_summary(session))
 
@@ -259,7 +247,7 @@ class ChatSessionViewSet(viewsets.ViewSet):
             ticket = ticket_list_for_user(user=request.user).filter(pk=data["ticket"]).first()
             if ticket is None:
                 raise ValidationError({"ticket": [_("Choose an open ticket of this customer.")]})
-        ticket = _call(services.chat_end, session=session, actor=request.user, ticket=ticket, resolve=data["resolve"])
+        ticket = services.chat_end(session=session, actor=request.user, ticket=ticket, resolve=data["resolve"])
         return Response({"ticket": ticket.pk, "ticket_number": ticket.number})
 
     @extend_schema(request=ChatReadSerializer, responses={204: None})
@@ -267,7 +255,7 @@ class ChatSessionViewSet(viewsets.ViewSet):
     def read(self, request, pk=None):
         session = self._session(request, pk)
         data = _valid(ChatReadSerializer, request)
-        _call(services.chat_mark_read, session=session, reader=ChatMessage.Sender.AGENT, seq=data["seq"], actor=request.user)
+        services.chat_mark_read(session=session, reader=ChatMessage.Sender.AGENT, seq=data["seq"], actor=request.user)
         return Response(status=204)
 
     @extend_schema(request=None, responses={204: None})
@@ -294,7 +282,7 @@ class AgentPresenceView(APIView):
     @extend_schema(request=ChatPresenceSerializer, responses=ChatPresenceSerializer)
     def post(self, request):
         data = _valid(ChatPresenceSerializer, request)
-        _call(services.agent_presence_set, user=request.user, status=data["status"])
+        services.agent_presence_set(user=request.user, status=data["status"])
         return Response(self._data(request.user))
 
 
@@ -324,8 +312,9 @@ def widget_message_create(request, pk: int):
             session_id=pk, token=request.headers.get("X-Chat-Token", ""), body=body)
     except Http404:
         return JsonResponse({"detail": _("No ChatSession matches the given query.")}, status=404)
-    except DjangoValidationError as error:
-        return JsonResponse(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}, status=400)
+    except (DjangoValidationError, ServiceError) as error:
+        refusal = exception_handler(error, {})
+        return JsonResponse(refusal.data, status=refusal.status_code, json_dumps_params={"ensure_ascii": False})
     chat_publish_many(publishes)
     return JsonResponse(selectors.chat_message_payload(message), status=201, json_dumps_params={"ensure_ascii": False})
 

@@ -1,9 +1,8 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, Throttled
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -33,22 +32,11 @@ class ModelPermissions(permissions.DjangoModelPermissions):
     perms_map = {**permissions.DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
 
 
-class ServiceErrorsMixin:
-    """Turn a service's Django ValidationError into a 400 with field errors."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            exc = serializers.ValidationError(serializers.as_serializer_error(exc))
-        elif isinstance(exc, services.RevealLimitReached):
-            exc = Throttled(wait=exc.retry_after, detail=str(exc))
-        return super().handle_exception(exc)
-
-
 def _error_schema():
     return OpenApiResponse(description="Field errors")
 
 
-class CustomerViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
+class CustomerViewSet(viewsets.GenericViewSet):
     """Customer archives; personal fields masked unless the viewer may see them."""
 
     serializer_class = s.CustomerSerializer
@@ -214,7 +202,7 @@ class PiiRevealViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.pii_reveal_list_for_viewer(viewer=self.request.user)
 
 
-class CustomerImportViewSet(ServiceErrorsMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CustomerImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Customer imports from CSV or XLSX: upload, then follow the progress and the error report."""
 
     serializer_class = s.ImportSerializer

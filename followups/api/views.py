@@ -1,43 +1,18 @@
 """REST API of follow-up visits and satisfaction surveys (routes in ``followups/api/urls.py``, under /api/v1/)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from followups import selectors, services, tokens
+from followups import selectors, services
 from followups.api.serializers import (
     CompleteSerializer, FollowUpVisitSerializer, RescheduleSerializer, SurveyAnswerSerializer, SurveyResponseSerializer,
     TicketRefSerializer, VisitTicketSerializer,
 )
 from followups.filters import FollowUpVisitFilterSet, SurveyResponseFilterSet
 from followups.models import FollowUpVisit, SurveyResponse
-from followups.workflow import VisitConflict
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Conflict"
-    default_code = "conflict"
-
-
-class Gone(exceptions.APIException):
-    status_code = status.HTTP_410_GONE
-    default_detail = "Gone"
-    default_code = "gone"
-
-
-class ErrorsMixin:
-    """Answer 400 with field errors for a service's ValidationError, 409 when the visit has moved on."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            exc = serializers.ValidationError(serializers.as_serializer_error(exc))
-        elif isinstance(exc, VisitConflict):
-            exc = Conflict(str(exc))
-        return super().handle_exception(exc)
 
 
 class VisitPagination(CursorPagination):
@@ -62,7 +37,7 @@ class VisitPermissions(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or user.has_perm("followups.change_followupvisit")
 
 
-class FollowUpVisitViewSet(ErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FollowUpVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Follow-up visits (回访) of the viewer's teams: list, complete a call, reschedule, open a ticket."""
 
     serializer_class = FollowUpVisitSerializer
@@ -143,16 +118,7 @@ class PublicSurveyViewSet(viewsets.ViewSet):
         form = SurveyAnswerSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        try:
-            response = services.survey_respond(token=token, overall=data["overall"], answers=data.get("answers", {}),
-                                               comment=data.get("comment", ""))
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
-        except tokens.SurveyUnavailable as exc:
-            if exc.reason == tokens.EXPIRED:
-                raise Gone("This survey link has expired.") from None
-            if exc.reason == tokens.ANSWERED:
-                raise Conflict("This survey was already answered.") from None
-            raise exceptions.NotFound("Unknown survey link.") from None
+        response = services.survey_respond(token=token, overall=data["overall"], answers=data.get("answers", {}),
+                                           comment=data.get("comment", ""))
         return Response(SurveyResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 

@@ -1,10 +1,9 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
@@ -13,10 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helpdesk.enqueue import enqueue_on_commit
-from orders import services, shop_sync, tasks, workflow
+from orders import services, shop_sync, tasks
 from orders.api import serializers as s
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
-from orders.models import Order, OrderImport, ReturnRequest
+from orders.models import OrderImport, ReturnRequest
 from orders.selectors import order_list_for_user, return_list_for_user, return_quote
 from tickets.models import Ticket
 
@@ -29,19 +28,6 @@ class ActionPermission(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.has_perms(needed))
 
 
-class ServiceErrorsMixin:
-    """Answer 400 with field errors for refused input and 409 when the request's state has moved on."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-        elif isinstance(exc, workflow.TransitionError):
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        elif isinstance(exc, workflow.GuardError):
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
-
-
 class OrderPagination(CursorPagination):
     ordering = ("-placed_at", "-id")
 
@@ -50,7 +36,7 @@ class ReturnPagination(CursorPagination):
     ordering = ("-created_at", "-id")
 
 
-class OrderViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
+class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     """Orders mirrored from the shops; upsert by shop order number; bulk import."""
 
     serializer_class = s.OrderSerializer
@@ -112,7 +98,7 @@ class OrderViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.OrderImportSerializer(get_object_or_404(OrderImport, pk=import_id)).data)
 
 
-class OrderWebhookView(ServiceErrorsMixin, APIView):
+class OrderWebhookView(APIView):
     """Order events from the shop, signed with HMAC-SHA256 over "<timestamp>." + the raw body.
 
     Headers: ``X-Webhook-Timestamp`` (Unix seconds, at most 5 minutes off) and
@@ -131,12 +117,9 @@ class OrderWebhookView(ServiceErrorsMixin, APIView):
         operation_id="webhooks_orders_create",
     )
     def post(self, request):
-        try:
-            event = shop_sync.webhook_verify(
-                secret=settings.ORDER_WEBHOOK_SECRET, timestamp=request.headers.get("X-Webhook-Timestamp", ""),
-                signature=request.headers.get("X-Webhook-Signature", ""), body=request.body)
-        except shop_sync.WebhookRejected as exc:
-            return Response({"detail": str(exc)}, status=exc.status)
+        event = shop_sync.webhook_verify(
+            secret=settings.ORDER_WEBHOOK_SECRET, timestamp=request.headers.get("X-Webhook-Timestamp", ""),
+            signature=request.headers.get("X-Webhook-Signature", ""), body=request.body)
         valid = s.validated_data_of(s.WebhookEventSerializer, event)
         data = dict(valid["order"])
         number = data.pop("number")
@@ -148,7 +131,7 @@ def _items(data) -> list[tuple[int, int]]:
     return [(item["order_item"], item["quantity"]) for item in data]
 
 
-class ReturnRequestViewSet(ServiceErrorsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ReturnRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Returns, exchanges and refunds (退换货) and every step of their flow."""
 
     serializer_class = s.ReturnRequestSerializer

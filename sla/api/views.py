@@ -1,11 +1,9 @@
 """REST API of the SLA engine: a ticket's SLA block, force-majeure extend/pause/resume, notifications."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -49,8 +47,8 @@ class TicketSLAViewSet(viewsets.ViewSet):
     def extend(self, request, pk=None):
         ticket = self._ticket(pk)
         data = _valid(SLAExtendSerializer, request)
-        _as_drf(services.ticket_sla_extend, ticket=ticket, actor=request.user, minutes=data["minutes"],
-                reason=data["reason"], target=data.get("target"))
+        services.ticket_sla_extend(ticket=ticket, actor=request.user, minutes=data["minutes"], reason=data["reason"],
+                                   target=data.get("target"))
         return self._answer(pk)
 
     @extend_schema(request=SLAPauseSerializer, responses=TicketSLASerializer, operation_id="tickets_sla_pause")
@@ -58,14 +56,14 @@ class TicketSLAViewSet(viewsets.ViewSet):
     def pause(self, request, pk=None):
         ticket = self._ticket(pk)
         data = _valid(SLAPauseSerializer, request)
-        _as_drf(services.ticket_sla_pause, ticket=ticket, actor=request.user, reason=data["reason"])
+        services.ticket_sla_pause(ticket=ticket, actor=request.user, reason=data["reason"])
         return self._answer(pk)
 
     @extend_schema(request=None, responses=TicketSLASerializer, operation_id="tickets_sla_resume")
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         ticket = self._ticket(pk)
-        _as_drf(services.ticket_sla_resume, ticket=ticket, actor=request.user)
+        services.ticket_sla_resume(ticket=ticket, actor=request.user)
         return self._answer(pk)
 
 
@@ -108,9 +106,3 @@ def _valid(serializer_class, request) -> dict:
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
-
-def _as_drf(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc))

@@ -111,6 +111,6 @@ def test_api_agent_manages_own_reply_and_not_a_teammates(agent, teammate, team):
     assert api.patch(f"/api/v1/canned-replies/{created.json()['id']}/", {"title": "t2"}, format="json").status_code == 200
     assert api.post("/api/v1/canned-replies/", {"title": "t", "shortcut": "shared", "body": "b"}, format="json").status_code == 400
     theirs = CannedReplyFactory(shortcut="mate", team=team, created_by=teammate)
-    assert api.patch(f"/api/v1/canned-replies/{theirs.pk}/", {"title": "x"}, format="json").status_code == 400
+    assert api.patch(f"/api/v1/canned-replies/{theirs.pk}/", {"title": "x"}, format="json").status_code == 403
     assert api.delete(f"/api/v1/canned-replies/{theirs.pk}/").status_code == 403
     assert api.delete(f"/api/v1/canned-replies/{created.json()['id']}/").status_code == 204

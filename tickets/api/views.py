@@ -1,7 +1,3 @@
-from contextlib import contextmanager
-
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -29,7 +25,6 @@ from tickets.selectors import (
     ticket_thread,
     ticket_view_counts_forget,
 )
-from tickets.workflow import TransitionNotAllowed
 
 
 class TicketCursorPagination(CursorPagination):
@@ -53,11 +48,6 @@ class ThreadCursorPagination(CursorPagination):
     max_page_size = 200
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
 class TicketPermission(permissions.BasePermission):
     """View needs tickets.view_ticket; writes need add/change; merging and approving their own permissions."""
 
@@ -78,20 +68,6 @@ class TicketPermission(permissions.BasePermission):
     def has_object_permission(self, request, view, obj):
         needed = self.object_needs.get(view.action)
         return needed is None or request.user.has_perm(needed)
-
-
-@contextmanager
-def as_api_errors():
-    """Turn a service's ValidationError and workflow refusal into a 400 with field errors."""
-    try:
-        yield
-    except TransitionNotAllowed as exc:
-        raise exceptions.ValidationError({"status": [str(exc)], "allowed": exc.allowed}) from exc
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        raise exceptions.ValidationError(detail) from exc
-    except services.ClaimConflict as exc:
-        raise Conflict(str(exc)) from exc
 
 
 class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
@@ -148,14 +124,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
             team = Team.objects.get(pk=my_teams[0])
         elif not manager and team.pk not in my_teams:
             raise exceptions.ValidationError({"team": [_("You can only open tickets for your own teams.")]})
-        with as_api_errors():
-            contact = data.get("customer_contact")
-            customer = data.get("customer") or services.customer_find_or_create(actor=user, **contact)
-            ticket = services.ticket_create(
-                actor=user, customer=customer, team=team, subject=data["subject"],
-                description=data.get("description", ""), kind=data["kind"], channel=data["channel"],
-                priority=data["priority"], category=data.get("category"), order=data.get("order"),
-            )
+        contact = data.get("customer_contact")
+        customer = data.get("customer") or services.customer_find_or_create(actor=user, **contact)
+        ticket = services.ticket_create(
+            actor=user, customer=customer, team=team, subject=data["subject"],
+            description=data.get("description", ""), kind=data["kind"], channel=data["channel"],
+            priority=data["priority"], category=data.get("category"), order=data.get("order"),
+        )
         ticket_view_counts_forget(user_ids=[user.pk])
         return self._detail(ticket, status.HTTP_201_CREATED)
 
@@ -163,8 +138,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     def partial_update(self, request, *args, **kwargs):
         ticket = self.get_object()
         data = self._validated(s.TicketUpdateSerializer)
-        with as_api_errors():
-            services.ticket_update(ticket=ticket, actor=request.user, **data)
+        services.ticket_update(ticket=ticket, actor=request.user, **data)
         return self._detail(ticket)
 
     @extend_schema(exclude=True)
@@ -188,9 +162,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
                     "body": [_("The reply contains phrases to avoid; send with confirm_language=true to send anyway.")],
                     "service_language": [{"phrase": p.phrase, "suggestion": p.suggestion} for p in flagged],
                 })
-        with as_api_errors():
-            message = services.ticket_message_add(ticket=ticket, actor=request.user, body=data["body"],
-                                                  sender=TicketMessage.Sender.AGENT, is_internal=data["internal"])
+        message = services.ticket_message_add(ticket=ticket, actor=request.user, body=data["body"],
+                                              sender=TicketMessage.Sender.AGENT, is_internal=data["internal"])
         return Response(s.TicketMessageSerializer(message, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.AssignSerializer, responses=s.TicketDetailSerializer)
@@ -198,8 +171,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     def assign(self, request, pk=None):
         ticket = self.get_object()
         data = self._validated(s.AssignSerializer)
-        with as_api_errors():
-            ticket = services.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
+        ticket = services.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
         ticket_view_counts_forget(user_ids=[request.user.pk, ticket.assignee_id])
         return self._detail(ticket)
 
@@ -207,8 +179,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     @action(detail=True, methods=["post"], filterset_class=None)
     def claim(self, request, pk=None):
         ticket = self.get_object()
-        with as_api_errors():
-            ticket = services.ticket_claim(ticket=ticket, actor=request.user)
+        ticket = services.ticket_claim(ticket=ticket, actor=request.user)
         ticket_view_counts_forget(user_ids=[request.user.pk])
         return self._detail(ticket)
 
@@ -217,8 +188,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     def transition(self, request, pk=None):
         ticket = self.get_object()
         data = self._validated(s.TransitionSerializer)
-        with as_api_errors():
-            ticket = services.ticket_transition(ticket=ticket, actor=request.user, status=data["status"], note=data["note"])
+        ticket = services.ticket_transition(ticket=ticket, actor=request.user, status=data["status"], note=data["note"])
         return self._detail(ticket)
 
     @extend_schema(request=s.EscalateSerializer, responses=s.TicketDetailSerializer)
@@ -226,8 +196,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     def escalate(self, request, pk=None):
         ticket = self.get_object()
         data = self._validated(s.EscalateSerializer)
-        with as_api_errors():
-            ticket = services.ticket_escalate(ticket=ticket, actor=request.user, reason=data["reason"])
+        ticket = services.ticket_escalate(ticket=ticket, actor=request.user, reason=data["reason"])
         ticket_view_counts_forget(user_ids=[ticket.escalated_to_id])
         return self._detail(ticket)
 
@@ -236,8 +205,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     def transfer(self, request, pk=None):
         ticket = self.get_object()
         data = self._validated(s.TransferSerializer)
-        with as_api_errors():
-            ticket = services.ticket_transfer(ticket=ticket, actor=request.user, team=data["team"], note=data["note"])
+        ticket = services.ticket_transfer(ticket=ticket, actor=request.user, team=data["team"], note=data["note"])
         return self._detail(ticket)
 
     @extend_schema(request=s.MergeSerializer, responses=s.TicketDetailSerializer)
@@ -246,8 +214,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         source = self.get_object()
         data = self._validated(s.MergeSerializer)
         target = ticket_get_for_user(user=request.user, pk=data["into"])
-        with as_api_errors():
-            target = services.ticket_merge(source=source, target=target, actor=request.user)
+        target = services.ticket_merge(source=source, target=target, actor=request.user)
         return self._detail(target)
 
     @extend_schema(responses=s.TicketEventSerializer(many=True))
@@ -266,8 +233,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         if request.method == "GET":
             return Response(s.AttachmentSerializer(ticket.attachments.all(), many=True, context=self.get_serializer_context()).data)
         data = self._validated(s.AttachmentUploadSerializer)
-        with as_api_errors():
-            attachment = services.ticket_attachment_add(ticket=ticket, actor=request.user, upload=data["file"])
+        attachment = services.ticket_attachment_add(ticket=ticket, actor=request.user, upload=data["file"])
         return Response(s.AttachmentSerializer(attachment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="Not found")})
@@ -286,8 +252,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         if request.method == "GET":
             return Response(s.InternalTaskSerializer(ticket.tasks.all(), many=True).data)
         data = self._validated(s.InternalTaskSerializer)
-        with as_api_errors():
-            task = services.internal_task_create(ticket=ticket, actor=request.user, **data)
+        task = services.internal_task_create(ticket=ticket, actor=request.user, **data)
         return Response(s.InternalTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.InternalTaskDoneSerializer, responses=s.InternalTaskSerializer)
@@ -296,8 +261,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         ticket = self.get_object()
         task = get_object_or_404(InternalTask, pk=task_id, ticket=ticket)
         data = self._validated(s.InternalTaskDoneSerializer)
-        with as_api_errors():
-            task = services.internal_task_set_done(task=task, actor=request.user, is_done=data["is_done"])
+        task = services.internal_task_set_done(task=task, actor=request.user, is_done=data["is_done"])
         return Response(s.InternalTaskSerializer(task).data)
 
     @extend_schema(methods=["get"], responses=s.RemedySerializer(many=True))
@@ -308,9 +272,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         if request.method == "GET":
             return Response(s.RemedySerializer(ticket.remedies.all(), many=True).data)
         data = self._validated(s.RemedySerializer)
-        with as_api_errors():
-            remedy = services.remedy_propose(ticket=ticket, actor=request.user, kind=data["kind"],
-                                             amount=data.get("amount", 0), note=data.get("note", ""))
+        remedy = services.remedy_propose(ticket=ticket, actor=request.user, kind=data["kind"],
+                                         amount=data.get("amount", 0), note=data.get("note", ""))
         return Response(s.RemedySerializer(remedy).data, status=status.HTTP_201_CREATED)
 
     def _remedy(self, remedy_id):
@@ -322,8 +285,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     def remedy_approve(self, request, pk=None, remedy_id=None):
         remedy = self._remedy(remedy_id)
         data = self._validated(s.RemedyDecisionSerializer)
-        with as_api_errors():
-            remedy = services.remedy_decide(remedy=remedy, actor=request.user, approve=True, reason=data["reason"])
+        remedy = services.remedy_decide(remedy=remedy, actor=request.user, approve=True, reason=data["reason"])
         return Response(s.RemedySerializer(remedy).data)
 
     @extend_schema(request=s.RemedyDecisionSerializer, responses=s.RemedySerializer)
@@ -331,24 +293,21 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     def remedy_reject(self, request, pk=None, remedy_id=None):
         remedy = self._remedy(remedy_id)
         data = self._validated(s.RemedyDecisionSerializer)
-        with as_api_errors():
-            remedy = services.remedy_decide(remedy=remedy, actor=request.user, approve=False, reason=data["reason"])
+        remedy = services.remedy_decide(remedy=remedy, actor=request.user, approve=False, reason=data["reason"])
         return Response(s.RemedySerializer(remedy).data)
 
     @extend_schema(request=None, responses=s.RemedySerializer)
     @action(detail=True, methods=["post"], url_path=r"remedies/(?P<remedy_id>\d+)/agree", filterset_class=None)
     def remedy_agree(self, request, pk=None, remedy_id=None):
         remedy = self._remedy(remedy_id)
-        with as_api_errors():
-            remedy = services.remedy_record_agreement(remedy=remedy, actor=request.user)
+        remedy = services.remedy_record_agreement(remedy=remedy, actor=request.user)
         return Response(s.RemedySerializer(remedy).data)
 
     @extend_schema(request=None, responses=s.RemedySerializer)
     @action(detail=True, methods=["post"], url_path=r"remedies/(?P<remedy_id>\d+)/done", filterset_class=None)
     def remedy_done(self, request, pk=None, remedy_id=None):
         remedy = self._remedy(remedy_id)
-        with as_api_errors():
-            remedy = services.remedy_mark_done(remedy=remedy, actor=request.user)
+        remedy = services.remedy_mark_done(remedy=remedy, actor=request.user)
         return Response(s.RemedySerializer(remedy).data)
 
 
@@ -369,25 +328,12 @@ class CannedReplyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.
     def get_permissions(self):
         return [permissions.IsAuthenticated(), permissions.DjangoModelPermissions()]
 
-    @contextmanager
-    def _scope_errors(self):
-        with as_api_errors():
-            try:
-                yield
-            except PermissionDenied as exc:
-                raise exceptions.ValidationError({"team": [str(exc)]}) from exc
-
     def perform_create(self, serializer):
-        with self._scope_errors():
-            serializer.instance = services.canned_reply_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.canned_reply_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        with self._scope_errors():
-            serializer.instance = services.canned_reply_update(reply=serializer.instance, actor=self.request.user,
-                                                               **serializer.validated_data)
+        serializer.instance = services.canned_reply_update(reply=serializer.instance, actor=self.request.user,
+                                                           **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        try:
-            services.canned_reply_delete(reply=instance, actor=self.request.user)
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        services.canned_reply_delete(reply=instance, actor=self.request.user)
