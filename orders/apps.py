@@ -12,6 +12,7 @@ class OrdersConfig(AppConfig):
         # Imported here, not at the top: apps.py is loaded before any app's models are.
         from customers import records
         from orders import selectors
+        from tickets.links import order_check_register
         from tickets.signals import remedy_agreed
 
         # The customer archive searches, counts, shows and exports orders through what is registered here.
@@ -22,6 +23,8 @@ class OrdersConfig(AppConfig):
         records.export_section_register("orders", selectors.customer_orders_export, models=models)
         # A refund or exchange the customer agreed to on a ticket goes on to the returns flow.
         remedy_agreed.connect(_remedy_hand_over, dispatch_uid="orders.remedy_hand_over")
+        # A ticket may link only an order its creator may open.
+        order_check_register(selectors.order_link_check)
 
 
 def _remedy_hand_over(sender, *, remedy, actor, **kwargs):

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,13 @@ def order_scope_q(*, user, prefix: str = "") -> Q | None:
         outer = OuterRef(f"{prefix}pk" if prefix else "pk")
         scope |= Q(Exists(Ticket.objects.filter(order_id=outer, team_id__in=teams)))
     return scope
+
+
+def order_link_check(*, actor, order: Order) -> None:
+    """Refuse an order outside the actor's scope as if it did not exist: a 400 on ``order``."""
+    scope = order_scope_q(user=actor)
+    if scope is not None and not Order.objects.filter(scope, pk=order.pk).exists():
+        raise ValidationError({"order": [_("Unknown order.")]})
 
 
 def order_list_for_user(*, user) -> QuerySet[Order]:

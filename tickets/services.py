@@ -27,6 +27,7 @@ from tickets.models import (
     TicketMessage,
 )
 from tickets.sanitizer import sanitize_html
+from tickets.links import order_link_check
 from tickets.selectors import canned_reply_can_manage, remedy_limit_for
 from tickets.signals import remedy_agreed
 
@@ -126,6 +127,7 @@ def ticket_create(
     """
     if order is not None and order.customer_id != customer.pk:
         raise ValidationError({"order": [_("The order belongs to another customer.")]})
+    order_link_check(actor=actor, order=order)
     ticket = Ticket.objects.create(
         number=daily_number(prefix="T"),
         subject=subject,

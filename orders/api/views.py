@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -16,8 +17,8 @@ from orders import services, shop_sync, tasks
 from orders.api import serializers as s
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
 from orders.models import OrderImport, ReturnRequest
-from orders.selectors import order_list_for_user, return_list_for_user, return_quote
-from tickets.models import Ticket
+from orders.selectors import order_link_check, order_list_for_user, return_list_for_user, return_quote
+from tickets.selectors import ticket_list_for_user
 
 
 class ActionPermission(permissions.BasePermission):
@@ -164,11 +165,13 @@ class ReturnRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     @extend_schema(request=s.ReturnCreateSerializer, responses={201: s.ReturnRequestSerializer})
     def create(self, request, *args, **kwargs):
         data = self._input(s.ReturnCreateSerializer)
+        # The order and the ticket named must be ones the caller may open; others do not exist for them.
+        order_link_check(actor=request.user, order=data["order"])
         ticket = None
         if data.get("ticket"):
-            ticket = Ticket.objects.filter(pk=data["ticket"]).first()
+            ticket = ticket_list_for_user(user=request.user).filter(pk=data["ticket"]).first()
             if ticket is None:
-                raise ValidationError({"ticket": ["Unknown ticket."]})
+                raise ValidationError({"ticket": [_("Unknown ticket.")]})
         ret = services.return_request_create(
             order=data["order"], kind=data["kind"], reason=data["reason"], items=_items(data["items"]), actor=request.user,
             ticket=ticket, description=data["description"], contact_name=data["contact_name"],
