@@ -127,15 +127,18 @@ class SurveyResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class PublicSurveyViewSet(viewsets.ViewSet):
-    """Answer a survey with its signed token (no login): one response; 404 forged, 410 expired, 409 answered."""
+    """Answer a survey with its signed token (no login): one response; 404 forged, 410 expired, 409 answered.
 
-    authentication_classes = []
+    Requests are still authenticated, only to refuse (403) an answer sent with a staff session or token.
+    """
+
     permission_classes = [permissions.AllowAny]
     throttle_classes = []
 
     @extend_schema(
         request=SurveyAnswerSerializer,
         responses={201: SurveyResponseSerializer, 400: OpenApiResponse(description="Field errors"),
+                   403: OpenApiResponse(description="Sent by a signed-in helpdesk user"),
                    404: OpenApiResponse(description="Unknown or forged link"),
                    409: OpenApiResponse(description="Already answered"), 410: OpenApiResponse(description="Expired")},
     )
@@ -145,7 +148,7 @@ class PublicSurveyViewSet(viewsets.ViewSet):
         data = form.validated_data
         try:
             response = services.survey_respond(token=token, overall=data["overall"], answers=data.get("answers", {}),
-                                               comment=data.get("comment", ""))
+                                               comment=data.get("comment", ""), respondent=request.user)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
         except tokens.SurveyUnavailable as exc:
