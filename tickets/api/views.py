@@ -310,7 +310,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         data = self._validated(s.RemedySerializer)
         with as_api_errors():
             remedy = services.remedy_propose(ticket=ticket, actor=request.user, kind=data["kind"],
-                                             amount=data.get("amount", 0), note=data.get("note", ""))
+                                             amount=data.get("amount"), note=data.get("note", ""))
         return Response(s.RemedySerializer(remedy).data, status=status.HTTP_201_CREATED)
 
     def _remedy(self, remedy_id):
