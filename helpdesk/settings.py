@@ -269,7 +269,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_METADATA_CLASS": "helpdesk.api.metadata.DescriptiveMetadata",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "helpdesk.api.pagination.CursorPagination",
     "PAGE_SIZE": 25,
     # REMOTE_ADDR is already the client's address (ClientAddressMiddleware); DRF must not read X-Forwarded-For itself.
     "NUM_PROXIES": 0,

@@ -42,6 +42,7 @@ from chat.api.serializers import (
 )
 from chat.events import chat_publish_many
 from chat.models import ChatMessage, ChatSession
+from helpdesk.api.parsers import DEPTH_MESSAGE
 from helpdesk.models import Team, User
 from tickets.selectors import ticket_list_for_user
 
@@ -311,6 +312,8 @@ def widget_message_create(request, pk: int):
         return JsonResponse({"detail": _('Unsupported media type "%s" in request.') % request.content_type}, status=415)
     try:
         data = json.loads(request.body, parse_constant=_refuse_constant)
+    except RecursionError:
+        return JsonResponse({"detail": DEPTH_MESSAGE}, status=400)
     except (ValueError, UnicodeDecodeError) as error:
         return JsonResponse({"detail": _("JSON parse error - %s") % error}, status=400)
     body = data.get("body") if isinstance(data, dict) else None

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from followups import selectors, services, tokens
@@ -15,6 +14,7 @@ from followups.api.serializers import (
 from followups.filters import FollowUpVisitFilterSet, SurveyResponseFilterSet
 from followups.models import FollowUpVisit, SurveyResponse
 from followups.workflow import VisitConflict
+from helpdesk.api.pagination import CursorPagination
 
 
 class Conflict(exceptions.APIException):
