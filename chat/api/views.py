@@ -5,10 +5,12 @@ under ``/api/v1/chat/``.
 """
 
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -33,6 +35,7 @@ from chat.api.serializers import (
     ChatReadSerializer,
     ChatSessionDetailSerializer,
     ChatSessionSerializer,
+    ChatStreamTicketSerializer,
     ChatTicketNumberSerializer,
     ChatTransferSerializer,
     ChatWidgetInfoSerializer,
@@ -76,6 +79,12 @@ def _call(service, **kwargs):
         raise ChatConflictError(str(error))
 
 
+def _stream_ticket(session: ChatSession) -> dict:
+    ticket = services.chat_stream_ticket_issue(session=session)
+    return {"stream": f"{reverse('chat:customer_stream', args=[session.pk])}?{urlencode({'ticket': ticket})}",
+            "stream_expires_in": services.STREAM_TICKET_SECONDS}
+
+
 def _valid(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -107,8 +116,12 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
                         ip_address=request.META.get("REMOTE_ADDR"))
         session.refresh_from_db()
         state = selectors.chat_state_payload(session)
-        return Response({**state, "token": session.token,
-                         "stream": f"/chat/stream/{session.pk}/?token={session.token}"}, status=201)
+        return Response({**state, "token": session.token, **_stream_ticket(session)}, status=201)
+
+    @extend_schema(parameters=[TOKEN_HEADER], request=None, responses={201: ChatStreamTicketSerializer})
+    @action(detail=True, methods=["post"])
+    def stream(self, request, pk=None):
+        return Response(_stream_ticket(self._session(request, pk)), status=201)
 
     @extend_schema(parameters=[TOKEN_HEADER, OpenApiParameter("after", int, description="Only messages after this number.")],
                    responses=ChatWidgetSessionDetailSerializer)

@@ -159,6 +159,13 @@ def png(name: str = "photo.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG, content_type="image/png")
 
 
+def stream_ticket(session) -> str:
+    """Return a fresh stream ticket of a chat, as the widget gets one before it opens the stream."""
+    from chat.services import chat_stream_ticket_issue
+
+    return chat_stream_ticket_issue(session=session)
+
+
 def visitor(chat: str) -> Callable:
     """Return a header builder that sends the visitor token of a chat (the widget's X-Chat-Token)."""
     return lambda w, body: {"X-Chat-Token": getattr(w, chat).token}
@@ -328,9 +335,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                           data=lambda w: {"name": "访客", "phone": "13900139000", "body": "请回电"})),
     page("chat:widget_js", get(200, public=True)),
     page("chat:demo_shop", get(200, public=True)),
+    api("chat-widget-session-stream",
+        post(201, public=True, args=pk("chat_active"), headers=visitor("chat_active")),
+        post(404, public=True, label="without the token", args=pk("chat_active"))),
+    # The stream URL carries a one-stream ticket from the call above; the visitor token opens nothing.
     page("chat:customer_stream",
-         get(200, public=True, args=pk("chat_active"), query=lambda w: {"token": w.chat_active.token}),
-         get(404, public=True, label="without the token", args=pk("chat_active"))),
+         get(200, public=True, args=pk("chat_active"), query=lambda w: {"ticket": stream_ticket(w.chat_active)}),
+         get(404, public=True, label="with the visitor token", args=pk("chat_active"),
+             query=lambda w: {"token": w.chat_active.token}),
+         get(404, public=True, label="without a ticket", args=pk("chat_active"))),
 
     # --- Live chat: the agent side; a chat is seen by its team's people (docs/roles.md) ------------------------
     page("chat:inbox", get()),
@@ -338,8 +351,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     page("chat:card", get(sees=MEMBERS, args=pk("chat_waiting"))),
     page("chat:canned", get(sees=MEMBERS, args=pk("chat_waiting"))),
     page("chat:image",
-         get(200, public=True, label="with the visitor token", args=pk("chat_image"),
-             query=lambda w: {"token": w.chat_active.token}),
+         get(200, public=True, label="with the visitor token", args=pk("chat_image"), headers=visitor("chat_active")),
          # Without the token the image is the agents' who see the chat; nobody else learns it exists.
          get(sees=MEMBERS, label="as staff", args=pk("chat_image"), answers={ANONYMOUS: 404})),
     api("chat-session-list", get()),
