@@ -50,6 +50,16 @@ def heartbeat_seconds() -> float:
     return float(getattr(settings, "CHAT_SSE_HEARTBEAT_SECONDS", 15))
 
 
+def recheck_seconds() -> float:
+    """Return how often an agent's open stream checks again that its user may chat and in which teams."""
+    return float(getattr(settings, "CHAT_STREAM_RECHECK_SECONDS", 60))
+
+
+def max_stream_seconds() -> float:
+    """Return how long a stream stays open at most; then it ends and the browser reconnects."""
+    return float(getattr(settings, "CHAT_STREAM_MAX_SECONDS", 3600))
+
+
 def _prefix() -> str:
     # Pub/sub ignores Redis database numbers: keep each deployment (and test run) apart by the cache prefix.
     return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{settings.REDIS_URL.rsplit('/', 1)[-1]}:chat"
@@ -216,11 +226,22 @@ def chat_hub() -> ChatHub:
 
 
 async def _queue_events(queue, *, heartbeat: float):
-    """Yield decoded events from the queue, ``"ping"`` on each idle heartbeat; stop on the end marker."""
+    """Yield decoded events from the queue, ``"ping"`` on each idle heartbeat; stop on the end marker or at the stream's maximum age.
+
+    Ending at the maximum age bounds what a stream opened long ago may still carry: the browser's
+    reconnect goes through the checks of a new request.
+    """
+    loop = asyncio.get_running_loop()
+    ends_at = loop.time() + max_stream_seconds()
     while True:
+        remaining = ends_at - loop.time()
+        if remaining <= 0:
+            return
         try:
-            raw = await asyncio.wait_for(queue.get(), timeout=heartbeat)
+            raw = await asyncio.wait_for(queue.get(), timeout=min(heartbeat, remaining))
         except TimeoutError:
+            if loop.time() >= ends_at:
+                return
             yield "ping"
             continue
         if raw is None:
@@ -265,8 +286,13 @@ async def agent_stream(*, user, last_event_id: int | None):
     """Yield the SSE text of an agent's chat inbox: missed events from the database, then live ones."""
     from chat import services  # the services publish through this module: imported when a stream starts
 
-    team_ids = await stream_db(selectors.chat_team_ids, user=user)
+    team_ids = await stream_db(selectors.chat_stream_team_ids, user_id=user.pk)
+    if team_ids is None:
+        return
     channels = [team_channel(team_id) for team_id in team_ids] + [agent_channel(user.pk)]
+    loop = asyncio.get_running_loop()
+    recheck = recheck_seconds()
+    next_check = loop.time() + recheck
     hub = chat_hub()
     queue = None
     recent: deque = deque(maxlen=512)
@@ -283,7 +309,13 @@ async def agent_stream(*, user, last_event_id: int | None):
         if queue is None:
             return
         await stream_db(services.agent_presence_touch, user=user)
-        async for item in _queue_events(queue, heartbeat=heartbeat_seconds()):
+        async for item in _queue_events(queue, heartbeat=min(heartbeat_seconds(), recheck)):
+            if loop.time() >= next_check:
+                # Deactivated, no longer allowed to chat, or moved between teams: end the stream before
+                # it carries anything more; a reconnect is a new request with the user's access as it is now.
+                if await stream_db(selectors.chat_stream_team_ids, user_id=user.pk) != team_ids:
+                    return
+                next_check = loop.time() + recheck
             if item == "ping":
                 await stream_db(services.agent_presence_touch, user=user)
                 yield ": ping\n\n"

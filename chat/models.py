@@ -82,6 +82,9 @@ class ChatSession(models.Model):
     ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("ticket"), on_delete=models.SET_NULL,
                                null=True, blank=True, related_name="chat_sessions")
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    stream_tickets_used = models.PositiveIntegerField(
+        _("stream tickets used"), default=0, editable=False,
+        help_text=_("How many stream tickets of this chat were spent; a ticket names the count it was issued at."))
 
     class Meta:
         ordering = ["-created_at"]

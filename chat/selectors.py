@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
+from helpdesk.models import User
 from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.teams import team_ids_for_user, team_member_ids
 
@@ -15,6 +16,18 @@ REPLAY_LIMIT = 500
 def chat_team_ids(*, user) -> list[int]:
     """Return the teams whose chat queue the user works."""
     return team_ids_for_user(user=user)
+
+
+def chat_stream_team_ids(*, user_id: int) -> list[int] | None:
+    """Return the teams whose events an agent's inbox stream carries, read afresh; None when the user may no longer chat.
+
+    An open stream asks again every ``CHAT_STREAM_RECHECK_SECONDS``: a deactivated user, one who lost the
+    permission, or one moved between teams gets their stream ended.
+    """
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_perm("tickets.add_ticketmessage"):
+        return None
+    return sorted(chat_team_ids(user=user))
 
 
 def chat_widget_get(*, key: str) -> ChatWidget:

@@ -14,10 +14,12 @@ import json
 import os
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +80,35 @@ def customer_token_verify(*, widget: ChatWidget, token: str) -> dict | None:
 
 
 # Publishing (after commit) and event rows.
+
+# A visitor's stream URL carries a stream ticket, never the visitor token: URLs end up in access logs.
+STREAM_TICKET_SALT = "chat.stream-ticket"
+STREAM_TICKET_SECONDS = 60
+
+
+def chat_stream_ticket_issue(*, session: ChatSession) -> str:
+    """Return a signed ticket that opens one stream of the chat within ``STREAM_TICKET_SECONDS``.
+
+    The ticket names the chat and how many of its tickets were spent when it was issued: spending one
+    moves the count on, so a ticket opens one stream, and an older unspent one none.
+    """
+    used = ChatSession.objects.filter(pk=session.pk).values_list("stream_tickets_used", flat=True).first()
+    return signing.dumps({"s": session.pk, "n": used or 0}, salt=STREAM_TICKET_SALT)
+
+
+def chat_stream_ticket_redeem(*, session_id, ticket: str) -> int:
+    """Spend a stream ticket of the chat; return the chat's id, or raise Http404 (forged, expired, another chat's, spent)."""
+    try:
+        data = signing.loads(str(ticket)[:200], salt=STREAM_TICKET_SALT, max_age=STREAM_TICKET_SECONDS)
+        pk, used = int(data["s"]), int(data["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise Http404 from None
+    if str(pk) != str(session_id):
+        raise Http404
+    if not ChatSession.objects.filter(pk=pk, stream_tickets_used=used).update(stream_tickets_used=used + 1):
+        raise Http404
+    return pk
+
 
 def _after_commit(channel: str, payload: dict) -> None:
     transaction.on_commit(lambda: chat_publish(channel, payload))

@@ -50,14 +50,18 @@ def demo_shop(request):
 
 
 async def customer_stream(request, pk: int):
-    """Stream a visitor's chat as Server-Sent Events (``?token=``; ``Last-Event-ID`` = last message number seen)."""
-    token = request.GET.get("token", "")
+    """Stream a visitor's chat as Server-Sent Events (``?ticket=`` a stream ticket; ``Last-Event-ID`` = last message number seen).
+
+    The ticket comes from ``POST /api/v1/chat/sessions/{id}/stream/`` with the visitor token in a header,
+    opens one stream and lasts a minute, so the long-lived token never appears in a URL.
+    """
     try:
-        session = await events.stream_db(selectors.chat_session_for_token, session_id=pk, token=token)
+        session_id = await events.stream_db(services.chat_stream_ticket_redeem, session_id=pk,
+                                            ticket=request.GET.get("ticket", ""))
     except Http404:
         return HttpResponse(status=404)
     await events.release_request_connections()
-    return _sse(events.customer_stream(session_id=session.pk, last_seq=_last_event_id(request) or 0))
+    return _sse(events.customer_stream(session_id=session_id, last_seq=_last_event_id(request) or 0))
 
 
 async def agent_stream(request):
@@ -73,8 +77,8 @@ async def agent_stream(request):
 
 @require_GET
 def chat_image(request, pk: int):
-    """Serve a chat image to the visitor of its chat (``?token=``) or an agent who may see the chat."""
-    message = selectors.chat_image_get(message_id=pk, user=request.user, token=request.GET.get("token", ""))
+    """Serve a chat image to the visitor of its chat (the X-Chat-Token header) or an agent who may see the chat."""
+    message = selectors.chat_image_get(message_id=pk, user=request.user, token=request.headers.get("X-Chat-Token", ""))
     response = FileResponse(message.image.open("rb"), content_type=message.image_type or "application/octet-stream")
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'"

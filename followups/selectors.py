@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followups.models import CustomerMessage, FollowUpVisit, SurveyQuestion, SurveyResponse
+from followups.tokens import survey_links_hidden
 from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.teams import team_ids_for_user
 
@@ -154,6 +155,7 @@ def customer_timeline_sources(*, customer, text, viewer):
         visible_responses = responses if response_scope is None else responses.filter(response_scope)
     yield ("visit", _("Follow-up visit"), visits, visible_visits, "created_at", visit_row)
     yield ("outbound", _("Message sent"), sent, visible_sent, "created_at",
-           lambda m: (f"{m.get_channel_display()} · {m.get_status_display()}", text(m.body[:200]), m.error[:100]))
+           lambda m: (f"{m.get_channel_display()} · {m.get_status_display()}",
+                      text(survey_links_hidden(m.body)[:200]), m.error[:100]))
     yield ("survey", _("Survey response"), responses, visible_responses, "submitted_at",
            lambda r: (f"{r.overall}/5 · {r.score}", text(r.comment[:200]), ""))

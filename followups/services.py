@@ -7,7 +7,7 @@ import logging
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -393,8 +393,15 @@ def weighted_score(overall: int, scores: dict[str, int]) -> Decimal:
 
 
 @transaction.atomic
-def survey_respond(*, token: str, overall, answers, comment: str = "") -> SurveyResponse:
-    """Record the one response of a survey; a low overall score opens a ticket for the team's supervisor."""
+def survey_respond(*, token: str, overall, answers, comment: str = "", respondent=None) -> SurveyResponse:
+    """Record the one response of a survey; a low overall score opens a ticket for the team's supervisor.
+
+    ``respondent`` is the signed-in user of the request, if any: surveys are the customers' word on the
+    service, so nobody signed in to the helpdesk may answer one (an agent would rate themselves).
+    """
+    if respondent is not None and respondent.is_authenticated:
+        raise PermissionDenied(_("You are signed in to the helpdesk: surveys are answered by customers, not by "
+                                 "staff. Sign out to open this link as the customer would."))
     overall, scores, comment = survey_answers_clean(overall=overall, answers=answers, comment=comment)
     survey = survey_from_token(token, for_update=True)
     now = timezone.now()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -14,6 +16,8 @@ from helpdesk.errors import ServiceError
 # The signing salt of every survey link ever sent: changing it voids the links customers hold.
 SALT = "customers.survey"
 INVALID, EXPIRED, ANSWERED = "invalid", "expired", "answered"
+# A survey address inside a message: optional origin, the public path ``/s/<token>/`` (followups/urls.py).
+LINK = re.compile(r"(?:https?://[^\s/]+)?/s/(?P<token>[A-Za-z0-9_:.\-]+)/?")
 
 
 # Per reason: the API's answer and its message.
@@ -41,6 +45,22 @@ def survey_token(survey: Survey) -> str:
 def survey_url(survey: Survey) -> str:
     """Return the public address of a survey, for messages."""
     return settings.PUBLIC_BASE_URL + reverse("followups:survey_public", args=[survey_token(survey)])
+
+
+def survey_links_hidden(text: str) -> str:
+    """Return the text with every survey link in it replaced by a label, for staff to read.
+
+    A survey's handling agent must never hold its live link (the score feeds their own scorecard),
+    so messages sent to customers are shown to staff without it.
+    """
+    def hide(match: re.Match) -> str:
+        try:
+            signing.loads(match["token"], salt=SALT)
+        except signing.BadSignature:
+            return match[0]  # some other address that happens to have /s/ in it
+        return str(_("[survey link]"))
+
+    return LINK.sub(hide, text)
 
 
 def survey_from_token(token: str, *, for_update: bool = False) -> Survey:

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -175,9 +175,12 @@ def survey_public(request, token):
             values = {key: request.POST.get(key, "") for key in ["overall", "comment"] + [q["code"] for q in questions]}
             try:
                 services.survey_respond(token=token, overall=values["overall"], comment=values["comment"],
-                                        answers={q["code"]: values[q["code"]] for q in questions})
+                                        answers={q["code"]: values[q["code"]] for q in questions}, respondent=request.user)
             except ValidationError as exc:
                 errors = exc.message_dict
+            except PermissionDenied as exc:
+                return render(request, "followups/survey_done.html", {"message": str(exc), "problem": "staff"},
+                              status=403)
             except tokens.SurveyUnavailable as exc:
                 text, status = PROBLEMS[exc.reason]
                 return render(request, "followups/survey_done.html", {"message": str(text), "problem": exc.reason},

@@ -52,7 +52,10 @@ def contains_nul(value) -> bool:
 
 
 class RejectNulMiddleware(MiddlewareMixin):
-    """Answer 400 to a path, query string or form body holding a NUL character, which PostgreSQL text cannot store."""
+    """Answer 400 to a path, query string, header or form body holding a NUL character, which PostgreSQL text cannot store.
+
+    Headers count because some carry values that are looked up in the database (the chat widget's X-Chat-Token).
+    """
 
     FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -60,7 +63,8 @@ class RejectNulMiddleware(MiddlewareMixin):
         fields = dict(request.GET.lists())
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
             fields.update(request.POST.lists())
-        if "\x00" not in request.path and not contains_nul(fields):
+        headers = [value for key, value in request.META.items() if key.startswith("HTTP_") and isinstance(value, str)]
+        if "\x00" not in request.path and not contains_nul(fields) and not contains_nul(headers):
             return None
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": NUL_MESSAGE}, status=400)

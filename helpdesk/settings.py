@@ -272,7 +272,7 @@ REST_FRAMEWORK = {
     "DEFAULT_METADATA_CLASS": "helpdesk.api.metadata.DescriptiveMetadata",
     # Services' refusals (helpdesk/errors.py, Django's ValidationError and PermissionDenied) in DRF's shapes.
     "EXCEPTION_HANDLER": "helpdesk.api.errors.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "helpdesk.api.pagination.CursorPagination",
     "PAGE_SIZE": 25,
     # REMOTE_ADDR is already the client's address (ClientAddressMiddleware); DRF must not read X-Forwarded-For itself.
     "NUM_PROXIES": 0,

@@ -4,7 +4,7 @@ import re
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
@@ -16,7 +16,7 @@ from helpdesk.models import Team, User
 from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.teams import team_ids_for_user
 from tickets import workflow
-from tickets.models import Attachment, CannedReply, RemedyLimit, Ticket, TicketEvent, TicketMessage
+from tickets.models import Attachment, CannedReply, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
 
 DEFAULT_AGENT_LIMIT = Decimal("500")
 VIEW_COUNT_CAP = 99
@@ -175,6 +175,12 @@ def remedy_limit_for(user) -> Decimal | None:
         return DEFAULT_AGENT_LIMIT if role == Role.AGENT else None
     return row.amount
 
+
+def remedy_granted_total(*, ticket) -> Decimal:
+    """Return the amount already granted on a ticket: its approved remedies, agreed or carried out included."""
+    granted = (Remedy.Status.APPROVED, Remedy.Status.AGREED, Remedy.Status.DONE)
+    total = Remedy.objects.filter(ticket=ticket, status__in=granted).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0")
 
 
 def canned_replies_for(*, user, q: str = "") -> QuerySet[CannedReply]:

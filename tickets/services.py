@@ -28,7 +28,7 @@ from tickets.models import (
 )
 from tickets.sanitizer import sanitize_html
 from tickets.links import order_link_check
-from tickets.selectors import canned_reply_can_manage, remedy_limit_for
+from tickets.selectors import canned_reply_can_manage, remedy_granted_total, remedy_limit_for
 from tickets.signals import remedy_agreed
 
 # A change to any of these moves the ticket's SLA deadlines.
@@ -373,16 +373,27 @@ def internal_task_set_done(*, task: InternalTask, actor, is_done: bool) -> Inter
     return task
 
 
+# Remedies that pay the customer: they need an amount, and it counts against the approval limit.
+MONEY_KINDS = frozenset({Remedy.Kind.REFUND, Remedy.Kind.COMPENSATION, Remedy.Kind.COUPON})
+
+
 @transaction.atomic
-def remedy_propose(*, ticket: Ticket, actor, kind: str, amount: Decimal, note: str = "") -> Remedy:
-    """Propose a remedy (解决方案制定); above the proposer's limit it waits for a supervisor."""
-    if amount is None or amount < 0:
+def remedy_propose(*, ticket: Ticket, actor, kind: str, amount: Decimal | None, note: str = "") -> Remedy:
+    """Propose a remedy (解决方案制定); when it takes the ticket's granted total above the proposer's limit it waits for a supervisor.
+
+    The limit is on the total granted on the ticket, so splitting a remedy into smaller ones does not
+    pass it; a refund, compensation or coupon needs an amount above zero.
+    """
+    if amount is not None and amount < 0:
         raise ValidationError({"amount": [_("The amount cannot be negative.")]})
+    if kind in MONEY_KINDS and not amount:
+        raise ValidationError({"amount": [_("A refund, compensation or coupon needs an amount above zero.")]})
+    amount = amount or Decimal("0")
     ticket = _locked(ticket)
     if not workflow.is_active(ticket.status):
         raise ValidationError({"status": [_("A resolved or closed ticket takes no new remedy.")]})
     limit = remedy_limit_for(actor)
-    needs_approval = limit is not None and amount > limit
+    needs_approval = limit is not None and remedy_granted_total(ticket=ticket) + amount > limit
     remedy = Remedy.objects.create(
         ticket=ticket, kind=kind, amount=amount, note=note, proposed_by=actor,
         status=Remedy.Status.AWAITING_APPROVAL if needs_approval else Remedy.Status.APPROVED,
@@ -408,6 +419,9 @@ def remedy_decide(*, remedy: Remedy, actor, approve: bool, reason: str = "") -> 
     limit = remedy_limit_for(actor)
     if limit is not None and remedy.amount > limit:
         raise ValidationError({"amount": [_("The amount is above your own limit of ¥%(limit)s.") % {"limit": limit}]})
+    if approve and limit is not None and remedy_granted_total(ticket=ticket) + remedy.amount > limit:
+        raise ValidationError({"amount": [_("With the remedies already granted on this ticket the total is above your own "
+                                            "limit of ¥%(limit)s.") % {"limit": limit}]})
     if not approve and not reason:
         raise ValidationError({"reason": [_("Give a reason for the rejection.")]})
     remedy.status = Remedy.Status.APPROVED if approve else Remedy.Status.REJECTED

@@ -144,6 +144,15 @@ def prepare(chats: int, idle: int):
     return cookie, last_event, [(session.pk, session.token) for session in sessions]
 
 
+async def stream_path(connection: Connection, session_id: int, token: str) -> str:
+    """Return a chat's stream path with a new stream ticket, asked for as the widget does (token in a header)."""
+    status, data = await connection.request("POST", f"/api/v1/chat/sessions/{session_id}/stream/",
+                                            headers={"X-Chat-Token": token})
+    if status != 201:
+        raise ConnectionError(f"stream ticket answered {status}")
+    return json.loads(data)["stream"]
+
+
 async def run(args, cookie, last_event, sessions, port, server_pid):
     import psutil
 
@@ -183,7 +192,7 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
 
         async def read():
             nonlocal streams_open
-            async for event, data in stream.stream(f"/chat/stream/{session_id}/?token={token}"):
+            async for event, data in stream.stream(await stream_path(stream, session_id, token)):
                 if event == "message":
                     customer_seen[data["body"]] = customer_seen.get(data["body"], 0) + 1
                 elif event == "state":
@@ -266,7 +275,7 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
             connection = Connection(host, port)
             await connection.open()
             idle_connections.append(connection)
-            async for event, _data in connection.stream(f"/chat/stream/{session_id}/?token={token}"):
+            async for event, _data in connection.stream(await stream_path(connection, session_id, token)):
                 if event == "state":
                     opened += 1
 

@@ -3,13 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, parsers, permissions, status, viewsets
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from channels.api.serializers import InboundEmailResultSerializer, PhoneCallCreateSerializer, PhoneCallSerializer
 from channels.inbound import MAX_RAW_BYTES, email_receive
 from channels.models import PhoneCall
 from channels.services import phone_call_log
+from helpdesk.api.pagination import CursorPagination
 from tickets.selectors import ticket_get_for_user, ticket_list_for_user
 
 

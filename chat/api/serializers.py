@@ -17,7 +17,7 @@ class ChatMessageSerializer(serializers.Serializer):
     sender = serializers.ChoiceField(choices=ChatMessage.Sender.choices)
     author_name = serializers.CharField()
     body = serializers.CharField(help_text=_("Plain text; show it as text, never as HTML."))
-    image = serializers.CharField(help_text=_("URL of the image (add ?token= on the widget side), or empty."))
+    image = serializers.CharField(help_text=_("URL of the image (the widget sends X-Chat-Token to fetch it), or empty."))
     created_at = serializers.DateTimeField()
 
 
@@ -39,9 +39,14 @@ class ChatWidgetSessionCreateSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=MAX_MESSAGE_CHARS, required=False, allow_blank=True, default="")
 
 
-class ChatWidgetSessionSerializer(ChatStateSerializer):
-    token = serializers.CharField(help_text=_("Send as X-Chat-Token (or ?token= on the stream)."))
-    stream = serializers.CharField(help_text=_("URL of the session's Server-Sent Events stream."))
+class ChatStreamTicketSerializer(serializers.Serializer):
+    stream = serializers.CharField(help_text=_("URL of the session's Server-Sent Events stream, with a stream ticket: "
+                                               "it opens one stream, within stream_expires_in seconds."))
+    stream_expires_in = serializers.IntegerField(help_text=_("Seconds the stream ticket stays valid."))
+
+
+class ChatWidgetSessionSerializer(ChatStateSerializer, ChatStreamTicketSerializer):
+    token = serializers.CharField(help_text=_("Send as the X-Chat-Token header; never put it in a URL."))
 
 
 class ChatWidgetSessionDetailSerializer(ChatStateSerializer):

@@ -5,10 +5,12 @@ under ``/api/v1/chat/``.
 """
 
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -33,6 +35,7 @@ from chat.api.serializers import (
     ChatReadSerializer,
     ChatSessionDetailSerializer,
     ChatSessionSerializer,
+    ChatStreamTicketSerializer,
     ChatTicketNumberSerializer,
     ChatTransferSerializer,
     ChatWidgetInfoSerializer,
@@ -43,6 +46,7 @@ from chat.api.serializers import (
 from chat.events import chat_publish_many
 from chat.models import ChatMessage, ChatSession
 from helpdesk.api.errors import exception_handler
+from helpdesk.api.parsers import DEPTH_MESSAGE
 from helpdesk.errors import ServiceError
 from helpdesk.models import Team, User
 from tickets.selectors import ticket_list_for_user
@@ -61,6 +65,12 @@ class ChatSessionStartThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _stream_ticket(session: ChatSession) -> dict:
+    ticket = services.chat_stream_ticket_issue(session=session)
+    return {"stream": f"{reverse('chat:customer_stream', args=[session.pk])}?{urlencode({'ticket': ticket})}",
+            "stream_expires_in": services.STREAM_TICKET_SECONDS}
 
 
 def _valid(serializer_class, request) -> dict:
@@ -94,8 +104,12 @@ class WidgetChatSessionViewSet(viewsets.ViewSet):
                                               ip_address=request.META.get("REMOTE_ADDR"))
         session.refresh_from_db()
         state = selectors.chat_state_payload(session)
-        return Response({**state, "token": session.token,
-                         "stream": f"/chat/stream/{session.pk}/?token={session.token}"}, status=201)
+        return Response({**state, "token": session.token, **_stream_ticket(session)}, status=201)
+
+    @extend_schema(parameters=[TOKEN_HEADER], request=None, responses={201: ChatStreamTicketSerializer})
+    @action(detail=True, methods=["post"])
+    def stream(self, request, pk=None):
+        return Response(_stream_ticket(self._session(request, pk)), status=201)
 
     @extend_schema(parameters=[TOKEN_HEADER, OpenApiParameter("after", int, description="Only messages after this number.")],
                    responses=ChatWidgetSessionDetailSerializer)
@@ -299,6 +313,8 @@ def widget_message_create(request, pk: int):
         return JsonResponse({"detail": _('Unsupported media type "%s" in request.') % request.content_type}, status=415)
     try:
         data = json.loads(request.body, parse_constant=_refuse_constant)
+    except RecursionError:
+        return JsonResponse({"detail": DEPTH_MESSAGE}, status=400)
     except (ValueError, UnicodeDecodeError) as error:
         return JsonResponse({"detail": _("JSON parse error - %s") % error}, status=400)
     body = data.get("body") if isinstance(data, dict) else None

@@ -3,7 +3,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -12,6 +11,7 @@ from customers.api import serializers as s
 from customers.export import customer_list_csv_response, customer_pii_json_response
 from customers.filters import CustomerFilterSet
 from customers.models import Customer, CustomerImport, CustomerReview, PiiReveal
+from helpdesk.api.pagination import CursorPagination
 
 
 class CustomerPagination(CursorPagination):

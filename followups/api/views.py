@@ -3,7 +3,6 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from followups import selectors, services
@@ -13,6 +12,7 @@ from followups.api.serializers import (
 )
 from followups.filters import FollowUpVisitFilterSet, SurveyResponseFilterSet
 from followups.models import FollowUpVisit, SurveyResponse
+from helpdesk.api.pagination import CursorPagination
 
 
 class VisitPagination(CursorPagination):
@@ -102,15 +102,18 @@ class SurveyResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class PublicSurveyViewSet(viewsets.ViewSet):
-    """Answer a survey with its signed token (no login): one response; 404 forged, 410 expired, 409 answered."""
+    """Answer a survey with its signed token (no login): one response; 404 forged, 410 expired, 409 answered.
 
-    authentication_classes = []
+    Requests are still authenticated, only to refuse (403) an answer sent with a staff session or token.
+    """
+
     permission_classes = [permissions.AllowAny]
     throttle_classes = []
 
     @extend_schema(
         request=SurveyAnswerSerializer,
         responses={201: SurveyResponseSerializer, 400: OpenApiResponse(description="Field errors"),
+                   403: OpenApiResponse(description="Sent by a signed-in helpdesk user"),
                    404: OpenApiResponse(description="Unknown or forged link"),
                    409: OpenApiResponse(description="Already answered"), 410: OpenApiResponse(description="Expired")},
     )
@@ -119,6 +122,6 @@ class PublicSurveyViewSet(viewsets.ViewSet):
         form.is_valid(raise_exception=True)
         data = form.validated_data
         response = services.survey_respond(token=token, overall=data["overall"], answers=data.get("answers", {}),
-                                           comment=data.get("comment", ""))
+                                           comment=data.get("comment", ""), respondent=request.user)
         return Response(SurveyResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 

@@ -16,6 +16,16 @@ from tickets.models import Ticket
 MAX_DAYS = 366
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _within_years(value: dt.date) -> dt.date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise serializers.ValidationError(_("Choose a day between %(first)d and %(last)d.") % {
+            "first": FIRST_YEAR, "last": LAST_YEAR})
+    return value
+
+
 class KpiQuerySerializer(serializers.Serializer):
     """Validate a KPI period (local days, at most 366) and its team, agent and channel filters."""
 
@@ -24,6 +34,12 @@ class KpiQuerySerializer(serializers.Serializer):
     team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     agent = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     channel = serializers.ChoiceField(choices=Ticket.Channel.choices, required=False)
+
+    def validate_date_from(self, value):
+        return _within_years(value)
+
+    def validate_date_to(self, value):
+        return _within_years(value)
 
     def validate(self, attrs):
         from django.utils import timezone
@@ -108,7 +124,7 @@ class ScorecardQuerySerializer(serializers.Serializer):
 
     def validate_month(self, value):
         year, month = map(int, value.split("-"))
-        if not 2000 <= year <= 2100:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
             raise serializers.ValidationError(_("Choose a month between 2000 and 2100."))
         return dt.date(year, month, 1)
 

@@ -4,9 +4,9 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from helpdesk.api.pagination import CursorPagination
 from sla import services
 from sla.api.serializers import (
     MarkedSerializer,

@@ -78,9 +78,10 @@ def test_image_upload_accepts_png_and_refuses_other_files(api_client, widget):
     url = f"/api/v1/chat/sessions/{data['session']}/images/"
     ok = api_client.post(url, {"image": SimpleUploadedFile("a.png", PNG)}, format="multipart", **_token(data))
     assert ok.status_code == 201 and ok.json()["image"]
-    image = api_client.get(ok.json()["image"] + f"?token={data['token']}")
+    image = api_client.get(ok.json()["image"], **_token(data))
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
     assert api_client.get(ok.json()["image"]).status_code == 404
+    assert api_client.get(ok.json()["image"] + f"?token={data['token']}").status_code == 404  # never in a URL
     fake = api_client.post(url, {"image": SimpleUploadedFile("a.png", b"<html>not an image</html>")}, format="multipart",
                            **_token(data))
     assert fake.status_code == 400 and "image" in fake.json()
@@ -193,3 +194,11 @@ def test_chat_endpoints_are_in_the_openapi_schema(client, agent):
                  "/api/v1/chat/agent/sessions/{id}/accept/", "/api/v1/chat/agent/sessions/{id}/transfer/",
                  "/api/v1/chat/agent/sessions/{id}/end/", "/api/v1/chat/agent/presence/"):
         assert path in schema["paths"], path
+
+
+def test_the_stream_url_carries_a_stream_ticket_never_the_visitor_token(api_client, widget):
+    data = _start(api_client, widget)
+    assert data["token"] not in data["stream"] and "ticket=" in data["stream"] and data["stream_expires_in"] == 60
+    ticket = api_client.post(f"/api/v1/chat/sessions/{data['session']}/stream/", **_token(data))
+    assert ticket.status_code == 201 and data["token"] not in ticket.json()["stream"]
+    assert api_client.post(f"/api/v1/chat/sessions/{data['session']}/stream/").status_code == 404

@@ -242,3 +242,22 @@ def test_mark_read_moves_forward_only(session, agent):
     services.chat_mark_read(session=session, reader="agent", seq=99, actor=agent)
     session.refresh_from_db()
     assert session.agent_read_seq == 2
+
+
+def test_a_stream_ticket_is_spent_once_and_lasts_a_minute(session):
+    from django.http import Http404
+
+    ticket = services.chat_stream_ticket_issue(session=session)
+    older = services.chat_stream_ticket_issue(session=session)
+    assert services.chat_stream_ticket_redeem(session_id=session.pk, ticket=ticket) == session.pk
+    for spent in (ticket, older):  # spending one moves the count on: older unspent tickets open nothing either
+        with pytest.raises(Http404):
+            services.chat_stream_ticket_redeem(session_id=session.pk, ticket=spent)
+    fresh = services.chat_stream_ticket_issue(session=session)
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=services.STREAM_TICKET_SECONDS + 1)):
+        with pytest.raises(Http404):
+            services.chat_stream_ticket_redeem(session_id=session.pk, ticket=fresh)
+    for forged in ("", "x", fresh + "0", fresh.replace(":", ";")):
+        with pytest.raises(Http404):
+            services.chat_stream_ticket_redeem(session_id=session.pk, ticket=forged)
+    assert services.chat_stream_ticket_redeem(session_id=session.pk, ticket=fresh) == session.pk

@@ -66,6 +66,21 @@ class Stream:
         self.response.close()
 
 
+def customer_url(server, session) -> str:
+    """Return the visitor's stream URL with a fresh stream ticket, as the widget asks for one per connection."""
+    return f"{server}/chat/stream/{session.pk}/?ticket={services.chat_stream_ticket_issue(session=session)}"
+
+
+def login_cookies(user, settings) -> dict:
+    client = Client()
+    client.force_login(user)
+    return {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+
+
+def inbox_stream(server, user, settings) -> Stream:
+    return Stream(f"{server}/chat/inbox/stream/", cookies=login_cookies(user, settings))
+
+
 def test_customer_message_reaches_the_agent_inbox_and_the_reply_reaches_the_customer(server, team, agent, settings):
     settings.CHAT_SSE_HEARTBEAT_SECONDS = 0.5
     widget = ChatWidgetFactory(team=team)
@@ -77,7 +92,7 @@ def test_customer_message_reaches_the_agent_inbox_and_the_reply_reaches_the_cust
     created = inbox.next("created")
     assert created["data"]["chat"]["id"] == session.pk and created["id"] == str(created["data"]["event_id"])
 
-    customer = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}")
+    customer = Stream(customer_url(server, session))
     assert customer.next("state")["data"]["status"] == "waiting"
     sent_at = time.monotonic()
     services.chat_message_post(session=session, sender="customer", body="<script>alert(1)</script>")
@@ -103,7 +118,7 @@ def test_reconnect_with_last_event_id_replays_what_was_missed(server, team):
     session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
     for body in ("一", "二", "三"):
         services.chat_message_post(session=session, sender="customer", body=body)
-    stream = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}", headers={"Last-Event-ID": "1"})
+    stream = Stream(customer_url(server, session), headers={"Last-Event-ID": "1"})
     replayed = [stream.next("message")["data"]["body"] for _ in range(2)]
     assert replayed == ["二", "三"]
     services.chat_message_post(session=session, sender="customer", body="四")
@@ -115,7 +130,7 @@ def test_reconnect_with_last_event_id_replays_what_was_missed(server, team):
 def test_lost_redis_subscription_ends_streams_and_reconnect_fetches_history(server, team):
     widget = ChatWidgetFactory(team=team)
     session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
-    stream = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}")
+    stream = Stream(customer_url(server, session))
     stream.next("state")
     connection = redis.Redis.from_url(settings.REDIS_URL)
     killed = 0
@@ -125,7 +140,7 @@ def test_lost_redis_subscription_ends_streams_and_reconnect_fetches_history(serv
     assert killed >= 1
     assert stream.ended.wait(10), "the stream should end when its subscription is lost"
     services.chat_message_post(session=session, sender="customer", body="断线期间")
-    again = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}", headers={"Last-Event-ID": "0"})
+    again = Stream(customer_url(server, session), headers={"Last-Event-ID": "0"})
     assert again.next("message")["data"]["body"] == "断线期间"
     services.chat_message_post(session=session, sender="customer", body="恢复之后")
     assert again.next("message")["data"]["body"] == "恢复之后"
@@ -140,3 +155,48 @@ def test_stream_with_a_wrong_token_is_404(server, team):
 
 def test_agent_stream_needs_login(server):
     assert requests.get(f"{server}/chat/inbox/stream/", timeout=5).status_code == 401
+
+
+def test_a_stream_ticket_opens_one_stream_and_the_visitor_token_opens_none(server, team):
+    session = services.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
+    url = customer_url(server, session)
+    stream = Stream(url)
+    stream.next("state")
+    assert requests.get(url, timeout=5).status_code == 404  # spent
+    assert requests.get(f"{server}/chat/stream/{session.pk}/?token={session.token}", timeout=5).status_code == 404
+    other = services.chat_session_start(widget=session.widget, name="李雷", phone="13900139000")
+    assert requests.get(customer_url(server, other).replace(f"/{other.pk}/", f"/{session.pk}/"), timeout=5).status_code == 404
+    stream.close()
+
+
+def test_an_agent_stream_ends_within_the_recheck_once_the_agent_is_deactivated(server, team, agent, settings):
+    settings.CHAT_STREAM_RECHECK_SECONDS = 0.5
+    settings.CHAT_SSE_HEARTBEAT_SECONDS = 10  # the recheck wakes the idle stream by itself
+    cookies = login_cookies(agent, settings)
+    inbox = Stream(f"{server}/chat/inbox/stream/", cookies=cookies)
+    assert not inbox.ended.wait(1.5), "a stream whose agent still may chat stays open across rechecks"
+    type(agent).objects.filter(pk=agent.pk).update(is_active=False)
+    assert inbox.ended.wait(5), "the stream of a deactivated agent should end"
+    assert requests.get(f"{server}/chat/inbox/stream/", timeout=5, cookies=cookies).status_code == 401  # no reconnect
+
+
+def test_an_agent_stream_ends_once_the_agent_leaves_the_team(server, team, agent, settings):
+    settings.CHAT_STREAM_RECHECK_SECONDS = 0.5
+    inbox = inbox_stream(server, agent, settings)
+    assert not inbox.ended.wait(1.2)
+    team.members.remove(agent)
+    assert inbox.ended.wait(5), "the stream should end when its agent's teams change"
+    session = services.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
+    assert session.team == team and inbox.events.empty()  # nothing of the old team after the stream ended
+
+
+def test_streams_end_at_their_maximum_age_and_the_reconnect_replays(server, team, agent, settings):
+    settings.CHAT_STREAM_MAX_SECONDS = 1
+    session = services.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
+    customer, inbox = Stream(customer_url(server, session)), inbox_stream(server, agent, settings)
+    customer.next("state")
+    assert customer.ended.wait(5) and inbox.ended.wait(5)
+    services.chat_message_post(session=session, sender="customer", body="重连之后")
+    again = Stream(customer_url(server, session) + "&last_event_id=0")
+    assert again.next("message")["data"]["body"] == "重连之后"
+    again.close()

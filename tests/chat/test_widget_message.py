@@ -5,7 +5,7 @@ import requests
 
 from chat import services
 from chat.models import ChatEvent, ChatMessage
-from tests.chat.test_stream import Stream
+from tests.chat.test_stream import Stream, customer_url
 from tests.chat_server import server  # noqa: F401 - fixture
 from tests.factories import ChatWidgetFactory
 
@@ -20,7 +20,7 @@ def post(server, session, body, *, token=None, **kwargs):
 
 def test_a_visitors_message_is_stored_once_published_and_answered_with_it(server, team):
     session = services.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
-    stream = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}")
+    stream = Stream(customer_url(server, session))
     stream.next("state")
     response = post(server, session, {"body": "在吗？<b>急</b>"})
     assert response.status_code == 201, response.text

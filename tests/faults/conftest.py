@@ -351,10 +351,11 @@ class EventSource:
 
     When the stream ends or fails it connects again after the server's ``retry:`` delay, sending the
     last event id it saw as ``Last-Event-ID``. Every event is kept with the number of the connection
-    that brought it.
+    that brought it. ``url`` may be a function returning the URL of each connection (the chat widget
+    asks for a new stream ticket every time).
     """
 
-    def __init__(self, url: str, *, cookies=None):
+    def __init__(self, url, *, cookies=None):
         self.url, self.cookies = url, cookies
         self.lock = threading.Lock()
         self.events: list[dict] = []
@@ -373,7 +374,8 @@ class EventSource:
         while not self.closing.is_set():
             headers = {"Last-Event-ID": self.last_id} if self.last_id else {}
             try:
-                with requests.get(self.url, headers=headers, cookies=self.cookies, stream=True, timeout=(3, 40)) as answer:
+                url = self.url() if callable(self.url) else self.url
+                with requests.get(url, headers=headers, cookies=self.cookies, stream=True, timeout=(3, 40)) as answer:
                     if answer.status_code != 200:
                         self.refused[answer.status_code] += 1
                     else:

@@ -46,6 +46,12 @@ class Desk:
         assert started.status_code == 201, started.text
         self.chat, self.chat_shop = started.json(), widget.key
 
+    def stream_url(self) -> str:
+        """Return the customer's stream URL with a new stream ticket, as the widget asks for one on every connection."""
+        answer = self.customer.post(f"{self.base}/api/v1/chat/sessions/{self.chat['session']}/stream/",
+                                    headers={"X-Chat-Token": self.chat["token"]}, timeout=15)
+        return self.base + answer.json()["stream"]
+
     def work(self, *, reply: bool) -> None:
         """What they do in a second: the agent reads four pages and may reply by e-mail; the customer writes."""
         for page in self.pages:
@@ -78,7 +84,7 @@ def test_redis_down_costs_no_page_no_write_and_no_message(stack, agent, team):
     stack.beat()
     wait_for(lambda: health(base)[0] == 200, timeout=60, what="/healthz 200 with the worker's first heartbeat")
     desk = Desk(base, agent=agent, ticket=ticket, widget=widget)
-    customer_stream = EventSource(f"{base}/chat/stream/{desk.chat['session']}/?token={desk.chat['token']}")
+    customer_stream = EventSource(desk.stream_url)
     agent_stream = EventSource(f"{base}/chat/inbox/stream/", cookies=desk.browser.cookies.get_dict())
     wait_for(lambda: customer_stream.open_connection and agent_stream.open_connection, timeout=20,
              what="both chat streams open")

@@ -8,7 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from customers.selectors import customer_timeline
-from followups import messaging, services, workflow
+from followups import messaging, services, tokens, workflow
 from followups.models import CustomerMessage, FollowUpRule, FollowUpSettings, FollowUpVisit, Survey
 from followups.rules import is_quiet, quiet_adjust
 from helpdesk.calendars import calendar_spec
@@ -236,6 +236,10 @@ def test_ticket_resolved_survey_message_is_sent_and_on_the_timeline(db, team, ag
     assert len(messaging.outbox) == 1
     timeline = customer_timeline(viewer=supervisor, customer=ticket.customer)["results"]
     assert {"outbound", "visit"} <= {item["kind"] for item in timeline}
+    token = tokens.LINK.search(message.body)["token"]
+    for viewer in (agent, supervisor):  # the agent was rated by it; nobody on the staff holds the live link
+        shown = customer_timeline(viewer=viewer, customer=ticket.customer)["results"]
+        assert not any(token in str(item) for item in shown)
 
 
 def test_message_failure_is_recorded(db, settings):

@@ -177,3 +177,33 @@ def test_staff_response_list(api_client, survey, supervisor, agent, manager):
     api_client.force_authenticate(manager)
     assert len(api_client.get("/api/v1/surveys/responses/?is_low=false").json()["results"]) == 1
     assert api_client.get("/api/v1/surveys/responses/?submitted_after=nonsense").status_code == 400
+
+
+# Agents are rated by these surveys: they never hold a live link and never answer one.
+
+def test_survey_answer_from_a_staff_session_is_refused(client_for, agent, survey):
+    url = f"/s/{tokens.survey_token(survey)}/"
+    page = client_for(agent).post(url, {"overall": "5", "efficiency": "5", "professionalism": "5", "accuracy": "5"})
+    assert page.status_code == 403 and b'data-problem="staff"' in page.content
+    assert not SurveyResponse.objects.exists()
+
+
+def test_survey_answer_through_the_api_with_a_staff_token_is_refused(api_client, agent, survey):
+    api_client.force_authenticate(agent)
+    answer = api_client.post(f"/api/v1/surveys/{tokens.survey_token(survey)}/responses/",
+                             {"overall": 5, "answers": GOOD}, format="json")
+    assert answer.status_code == 403 and answer.json()["detail"]
+    assert not SurveyResponse.objects.exists()
+
+
+def test_survey_answer_through_the_api_without_login_is_taken(api_client, survey):
+    answer = api_client.post(f"/api/v1/surveys/{tokens.survey_token(survey)}/responses/",
+                             {"overall": 5, "answers": GOOD}, format="json")
+    assert answer.status_code == 201
+
+
+def test_survey_links_in_messages_are_hidden_from_staff(survey):
+    token = tokens.survey_token(survey)
+    text = f"王小明您好，请打分：https://shop.example.com/s/{token}/ 谢谢。另见 https://example.com/s/sale/"
+    hidden = tokens.survey_links_hidden(text)
+    assert token not in hidden and "https://example.com/s/sale/" in hidden and hidden.startswith("王小明您好，请打分：")

@@ -159,6 +159,13 @@ def png(name: str = "photo.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG, content_type="image/png")
 
 
+def stream_ticket(session) -> str:
+    """Return a fresh stream ticket of a chat, as the widget gets one before it opens the stream."""
+    from chat.services import chat_stream_ticket_issue
+
+    return chat_stream_ticket_issue(session=session)
+
+
 def visitor(chat: str) -> Callable:
     """Return a header builder that sends the visitor token of a chat (the widget's X-Chat-Token)."""
     return lambda w, body: {"X-Chat-Token": getattr(w, chat).token}
@@ -325,9 +332,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                           data=lambda w: {"name": "访客", "phone": "13900139000", "body": "请回电"})),
     page("chat:widget_js", get(200, public=True)),
     page("chat:demo_shop", get(200, public=True)),
+    api("chat-widget-session-stream",
+        post(201, public=True, args=pk("chat_active"), headers=visitor("chat_active")),
+        post(404, public=True, label="without the token", args=pk("chat_active"))),
+    # The stream URL carries a one-stream ticket from the call above; the visitor token opens nothing.
     page("chat:customer_stream",
-         get(200, public=True, args=pk("chat_active"), query=lambda w: {"token": w.chat_active.token}),
-         get(404, public=True, label="without the token", args=pk("chat_active"))),
+         get(200, public=True, args=pk("chat_active"), query=lambda w: {"ticket": stream_ticket(w.chat_active)}),
+         get(404, public=True, label="with the visitor token", args=pk("chat_active"),
+             query=lambda w: {"token": w.chat_active.token}),
+         get(404, public=True, label="without a ticket", args=pk("chat_active"))),
 
     # --- Live chat: the agent side; a chat is seen by its team's people (docs/roles.md) ------------------------
     page("chat:inbox", get()),
@@ -335,8 +348,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     page("chat:card", get(sees=MEMBERS, args=pk("chat_waiting"))),
     page("chat:canned", get(sees=MEMBERS, args=pk("chat_waiting"))),
     page("chat:image",
-         get(200, public=True, label="with the visitor token", args=pk("chat_image"),
-             query=lambda w: {"token": w.chat_active.token}),
+         get(200, public=True, label="with the visitor token", args=pk("chat_image"), headers=visitor("chat_active")),
          # Without the token the image is the agents' who see the chat; nobody else learns it exists.
          get(sees=MEMBERS, label="as staff", args=pk("chat_image"), answers={ANONYMOUS: 404})),
     api("chat-session-list", get()),
@@ -366,8 +378,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     page("customers:customer_list", get()),
     page("customers:customer_create", get()),
     page("customers:customer_export", get()),
-    page("customers:customer_detail", get(args=pk("customer"), hidden=("survey_token", SUPERVISORS))),
-    page("customers:customer_timeline", get(args=pk("customer"), hidden=("survey_token", SUPERVISORS))),
+    page("customers:customer_detail", get(args=pk("customer"), hidden=("survey_token", NOBODY))),
+    page("customers:customer_timeline", get(args=pk("customer"), hidden=("survey_token", NOBODY))),
     # Changing contacts needs permission to see them: agents submit an archive review instead.
     page("customers:customer_edit", get(may=SUPERVISORS, args=pk("customer"))),
     page("customers:customer_reveal", post(200, args=pk("customer"), data=lambda w: {"field": "phone",
@@ -398,7 +410,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         # Supervisors and up change an archive; an agent's change is submitted for archive review (202).
         patch(200, args=pk("customer"), data=lambda w: {"city": "杭州"}, answers={AGENT_OWN: 202, AGENT_OTHER: 202})),
     api("customer-stats", get(args=pk("customer"))),
-    api("customer-timeline", get(args=pk("customer"), hidden=("survey_token", SUPERVISORS))),
+    api("customer-timeline", get(args=pk("customer"), hidden=("survey_token", NOBODY))),
     api("customer-duplicates", get(args=pk("customer"))),
     api("customer-reveal", post(200, args=pk("customer"), data=lambda w: {"field": "phone", "reason": "核实收货人身份"})),
     api("customer-review-submit", post(201, args=pk("customer"), data=lambda w: {"note": "新客户建档"})),
@@ -426,10 +438,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                             data=lambda w: {"due_at": timezone.localtime(
                                                 timezone.now() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")})),
     page("followups:visit_ticket", post(302, sees=TEAM, args=pk("visit"), data=lambda w: {"subject": "回访发现质量问题"})),
+    # Surveys are the customers' word: nobody signed in to the helpdesk answers one (an agent would rate themselves).
     page("followups:survey_public",
          get(200, public=True, args=lambda w: {"token": w.survey_token}),
          post(200, public=True, args=lambda w: {"token": w.survey_token},
-              data=lambda w: {"overall": 5, "efficiency": 5, "professionalism": 5, "accuracy": 5, "comment": "满意"})),
+              data=lambda w: {"overall": 5, "efficiency": 5, "professionalism": 5, "accuracy": 5, "comment": "满意"},
+              answers=dict.fromkeys(SIGNED_IN, 403))),
     api("followup-list", get()),
     api("followup-detail", get(sees=TEAM, args=pk("visit"))),
     api("followup-complete", post(200, sees=TEAM, args=pk("visit"), data=lambda w: {"outcome": "reached",
@@ -438,7 +452,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     api("followup-create-ticket", post(201, sees=TEAM, args=pk("visit"), data=lambda w: {"subject": "回访发现质量问题"})),
     api("survey-response-list", get(may=SUPERVISORS)),
     api("survey-answer-list", post(201, public=True, args=lambda w: {"token": w.survey_token}, data=lambda w: {
-        "overall": 5, "answers": {"efficiency": 5, "professionalism": 5, "accuracy": 5}, "comment": "满意"})),
+        "overall": 5, "answers": {"efficiency": 5, "professionalism": 5, "accuracy": 5}, "comment": "满意"},
+        answers=dict.fromkeys(SIGNED_IN, 403))),
 
     # --- Orders and returns (docs/orders.md): the shops a team serves, managers and admins all ----------------
     page("orders:order_list", get()),

@@ -313,3 +313,15 @@ def test_detail_reads_sla_with_the_ticket(api, agent, team, django_assert_max_nu
     with django_assert_max_num_queries(3):  # teams, ticket with its SLA state and policy, timers (5 before)
         body = client.get(f"/api/v1/tickets/{ticket.pk}/").json()
     assert body["sla"]["policy"] and body["sla"]["targets"]["first_response"]["due_at"]
+
+
+def test_three_remedies_of_499_do_not_pass_the_limit(api, agent, ticket):
+    statuses = [api(agent).post(f"/api/v1/tickets/{ticket.pk}/remedies/", {"kind": "refund", "amount": "499"},
+                                format="json").json()["status"] for _ in range(3)]
+    assert statuses == ["approved", "awaiting_approval", "awaiting_approval"]
+
+
+@pytest.mark.parametrize("body", [{"kind": "refund"}, {"kind": "refund", "amount": "0"}, {"kind": "coupon", "amount": "0.00"}])
+def test_a_refund_without_an_amount_is_a_400(api, agent, ticket, body):
+    response = api(agent).post(f"/api/v1/tickets/{ticket.pk}/remedies/", body, format="json")
+    assert response.status_code == 400 and "amount" in response.json()

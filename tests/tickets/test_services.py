@@ -111,3 +111,39 @@ def test_merge_moves_messages_and_closes_the_duplicate(supervisor, team):
     services.ticket_merge(source=duplicate, target=keep, actor=supervisor)
     duplicate.refresh_from_db()
     assert keep.messages.count() == 1 and duplicate.status == "closed" and duplicate.merged_into == keep
+
+
+@pytest.mark.django_db
+def test_remedies_split_below_the_limit_still_wait_once_the_total_passes_it(agent, supervisor, team):
+    ticket = TicketFactory(team=team, status="open")
+    first = services.remedy_propose(ticket=ticket, actor=agent, kind="compensation", amount=Decimal("499"))
+    second = services.remedy_propose(ticket=ticket, actor=agent, kind="compensation", amount=Decimal("499"))
+    third = services.remedy_propose(ticket=ticket, actor=agent, kind="refund", amount=Decimal("2"))  # 499 + 2 granted > 500
+    assert [first.status, second.status, third.status] == [Remedy.Status.APPROVED, Remedy.Status.AWAITING_APPROVAL,
+                                                           Remedy.Status.AWAITING_APPROVAL]
+    ticket.refresh_from_db()
+    assert ticket.status == "awaiting_approval"
+
+
+@pytest.mark.django_db
+def test_approving_counts_what_the_ticket_was_already_granted(agent, supervisor, team):
+    RemedyLimit.objects.update_or_create(role=Role.SUPERVISOR.value, defaults={"amount": Decimal("1000")})
+    ticket = TicketFactory(team=team, status="open")
+    first = services.remedy_propose(ticket=ticket, actor=agent, kind="refund", amount=Decimal("600"))
+    services.remedy_decide(remedy=first, actor=supervisor, approve=True)
+    remedy = services.remedy_propose(ticket=ticket, actor=agent, kind="refund", amount=Decimal("600"))
+    with pytest.raises(ValidationError) as refused:
+        services.remedy_decide(remedy=remedy, actor=supervisor, approve=True)
+    assert "amount" in refused.value.message_dict
+    assert services.remedy_decide(remedy=remedy, actor=UserFactory(role=Role.MANAGER), approve=True).status == "approved"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["refund", "compensation", "coupon"])
+@pytest.mark.parametrize("amount", [None, Decimal("0")])
+def test_a_money_remedy_without_an_amount_is_refused(agent, team, kind, amount):
+    ticket = TicketFactory(team=team, status="open")
+    with pytest.raises(ValidationError) as refused:
+        services.remedy_propose(ticket=ticket, actor=agent, kind=kind, amount=amount)
+    assert "amount" in refused.value.message_dict
+    assert not Remedy.objects.exists()

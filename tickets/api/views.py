@@ -5,10 +5,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from helpdesk.api.pagination import CursorPagination
 from helpdesk.models import Team
 from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.teams import team_ids_for_user
@@ -273,7 +273,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
             return Response(s.RemedySerializer(ticket.remedies.all(), many=True).data)
         data = self._validated(s.RemedySerializer)
         remedy = services.remedy_propose(ticket=ticket, actor=request.user, kind=data["kind"],
-                                         amount=data.get("amount", 0), note=data.get("note", ""))
+                                         amount=data.get("amount"), note=data.get("note", ""))
         return Response(s.RemedySerializer(remedy).data, status=status.HTTP_201_CREATED)
 
     def _remedy(self, remedy_id):

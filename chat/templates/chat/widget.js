@@ -26,7 +26,8 @@
   };
   var EMOJI = ["😀", "😂", "😊", "😍", "🤔", "😢", "😡", "👍", "👎", "🙏", "👌", "🎉", "❤️", "📦", "🚚", "💰"];
   var storeKey = "helpdesk-chat:" + shop;
-  var state = { id: null, token: null, seqs: {}, agentRead: 0, status: "", es: null, typingTimer: null, lastTyping: 0 };
+  var state = { id: null, token: null, seqs: {}, lastSeq: 0, agentRead: 0, status: "", es: null, retry: null, typingTimer: null,
+    lastTyping: 0 };
 
   var link = document.createElement("link");
   link.rel = "stylesheet"; link.href = base + "{{ css_url|escapejs }}";
@@ -174,9 +175,25 @@
     connect();
   }
 
+  // The stream URL carries a one-stream ticket valid for a minute, never the visitor token (URLs reach access
+  // logs): every (re)connection asks for a new ticket, with the token in a header, and says what it has seen.
+  function reconnect(delay) {
+    if (state.es) { state.es.close(); state.es = null; }
+    clearTimeout(state.retry);
+    if (state.status !== "ended") state.retry = setTimeout(connect, delay);
+  }
+
   function connect() {
+    var id = state.id;
     if (state.es) state.es.close();
-    var es = new EventSource(base + "/chat/stream/" + state.id + "/?token=" + encodeURIComponent(state.token));
+    api("sessions/" + id + "/stream/", { method: "POST" }).then(function (data) {
+      if (state.id !== id || state.status === "ended") return;
+      listen(data.stream + (state.lastSeq ? "&last_event_id=" + state.lastSeq : ""));
+    }).catch(function () { status.textContent = T.reconnecting; reconnect(5000); });
+  }
+
+  function listen(url) {
+    var es = new EventSource(base + url);
     state.es = es;
     es.addEventListener("message", function (e) { add(JSON.parse(e.data)); });
     es.addEventListener("state", function (e) { applyState(JSON.parse(e.data)); });
@@ -185,7 +202,11 @@
       clearTimeout(state.typingTimer); state.typingTimer = setTimeout(function () { typingLine.hidden = true; }, 3000);
     });
     es.addEventListener("read", function (e) { var d = JSON.parse(e.data); state.agentRead = Math.max(state.agentRead, d.seq); marks(); });
-    es.onerror = function () { if (state.status !== "ended") status.textContent = T.reconnecting; };
+    es.onerror = function () {  // the ticket is spent: EventSource's own retry of the same URL would be refused
+      if (state.es !== es) return;
+      if (state.status !== "ended") status.textContent = T.reconnecting;
+      reconnect(2000);
+    };
     es.onopen = function () { renderStatus(); };
   }
 
@@ -202,7 +223,9 @@
       if (state.es) state.es.close();
       sessionStorage.removeItem(storeKey);
       var again = el("button", "hdc-primary", T.newChat); again.type = "button";
-      again.addEventListener("click", function () { state.id = null; state.token = null; state.seqs = {}; state.status = ""; show(); });
+      again.addEventListener("click", function () {
+        state.id = null; state.token = null; state.seqs = {}; state.lastSeq = 0; state.status = ""; show();
+      });
       var compose = body.querySelector(".hdc-compose"); if (compose) compose.replaceWith(el("p", "hdc-note", T.ended), again);
     }
   }
@@ -210,17 +233,29 @@
   function add(m) {
     if (!log || state.seqs[m.seq]) return;
     state.seqs[m.seq] = true;
+    state.lastSeq = Math.max(state.lastSeq, m.seq);
     var item = el("li", "hdc-msg hdc-" + m.sender); item.setAttribute("data-seq", m.seq);
     item.setAttribute("data-testid", "chat-message");
     if (m.sender === "agent") item.append(el("span", "hdc-who", m.author_name));
     if (m.body) item.append(el("div", "hdc-text", m.body));
-    if (m.image) { var img = el("img", "hdc-img"); img.alt = T.image; img.src = base + m.image + "?token=" + encodeURIComponent(state.token); item.append(img); }
+    if (m.image) { var img = el("img", "hdc-img"); img.alt = T.image; item.append(img); picture(img, m.image); }
     if (m.sender === "customer") { var mark = el("span", "hdc-mark", T.unread); mark.setAttribute("data-testid", "chat-read"); item.append(mark); }
     var after = Array.prototype.find.call(log.children, function (c) { return Number(c.getAttribute("data-seq")) > m.seq; });
     log.insertBefore(item, after || null);
     log.scrollTop = log.scrollHeight;
     if (m.sender === "agent") { typingLine.hidden = true; if (!panel.hidden) api("sessions/" + state.id + "/read/", { method: "POST", json: { seq: m.seq } }).catch(function () {}); }
     marks();
+  }
+
+  // Images are fetched with the token in a header and shown as data: URLs, so the token stays out of image URLs.
+  function picture(img, path) {
+    fetch(base + path, { headers: { "X-Chat-Token": state.token } })
+      .then(function (r) { if (!r.ok) throw r; return r.blob(); })
+      .then(function (blob) {
+        var reader = new FileReader();
+        reader.onload = function () { img.src = reader.result; };
+        reader.readAsDataURL(blob);
+      }).catch(function () {});
   }
 
   function marks() {
