@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -245,9 +245,9 @@ class ReturnActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if action not in ACTIONS:
             raise Http404
         form_class, call, permission = ACTIONS[action]
-        if permission and not request.user.has_perm(permission):
-            raise Http404
         ret = get_object_or_404(return_list_for_user(user=request.user), pk=pk)
+        if permission and not request.user.has_perm(permission):
+            raise PermissionDenied(_("This step needs a supervisor."))
         form = form_class(request.POST) if form_class else None
         if form is not None and not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

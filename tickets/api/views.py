@@ -1,4 +1,3 @@
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,9 +15,10 @@ from tickets import services
 from tickets.api import serializers as s
 from tickets.attachments import attachment_response
 from tickets.filters import TicketFilterSet
-from tickets.models import CannedReply, InternalTask, Remedy, Ticket, TicketMessage
+from tickets.models import InternalTask, Remedy, Ticket, TicketMessage
 from tickets.selectors import (
     canned_replies_for,
+    canned_replies_for_management,
     ticket_events,
     ticket_get_for_user,
     ticket_list_for_user,
@@ -323,7 +323,7 @@ class CannedReplyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.
     def get_queryset(self):
         if self.action == "list":
             return canned_replies_for(user=self.request.user, q=self.request.query_params.get("q", ""))
-        return CannedReply.objects.filter(Q(team_id__in=team_ids_for_user(user=self.request.user)) | Q(team__isnull=True))
+        return canned_replies_for_management(user=self.request.user)
 
     def get_permissions(self):
         return [permissions.IsAuthenticated(), permissions.DjangoModelPermissions()]
