@@ -66,7 +66,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(PiiReveal)
 class PiiRevealAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "viewer", "customer", "field", "reason"]
+    list_display = ["created_at", "viewer", "customer", "field", "source", "reason"]
     list_filter = ["field"]
     raw_id_fields = ["viewer", "customer"]
 
