@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connections
 
 from chat import selectors
+from customers.privacy import may_view_pii
 
 logger = logging.getLogger(__name__)
 
@@ -266,6 +267,7 @@ async def agent_stream(*, user, last_event_id: int | None):
     from chat import services  # the services publish through this module: imported when a stream starts
 
     team_ids = await stream_db(selectors.chat_team_ids, user=user)
+    clear = await stream_db(may_view_pii, viewer=user)
     channels = [team_channel(team_id) for team_id in team_ids] + [agent_channel(user.pk)]
     hub = chat_hub()
     queue = None
@@ -279,6 +281,7 @@ async def agent_stream(*, user, last_event_id: int | None):
         if last_event_id is not None:
             for payload in await stream_db(selectors.chat_events_for_agent, user=user, after=last_event_id):
                 recent.append(payload["event_id"])
+                payload = selectors.chat_event_for_agent(payload, clear=clear)
                 yield sse_format(payload, event=payload["type"], event_id=payload["event_id"])
         if queue is None:
             return
@@ -293,6 +296,7 @@ async def agent_stream(*, user, last_event_id: int | None):
                 if event_id in recent:
                     continue  # the same event reached us on the team and the agent channel
                 recent.append(event_id)
+            item = selectors.chat_event_for_agent(item, clear=clear)
             yield sse_format(item, event=item.get("type", "message"), event_id=event_id)
     finally:
         if queue is not None:
