@@ -11,6 +11,9 @@ class ChatConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before any app's models are.
         from chat import selectors
+        from chat.privacy import chat_customer_content_erase
         from customers import records
 
+        # The customer archive shows chats on its timeline and erases what the customer wrote in them.
         records.timeline_source_register(selectors.customer_timeline_sources, models={"chat.chatsession"})
+        records.eraser_register(chat_customer_content_erase)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connections
 
 from chat import selectors
+from customers.privacy import may_view_pii
 
 logger = logging.getLogger(__name__)
 
@@ -289,6 +290,7 @@ async def agent_stream(*, user, last_event_id: int | None):
     team_ids = await stream_db(selectors.chat_stream_team_ids, user_id=user.pk)
     if team_ids is None:
         return
+    clear = await stream_db(may_view_pii, viewer=user)
     channels = [team_channel(team_id) for team_id in team_ids] + [agent_channel(user.pk)]
     loop = asyncio.get_running_loop()
     recheck = recheck_seconds()
@@ -305,6 +307,7 @@ async def agent_stream(*, user, last_event_id: int | None):
         if last_event_id is not None:
             for payload in await stream_db(selectors.chat_events_for_agent, user=user, after=last_event_id):
                 recent.append(payload["event_id"])
+                payload = selectors.chat_event_for_agent(payload, clear=clear)
                 yield sse_format(payload, event=payload["type"], event_id=payload["event_id"])
         if queue is None:
             return
@@ -325,6 +328,7 @@ async def agent_stream(*, user, last_event_id: int | None):
                 if event_id in recent:
                     continue  # the same event reached us on the team and the agent channel
                 recent.append(event_id)
+            item = selectors.chat_event_for_agent(item, clear=clear)
             yield sse_format(item, event=item.get("type", "message"), event_id=event_id)
     finally:
         if queue is not None:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
+from customers.privacy import text_for_viewer
 from helpdesk.models import User
 from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.teams import team_ids_for_user, team_member_ids
@@ -121,6 +122,29 @@ def chat_message_payload(message: ChatMessage, *, session: ChatSession | None = 
         "sender": message.sender, "author_name": _agent_name(message.author) if message.sender == "agent" else "",
         "body": message.body, "image": _image_url(message), "created_at": message.created_at.isoformat(),
     }
+
+
+def chat_message_for_agent(payload: dict, *, clear: bool) -> dict:
+    """Return a message payload as an agent sees it: personal data in the text masked unless ``clear``.
+
+    Only the agent side is masked; the customer's own widget and stream get their text as written.
+    """
+    body, is_masked = text_for_viewer(payload.get("body", ""), clear=clear)
+    return {**payload, "body": body, "is_masked": is_masked}
+
+
+def chat_event_for_agent(payload: dict, *, clear: bool) -> dict:
+    """Return an inbox stream event as an agent sees it (the message in it masked unless ``clear``)."""
+    if isinstance(payload.get("message"), dict):
+        return {**payload, "message": chat_message_for_agent(payload["message"], clear=clear)}
+    return payload
+
+
+def chat_message_get_for_agent(*, session: ChatSession, pk) -> ChatMessage | None:
+    """Return one message of a chat the agent may see, or None."""
+    if not str(pk).isdigit() or int(pk) > 2**63 - 1:
+        return None
+    return session.messages.filter(pk=int(pk)).first()
 
 
 def chat_state_payload(session: ChatSession) -> dict:

@@ -106,7 +106,7 @@ def _inbox_strings() -> dict:
         "languageWarning": _("Service language check: consider rewording."), "sendAnyway": _("Send anyway"),
         "filedAs": _("Chat ended, filed as ticket {number}."), "newChat": _("New chat waiting"),
         "assigned": _("A chat was assigned to you"), "newMessage": _("New chat message"), "typing": _("The customer is typing…"),
-        "reconnecting": _("Reconnecting…"),
+        "reconnecting": _("Reconnecting…"), "reveal": _("Reveal"), "revealReason": _("Reason for revealing"),
         "status": {"waiting": pgettext("chat", "Waiting"), "active": pgettext("chat", "In conversation"),
                    "ended": pgettext("chat", "Ended")},
     }

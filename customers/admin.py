@@ -54,7 +54,7 @@ class PrivacyPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(PiiReveal)
 class PiiRevealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "viewer", "customer", "field", "reason"]
+    list_display = ["created_at", "viewer", "customer", "field", "source", "reason"]
     list_filter = ["field"]
     raw_id_fields = ["viewer", "customer"]
 

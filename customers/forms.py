@@ -57,7 +57,7 @@ class CustomerForm(forms.Form):
 
 
 class RevealForm(forms.Form):
-    field = forms.ChoiceField(choices=PiiReveal.Field.choices)
+    field = forms.ChoiceField(choices=[(f.value, f.label) for f in PiiReveal.ARCHIVE_FIELDS])
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
 

@@ -263,16 +263,23 @@ class CustomerMerge(models.Model):
 
 
 class PiiReveal(AppendOnlyModel):
-    """Audit of one reveal of one personal field of one customer: who, whom, field, reason, when."""
+    """Audit of one reveal of personal data: who, whom, which field or message, reason, when."""
 
     class Field(models.TextChoices):
         PHONE = "phone", _("Phone")
         EMAIL = "email", _("E-mail")
         ADDRESS = "address", _("Address")
+        MESSAGE = "message", _("Message text")
+
+    # What a reveal of an archive names; a message's text is revealed on its ticket or chat.
+    ARCHIVE_FIELDS = (Field.PHONE, Field.EMAIL, Field.ADDRESS)
 
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("viewer"), on_delete=models.PROTECT, related_name="+")
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="reveals")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="reveals",
+                                 null=True, blank=True, help_text=_("Empty for a chat visitor without an archive."))
     field = models.CharField(_("field"), max_length=16, choices=Field.choices)
+    source = models.CharField(_("message"), max_length=100, blank=True,
+                              help_text=_("Which message's text was revealed, e.g. a ticket number and message id."))
     reason = models.CharField(_("reason"), max_length=255)
     created_at = models.DateTimeField(_("revealed at"), auto_now_add=True, db_index=True)
 

@@ -10,8 +10,12 @@ def mask_phone(phone: str) -> str:
     if not phone:
         return ""
     digits = "".join(ch for ch in phone if ch.isdigit())
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]  # +86 mainland mobile: mask the national number
+    international = phone.lstrip(" (").startswith(("+86", "0086"))
+    if digits.startswith("0086"):
+        digits = digits[2:]
+    if digits.startswith("86") and (international or len(digits) == 13):
+        # +86: mask the national number (a landline gets its trunk 0 back)
+        digits = digits[2:] if digits[2:3] == "1" else "0" + digits[2:]
     if len(digits) <= 4:
         return "*" * len(digits)
     if len(digits) <= 7:
@@ -48,13 +52,91 @@ def may_change_directly(viewer) -> bool:
     return may_view_pii(viewer) and viewer.has_perm("customers.change_customer")
 
 
-PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
-EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Free text (messages, descriptions, notes): what a customer or an agent typed. One pattern, scanned once, so
+# nothing is masked twice.
+_NOT_AFTER_ALNUM = r"(?<![\dA-Za-z])"  # R2612050006, SF1380013800012: a number inside a code is no phone
+_NOT_BEFORE_ALNUM = r"(?![\dA-Za-z])"
+_EMAIL = r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+_ID_NUMBER = r"[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+_MOBILE = r"(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}"
+_AREA = r"(?:\(0(?:10|2\d|[3-9]\d{2})\)|0(?:10|2\d|[3-9]\d{2})|(?:\+|00)86[ -]?(?:10|2\d|[3-9]\d{2}))"
+_LANDLINE = rf"{_AREA}[ -]?[2-9]\d{{2,3}}[ -]?\d{{4}}"
+# A Chinese address is recognised by a road and house number (…路88号) or an estate and a building
+# (…花园3栋), with the province, city, district and town before it when written; English ones by a
+# house number and street (88 Jianguo Road).
+_NAME = r"(?:(?![这那的是在到寄送住址我您你他她请给往为收了吗呢吧啊就也还要想把被让说去])[\u4e00-\u9fff])"
+_PROVINCE = (r"(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|"
+             r"四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆)(?:省|市|(?:壮族|回族|维吾尔)?自治区)?")
+_REGIONS = (rf"(?:{_PROVINCE})?(?:{_NAME}{{1,6}}?(?:市|自治州|地区|盟))?(?:{_NAME}{{1,6}}?(?:区|县|旗|市))?"
+            rf"(?:{_NAME}{{1,6}}?(?:街道|镇|乡))?")
+_ROAD = rf"(?:{_NAME}|[0-9A-Za-z]){{2,10}}?(?:大道|大街|(?<![思线套迷电])路|街|巷|弄|胡同)(?:\d+|[一二三四五六七八九十百零〇]+)(?:之\d+)?[号號]"
+_ESTATE = rf"{_NAME}{{2,10}}?(?:小区|花园|公寓|大厦|家园|新村|广场|苑|村)"
+_UNIT = r"[0-9A-Za-z一二三四五六七八九十]+(?:号楼|栋|幢|座|单元|楼|层|室|号|户)"
+_TAIL = r"(?:[^\s，。,；;！!？?、：:]{0,20}?(?:号楼|栋|幢|座|单元|楼|层|室|户))*(?:-?\d{1,5}(?:室|号)?)?"
+_ADDRESS_CN = rf"(?P<regions>{_REGIONS})(?:{_ROAD}|{_ESTATE}(?={_UNIT})){_TAIL}"
+_ADDRESS_EN = (r"(?:(?:Room|Rm\.?|Apt\.?|Unit|Flat|Suite)\s*[0-9A-Za-z-]+,?\s+)?(?<![\dA-Za-z])\d{1,5}(?:-\d{1,5})?\s+"
+               r"(?:[A-Z][A-Za-z]*\s+){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive|Dr|Lu|Jie)\b\.?")
+PII_IN_TEXT = re.compile(
+    rf"(?P<email>{_EMAIL})"
+    rf"|{_NOT_AFTER_ALNUM}(?:(?P<id_number>{_ID_NUMBER})|(?P<mobile>{_MOBILE})|(?P<landline>{_LANDLINE})){_NOT_BEFORE_ALNUM}"
+    rf"|(?P<address>{_ADDRESS_CN}|{_ADDRESS_EN})"
+)
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def is_id_number(value: str) -> bool:
+    """Return whether an 18-character value is a resident identity card number (身份证号): its check digit holds."""
+    if len(value) != 18 or not value[:17].isdigit():
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(value[:17], _ID_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11] == value[17].upper()
+
+
+def mask_id_number(value: str) -> str:
+    """Return 110***********123X for an identity card number: keep the first three and last four characters."""
+    return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
+
+
+# Full-width digits and signs, as Chinese input methods type them, are read as their ASCII forms.
+_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "＋": "+", "－": "-", "＠": "@",
+                             "（": "(", "）": ")", "　": " "})
+
+
+def _mask_match(match: re.Match) -> str:
+    found = match.group(0)
+    if match.group("email"):
+        return mask_email(found)
+    if match.group("id_number"):
+        return mask_id_number(found) if is_id_number(found) else found
+    if match.group("address"):
+        # Like the archive's address, at most its first six characters stay, and only of the province, city
+        # and district: a road or estate without them is masked whole.
+        regions = match.group("regions") or ""
+        return mask_address(found)[: min(len(regions), 6)] + "****"
+    return mask_phone(found)
 
 
 def mask_text(text: str) -> str:
-    """Return free text (a message, a note) with mobile numbers and e-mail addresses in it masked."""
+    """Return free text with the personal data in it masked as the archive fields are.
+
+    Masked: mainland mobile numbers (with or without +86, spaced or dashed), landlines with their area
+    code, e-mail addresses, identity card numbers (18 characters whose check digit holds) and addresses
+    recognisable by a road and house number or an estate and building. Order, ticket and tracking
+    numbers, amounts and dates stay.
+    """
     if not text:
         return ""
-    text = PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
-    return EMAIL_IN_TEXT.sub(lambda m: mask_email(m.group(0)), text)
+    # Matched on the half-width copy (same length, so the positions hold), replaced in the original.
+    parts, end = [], 0
+    for match in PII_IN_TEXT.finditer(text.translate(_HALF_WIDTH)):
+        parts += [text[end:match.start()], _mask_match(match)]
+        end = match.end()
+    return "".join(parts) + text[end:] if parts else text
+
+
+def text_for_viewer(text: str, *, clear: bool) -> tuple[str, bool]:
+    """Return free text as a viewer sees it (in clear, or masked) and whether anything in it was masked."""
+    if clear or not text:
+        return text or "", False
+    shown = mask_text(text)
+    return shown, shown != text

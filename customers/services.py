@@ -263,28 +263,45 @@ def reveal_limit_check(*, viewer, now=None) -> None:
     )
 
 
-@transaction.atomic
-def customer_reveal(*, viewer, customer: Customer, field: str, reason: str) -> list[str]:
-    """Return one personal field of one customer in clear and write the reveal to the audit log.
+def _reason_errors(reason: str) -> list[str]:
+    if not reason:
+        return [_("Give the reason for seeing this field.")]
+    if len(reason) > 255:
+        return [_("At most 255 characters.")]
+    return []
 
-    Agents reveal at most ``PII_REVEALS_PER_HOUR`` fields an hour; past it a supervisor reveals.
+
+@transaction.atomic
+def pii_reveal_record(*, viewer, customer_id: int | None, field: str, reason: str, source: str = "") -> PiiReveal:
+    """Write one reveal to the audit log once the reason, the privacy policy and the viewer's hourly limit allow it.
+
+    Every reveal goes through here, of an archive field or of a message's text, so they share one
+    limit: agents reveal at most ``PII_REVEALS_PER_HOUR`` an hour; past it a supervisor reveals.
     """
     reason = (reason or "").strip()
-    errors = {}
-    if field not in PiiReveal.Field.values:
-        errors["field"] = [_("Choose phone, email or address.")]
-    if not reason:
-        errors["reason"] = [_("Give the reason for seeing this field.")]
-    elif len(reason) > 255:
-        errors["reason"] = [_("At most 255 characters.")]
+    errors = _reason_errors(reason)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"reason": errors})
     if not may_reveal(viewer):
         raise PermissionDenied(_("The privacy policy does not let agents reveal personal data."))
     # One viewer's reveals one at a time, so parallel requests cannot pass the limit together.
     list(get_user_model().objects.select_for_update().filter(pk=viewer.pk).values_list("pk", flat=True))
     reveal_limit_check(viewer=viewer)
-    PiiReveal.objects.create(viewer=viewer, customer=customer, field=field, reason=reason)
+    return PiiReveal.objects.create(viewer=viewer, customer_id=customer_id, field=field, source=source[:100],
+                                    reason=reason)
+
+
+@transaction.atomic
+def customer_reveal(*, viewer, customer: Customer, field: str, reason: str) -> list[str]:
+    """Return one personal field of one customer in clear and write the reveal to the audit log."""
+    errors = {}
+    if field not in PiiReveal.ARCHIVE_FIELDS:
+        errors["field"] = [_("Choose phone, email or address.")]
+    if reason_errors := _reason_errors((reason or "").strip()):
+        errors["reason"] = reason_errors
+    if errors:
+        raise ValidationError(errors)
+    pii_reveal_record(viewer=viewer, customer_id=customer.pk, field=field, reason=reason)
     if field == PiiReveal.Field.ADDRESS:
         return list(customer.addresses.values_list("address", flat=True))
     values = list(customer.contacts.filter(kind=field).values_list("value", flat=True))
@@ -427,13 +444,14 @@ def customer_anonymize(*, actor, customer: Customer, reason: str = "") -> Custom
     # Copies of the personal data kept elsewhere in the archive go too.
     CustomerMerge.objects.filter(duplicate=customer).update(snapshot={})
     CustomerReview.objects.filter(customer=customer).update(changes={})
-    # What the customer wrote in tickets (message bodies, attachments) goes too, in this same transaction.
-    erased = {"messages": 0, "attachments": 0}
+    # What the customer wrote in tickets and chats (text, attachments, images) goes too, in this same transaction.
+    erased = {"messages": 0, "attachments": 0, "chat_messages": 0}
     for erase in records.ERASERS:
-        counts = erase(customer_id=customer.pk, actor=actor)
-        erased = {key: erased[key] + counts.get(key, 0) for key in erased}
+        for key, count in erase(customer_id=customer.pk, actor=actor).items():
+            erased[key] = erased.get(key, 0) + count
     CustomerEvent.objects.create(customer=customer, kind=CustomerEvent.Kind.ANONYMIZED, actor=actor,
-                                 note=_("Erased in tickets: %(messages)d messages, %(attachments)d attachments.") % erased)
+                                 note=_("Erased in tickets: %(messages)d messages, %(attachments)d attachments.") % erased
+                                 + " " + _("Erased in chats: %(chat_messages)d messages.") % erased)
     PiiRequest.objects.create(customer=customer, kind=PiiRequest.Kind.ANONYMIZE, actor=actor, reason=reason)
     return customer
 

@@ -1,16 +1,32 @@
-"""Personal-information requests (PIPL) on tickets: erase what a customer wrote, keep the tickets for statistics."""
+"""Personal data in tickets' text: reveal a masked message with a reason; erase what a customer wrote (PIPL)."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from customers.models import PiiReveal
 from customers.privacy import mask_text
+from customers.services import pii_reveal_record
 from tickets.models import Attachment, Ticket, TicketEvent, TicketMessage
 
 REDACTED_BODY = "〔内容已应客户个人信息删除请求清除〕"
 
 
-def _files_delete(files: list) -> None:
+def ticket_text_reveal(*, viewer, ticket: Ticket, message: TicketMessage | None, reason: str) -> str:
+    """Return the text of one message of the ticket (its description when no message is given) in clear, audited.
+
+    The reveal counts against the viewer's hourly limit like a reveal of an archive field.
+    """
+    if message is not None and message.ticket_id != ticket.pk:
+        raise ValidationError({"message": [_("This ticket has no such message.")]})
+    text, source = (ticket.description, ticket.number) if message is None else (message.body, f"{ticket.number} #{message.pk}")
+    pii_reveal_record(viewer=viewer, customer_id=ticket.customer_id, field=PiiReveal.Field.MESSAGE, reason=reason,
+                      source=source)
+    return text
+
+
+def stored_files_delete(files: list) -> None:
     """Delete stored files after the commit; a missing file is fine."""
     for file in files:
         try:
@@ -20,14 +36,16 @@ def _files_delete(files: list) -> None:
 
 
 def ticket_customer_content_erase(*, customer_id: int, actor) -> dict[str, int]:
-    """Erase the customer's own message bodies and attachments and mask contacts in subjects; record it on each ticket.
+    """Erase what the customer wrote in their tickets and the personal data in what agents wrote; record it on each ticket.
 
-    Must run inside the caller's transaction (the anonymization), so either everything is erased or nothing.
-    Agents' replies and internal notes stay (masked on display as ever); the tickets keep status, times and kind.
+    The customer's messages, the descriptions and the customer's attachments go; agents' replies,
+    internal notes and event notes stay with the phones, e-mails, identity numbers and addresses in
+    them masked for good; subjects are masked likewise. Must run inside the caller's transaction (the
+    anonymization), so either everything is erased or nothing. The tickets keep status, times and kind.
     """
-    tickets = list(Ticket.objects.select_for_update().filter(customer_id=customer_id).only("pk", "subject"))
+    tickets = list(Ticket.objects.select_for_update().filter(customer_id=customer_id).only("pk", "subject", "description"))
     if not tickets:
-        return {"tickets": 0, "messages": 0, "attachments": 0}
+        return {"tickets": 0, "messages": 0, "attachments": 0, "masked": 0}
     ticket_ids = [t.pk for t in tickets]
     messages = TicketMessage.objects.filter(ticket_id__in=ticket_ids, sender=TicketMessage.Sender.CUSTOMER)
     message_ids = list(messages.values_list("pk", flat=True))
@@ -37,9 +55,12 @@ def ticket_customer_content_erase(*, customer_id: int, actor) -> dict[str, int]:
     Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
     erased = TicketMessage.objects.filter(pk__in=message_ids).exclude(body=REDACTED_BODY).update(body=REDACTED_BODY)
     for ticket in tickets:
-        masked = mask_text(ticket.subject)
-        if masked != ticket.subject:
-            Ticket.objects.filter(pk=ticket.pk).update(subject=masked)
+        subject, description = mask_text(ticket.subject), REDACTED_BODY if ticket.description else ""
+        if (subject, description) != (ticket.subject, ticket.description):
+            Ticket.objects.filter(pk=ticket.pk).update(subject=subject, description=description)
+    masked = _texts_mask(TicketMessage.objects.filter(ticket_id__in=ticket_ids).exclude(
+        sender=TicketMessage.Sender.CUSTOMER), "body")
+    masked += _texts_mask(TicketEvent.objects.filter(ticket_id__in=ticket_ids).exclude(note=""), "note")
     per_ticket = {}
     for ticket_id in TicketMessage.objects.filter(pk__in=message_ids).values_list("ticket_id", flat=True):
         per_ticket[ticket_id] = per_ticket.get(ticket_id, 0) + 1
@@ -49,5 +70,16 @@ def ticket_customer_content_erase(*, customer_id: int, actor) -> dict[str, int]:
                     % {"messages": per_ticket.get(ticket_id, 0)})
         for ticket_id in ticket_ids
     ])
-    transaction.on_commit(lambda: _files_delete(files))
-    return {"tickets": len(ticket_ids), "messages": erased, "attachments": len(attachments)}
+    transaction.on_commit(lambda: stored_files_delete(files))
+    return {"tickets": len(ticket_ids), "messages": erased, "attachments": len(attachments), "masked": masked}
+
+
+def _texts_mask(rows, field: str) -> int:
+    """Store the text field of each row with the personal data in it masked; return how many rows changed."""
+    changed = 0
+    for pk, text in rows.values_list("pk", field):
+        masked = mask_text(text)
+        if masked != text:
+            rows.model.objects.filter(pk=pk).update(**{field: masked})
+            changed += 1
+    return changed

@@ -11,6 +11,7 @@ from redis.exceptions import RedisError
 
 from customers.models import Customer
 from customers.records import StatColumn
+from customers.privacy import may_view_pii, text_for_viewer
 from customers.selectors import customer_card_for_viewer
 from helpdesk.models import Team, User
 from helpdesk.roles import RANK, Role, primary_role
@@ -142,6 +143,26 @@ def ticket_search(tickets: QuerySet, *, q: str) -> QuerySet:
 def ticket_thread(*, ticket: Ticket) -> QuerySet[TicketMessage]:
     """Return the ticket's messages, oldest first, with authors, attachments and their e-mail (send status)."""
     return ticket.messages.select_related("author", "email").prefetch_related("attachments").order_by("created_at", "id")
+
+
+def ticket_thread_for_viewer(*, ticket: Ticket, viewer) -> dict:
+    """Return the description and thread with their text as the viewer may see it (masked without ``view_pii``).
+
+    Each message gets ``shown_body`` and ``is_masked``; the stored text is never changed.
+    """
+    clear = may_view_pii(viewer)
+    messages = list(ticket_thread(ticket=ticket))
+    for message in messages:
+        message.shown_body, message.is_masked = text_for_viewer(message.body, clear=clear)
+    description, description_is_masked = text_for_viewer(ticket.description, clear=clear)
+    return {"messages": messages, "description": description, "description_is_masked": description_is_masked}
+
+
+def ticket_message_get(*, ticket: Ticket, pk) -> TicketMessage | None:
+    """Return one message of the ticket, or None."""
+    if not str(pk).isdigit() or int(pk) > 2**63 - 1:
+        return None
+    return ticket.messages.filter(pk=int(pk)).first()
 
 
 def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:

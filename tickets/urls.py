@@ -10,6 +10,7 @@ urlpatterns = [
     path("tickets/<int:pk>/", views.TicketDetailView.as_view(), name="ticket_detail"),
     path("calls/new/", views.call_new, name="call_new"),
     path("tickets/<int:pk>/canned/", views.CannedReplySearchView.as_view(), name="canned_search"),
+    path("tickets/<int:pk>/reveal/", views.TicketRevealView.as_view(), name="ticket_reveal"),
     path("tickets/<int:pk>/<slug:action>/", views.TicketActionView.as_view(), name="ticket_action"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
     path("canned-replies/", views_canned.CannedReplyListView.as_view(), name="canned_list"),

@@ -12,6 +12,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from rest_framework.request import Request
 
+from customers.privacy import mask_text
+from customers.services import RevealLimitReached
 from tickets import services, workflow
 from tickets.api.views import TicketCursorPagination
 from tickets.attachments import attachment_response
@@ -29,6 +31,7 @@ from tickets.forms import (
 )
 from tickets.models import InternalTask, Remedy, Ticket, TicketMessage
 from tickets.pick_lists import category_options, team_options
+from tickets.privacy import ticket_text_reveal
 from tickets.selectors import (
     attachment_get_for_user,
     assignable_users,
@@ -39,7 +42,8 @@ from tickets.selectors import (
     ticket_events,
     ticket_get_for_user,
     ticket_list_for_user,
-    ticket_thread,
+    ticket_message_get,
+    ticket_thread_for_viewer,
     ticket_view_counts,
     ticket_view_counts_forget,
 )
@@ -120,7 +124,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
         "active_section": "tickets",
         "title": f"{ticket.number} {ticket.subject}",
         "ticket": ticket,
-        "thread": ticket_thread(ticket=ticket),
+        "thread": ticket_thread_for_viewer(ticket=ticket, viewer=user),
         "events": events,
         "progress": workflow.complaint_progress(events),
         "sla_timers": sla_running_timers(ticket_ids=[ticket.pk]).get(ticket.pk, []),
@@ -143,6 +147,36 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
         "is_active": workflow.is_active(ticket.status),
     }
     return TemplateResponse(request, "tickets/ticket_detail.html", context, status=status)
+
+
+class TicketRevealView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Reveal one masked message (or the description) of a ticket with a reason, audited (an htmx fragment)."""
+
+    permission_required = "tickets.view_ticket"
+
+    def post(self, request, pk):
+        ticket = ticket_get_for_user(user=request.user, pk=pk)
+        message = None
+        if request.POST.get("message"):
+            message = ticket_message_get(ticket=ticket, pk=request.POST["message"])
+            if message is None:
+                raise Http404
+        context = {"ticket": ticket, "key": message.pk if message else "description", "message_id": message.pk if message else ""}
+        status = 200
+        try:
+            context["text"] = ticket_text_reveal(viewer=request.user, ticket=ticket, message=message,
+                                                 reason=request.POST.get("reason", ""))
+            context["revealed"] = True
+        except ValidationError as exc:
+            context["error"], status = " ".join(exc.messages), 400
+        except RevealLimitReached as exc:
+            context["error"], status = str(exc), 429
+        except PermissionDenied as exc:  # the privacy policy
+            context["error"], status = str(exc), 403
+        if "error" in context:
+            context["text"], context["masked"] = mask_text(message.body if message else ticket.description), True
+        return TemplateResponse(request, "tickets/ticket_detail.html#msgtext", context,
+                                status=200 if request.htmx else status)
 
 
 class CannedReplySearchView(LoginRequiredMixin, PermissionRequiredMixin, View):

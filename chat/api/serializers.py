@@ -16,7 +16,10 @@ class ChatMessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     sender = serializers.ChoiceField(choices=ChatMessage.Sender.choices)
     author_name = serializers.CharField()
-    body = serializers.CharField(help_text=_("Plain text; show it as text, never as HTML."))
+    body = serializers.CharField(help_text=_("Plain text; show it as text, never as HTML. On the agent side personal data "
+                                             "in it is masked unless the agent may see it."))
+    is_masked = serializers.BooleanField(required=False, help_text=_("Agent side: personal data in the body is masked; "
+                                                                     "reveal it with a reason."))
     image = serializers.CharField(help_text=_("URL of the image (the widget sends X-Chat-Token to fetch it), or empty."))
     created_at = serializers.DateTimeField()
 
@@ -108,6 +111,16 @@ class ChatSessionSerializer(serializers.Serializer):
 
 class ChatSessionDetailSerializer(ChatSessionSerializer):
     messages = ChatMessageSerializer(many=True)
+
+
+class ChatRevealRequestSerializer(serializers.Serializer):
+    message = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=_("The id of the message to reveal."))
+    reason = serializers.CharField(max_length=255)
+
+
+class ChatRevealSerializer(serializers.Serializer):
+    message = serializers.IntegerField()
+    body = serializers.CharField(allow_blank=True)
 
 
 class ChatTransferSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -33,6 +33,8 @@ from chat.api.serializers import (
     ChatMessageSerializer,
     ChatPresenceSerializer,
     ChatReadSerializer,
+    ChatRevealRequestSerializer,
+    ChatRevealSerializer,
     ChatSessionDetailSerializer,
     ChatSessionSerializer,
     ChatStreamTicketSerializer,
@@ -45,6 +47,8 @@ from chat.api.serializers import (
 )
 from chat.events import chat_publish_many
 from chat.models import ChatMessage, ChatSession
+from chat.privacy import chat_message_reveal
+from customers.privacy import may_view_pii
 from helpdesk.api.errors import exception_handler
 from helpdesk.api.parsers import DEPTH_MESSAGE
 from helpdesk.errors import ServiceError
@@ -188,6 +192,9 @@ class ChatSessionViewSet(viewsets.ViewSet):
     def _session(self, request, pk) -> ChatSession:
         return selectors.chat_session_get_for_agent(user=request.user, pk=pk)
 
+    def _shown(self, payload: dict) -> dict:
+        return selectors.chat_message_for_agent(payload, clear=may_view_pii(self.request.user))
+
     @extend_schema(parameters=[OpenApiParameter("view", str, enum=["waiting", "mine"],
                                                 description="waiting: the teams' queue; mine: my open chats; else the 100 newest.")],
                    responses=ChatSessionSerializer(many=True))
@@ -200,7 +207,7 @@ class ChatSessionViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         session = self._session(request, pk)
         return Response({**selectors.chat_session_summary(session),
-                         "messages": selectors.chat_messages_for_customer(session_id=session.pk)})
+                         "messages": [self._shown(payload) for payload in selectors.chat_messages_for_customer(session_id=session.pk)]})
 
     @extend_schema(request=None, responses={200: ChatSessionSerializer, 409: None})
     @action(detail=True, methods=["post"])
@@ -221,7 +228,7 @@ class ChatSessionViewSet(viewsets.ViewSet):
                                 status=400)
         message = services.chat_message_post(session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
                                              body=data["body"])
-        return Response(selectors.chat_message_payload(message), status=201)
+        return Response(self._shown(selectors.chat_message_payload(message)), status=201)
 
     @extend_schema(request={"multipart/form-data": ChatImageUploadSerializer}, responses={201: ChatMessageSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
@@ -230,7 +237,22 @@ class ChatSessionViewSet(viewsets.ViewSet):
         data = _valid(ChatImageUploadSerializer, request)
         message = services.chat_message_post(session=session, sender=ChatMessage.Sender.AGENT, actor=request.user,
                                              image=data["image"])
-        return Response(selectors.chat_message_payload(message), status=201)
+        return Response(self._shown(selectors.chat_message_payload(message)), status=201)
+
+    @extend_schema(request=ChatRevealRequestSerializer, responses={
+        200: ChatRevealSerializer, 400: OpenApiResponse(description="No reason, or no such message in this chat"),
+        403: OpenApiResponse(description="The privacy policy forbids agents to reveal"),
+        429: OpenApiResponse(description="The hourly reveal limit is reached; a supervisor reveals")})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """Return one message's text in clear, with a reason; audited like every reveal."""
+        session = self._session(request, pk)
+        data = _valid(ChatRevealRequestSerializer, request)
+        message = selectors.chat_message_get_for_agent(session=session, pk=data["message"])
+        if message is None:
+            raise ValidationError({"message": [_("This chat has no such message.")]})
+        body = chat_message_reveal(viewer=request.user, session=session, message=message, reason=data["reason"])
+        return Response({"message": message.pk, "body": body})
 
     @extend_schema(request=ChatTransferSerializer, responses=ChatSessionSerializer)
     @action(detail=True, methods=["post"])

@@ -65,7 +65,7 @@ class CustomerWriteSerializer(serializers.Serializer):
 
 
 class RevealRequestSerializer(serializers.Serializer):
-    field = serializers.ChoiceField(choices=PiiReveal.Field.choices)
+    field = serializers.ChoiceField(choices=[(f.value, f.label) for f in PiiReveal.ARCHIVE_FIELDS])
     reason = serializers.CharField(max_length=255)
 
 
@@ -142,11 +142,11 @@ class ReviewSerializer(serializers.Serializer):
 class PiiRevealSerializer(serializers.ModelSerializer):
     viewer = serializers.StringRelatedField()
     viewer_id = serializers.IntegerField()
-    customer_name = serializers.CharField(source="customer.name")
+    customer_name = serializers.CharField(source="customer.name", default=None, allow_null=True)
 
     class Meta:
         model = PiiReveal
-        fields = ["id", "viewer", "viewer_id", "customer", "customer_name", "field", "reason", "created_at"]
+        fields = ["id", "viewer", "viewer_id", "customer", "customer_name", "field", "source", "reason", "created_at"]
 
 
 class ImportRequestSerializer(serializers.Serializer):

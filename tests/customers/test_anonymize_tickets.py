@@ -53,3 +53,17 @@ def test_anonymize_rolls_back_ticket_erasure_when_it_fails(manager, monkeypatch)
         customer_anonymize(actor=manager, customer=customer)
     message.refresh_from_db()
     assert message.body == "原文"
+
+
+def test_anonymize_erases_descriptions_and_masks_personal_data_in_what_agents_wrote(manager, agent):
+    customer = CustomerFactory()
+    ticket = TicketFactory(customer=customer, description="电话13912345678，地址上海市浦东新区张江路123号")
+    plain = TicketFactory(customer=customer, description="")
+    note = TicketMessageFactory(ticket=ticket, sender="agent", is_internal=True, body="客户身份证11010519491231002X，已核对")
+    reply = TicketMessageFactory(ticket=ticket, sender="agent", body="已寄到 wang@example.com")
+    event = TicketEvent.objects.create(ticket=ticket, kind="escalated", actor=agent, note="客户留了电话13912345678")
+    customer_anonymize(actor=manager, customer=customer, reason="客户申请")
+    ticket.refresh_from_db(), plain.refresh_from_db(), note.refresh_from_db(), reply.refresh_from_db(), event.refresh_from_db()
+    assert ticket.description == REDACTED_BODY and plain.description == ""
+    assert note.body == "客户身份证110***********002X，已核对" and reply.body == "已寄到 w***@example.com"
+    assert event.note == "客户留了电话139****5678"

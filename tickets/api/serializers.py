@@ -6,10 +6,17 @@ from rest_framework import serializers
 
 from customers.models import Customer
 from customers.selectors import customer_card_for_viewer
+from customers.privacy import may_view_pii, text_for_viewer
 from helpdesk.models import Team, User
 from tickets import workflow
 from tickets.attachments import MAX_BYTES
 from tickets.models import Attachment, CannedReply, Category, InternalTask, Remedy, Ticket, TicketEvent, TicketMessage
+
+
+def text_shown(text: str, context: dict) -> tuple[str, bool]:
+    """Return free text as the requesting user may see it and whether anything in it was masked."""
+    request = context.get("request")
+    return text_for_viewer(text, clear=may_view_pii(getattr(request, "user", None)))
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -44,15 +51,24 @@ class CustomerCardSerializer(serializers.Serializer):
 
 
 class TicketDetailSerializer(TicketSerializer):
+    description = serializers.SerializerMethodField(help_text="Masked unless the user may see personal data")
+    description_is_masked = serializers.SerializerMethodField(help_text="Personal data in the description is masked")
     customer_card = serializers.SerializerMethodField()
     allowed_transitions = serializers.SerializerMethodField()
     sla = serializers.SerializerMethodField()
 
     class Meta(TicketSerializer.Meta):
         fields = TicketSerializer.Meta.fields + [
-            "description", "escalated_at", "merged_into", "customer_card", "allowed_transitions", "sla",
+            "description", "description_is_masked", "escalated_at", "merged_into", "customer_card",
+            "allowed_transitions", "sla",
         ]
         read_only_fields = fields
+
+    def get_description(self, ticket) -> str:
+        return text_shown(ticket.description, self.context)[0]
+
+    def get_description_is_masked(self, ticket) -> bool:
+        return text_shown(ticket.description, self.context)[1]
 
     # The SLA app builds on tickets: its serializer and selector are loaded when first used.
     @extend_schema_field(lazy_serializer("sla.api.serializers.TicketSLASerializer")())
@@ -128,15 +144,34 @@ class AttachmentUploadSerializer(serializers.Serializer):
 class TicketMessageSerializer(serializers.ModelSerializer):
     author_name = serializers.SerializerMethodField()
     internal = serializers.BooleanField(source="is_internal", read_only=True)
+    body = serializers.SerializerMethodField(help_text="Masked unless the user may see personal data; reveal it with a reason")
+    is_masked = serializers.SerializerMethodField(help_text="Personal data in the body is masked")
     attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = TicketMessage
-        fields = ["id", "sender", "author", "author_name", "internal", "body", "attachments", "created_at"]
+        fields = ["id", "sender", "author", "author_name", "internal", "body", "is_masked", "attachments", "created_at"]
         read_only_fields = fields
 
     def get_author_name(self, message) -> str | None:
         return str(message.author) if message.author_id else None
+
+    def get_body(self, message) -> str:
+        return text_shown(message.body, self.context)[0]
+
+    def get_is_masked(self, message) -> bool:
+        return text_shown(message.body, self.context)[1]
+
+
+class TextRevealRequestSerializer(serializers.Serializer):
+    message = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+                                       help_text=_("The message to reveal; leave out for the ticket's description."))
+    reason = serializers.CharField(max_length=255)
+
+
+class TextRevealSerializer(serializers.Serializer):
+    message = serializers.IntegerField(allow_null=True)
+    body = serializers.CharField(allow_blank=True)
 
 
 class TicketMessageCreateSerializer(serializers.Serializer):

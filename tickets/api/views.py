@@ -16,12 +16,14 @@ from tickets.api import serializers as s
 from tickets.attachments import attachment_response
 from tickets.filters import TicketFilterSet
 from tickets.models import InternalTask, Remedy, Ticket, TicketMessage
+from tickets.privacy import ticket_text_reveal
 from tickets.selectors import (
     canned_replies_for,
     canned_replies_for_management,
     ticket_events,
     ticket_get_for_user,
     ticket_list_for_user,
+    ticket_message_get,
     ticket_thread,
     ticket_view_counts_forget,
 )
@@ -165,6 +167,23 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         message = services.ticket_message_add(ticket=ticket, actor=request.user, body=data["body"],
                                               sender=TicketMessage.Sender.AGENT, is_internal=data["internal"])
         return Response(s.TicketMessageSerializer(message, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.TextRevealRequestSerializer, responses={
+        200: s.TextRevealSerializer, 400: OpenApiResponse(description="No reason, or no such message on this ticket"),
+        403: OpenApiResponse(description="The privacy policy forbids agents to reveal"),
+        429: OpenApiResponse(description="The hourly reveal limit is reached; a supervisor reveals")})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reveal(self, request, pk=None):
+        """Return one message's text (or the description) in clear, with a reason; audited like every reveal."""
+        ticket = self.get_object()
+        data = self._validated(s.TextRevealRequestSerializer)
+        message = None
+        if data.get("message") is not None:
+            message = ticket_message_get(ticket=ticket, pk=data["message"])
+            if message is None:
+                raise exceptions.ValidationError({"message": [_("This ticket has no such message.")]})
+        body = ticket_text_reveal(viewer=request.user, ticket=ticket, message=message, reason=data["reason"])
+        return Response({"message": message.pk if message else None, "body": body})
 
     @extend_schema(request=s.AssignSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)

@@ -85,6 +85,7 @@
     const head = el("span", "chat-msg-head", `${m.sender === "customer" ? $("chat-name").textContent : (m.author_name || T.system)} · ${new Date(m.created_at).toLocaleTimeString()}`);
     li.append(head);
     if (m.body) li.append(el("div", "chat-text", m.body));
+    if (m.is_masked) li.append(revealForm(m));
     if (m.image) { const img = el("img", "chat-img"); img.src = m.image; img.alt = T.image; li.append(img); }
     if (m.sender === "agent") li.append(el("span", "chat-mark", ""));
     const after = [...$("chat-log").children].find((c) => Number(c.dataset.seq) > m.seq);
@@ -92,6 +93,23 @@
     $("chat-log").scrollTop = $("chat-log").scrollHeight;
     marks();
     if (m.sender === "customer") { $("chat-typing").hidden = true; call(`sessions/${current}/read/`, { method: "POST", json: { seq: m.seq } }).catch(() => {}); }
+  }
+  function revealForm(m) {
+    // Personal data in the text is masked; revealing it takes a reason and is audited.
+    const form = el("form", "chat-reveal");
+    const reason = el("input"); reason.name = "reason"; reason.required = true; reason.maxLength = 255;
+    reason.placeholder = T.revealReason; reason.setAttribute("aria-label", T.revealReason);
+    const button = el("button", "link", T.reveal); button.type = "submit"; button.setAttribute("data-testid", "chat-reveal");
+    form.append(reason, button);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        const data = await call(`sessions/${m.session}/reveal/`, { method: "POST", json: { message: m.id, reason: reason.value } });
+        form.parentNode.querySelector(".chat-text").textContent = data.body;
+        form.remove();
+      } catch (error) { say(errorText(error)); }
+    });
+    return form;
   }
   function marks() {
     $("chat-log").querySelectorAll(".chat-agent .chat-mark").forEach((mark) => {
