@@ -1,7 +1,8 @@
 """The audit-event contract every app's event table follows: who did what kind of thing, with a note, and when.
 
 An event row is written once, in the transaction of the change it records, and never changed or deleted
-afterwards: not through the instance, not through a queryset. Rows go only with what they belong to
+afterwards: not through the instance, not through a queryset. The one exception is the erasure of a
+customer's personal data (PIPL), through ``redact``. Rows go only with what they belong to
 (a ticket, a return, a visit deleted by cascade), and a deleted user leaves their events without an actor.
 """
 
@@ -24,6 +25,10 @@ class AppendOnlyQuerySet(models.QuerySet):
 
     def delete(self):
         raise PermissionDenied(APPEND_ONLY)
+
+    def redact(self, **fields) -> int:
+        """Store text fields with the personal data in them erased (PIPL): the one change an append-only row allows."""
+        return super().update(**fields)
 
 
 class AppendOnlyModel(models.Model):

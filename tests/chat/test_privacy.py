@@ -10,7 +10,7 @@ from chat import services
 from chat.models import ChatMessage
 from customers.models import PiiReveal
 from customers.services import customer_anonymize
-from tests.chat.test_stream import Stream
+from tests.chat.test_stream import Stream, customer_url
 from tests.chat_server import server  # noqa: F401 - fixture
 from tests.factories import ChatWidgetFactory
 
@@ -106,7 +106,7 @@ def test_agent_inbox_stream_masks_chat_text(server, team, agent):  # noqa: F811 
     services.chat_message_post(session=session, sender="customer", body=TEXT)
     live = inbox.next("message")["data"]["message"]
     assert (live["body"], live["is_masked"]) == (MASKED, True)
-    customer = Stream(f"{server}/chat/stream/{session.pk}/?token={session.token}")
+    customer = Stream(customer_url(server, session))
     assert [customer.next("message")["data"]["body"] for _ in range(2)] == ["旧消息 13912345678", TEXT]
     inbox.close()
     customer.close()
