@@ -11,9 +11,8 @@ from django.views import View
 from django.views.decorators.csrf import csrf_protect
 
 from channels.forms import PhoneCallForm, PhoneCallNewForm, SupportForm
-from channels.models import TicketEmail
+from channels.selectors import webform_receipt
 from channels.services import phone_call_log, webform_rate_limited, webform_ticket_create
-from tickets.models import Ticket
 from tickets.selectors import ticket_list_for_user
 
 DONE_SALT = "tickets.support.done"  # signed links already sent keep working
@@ -96,9 +95,9 @@ def support_done(request, token):
         ticket_id = signing.loads(token, salt=DONE_SALT, max_age=DONE_AGE)
     except signing.BadSignature:
         return redirect("support:new")
-    ticket = Ticket.objects.filter(pk=ticket_id).only("number").first()
-    if ticket is None:
+    receipt = webform_receipt(ticket_id=ticket_id)
+    if receipt is None:
         return redirect("support:new")
-    confirmed = TicketEmail.objects.filter(ticket=ticket, purpose=TicketEmail.Purpose.CONFIRMATION).exists()
+    ticket, confirmed = receipt
     return render(request, "channels/support/done.html", {
         "ticket": ticket, "confirmed": confirmed, "title": _("We have received your request")})

@@ -292,7 +292,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "chat.api.views.widget_message_schema"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "chat.api.views.widget_message_schema",
+                            "helpdesk.api.schema.error_responses"],
     "ENUM_NAME_OVERRIDES": {
         "TicketKindEnum": "tickets.models.Ticket.Kind",
         "TicketStatusEnum": "tickets.models.Ticket.Status",

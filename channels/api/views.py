@@ -7,10 +7,10 @@ from rest_framework.response import Response
 
 from channels.api.serializers import InboundEmailResultSerializer, PhoneCallCreateSerializer, PhoneCallSerializer
 from channels.inbound import MAX_RAW_BYTES, email_receive
-from channels.models import PhoneCall
+from channels.selectors import phone_call_list_for_user
 from channels.services import phone_call_log
 from helpdesk.api.pagination import CursorPagination
-from tickets.selectors import ticket_get_for_user, ticket_list_for_user
+from tickets.selectors import ticket_get_for_user
 
 
 class RawEmailParser(parsers.BaseParser):
@@ -81,7 +81,7 @@ class PhoneCallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = None
 
     def get_queryset(self):
-        return PhoneCall.objects.filter(ticket__in=ticket_list_for_user(user=self.request.user).values("pk")).select_related("ticket")
+        return phone_call_list_for_user(user=self.request.user)
 
     def get_permissions(self):
         needed = "tickets.view_ticket" if self.request.method in permissions.SAFE_METHODS else "tickets.change_ticket"

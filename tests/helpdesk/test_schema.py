@@ -26,3 +26,19 @@ def test_the_schema_does_not_follow_the_request_language(client_for, agent):
 def test_a_translated_schema_is_asked_for_explicitly(client_for, agent):
     translated = client_for(agent).get("/api/schema/?format=json&lang=zh-hans").content.decode()
     assert CJK.search(translated)
+
+
+def test_every_operation_documents_its_error_answers(client_for, manager):
+    schema = json.loads(client_for(manager).get("/api/schema/?format=json").content)
+    assert {"Error", "FieldErrors"} <= set(schema["components"]["schemas"])
+    missing = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            expected = {"404"} if "{" in path else set()
+            expected |= {"400", "409"} if method != "get" else set()
+            expected |= set() if operation.get("security") == [{}] else {"401", "403"}
+            if not expected <= set(operation["responses"]):
+                missing.append(f"{method.upper()} {path}: {sorted(expected - set(operation['responses']))}")
+    assert not missing, missing
