@@ -2,6 +2,7 @@
 
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation import gettext_lazy
 
 from helpdesk.proxies import request_client_address
 
@@ -37,7 +38,7 @@ class ClientAddressMiddleware(MiddlewareMixin):
         request.META["REMOTE_ADDR"] = request_client_address(request.META)
 
 
-NUL_MESSAGE = "Text may not contain the NUL character (\\u0000)."
+NUL_MESSAGE = gettext_lazy("Text may not contain the NUL character (\\u0000).")
 
 
 def contains_nul(value) -> bool:
@@ -67,5 +68,5 @@ class RejectNulMiddleware(MiddlewareMixin):
         if "\x00" not in request.path and not contains_nul(fields) and not contains_nul(headers):
             return None
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": NUL_MESSAGE}, status=400)
-        return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+            return JsonResponse({"detail": str(NUL_MESSAGE)}, status=400)
+        return HttpResponseBadRequest(str(NUL_MESSAGE), content_type="text/plain; charset=utf-8")

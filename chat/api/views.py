@@ -50,7 +50,7 @@ from chat.models import ChatMessage, ChatSession
 from chat.privacy import chat_message_reveal
 from customers.privacy import may_view_pii
 from helpdesk.api.errors import exception_handler
-from helpdesk.api.parsers import DEPTH_MESSAGE
+from helpdesk.api.parsers import depth_message
 from helpdesk.errors import ServiceError
 from helpdesk.models import Team, User
 from tickets.selectors import ticket_list_for_user
@@ -336,7 +336,7 @@ def widget_message_create(request, pk: int):
     try:
         data = json.loads(request.body, parse_constant=_refuse_constant)
     except RecursionError:
-        return JsonResponse({"detail": DEPTH_MESSAGE}, status=400)
+        return JsonResponse({"detail": depth_message()}, status=400)
     except (ValueError, UnicodeDecodeError) as error:
         return JsonResponse({"detail": _("JSON parse error - %s") % error}, status=400)
     body = data.get("body") if isinstance(data, dict) else None

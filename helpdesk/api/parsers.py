@@ -1,5 +1,6 @@
 """Request body parsers of the API."""
 
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -7,7 +8,11 @@ from helpdesk.middleware import NUL_MESSAGE, contains_nul
 
 # No request of the API nests deeper than a few levels; a deeper document is refused before any code walks it.
 MAX_JSON_DEPTH = 32
-DEPTH_MESSAGE = f"JSON may not nest deeper than {MAX_JSON_DEPTH} levels."
+
+
+def depth_message() -> str:
+    """Return the refusal of a JSON document nested too deep, in the request's language."""
+    return _("JSON may not nest deeper than %(levels)d levels.") % {"levels": MAX_JSON_DEPTH}
 
 
 def json_too_deep(value, limit: int = MAX_JSON_DEPTH) -> bool:
@@ -29,9 +34,9 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError(DEPTH_MESSAGE) from None
+            raise ParseError(depth_message()) from None
         if json_too_deep(data):
-            raise ParseError(DEPTH_MESSAGE)
+            raise ParseError(depth_message())
         if contains_nul(data):
-            raise ParseError(NUL_MESSAGE)
+            raise ParseError(str(NUL_MESSAGE))
         return data
