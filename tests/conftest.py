@@ -61,6 +61,17 @@ def api_client():
 
 
 @pytest.fixture
+def api(api_client):
+    """Return a function that authenticates the API client as a user."""
+
+    def login(user):
+        api_client.force_authenticate(user)
+        return api_client
+
+    return login
+
+
+@pytest.fixture
 def client_for(client):
     """Return a function that logs the test client in as a user."""
 

@@ -20,15 +20,6 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture
-def api(api_client):
-    def login(user):
-        api_client.force_authenticate(user)
-        return api_client
-
-    return login
-
-
-@pytest.fixture
 def ticket(team):
     return TicketFactory(team=team, subject="耳机没有声音")
 

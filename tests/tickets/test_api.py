@@ -10,15 +10,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(api_client):
-    def login(user):
-        api_client.force_authenticate(user)
-        return api_client
-
-    return login
-
-
-@pytest.fixture
 def ticket(team):
     return TicketFactory(team=team, subject="耳机没有声音")
 
