@@ -14,6 +14,7 @@ def connection_check(conn) -> None:
     """
     if conn.closed:
         raise ConnectionError("connection closed")
-    readable, _writable, _failed = select.select([conn.fileno()], [], [], 0)
-    if readable:
+    poller = select.poll()  # not select.select(): a busy process holds descriptors above FD_SETSIZE
+    poller.register(conn.fileno(), select.POLLIN)
+    if poller.poll(0):
         ConnectionPool.check_connection(conn)

@@ -42,6 +42,32 @@ def test_a_connection_the_server_terminated_is_refused():
             connection_check(conn)
 
 
+def test_a_connection_above_fd_setsize_is_checked():
+    """A process serving many streams holds descriptors above 1024, which select() cannot watch."""
+    import os
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2048:
+        pytest.skip("the descriptor limit is below 2048")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2048), hard))
+    try:
+        with connect() as conn:
+            high = os.dup2(conn.fileno(), 1500)
+            try:
+                class High:
+                    closed = False
+
+                    def fileno(self):
+                        return high
+
+                connection_check(High())
+            finally:
+                os.close(high)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 def test_the_pool_uses_it():
     from django.conf import settings
 
