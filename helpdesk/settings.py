@@ -146,6 +146,9 @@ DATABASES["default"].setdefault("OPTIONS", {}).update({
 # Threads of the web process that run pages and API requests (helpdesk/asgi.py); the pool serves them
 # and the event streams' short reads, so keep DATABASE_POOL_MAX_SIZE above this.
 WEB_THREADS = int(os.environ.get("WEB_THREADS", "12"))
+# Threads that run the synchronous steps of the event streams (opening one, closing it), shared by all
+# of them: an open stream holds no thread (helpdesk/asgi.py).
+STREAM_THREADS = int(os.environ.get("STREAM_THREADS", "4"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "helpdesk.User"

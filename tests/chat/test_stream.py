@@ -200,3 +200,21 @@ def test_streams_end_at_their_maximum_age_and_the_reconnect_replays(server, team
     again = Stream(customer_url(server, session) + "&last_event_id=0")
     assert again.next("message")["data"]["body"] == "重连之后"
     again.close()
+
+
+def test_open_streams_hold_no_thread_each(server, team, agent, settings):
+    """Streams open for hours: the server's threads do not grow with the number of open streams."""
+    widget = ChatWidgetFactory(team=team)
+    sessions = [services.chat_session_start(widget=widget, name=f"访客{n}", phone=f"1380013{n:04d}") for n in range(13)]
+    first = Stream(customer_url(server, sessions[0]))
+    first.next("state")
+    before = len(threading.enumerate())
+    streams = [Stream(customer_url(server, session)) for session in sessions[1:]]
+    for stream in streams:
+        stream.next("state")
+    inbox = inbox_stream(server, agent, settings)  # open once its answer has started
+    # Each Stream above reads in a thread of this process (the server's process too): leave those out.
+    server_threads = len(threading.enumerate()) - before - len(streams) - 1
+    assert server_threads <= 4, f"{server_threads} threads more for {len(streams) + 1} more open streams"
+    for stream in (first, *streams, inbox):
+        stream.close()
