@@ -1,4 +1,4 @@
-# One image for web, worker and beat; docker-compose.yml picks the command.
+# One image for web, streams, worker and beat; docker-compose.yml picks the command.
 FROM python:3.12-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
@@ -10,5 +10,5 @@ COPY . .
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput -v0
 RUN useradd --create-home --uid 1000 helpdesk && chown -R helpdesk /app
 USER helpdesk
-EXPOSE 8000
-CMD ["uvicorn", "helpdesk.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "4", "--no-proxy-headers"]
+EXPOSE 8000 8001
+CMD ["gunicorn", "-c", "python:helpdesk.gunicorn_conf"]

@@ -1,12 +1,14 @@
-"""Live chat under load: one uvicorn process, N customer chats each sending a message every few seconds.
+"""Live chat under load: the production shape, N customer chats each sending a message every few seconds.
 
-Run by ``make bench-chat`` (``python -m bench chat``). It starts ``uvicorn helpdesk.asgi:application``
-(production settings), creates the chats through the services, opens one SSE stream per customer and
-one agent inbox stream, and has every customer POST a message every ``--interval`` seconds (random
-phase) once every customer stream is open. It reports the customer→agent delivery latency (from the
-start of the POST to the event on the agent's stream), lost and duplicated messages on both sides, the
-server's and its own CPU per message, then opens ``--idle`` more idle customer streams and reports the
-server's RSS growth per stream.
+Run by ``make bench-chat`` (``python -m bench chat``). It starts the two server processes as production
+runs them (docs/runtime.md), with production settings: the web process (gunicorn, one worker,
+``helpdesk.gunicorn_conf``) takes the message POSTs and stream tickets, the streams process
+(``uvicorn helpdesk.asgi:application``) the event streams. It creates the chats through the services,
+opens one SSE stream per customer and one agent inbox stream, and has every customer POST a message
+every ``--interval`` seconds (random phase) once every customer stream is open. It reports the
+customer→agent delivery latency (from the start of the POST to the event on the agent's stream), lost
+and duplicated messages on both sides, the servers' and its own CPU per message, then opens ``--idle``
+more idle customer streams and reports the streams process's RSS growth per stream.
 """
 
 import asyncio
@@ -153,10 +155,23 @@ async def stream_path(connection: Connection, session_id: int, token: str) -> st
     return json.loads(data)["stream"]
 
 
-async def run(args, cookie, last_event, sessions, port, server_pid):
+def server_cpu(pids: list[int]) -> float:
+    """Return the user and system CPU seconds of the server processes and their children."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        process = psutil.Process(pid)
+        for member in (process, *process.children(recursive=True)):
+            total += sum(member.cpu_times()[:2])
+    return total
+
+
+async def run(args, cookie, last_event, sessions, ports, server_pids):
     import psutil
 
     host = "127.0.0.1"
+    port, web_port = ports  # the streams process's and the web process's
     sent: dict[str, float] = {}
     agent_seen: dict[str, int] = {}
     customer_seen: dict[str, int] = {}
@@ -184,15 +199,14 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
     stop_at = 0.0
 
     async def customer(session_id: int, token: str):
-        nonlocal streams_open
         stream = Connection(host, port)
-        poster = Connection(host, port)
+        poster = Connection(host, web_port)
         await stream.open()
         await poster.open()
 
         async def read():
             nonlocal streams_open
-            async for event, data in stream.stream(await stream_path(stream, session_id, token)):
+            async for event, data in stream.stream(await stream_path(poster, session_id, token)):
                 if event == "message":
                     customer_seen[data["body"]] = customer_seen.get(data["body"], 0) + 1
                 elif event == "state":
@@ -219,7 +233,7 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
                 errors.append(repr(error))
                 sent.pop(key, None)
                 poster.close()
-                poster = Connection(host, port)
+                poster = Connection(host, web_port)
                 await poster.open()
             await asyncio.sleep(args.interval)
         await asyncio.sleep(args.grace)
@@ -234,15 +248,14 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
     await asyncio.wait_for(all_open.wait(), timeout=120)
     await asyncio.sleep(3)
     load_before = os.getloadavg()
-    server = psutil.Process(server_pid)
-    cpu_before = sum(server.cpu_times()[:2])
+    cpu_before = server_cpu(server_pids)
     client_before = sum(psutil.Process().cpu_times()[:2])
     stop_at = time.perf_counter() + args.duration
     start.set()
     await asyncio.gather(*busy, return_exceptions=True)
     agent_task.cancel()
     load_after = os.getloadavg()
-    cpu_used = sum(server.cpu_times()[:2]) - cpu_before
+    cpu_used = server_cpu(server_pids) - cpu_before
     client_used = sum(psutil.Process().cpu_times()[:2]) - client_before
 
     delivered = [key for key in sent if agent_seen.get(key)]
@@ -264,7 +277,7 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
     }
 
     if args.idle:
-        process = psutil.Process(server_pid)
+        process = psutil.Process(server_pids[0])
         await asyncio.sleep(2)
         rss_before = process.memory_info().rss
         idle_connections = []
@@ -272,10 +285,14 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
 
         async def idle_stream(session_id, token):
             nonlocal opened
+            ticket = Connection(host, web_port)
+            await ticket.open()
+            path = await stream_path(ticket, session_id, token)
+            ticket.close()
             connection = Connection(host, port)
             await connection.open()
             idle_connections.append(connection)
-            async for event, _data in connection.stream(await stream_path(connection, session_id, token)):
+            async for event, _data in connection.stream(path):
                 if event == "state":
                     opened += 1
 
@@ -295,38 +312,51 @@ async def run(args, cookie, last_event, sessions, port, server_pid):
     return result
 
 
+def _wait_for_port(port: int, process: subprocess.Popen, name: str) -> None:
+    deadline = time.time() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.time() > deadline or process.poll() is not None:
+                raise SystemExit(f"{name} did not start")
+            time.sleep(0.3)
+
+
 def load_run(args) -> dict:
-    """Prepare the chats, start uvicorn, run the load of ``args`` (chats, interval, duration, grace, idle) against it
-    and stop it; return the figures."""
+    """Prepare the chats, start the web and streams processes, run the load of ``args`` (chats, interval,
+    duration, grace, idle) against them and stop them; return the figures."""
     import uvloop
 
     from helpdesk.embedded import free_port
 
     cookie, last_event, sessions = prepare(args.chats, args.idle)
-    port = free_port()
-    server = subprocess.Popen(
+    port, web_port = free_port(), free_port()
+    streams = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2", "--timeout-keep-alive", "30",
          "--limit-concurrency", "10000"],
-        env=dict(os.environ),  # production settings: persistent connections of the pooled threads
+        env=dict(os.environ),
+    )
+    web = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "python:helpdesk.gunicorn_conf", "--bind", f"127.0.0.1:{web_port}",
+         "--workers", "1", "--log-level", "warning"],
+        env=dict(os.environ),
     )
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    raise SystemExit("uvicorn did not start")
-                time.sleep(0.3)
-        return asyncio.run(run(args, cookie, last_event, sessions, port, server.pid), loop_factory=uvloop.new_event_loop)
+        _wait_for_port(port, streams, "uvicorn")
+        _wait_for_port(web_port, web, "gunicorn")
+        return asyncio.run(run(args, cookie, last_event, sessions, (port, web_port), [streams.pid, web.pid]),
+                           loop_factory=uvloop.new_event_loop)
     finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for server in (streams, web):
+            server.terminate()
+        for server in (streams, web):
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def chat_rows(result: dict, *, date: str, machine: str) -> list[dict]:
