@@ -4,11 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chat.models import ChatMessage, ChatSession
+from chat.models import ChatEvent, ChatMessage, ChatSession
 from customers.models import PiiReveal
-from customers.privacy import mask_text
 from customers.services import pii_reveal_record
-from tickets.privacy import REDACTED_BODY, stored_files_delete
+from tickets.privacy import REDACTED_BODY, stored_files_delete, stored_texts_mask
 
 
 def chat_message_reveal(*, viewer, session: ChatSession, message: ChatMessage, reason: str) -> str:
@@ -28,7 +27,8 @@ def chat_customer_content_erase(*, customer_id: int, actor=None) -> dict[str, in
     """Erase what the customer wrote and sent in their chats and the personal data in agents' messages.
 
     The customer's messages lose their text and images, the visitor's name, phone and address are
-    cleared; agents' messages stay with phones, e-mails, identity numbers and addresses masked for good.
+    cleared; agents' messages and the chats' event notes (transfer notes) stay with phones, e-mails,
+    identity numbers and addresses masked for good.
     Must run inside the caller's transaction (the anonymization). Sessions, times and counts stay.
     """
     session_ids = list(ChatSession.objects.select_for_update().filter(customer_id=customer_id).values_list("pk", flat=True))
@@ -38,10 +38,8 @@ def chat_customer_content_erase(*, customer_id: int, actor=None) -> dict[str, in
     theirs = ChatMessage.objects.filter(session_id__in=session_ids, sender=ChatMessage.Sender.CUSTOMER)
     files = [message.image for message in theirs.exclude(image="").only("pk", "image")]
     erased = theirs.exclude(body=REDACTED_BODY, image="").update(body=REDACTED_BODY, image="", image_type="")
-    for pk, body in (ChatMessage.objects.filter(session_id__in=session_ids).exclude(sender=ChatMessage.Sender.CUSTOMER)
-                     .exclude(body="").values_list("pk", "body")):
-        masked = mask_text(body)
-        if masked != body:
-            ChatMessage.objects.filter(pk=pk).update(body=masked)
+    stored_texts_mask(ChatMessage.objects.filter(session_id__in=session_ids).exclude(sender=ChatMessage.Sender.CUSTOMER)
+                      .exclude(body=""), "body")
+    stored_texts_mask(ChatEvent.objects.filter(session_id__in=session_ids).exclude(note=""), "note")
     transaction.on_commit(lambda: stored_files_delete(files))
     return {"chats": len(session_ids), "chat_messages": erased}

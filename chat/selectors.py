@@ -134,10 +134,13 @@ def chat_message_for_agent(payload: dict, *, clear: bool) -> dict:
 
 
 def chat_event_for_agent(payload: dict, *, clear: bool) -> dict:
-    """Return an inbox stream event as an agent sees it (the message in it masked unless ``clear``)."""
+    """Return an inbox stream event as an agent sees it (its note and the message in it masked unless ``clear``)."""
+    shown = dict(payload)
+    if payload.get("note"):
+        shown["note"] = text_for_viewer(payload["note"], clear=clear)[0]
     if isinstance(payload.get("message"), dict):
-        return {**payload, "message": chat_message_for_agent(payload["message"], clear=clear)}
-    return payload
+        shown["message"] = chat_message_for_agent(payload["message"], clear=clear)
+    return shown
 
 
 def chat_message_get_for_agent(*, session: ChatSession, pk) -> ChatMessage | None:

@@ -9,6 +9,8 @@ from django.db.models import Avg, Q, QuerySet
 
 from kpi.models import QualityInspection, TicketFact
 from kpi.selectors import kpi_team_ids_for_viewer
+from tickets.models import Ticket, TicketMessage
+from tickets.selectors import ticket_messages_shown
 
 MAX_SAMPLE = 50
 
@@ -18,6 +20,12 @@ def quality_sample(facts: QuerySet[TicketFact], *, size: int) -> list[TicketFact
     size = max(1, min(size, MAX_SAMPLE))
     return list(facts.filter(agent__isnull=False, ticket__quality_inspection__isnull=True)
                 .select_related("ticket", "agent", "team").order_by("?")[:size])
+
+
+def quality_thread_for_viewer(*, ticket: Ticket, viewer) -> list[TicketMessage]:
+    """Return the conversation an inspector reads (no internal notes), its text masked unless the viewer may see it."""
+    messages = ticket.messages.filter(is_internal=False).select_related("author").order_by("created_at", "id")[:200]
+    return ticket_messages_shown(messages, viewer=viewer)
 
 
 def answer_accuracy_by_agent(*, start: dt.datetime, end: dt.datetime) -> dict[int, float]:

@@ -241,7 +241,7 @@ class InspectView(KpiPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ticket = kwargs.pop("ticket", None) or self.ticket()
-        thread = ticket.messages.filter(is_internal=False).select_related("author").order_by("created_at", "id")[:200]
+        thread = quality.quality_thread_for_viewer(ticket=ticket, viewer=self.request.user)
         items = QualityCheckItem.objects.filter(is_active=True)
         return super().get_context_data(title=_("Inspect a conversation"), active_section="kpi", ticket=ticket,
                                         thread=thread, items=items, **kwargs)

@@ -12,15 +12,17 @@ class OrdersConfig(AppConfig):
         # Imported here, not at the top: apps.py is loaded before any app's models are.
         from customers import records
         from orders import selectors
+        from orders.privacy import return_request_customer_content_erase
         from tickets.links import order_check_register
         from tickets.signals import remedy_agreed
 
-        # The customer archive searches, counts, shows and exports orders through what is registered here.
+        # The customer archive searches, counts, shows, exports and erases orders through what is registered here.
         models = {"orders.order"}
         records.number_lookup_register(selectors.customer_ids_by_order_number, models=models)
         records.stat_columns_register(selectors.CUSTOMER_STAT_COLUMNS, models=models)
         records.timeline_source_register(selectors.customer_timeline_sources, models=models | {"orders.returnrequest"})
         records.export_section_register("orders", selectors.customer_orders_export, models=models)
+        records.eraser_register(return_request_customer_content_erase)
         # A refund or exchange the customer agreed to on a ticket goes on to the returns flow.
         remedy_agreed.connect(_remedy_hand_over, dispatch_uid="orders.remedy_hand_over")
         # A ticket may link only an order its creator may open.

@@ -13,14 +13,20 @@ from tickets.models import Attachment, Ticket, TicketEvent, TicketMessage
 REDACTED_BODY = "〔内容已应客户个人信息删除请求清除〕"
 
 
-def ticket_text_reveal(*, viewer, ticket: Ticket, message: TicketMessage | None, reason: str) -> str:
-    """Return the text of one message of the ticket (its description when no message is given) in clear, audited.
+def ticket_text_reveal(*, viewer, ticket: Ticket, message: TicketMessage | None, reason: str,
+                       part: str = "description") -> str:
+    """Return the text of one message of the ticket in clear, audited; without a message its description or subject.
 
     The reveal counts against the viewer's hourly limit like a reveal of an archive field.
     """
     if message is not None and message.ticket_id != ticket.pk:
         raise ValidationError({"message": [_("This ticket has no such message.")]})
-    text, source = (ticket.description, ticket.number) if message is None else (message.body, f"{ticket.number} #{message.pk}")
+    if message is not None:
+        text, source = message.body, f"{ticket.number} #{message.pk}"
+    elif part == "subject":
+        text, source = ticket.subject, f"{ticket.number} subject"
+    else:
+        text, source = ticket.description, ticket.number
     pii_reveal_record(viewer=viewer, customer_id=ticket.customer_id, field=PiiReveal.Field.MESSAGE, reason=reason,
                       source=source)
     return text
@@ -40,7 +46,7 @@ def ticket_customer_content_erase(*, customer_id: int, actor) -> dict[str, int]:
 
     The customer's messages, the descriptions and the customer's attachments go; agents' replies,
     internal notes and event notes stay with the phones, e-mails, identity numbers and addresses in
-    them masked for good; subjects are masked likewise. Must run inside the caller's transaction (the
+    them masked for good; subjects (and the subjects a change recorded) are masked likewise. Must run inside the caller's transaction (the
     anonymization), so either everything is erased or nothing. The tickets keep status, times and kind.
     """
     tickets = list(Ticket.objects.select_for_update().filter(customer_id=customer_id).only("pk", "subject", "description"))
@@ -58,9 +64,13 @@ def ticket_customer_content_erase(*, customer_id: int, actor) -> dict[str, int]:
         subject, description = mask_text(ticket.subject), REDACTED_BODY if ticket.description else ""
         if (subject, description) != (ticket.subject, ticket.description):
             Ticket.objects.filter(pk=ticket.pk).update(subject=subject, description=description)
-    masked = _texts_mask(TicketMessage.objects.filter(ticket_id__in=ticket_ids).exclude(
+    masked = stored_texts_mask(TicketMessage.objects.filter(ticket_id__in=ticket_ids).exclude(
         sender=TicketMessage.Sender.CUSTOMER), "body")
-    masked += _texts_mask(TicketEvent.objects.filter(ticket_id__in=ticket_ids).exclude(note=""), "note")
+    events = TicketEvent.objects.filter(ticket_id__in=ticket_ids)
+    masked += stored_texts_mask(events.exclude(note=""), "note")
+    # A subject change keeps the subject before and after it.
+    subjects = events.filter(kind=TicketEvent.Kind.SUBJECT)
+    masked += stored_texts_mask(subjects, "from_value") + stored_texts_mask(subjects, "to_value")
     per_ticket = {}
     for ticket_id in TicketMessage.objects.filter(pk__in=message_ids).values_list("ticket_id", flat=True):
         per_ticket[ticket_id] = per_ticket.get(ticket_id, 0) + 1
@@ -74,11 +84,14 @@ def ticket_customer_content_erase(*, customer_id: int, actor) -> dict[str, int]:
     return {"tickets": len(ticket_ids), "messages": erased, "attachments": len(attachments), "masked": masked}
 
 
-def _texts_mask(rows, field: str) -> int:
-    """Store the text field of each row with the personal data in it masked; return how many rows changed."""
-    changed = 0
+def stored_texts_mask(rows, field: str) -> int:
+    """Store the text field of each row with the personal data in it masked; return how many rows changed.
+
+    A masked e-mail can be longer than the one written: the text is cut to the field's length.
+    """
+    changed, limit = 0, rows.model._meta.get_field(field).max_length
     for pk, text in rows.values_list("pk", field):
-        masked = mask_text(text)
+        masked = mask_text(text)[:limit] if limit else mask_text(text)
         if masked != text:
             row = rows.model.objects.filter(pk=pk)
             # Audit rows (helpdesk/events.py) refuse update(); erasing personal data is their one allowed change.

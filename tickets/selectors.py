@@ -145,17 +145,26 @@ def ticket_thread(*, ticket: Ticket) -> QuerySet[TicketMessage]:
     return ticket.messages.select_related("author", "email").prefetch_related("attachments").order_by("created_at", "id")
 
 
+def ticket_messages_shown(messages, *, viewer) -> list[TicketMessage]:
+    """Return the messages, each with ``shown_body`` and ``is_masked``: its text as the viewer may see it."""
+    clear = may_view_pii(viewer)
+    messages = list(messages)
+    for message in messages:
+        message.shown_body, message.is_masked = text_for_viewer(message.body, clear=clear)
+    return messages
+
+
 def ticket_thread_for_viewer(*, ticket: Ticket, viewer) -> dict:
-    """Return the description and thread with their text as the viewer may see it (masked without ``view_pii``).
+    """Return the subject, description and thread with their text as the viewer may see it (masked without ``view_pii``).
 
     Each message gets ``shown_body`` and ``is_masked``; the stored text is never changed.
     """
     clear = may_view_pii(viewer)
-    messages = list(ticket_thread(ticket=ticket))
-    for message in messages:
-        message.shown_body, message.is_masked = text_for_viewer(message.body, clear=clear)
+    subject, subject_is_masked = text_for_viewer(ticket.subject, clear=clear)
     description, description_is_masked = text_for_viewer(ticket.description, clear=clear)
-    return {"messages": messages, "description": description, "description_is_masked": description_is_masked}
+    return {"messages": ticket_messages_shown(ticket_thread(ticket=ticket), viewer=viewer), "subject": subject,
+            "subject_is_masked": subject_is_masked, "description": description,
+            "description_is_masked": description_is_masked}
 
 
 def ticket_message_get(*, ticket: Ticket, pk) -> TicketMessage | None:

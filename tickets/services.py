@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from customers.contacts import phone_normalize
 from customers.models import Customer, CustomerContact
+from customers.privacy import mask_text
 from customers.services import customer_create
 from helpdesk.errors import Conflict
 from helpdesk.sequences import daily_number
@@ -300,7 +301,11 @@ def ticket_escalate(*, ticket: Ticket, actor, reason: str) -> Ticket:
 
 @transaction.atomic
 def ticket_update(*, ticket: Ticket, actor, **changes) -> Ticket:
-    """Change the subject, priority or category, recording each change."""
+    """Change the subject, priority or category, recording each change.
+
+    A subject sent back as an agent was shown it, with its personal data masked, is no change: the stored
+    subject stays as written.
+    """
     ticket = _locked(ticket)
     kinds = {"subject": TicketEvent.Kind.SUBJECT, "priority": TicketEvent.Kind.PRIORITY, "category": TicketEvent.Kind.CATEGORY}
     fields = []
@@ -308,7 +313,7 @@ def ticket_update(*, ticket: Ticket, actor, **changes) -> Ticket:
         if field not in kinds:
             raise ValidationError({field: [_("This field cannot be changed here.")]})
         previous = getattr(ticket, field)
-        if previous == value:
+        if previous == value or (field == "subject" and value == mask_text(previous)):
             continue
         setattr(ticket, field, value)
         fields.append(field)

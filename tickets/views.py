@@ -120,11 +120,12 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
 
     user = request.user
     events = list(ticket_events(ticket=ticket))
+    thread = ticket_thread_for_viewer(ticket=ticket, viewer=user)
     context = {
         "active_section": "tickets",
-        "title": f"{ticket.number} {ticket.subject}",
+        "title": f"{ticket.number} {thread['subject']}",
         "ticket": ticket,
-        "thread": ticket_thread_for_viewer(ticket=ticket, viewer=user),
+        "thread": thread,
         "events": events,
         "progress": workflow.complaint_progress(events),
         "sla_timers": sla_running_timers(ticket_ids=[ticket.pk]).get(ticket.pk, []),
@@ -150,7 +151,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
 
 
 class TicketRevealView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """Reveal one masked message (or the description) of a ticket with a reason, audited (an htmx fragment)."""
+    """Reveal one masked message (or the description or subject) of a ticket with a reason, audited (an htmx fragment)."""
 
     permission_required = "tickets.view_ticket"
 
@@ -161,11 +162,12 @@ class TicketRevealView(LoginRequiredMixin, PermissionRequiredMixin, View):
             message = ticket_message_get(ticket=ticket, pk=request.POST["message"])
             if message is None:
                 raise Http404
-        context = {"ticket": ticket, "key": message.pk if message else "description", "message_id": message.pk if message else ""}
+        part = "subject" if message is None and request.POST.get("part") == "subject" else "description"
+        context = {"ticket": ticket, "key": message.pk if message else part, "message_id": message.pk if message else ""}
         status = 200
         try:
             context["text"] = ticket_text_reveal(viewer=request.user, ticket=ticket, message=message,
-                                                 reason=request.POST.get("reason", ""))
+                                                 reason=request.POST.get("reason", ""), part=part)
             context["revealed"] = True
         except ValidationError as exc:
             context["error"], status = " ".join(exc.messages), 400
@@ -174,8 +176,10 @@ class TicketRevealView(LoginRequiredMixin, PermissionRequiredMixin, View):
         except PermissionDenied as exc:  # the privacy policy
             context["error"], status = str(exc), 403
         if "error" in context:
-            context["text"], context["masked"] = mask_text(message.body if message else ticket.description), True
-        return TemplateResponse(request, "tickets/ticket_detail.html#msgtext", context,
+            shown = message.body if message else getattr(ticket, part)
+            context["text"], context["masked"] = mask_text(shown), True
+        fragment = "subjecttext" if part == "subject" else "msgtext"
+        return TemplateResponse(request, f"tickets/ticket_detail.html#{fragment}", context,
                                 status=200 if request.htmx else status)
 
 

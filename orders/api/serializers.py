@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import Customer
-from customers.privacy import mask_email, mask_phone, may_view_pii
+from customers.privacy import mask_email, mask_phone, may_view_pii, text_for_viewer
 from orders.models import (Carrier, Order, OrderImport, OrderItem, OrderStatusChange, ReturnDeadline, ReturnItem,
                            ReturnRequest, Sku)
 from orders.selectors import deadlines_block
@@ -243,6 +243,9 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
     deadlines = serializers.SerializerMethodField()
     contact_phone = serializers.SerializerMethodField()
     contact_email = serializers.SerializerMethodField()
+    description = serializers.SerializerMethodField(help_text="Masked unless the user may see personal data")
+    rejection_reason = serializers.SerializerMethodField(help_text="Masked unless the user may see personal data")
+    inspection_notes = serializers.SerializerMethodField(help_text="Masked unless the user may see personal data")
     exchange_sku = serializers.SlugRelatedField(slug_field="code", read_only=True)
     return_carrier = serializers.SlugRelatedField(slug_field="code", read_only=True)
     exchange_carrier = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -272,6 +275,15 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
 
     def get_contact_email(self, ret) -> str:
         return ret.contact_email if self._clear() else mask_email(ret.contact_email)
+
+    def get_description(self, ret) -> str:
+        return text_for_viewer(ret.description, clear=self._clear())[0]
+
+    def get_rejection_reason(self, ret) -> str:
+        return text_for_viewer(ret.rejection_reason, clear=self._clear())[0]
+
+    def get_inspection_notes(self, ret) -> str:
+        return text_for_viewer(ret.inspection_notes, clear=self._clear())[0]
 
 
 class ReturnItemInputSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from chat import services
-from chat.models import ChatMessage
+from chat.models import ChatEvent, ChatMessage
 from customers.models import PiiReveal
 from customers.services import customer_anonymize
 from tests.chat.test_stream import Stream, customer_url
@@ -110,3 +110,27 @@ def test_agent_inbox_stream_masks_chat_text(server, team, agent):  # noqa: F811 
     assert [customer.next("message")["data"]["body"] for _ in range(2)] == ["旧消息 13912345678", TEXT]
     inbox.close()
     customer.close()
+
+
+@pytest.mark.django_db
+def test_anonymize_masks_chat_event_notes(manager, agent, chat):
+    services.chat_transfer(session=chat, actor=agent, to_team=chat.team, note="客户改用13912345678联系")
+    customer_anonymize(actor=manager, customer=chat.customer, reason="客户申请")
+    assert ChatEvent.objects.get(session=chat, kind="transferred").note == "客户改用139****5678联系"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout_sensitive
+def test_agent_inbox_stream_masks_chat_event_notes(server, team, agent, supervisor):  # noqa: F811 - fixture
+    session = services.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明", phone="13800138000")
+    services.chat_accept(session=session, agent=agent)
+    services.chat_transfer(session=session, actor=agent, to_team=team, note="客户改用13912345678联系")
+    notes = {}
+    for user in (agent, supervisor):
+        client = Client()
+        client.force_login(user)
+        cookies = {django_settings.SESSION_COOKIE_NAME: client.cookies[django_settings.SESSION_COOKIE_NAME].value}
+        inbox = Stream(f"{server}/chat/inbox/stream/", headers={"Last-Event-ID": "0"}, cookies=cookies)
+        notes[user.username] = inbox.next("transferred")["data"]["note"]
+        inbox.close()
+    assert notes == {agent.username: "客户改用139****5678联系", supervisor.username: "客户改用13912345678联系"}

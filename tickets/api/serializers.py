@@ -20,6 +20,8 @@ def text_shown(text: str, context: dict) -> tuple[str, bool]:
 
 
 class TicketSerializer(serializers.ModelSerializer):
+    subject = serializers.SerializerMethodField(help_text="Masked unless the user may see personal data")
+    subject_is_masked = serializers.SerializerMethodField(help_text="Personal data in the subject is masked")
     category_name = serializers.CharField(source="category.name", read_only=True, default=None)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True)
@@ -29,11 +31,17 @@ class TicketSerializer(serializers.ModelSerializer):
     class Meta:
         model = Ticket
         fields = [
-            "id", "number", "subject", "kind", "channel", "status", "priority", "category", "category_name",
+            "id", "number", "subject", "subject_is_masked", "kind", "channel", "status", "priority", "category", "category_name",
             "customer", "customer_name", "order", "order_number", "team", "team_name", "assignee", "assignee_name",
             "escalated_to", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at",
         ]
         read_only_fields = fields
+
+    def get_subject(self, ticket) -> str:
+        return text_shown(ticket.subject, self.context)[0]
+
+    def get_subject_is_masked(self, ticket) -> bool:
+        return text_shown(ticket.subject, self.context)[1]
 
     def get_assignee_name(self, ticket) -> str | None:
         return str(ticket.assignee) if ticket.assignee_id else None
@@ -166,6 +174,8 @@ class TicketMessageSerializer(serializers.ModelSerializer):
 class TextRevealRequestSerializer(serializers.Serializer):
     message = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
                                        help_text=_("The message to reveal; leave out for the ticket's description."))
+    part = serializers.ChoiceField(choices=[("description", "description"), ("subject", "subject")], default="description",
+                                   help_text=_("Without a message: reveal the ticket's description or its subject."))
     reason = serializers.CharField(max_length=255)
 
 
@@ -214,6 +224,13 @@ class TicketEventSerializer(serializers.ModelSerializer):
 
     def get_actor_name(self, event) -> str | None:
         return str(event.actor) if event.actor_id else None
+
+    def to_representation(self, event):
+        """Return the event with the personal data in its values and note masked unless the user may see it."""
+        data = super().to_representation(event)
+        for field in ("from_value", "to_value", "note"):
+            data[field] = text_shown(data[field], self.context)[0]
+        return data
 
 
 class InternalTaskSerializer(serializers.ModelSerializer):

@@ -174,7 +174,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         429: OpenApiResponse(description="The hourly reveal limit is reached; a supervisor reveals")})
     @action(detail=True, methods=["post"], filterset_class=None)
     def reveal(self, request, pk=None):
-        """Return one message's text (or the description) in clear, with a reason; audited like every reveal."""
+        """Return one message's text (or the description or subject) in clear, with a reason; audited like every reveal."""
         ticket = self.get_object()
         data = self._validated(s.TextRevealRequestSerializer)
         message = None
@@ -182,7 +182,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
             message = ticket_message_get(ticket=ticket, pk=data["message"])
             if message is None:
                 raise exceptions.ValidationError({"message": [_("This ticket has no such message.")]})
-        body = ticket_text_reveal(viewer=request.user, ticket=ticket, message=message, reason=data["reason"])
+        body = ticket_text_reveal(viewer=request.user, ticket=ticket, message=message, reason=data["reason"],
+                                  part=data["part"])
         return Response({"message": message.pk if message else None, "body": body})
 
     @extend_schema(request=s.AssignSerializer, responses=s.TicketDetailSerializer)
@@ -241,7 +242,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     def events(self, request, pk=None):
         ticket = self.get_object()
         page = self.paginate_queryset(ticket_events(ticket=ticket))
-        return self.get_paginated_response(s.TicketEventSerializer(page, many=True).data)
+        return self.get_paginated_response(s.TicketEventSerializer(page, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(methods=["get"], responses=s.AttachmentSerializer(many=True))
     @extend_schema(methods=["post"], request={"multipart/form-data": s.AttachmentUploadSerializer}, responses={201: s.AttachmentSerializer})
