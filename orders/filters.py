@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.filters import BooleanFilter, FilterSet, IdFilter
 from helpdesk.instants import InstantFilter
 from customers.models import Customer
 from orders.models import Order, ReturnRequest
@@ -15,12 +16,12 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
-class OrderFilterSet(django_filters.FilterSet):
+class OrderFilterSet(FilterSet):
     """Orders by number, customer (name or phone) or tracking number, status, shop and date."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Order number, customer or tracking number"))
     status = django_filters.MultipleChoiceFilter(choices=Order.Status.choices, distinct=False)  # one row per order: no DISTINCT
-    customer = django_filters.NumberFilter(field_name="customer_id")
+    customer = IdFilter(field_name="customer_id")
     shop = django_filters.CharFilter()
     placed_after = InstantFilter(field_name="placed_at", lookup_expr="gte")
     placed_before = InstantFilter(field_name="placed_at", lookup_expr="lt")
@@ -45,17 +46,17 @@ class OrderFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(number=value) | Q(tracking_number=value) | Q(customer_id__in=customer_ids))
 
 
-class ReturnRequestFilterSet(django_filters.FilterSet):
+class ReturnRequestFilterSet(FilterSet):
     """Returns by number, order number or phone, status, kind, reason, order, customer, ticket and breached steps."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Return number, order number or phone"))
     status = django_filters.MultipleChoiceFilter(choices=ReturnRequest.Status.choices, distinct=False)
     kind = django_filters.ChoiceFilter(choices=ReturnRequest.Kind.choices)
     reason = django_filters.ChoiceFilter(choices=ReturnRequest.Reason.choices)
-    order = django_filters.NumberFilter(field_name="order_id")
-    customer = django_filters.NumberFilter(field_name="customer_id")
-    ticket = django_filters.NumberFilter(field_name="ticket_id")
-    is_breached = django_filters.BooleanFilter(method="filter_breached", label=_("A step deadline is breached"))
+    order = IdFilter(field_name="order_id")
+    customer = IdFilter(field_name="customer_id")
+    ticket = IdFilter(field_name="ticket_id")
+    is_breached = BooleanFilter(method="filter_breached", label=_("A step deadline is breached"))
     submitted_after = InstantFilter(field_name="created_at", lookup_expr="gte")
     submitted_before = InstantFilter(field_name="created_at", lookup_expr="lt")
 

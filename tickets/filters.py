@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.filters import AssigneeFilter, BooleanFilter, FilterSet, IdFilter
 from helpdesk.instants import InstantFilter
 from helpdesk.models import Team
 from tickets.models import Category, Ticket
@@ -17,7 +18,7 @@ VIEW_CHOICES = [
 assert [v for v, _label in VIEW_CHOICES] == list(SAVED_VIEWS)
 
 
-class TicketFilterSet(django_filters.FilterSet):
+class TicketFilterSet(FilterSet):
     """Filters of the inbox and of GET /api/v1/tickets/: status, kind, channel, … and a search box."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=100,
@@ -28,13 +29,12 @@ class TicketFilterSet(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=Ticket.Channel.choices, label=_("Channel"))
     priority = django_filters.MultipleChoiceFilter(choices=Ticket.Priority.choices, label=_("Priority"), distinct=False)
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.select_related("parent"), method="filter_category", label=_("Category"))
-    assignee = django_filters.CharFilter(method="filter_assignee", label=_("Assignee"),
-                                         help_text=_('A user id, "me" or "none" (unassigned)'), max_length=12)
+    assignee = AssigneeFilter(label=_("Assignee"), help_text=_('A user id, "me" or "none" (unassigned)'))
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.filter(is_active=True), label=_("Team"))
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"), min_value=1)
+    customer = IdFilter(field_name="customer_id", label=_("Customer"))
     created_after = InstantFilter(field_name="created_at", lookup_expr="gte", label=_("Created from"))
     created_before = InstantFilter(field_name="created_at", lookup_expr="lt", label=_("Created before"))
-    sla_breached = django_filters.BooleanFilter(method="filter_sla_breached", label=_("SLA breached"))
+    sla_breached = BooleanFilter(method="filter_sla_breached", label=_("SLA breached"))
     sla_due_before = InstantFilter(method="filter_sla_due_before", label=_("SLA due before"))
 
     class Meta:
@@ -50,16 +50,6 @@ class TicketFilterSet(django_filters.FilterSet):
     def filter_category(self, queryset, name, value):
         # A parent category also finds its sub-categories.
         return queryset.filter(category_id__in=[value.pk, *value.children.values_list("pk", flat=True)])
-
-    def filter_assignee(self, queryset, name, value):
-        value = value.strip().lower()
-        if value == "me":
-            return queryset.filter(assignee=self.request.user)
-        if value in ("none", "unassigned"):
-            return queryset.filter(assignee__isnull=True)
-        if value.isdigit():
-            return queryset.filter(assignee_id=int(value))
-        return queryset.none()
 
     # The SLA app builds on tickets: its filters are imported when used.
     def filter_sla_breached(self, queryset, name, value):

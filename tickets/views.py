@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
+from rest_framework.exceptions import ValidationError as QueryError
 from rest_framework.request import Request
 
 from customers.privacy import mask_text
@@ -57,6 +58,13 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     template_name = "tickets/ticket_list.html"
     section = "tickets"
     title = gettext_lazy("Tickets")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except QueryError as exc:  # a cursor, page size or order the list does not offer
+            text = " ".join(str(error) for errors in exc.detail.values() for error in errors)
+            return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
     def get_template_names(self):
         if self.request.htmx and self.request.htmx.target == "ticket-rows":

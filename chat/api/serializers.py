@@ -91,6 +91,12 @@ class ChatTicketNumberSerializer(serializers.Serializer):
     ticket_number = serializers.CharField()
 
 
+class ChatSessionListQuerySerializer(serializers.Serializer):
+    view = serializers.ChoiceField(
+        choices=[("waiting", _("The teams' queue")), ("mine", _("My open chats"))], required=False, allow_blank=True,
+        help_text=_("waiting: the teams' queue; mine: my open chats; else the 100 newest."))
+
+
 class ChatSessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=ChatSession.Status.choices)

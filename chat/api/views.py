@@ -36,6 +36,7 @@ from chat.api.serializers import (
     ChatRevealRequestSerializer,
     ChatRevealSerializer,
     ChatSessionDetailSerializer,
+    ChatSessionListQuerySerializer,
     ChatSessionSerializer,
     ChatStreamTicketSerializer,
     ChatTicketNumberSerializer,
@@ -195,11 +196,11 @@ class ChatSessionViewSet(viewsets.ViewSet):
     def _shown(self, payload: dict) -> dict:
         return selectors.chat_message_for_agent(payload, clear=may_view_pii(self.request.user))
 
-    @extend_schema(parameters=[OpenApiParameter("view", str, enum=["waiting", "mine"],
-                                                description="waiting: the teams' queue; mine: my open chats; else the 100 newest.")],
-                   responses=ChatSessionSerializer(many=True))
+    @extend_schema(parameters=[ChatSessionListQuerySerializer], responses=ChatSessionSerializer(many=True))
     def list(self, request):
-        view = request.query_params.get("view", "")
+        query = ChatSessionListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        view = query.validated_data.get("view", "")
         sessions = selectors.chat_session_list_for_agent(user=request.user, view=view)[:100]
         return Response([selectors.chat_session_summary(session) for session in sessions])
 

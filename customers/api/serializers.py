@@ -1,7 +1,10 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from helpdesk.api.pagination import CursorPagination
+
 from customers.models import CustomerImport, PiiReveal
+from customers.selectors import cursor_decode
 from customers.services import customer_changes_clean
 
 
@@ -83,6 +86,18 @@ class TimelineItemSerializer(serializers.Serializer):
     title = serializers.CharField()
     detail = serializers.CharField()
     who = serializers.CharField()
+
+
+class TimelineQuerySerializer(serializers.Serializer):
+    cursor = serializers.CharField(required=False, allow_blank=True, max_length=500,
+                                   help_text="The next link's cursor, as it is.")
+    limit = serializers.IntegerField(required=False, default=25, min_value=1, max_value=100,
+                                     help_text="Number of records per page, 1 to 100.")
+
+    def validate_cursor(self, value):
+        if value and cursor_decode(value) is None:
+            raise serializers.ValidationError(CursorPagination.invalid_cursor_message)
+        return value
 
 
 class TimelineSerializer(serializers.Serializer):

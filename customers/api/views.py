@@ -16,9 +16,6 @@ from helpdesk.api.pagination import CursorPagination
 
 class CustomerPagination(CursorPagination):
     ordering = "-id"
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class RevealPagination(CursorPagination):
@@ -104,18 +101,14 @@ class CustomerViewSet(viewsets.GenericViewSet):
         values = services.customer_reveal(viewer=request.user, customer=customer, **form.validated_data)
         return Response({"field": form.validated_data["field"], "values": values, "value": values[0] if values else ""})
 
-    @extend_schema(
-        parameters=[OpenApiParameter("cursor", str), OpenApiParameter("limit", int)],
-        responses=s.TimelineSerializer,
-    )
+    @extend_schema(parameters=[s.TimelineQuerySerializer], responses=s.TimelineSerializer)
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
-        try:
-            limit = min(max(int(request.query_params.get("limit", 25)), 1), 100)
-        except ValueError:
-            raise serializers.ValidationError({"limit": ["A whole number from 1 to 100."]}) from None
+        query = s.TimelineQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        limit = query.validated_data["limit"]
         page = selectors.customer_timeline(viewer=request.user, customer=self.get_object(),
-                                           cursor=request.query_params.get("cursor"), limit=limit)
+                                           cursor=query.validated_data.get("cursor"), limit=limit)
         if page["next"]:
             page["next"] = request.build_absolute_uri(f"?cursor={page['next']}&limit={limit}")
         return Response(s.TimelineSerializer(page).data)

@@ -17,15 +17,11 @@ from helpdesk.api.pagination import CursorPagination
 
 class VisitPagination(CursorPagination):
     ordering = ("due_at", "id")
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class ResponsePagination(CursorPagination):
     ordering = ("-submitted_at", "-id")
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
 
 

@@ -111,8 +111,15 @@ def test_timeline_pages_newest_first_without_gaps_or_repeats(api_client, agent, 
         seen += [(item["kind"], item["id"]) for item in page["results"]]
         url = page["next"]
     assert len(seen) == len(set(seen)) == 7 + 7 + 1
-    assert api_client.get(f"/api/v1/customers/{customer.pk}/timeline/?cursor=garbage").status_code == 200
     assert api_client.get(f"/api/v1/customers/{customer.pk}/timeline/?limit=x").status_code == 400
+
+
+@pytest.mark.parametrize(("param", "value"), [("cursor", "garbage"), ("limit", "0"), ("limit", "101")])
+def test_a_wrong_timeline_cursor_or_limit_is_a_400_naming_it(api_client, agent, team, param, value):
+    customer = TicketFactory(team=team).customer
+    api_client.force_authenticate(agent)
+    response = api_client.get(f"/api/v1/customers/{customer.pk}/timeline/", {param: value})
+    assert response.status_code == 400 and list(response.json()) == [param]
 
 
 def test_manager_exports_and_anonymizes_through_the_api(api_client, manager, agent):

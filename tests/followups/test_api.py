@@ -46,10 +46,12 @@ def test_bad_filters_are_400(api_client, agent, visits, query):
     assert api_client.get(f"/api/v1/followups/?{query}").status_code == 400
 
 
-def test_odd_assignee_filter_is_empty_not_500(api_client, agent, visits):
+def test_an_odd_assignee_filter_is_a_400_naming_it(api_client, agent, visits):
     api_client.force_authenticate(agent)
-    assert _ids(api_client.get("/api/v1/followups/?assignee=99999999999999999999")) == set()
-    assert _ids(api_client.get("/api/v1/followups/?assignee=%F0%9F%98%80")) == set()
+    for value in ("99999999999999999999", "%F0%9F%98%80", "abc"):
+        response = api_client.get(f"/api/v1/followups/?assignee={value}")
+        assert response.status_code == 400 and list(response.json()) == ["assignee"], value
+    assert _ids(api_client.get("/api/v1/followups/?assignee=none")) == {visits["team_open"].pk}
 
 
 def test_complete_then_409(api_client, agent, visits):

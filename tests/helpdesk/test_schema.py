@@ -42,3 +42,23 @@ def test_every_operation_documents_its_error_answers(client_for, manager):
             if not expected <= set(operation["responses"]):
                 missing.append(f"{method.upper()} {path}: {sorted(expected - set(operation['responses']))}")
     assert not missing, missing
+
+
+def test_list_parameters_are_documented_with_their_real_types(client_for, manager):
+    schema = json.loads(client_for(manager).get("/api/schema/?format=json").content)
+
+    def parameters(path):
+        return {parameter["name"]: parameter["schema"] for parameter in schema["paths"][path]["get"]["parameters"]}
+
+    tickets = parameters("/api/v1/tickets/")
+    assert tickets["customer"]["type"] == "integer" and tickets["customer"]["minimum"] == 1
+    assert tickets["sla_breached"]["type"] == "boolean"
+    assert tickets["created_after"] == {"type": "string", "format": "date-time"}
+    assert set(tickets["status"]["items"]["enum"]) >= {"new", "open", "closed"}
+    assert set(tickets["view"]["enum"]) == {"mine", "unassigned", "waiting", "escalated"}
+    assert tickets["assignee"]["pattern"]
+    assert tickets["page_size"]["maximum"] == 100 and tickets["ordering"]["enum"] == ["-updated_at", "sla_due"]
+    assert {parameters("/api/v1/returns/")[name]["type"] for name in ("order", "customer", "ticket")} == {"integer"}
+    assert parameters("/api/v1/surveys/responses/")["is_low"]["type"] == "boolean"
+    assert set(parameters("/api/v1/chat/agent/sessions/")["view"]["enum"]) - {""} == {"waiting", "mine"}
+    assert parameters("/api/v1/canned-replies/")["q"]["type"] == "string"

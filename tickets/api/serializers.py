@@ -259,6 +259,11 @@ class RemedyDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+class CannedReplyQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                              help_text=_("A shortcut (with or without its slash) or words of the title."))
+
+
 class CannedReplySerializer(serializers.ModelSerializer):
     class Meta:
         model = CannedReply

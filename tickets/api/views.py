@@ -33,20 +33,12 @@ class TicketCursorPagination(CursorPagination):
     """Newest activity first; ``?ordering=sla_due`` lists tickets with a running deadline, due soonest first."""
 
     ordering = "-updated_at"
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-    def get_ordering(self, request, queryset, view):
-        if request.query_params.get("ordering") == "sla_due":
-            return ("sla_due", "id")
-        return (self.ordering,)
+    orderings = {"sla_due": ("sla_due", "id")}
 
 
 class ThreadCursorPagination(CursorPagination):
     ordering = ("created_at", "id")
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
 
 
@@ -342,8 +334,14 @@ class CannedReplyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.
 
     def get_queryset(self):
         if self.action == "list":
-            return canned_replies_for(user=self.request.user, q=self.request.query_params.get("q", ""))
+            query = s.CannedReplyQuerySerializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            return canned_replies_for(user=self.request.user, q=query.validated_data.get("q", ""))
         return canned_replies_for_management(user=self.request.user)
+
+    @extend_schema(parameters=[s.CannedReplyQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_permissions(self):
         return [permissions.IsAuthenticated(), permissions.DjangoModelPermissions()]
