@@ -11,4 +11,4 @@ RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build pytho
 RUN useradd --create-home --uid 1000 helpdesk && chown -R helpdesk /app
 USER helpdesk
 EXPOSE 8000 8001
-CMD ["gunicorn", "-c", "python:helpdesk.gunicorn_conf"]
+CMD ["python", "manage.py", "web", "--port", "8000"]

@@ -33,7 +33,7 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) LOG_LEVEL=CRITICAL \
 	  $(BIN)/python -m helpdesk.embedded $(BIN)/python -m bench run --tickets $(BENCH_TICKETS) $(BENCH_ARGS)
 
-# Live chat load (bench/load/chat.py): gunicorn for the POSTs, uvicorn for the streams, 500 chats, a message every 5 s each, then idle streams.
+# Live chat load (bench/load/chat.py): granian for the POSTs, uvicorn for the streams, 500 chats, a message every 5 s each, then idle streams.
 CHAT_BENCH_ARGS ?= --chats 500 --interval 5 --duration 60 --idle 1000
 bench-chat: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m helpdesk.embedded $(BIN)/python -m bench chat $(CHAT_BENCH_ARGS)

@@ -1,8 +1,8 @@
 """Live chat under load: the production shape, N customer chats each sending a message every few seconds.
 
 Run by ``make bench-chat`` (``python -m bench chat``). It starts the two server processes as production
-runs them (docs/runtime.md), with production settings: the web process (gunicorn, one worker,
-``helpdesk.gunicorn_conf``) takes the message POSTs and stream tickets, the streams process
+runs them (docs/runtime.md), with production settings: the web process (granian, one worker,
+``manage.py web``) takes the message POSTs and stream tickets, the streams process
 (``uvicorn helpdesk.asgi:application``) the event streams. It creates the chats through the services,
 opens one SSE stream per customer and one agent inbox stream, and has every customer POST a message
 every ``--interval`` seconds (random phase) once every customer stream is open. It reports the
@@ -248,14 +248,15 @@ async def run(args, cookie, last_event, sessions, ports, server_pids):
     await asyncio.wait_for(all_open.wait(), timeout=120)
     await asyncio.sleep(3)
     load_before = os.getloadavg()
-    cpu_before = server_cpu(server_pids)
+    cpu_before = [server_cpu([pid]) for pid in server_pids]
     client_before = sum(psutil.Process().cpu_times()[:2])
     stop_at = time.perf_counter() + args.duration
     start.set()
     await asyncio.gather(*busy, return_exceptions=True)
     agent_task.cancel()
     load_after = os.getloadavg()
-    cpu_used = server_cpu(server_pids) - cpu_before
+    cpu_each = [server_cpu([pid]) - before for pid, before in zip(server_pids, cpu_before)]
+    cpu_used = sum(cpu_each)
     client_used = sum(psutil.Process().cpu_times()[:2]) - client_before
 
     delivered = [key for key in sent if agent_seen.get(key)]
@@ -271,6 +272,8 @@ async def run(args, cookie, last_event, sessions, ports, server_pids):
         "latency_ms_p99": round(sorted(latencies)[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
         "latency_ms_max": round(max(latencies), 1) if latencies else None,
         "server_cpu_s": round(cpu_used, 1), "server_cpu_ms_per_message": round(cpu_used * 1000 / max(len(sent), 1), 1),
+        "streams_cpu_ms_per_message": round(cpu_each[0] * 1000 / max(len(sent), 1), 2),
+        "web_cpu_ms_per_message": round(cpu_each[1] * 1000 / max(len(sent), 1), 2),
         "client_cpu_s": round(client_used, 1),
         "client_cpu_ms_per_message": round(client_used * 1000 / max(len(sent), 1), 1),
         "load_average_before": [round(x, 2) for x in load_before], "load_average_after": [round(x, 2) for x in load_after],
@@ -330,6 +333,7 @@ def load_run(args) -> dict:
     import uvloop
 
     from helpdesk.embedded import free_port
+    from helpdesk.management.commands.web import web_command
 
     cookie, last_event, sessions = prepare(args.chats, args.idle)
     port, web_port = free_port(), free_port()
@@ -339,14 +343,10 @@ def load_run(args) -> dict:
          "--limit-concurrency", "10000"],
         env=dict(os.environ),
     )
-    web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "python:helpdesk.gunicorn_conf", "--bind", f"127.0.0.1:{web_port}",
-         "--workers", "1", "--log-level", "warning"],
-        env=dict(os.environ),
-    )
+    web = subprocess.Popen(web_command(host="127.0.0.1", port=web_port, workers=1), env=dict(os.environ))
     try:
         _wait_for_port(port, streams, "uvicorn")
-        _wait_for_port(web_port, web, "gunicorn")
+        _wait_for_port(web_port, web, "granian")
         return asyncio.run(run(args, cookie, last_event, sessions, (port, web_port), [streams.pid, web.pid]),
                            loop_factory=uvloop.new_event_loop)
     finally:

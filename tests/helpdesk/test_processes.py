@@ -1,4 +1,4 @@
-"""The production processes: gunicorn serves pages and the API, uvicorn the event streams, the proxy splits by path."""
+"""The production processes: granian serves pages and the API, uvicorn the event streams, the proxy splits by path."""
 
 import os
 import re
@@ -24,7 +24,7 @@ def test_the_proxy_sends_exactly_the_stream_paths_to_the_streams_process():
 
 
 @pytest.mark.timeout_sensitive
-def test_gunicorn_serves_a_page_with_the_project_settings():
+def test_the_web_process_serves_a_page_with_the_project_settings():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -32,8 +32,8 @@ def test_gunicorn_serves_a_page_with_the_project_settings():
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "WEB_PROCESSES": "1", "WEB_THREADS": "2"}
     # Production settings render pages with the static files' manifest, as the image's build collects it.
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:helpdesk.gunicorn_conf",
-                               "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env)
+    server = subprocess.Popen([sys.executable, "manage.py", "web", "--host", "127.0.0.1", "--port", str(port)],
+                              cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -44,7 +44,7 @@ def test_gunicorn_serves_a_page_with_the_project_settings():
                     assert "csrfmiddlewaretoken" in response.read().decode()
                     break
             except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not serve the page"
+                assert server.poll() is None and time.monotonic() < deadline, "the web process did not serve the page"
                 time.sleep(0.3)
     finally:
         server.terminate()
