@@ -16,6 +16,7 @@ def add_arguments(parser):
     parser.add_argument("--chat-before", nargs="+", type=Path, default=[], help="results files of `make bench-chat` runs")
     parser.add_argument("--chat-after", nargs="+", type=Path, default=[])
     parser.add_argument("--out", type=Path, default=None, help="write the table to this file instead of printing it")
+    parser.add_argument("--title", default="", help="a heading above the table (what was compared)")
 
 
 def main(args) -> int:
@@ -28,6 +29,8 @@ def main(args) -> int:
         if not all(before) or not all(after):
             sys.exit("a results file is missing or empty")
         table = compare_table(before, after)
+        if args.title:
+            table = f"# {args.title}\n\n{table}"
     except (OSError, ValueError, KeyError) as error:
         sys.exit(f"cannot compare: {error}")
     if args.out:

@@ -80,3 +80,11 @@ def test_compare_refuses_what_is_not_a_results_file(tmp_path):
         with pytest.raises(SystemExit) as exit_:
             main(["compare", "--before", str(tmp_path / bad), "--after", str(tmp_path / bad)])
         assert "cannot compare" in str(exit_.value) or "missing or empty" in str(exit_.value)
+
+
+def test_a_title_heads_the_written_comparison(tmp_path):
+    before = _results(tmp_path / "a.json", [("GET /healthz", 2.0, 3.0, 1, "ms")])
+    after = _results(tmp_path / "b.json", [("GET /healthz", 1.0, 2.0, 1, "ms")])
+    out = tmp_path / "comparison.md"
+    main(["compare", "--before", before, "--after", after, "--title", "The runtime against the old one", "--out", str(out)])
+    assert out.read_text().startswith("# The runtime against the old one\n\n1 run(s) before and 1 after")
