@@ -18,9 +18,10 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Customer
-from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
+from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
 from orders.import_copy import NULL, chunk_transaction_prepare, ids_reserve, rows_copy
 from orders.models import Order, OrderImport, OrderItem
 from orders.validation import order_errors, order_phone_clean, order_total
@@ -297,6 +298,22 @@ def orders_import(file, *, name: str, progress=None) -> dict:
             writer.finish()
     result["rows"] = rows
     return result
+
+
+def import_file_name_validate(name: str) -> None:
+    """Raise ValidationError unless the file is named as a CSV or XLSX file."""
+    if not (name or "").lower().endswith((".csv", ".xlsx")):
+        raise ValidationError(_("Upload a .csv or .xlsx file."), code="invalid_file")
+
+
+def order_import_create(*, actor, upload) -> OrderImport:
+    """Store an uploaded CSV/XLSX file as a pending import and run it in the background once committed."""
+    from orders import tasks
+
+    with transaction.atomic():
+        job = OrderImport.objects.create(file=upload, created_by=actor)
+        enqueue_on_commit(tasks.order_import_run, order_import_id=job.pk)
+    return job
 
 
 def order_import_sweep_pending(*, now=None) -> int:

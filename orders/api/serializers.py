@@ -8,6 +8,7 @@ from customers.privacy import mask_email, mask_phone, may_view_pii, text_for_vie
 from orders.models import (Carrier, Order, OrderImport, OrderItem, OrderStatusChange, ReturnDeadline, ReturnItem,
                            ReturnRequest, Sku)
 from orders.selectors import deadlines_block
+from orders.importing import import_file_name_validate
 from orders.upsert_sql import OrderRelated
 from orders.validation import order_email_clean, order_phone_clean
 from tickets.models import Ticket
@@ -185,8 +186,7 @@ class OrderImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
     def validate_file(self, file):
-        if not file.name.lower().endswith((".csv", ".xlsx")):
-            raise serializers.ValidationError(_("Upload a .csv or .xlsx file."))
+        import_file_name_validate(file.name)
         return file
 
 

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,8 +13,7 @@ from rest_framework.views import APIView
 
 from helpdesk.api.errors import as_api_exception
 from helpdesk.api.pagination import CursorPagination
-from helpdesk.enqueue import enqueue_on_commit
-from orders import services, shop_sync, tasks
+from orders import importing, services, shop_sync
 from orders.api import serializers as s
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
 from orders.models import OrderImport, ReturnRequest
@@ -89,9 +87,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         """Upload a CSV/XLSX of orders; it is imported in the background (poll the progress URL)."""
         upload = s.OrderImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        with transaction.atomic():
-            job = OrderImport.objects.create(file=upload.validated_data["file"], created_by=request.user)
-            enqueue_on_commit(tasks.order_import_run, order_import_id=job.pk)
+        job = importing.order_import_create(actor=request.user, upload=upload.validated_data["file"])
         return Response(s.OrderImportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=s.OrderImportSerializer, parameters=[OpenApiParameter("import_id", OpenApiTypes.INT, OpenApiParameter.PATH)])

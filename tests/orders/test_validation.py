@@ -315,3 +315,35 @@ def test_import_report_lines_are_in_the_api_with_row_and_field(shop, django_capt
     importing.order_import_run(order_import_id=job["id"])
     errors = shop.get(f"/api/v1/orders/import/{job['id']}/").json()["errors"]
     assert [(e["order_number"], e["row"], e["field"]) for e in errors] == [("A2", 3, "customer_phone")]
+
+
+# --- the import's pages (/orders/import/) ------------------------------------------------------------------------
+
+def test_import_result_page_shows_each_refused_order_with_row_field_and_reason(client_for, admin_user,
+                                                                              django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(admin_user)
+    text = "\n".join(",".join(r) for r in [importing.COLUMNS, import_row("P1"), import_row("P2", {"phone": "badphone"}),
+                                          import_row("P3", {"status": "delivered"})])
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post("/orders/import/", {"file": SimpleUploadedFile("orders.csv", text.encode())},
+                               HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302 and len(callbacks) == 1
+    job_url = response["Location"]
+    importing.order_import_run(order_import_id=int(job_url.rstrip("/").rsplit("/", 1)[1]))
+    page = client.get(job_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "3 rows: 1 orders created, 0 already present, 2 refused." in page
+    assert "<td>3</td><td>P2</td><td>customer_phone</td><td>Enter a valid mainland phone number" in page
+    assert "<td>4</td><td>P3</td><td>shipped_at</td><td>A shipped or delivered order needs the time it was shipped." in page
+    assert list(Order.objects.values_list("number", flat=True)) == ["P1"]
+    assert "拒收 2 个" in client.get(job_url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_import_page_refuses_a_file_that_is_not_csv_or_xlsx(client_for, admin_user, agent):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(admin_user).post("/orders/import/", {"file": SimpleUploadedFile("orders.txt", b"x")},
+                                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and "Upload a .csv or .xlsx file." in response.content.decode()
+    assert client_for(agent).get("/orders/import/").status_code == 403
