@@ -157,7 +157,7 @@ def _check(cursor) -> None:
         END $$ LANGUAGE plpgsql STABLE
     """)
     cursor.execute("""
-        UPDATE order_stage_head SET error = 'row ' || (first_line + 1) || ': placed_at or delivered_at is not a real date'
+        UPDATE order_stage_head SET error = 'row ' || (first_line + 1) || ': placed_at, shipped_at or delivered_at is not a real date'
         WHERE error IS NULL AND (substr(placed_text, 9, 2) > '28' AND pg_temp.order_stage_time(placed_text) IS NULL
               OR substr(delivered_text, 9, 2) > '28' AND pg_temp.order_stage_time(delivered_text) IS NULL
               OR substr(shipped_text, 9, 2) > '28' AND pg_temp.order_stage_time(shipped_text) IS NULL)

@@ -165,7 +165,7 @@ def _order_checked(order: ParsedOrder) -> ParsedOrder:
 
 # The column a reason of the row checks names (the reasons of the shared check come with their field).
 _REASON_FIELDS = (("a quantity", "quantity"), ("a unit price", "unit_price"), ("unknown status", "status"),
-                  ("sku", "sku"), ("order_number", "order_number"), ("placed_at or delivered_at", "placed_at"),
+                  ("sku", "sku"), ("order_number", "order_number"), ("placed_at, shipped_at or delivered_at", ""),
                   *((column, column) for column in COLUMNS))
 
 

@@ -67,7 +67,7 @@ def test_each_bad_row_refuses_its_whole_order_with_the_reason():
     assert errors["PL"].startswith("row 10: placed_at is not a date and time")
     assert errors["DL"].startswith("row 11: delivered_at is not a date and time")
     assert errors["FE"].startswith("row 12: shipping_fee is not an amount")
-    assert errors["FB"] == "row 13: placed_at or delivered_at is not a real date"
+    assert errors["FB"] == "row 13: placed_at, shipped_at or delivered_at is not a real date"
     assert errors["LONG"] == "row 14: sku, item_name or spec is too long"
     assert errors[""] == "row 15: order_number and customer_phone are required"
     assert list(Order.objects.values_list("number", flat=True)) == ["OK1"]  # no partial order, none of the bad ones
