@@ -26,21 +26,40 @@ def phone_normalize(raw: str) -> str:
         digits = digits[2:]
     if international:
         if digits.startswith("86"):
-            return digits[2:]
+            return _trunk_prefix_restore(digits[2:])
         return f"+{digits}"
     if len(digits) == 13 and digits.startswith("861"):
         return digits[2:]
     return digits
 
 
-def phone_validate(raw: str) -> str:
-    """Return the normalized phone, or raise ValidationError for an invalid mainland or international number."""
+def _trunk_prefix_restore(national: str) -> str:
+    """Return a mainland number written after +86 in its domestic form: landlines get back the 0 of their area code.
+
+    Area codes start 10, 2x or 3x–9x (+86 10 6234 5678 is 010-62345678); mobiles start 13–19 and keep their form.
+    """
+    if national.startswith("10") or national[:1] in ("2", "3", "4", "5", "6", "7", "8", "9"):
+        return f"0{national}"
+    return national
+
+
+def phone_validate(raw: str, *, mainland_only: bool = False) -> str:
+    """Return the normalized phone, or raise ValidationError for an invalid mainland or international number.
+
+    With ``mainland_only`` only mainland mobiles and landlines are valid (+86 / 0086 allowed, other countries not).
+    """
     normalized = phone_normalize(raw)
     if normalized.startswith("+"):
-        if 8 <= len(normalized) - 1 <= 15 and normalized[1] != "0":
+        if not mainland_only and 8 <= len(normalized) - 1 <= 15 and normalized[1] != "0":
             return normalized
     elif MAINLAND_MOBILE.match(normalized) or MAINLAND_LANDLINE.match(normalized):
         return normalized
+    if mainland_only:
+        raise ValidationError(
+            _("Enter a valid mainland phone number: a mobile (13800138000) or a landline with area code "
+              "(010-12345678), with or without +86."),
+            code="invalid_phone",
+        )
     raise ValidationError(
         _("Enter a valid phone number: a mainland mobile (13800138000), a landline with area code (010-12345678) "
           "or an international number starting with + and the country code."),

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orders.importing import import_file_name_validate
 from orders.models import Carrier, ReturnDeadline, ReturnRequest, Sku
 
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic")
@@ -27,6 +28,18 @@ class PhotosField(forms.FileField):
             if file.size > MAX_PHOTO_BYTES or getattr(file, "content_type", "") not in PHOTO_TYPES:
                 raise forms.ValidationError(_("Photos must be JPEG, PNG, WebP or HEIC images of at most 8 MB."))
         return files
+
+
+class OrderImportForm(forms.Form):
+    """A CSV or XLSX file of orders to import."""
+
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           help_text=_("One row per item, the rows of an order together; see the columns in the docs."))
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        import_file_name_validate(file.name)
+        return file
 
 
 class OrderLookupForm(forms.Form):

@@ -6,14 +6,20 @@ the orders (``ON CONFLICT (number) DO NOTHING``: orders already present are skip
 Everything runs in one transaction: a failure leaves nothing behind. Progress is reported after each
 phase (read, checked, written): the caller's progress callback may write to the database, which it
 cannot do while COPY holds the connection. The rules are those of
-``orders.importing.orders_parse``; an order with any bad row is refused whole and reported.
+``orders.importing.orders_parse``; an order with any bad row is refused whole and reported. The
+order's own fields are then checked in Python by the same ``orders.importing.order_head_check`` as
+on the other path (``orders.validation``: phone, status and times), one order at a time from a
+server-side cursor, and the normalized phones and the reasons written back.
 """
+
+from datetime import UTC
 
 import psycopg
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
-from orders.importing import COLUMNS, MAX_ERRORS, REQUIRED, STATUSES, ImportFileError
+from orders.importing import (COLUMNS, ITEM_COLUMNS, MAX_ERRORS, ORDER_COLUMNS, REQUIRED, STATUSES, ImportFileError,
+                              import_error, order_head_check)
 from orders.models import Order
 
 COPY_CHUNK_BYTES = 1 << 20
@@ -22,6 +28,7 @@ TIMESTAMP = (r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):
              r"(Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?$")
 MONEY = r"^\d{1,10}(\.\d+)?$"
 QUANTITY = r"^\d{1,9}$"
+HEAD_CHECK_BATCH = 10_000
 
 def staged_import_possible(file, name: str) -> bool:
     """Return whether this upload can take the staged path: a CSV file."""
@@ -75,11 +82,13 @@ def orders_import_staged(file, *, name: str, progress=None) -> dict:
         result["rows"] = cursor.fetchone()[0]
         progress and progress({**result, "phase": "checking"})
         _check(cursor)
+        _heads_check(cursor)
         cursor.execute("SELECT count(*) FILTER (WHERE error IS NOT NULL) FROM order_stage_head")
         result["refused"] = cursor.fetchone()[0]
-        cursor.execute("SELECT order_number, error FROM order_stage_head WHERE error IS NOT NULL ORDER BY first_line LIMIT %s",
-                       [MAX_ERRORS])
-        result["errors"] = [{"order_number": number, "error": error} for number, error in cursor.fetchall()]
+        cursor.execute("SELECT order_number, error, error_field FROM order_stage_head WHERE error IS NOT NULL "
+                       "ORDER BY first_line LIMIT %s", [MAX_ERRORS])
+        result["errors"] = [import_error(number=number, error=error, field=field or "")
+                            for number, error, field in cursor.fetchall()]
         progress and progress({**result, "phase": "writing"})
         result["created"], result["skipped"] = _write(cursor)
         cursor.execute("DROP TABLE order_stage, order_stage_order, order_stage_head, order_stage_new")
@@ -101,7 +110,7 @@ def _check(cursor) -> None:
           WHEN length(s.sku) > 64 OR length(s.item_name) > 128 OR length(s.spec) > 128
             THEN 'sku, item_name or spec is too long'
         END"""
-    item_fields = ", ".join(f"{trim[c]} AS {c}" for c in ["order_number", *COLUMNS[9:]])
+    item_fields = ", ".join(f"{trim[c]} AS {c}" for c in ["order_number", *ITEM_COLUMNS])
     # One pass over all rows (a hash aggregate, no sort), each row trimmed and checked once (OFFSET 0 keeps a
     # subquery whole): each order's first row, its first bad row (line number zero-padded before the reason, so
     # that min() picks the first) and its total, summed over good rows only (FILTER comes before the casts).
@@ -115,12 +124,12 @@ def _check(cursor) -> None:
     """)
     cursor.execute("ANALYZE order_stage_order")
     # The order's own fields from its first row, trimmed once and checked there; else the first bad item row's reason.
-    fields = ", ".join(f"{trim[c]} AS {c}" for c in COLUMNS[1:9])
+    fields = ", ".join(f"{trim[c]} AS {c}" for c in ORDER_COLUMNS)
     cursor.execute(f"""
         CREATE TEMP TABLE order_stage_head AS
         SELECT h.order_number, h.first_line, h.total, h.customer_phone AS phone, h.customer_name, h.status,
-               h.placed_at AS placed_text, h.delivered_at AS delivered_text, h.shop, h.payment_method,
-               h.shipping_fee AS fee_text,
+               h.placed_at AS placed_text, h.delivered_at AS delivered_text, h.shipped_at AS shipped_text, h.shop,
+               h.payment_method, h.shipping_fee AS fee_text, NULL::text AS error_field,
                coalesce('row ' || (h.first_line + 1) || ': ' || CASE
                  WHEN h.order_number = '' OR h.customer_phone = '' THEN 'order_number and customer_phone are required'
                  WHEN NOT (h.status = ANY({statuses})) THEN 'unknown status ' || quote_literal(h.status)
@@ -128,6 +137,8 @@ def _check(cursor) -> None:
                  WHEN h.placed_at !~ '{TIMESTAMP}' THEN 'placed_at is not a date and time: ' || quote_literal(h.placed_at)
                  WHEN h.delivered_at <> '' AND h.delivered_at !~ '{TIMESTAMP}'
                    THEN 'delivered_at is not a date and time: ' || quote_literal(h.delivered_at)
+                 WHEN h.shipped_at <> '' AND h.shipped_at !~ '{TIMESTAMP}'
+                   THEN 'shipped_at is not a date and time: ' || quote_literal(h.shipped_at)
                  WHEN h.shipping_fee <> '' AND h.shipping_fee !~ '{MONEY}'
                    THEN 'shipping_fee is not an amount: ' || quote_literal(h.shipping_fee)
                  WHEN length(h.order_number) > 40 OR length(h.customer_phone) > 32
@@ -146,11 +157,51 @@ def _check(cursor) -> None:
         END $$ LANGUAGE plpgsql STABLE
     """)
     cursor.execute("""
-        UPDATE order_stage_head SET error = 'row ' || (first_line + 1) || ': placed_at or delivered_at is not a real date'
+        UPDATE order_stage_head SET error = 'row ' || (first_line + 1) || ': placed_at, shipped_at or delivered_at is not a real date'
         WHERE error IS NULL AND (substr(placed_text, 9, 2) > '28' AND pg_temp.order_stage_time(placed_text) IS NULL
-              OR substr(delivered_text, 9, 2) > '28' AND pg_temp.order_stage_time(delivered_text) IS NULL)
+              OR substr(delivered_text, 9, 2) > '28' AND pg_temp.order_stage_time(delivered_text) IS NULL
+              OR substr(shipped_text, 9, 2) > '28' AND pg_temp.order_stage_time(shipped_text) IS NULL)
     """)
     cursor.execute("ANALYZE order_stage_head")
+
+
+def _heads_check(cursor) -> None:
+    """Check each good order's own fields with ``order_head_check``; store normalized phones and the refusals.
+
+    The orders are read from a server-side cursor a batch at a time (times already checked to cast); only
+    the orders whose phone changes or that are refused are copied back and updated.
+    """
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.order_stage_fix")
+    cursor.execute("CREATE TEMP TABLE order_stage_fix (first_line bigint, phone text, error_field text, error text)")
+    fixed = 0
+    with connection.connection.cursor(name="order_stage_heads") as heads:
+        # Read as UTC wall-clock times: this transaction's TimeZone setting is the shop's, not the connection's.
+        heads.execute("""
+            SELECT first_line, phone, status, placed_text::timestamptz AT TIME ZONE 'UTC',
+                   nullif(shipped_text, '')::timestamptz AT TIME ZONE 'UTC',
+                   nullif(delivered_text, '')::timestamptz AT TIME ZONE 'UTC'
+            FROM order_stage_head WHERE error IS NULL
+        """)
+        while batch := heads.fetchmany(HEAD_CHECK_BATCH):
+            fixes = []
+            for first_line, phone, status, *times in batch:
+                placed_at, shipped_at, delivered_at = (t and t.replace(tzinfo=UTC) for t in times)
+                normalized, field, error = order_head_check(row=first_line + 1, phone=phone, status=status,
+                                                            placed_at=placed_at, shipped_at=shipped_at,
+                                                            delivered_at=delivered_at)
+                if error or normalized != phone:
+                    fixes.append((first_line, normalized, field or None, error or None))
+            if fixes:
+                with cursor.cursor.copy("COPY order_stage_fix FROM STDIN") as copy:
+                    for fix in fixes:
+                        copy.write_row(fix)
+                fixed += len(fixes)
+    if fixed:
+        cursor.execute("""
+            UPDATE order_stage_head h SET phone = f.phone, error_field = f.error_field, error = f.error
+            FROM order_stage_fix f WHERE h.first_line = f.first_line
+        """)
+    cursor.execute("DROP TABLE order_stage_fix")
 
 
 def _write(cursor) -> tuple[int, int]:
@@ -200,11 +251,12 @@ def _write(cursor) -> tuple[int, int]:
                 cursor.execute(f"""
                     INSERT INTO {order_table} (id, number, customer_id, shop, status, total_amount, shipping_fee,
                                                payment_method, carrier, tracking_number, placed_at, paid_at,
-                                               delivered_at, created_at, updated_at)
+                                               shipped_at, delivered_at, created_at, updated_at)
                     SELECT n.id, n.order_number, n.customer_id, n.shop, n.status,
                            coalesce(nullif(n.fee_text, '')::numeric, 0) + n.total, coalesce(nullif(n.fee_text, '')::numeric, 0),
                            n.payment_method, '', '', n.placed_text::timestamptz, n.placed_text::timestamptz,
-                           nullif(n.delivered_text, '')::timestamptz, now(), now()
+                           nullif(n.shipped_text, '')::timestamptz, nullif(n.delivered_text, '')::timestamptz, now(),
+                           now()
                     FROM order_stage_new n
                 """)
             break

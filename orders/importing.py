@@ -1,8 +1,10 @@
 """Bulk order import from CSV or XLSX: one row per item, rows of an order together; bad orders are reported, never half-made.
 
 Columns: order_number, customer_phone, customer_name, status, placed_at, delivered_at, shop,
-payment_method, shipping_fee, sku, item_name, spec, quantity, unit_price. An order whose number
-already exists is skipped (re-importing a file changes nothing). Rows go in by COPY.
+payment_method, shipping_fee, sku, item_name, spec, quantity, unit_price, shipped_at. An order whose
+number already exists is skipped (re-importing a file changes nothing). Rows go in by COPY. Each order
+is checked whole by ``orders.validation`` (phone, status and times, amounts) and written whole or not
+at all; each refused order is one line of the report, with its row, field and reason.
 """
 
 import csv
@@ -13,16 +15,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Customer
-from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
+from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
 from orders.import_copy import NULL, chunk_transaction_prepare, ids_reserve, rows_copy
 from orders.models import Order, OrderImport, OrderItem
+from orders.validation import order_errors, order_phone_clean, order_total
 
 COLUMNS = ["order_number", "customer_phone", "customer_name", "status", "placed_at", "delivered_at", "shop",
-           "payment_method", "shipping_fee", "sku", "item_name", "spec", "quantity", "unit_price"]
+           "payment_method", "shipping_fee", "sku", "item_name", "spec", "quantity", "unit_price", "shipped_at"]
+# Read from an order's first row: the order's own fields; every row carries an item.
+ORDER_COLUMNS = ["customer_phone", "customer_name", "status", "placed_at", "delivered_at", "shop", "payment_method",
+                 "shipping_fee", "shipped_at"]
+ITEM_COLUMNS = ["sku", "item_name", "spec", "quantity", "unit_price"]
 REQUIRED = ["order_number", "customer_phone", "status", "placed_at", "sku", "item_name", "quantity", "unit_price"]
 CHUNK_ORDERS = 20_000
 MAX_ERRORS = 1000
@@ -50,6 +59,9 @@ class ParsedOrder:
     last_row: int = 0
     placed_text: str = ""  # as written in the file, for COPY
     delivered_text: str = ""
+    shipped_at: datetime | None = None
+    shipped_text: str = ""
+    error_field: str = ""
 
 
 def _when(text: str) -> datetime | None:
@@ -90,13 +102,13 @@ def orders_parse(rows):
     """Group consecutive rows of one order; yield ParsedOrder with ``error`` set for a bad one."""
     current = None
     for line, row in enumerate(rows, start=2):
-        key, phone, name, status, placed, delivered, shop, payment, fee, sku, item_name, spec, quantity, price = row
+        key, phone, name, status, placed, delivered, shop, payment, fee, sku, item_name, spec, quantity, price, shipped = row
         if current is None or key != current.number:
             if current is not None:
-                yield current
+                yield _order_checked(current)
             current = ParsedOrder(number=key, phone=phone, name=name, status=status, placed_at=None, delivered_at=None,
                                   shop=shop, payment_method=payment, shipping_fee=Decimal("0"), first_row=line,
-                                  placed_text=placed, delivered_text=delivered)
+                                  placed_text=placed, delivered_text=delivered, shipped_text=shipped)
             try:
                 if not key or not phone:
                     raise ValueError("order_number and customer_phone are required")
@@ -106,6 +118,7 @@ def orders_parse(rows):
                 if current.placed_at is None:
                     raise ValueError("placed_at is required")
                 current.delivered_at = _when(delivered)
+                current.shipped_at = _when(shipped)
                 current.shipping_fee = Decimal(fee or "0")
             except (ValueError, InvalidOperation) as exc:
                 current.error = current.error or f"row {line}: {exc}"
@@ -120,7 +133,49 @@ def orders_parse(rows):
         except (ValueError, InvalidOperation) as exc:
             current.error = f"row {line}: {exc}"
     if current is not None:
-        yield current
+        yield _order_checked(current)
+
+
+def order_head_check(*, row: int, phone: str, status: str, placed_at: datetime, shipped_at: datetime | None,
+                     delivered_at: datetime | None) -> tuple[str, str, str]:
+    """Check an order's own fields from its first row with ``orders.validation``; return (phone, field, reason).
+
+    ``phone`` is the normalized phone to store; ``field`` and ``reason`` are empty for a good order. Both
+    import paths call this: the amounts of an import are the lines' own, checked row by row.
+    """
+    try:
+        phone = order_phone_clean(phone)
+    except ValidationError as exc:
+        return phone, "customer_phone", f"row {row}: {exc.messages[0]}"
+    errors = order_errors(status=status, placed_at=placed_at, paid_at=placed_at, shipped_at=shipped_at,
+                          delivered_at=delivered_at)
+    for name, messages in errors.items():
+        return phone, name, f"row {row}: {messages[0]}"
+    return phone, "", ""
+
+
+def _order_checked(order: ParsedOrder) -> ParsedOrder:
+    """Return the parsed order with its phone normalized, or with ``error`` set when the order is not consistent."""
+    if not order.error:
+        order.phone, order.error_field, order.error = order_head_check(
+            row=order.first_row, phone=order.phone, status=order.status, placed_at=order.placed_at,
+            shipped_at=order.shipped_at, delivered_at=order.delivered_at)
+    return order
+
+
+# The column a reason of the row checks names (the reasons of the shared check come with their field).
+_REASON_FIELDS = (("a quantity", "quantity"), ("a unit price", "unit_price"), ("unknown status", "status"),
+                  ("sku", "sku"), ("order_number", "order_number"), ("placed_at, shipped_at or delivered_at", ""),
+                  *((column, column) for column in COLUMNS))
+
+
+def import_error(*, number: str, error: str, field: str = "") -> dict:
+    """Return one line of the import report: the order, the row, the field and the reason (``error`` is "row N: …")."""
+    head, _sep, message = error.partition(": ")
+    row = int(head[4:]) if head.startswith("row ") and head[4:].isdigit() else None
+    if not field:
+        field = next((f for prefix, f in _REASON_FIELDS if message.startswith(prefix)), "")
+    return {"order_number": number, "row": row, "field": field, "message": message, "error": error}
 
 
 def _chunk_write(orders: list[ParsedOrder]) -> tuple[int, int]:
@@ -147,10 +202,11 @@ def _chunk_write(orders: list[ParsedOrder]) -> tuple[int, int]:
     ids = ids_reserve(Order._meta.db_table, len(fresh))
     rows_copy(Order._meta.db_table,
               ["id", "number", "customer_id", "shop", "status", "total_amount", "shipping_fee", "payment_method", "carrier",
-               "tracking_number", "placed_at", "paid_at", "delivered_at", "created_at", "updated_at"],
+               "tracking_number", "placed_at", "paid_at", "shipped_at", "delivered_at", "created_at", "updated_at"],
               ((pk, o.number, customers[o.phone], o.shop, o.status,
-                sum((p * q for _s, _n, _sp, q, p in o.items), o.shipping_fee), o.shipping_fee, o.payment_method, "", "",
-                o.placed_text, o.placed_text, o.delivered_text or NULL, stamp, stamp) for pk, o in zip(ids, fresh)))
+                order_total(lines=[(q, p) for _s, _n, _sp, q, p in o.items], shipping_fee=o.shipping_fee),
+                o.shipping_fee, o.payment_method, "", "", o.placed_text, o.placed_text, o.shipped_text or NULL,
+                o.delivered_text or NULL, stamp, stamp) for pk, o in zip(ids, fresh)))
     rows_copy(OrderItem._meta.db_table, ["order_id", "sku", "name", "spec", "quantity", "unit_price"],
               ((pk, *item) for pk, o in zip(ids, fresh) for item in o.items))
     return len(fresh), len(orders) - len(fresh)
@@ -228,7 +284,8 @@ def orders_import(file, *, name: str, progress=None) -> dict:
             rows = parsed.last_row - 1  # data rows read so far (line 1 is the header)
             if parsed.error:
                 if len(result["errors"]) < MAX_ERRORS:
-                    result["errors"].append({"order_number": parsed.number, "error": parsed.error})
+                    result["errors"].append(import_error(number=parsed.number, error=parsed.error,
+                                                         field=parsed.error_field))
                 result["refused"] += 1
                 continue
             chunk.append(parsed)
@@ -241,6 +298,22 @@ def orders_import(file, *, name: str, progress=None) -> dict:
             writer.finish()
     result["rows"] = rows
     return result
+
+
+def import_file_name_validate(name: str) -> None:
+    """Raise ValidationError unless the file is named as a CSV or XLSX file."""
+    if not (name or "").lower().endswith((".csv", ".xlsx")):
+        raise ValidationError(_("Upload a .csv or .xlsx file."), code="invalid_file")
+
+
+def order_import_create(*, actor, upload) -> OrderImport:
+    """Store an uploaded CSV/XLSX file as a pending import and run it in the background once committed."""
+    from orders import tasks
+
+    with transaction.atomic():
+        job = OrderImport.objects.create(file=upload, created_by=actor)
+        enqueue_on_commit(tasks.order_import_run, order_import_id=job.pk)
+    return job
 
 
 def order_import_sweep_pending(*, now=None) -> int:

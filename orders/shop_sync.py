@@ -16,6 +16,7 @@ from helpdesk.errors import ServiceError
 from orders import upsert_sql
 from orders.models import Order, OrderItem, OrderStatusChange
 from orders.upsert_sql import OrderRelated
+from orders.validation import order_total, order_validate
 
 ORDER_FIELDS = ("shop", "status", "total_amount", "shipping_fee", "payment_method", "carrier", "tracking_number",
                 "placed_at", "paid_at", "shipped_at", "delivered_at")
@@ -52,6 +53,25 @@ def _customer_for(data: dict, *, shop: str) -> Customer:
     if customer is None and email:
         customer = Customer.objects.filter(email=email).order_by("pk").first()
     return customer or Customer.objects.create(name=data.get("name") or phone or email, phone=phone, email=email, source=shop)
+
+
+def _lines(items: list[dict]) -> list[tuple[int, Decimal]]:
+    return [(item["quantity"], Decimal(item["unit_price"])) for item in items]
+
+
+def _total_filled(data: dict, *, shipping_fee: Decimal) -> dict:
+    """Return the data with the total the shop left out: its lines plus shipping (the stored fee unless it sends one)."""
+    if "items" not in data or "total_amount" in data:
+        return data
+    fee = data.get("shipping_fee", shipping_fee)
+    return {**data, "total_amount": order_total(lines=_lines(data["items"]), shipping_fee=fee)}
+
+
+def _order_check(order: Order, lines: list[tuple[int, Decimal]]) -> None:
+    """Raise ValidationError with field errors when the order as it would be stored is not consistent."""
+    order_validate(status=order.status, placed_at=order.placed_at, paid_at=order.paid_at, shipped_at=order.shipped_at,
+                   delivered_at=order.delivered_at, total_amount=order.total_amount, shipping_fee=order.shipping_fee,
+                   lines=lines)
 
 
 def _items_sync(order: Order, items: list[dict], related: OrderRelated) -> bool:
@@ -91,7 +111,9 @@ def order_upsert(*, number: str, data: dict, source: str) -> OrderUpsert:
     """Create or update the order with this shop number; return the order, whether it was created or changed.
 
     Safe to repeat: the same data twice changes nothing, and data older than what is stored
-    (by the shop's ``updated_at``) is ignored.
+    (by the shop's ``updated_at``) is ignored. An order that would not be consistent (``orders.validation``:
+    status and times, total and lines) is refused with field errors and nothing is written; a total left
+    out with lines sent is their sum plus shipping.
     """
     for attempt in (1, 2):
         try:
@@ -109,8 +131,10 @@ def _order_upsert(*, number: str, data: dict, source: str) -> OrderUpsert:
     if order is None:
         if "customer" not in data or "placed_at" not in data:
             raise ValidationError({"non_field_errors": [_("A new order needs the customer and placed_at.")]})
-        customer = _customer_for(data.get("customer") or {}, shop=data.get("shop", ""))
+        data = _total_filled(data, shipping_fee=Decimal("0"))
         values = {k: data[k] for k in ORDER_FIELDS if k in data}
+        _order_check(Order(number=number, **values), _lines(data.get("items", [])))
+        customer = _customer_for(data.get("customer") or {}, shop=data.get("shop", ""))
         order = Order.objects.create(number=number, customer=customer, source_updated_at=updated_at, **values)
         OrderItem.objects.bulk_create([
             OrderItem(order=order, sku=i["sku"], name=i["name"], spec=i.get("spec", ""), quantity=i["quantity"],
@@ -122,10 +146,14 @@ def _order_upsert(*, number: str, data: dict, source: str) -> OrderUpsert:
     if updated_at and order.source_updated_at and updated_at <= order.source_updated_at:
         # stale or repeated: the stored state is as new or newer
         return OrderUpsert(order=order, created=False, changed=False, related=related)
+    data = _total_filled(data, shipping_fee=order.shipping_fee)
     changed_fields = [k for k in ORDER_FIELDS if k in data and getattr(order, k) != data[k]]
     previous_status = order.status
     for k in changed_fields:
         setattr(order, k, data[k])
+    if changed_fields or "items" in data:
+        lines = _lines(data["items"]) if "items" in data else [(i.quantity, i.unit_price) for i in related.items]
+        _order_check(order, lines)
     if updated_at and updated_at != order.source_updated_at:
         order.source_updated_at = updated_at
         changed_fields.append("source_updated_at")

@@ -17,9 +17,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from customers.privacy import mask_phone, may_view_pii
-from orders import forms, services, workflow
+from orders import forms, importing, services, workflow
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
-from orders.models import Order, ReturnDeadline, ReturnRequest
+from orders.models import Order, OrderImport, ReturnDeadline, ReturnRequest
 from orders.selectors import (deadlines_block, order_find_for_customer, order_list_for_user, return_list_for_user,
                               return_quote, return_timeline_for_customer, returned_quantities)
 
@@ -127,6 +127,38 @@ def _apply(form, *, order, actor=None, contact_phone=""):
 def _form_errors(form, exc: ValidationError) -> None:
     for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+class OrderImportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Upload a CSV or XLSX file of orders; it is imported in the background and its result page follows it."""
+
+    permission_required = "orders.add_orderimport"
+    template_name = "orders/import_upload.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", forms.OrderImportForm())
+        return super().get_context_data(active_section="orders", title=_("Import orders"), **kwargs)
+
+    def post(self, request):
+        form = forms.OrderImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        job = importing.order_import_create(actor=request.user, upload=form.cleaned_data["file"])
+        return redirect("orders:import_detail", pk=job.pk)
+
+
+class OrderImportDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """An order import's progress (polled by htmx while it runs) and the report of the orders it refused."""
+
+    permission_required = "orders.view_orderimport"
+    template_name = "orders/import_detail.html"
+
+    def get_context_data(self, **kwargs):
+        job = get_object_or_404(OrderImport, pk=self.kwargs["pk"])
+        return super().get_context_data(active_section="orders", title=_("Import orders"), job=job, **kwargs)
+
+    def get_template_names(self):
+        return [f"{self.template_name}#status"] if self.request.htmx else [self.template_name]
 
 
 class ReturnListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):

@@ -29,11 +29,12 @@ def orders_csv_write(path: str, *, orders: int, start: int = 0, phones: int = 10
             placed = now - timedelta(minutes=rng.randint(60 * 24 * 3, 60 * 24 * 400))
             status = rng.choice(STATUSES)
             delivered = (placed + timedelta(days=3)).isoformat() if status in ("delivered", "completed") else ""
+            shipped = (placed + timedelta(days=1)).isoformat() if status != "paid" else ""
             head = [f"BO{n:010d}", f"139{n % phones:08d}", "客户", status, placed.isoformat(), delivered, "天猫旗舰店",
                     "alipay", "0"]
             for line in range(2 if n % 2 else 3):  # 2.5 items per order on average
                 sku, name, spec, price = PRODUCTS[(n + line) % len(PRODUCTS)]
-                writer.writerow(head + [f"{sku}-{line}", name, spec, 1 + (n + line) % 3, price])
+                writer.writerow(head + [f"{sku}-{line}", name, spec, 1 + (n + line) % 3, price, shipped])
                 rows += 1
     return rows
 

@@ -11,9 +11,10 @@ from bench.load.http import http_rate
 
 
 def order_body() -> dict:
-    """Return the body of an order as the shop sends it."""
+    """Return the body of an order as the shop sends it (shipped orders carry their shipping time)."""
     return {"customer": {"name": "压测", "phone": "13700000000"}, "status": "paid", "total_amount": "368.00",
-            "placed_at": "2026-11-20T10:00:00+08:00", "updated_at": "2026-11-20T10:00:00+08:00",
+            "placed_at": "2026-11-20T10:00:00+08:00", "shipped_at": "2026-11-21T10:00:00+08:00",
+            "updated_at": "2026-11-20T10:00:00+08:00",
             "items": [{"sku": "SKU-TEA-001", "name": "西湖龙井", "quantity": 1, "unit_price": "368.00"}]}
 
 

@@ -8,7 +8,9 @@ from customers.privacy import mask_email, mask_phone, may_view_pii, text_for_vie
 from orders.models import (Carrier, Order, OrderImport, OrderItem, OrderStatusChange, ReturnDeadline, ReturnItem,
                            ReturnRequest, Sku)
 from orders.selectors import deadlines_block
+from orders.importing import import_file_name_validate
 from orders.upsert_sql import OrderRelated
+from orders.validation import order_email_clean, order_phone_clean
 from tickets.models import Ticket
 
 
@@ -103,9 +105,17 @@ def order_detail_data(order: Order, related: OrderRelated | None = None) -> dict
 
 
 class OrderCustomerInputSerializer(serializers.Serializer):
+    """The customer as the shop sends it: phone and e-mail checked and normalized as ``orders.validation`` does."""
+
     name = serializers.CharField(max_length=64, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+
+    def validate_phone(self, value):
+        return order_phone_clean(value) if value else value
+
+    def validate_email(self, value):
+        return order_email_clean(value) if value else value
 
     def validate(self, attrs):
         if not attrs.get("phone") and not attrs.get("email"):
@@ -176,8 +186,7 @@ class OrderImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
     def validate_file(self, file):
-        if not file.name.lower().endswith((".csv", ".xlsx")):
-            raise serializers.ValidationError(_("Upload a .csv or .xlsx file."))
+        import_file_name_validate(file.name)
         return file
 
 

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -11,9 +11,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from helpdesk.api.errors import as_api_exception
 from helpdesk.api.pagination import CursorPagination
-from helpdesk.enqueue import enqueue_on_commit
-from orders import services, shop_sync, tasks
+from orders import importing, services, shop_sync
 from orders.api import serializers as s
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
 from orders.models import OrderImport, ReturnRequest
@@ -87,9 +87,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         """Upload a CSV/XLSX of orders; it is imported in the background (poll the progress URL)."""
         upload = s.OrderImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        with transaction.atomic():
-            job = OrderImport.objects.create(file=upload.validated_data["file"], created_by=request.user)
-            enqueue_on_commit(tasks.order_import_run, order_import_id=job.pk)
+        job = importing.order_import_create(actor=request.user, upload=upload.validated_data["file"])
         return Response(s.OrderImportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=s.OrderImportSerializer, parameters=[OpenApiParameter("import_id", OpenApiTypes.INT, OpenApiParameter.PATH)])
@@ -111,7 +109,8 @@ class OrderWebhookView(APIView):
 
     @extend_schema(
         request=s.WebhookEventSerializer,
-        responses={200: s.WebhookResultSerializer, 400: OpenApiResponse(description="stale or malformed event"),
+        responses={200: s.WebhookResultSerializer,
+                   400: OpenApiResponse(description="stale or malformed event, or the order's field errors under `order`"),
                    401: OpenApiResponse(description="missing or wrong signature")},
         parameters=[OpenApiParameter("X-Webhook-Timestamp", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
                     OpenApiParameter("X-Webhook-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
@@ -124,7 +123,10 @@ class OrderWebhookView(APIView):
         valid = s.validated_data_of(s.WebhookEventSerializer, event)
         data = dict(valid["order"])
         number = data.pop("number")
-        applied = shop_sync.webhook_event_apply(event_id=valid["id"], topic=valid["topic"], number=number, data=data)
+        try:
+            applied = shop_sync.webhook_event_apply(event_id=valid["id"], topic=valid["topic"], number=number, data=data)
+        except DjangoValidationError as exc:  # the order's errors where the shop sent the order, as the serializer's are
+            raise ValidationError({"order": as_api_exception(exc).detail}) from None
         return Response({"status": "applied" if applied else "duplicate"})
 
 

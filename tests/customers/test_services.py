@@ -20,6 +20,7 @@ HEADER = "name,phone,email,city,level,tags,birthday\n"
 @pytest.mark.parametrize(("raw", "normalized"), [
     ("+86 138-0013-8000", "13800138000"), ("0086 13800138000", "13800138000"), ("8613800138000", "13800138000"),
     ("(010) 6234-5678", "01062345678"), ("+44 7911 123456", "+447911123456"), ("138.0013.8000", "13800138000"),
+    ("+86 10 6234 5678", "01062345678"), ("0086 21 8765 4321", "02187654321"), ("+86 571 8765 4321", "057187654321"),
 ])
 def test_phone_normalize_any_format(raw, normalized):
     assert phone_normalize(raw) == normalized
@@ -30,6 +31,17 @@ def test_phone_normalize_any_format(raw, normalized):
 def test_phone_validate_rejects(raw):
     with pytest.raises(ValidationError):
         phone_validate(raw)
+
+
+@pytest.mark.parametrize(("raw", "valid"), [("+86 138 0013 8000", True), ("+86 10 6234 5678", True), ("021-87654321", True),
+                                            ("+44 7911 123456", False), ("+1 415 555 0100", False), ("badphone", False)])
+def test_phone_validate_mainland_only_refuses_other_countries(raw, valid):
+    if valid:
+        assert phone_validate(raw, mainland_only=True)
+        return
+    with pytest.raises(ValidationError) as refused:
+        phone_validate(raw, mainland_only=True)
+    assert refused.value.code == "invalid_phone"
 
 
 def test_review_workflow_is_pure():

@@ -40,7 +40,8 @@ def test_upsert_by_number_creates_then_repeats_without_change(shop):
 
 def test_upsert_records_status_history_and_ignores_an_older_update(shop):
     shop.put("/api/v1/orders/by-number/DD101/", ORDER, format="json")
-    newer = {"status": "shipped", "tracking_number": "SF1", "updated_at": "2026-11-21T10:00:00+08:00"}
+    newer = {"status": "shipped", "shipped_at": "2026-11-21T09:00:00+08:00", "tracking_number": "SF1",
+             "updated_at": "2026-11-21T10:00:00+08:00"}
     assert shop.put("/api/v1/orders/by-number/DD101/", newer, format="json").json()["status"] == "shipped"
     older = {"status": "paid", "updated_at": "2026-11-20T12:00:00+08:00"}
     assert shop.put("/api/v1/orders/by-number/DD101/", older, format="json").json()["status"] == "shipped"
@@ -107,11 +108,13 @@ def test_import_reports_bad_rows_and_makes_no_partial_order(shop, django_capture
     CustomerFactory(phone="13900000001")
     csv_text = "\n".join([
         ",".join(importing.COLUMNS),
-        "IMP1,13900000001,赵敏,delivered,2026-11-01T10:00:00,2026-11-03T10:00:00,京东店,wechat,8,SKU-A,茶杯,白色,2,30.00",
-        "IMP1,13900000001,赵敏,delivered,2026-11-01T10:00:00,2026-11-03T10:00:00,京东店,wechat,8,SKU-B,茶壶,,1,88.00",
-        "IMP2,13900000002,钱多,paid,2026-11-02T10:00:00,,京东店,alipay,0,SKU-A,茶杯,白色,1,30.00",
-        "IMP2,13900000002,钱多,paid,2026-11-02T10:00:00,,京东店,alipay,0,SKU-C,坏行,,zero,1.00",
-        "IMP3,13900000003,孙丽,unknown_status,2026-11-02T10:00:00,,京东店,alipay,0,SKU-A,茶杯,,1,30.00",
+        "IMP1,13900000001,赵敏,delivered,2026-11-01T10:00:00,2026-11-03T10:00:00,京东店,wechat,8,SKU-A,茶杯,白色,2,30.00,"
+        "2026-11-02T10:00:00",
+        "IMP1,13900000001,赵敏,delivered,2026-11-01T10:00:00,2026-11-03T10:00:00,京东店,wechat,8,SKU-B,茶壶,,1,88.00,"
+        "2026-11-02T10:00:00",
+        "IMP2,13900000002,钱多,paid,2026-11-02T10:00:00,,京东店,alipay,0,SKU-A,茶杯,白色,1,30.00,",
+        "IMP2,13900000002,钱多,paid,2026-11-02T10:00:00,,京东店,alipay,0,SKU-C,坏行,,zero,1.00,",
+        "IMP3,13900000003,孙丽,unknown_status,2026-11-02T10:00:00,,京东店,alipay,0,SKU-A,茶杯,,1,30.00,",
     ]).encode()
     upload = io.BytesIO(csv_text)
     upload.name = "orders.csv"
@@ -201,7 +204,7 @@ def test_deadlines_block_is_in_the_return(api_client, agent):
 
 
 def test_upsert_syncs_items_by_sku_changed_new_and_gone_in_few_statements(shop, django_assert_max_num_queries):
-    body = {**ORDER, "items": [{"sku": "A", "name": "杯", "quantity": 1, "unit_price": "10.00"},
+    body = {**ORDER, "total_amount": "35.00", "items": [{"sku": "A", "name": "杯", "quantity": 1, "unit_price": "10.00"},
                                {"sku": "B", "name": "壶", "quantity": 1, "unit_price": "20.00"},
                                {"sku": "C", "name": "盘", "quantity": 1, "unit_price": "5.00"}]}
     assert shop.put("/api/v1/orders/by-number/SYNC1/", body, format="json").status_code == 201
@@ -209,6 +212,7 @@ def test_upsert_syncs_items_by_sku_changed_new_and_gone_in_few_statements(shop, 
                      {"sku": "C", "name": "盘", "quantity": 1, "unit_price": "5.00"},
                      {"sku": "D", "name": "碗", "quantity": 2, "unit_price": "8.00"}]
     body["updated_at"] = "2026-11-21T10:00:00+08:00"
+    body["total_amount"] = "51.00"
     with django_assert_max_num_queries(14):
         response = shop.put("/api/v1/orders/by-number/SYNC1/", body, format="json")
     assert response.status_code == 200
@@ -218,11 +222,12 @@ def test_upsert_syncs_items_by_sku_changed_new_and_gone_in_few_statements(shop, 
 
 def test_upsert_answer_is_the_order_detail_of_the_api(shop):
     """The upsert builds its answer without DRF's serializer: it must equal GET /api/v1/orders/{id}/ field for field."""
-    created = shop.put("/api/v1/orders/by-number/DD120/", {**ORDER, "shipping_fee": "12.50"}, format="json")
+    created = shop.put("/api/v1/orders/by-number/DD120/", {**ORDER, "shipping_fee": "12.50", "total_amount": "410.50"},
+                       format="json")
     assert created.status_code == 201
     changed = shop.put("/api/v1/orders/by-number/DD120/", {
         "status": "shipped", "shipped_at": "2026-11-21T09:30:00+08:00", "carrier": "SF", "tracking_number": "SF9",
-        "updated_at": "2026-11-21T09:30:00+08:00",
+        "updated_at": "2026-11-21T09:30:00+08:00", "total_amount": "450.30",
         "items": [*ORDER["items"], {"sku": "SKU-CUP-2", "name": "杯", "quantity": 2, "unit_price": "19.9"}]}, format="json")
     assert changed.status_code == 200
     body = changed.json()
@@ -242,7 +247,7 @@ def test_upsert_answer_is_the_order_detail_of_the_api(shop):
 
 def test_upsert_of_an_existing_order_locks_reads_and_writes_in_three_statements(shop, django_assert_num_queries):
     assert shop.put("/api/v1/orders/by-number/DD140/", ORDER, format="json").status_code == 201
-    changed = {**ORDER, "status": "shipped", "updated_at": "2026-11-21T10:00:00+08:00"}
+    changed = {**ORDER, "status": "shipped", "shipped_at": "2026-11-21T09:00:00+08:00", "updated_at": "2026-11-21T10:00:00+08:00"}
     with django_assert_num_queries(5):  # BEGIN, lock, customer + lines + history, update + history row, COMMIT
         response = shop.put("/api/v1/orders/by-number/DD140/", changed, format="json")
     assert response.status_code == 200

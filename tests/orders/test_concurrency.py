@@ -126,17 +126,19 @@ def test_concurrent_upserts_of_one_order_add_a_new_line_once_and_record_both_cha
     barrier = threading.Barrier(2)
     answers = []
 
-    def upsert(status, updated_at):
+    def upsert(status, updated_at, times):
         barrier.wait()
         try:
             upsert = shop_sync.order_upsert(
-                number="RACE1", data=shop_sync_data({**base, "status": status, "items": both}, updated_at), source="api")
+                number="RACE1", data=shop_sync_data({**base, "status": status, "items": both, **times}, updated_at), source="api")
             answers.append(upsert.changed)
         finally:
             connections.close_all()
 
     threads = [threading.Thread(target=upsert, args=args)
-               for args in (("shipped", "2026-11-21T10:00:00+08:00"), ("delivered", "2026-11-22T10:00:00+08:00"))]
+               for args in (("shipped", "2026-11-21T10:00:00+08:00", {"shipped_at": "2026-11-21T09:00:00+08:00"}),
+                            ("delivered", "2026-11-22T10:00:00+08:00", {"shipped_at": "2026-11-21T09:00:00+08:00",
+                                                                         "delivered_at": "2026-11-22T09:00:00+08:00"}))]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -10,7 +10,7 @@ from orders import importing
 from orders.models import Order, OrderItem
 
 HEAD = ",".join(importing.COLUMNS)
-GOOD = "{n},139{p:08d},客户,paid,2026-11-01T10:00:00+08:00,,京东店,alipay,8,{sku},茶杯,白色,{q},{price}"
+GOOD = "{n},139{p:08d},客户,paid,2026-11-01T10:00:00+08:00,,京东店,alipay,8,{sku},茶杯,白色,{q},{price},"
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_each_bad_row_refuses_its_whole_order_with_the_reason():
     assert errors["PL"].startswith("row 10: placed_at is not a date and time")
     assert errors["DL"].startswith("row 11: delivered_at is not a date and time")
     assert errors["FE"].startswith("row 12: shipping_fee is not an amount")
-    assert errors["FB"] == "row 13: placed_at or delivered_at is not a real date"
+    assert errors["FB"] == "row 13: placed_at, shipped_at or delivered_at is not a real date"
     assert errors["LONG"] == "row 14: sku, item_name or spec is too long"
     assert errors[""] == "row 15: order_number and customer_phone are required"
     assert list(Order.objects.values_list("number", flat=True)) == ["OK1"]  # no partial order, none of the bad ones
@@ -77,7 +77,9 @@ def test_each_bad_row_refuses_its_whole_order_with_the_reason():
 
 def test_the_first_bad_row_of_an_order_is_the_one_reported():
     result = run(csv_file(good("B1"), bad("B1", "quantity", "x"), bad("B1", "unit_price", "y")))
-    assert result["errors"] == [{"order_number": "B1", "error": "row 3: a quantity of at least 1 is required, not 'x'"}]
+    assert result["errors"] == [{"order_number": "B1", "row": 3, "field": "quantity",
+                                 "message": "a quantity of at least 1 is required, not 'x'",
+                                 "error": "row 3: a quantity of at least 1 is required, not 'x'"}]
     assert not Order.objects.exists() and not OrderItem.objects.exists()
 
 
