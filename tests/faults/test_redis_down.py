@@ -50,6 +50,9 @@ class Desk:
         """Return the customer's stream URL with a new stream ticket, as the widget asks for one on every connection."""
         answer = self.customer.post(f"{self.base}/api/v1/chat/sessions/{self.chat['session']}/stream/",
                                     headers={"X-Chat-Token": self.chat["token"]}, timeout=15)
+        if answer.status_code != 201:  # the stream tries again after its retry delay, as the widget does
+            self.answers["stream ticket", answer.status_code] += 1
+            raise requests.HTTPError(f"stream ticket answered {answer.status_code}", response=answer)
         return self.base + answer.json()["stream"]
 
     def work(self, *, reply: bool) -> None:
