@@ -113,7 +113,8 @@ def test_redis_down_costs_no_page_no_write_and_no_message(stack, agent, team):
     # subscribe ends as soon as it has replayed) and carries what is posted next.
     for stream, name in ((customer_stream, "customer's"), (agent_stream, "agent's")):
         wait_for(lambda: stream.open_connection and restarted_at < stream.opened_at < time.monotonic() - STAYS_OPEN,
-                 timeout=90, what=f"the {name} stream open again")
+                 timeout=90, what=f"the {name} stream open again (connections {stream.connections}, refused "
+                                  f"{dict(stream.refused)}, reader alive {stream.thread.is_alive()}, answers {dict(desk.answers)})")
     live_customer, live_agent = customer_stream.open_connection, agent_stream.open_connection
     desk.work(reply=False)
     last_seq = ChatMessage.objects.filter(session_id=desk.chat["session"]).order_by("-seq").values_list("seq", flat=True)[0]

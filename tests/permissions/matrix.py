@@ -487,6 +487,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     api("order-import-start", post(202, may=ADMINS, encoding="multipart", data=lambda w: {
         "file": SimpleUploadedFile("orders.csv", b"order_number\n", content_type="text/csv")})),
     api("order-import-progress", get(may=ADMINS, args=lambda w: {"import_id": w.order_import.pk})),
+    page("orders:import_upload", get(may=ADMINS)),
+    page("orders:import_detail", get(may=ADMINS, args=pk("order_import"))),
     # The shops' signed webhook: the signature, not a login, decides.
     api("webhook-orders",
         post(200, public=True, label="signed", headers=signed,

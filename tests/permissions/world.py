@@ -83,11 +83,13 @@ def world_build(*, webhook_secret: str) -> World:
     w.customer = CustomerFactory(name="王小明", phone="13800138000", email="wang@example.com", has_survey_consent=True)
     w.duplicate = CustomerFactory(name="王小明", phone="13800138001", email="wang.dup@example.com")
     w.order = OrderFactory(customer=w.customer, shop=OWN_SHOP, delivered_at=timezone.now() - dt.timedelta(days=2),
-                           placed_at=timezone.now() - dt.timedelta(days=4), payment_method="alipay")
+                           placed_at=timezone.now() - dt.timedelta(days=4), payment_method="alipay",
+                           total_amount=Decimal("3980.00"))  # its one line: 20 × 199.00
     w.order_item = OrderItemFactory(order=w.order, quantity=20)
     # A shop no team serves: every agent sees its orders.
     w.open_order = OrderFactory(customer=w.customer, shop=UNSERVED_SHOP, delivered_at=timezone.now() - dt.timedelta(days=2),
-                                placed_at=timezone.now() - dt.timedelta(days=4), payment_method="alipay")
+                                placed_at=timezone.now() - dt.timedelta(days=4), payment_method="alipay",
+                                total_amount=Decimal("398.00"))  # its one line: 2 × 199.00
     w.open_order_item = OrderItemFactory(order=w.open_order, quantity=2)
     w.ticket = TicketFactory(team=w.team, customer=w.customer, order=w.order, status="open", kind="complaint")
     w.merge_target = TicketFactory(team=w.team, customer=w.customer, status="open")
