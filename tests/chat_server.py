@@ -2,7 +2,6 @@
 
 import socket
 import threading
-import time
 
 import pytest
 import uvicorn
@@ -21,21 +20,17 @@ def server(settings):
     settings.WHITENOISE_USE_FINDERS = True  # serve static files like `make run` does in development
     settings.WHITENOISE_AUTOREFRESH = True
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
-                            timeout_graceful_shutdown=1)
+    # A socket already listening: requests sent before uvicorn has started wait in its backlog, not refused.
+    listening = socket.create_server(("127.0.0.1", 0), backlog=128)
+    port = listening.getsockname()[1]
+    config = uvicorn.Config(application, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
     instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
+    thread = threading.Thread(target=instance.run, kwargs={"sockets": [listening]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
-    while not instance.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True
     thread.join(10)
+    listening.close()
     # The server's connections wait in the pool: close it, so the test database can be dropped.
     connections["default"].close_pool()
 

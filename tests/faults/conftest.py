@@ -29,22 +29,11 @@ import requests
 
 from helpdesk.celery import app
 from helpdesk.embedded import embedded_redis, free_port
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 # What libpq calls the subprocesses' database connections (PGAPPNAME), so a test can find and kill them.
 APPLICATION_NAME = "helpdesk-faults"
-
-
-def wait_for(check, *, timeout: float, what: str, interval: float = 0.1):
-    """Return check()'s first truthy value, polling until the deadline; fail naming what never happened."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout:.0f} s")
-        time.sleep(interval)
 
 
 def database_url(settings_dict: dict) -> str:

@@ -15,7 +15,8 @@ from django.db import connection
 from chat.models import ChatMessage
 from tests.factories import ChatWidgetFactory, TicketFactory
 from tests.factories.helpdesk import PASSWORD
-from tests.faults.conftest import APPLICATION_NAME, login, wait_for
+from tests.faults.conftest import APPLICATION_NAME, login
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 # Requests at once: more than the web process keeps database connections, so every one of them is used.

@@ -19,7 +19,8 @@ from channels.models import TicketEmail
 from chat.models import ChatMessage
 from tests.factories import ChatWidgetFactory, CustomerFactory, TicketFactory
 from tests.factories.helpdesk import PASSWORD
-from tests.faults.conftest import EventSource, form_post, login, wait_for
+from tests.faults.conftest import EventSource, form_post, login
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 OUTAGE_SECONDS = 30

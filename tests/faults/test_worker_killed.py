@@ -18,7 +18,7 @@ from channels.mail import email_subject
 from channels.models import TicketEmail
 from followups.models import CustomerMessage
 from tests.factories import CustomerFactory, TicketFactory
-from tests.faults.conftest import wait_for
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 EMAILS = 20

@@ -1,6 +1,5 @@
 import datetime as dt
 import threading
-import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +13,7 @@ from followups.rules import is_quiet, quiet_adjust
 from helpdesk.calendars import calendar_spec
 from orders.models import Order, ReturnRequest
 from tests.factories import CustomerFactory, FollowUpVisitFactory, OrderFactory, TicketFactory, UserFactory
+from tests.waiting import wait_for
 
 SH = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2026, 11, 2, 10, 0, tzinfo=SH)
@@ -394,16 +394,13 @@ def test_two_deliveries_of_one_message_at_the_same_time_send_it_once(settings):
     assert GatedBackend.entered.wait(20)
     second = threading.Thread(target=deliver, args=("second",))
     second.start()
-    deadline = time.monotonic() + 20
-    with connection.cursor() as cursor:  # wait until the second delivery waits on the first one's row lock
-        while time.monotonic() < deadline:
+    with connection.cursor() as cursor:
+        def lock_waits():
             cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                            "AND wait_event_type = 'Lock'")
-            if cursor.fetchone()[0]:
-                break
-            time.sleep(0.02)
-        else:
-            pytest.fail("the second delivery never waited for the first")
+            return cursor.fetchone()[0]
+
+        wait_for(lock_waits, timeout=20, what="the second delivery waiting on the first one's row lock", interval=0.02)
     GatedBackend.release.set()
     first.join(20), second.join(20)
     assert results == {"first": "sent", "second": "sent"}

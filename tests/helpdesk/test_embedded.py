@@ -1,7 +1,6 @@
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,8 @@ PROBE = (
     "r = redis.Redis.from_url(os.environ['REDIS_URL']); r.set('probe', os.environ['TAG']); "
     "print(*cur.fetchone(), r.get('probe').decode(), os.environ['REDIS_URL'])"
 )
+# Keeps the command (and so its stack) running until the test closes its standard input.
+HOLD = "import sys; sys.stdout.flush(); sys.stdin.readline()"
 pytestmark = pytest.mark.timeout_sensitive
 
 
@@ -28,14 +29,15 @@ def launcher_env(data_dir, **extra):
 
 def launch(data_dir, *command, temporary=False, **extra):
     args = [sys.executable, "-m", "helpdesk.embedded", *(["--temporary"] if temporary else []), *command]
-    return subprocess.Popen(args, cwd=ROOT, env=launcher_env(data_dir, **extra), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(args, cwd=ROOT, env=launcher_env(data_dir, **extra), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_two_stacks_side_by_side_each_answer_with_their_own_database_and_redis(tmp_path):
-    first = launch(tmp_path / "a", sys.executable, "-c", f"import time; {PROBE}; time.sleep(3)", TAG="a")
-    second = launch(tmp_path / "b", sys.executable, "-c", f"import time; {PROBE}; time.sleep(3)", TAG="b")
-    (out_a, err_a), (out_b, err_b) = first.communicate(timeout=60), second.communicate(timeout=60)
+    first = launch(tmp_path / "a", sys.executable, "-c", f"{PROBE}; {HOLD}", TAG="a")
+    second = launch(tmp_path / "b", sys.executable, "-c", f"{PROBE}; {HOLD}", TAG="b")
+    out_a, out_b = first.stdout.readline(), second.stdout.readline()  # both stacks up at once
+    (_, err_a), (_, err_b) = first.communicate("", timeout=60), second.communicate("", timeout=60)
     assert first.returncode == 0 and second.returncode == 0, (err_a, err_b)
     data_a, name_a, tag_a, redis_a = out_a.split()
     data_b, name_b, tag_b, redis_b = out_b.split()
@@ -45,15 +47,13 @@ def test_two_stacks_side_by_side_each_answer_with_their_own_database_and_redis(t
 
 
 def test_second_run_in_the_same_folder_says_so_and_leaves_the_first_alone(tmp_path):
-    first = launch(tmp_path, sys.executable, "-c", f"import time; time.sleep(4); {PROBE}", TAG="first")
-    deadline = time.monotonic() + 30
-    while not (tmp_path / "postgres" / "postmaster.pid").exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    first = launch(tmp_path, sys.executable, "-c", f"{PROBE}; {HOLD}", TAG="first")
+    out = first.stdout.readline()  # the first stack is up
     second = launch(tmp_path, sys.executable, "-c", PROBE, TAG="second")
     _out, err = second.communicate(timeout=30)
     assert second.returncode == 1
     assert err.count("\n") == 1 and "already running" in err and "Traceback" not in err
-    out, err = first.communicate(timeout=60)
+    _rest, err = first.communicate("", timeout=60)
     assert first.returncode == 0, err
     assert out.split()[2] == "first"
 

@@ -5,13 +5,13 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from helpdesk import asgi
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,17 +35,17 @@ def test_the_web_process_serves_a_page_with_the_project_settings():
     server = subprocess.Popen([sys.executable, "manage.py", "web", "--host", "127.0.0.1", "--port", str(port)],
                               cwd=ROOT, env=env)
     try:
-        deadline = time.monotonic() + 30
-        while True:
+        def login_page():
+            assert server.poll() is None, "the web process ended"
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/login/", headers={"X-Forwarded-Proto": "https"})
             try:
-                request = urllib.request.Request(f"http://127.0.0.1:{port}/login/", headers={"X-Forwarded-Proto": "https"})
                 with urllib.request.urlopen(request, timeout=5) as response:
-                    assert response.status == 200
-                    assert "csrfmiddlewaretoken" in response.read().decode()
-                    break
+                    return response.status, response.read().decode()
             except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "the web process did not serve the page"
-                time.sleep(0.3)
+                return None
+
+        status, page = wait_for(login_page, timeout=30, what="the web process serving the login page", interval=0.3)
+        assert status == 200 and "csrfmiddlewaretoken" in page
     finally:
         server.terminate()
         server.wait(15)

