@@ -220,23 +220,26 @@ def customer_timeline(*, viewer, customer: Customer, cursor: str | None = None, 
     """
     clear = may_view_pii(viewer)
     after = cursor_decode(cursor)
-    items, hidden = [], 0
+    items, hidden_rows = [], []
     for kind, label, rows, visible, field, render in _timeline_sources(customer, clear, viewer):
         if visible is not rows and after is None:
-            hidden += rows.exclude(pk__in=visible.values("pk")).count()
+            hidden_rows.append(rows.exclude(pk__in=visible.values("pk")).order_by().values_list("pk"))
         queryset = visible.filter(**{f"{field}__lte": after[0]}) if after else visible
         for obj in queryset.order_by(f"-{field}", "-pk")[: limit + 5]:
             key = (getattr(obj, field), kind, obj.pk)
             if after and key >= after:
                 continue
-            title, detail, who = render(obj)
             items.append({"key": key, "at": key[0], "kind": kind, "kind_label": label, "id": obj.pk,
-                          "title": title, "detail": detail, "who": who})
+                          "row": (obj, render)})
     items.sort(key=lambda item: item["key"], reverse=True)
     page, more = items[:limit], len(items) > limit
-    for item in page:
+    for item in page:  # rendered once the page is known: only its rows
         item.pop("key")
+        obj, render = item.pop("row")
+        item["title"], item["detail"], item["who"] = render(obj)
     next_cursor = cursor_encode((page[-1]["at"], page[-1]["kind"], page[-1]["id"])) if more and page else None
+    # Every source's hidden rows counted in one query.
+    hidden = hidden_rows[0].union(*hidden_rows[1:], all=True).count() if hidden_rows else 0
     return {"results": page, "next": next_cursor, "hidden": hidden}
 
 

@@ -27,15 +27,30 @@ def order_scope_q(*, user, prefix: str = "") -> Q | None:
     Managers and admins see every order. Agents and supervisors see the orders of the shops their teams
     serve (``ShopTeam``), of shops no team is assigned to, and of tickets of their teams.
     """
+    return _scope_q(_order_scope_of(user), prefix)
+
+
+def _order_scope_of(user) -> tuple[set, set, set] | bool:
+    """Return what order_scope_q filters on: True for every order, False for none, else (teams, served, elsewhere) shops."""
     role = primary_role(user) if user and user.is_authenticated else None
     if role is None:
-        return Q(pk__in=[])
+        return False
     if RANK[role] >= RANK[Role.MANAGER]:
-        return None
+        return True
     teams = set(team_ids_for_user(user=user))
     served, elsewhere = set(), set()
     for shop, team_id in ShopTeam.objects.values_list("shop", "team_id"):
         (served if team_id in teams else elsewhere).add(shop)
+    return teams, served, elsewhere
+
+
+def _scope_q(scope_of, prefix: str) -> Q | None:
+    """Return order_scope_q's filter of what _order_scope_of found, on orders (``prefix`` "") or rows with an order."""
+    if scope_of is True:
+        return None
+    if scope_of is False:
+        return Q(pk__in=[])
+    teams, served, elsewhere = scope_of
     scope = Q(**{f"{prefix}shop__in": served}) | ~Q(**{f"{prefix}shop__in": elsewhere - served})
     if teams and elsewhere - served:
         # Per row an index lookup on the ticket's order (not a hash of every ticket of the team).
@@ -166,17 +181,18 @@ def customer_timeline_sources(*, customer, text, viewer):
     """Yield the customer timeline's sources of orders and returns, as far as the viewer may open them."""
     orders = Order.objects.filter(customer=customer)
     returns = ReturnRequest.objects.filter(customer=customer).select_related("order")
-    yield ("order", _("Order"), orders, _scoped(orders, viewer, "orders.view_order", ""), "placed_at",
+    scope_of = _order_scope_of(viewer)  # one look at the shops' teams for both sources
+    yield ("order", _("Order"), orders, _scoped(orders, viewer, "orders.view_order", _scope_q(scope_of, "")), "placed_at",
            lambda o: (o.number, f"{o.get_status_display()} · ¥{o.total_amount}", ""))
-    yield ("return", _("Return"), returns, _scoped(returns, viewer, "orders.view_returnrequest", "order__"), "created_at",
+    yield ("return", _("Return"), returns,
+           _scoped(returns, viewer, "orders.view_returnrequest", _scope_q(scope_of, "order__")), "created_at",
            lambda r: (f"{r.number} · {r.order.number}", f"{r.get_kind_display()} · {r.get_status_display()}", ""))
 
 
-def _scoped(rows, viewer, permission: str, prefix: str):
+def _scoped(rows, viewer, permission: str, scope: Q | None):
     """Return the rows the viewer may open: ``rows`` itself when all of them."""
     if not viewer.has_perm(permission):
         return rows.none()
-    scope = order_scope_q(user=viewer, prefix=prefix)
     return rows if scope is None else rows.filter(scope)
 
 

@@ -57,3 +57,13 @@ def test_the_page_and_the_api_say_that_more_exists(client_for, api_client, agent
     api_client.force_authenticate(agent)
     data = api_client.get(f"/api/v1/customers/{customer.pk}/timeline/?limit=100").json()
     assert data["hidden"] >= 5 and "他组" not in str(data["results"])
+
+
+def test_the_timeline_reads_each_source_once_and_counts_what_is_hidden_in_one_query(agent, customer,
+                                                                                   django_assert_num_queries):
+    customer_timeline(viewer=agent, customer=customer)  # the viewer's permissions and teams, cached on the user
+    # A page query per source the agent may open (archive, ticket, message, chat, order, return, visit,
+    # message sent; survey responses are not an agent's), the shops' teams once, one count of the hidden rows.
+    with django_assert_num_queries(10):
+        page = customer_timeline(viewer=agent, customer=customer, limit=100)
+    assert page["hidden"] == 5  # the other team's ticket, message, order, chat and visit
