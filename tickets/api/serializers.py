@@ -14,9 +14,13 @@ from tickets.models import Attachment, CannedReply, Category, InternalTask, Reme
 
 
 def text_shown(text: str, context: dict) -> tuple[str, bool]:
-    """Return free text as the requesting user may see it and whether anything in it was masked."""
-    request = context.get("request")
-    return text_for_viewer(text, clear=may_view_pii(getattr(request, "user", None)))
+    """Return free text as the requesting user may see it and whether anything in it was masked (once per text)."""
+    shown = context.setdefault("texts_shown", {})  # the text and its flag are two fields: mask it once for both
+    if text not in shown:
+        if "pii_clear" not in context:
+            context["pii_clear"] = may_view_pii(getattr(context.get("request"), "user", None))
+        shown[text] = text_for_viewer(text, clear=context["pii_clear"])
+    return shown[text]
 
 
 class TicketSerializer(serializers.ModelSerializer):
