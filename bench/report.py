@@ -59,6 +59,16 @@ def _ratio(before: float | None, after: float | None) -> str:
     return f"{after / before:.2f}" if before and after is not None else "—"
 
 
+def _runs(runs: list[list[dict]], *, short: bool = False) -> str:
+    """Return how many runs a side has, "3 run(s)", or per command when it has both "3 run(s) of `make bench` and 2 of …"."""
+    chat = sum(1 for run in runs if run and all(row["module"] == "chat" for row in run))
+    if chat in (0, len(runs)):
+        return f"{len(runs)}" if short else f"{len(runs)} run(s)"
+    if short:
+        return f"{len(runs) - chat} and {chat}"
+    return f"{len(runs) - chat} run(s) of `make bench` and {chat} of `make bench-chat`"
+
+
 def compare_table(before: list[list[dict]], after: list[list[dict]]) -> str:
     """Return the cases both sides measured, each side the mean of its runs, with the ratio after / before."""
     old, new = _means(before), _means(after)
@@ -66,7 +76,7 @@ def compare_table(before: list[list[dict]], after: list[list[dict]]) -> str:
     if not shared:
         raise ValueError("the runs before and after have no case in common")
     machines = sorted({new[name]["machine"] for name in shared})
-    lines = [f"{len(before)} run(s) before and {len(after)} after, means of each run's figures; "
+    lines = [f"{_runs(before)} before and {_runs(after, short=True)} after, means of each run's figures; "
              f"ratio = after / before (below 1 is faster). After: {max(new[n]['date'] for n in shared)}, "
              f"{'; '.join(machines)}.", "",
              "| case | before | after | ratio | p95 before | p95 after | queries before → after |",

@@ -16,9 +16,9 @@ def main(argv):
 MACHINE = "2 cores x86_64, PostgreSQL 18.6, Django 6.1.3, Python 3.12.1"
 
 
-def _results(path, figures, *, day="2026-12-01"):
+def _results(path, figures, *, day="2026-12-01", module="tickets"):
     """Write a results file of (case, median, p95, queries, unit) rows."""
-    rows = [result_row(case=case, module="tickets", median=median, p95=p95, queries=queries, unit=unit,
+    rows = [result_row(case=case, module=module, median=median, p95=p95, queries=queries, unit=unit,
                        data_size="100,000 tickets", date=day, machine=MACHINE)
             for case, median, p95, queries, unit in figures]
     path.write_text(json.dumps({"cases": rows}))
@@ -46,15 +46,19 @@ def test_chat_runs_compare_beside_the_cases(tmp_path):
     before = _results(tmp_path / "a.json", [("inbox page (agent)", 20.0, 30.0, 7, "ms")])
     after = _results(tmp_path / "b.json", [("inbox page (agent)", 22.0, 31.0, 7, "ms")])
     chat_before = _results(tmp_path / "c1.json", [("live chat: customer → agent delivery", 4.0, 30.0, None, "ms"),
-                                                  ("live chat: messages lost, duplicated or refused", 0, None, None, "messages")])
+                                                  ("live chat: messages lost, duplicated or refused", 0, None, None, "messages")],
+                           module="chat")
     chat_after = [_results(tmp_path / "c2.json", [("live chat: customer → agent delivery", 6.0, 30.0, None, "ms"),
-                                                  ("live chat: messages lost, duplicated or refused", 1, None, None, "messages")]),
+                                                  ("live chat: messages lost, duplicated or refused", 1, None, None, "messages")],
+                           module="chat"),
                   _results(tmp_path / "c3.json", [("live chat: customer → agent delivery", 4.0, 30.0, None, "ms"),
-                                                  ("live chat: messages lost, duplicated or refused", 0, None, None, "messages")])]
+                                                  ("live chat: messages lost, duplicated or refused", 0, None, None, "messages")],
+                           module="chat")]
     out = tmp_path / "comparison.md"
     main(["compare", "--before", before, "--after", after, "--chat-before", chat_before, "--chat-after", *chat_after,
           "--out", str(out)])
     text = out.read_text()
+    assert "1 run(s) of `make bench` and 1 of `make bench-chat` before and 1 and 2 after" in text
     assert "| inbox page (agent) | 20.0 ms | 22.0 ms | 1.10 |" in text
     assert "| live chat: customer → agent delivery | 4.0 ms | 5.0 ms | 1.25 | 30.0 ms | 30.0 ms |  |" in text
     assert "| live chat: messages lost, duplicated or refused | 0 messages | 0.5 messages | — | — | — |  |" in text
