@@ -3,11 +3,21 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from helpdesk.roles import role_groups_sync
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('channels', '0001_channel_models_from_tickets'),
+        # Its role sync sets each group's permissions exactly: after every app's models exist.
+        ('customers', '0014_add_piireveal_message'),
+        ('followups', '0001_followup_models_from_customers'),
+        ('helpdesk', '0012_merge_apps_split'),
+        ('kpi', '0008_cover_fact_created_index'),
+        ('orders', '0007_status_change_order_single_index'),
+        ('sla', '0001_sla_models_from_tickets'),
+        ('tickets', '0014_channel_models_to_channels'),
     ]
 
     operations = [
@@ -31,4 +41,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-id'],
             },
         ),
+        migrations.RunPython(role_groups_sync, migrations.RunPython.noop),
     ]
