@@ -1,3 +1,4 @@
+import os
 import shutil
 import tempfile
 
@@ -18,6 +19,8 @@ NO_SENDER = b"To: service@shop.example.com\r\nSubject: poison\r\nMessage-ID: <po
 @pytest.fixture
 def dovecot():
     """A Dovecot IMAP server of its own (temporary configuration, mail and port), stopped after the test."""
+    if DOVECOT is None and os.environ.get("CI"):
+        pytest.fail("Dovecot is not installed: .ci/run installs dovecot-imapd")
     if DOVECOT is None:
         pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd): the real-IMAP poller test needs it")
     root = tempfile.mkdtemp(prefix="helpdesk-dovecot-")
