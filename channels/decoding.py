@@ -42,6 +42,10 @@ def text_decode(data: bytes, label: str | None) -> tuple[str, bool]:
         except (UnicodeDecodeError, LookupError):
             continue
         return text.replace("\x00", ""), candidate != (declared or "utf-8") or (bool(label) and declared is None)
+    if declared:  # a few bad bytes in otherwise good text: keep the text, mark the bad bytes
+        text = data.decode(declared, errors="replace")
+        if text.count("\ufffd") * 20 <= len(text):
+            return text.replace("\x00", ""), True
     return data.decode("latin-1", errors="replace").replace("\x00", ""), True
 
 
