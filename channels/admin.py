@@ -1,10 +1,11 @@
-"""Django admin for routing rules, mailboxes, ticket e-mails and phone calls."""
+"""Django admin for routing rules, mailboxes, ticket e-mails, quarantined e-mails and phone calls."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from channels.models import Mailbox, PhoneCall, RoutingRule, TicketEmail
+from channels.models import Mailbox, PhoneCall, QuarantinedEmail, RoutingRule, TicketEmail
+from channels.quarantine import quarantine_retry
 from tickets.models import Ticket
 
 
@@ -63,6 +64,35 @@ class TicketEmailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(QuarantinedEmail)
+class QuarantinedEmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "mailbox", "from_address", "subject", "reason", "attempts", "retried_at", "released_email"]
+    list_filter = ["mailbox"]
+    search_fields = ["from_address", "subject", "reason"]
+    list_select_related = ["mailbox", "released_email"]
+    readonly_fields = ["mailbox", "from_address", "subject", "reason", "attempts", "created_at", "retried_at",
+                       "released_email"]
+    exclude = ["raw"]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("channels.change_quarantinedemail")
+
+    @admin.action(description=_("Retry the selected e-mails"), permissions=["retry"])
+    def retry(self, request, queryset):
+        outcomes = [quarantine_retry(held=held) for held in queryset.filter(released_email__isnull=True)]
+        released = sum(outcome != "quarantined" for outcome in outcomes)
+        self.message_user(request, _("%(released)d of %(total)d e-mails received; the others stay quarantined.")
+                          % {"released": released, "total": len(outcomes)},
+                          messages.SUCCESS if released == len(outcomes) else messages.WARNING)
 
 
 @admin.register(PhoneCall)

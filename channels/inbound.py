@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from channels import mail
+from channels import decoding, mail
 from channels.models import Mailbox, TicketEmail
 from channels.routing import ticket_route
 from customers.contacts import email_normalize
@@ -60,7 +60,7 @@ def email_parse(raw: bytes):
 
 def _header(message, name: str) -> str:
     try:
-        return str(message.get(name, "") or "").strip()
+        return decoding.header_text(message, name).strip()
     except (HeaderParseError, ValueError, TypeError, IndexError, LookupError):
         return ""
 
@@ -138,7 +138,7 @@ def _own_text(message, *, forwards=()) -> str:
         part = message.get_body(preferencelist=("plain", "html"))
         if part is None or any(part is inner for forwarded in forwards for inner in forwarded.walk()):
             return ""
-        text = part.get_content()
+        text = decoding.part_text(part)[0]
     except (LookupError, ValueError, TypeError, KeyError, AttributeError):
         return ""
     if not isinstance(text, str):
@@ -238,7 +238,7 @@ def _receive(*, message, message_id: str, mailbox: Mailbox | None) -> InboundRes
         direction=TicketEmail.Direction.INBOUND, purpose=TicketEmail.Purpose.CUSTOMER, message_id=message_id,
         in_reply_to=" ".join(_MSGID.findall(_header(message, "In-Reply-To")))[:998],
         references=" ".join(_MSGID.findall(_header(message, "References"))), from_address=sender[:320],
-        to_address=to, subject=subject, mailbox=mailbox,
+        to_address=to, subject=subject, mailbox=mailbox, note=decoding.guess_note(message),
     )
     mailboxes = list(Mailbox.objects.all())
     if mailbox is None:
@@ -255,7 +255,7 @@ def _receive(*, message, message_id: str, mailbox: Mailbox | None) -> InboundRes
     uploads, refused = email_attachments(message)
     if refused:
         body += "\n\n" + _("Attachments not kept (type or size not allowed): %(names)s") % {"names": ", ".join(refused)}
-    body = body.strip() or (_("(empty e-mail)") if not uploads else "")
+    body = body.strip() or (_("(no text: the customer sent only the attached files)") if uploads else _("(empty e-mail)"))
     outcome = "threaded"
     if ticket is None:
         outcome = "created"

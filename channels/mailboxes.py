@@ -5,10 +5,9 @@ import logging
 import socket
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from channels.inbound import email_receive
+from channels.quarantine import email_intake
 from channels.models import Mailbox
 
 logger = logging.getLogger(__name__)
@@ -42,6 +41,8 @@ def mailbox_poll(*, mailbox_id: int) -> int:
     """Receive up to ``BATCH`` unseen mails of one mailbox, marking each seen once stored; return how many.
 
     One poll per mailbox at a time (a Redis lock); a mail received twice is harmless (idempotent by Message-ID).
+    A mail that cannot be processed is quarantined and marked seen: the mails behind it are still received,
+    and the mailbox's last error names it.
     """
     mailbox = Mailbox.objects.filter(pk=mailbox_id, is_active=True).exclude(imap_host="").first()
     lock = f"tickets:mailbox-poll:{mailbox_id}"
@@ -56,11 +57,11 @@ def mailbox_poll(*, mailbox_id: int) -> int:
                 _status, parts = connection.uid("fetch", uid, "(BODY.PEEK[])")
                 raw = next((p[1] for p in parts or [] if isinstance(p, tuple) and len(p) > 1), None)
                 if raw:
-                    try:
-                        email_receive(raw=raw, mailbox=mailbox)
+                    _outcome, held = email_intake(raw=raw, mailbox=mailbox)
+                    if held is not None:
+                        error = f"mail {uid.decode()} quarantined: {held.reason}"[:1000]
+                    else:
                         received += 1
-                    except ValidationError as refusal:
-                        logger.warning("mailbox %s: mail %s refused: %s", mailbox.pk, uid, refusal.messages)
                 connection.uid("store", uid, "+FLAGS", "(\\Seen)")
         finally:
             try:

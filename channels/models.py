@@ -147,3 +147,27 @@ class PhoneCall(models.Model):
 
     def __str__(self):
         return f"{self.get_direction_display()} {self.number}"
+
+
+class QuarantinedEmail(models.Model):
+    """An inbound mail intake could not process, kept whole with the reason until an admin retries it."""
+
+    mailbox = models.ForeignKey(Mailbox, verbose_name=_("mailbox"), on_delete=models.SET_NULL, null=True, blank=True)
+    raw = models.BinaryField(_("raw message"))
+    reason = models.TextField(_("reason"))
+    from_address = models.CharField(_("from"), max_length=320, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    released_email = models.ForeignKey(
+        TicketEmail, verbose_name=_("ticket e-mail"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    retried_at = models.DateTimeField(_("retried at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("quarantined e-mail")
+        verbose_name_plural = _("quarantined e-mails")
+
+    def __str__(self):
+        return f"{self.from_address or '?'}: {self.subject}"

@@ -139,6 +139,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *(f"followups.{action}_{model}" for model in ("followuprule", "surveyquestion", "followupsettings")
           for action in ("view", "add", "change")),
         "followups.view_customermessage",
+        "channels.view_quarantinedemail",
+        "channels.change_quarantinedemail",
     ],
 }
 
