@@ -3,6 +3,7 @@
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import NotFound
 
 from helpdesk.proxies import request_client_address
 
@@ -70,3 +71,14 @@ class RejectNulMiddleware(MiddlewareMixin):
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": str(NUL_MESSAGE)}, status=400)
         return HttpResponseBadRequest(str(NUL_MESSAGE), content_type="text/plain; charset=utf-8")
+
+
+class ApiNotFoundMiddleware(MiddlewareMixin):
+    """Answer a path under /api/ that names no endpoint (an id that is not a number) in the API's JSON error shape."""
+
+    def process_response(self, request, response):
+        if response.status_code != 404 or not request.path.startswith("/api/"):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "helpdesk.middleware.RejectNulMiddleware",
+    "helpdesk.middleware.ApiNotFoundMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -271,7 +272,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["helpdesk.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "helpdesk.api.schema.AutoSchema",
     "DEFAULT_METADATA_CLASS": "helpdesk.api.metadata.DescriptiveMetadata",
     # Services' refusals (helpdesk/errors.py, Django's ValidationError and PermissionDenied) in DRF's shapes.
     "EXCEPTION_HANDLER": "helpdesk.api.errors.exception_handler",
@@ -296,7 +297,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "chat.api.views.widget_message_schema",
-                            "helpdesk.api.schema.error_responses"],
+                            "helpdesk.api.schema.error_responses", "helpdesk.api.schema.blank_query_values"],
     "ENUM_NAME_OVERRIDES": {
         "TicketKindEnum": "tickets.models.Ticket.Kind",
         "TicketStatusEnum": "tickets.models.Ticket.Status",

@@ -146,7 +146,7 @@ class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField()
     submitted_by = serializers.StringRelatedField()
     submitted_at = serializers.DateTimeField()
-    decided_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_reason = serializers.CharField()
 

@@ -114,7 +114,7 @@ class CustomerViewSet(viewsets.GenericViewSet):
         return Response(s.TimelineSerializer(page).data)
 
     @extend_schema(responses=s.CustomerSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def duplicates(self, request, pk=None):
         return Response(s.CustomerSerializer(self._data(selectors.customer_duplicates_of(customer=self.get_object())), many=True).data)
 

@@ -1,8 +1,14 @@
-"""The OpenAPI schema's error answers: every operation documents the statuses the error layer gives it."""
+"""The OpenAPI schema: every operation documents the statuses the error layer gives it, and fields the values they answer."""
+
+from django.core.exceptions import FieldDoesNotExist
+from drf_spectacular import openapi
+from rest_framework import serializers
 
 ERROR = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}},
          "description": "Every error that is not about one field of the input."}
-FIELD_ERRORS = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+# A nested serializer's errors nest: an object for an object, a list of objects for a list of them.
+MESSAGES = {"anyOf": [{"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}}, {"type": "object"}]}
+FIELD_ERRORS = {"type": "object", "additionalProperties": MESSAGES,
                 "description": "Input errors: each field named (non_field_errors for the input as a whole) with its messages."}
 WRITES = {"post", "put", "patch", "delete"}
 
@@ -30,11 +36,65 @@ def error_responses(result, generator, request, public):
             if not public_only:
                 answers["401"] = _answer("Not signed in, or the token expired.", "Error")
                 answers["403"] = _answer("Signed in without the permission this needs.", "Error")
-            if "{" in path:
-                answers["404"] = _answer("No such object, or not one the caller may open.", "Error")
+            if "{" in path or method in WRITES:
+                answers["404"] = _answer("No such object (in the path or the input), or not one the caller may open.", "Error")
             if method in WRITES:
                 answers["409"] = _answer("The object moved on meanwhile, or someone else was first.", "Error")
                 answers["429"] = _answer("Too many requests; retry after the Retry-After header's seconds.", "Error")
             for status, answer in answers.items():
                 responses.setdefault(status, answer)
+    return result
+
+
+def _model_fields(field) -> list:
+    """Return the model fields a serializer field's ``source`` walks through, first to last (empty when not a model's)."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    walked = []
+    for name in getattr(field, "source_attrs", []):
+        if model is None:
+            break
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            break
+        walked.append(model_field)
+        model = model_field.related_model if model_field.is_relation else None
+    return walked
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema typing what a read-only field answers (null through an empty relation, "" for a blank choice)."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if isinstance(field, serializers.ChoiceField) and field.read_only and not field.allow_blank:
+            walked = _model_fields(field)
+            field.allow_blank = bool(walked) and walked[-1].blank
+        return super()._map_serializer_field(field, direction, bypass_extensions)
+
+    def _get_serializer_field_meta(self, field, direction):
+        meta = super()._get_serializer_field_meta(field, direction)
+        if isinstance(field, serializers.Field) and field.read_only and any(f.null for f in _model_fields(field)):
+            meta["nullable"] = True
+        if meta.get("default") == "" and isinstance(field, (serializers.EmailField, serializers.URLField)):
+            del meta["default"]  # an empty default is no e-mail address or URL, which the format would say it is
+        return meta
+
+
+def blank_query_values(result, generator, request, public):
+    """Let each optional text filter with an enum or a format take "" too (a postprocessing hook).
+
+    A filter left empty is no filter, as an HTML form sends it (helpdesk/filters.py, the pagination class
+    and the query serializers alike).
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                if parameter["in"] != "query" or parameter.get("required") or schema.get("type") != "string":
+                    continue
+                schema.pop("minLength", None)
+                if "enum" in schema and "" not in schema["enum"]:
+                    schema["enum"].append("")
+                elif {"format", "pattern"} & set(schema):
+                    parameter["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
     return result

@@ -53,12 +53,47 @@ def test_list_parameters_are_documented_with_their_real_types(client_for, manage
     tickets = parameters("/api/v1/tickets/")
     assert tickets["customer"]["type"] == "integer" and tickets["customer"]["minimum"] == 1
     assert tickets["sla_breached"]["type"] == "boolean"
-    assert tickets["created_after"] == {"type": "string", "format": "date-time"}
+    assert tickets["created_after"]["anyOf"][0] == {"type": "string", "format": "date-time"}
     assert set(tickets["status"]["items"]["enum"]) >= {"new", "open", "closed"}
-    assert set(tickets["view"]["enum"]) == {"mine", "unassigned", "waiting", "escalated"}
-    assert tickets["assignee"]["pattern"]
-    assert tickets["page_size"]["maximum"] == 100 and tickets["ordering"]["enum"] == ["-updated_at", "sla_due"]
+    assert set(tickets["view"]["enum"]) == {"mine", "unassigned", "waiting", "escalated", ""}
+    assert tickets["assignee"]["anyOf"][0]["pattern"]
+    assert tickets["page_size"]["maximum"] == 100 and tickets["ordering"]["enum"] == ["-updated_at", "sla_due", ""]
     assert {parameters("/api/v1/returns/")[name]["type"] for name in ("order", "customer", "ticket")} == {"integer"}
     assert parameters("/api/v1/surveys/responses/")["is_low"]["type"] == "boolean"
     assert set(parameters("/api/v1/chat/agent/sessions/")["view"]["enum"]) - {""} == {"waiting", "mine"}
     assert parameters("/api/v1/canned-replies/")["q"]["type"] == "string"
+
+
+def test_an_empty_filter_is_documented_as_no_filter(client_for, manager):
+    schema = json.loads(client_for(manager).get("/api/schema/?format=json").content)
+    refused = []
+    for path, operations in schema["paths"].items():
+        for parameter in operations.get("get", {}).get("parameters", []):
+            answer = client_for(manager).get(path, {parameter["name"]: ""}) if "{" not in path else None
+            if parameter["in"] != "query" or answer is None or answer.status_code != 200:
+                continue
+            types = parameter["schema"].get("anyOf", [parameter["schema"]])
+            if types[0].get("type") != "string":
+                continue
+            if any("enum" in t or "format" in t for t in types) and not any("" in t.get("enum", []) for t in types):
+                refused.append(f"{path} {parameter['name']}")
+    assert not refused, refused
+
+
+def test_read_only_fields_say_when_they_answer_null_or_blank(client_for, manager):
+    schemas = json.loads(client_for(manager).get("/api/schema/?format=json").content)["components"]["schemas"]
+    assert schemas["TicketDetail"]["properties"]["category_name"]["nullable"] is True
+    assert schemas["ReturnRequest"]["properties"]["exchange_carrier"]["nullable"] is True
+    assert {"$ref": "#/components/schemas/BlankEnum"} in schemas["FollowUpVisit"]["properties"]["skip_reason"]["oneOf"]
+
+
+def test_nested_field_errors_fit_the_documented_shape(client_for, manager):
+    schemas = json.loads(client_for(manager).get("/api/schema/?format=json").content)["components"]["schemas"]
+    messages = schemas["FieldErrors"]["additionalProperties"]["anyOf"]
+    assert {"type": "object"} in messages and messages[0]["items"]["anyOf"][1] == {"type": "object"}
+
+
+def test_a_path_that_names_no_endpoint_answers_the_json_404(client_for, manager):
+    answer = client_for(manager).get("/api/v1/tickets/0.5/")
+    assert answer.status_code == 404 and answer["Content-Type"] == "application/json"
+    assert set(answer.json()) == {"detail"}
