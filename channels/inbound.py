@@ -27,7 +27,7 @@ MAX_ATTACHMENTS = 10
 MAX_BODY_CHARS = 100_000
 _MSGID = re.compile(r"<[^<>\s]{1,990}>")
 _COMPLAINT_WORDS = ("投诉", "complaint", "complain")
-_DAEMONS = ("mailer-daemon", "postmaster", "noreply", "no-reply")
+_DAEMONS = re.compile(r"^(mailer-daemon|postmaster|do-?not-?reply|no[-_]?reply([-_.+].*)?|.*[-_.]no[-_]?reply)$")
 
 
 @dataclass
@@ -79,13 +79,13 @@ def email_loop_reason(message, *, own_addresses: set[str]) -> str:
     precedence = _header(message, "Precedence").lower()
     if precedence in ("bulk", "junk", "list", "auto_reply"):
         return f"Precedence: {precedence}"
-    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Reply"):
+    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Reply", "X-Auto-Response-Suppress", "List-Id"):
         if _header(message, name):
             return f"{name} header"
     sender = email_normalize(parseaddr(_header(message, "From"))[1])
     if sender in own_addresses:
         return "From our own address"
-    if sender.split("@")[0] in _DAEMONS:
+    if _DAEMONS.match(sender.split("@")[0].lower()):
         return f"From {sender.split('@')[0]}"
     if message.get_content_type() == "multipart/report" or _header(message, "Return-Path") == "<>":
         return "Delivery report"

@@ -98,6 +98,14 @@ def test_ticket_number_in_subject_threads_only_for_the_customers_own_address():
     ({"Precedence": "list"}, "王芳 <wang.fang@example.com>"),
     ({"X-Autoreply": "yes"}, "王芳 <wang.fang@example.com>"),
     ({}, "MAILER-DAEMON@mx.example.com"),
+    ({"X-Auto-Response-Suppress": "All"}, "王芳 <wang.fang@example.com>"),
+    ({"List-Id": "<news.shop.example.com>"}, "王芳 <wang.fang@example.com>"),
+    ({}, "orders-noreply@shop.example.com"),
+    ({}, "NoReply-Alerts@shop.example.com"),
+    ({}, "no_reply@shop.example.com"),
+    ({}, "DoNotReply@shop.example.com"),
+    ({}, "do-not-reply@shop.example.com"),
+    ({}, "Postmaster@shop.example.com"),
     ({}, "service@shop.example.com"),
 ])
 def test_auto_replies_and_loops_are_dropped_without_ticket_or_answer(headers, sender):
