@@ -11,6 +11,7 @@ from email.utils import getaddresses, parseaddr
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
 from channels import decoding, mail
@@ -121,33 +122,42 @@ def email_thread_ticket(message, *, sender: str) -> Ticket | None:
     return ticket
 
 
-def email_body(message) -> str:
-    """Return the text of the mail (plain text as it is, HTML sanitized), followed by the text of any message it forwards."""
+def email_body(message) -> tuple[str, str]:
+    """Return the text of the mail and its format, followed by the text of any message it forwards.
+
+    Plain text stays as written, its quoted history kept (folded where it is shown); an HTML part is
+    cleaned to the safe subset. A mail mixing both comes out as HTML, its plain parts escaped.
+    """
     forwards = _forwarded_messages(message)
-    text = _own_text(message, forwards=forwards)
+    parts = [("", *_own_text(message, forwards=forwards))]
     for forwarded in forwards:
         header = _("Forwarded message from %(sender)s: %(subject)s") % {
             "sender": _header(forwarded, "From"), "subject": _header(forwarded, "Subject")}
-        text = f"{text}\n\n---------- {header} ----------\n{_own_text(forwarded)}".strip()
-    return text[:MAX_BODY_CHARS]
+        parts.append((f"---------- {header} ----------", *_own_text(forwarded)))
+    if not any(is_html for _head, _text, is_html in parts):
+        text = "\n\n".join(f"{head}\n{text}" if head else text for head, text, _html in parts)
+        return text.strip()[:MAX_BODY_CHARS], TicketMessage.BodyFormat.TEXT
+    html = "".join((format_html("<p>{}</p>", head) if head else "")
+                   + (text if is_html else escape(text).replace("\n", "<br>")) for head, text, is_html in parts)
+    return html.strip()[:MAX_BODY_CHARS], TicketMessage.BodyFormat.HTML
 
 
-def _own_text(message, *, forwards=()) -> str:
-    """Return the mail's own text part, or "" when it has none (a photo or a PDF alone, a bare forward)."""
-    try:
-        part = message.get_body(preferencelist=("plain", "html"))
-        if part is None or any(part is inner for forwarded in forwards for inner in forwarded.walk()):
-            return ""
-        text = decoding.part_text(part)[0]
-    except (LookupError, ValueError, TypeError, KeyError, AttributeError):
-        return ""
-    if not isinstance(text, str):
-        return ""
-    if part.get_content_type() == "text/html":
-        text = sanitize_html(text)
-    else:
-        text = email_quote_strip(text)
-    return text.strip()
+def _own_text(message, *, forwards=()) -> tuple[str, bool]:
+    """Return the mail's own text part and whether it is HTML; "" when it has none (a photo or a PDF alone, a bare forward)."""
+    for preference in (("plain", "html"), ("html",)):  # an empty plain part gives way to the HTML one
+        try:
+            part = message.get_body(preferencelist=preference)
+            if part is None or any(part is inner for forwarded in forwards for inner in forwarded.walk()):
+                continue
+            text = decoding.part_text(part)[0]
+        except (LookupError, ValueError, TypeError, KeyError, AttributeError):
+            continue
+        if not isinstance(text, str) or not text.strip():
+            continue
+        if part.get_content_type() == "text/html":
+            return sanitize_html(text), True
+        return text.strip(), False
+    return "", False
 
 
 def _forwarded_messages(message) -> list:
@@ -158,21 +168,6 @@ def _forwarded_messages(message) -> list:
         return [part.get_content() for part in message.iter_parts() if part.get_content_type() == "message/rfc822"]
     except (LookupError, ValueError, TypeError, KeyError, AttributeError):
         return []
-
-
-_QUOTE_HEAD = re.compile(r"^\s*(On .{4,200} wrote:|在 ?.{4,200}写道[:：]|-{2,} ?(Original Message|原始邮件) ?-{2,}|发件人[:：].*)\s*$")
-
-
-def email_quote_strip(text: str) -> str:
-    """Return a plain-text reply without the quoted earlier mail ("> …" lines and what follows "On … wrote:")."""
-    kept = []
-    for line in text.splitlines():
-        if _QUOTE_HEAD.match(line):
-            break
-        if not line.lstrip().startswith(">"):
-            kept.append(line)
-    stripped = "\n".join(kept).strip()
-    return stripped or text
 
 
 def email_attachments(message) -> tuple[list[ContentFile], list[str]]:
@@ -251,10 +246,11 @@ def _receive(*, message, message_id: str, mailbox: Mailbox | None) -> InboundRes
         record.save()
         return InboundResult("dropped", record)
     ticket = email_thread_ticket(message, sender=sender)
-    body = email_body(message)
+    body, body_format = email_body(message)
     uploads, refused = email_attachments(message)
     if refused:
-        body += "\n\n" + _("Attachments not kept (type or size not allowed): %(names)s") % {"names": ", ".join(refused)}
+        note = _("Attachments not kept (type or size not allowed): %(names)s") % {"names": ", ".join(refused)}
+        body += format_html("<p>{}</p>", note) if body_format == TicketMessage.BodyFormat.HTML else "\n\n" + note
     body = body.strip() or (_("(no text: the customer sent only the attached files)") if uploads else _("(empty e-mail)"))
     outcome = "threaded"
     if ticket is None:
@@ -269,7 +265,8 @@ def _receive(*, message, message_id: str, mailbox: Mailbox | None) -> InboundRes
         )
     record.status, record.ticket = TicketEmail.Status.RECEIVED, ticket
     record.ticket_message = services.ticket_message_add(
-        ticket=ticket, actor=None, body=body, sender=TicketMessage.Sender.CUSTOMER, attachments=uploads
+        ticket=ticket, actor=None, body=body, body_format=body_format, sender=TicketMessage.Sender.CUSTOMER,
+        attachments=uploads,
     )
     record.save()
     if outcome == "created":

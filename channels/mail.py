@@ -110,9 +110,12 @@ def _render(email: TicketEmail) -> tuple[str, str | None]:
         with translation.override(settings.LANGUAGE_CODE):
             text = render_to_string("channels/email/confirmation.txt", {"ticket": ticket})
         return text, None
-    body = email.ticket_message.body if email.ticket_message else ""
+    message = email.ticket_message
+    body = message.body if message else ""
     footer = f"\n\n-- \n[{ticket.number}]"
-    if re.search(r"<[a-zA-Z/]", body):
+    is_html = message is not None and (message.body_format == TicketMessage.BodyFormat.HTML or (
+        not message.body_format and re.search(r"<[a-zA-Z/]", body)))  # kept before formats were recorded
+    if is_html:
         return strip_tags(body.replace("<br>", "\n").replace("</p>", "</p>\n")) + footer, body
     return body + footer, None
 

@@ -9,7 +9,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import html
 import json
 import os
 
@@ -471,10 +470,10 @@ def chat_transfer(*, session: ChatSession, actor, to_agent=None, to_team=None, n
 # Ending: the transcript becomes a ticket.
 
 def _transcript_body(message: ChatMessage) -> str:
-    # Chat text is plain text: escape it so markup (even <script>) survives the ticket's HTML cleaning as text.
-    body = html.escape(message.body).replace("\n", "<br>")
+    """Return a chat message as the plain text of its ticket message, an image named on a line of its own."""
+    body = message.body
     if message.image:
-        body = (body + "<br>" if body else "") + html.escape(_("[image %(name)s]") % {"name": os.path.basename(message.image.name)})
+        body = (body + "\n" if body else "") + _("[image %(name)s]") % {"name": os.path.basename(message.image.name)}
     return body
 
 
@@ -538,8 +537,7 @@ def chat_leave_message(*, widget: ChatWidget, name: str, phone: str, body: str, 
     customer = _customer_for(name=name.strip()[:64], phone=phone.strip()[:32])
     ticket = ticket_create(actor=None, customer=customer, team=widget.team, channel=Ticket.Channel.CHAT,
                            subject=_("Message left in the chat of %(shop)s") % {"shop": widget.name})
-    ticket_message_add(ticket=ticket, actor=None, body=html.escape(body).replace("\n", "<br>"),
-                       sender=TicketMessage.Sender.CUSTOMER)
+    ticket_message_add(ticket=ticket, actor=None, body=body, sender=TicketMessage.Sender.CUSTOMER)
     return ticket
 
 

@@ -136,6 +136,10 @@ class TicketMessage(models.Model):
         AGENT = "agent", _("Agent")
         SYSTEM = "system", _("System")
 
+    class BodyFormat(models.TextChoices):
+        TEXT = "text", _("Plain text")
+        HTML = "html", _("HTML")
+
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages")
     sender = models.CharField(_("sender"), max_length=16, choices=Sender.choices)
     author = models.ForeignKey(
@@ -143,6 +147,11 @@ class TicketMessage(models.Model):
     )
     is_internal = models.BooleanField(_("internal note"), default=False)
     body = models.TextField(_("body"))
+    body_format = models.CharField(
+        _("body format"), max_length=4, choices=BodyFormat.choices, blank=True, default="",
+        help_text=_("Plain text is shown as written; HTML through the safe subset. Empty for messages kept "
+                    "before the format was recorded, judged by their content."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -3,8 +3,11 @@
 import re
 
 import nh3
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from tickets.quotes import quote_split
 
 ALLOWED_TAGS = {"a", "b", "blockquote", "br", "code", "em", "i", "li", "ol", "p", "pre", "strong", "u", "ul"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -19,8 +22,20 @@ def sanitize_html(body: str) -> str:
     ).strip()
 
 
-def render_body(body: str) -> SafeString:
-    """Return a stored body as HTML for a template: cleaned again, line breaks kept for plain text."""
-    if not _TAG.search(body or ""):
-        return mark_safe(escape(body or "").replace("\n", "<br>"))
-    return mark_safe(sanitize_html(body))
+def render_body(body: str, body_format: str = "") -> SafeString:
+    """Return a stored body as HTML for a template: plain text escaped with its quoted history folded, HTML cleaned again.
+
+    A body without a recorded format (kept before formats were) is judged by its content.
+    """
+    if body_format == "html" or (not body_format and _TAG.search(body or "")):
+        return mark_safe(sanitize_html(body))
+    own, quoted = quote_split(body or "")
+    html = _text_html(own)
+    if quoted:
+        html += format_html('<details class="msg-quote"><summary>{}</summary>{}</details>',
+                            gettext("Quoted earlier mail"), _text_html(quoted))
+    return mark_safe(html)
+
+
+def _text_html(text: str) -> SafeString:
+    return mark_safe(escape(text).replace("\n", "<br>"))

@@ -156,18 +156,19 @@ def ticket_create(
 @transaction.atomic
 def ticket_message_add(
     *, ticket: Ticket, actor, body: str, sender: str, is_internal: bool = False, attachments=(), send_email: bool = True,
-    created_at=None,
+    created_at=None, body_format: str = TicketMessage.BodyFormat.TEXT,
 ) -> TicketMessage:
     """Add a message to a ticket; the first agent reply sets 首次响应时间 once; a reply on an e-mail ticket is mailed.
 
-    ``created_at`` keeps the real time of a message written elsewhere first (a chat transcript).
+    Plain text is kept as written (escaped where it is shown); HTML (an e-mail's HTML part) is cleaned to the
+    safe subset. ``created_at`` keeps the real time of a message written elsewhere first (a chat transcript).
     """
-    body = sanitize_html(body)
+    body = sanitize_html(body) if body_format == TicketMessage.BodyFormat.HTML else (body or "").strip()
     if not body and not attachments:
         raise ValidationError({"body": [_("The message is empty.")]})
     ticket = _locked(ticket)
     message = TicketMessage.objects.create(
-        ticket=ticket, sender=sender, author=actor, body=body, is_internal=is_internal
+        ticket=ticket, sender=sender, author=actor, body=body, body_format=body_format, is_internal=is_internal
     )
     if created_at is not None:
         TicketMessage.objects.filter(pk=message.pk).update(created_at=created_at)

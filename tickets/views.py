@@ -171,7 +171,8 @@ class TicketRevealView(LoginRequiredMixin, PermissionRequiredMixin, View):
             if message is None:
                 raise Http404
         part = "subject" if message is None and request.POST.get("part") == "subject" else "description"
-        context = {"ticket": ticket, "key": message.pk if message else part, "message_id": message.pk if message else ""}
+        context = {"ticket": ticket, "key": message.pk if message else part, "message_id": message.pk if message else "",
+                   "fmt": message.body_format if message else ""}
         status = 200
         try:
             context["text"] = ticket_text_reveal(viewer=request.user, ticket=ticket, message=message,

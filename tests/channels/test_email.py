@@ -214,11 +214,40 @@ def test_ticket_page_shows_the_send_status_of_a_mailed_reply(client_for, agent, 
     assert page.count('data-testid="email-status"') == 2  # the customer's mail and the queued reply
 
 
-def test_quoted_earlier_mail_is_cut_from_a_reply():
+def test_quoted_earlier_mail_is_kept_and_folded_on_the_ticket_page(client_for, agent, team):
     ticket = email_receive(raw=raw_mail()).ticket
+    Ticket.objects.filter(pk=ticket.pk).update(team=team)
     email_receive(raw=raw_mail(message_id="<q@example.com>", headers={"In-Reply-To": "<m1@example.com>"},
                                body="好的，谢谢。\n\n在 2026年11月23日 写道：\n> 您好，已为您查询。\n> 第二行"))
-    assert ticket.messages.order_by("-id").first().body == "好的，谢谢。"
+    reply = ticket.messages.order_by("-id").first()
+    assert reply.body.startswith("好的，谢谢。") and "> 第二行" in reply.body  # kept whole
+    page = client_for(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert '<div class="msg-body">好的，谢谢。<details class="msg-quote"><summary>' in page
+    assert "&gt; 您好，已为您查询。<br>&gt; 第二行</details>" in page
+
+
+def test_plain_text_is_kept_as_written_and_escaped_where_it_is_shown(client_for, manager):
+    body = "请回复 <wang.fang@example.com>，见 <http://shop.example.com/o/1>\n3 > 2 & <b>不是粗体</b>"
+    ticket = email_receive(raw=raw_mail(body=body)).ticket
+    message = ticket.messages.get()
+    assert (message.body, message.body_format) == (body, TicketMessage.BodyFormat.TEXT)
+    page = client_for(manager).get(f"/tickets/{ticket.pk}/").content.decode()  # sees personal data in clear
+    assert ("请回复 &lt;wang.fang@example.com&gt;，见 &lt;http://shop.example.com/o/1&gt;<br>"
+            "3 &gt; 2 &amp; &lt;b&gt;不是粗体&lt;/b&gt;") in page
+
+
+def test_an_html_mail_is_cleaned_and_kept_as_html():
+    message = email_receive(raw=raw_mail(body="", html='<p onclick="x()">看<b>图</b></p><script>alert(1)</script>')).ticket.messages.get()
+    assert message.body_format == TicketMessage.BodyFormat.HTML and message.body == "<p>看<b>图</b></p>"
+
+
+def test_a_plain_text_reply_is_mailed_as_plain_text_even_with_angle_brackets(agent):
+    ticket = email_receive(raw=raw_mail()).ticket
+    services.ticket_message_add(ticket=ticket, actor=agent, body="请发到 <returns@shop.example.com>，谢谢",
+                                sender=TicketMessage.Sender.AGENT)
+    _send_all()
+    sent = next(sent for sent in outbox_mail.outbox if "请发到" in sent.body)
+    assert "请发到 <returns@shop.example.com>，谢谢" in sent.body and not sent.alternatives
 
 
 def test_mail_to_a_configured_mailbox_is_answered_from_that_address(agent):

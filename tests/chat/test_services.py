@@ -163,7 +163,8 @@ def test_end_files_the_transcript_as_a_chat_ticket_with_real_times(widget, agent
     assert ticket.first_response_at == start + dt.timedelta(seconds=20)
     messages = list(ticket.messages.order_by("created_at"))
     assert [m.sender for m in messages] == ["customer", "agent", "customer"]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;在吗" in messages[0].body
+    assert messages[0].body == "<script>alert(1)</script>在吗"  # plain text, escaped where it is shown
+    assert messages[0].body_format == "text"
     assert messages[2].created_at == start + dt.timedelta(minutes=1)
     first = TicketSLATimer.objects.get(ticket=ticket, target="first_response")
     assert first.met_at == start + dt.timedelta(seconds=20)

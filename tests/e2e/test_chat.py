@@ -80,6 +80,6 @@ def test_customer_and_agent_chat_and_the_ticket_holds_the_transcript(browser, se
     assert ticket.channel == Ticket.Channel.CHAT
     bodies = list(ticket.messages.order_by("created_at").values_list("sender", "body"))
     assert [sender for sender, _body in bodies] == ["customer", "agent", "customer"]
-    assert "&lt;b&gt;耳机&lt;/b&gt;" in bodies[0][1]
+    assert bodies[0][1] == "你好，<b>耳机</b>什么时候发货？"  # plain text as typed, escaped where it is shown
     assert bodies[1][1] == "您好，今天下午发货，请放心。"
     assert errors == []

@@ -71,11 +71,13 @@ def test_patch_ignores_status(api, agent, ticket):
     assert ticket.status == Ticket.Status.NEW
 
 
-def test_reply_sanitises_html(api, agent, ticket):
-    response = api(agent).post(f"/api/v1/tickets/{ticket.pk}/messages/",
-                               {"body": '<b>您好</b><script>alert(1)</script><img src=x onerror=alert(1)>'}, format="json")
+def test_a_reply_is_plain_text_kept_as_written_and_escaped_on_the_page(api, client_for, agent, ticket):
+    body = '<b>您好</b><script>alert(1)</script><img src=x onerror=alert(1)>'
+    response = api(agent).post(f"/api/v1/tickets/{ticket.pk}/messages/", {"body": body}, format="json")
     assert response.status_code == 201
-    assert response.json()["body"] == "<b>您好</b>"
+    assert (response.json()["body"], response.json()["body_format"]) == (body, "text")
+    page = client_for(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "&lt;b&gt;您好&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     ticket.refresh_from_db()
     assert ticket.first_response_at is not None
 

@@ -162,8 +162,11 @@ class TicketMessageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TicketMessage
-        fields = ["id", "sender", "author", "author_name", "internal", "body", "is_masked", "attachments", "created_at"]
+        fields = ["id", "sender", "author", "author_name", "internal", "body", "body_format", "is_masked", "attachments",
+                  "created_at"]
         read_only_fields = fields
+        extra_kwargs = {"body_format": {"help_text": "text: plain text, escape it to show it; html: the safe HTML subset; "
+                                                     "empty: kept before formats were recorded"}}
 
     def get_author_name(self, message) -> str | None:
         return str(message.author) if message.author_id else None

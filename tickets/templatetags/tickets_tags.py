@@ -6,9 +6,9 @@ register = template.Library()
 
 
 @register.filter
-def message_html(body: str):
-    """Render a stored message body: sanitised again, never raw."""
-    return render_body(body)
+def message_html(body: str, body_format: str = ""):
+    """Render a stored message body in its format: plain text escaped, HTML sanitised again, never raw."""
+    return render_body(body, body_format or "")
 
 
 @register.filter
