@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from channels import decoding, mail
 from channels.models import Mailbox, TicketEmail
 from channels.routing import ticket_route
+from channels.sender_check import email_sender_unverified
 from customers.contacts import email_normalize
 from tickets import services
 from tickets.attachments import MAX_BYTES, attachment_validate
@@ -245,7 +246,9 @@ def _receive(*, message, message_id: str, mailbox: Mailbox | None) -> InboundRes
         record.status, record.note = TicketEmail.Status.DROPPED, reason
         record.save()
         return InboundResult("dropped", record)
-    ticket = email_thread_ticket(message, sender=sender)
+    unverified = email_sender_unverified(message)
+    # A sender our gateway could not verify is never threaded into a customer's ticket as that customer.
+    ticket = None if unverified else email_thread_ticket(message, sender=sender)
     body, body_format = email_body(message)
     uploads, refused = email_attachments(message)
     if refused:
@@ -268,6 +271,12 @@ def _receive(*, message, message_id: str, mailbox: Mailbox | None) -> InboundRes
         ticket=ticket, actor=None, body=body, body_format=body_format, sender=TicketMessage.Sender.CUSTOMER,
         attachments=uploads,
     )
+    if unverified:
+        record.note = " · ".join(part for part in (record.note, unverified) if part)[:255]
+        services.ticket_message_add(
+            ticket=ticket, actor=None, sender=TicketMessage.Sender.SYSTEM, is_internal=True, send_email=False,
+            body=_("The sender of this e-mail was not verified (%(reason)s at our mail gateway): it was not added to "
+                   "the customer's earlier tickets. Check who sent it before acting on it.") % {"reason": unverified})
     record.save()
     if outcome == "created":
         # Known here, so the confirmation needs no look-ups: our address and the one mail of the thread.

@@ -228,6 +228,9 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         "use_ssl": _email["EMAIL_USE_SSL"],
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helpdesk@localhost")
+# The authserv-ids of our own receiving gateways: their Authentication-Results decide whether an inbound
+# sender failed DMARC/SPF (channels/sender_check.py). Empty: no such header is trusted.
+EMAIL_AUTHSERV_IDS = [v.strip().lower() for v in os.environ.get("EMAIL_AUTHSERV_IDS", "").split(",") if v.strip()]
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Messages to customers (SMS, e-mail): a dotted path like Django's e-mail backends (followups/messaging.py).
 MESSAGE_BACKEND = os.environ.get("MESSAGE_BACKEND", "followups.messaging.ConsoleBackend")
