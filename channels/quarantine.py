@@ -31,12 +31,16 @@ def email_intake(*, raw: bytes, mailbox: Mailbox | None = None) -> tuple[str, Qu
     try:
         return email_receive(raw=raw, mailbox=mailbox).outcome, None
     except Exception as error:  # noqa: BLE001 - any failure of one mail is kept for an admin, never raised
-        logger.warning("inbound mail quarantined (mailbox %s): %s", mailbox.pk if mailbox else "-", error, exc_info=True)
-        sender, subject = _summary(raw)
-        with transaction.atomic():
-            held = QuarantinedEmail.objects.create(mailbox=mailbox, raw=bytes(raw or b""), reason=_reason(error),
-                                                   from_address=sender, subject=subject)
-        return "quarantined", held
+        return "quarantined", email_quarantine(raw=raw, mailbox=mailbox, error=error)
+
+
+def email_quarantine(*, raw: bytes, mailbox: Mailbox | None, error: Exception) -> QuarantinedEmail:
+    """Keep a mail intake could not process whole, with the reason, for an admin to look at and retry."""
+    logger.warning("inbound mail quarantined (mailbox %s): %s", mailbox.pk if mailbox else "-", error, exc_info=True)
+    sender, subject = _summary(raw)
+    with transaction.atomic():
+        return QuarantinedEmail.objects.create(mailbox=mailbox, raw=bytes(raw or b""), reason=_reason(error),
+                                               from_address=sender, subject=subject)
 
 
 def quarantine_retry(*, held: QuarantinedEmail) -> str:

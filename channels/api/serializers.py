@@ -10,8 +10,8 @@ from tickets.models import Category, Ticket
 
 
 class InboundEmailResultSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=["created", "threaded", "duplicate", "dropped"])
-    message_id = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=["created", "threaded", "duplicate", "dropped", "quarantined"])
+    message_id = serializers.CharField(help_text=_("Empty for a quarantined mail"))
     ticket = serializers.CharField(allow_null=True, help_text=_("Ticket number"))
     ticket_id = serializers.IntegerField(allow_null=True)
     note = serializers.CharField(help_text=_("Why the mail was dropped, if it was."))

@@ -1,5 +1,6 @@
 """REST API of the non-chat channels: inbound e-mail (mail gateway) and logged phone calls."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, parsers, permissions, status, viewsets
@@ -7,6 +8,7 @@ from rest_framework.response import Response
 
 from channels.api.serializers import InboundEmailResultSerializer, PhoneCallCreateSerializer, PhoneCallSerializer
 from channels.inbound import MAX_RAW_BYTES, email_receive
+from channels.quarantine import email_quarantine
 from channels.selectors import phone_call_list_for_user
 from channels.services import phone_call_log
 from helpdesk.api.pagination import CursorPagination
@@ -53,6 +55,7 @@ class InboundEmailViewSet(viewsets.ViewSet):
         responses={
             201: InboundEmailResultSerializer,
             200: OpenApiResponse(InboundEmailResultSerializer, description="Already received (duplicate Message-ID) or dropped as an auto-reply / loop"),
+            202: OpenApiResponse(InboundEmailResultSerializer, description="Kept whole in the quarantine: it could not be processed; an admin can retry it"),
             400: OpenApiResponse(description="Not a usable e-mail (empty, no From, too large)"),
         },
     )
@@ -60,7 +63,14 @@ class InboundEmailViewSet(viewsets.ViewSet):
         raw = request.data
         if not isinstance(raw, bytes):
             raise exceptions.ValidationError({"email": [_("Send the raw e-mail as the request body (Content-Type: message/rfc822).")]})
-        result = email_receive(raw=raw)
+        try:
+            result = email_receive(raw=raw)
+        except DjangoValidationError:
+            raise  # not a usable e-mail: the sender of the request hears why (400)
+        except Exception as error:  # noqa: BLE001 - nothing is lost: the mail is kept for an admin, the gateway told
+            held = email_quarantine(raw=raw, mailbox=None, error=error)
+            return Response({"outcome": "quarantined", "message_id": "", "note": held.reason[:255], "ticket": None,
+                             "ticket_id": None}, status=status.HTTP_202_ACCEPTED)
         email = result.email
         body = {"outcome": result.outcome, "message_id": email.message_id, "note": email.note,
                 "ticket": email.ticket.number if email.ticket_id else None, "ticket_id": email.ticket_id}

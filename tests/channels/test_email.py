@@ -195,6 +195,20 @@ def test_api_bad_input_is_400(gateway, raw):
     assert _post(gateway, raw).status_code == 400
 
 
+def test_api_keeps_a_mail_it_cannot_process_in_the_quarantine(gateway, monkeypatch):
+    from channels.api import views as channel_views
+    from channels.models import QuarantinedEmail
+
+    def broken(**kwargs):
+        raise RuntimeError("charset table missing")
+
+    monkeypatch.setattr(channel_views, "email_receive", broken)
+    response = _post(gateway, raw_mail(subject="要退款"))
+    assert response.status_code == 202 and response.json()["outcome"] == "quarantined"
+    held = QuarantinedEmail.objects.get()
+    assert held.subject == "要退款" and held.reason == "RuntimeError: charset table missing"
+
+
 def test_api_json_body_is_400(gateway):
     assert gateway.post("/api/v1/inbound/email/", {"x": 1}, format="json").status_code in (400, 415)
 
