@@ -217,7 +217,7 @@ class Attachment(models.Model):
     )
     file = models.FileField(_("file"), upload_to="tickets/%Y/%m/")
     name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=64)
+    content_type = models.CharField(_("content type"), max_length=127)
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, blank=True

@@ -174,7 +174,11 @@ def test_attachment_limits(api, agent, ticket):
     bad = io.BytesIO(b"MZ not an image")
     bad.name = "virus.png"
     response = client.post(f"/api/v1/tickets/{ticket.pk}/attachments/", {"file": bad}, format="multipart")
-    assert response.status_code == 400 and "PDF" in response.json()["file"][0]
+    assert response.status_code == 400 and "virus.png" in response.json()["file"][0]  # a program, by its bytes
+    unknown = io.BytesIO(b"Rar!\x1a\x07\x00")
+    unknown.name = "photos.rar"
+    response = client.post(f"/api/v1/tickets/{ticket.pk}/attachments/", {"file": unknown}, format="multipart")
+    assert response.status_code == 400 and "PDF" in response.json()["file"][0]  # the list of what is allowed
     pdf = io.BytesIO(b"%PDF-1.4 hello")
     pdf.name = "invoice.pdf"
     response = client.post(f"/api/v1/tickets/{ticket.pk}/attachments/", {"file": pdf}, format="multipart")

@@ -124,3 +124,38 @@ def test_api_attachment_of_another_ticket_is_404(agent, team, ticket):
     api = APIClient()
     api.force_authenticate(agent)
     assert api.get(f"/api/v1/tickets/{ticket.pk}/attachments/{attachment.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(("name", "content", "content_type"), [
+    ("发票.docx", b"PK\x03\x04" + b"\x00" * 40, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("对账.xlsx", b"PK\x03\x04" + b"\x00" * 40, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("照片.zip", b"PK\x03\x04" + b"\x00" * 40, "application/zip"),
+    ("旧合同.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "application/msword"),
+    ("说明.txt", "快递单号 SF1234567890".encode(), "text/plain"),
+    ("订单.csv", b"number,total\nDD1,99.00\n", "text/csv"),
+    ("转发.eml", b"From: a@example.com\r\nSubject: hi\r\n\r\nhi", "message/rfc822"),
+])
+def test_what_shops_receive_is_kept_and_downloaded_never_shown(client_for, agent, ticket, name, content, content_type):
+    attachment = _attach(ticket, agent, name, content)
+    assert attachment.content_type == content_type
+    response = client_for(agent).get(f"/attachments/{attachment.pk}/")
+    assert response["Content-Type"] == content_type and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("invoice.pdf", b"MZ\x90\x00" + b"\x00" * 40),  # a Windows program whatever its name says
+    ("setup.msi", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40),  # an OLE store, but an installer
+    ("run.sh", b"#!/bin/sh\nrm -rf /\n"),
+    ("readme.txt", b"\x7fELF\x02\x01\x01"),
+    ("track.js", b"alert(1)"),
+    ("a.docx.exe", b"PK\x03\x04" + b"\x00" * 40),
+    ("unknown.bin.zip.rar", b"Rar!\x1a\x07\x00"),
+])
+def test_programs_scripts_and_unknown_files_are_refused_with_a_reason(agent, ticket, name, content):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        _attach(ticket, agent, name, content)
+    assert refused.value.message_dict["file"]
+    assert not Attachment.objects.exists()
