@@ -148,7 +148,7 @@ class TicketMessage(models.Model):
     is_internal = models.BooleanField(_("internal note"), default=False)
     body = models.TextField(_("body"))
     body_format = models.CharField(
-        _("body format"), max_length=4, choices=BodyFormat.choices, blank=True, default="",
+        _("body format"), max_length=4, choices=BodyFormat.choices, blank=True, db_default="",
         help_text=_("Plain text is shown as written; HTML through the safe subset. Empty for messages kept "
                     "before the format was recorded, judged by their content."),
     )

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ticketmessage',
             name='body_format',
-            field=models.CharField(blank=True, choices=[('text', 'Plain text'), ('html', 'HTML')], default='', help_text='Plain text is shown as written; HTML through the safe subset. Empty for messages kept before the format was recorded, judged by their content.', max_length=4, verbose_name='body format'),
+            field=models.CharField(blank=True, choices=[('text', 'Plain text'), ('html', 'HTML')], db_default='', help_text='Plain text is shown as written; HTML through the safe subset. Empty for messages kept before the format was recorded, judged by their content.', max_length=4, verbose_name='body format'),
         ),
     ]
