@@ -19,7 +19,7 @@ class ChatMessageSerializer(serializers.Serializer):
     author_name = strict.CharField()
     body = strict.CharField(help_text=_("Plain text; show it as text, never as HTML. On the agent side personal data "
                                              "in it is masked unless the agent may see it."))
-    is_masked = serializers.BooleanField(required=False, help_text=_("Agent side: personal data in the body is masked; "
+    is_masked = strict.BooleanField(required=False, help_text=_("Agent side: personal data in the body is masked; "
                                                                      "reveal it with a reason."))
     image = strict.CharField(help_text=_("URL of the image (the widget sends X-Chat-Token to fetch it), or empty."))
     created_at = serializers.DateTimeField()
@@ -63,7 +63,7 @@ class ChatMessageBodySerializer(serializers.Serializer):
 
 
 class ChatAgentMessageSerializer(ChatMessageBodySerializer):
-    confirm_language = serializers.BooleanField(default=False, help_text=_("Send even if the service-language check warns."))
+    confirm_language = strict.BooleanField(default=False, help_text=_("Send even if the service-language check warns."))
 
 
 class ChatImageUploadSerializer(serializers.Serializer):
@@ -77,7 +77,7 @@ class ChatReadSerializer(serializers.Serializer):
 class ChatWidgetInfoSerializer(serializers.Serializer):
     name = strict.CharField()
     greeting = strict.CharField()
-    agents_online = serializers.BooleanField()
+    agents_online = strict.BooleanField()
 
 
 class ChatLeaveMessageSerializer(serializers.Serializer):
@@ -108,7 +108,7 @@ class ChatSessionSerializer(serializers.Serializer):
     agent = serializers.IntegerField(allow_null=True)
     agent_name = strict.CharField()
     customer = serializers.IntegerField(allow_null=True)
-    is_flagged = serializers.BooleanField()
+    is_flagged = strict.BooleanField()
     waiting_since = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     last_seq = serializers.IntegerField()
@@ -139,7 +139,7 @@ class ChatTransferSerializer(serializers.Serializer):
 class ChatEndSerializer(serializers.Serializer):
     ticket = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
                                       help_text=_("An open ticket of the customer to append the transcript to; else a new ticket."))
-    resolve = serializers.BooleanField(default=False, help_text=_("Mark the filed ticket resolved."))
+    resolve = strict.BooleanField(default=False, help_text=_("Mark the filed ticket resolved."))
 
 
 class ChatPresenceSerializer(serializers.Serializer):

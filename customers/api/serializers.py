@@ -35,11 +35,11 @@ class CustomerSerializer(serializers.Serializer):
     source = strict.CharField()
     birthday = serializers.DateField(allow_null=True)
     notes = strict.CharField()
-    has_marketing_consent = serializers.BooleanField()
-    has_survey_consent = serializers.BooleanField()
+    has_marketing_consent = strict.BooleanField()
+    has_survey_consent = strict.BooleanField()
     review_status = strict.CharField()
-    is_masked = serializers.BooleanField()
-    is_anonymized = serializers.BooleanField()
+    is_masked = strict.BooleanField()
+    is_anonymized = strict.BooleanField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     stats = CustomerStatsSerializer()
@@ -58,8 +58,8 @@ class CustomerWriteSerializer(serializers.Serializer):
     source = strict.CharField(max_length=64, required=False, allow_blank=True)
     birthday = serializers.DateField(required=False, allow_null=True)
     notes = strict.CharField(max_length=2000, required=False, allow_blank=True)
-    has_marketing_consent = serializers.BooleanField(required=False)
-    has_survey_consent = serializers.BooleanField(required=False)
+    has_marketing_consent = strict.BooleanField(required=False)
+    has_survey_consent = strict.BooleanField(required=False)
 
     def validate(self, attrs):
         try:
@@ -135,7 +135,7 @@ class ReviewSubmitSerializer(serializers.Serializer):
 
 
 class ReviewDecisionSerializer(serializers.Serializer):
-    approve = serializers.BooleanField()
+    approve = strict.BooleanField()
     reason = strict.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 

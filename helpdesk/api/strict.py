@@ -1,7 +1,8 @@
-"""Serializer fields, and a ModelSerializer built on them, that take text only as a JSON string, as the schema types it.
+"""Serializer fields, and a ModelSerializer built on them, that take a value only in the JSON type the schema gives it.
 
-DRF's text and choice fields read a JSON number as its digits (``"subject": 12`` is the subject ``"12"``); these
-refuse it with a field error, so that a request the schema does not allow answers 400. Output is DRF's own.
+DRF's text and choice fields read a JSON number as its digits (``"subject": 12`` is the subject ``"12"``), its boolean
+field reads 0, 1 and "yes"; these refuse such a value with a field error, so that a request the schema does not
+allow answers 400. Output is DRF's own.
 """
 
 from django.db import models
@@ -41,6 +42,15 @@ class IPAddressField(TextOnly, serializers.IPAddressField):
     """An IP address field that takes a string only."""
 
 
+class BooleanField(serializers.BooleanField):
+    """A boolean field that takes JSON true or false only, not 0, 1 or "yes" ("Must be a valid boolean." otherwise)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class ChoiceField(serializers.ChoiceField):
     """A choice field whose string choices are taken as strings only (a number is no choice of text)."""
 
@@ -55,6 +65,7 @@ class ModelSerializer(serializers.ModelSerializer):
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
+        models.BooleanField: BooleanField,
         models.CharField: CharField,
         models.TextField: CharField,
         models.CommaSeparatedIntegerField: CharField,

@@ -339,7 +339,7 @@ class ArrangePickupSerializer(ActionSerializer):
 
 
 class InspectSerializer(ActionSerializer):
-    passed = serializers.BooleanField()
+    passed = strict.BooleanField()
     notes = strict.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
@@ -373,15 +373,15 @@ class QuoteLineSerializer(serializers.Serializer):
 
 
 class QuoteSerializer(serializers.Serializer):
-    allowed = serializers.BooleanField()
+    allowed = strict.BooleanField()
     band = strict.CharField()
     days_since_delivery = serializers.IntegerField()
     shipping_paid_by = strict.CharField()
     lines = QuoteLineSerializer(many=True)
     refund_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     customer_pays = serializers.DecimalField(max_digits=12, decimal_places=2)
-    needs_evidence = serializers.BooleanField()
-    may_keep_item = serializers.BooleanField()
+    needs_evidence = strict.BooleanField()
+    may_keep_item = strict.BooleanField()
     notes = serializers.ListField(child=strict.CharField())
 
 

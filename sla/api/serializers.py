@@ -16,7 +16,7 @@ class SLATargetSerializer(serializers.Serializer):
     )
     warning_at = serializers.DateTimeField(allow_null=True)
     paused_at = serializers.DateTimeField(allow_null=True)
-    is_excused = serializers.BooleanField()
+    is_excused = strict.BooleanField()
     problem = strict.CharField(help_text=_("Why no deadline could be computed (e.g. a year without holiday data)."))
 
 
@@ -30,7 +30,7 @@ class TicketSLASerializer(serializers.Serializer):
     """The ``sla`` block of a ticket; ``TicketSLASerializer(sla_block(ticket)).data``."""
 
     policy = strict.CharField(allow_null=True)
-    paused = serializers.BooleanField()
+    paused = strict.BooleanField()
     held_reason = strict.CharField()
     targets = SLATargetsSerializer()
 

@@ -1,4 +1,4 @@
-"""Text reaches the API only as a JSON string: a number, a boolean or an object where the schema says string is a 400."""
+"""A value reaches the API only in the JSON type the schema gives it: a number where it says string is a 400."""
 
 import importlib
 import inspect
@@ -16,8 +16,8 @@ APPS = ["helpdesk", "tickets", "sla", "chat", "channels", "customers", "followup
 NOT_TEXT = [12, 1.5, True, {"a": "b"}, ["x"]]
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PLAIN = (serializers.CharField, serializers.ChoiceField, serializers.EmailField, serializers.RegexField,
-         serializers.SlugField, serializers.URLField, serializers.IPAddressField)
-STRICT = (strict.TextOnly, strict.ChoiceField)
+         serializers.SlugField, serializers.URLField, serializers.IPAddressField, serializers.BooleanField)
+STRICT = (strict.TextOnly, strict.ChoiceField, strict.BooleanField)
 
 
 def _project_serializers() -> set[type]:
@@ -49,7 +49,7 @@ def _fields(serializer, path=""):
 
 
 @pytest.mark.django_db
-def test_no_serializer_takes_text_through_a_plain_drf_field():
+def test_no_serializer_takes_text_or_a_boolean_through_a_plain_drf_field():
     classes = _project_serializers()
     offenders = []
     for cls in classes:
@@ -105,6 +105,16 @@ def test_a_reply_body_that_is_not_text_is_refused(api, agent, team, value):
     ticket = TicketFactory(team=team)
     response = api(agent).post(f"/api/v1/tickets/{ticket.pk}/messages/", {"body": value}, format="json", **EN)
     assert _refused(response, "body") == ["Not a valid string."]
+    assert not ticket.messages.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [0, 1, "yes", "true"])
+def test_a_reply_flag_that_is_not_a_json_boolean_is_refused(api, agent, team, value):
+    ticket = TicketFactory(team=team)
+    for flag in ["internal", "confirm_language"]:
+        response = api(agent).post(f"/api/v1/tickets/{ticket.pk}/messages/", {"body": "您好", flag: value}, format="json", **EN)
+        assert _refused(response, flag) == ["Must be a valid boolean."]
     assert not ticket.messages.exists()
 
 

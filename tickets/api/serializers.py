@@ -60,7 +60,7 @@ class CustomerCardSerializer(serializers.Serializer):
     tags = serializers.ListField(child=strict.CharField())
     phone = strict.CharField()
     email = strict.CharField()
-    is_masked = serializers.BooleanField()
+    is_masked = strict.BooleanField()
 
 
 class TicketDetailSerializer(TicketSerializer):
@@ -156,7 +156,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 class TicketMessageSerializer(strict.ModelSerializer):
     author_name = serializers.SerializerMethodField()
-    internal = serializers.BooleanField(source="is_internal", read_only=True)
+    internal = strict.BooleanField(source="is_internal", read_only=True)
     body = serializers.SerializerMethodField(help_text="Masked unless the user may see personal data; reveal it with a reason")
     is_masked = serializers.SerializerMethodField(help_text="Personal data in the body is masked")
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -191,8 +191,8 @@ class TextRevealSerializer(serializers.Serializer):
 
 class TicketMessageCreateSerializer(serializers.Serializer):
     body = strict.CharField(max_length=20000, trim_whitespace=True)
-    internal = serializers.BooleanField(default=False)
-    confirm_language = serializers.BooleanField(
+    internal = strict.BooleanField(default=False)
+    confirm_language = strict.BooleanField(
         default=False, help_text=_("Send even though the service-language check flagged phrases.")
     )
 
@@ -247,7 +247,7 @@ class InternalTaskSerializer(strict.ModelSerializer):
 
 
 class InternalTaskDoneSerializer(serializers.Serializer):
-    is_done = serializers.BooleanField()
+    is_done = strict.BooleanField()
 
 
 class RemedySerializer(strict.ModelSerializer):
