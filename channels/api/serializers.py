@@ -42,7 +42,7 @@ class PhoneCallCreateSerializer(serializers.Serializer):
     ticket = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True,
                                       help_text=_("Add the call to this ticket; without it a phone ticket is opened."))
     name = strict.CharField(max_length=64, required=False, allow_blank=True, default="",
-                                 help_text=_("Caller's name, for a new customer archive."))
+                            help_text=_("Caller's name, for a new customer archive."))
     subject = strict.CharField(max_length=200, required=False, allow_blank=True, default="")
     kind = strict.ChoiceField(choices=Ticket.Kind.choices, default=Ticket.Kind.CONSULTATION)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True), required=False,

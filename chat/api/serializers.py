@@ -18,9 +18,9 @@ class ChatMessageSerializer(serializers.Serializer):
     sender = strict.ChoiceField(choices=ChatMessage.Sender.choices)
     author_name = strict.CharField()
     body = strict.CharField(help_text=_("Plain text; show it as text, never as HTML. On the agent side personal data "
-                                             "in it is masked unless the agent may see it."))
+                                        "in it is masked unless the agent may see it."))
     is_masked = strict.BooleanField(required=False, help_text=_("Agent side: personal data in the body is masked; "
-                                                                     "reveal it with a reason."))
+                                                                "reveal it with a reason."))
     image = strict.CharField(help_text=_("URL of the image (the widget sends X-Chat-Token to fetch it), or empty."))
     created_at = serializers.DateTimeField()
 
@@ -39,13 +39,13 @@ class ChatWidgetSessionCreateSerializer(serializers.Serializer):
     name = strict.CharField(max_length=64, required=False, allow_blank=True, default="")
     phone = strict.CharField(max_length=32, required=False, allow_blank=True, default="")
     customer_token = strict.CharField(max_length=2000, required=False, allow_blank=True, default="",
-                                           help_text=_("Signed by the shop: base64url(JSON {phone, name}) + '.' + hex HMAC-SHA256."))
+                                      help_text=_("Signed by the shop: base64url(JSON {phone, name}) + '.' + hex HMAC-SHA256."))
     message = strict.CharField(max_length=MAX_MESSAGE_CHARS, required=False, allow_blank=True, default="")
 
 
 class ChatStreamTicketSerializer(serializers.Serializer):
     stream = strict.CharField(help_text=_("URL of the session's Server-Sent Events stream, with a stream ticket: "
-                                               "it opens one stream, within stream_expires_in seconds."))
+                                          "it opens one stream, within stream_expires_in seconds."))
     stream_expires_in = serializers.IntegerField(help_text=_("Seconds the stream ticket stays valid."))
 
 
@@ -59,7 +59,7 @@ class ChatWidgetSessionDetailSerializer(ChatStateSerializer):
 
 class ChatMessageBodySerializer(serializers.Serializer):
     body = strict.CharField(allow_blank=True, trim_whitespace=False,
-                                 help_text=_("Plain text, at most %(n)d characters.") % {"n": MAX_MESSAGE_CHARS})
+                            help_text=_("Plain text, at most %(n)d characters.") % {"n": MAX_MESSAGE_CHARS})
 
 
 class ChatAgentMessageSerializer(ChatMessageBodySerializer):

@@ -91,7 +91,7 @@ class TimelineItemSerializer(serializers.Serializer):
 
 class TimelineQuerySerializer(serializers.Serializer):
     cursor = strict.CharField(required=False, allow_blank=True, max_length=500,
-                                   help_text="The next link's cursor, as it is.")
+                              help_text="The next link's cursor, as it is.")
     limit = serializers.IntegerField(required=False, default=25, min_value=1, max_value=100,
                                      help_text="Number of records per page, 1 to 100.")
 

@@ -120,7 +120,7 @@ class ScorecardQuerySerializer(serializers.Serializer):
     """Validate the month (YYYY-MM) and team of a scorecard listing."""
 
     month = strict.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
-                                   help_text=_("YYYY-MM; default: this month."))
+                              help_text=_("YYYY-MM; default: this month."))
     team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
     def validate_month(self, value):

@@ -242,7 +242,7 @@ class ReturnPhotoSerializer(serializers.Serializer):
 class ReturnPhotoUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     stage = strict.ChoiceField(choices=[("application", "application"), ("inspection", "inspection")],
-                                    default="application")
+                               default="application")
 
 
 class ReturnRequestSerializer(strict.ModelSerializer):

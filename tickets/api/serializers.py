@@ -180,7 +180,7 @@ class TextRevealRequestSerializer(serializers.Serializer):
     message = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
                                        help_text=_("The message to reveal; leave out for the ticket's description."))
     part = strict.ChoiceField(choices=[("description", "description"), ("subject", "subject")], default="description",
-                                   help_text=_("Without a message: reveal the ticket's description or its subject."))
+                              help_text=_("Without a message: reveal the ticket's description or its subject."))
     reason = strict.CharField(max_length=255)
 
 
@@ -266,7 +266,7 @@ class RemedyDecisionSerializer(serializers.Serializer):
 
 class CannedReplyQuerySerializer(serializers.Serializer):
     q = strict.CharField(required=False, allow_blank=True, max_length=100,
-                              help_text=_("A shortcut (with or without its slash) or words of the title."))
+                         help_text=_("A shortcut (with or without its slash) or words of the title."))
 
 
 class CannedReplySerializer(strict.ModelSerializer):
