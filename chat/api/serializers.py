@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from chat.models import AgentPresence, ChatMessage, ChatSession
 from chat.services import MAX_MESSAGE_CHARS
+from helpdesk.api import strict
 
 MAX_INT = 2**31 - 1
 
@@ -14,42 +15,42 @@ class ChatMessageSerializer(serializers.Serializer):
     session = serializers.IntegerField()
     seq = serializers.IntegerField(help_text=_("Number of the message in its chat; the SSE event id of the customer stream."))
     id = serializers.IntegerField()
-    sender = serializers.ChoiceField(choices=ChatMessage.Sender.choices)
-    author_name = serializers.CharField()
-    body = serializers.CharField(help_text=_("Plain text; show it as text, never as HTML. On the agent side personal data "
-                                             "in it is masked unless the agent may see it."))
-    is_masked = serializers.BooleanField(required=False, help_text=_("Agent side: personal data in the body is masked; "
-                                                                     "reveal it with a reason."))
-    image = serializers.CharField(help_text=_("URL of the image (the widget sends X-Chat-Token to fetch it), or empty."))
+    sender = strict.ChoiceField(choices=ChatMessage.Sender.choices)
+    author_name = strict.CharField()
+    body = strict.CharField(help_text=_("Plain text; show it as text, never as HTML. On the agent side personal data "
+                                        "in it is masked unless the agent may see it."))
+    is_masked = strict.BooleanField(required=False, help_text=_("Agent side: personal data in the body is masked; "
+                                                                "reveal it with a reason."))
+    image = strict.CharField(help_text=_("URL of the image (the widget sends X-Chat-Token to fetch it), or empty."))
     created_at = serializers.DateTimeField()
 
 
 class ChatStateSerializer(serializers.Serializer):
     session = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=ChatSession.Status.choices)
-    agent_name = serializers.CharField()
+    status = strict.ChoiceField(choices=ChatSession.Status.choices)
+    agent_name = strict.CharField()
     agent_read_seq = serializers.IntegerField()
     last_seq = serializers.IntegerField()
-    ticket_number = serializers.CharField()
+    ticket_number = strict.CharField()
 
 
 class ChatWidgetSessionCreateSerializer(serializers.Serializer):
-    shop = serializers.CharField(max_length=32, help_text=_("The widget key (data-shop)."))
-    name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    customer_token = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
-                                           help_text=_("Signed by the shop: base64url(JSON {phone, name}) + '.' + hex HMAC-SHA256."))
-    message = serializers.CharField(max_length=MAX_MESSAGE_CHARS, required=False, allow_blank=True, default="")
+    shop = strict.CharField(max_length=32, help_text=_("The widget key (data-shop)."))
+    name = strict.CharField(max_length=64, required=False, allow_blank=True, default="")
+    phone = strict.CharField(max_length=32, required=False, allow_blank=True, default="")
+    customer_token = strict.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                      help_text=_("Signed by the shop: base64url(JSON {phone, name}) + '.' + hex HMAC-SHA256."))
+    message = strict.CharField(max_length=MAX_MESSAGE_CHARS, required=False, allow_blank=True, default="")
 
 
 class ChatStreamTicketSerializer(serializers.Serializer):
-    stream = serializers.CharField(help_text=_("URL of the session's Server-Sent Events stream, with a stream ticket: "
-                                               "it opens one stream, within stream_expires_in seconds."))
+    stream = strict.CharField(help_text=_("URL of the session's Server-Sent Events stream, with a stream ticket: "
+                                          "it opens one stream, within stream_expires_in seconds."))
     stream_expires_in = serializers.IntegerField(help_text=_("Seconds the stream ticket stays valid."))
 
 
 class ChatWidgetSessionSerializer(ChatStateSerializer, ChatStreamTicketSerializer):
-    token = serializers.CharField(help_text=_("Send as the X-Chat-Token header; never put it in a URL."))
+    token = strict.CharField(help_text=_("Send as the X-Chat-Token header; never put it in a URL."))
 
 
 class ChatWidgetSessionDetailSerializer(ChatStateSerializer):
@@ -57,12 +58,12 @@ class ChatWidgetSessionDetailSerializer(ChatStateSerializer):
 
 
 class ChatMessageBodySerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False,
-                                 help_text=_("Plain text, at most %(n)d characters.") % {"n": MAX_MESSAGE_CHARS})
+    body = strict.CharField(allow_blank=True, trim_whitespace=False,
+                            help_text=_("Plain text, at most %(n)d characters.") % {"n": MAX_MESSAGE_CHARS})
 
 
 class ChatAgentMessageSerializer(ChatMessageBodySerializer):
-    confirm_language = serializers.BooleanField(default=False, help_text=_("Send even if the service-language check warns."))
+    confirm_language = strict.BooleanField(default=False, help_text=_("Send even if the service-language check warns."))
 
 
 class ChatImageUploadSerializer(serializers.Serializer):
@@ -74,40 +75,40 @@ class ChatReadSerializer(serializers.Serializer):
 
 
 class ChatWidgetInfoSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    greeting = serializers.CharField()
-    agents_online = serializers.BooleanField()
+    name = strict.CharField()
+    greeting = strict.CharField()
+    agents_online = strict.BooleanField()
 
 
 class ChatLeaveMessageSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    customer_token = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    name = strict.CharField(max_length=64, required=False, allow_blank=True, default="")
+    phone = strict.CharField(max_length=32, required=False, allow_blank=True, default="")
+    customer_token = strict.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    body = strict.CharField(allow_blank=True, trim_whitespace=False)
 
 
 class ChatTicketNumberSerializer(serializers.Serializer):
     ticket = serializers.IntegerField()
-    ticket_number = serializers.CharField()
+    ticket_number = strict.CharField()
 
 
 class ChatSessionListQuerySerializer(serializers.Serializer):
-    view = serializers.ChoiceField(
+    view = strict.ChoiceField(
         choices=[("waiting", _("The teams' queue")), ("mine", _("My open chats"))], required=False, allow_blank=True,
         help_text=_("waiting: the teams' queue; mine: my open chats; else the 100 newest."))
 
 
 class ChatSessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=ChatSession.Status.choices)
-    name = serializers.CharField()
-    shop = serializers.CharField()
+    status = strict.ChoiceField(choices=ChatSession.Status.choices)
+    name = strict.CharField()
+    shop = strict.CharField()
     team = serializers.IntegerField()
-    team_name = serializers.CharField()
+    team_name = strict.CharField()
     agent = serializers.IntegerField(allow_null=True)
-    agent_name = serializers.CharField()
+    agent_name = strict.CharField()
     customer = serializers.IntegerField(allow_null=True)
-    is_flagged = serializers.BooleanField()
+    is_flagged = strict.BooleanField()
     waiting_since = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     last_seq = serializers.IntegerField()
@@ -121,32 +122,32 @@ class ChatSessionDetailSerializer(ChatSessionSerializer):
 
 class ChatRevealRequestSerializer(serializers.Serializer):
     message = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=_("The id of the message to reveal."))
-    reason = serializers.CharField(max_length=255)
+    reason = strict.CharField(max_length=255)
 
 
 class ChatRevealSerializer(serializers.Serializer):
     message = serializers.IntegerField()
-    body = serializers.CharField(allow_blank=True)
+    body = strict.CharField(allow_blank=True)
 
 
 class ChatTransferSerializer(serializers.Serializer):
     agent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
     team = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = strict.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class ChatEndSerializer(serializers.Serializer):
     ticket = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
                                       help_text=_("An open ticket of the customer to append the transcript to; else a new ticket."))
-    resolve = serializers.BooleanField(default=False, help_text=_("Mark the filed ticket resolved."))
+    resolve = strict.BooleanField(default=False, help_text=_("Mark the filed ticket resolved."))
 
 
 class ChatPresenceSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=AgentPresence.Status.choices)
+    status = strict.ChoiceField(choices=AgentPresence.Status.choices)
     max_chats = serializers.IntegerField(read_only=True)
     open_chats = serializers.IntegerField(read_only=True)
 
 
 class ChatLanguageWarningSerializer(serializers.Serializer):
-    language = serializers.ListField(child=inline_serializer("ChatLanguageHit", {"phrase": serializers.CharField(),
-                                                                             "suggestion": serializers.CharField()}))
+    language = serializers.ListField(child=inline_serializer("ChatLanguageHit", {"phrase": strict.CharField(),
+                                                                             "suggestion": strict.CharField()}))

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from helpdesk.api import strict
 from helpdesk.api.pagination import CursorPagination
 
 from customers.models import CustomerImport, PiiReveal
@@ -23,22 +24,22 @@ class CustomerSerializer(serializers.Serializer):
     """An archive as the gatekeeper selector gave it: personal fields already masked for the viewer."""
 
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    phones = serializers.ListField(child=serializers.CharField())
-    emails = serializers.ListField(child=serializers.CharField())
-    addresses = serializers.ListField(child=serializers.CharField())
-    level = serializers.CharField()
-    level_label = serializers.CharField()
-    tags = serializers.ListField(child=serializers.CharField())
-    city = serializers.CharField()
-    source = serializers.CharField()
+    name = strict.CharField()
+    phones = serializers.ListField(child=strict.CharField())
+    emails = serializers.ListField(child=strict.CharField())
+    addresses = serializers.ListField(child=strict.CharField())
+    level = strict.CharField()
+    level_label = strict.CharField()
+    tags = serializers.ListField(child=strict.CharField())
+    city = strict.CharField()
+    source = strict.CharField()
     birthday = serializers.DateField(allow_null=True)
-    notes = serializers.CharField()
-    has_marketing_consent = serializers.BooleanField()
-    has_survey_consent = serializers.BooleanField()
-    review_status = serializers.CharField()
-    is_masked = serializers.BooleanField()
-    is_anonymized = serializers.BooleanField()
+    notes = strict.CharField()
+    has_marketing_consent = strict.BooleanField()
+    has_survey_consent = strict.BooleanField()
+    review_status = strict.CharField()
+    is_masked = strict.BooleanField()
+    is_anonymized = strict.BooleanField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     stats = CustomerStatsSerializer()
@@ -47,18 +48,18 @@ class CustomerSerializer(serializers.Serializer):
 class CustomerWriteSerializer(serializers.Serializer):
     """What a client may set on an archive; validated by the same rules as the services."""
 
-    name = serializers.CharField(max_length=64)
-    phones = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=10)
-    emails = serializers.ListField(child=serializers.CharField(max_length=254), required=False, max_length=10)
-    addresses = serializers.ListField(child=serializers.CharField(max_length=255), required=False, max_length=10)
-    level = serializers.CharField(max_length=16, required=False)
-    tags = serializers.ListField(child=serializers.CharField(max_length=32), required=False, max_length=20)
-    city = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    source = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    name = strict.CharField(max_length=64)
+    phones = serializers.ListField(child=strict.CharField(max_length=40), required=False, max_length=10)
+    emails = serializers.ListField(child=strict.CharField(max_length=254), required=False, max_length=10)
+    addresses = serializers.ListField(child=strict.CharField(max_length=255), required=False, max_length=10)
+    level = strict.CharField(max_length=16, required=False)
+    tags = serializers.ListField(child=strict.CharField(max_length=32), required=False, max_length=20)
+    city = strict.CharField(max_length=64, required=False, allow_blank=True)
+    source = strict.CharField(max_length=64, required=False, allow_blank=True)
     birthday = serializers.DateField(required=False, allow_null=True)
-    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    has_marketing_consent = serializers.BooleanField(required=False)
-    has_survey_consent = serializers.BooleanField(required=False)
+    notes = strict.CharField(max_length=2000, required=False, allow_blank=True)
+    has_marketing_consent = strict.BooleanField(required=False)
+    has_survey_consent = strict.BooleanField(required=False)
 
     def validate(self, attrs):
         try:
@@ -68,29 +69,29 @@ class CustomerWriteSerializer(serializers.Serializer):
 
 
 class RevealRequestSerializer(serializers.Serializer):
-    field = serializers.ChoiceField(choices=[(f.value, f.label) for f in PiiReveal.ARCHIVE_FIELDS])
-    reason = serializers.CharField(max_length=255)
+    field = strict.ChoiceField(choices=[(f.value, f.label) for f in PiiReveal.ARCHIVE_FIELDS])
+    reason = strict.CharField(max_length=255)
 
 
 class RevealSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    values = serializers.ListField(child=serializers.CharField())
-    value = serializers.CharField(allow_blank=True)
+    field = strict.CharField()
+    values = serializers.ListField(child=strict.CharField())
+    value = strict.CharField(allow_blank=True)
 
 
 class TimelineItemSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField()
+    kind = strict.CharField()
+    kind_label = strict.CharField()
     id = serializers.IntegerField()
-    title = serializers.CharField()
-    detail = serializers.CharField()
-    who = serializers.CharField()
+    title = strict.CharField()
+    detail = strict.CharField()
+    who = strict.CharField()
 
 
 class TimelineQuerySerializer(serializers.Serializer):
-    cursor = serializers.CharField(required=False, allow_blank=True, max_length=500,
-                                   help_text="The next link's cursor, as it is.")
+    cursor = strict.CharField(required=False, allow_blank=True, max_length=500,
+                              help_text="The next link's cursor, as it is.")
     limit = serializers.IntegerField(required=False, default=25, min_value=1, max_value=100,
                                      help_text="Number of records per page, 1 to 100.")
 
@@ -102,7 +103,7 @@ class TimelineQuerySerializer(serializers.Serializer):
 
 class TimelineSerializer(serializers.Serializer):
     results = TimelineItemSerializer(many=True)
-    next = serializers.CharField(allow_null=True)
+    next = strict.CharField(allow_null=True)
     hidden = serializers.IntegerField(help_text="Records of this customer held by teams the viewer may not open (first page only; 0 on later pages).")
 
 
@@ -120,12 +121,12 @@ class MergeSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    reason = strict.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
 class ReviewSubmitSerializer(serializers.Serializer):
     changes = serializers.DictField(required=False, default=dict)
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    note = strict.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
     def validate_changes(self, value):
         form = CustomerWriteSerializer(data=value, partial=True)
@@ -134,30 +135,30 @@ class ReviewSubmitSerializer(serializers.Serializer):
 
 
 class ReviewDecisionSerializer(serializers.Serializer):
-    approve = serializers.BooleanField()
-    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    approve = strict.BooleanField()
+    reason = strict.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
 class ReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     customer = serializers.IntegerField(source="customer_id")
-    status = serializers.CharField()
+    status = strict.CharField()
     changed_fields = serializers.SerializerMethodField()
-    note = serializers.CharField()
+    note = strict.CharField()
     submitted_by = serializers.StringRelatedField()
     submitted_at = serializers.DateTimeField()
     decided_by = serializers.StringRelatedField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
-    decision_reason = serializers.CharField()
+    decision_reason = strict.CharField()
 
     def get_changed_fields(self, review) -> list[str]:
         return sorted(review.changes)
 
 
-class PiiRevealSerializer(serializers.ModelSerializer):
+class PiiRevealSerializer(strict.ModelSerializer):
     viewer = serializers.StringRelatedField()
     viewer_id = serializers.IntegerField()
-    customer_name = serializers.CharField(source="customer.name", default=None, allow_null=True)
+    customer_name = strict.CharField(source="customer.name", default=None, allow_null=True)
 
     class Meta:
         model = PiiReveal
@@ -166,10 +167,10 @@ class PiiRevealSerializer(serializers.ModelSerializer):
 
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
-    mode = serializers.ChoiceField(choices=CustomerImport.Mode.choices, default=CustomerImport.Mode.ALL_OR_NOTHING)
+    mode = strict.ChoiceField(choices=CustomerImport.Mode.choices, default=CustomerImport.Mode.ALL_OR_NOTHING)
 
 
-class ImportSerializer(serializers.ModelSerializer):
+class ImportSerializer(strict.ModelSerializer):
     progress = serializers.SerializerMethodField()
 
     class Meta:

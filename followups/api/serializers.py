@@ -4,17 +4,18 @@ from rest_framework import serializers
 
 from customers.privacy import mask_phone, may_view_pii
 from followups.models import FollowUpVisit, SurveyResponse
+from helpdesk.api import strict
 
 Outcome = FollowUpVisit.Outcome
 
 
-class FollowUpVisitSerializer(serializers.ModelSerializer):
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
+class FollowUpVisitSerializer(strict.ModelSerializer):
+    customer_name = strict.CharField(source="customer.name", read_only=True)
     customer_phone = serializers.SerializerMethodField()
-    rule_name = serializers.CharField(source="rule.name", read_only=True, default="")
-    ticket_number = serializers.CharField(source="ticket.number", read_only=True, default=None)
-    order_number = serializers.CharField(source="order.number", read_only=True, default=None)
-    created_ticket_number = serializers.CharField(source="created_ticket.number", read_only=True, default=None)
+    rule_name = strict.CharField(source="rule.name", read_only=True, default="")
+    ticket_number = strict.CharField(source="ticket.number", read_only=True, default=None)
+    order_number = strict.CharField(source="order.number", read_only=True, default=None)
+    created_ticket_number = strict.CharField(source="created_ticket.number", read_only=True, default=None)
 
     class Meta:
         model = FollowUpVisit
@@ -31,14 +32,14 @@ class FollowUpVisitSerializer(serializers.ModelSerializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=[Outcome.REACHED, Outcome.NO_ANSWER, Outcome.WRONG_NUMBER, Outcome.REFUSED])
+    outcome = strict.ChoiceField(choices=[Outcome.REACHED, Outcome.NO_ANSWER, Outcome.WRONG_NUMBER, Outcome.REFUSED])
     satisfaction = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    notes = strict.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
 class RescheduleSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    note = strict.CharField(required=False, allow_blank=True, max_length=1000, default="")
 
     def validate_due_at(self, value):
         if value.year < 2 or value.year > 9998:
@@ -47,21 +48,21 @@ class RescheduleSerializer(serializers.Serializer):
 
 
 class VisitTicketSerializer(serializers.Serializer):
-    subject = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    description = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+    subject = strict.CharField(required=False, allow_blank=True, max_length=200, default="")
+    description = strict.CharField(required=False, allow_blank=True, max_length=10000, default="")
 
 
 class TicketRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    number = serializers.CharField()
+    number = strict.CharField()
 
 
-class SurveyResponseSerializer(serializers.ModelSerializer):
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-    ticket_number = serializers.CharField(source="ticket.number", read_only=True, default=None)
-    order_number = serializers.CharField(source="order.number", read_only=True, default=None)
-    return_number = serializers.CharField(source="return_request.number", read_only=True, default=None)
-    low_score_ticket_number = serializers.CharField(source="low_score_ticket.number", read_only=True, default=None)
+class SurveyResponseSerializer(strict.ModelSerializer):
+    customer_name = strict.CharField(source="customer.name", read_only=True)
+    ticket_number = strict.CharField(source="ticket.number", read_only=True, default=None)
+    order_number = strict.CharField(source="order.number", read_only=True, default=None)
+    return_number = strict.CharField(source="return_request.number", read_only=True, default=None)
+    low_score_ticket_number = strict.CharField(source="low_score_ticket.number", read_only=True, default=None)
 
     class Meta:
         model = SurveyResponse
@@ -75,4 +76,4 @@ class SurveyAnswerSerializer(serializers.Serializer):
     overall = serializers.IntegerField(min_value=1, max_value=5)
     answers = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=5), required=False,
                                     help_text="Question code → score 1–5, one per active question (efficiency, professionalism, accuracy).")
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    comment = strict.CharField(required=False, allow_blank=True, max_length=2000, default="")

@@ -2,18 +2,19 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 
+from helpdesk.api import strict
 from helpdesk.login_throttle import login_address, login_lock_get
 from helpdesk.models import Team, User
 from helpdesk.roles import primary_role, roles_of
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(strict.ModelSerializer):
     class Meta:
         model = Team
         fields = ["id", "name", "code", "supervisor"]
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(strict.ModelSerializer):
     name = serializers.SerializerMethodField()
     role = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
@@ -36,8 +37,8 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    username = strict.CharField(max_length=150)
+    password = strict.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
 
     def validate(self, attrs):
         request = self.context.get("request")
@@ -53,5 +54,5 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = strict.CharField(read_only=True)
     expires_at = serializers.DateTimeField(read_only=True)

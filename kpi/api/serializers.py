@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from helpdesk.api import strict
 from helpdesk.models import Team, User
 from kpi.definitions import METRICS
 from kpi.models import Report, Scorecard
@@ -33,7 +34,7 @@ class KpiQuerySerializer(serializers.Serializer):
     date_to = serializers.DateField(required=False, help_text=_("Last day, inclusive (default: today)."))
     team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     agent = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, required=False)
+    channel = strict.ChoiceField(choices=Ticket.Channel.choices, required=False)
 
     def validate_date_from(self, value):
         return _within_years(value)
@@ -69,7 +70,7 @@ class FigureSerializer(serializers.Serializer):
     value = serializers.FloatField()
     numerator = serializers.FloatField()
     denominator = serializers.IntegerField(allow_null=True)
-    unit = serializers.ChoiceField(choices=["count", "minutes", "percent", "score"])
+    unit = strict.ChoiceField(choices=["count", "minutes", "percent", "score"])
 
 
 class KpiSummarySerializer(serializers.Serializer):
@@ -83,13 +84,13 @@ class KpiSummarySerializer(serializers.Serializer):
 class MetricDefinitionSerializer(serializers.Serializer):
     """The written definition of one metric."""
 
-    key = serializers.CharField()
-    name = serializers.CharField()
-    unit = serializers.CharField()
-    numerator = serializers.CharField()
-    denominator = serializers.CharField()
-    basis = serializers.CharField()
-    exclusions = serializers.CharField()
+    key = strict.CharField()
+    name = strict.CharField()
+    unit = strict.CharField()
+    numerator = strict.CharField()
+    denominator = strict.CharField()
+    basis = strict.CharField()
+    exclusions = strict.CharField()
 
 
 def definitions_data() -> list[dict]:
@@ -97,7 +98,7 @@ def definitions_data() -> list[dict]:
     return [{field: str(getattr(metric, field)) for field in MetricDefinitionSerializer().fields} for metric in METRICS]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(strict.ModelSerializer):
     """A KPI report with its progress and download links."""
 
     downloads = serializers.SerializerMethodField()
@@ -118,8 +119,8 @@ class ReportSerializer(serializers.ModelSerializer):
 class ScorecardQuerySerializer(serializers.Serializer):
     """Validate the month (YYYY-MM) and team of a scorecard listing."""
 
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
-                                   help_text=_("YYYY-MM; default: this month."))
+    month = strict.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
+                              help_text=_("YYYY-MM; default: this month."))
     team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
     def validate_month(self, value):
@@ -136,7 +137,7 @@ class ScorecardQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class ScorecardSerializer(serializers.ModelSerializer):
+class ScorecardSerializer(strict.ModelSerializer):
     """An agent's monthly scorecard with its indicators and the arithmetic of the final score."""
 
     agent_name = serializers.SerializerMethodField()
@@ -161,4 +162,4 @@ class RatingSerializer(serializers.Serializer):
     """A 1–5 rating with a comment."""
 
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    comment = strict.CharField(required=False, allow_blank=True, max_length=2000, default="")

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from customers.models import Customer
 from customers.privacy import mask_email, mask_phone, may_view_pii, text_for_viewer
+from helpdesk.api import strict
 from orders.models import (Carrier, Order, OrderImport, OrderItem, OrderStatusChange, ReturnDeadline, ReturnItem,
                            ReturnRequest, Sku)
 from orders.selectors import deadlines_block
@@ -14,13 +15,13 @@ from orders.validation import order_email_clean, order_phone_clean
 from tickets.models import Ticket
 
 
-class OrderItemSerializer(serializers.ModelSerializer):
+class OrderItemSerializer(strict.ModelSerializer):
     class Meta:
         model = OrderItem
         fields = ["id", "sku", "name", "spec", "quantity", "unit_price"]
 
 
-class OrderStatusChangeSerializer(serializers.ModelSerializer):
+class OrderStatusChangeSerializer(strict.ModelSerializer):
     class Meta:
         model = OrderStatusChange
         fields = ["from_status", "to_status", "source", "changed_at"]
@@ -28,10 +29,10 @@ class OrderStatusChangeSerializer(serializers.ModelSerializer):
 
 class CustomerRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = strict.CharField()
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(strict.ModelSerializer):
     customer = CustomerRefSerializer(read_only=True)
     items = OrderItemSerializer(many=True, read_only=True)
 
@@ -107,9 +108,9 @@ def order_detail_data(order: Order, related: OrderRelated | None = None) -> dict
 class OrderCustomerInputSerializer(serializers.Serializer):
     """The customer as the shop sends it: phone and e-mail checked and normalized as ``orders.validation`` does."""
 
-    name = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    name = strict.CharField(max_length=64, required=False, allow_blank=True)
+    phone = strict.CharField(max_length=32, required=False, allow_blank=True)
+    email = strict.CharField(max_length=254, required=False, allow_blank=True)
 
     def validate_phone(self, value):
         return order_phone_clean(value) if value else value
@@ -124,9 +125,9 @@ class OrderCustomerInputSerializer(serializers.Serializer):
 
 
 class OrderItemInputSerializer(serializers.Serializer):
-    sku = serializers.CharField(max_length=64)
-    name = serializers.CharField(max_length=128)
-    spec = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
+    sku = strict.CharField(max_length=64)
+    name = strict.CharField(max_length=128)
+    spec = strict.CharField(max_length=128, required=False, allow_blank=True, default="")
     quantity = serializers.IntegerField(min_value=1, max_value=100_000)
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
 
@@ -135,13 +136,13 @@ class OrderUpsertSerializer(serializers.Serializer):
     """An order as the shop sends it; ``updated_at`` (the shop's) makes older updates harmless."""
 
     customer = OrderCustomerInputSerializer(required=False)
-    shop = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    status = serializers.ChoiceField(choices=Order.Status.choices, required=False)
+    shop = strict.CharField(max_length=64, required=False, allow_blank=True)
+    status = strict.ChoiceField(choices=Order.Status.choices, required=False)
     total_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     shipping_fee = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
-    payment_method = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    carrier = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    tracking_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    payment_method = strict.CharField(max_length=32, required=False, allow_blank=True)
+    carrier = strict.CharField(max_length=64, required=False, allow_blank=True)
+    tracking_number = strict.CharField(max_length=64, required=False, allow_blank=True)
     placed_at = serializers.DateTimeField(required=False)
     paid_at = serializers.DateTimeField(required=False, allow_null=True)
     shipped_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -157,20 +158,20 @@ class OrderUpsertSerializer(serializers.Serializer):
 
 
 class WebhookOrderSerializer(OrderUpsertSerializer):
-    number = serializers.CharField(max_length=40)
+    number = strict.CharField(max_length=40)
 
 
 class WebhookEventSerializer(serializers.Serializer):
-    id = serializers.CharField(max_length=100)
-    topic = serializers.CharField(max_length=64, required=False, default="order.updated")
+    id = strict.CharField(max_length=100)
+    topic = strict.CharField(max_length=64, required=False, default="order.updated")
     order = WebhookOrderSerializer()
 
 
 class WebhookResultSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["applied", "duplicate"])
+    status = strict.ChoiceField(choices=["applied", "duplicate"])
 
 
-class OrderImportSerializer(serializers.ModelSerializer):
+class OrderImportSerializer(strict.ModelSerializer):
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -209,10 +210,10 @@ class DeadlinesSerializer(serializers.Serializer):
     approval = DeadlineSerializer(required=False)
 
 
-class ReturnItemSerializer(serializers.ModelSerializer):
-    sku = serializers.CharField(source="order_item.sku", read_only=True)
-    name = serializers.CharField(source="order_item.name", read_only=True)
-    spec = serializers.CharField(source="order_item.spec", read_only=True)
+class ReturnItemSerializer(strict.ModelSerializer):
+    sku = strict.CharField(source="order_item.sku", read_only=True)
+    name = strict.CharField(source="order_item.name", read_only=True)
+    spec = strict.CharField(source="order_item.spec", read_only=True)
     unit_price = serializers.DecimalField(source="order_item.unit_price", max_digits=12, decimal_places=2, read_only=True)
 
     class Meta:
@@ -222,13 +223,13 @@ class ReturnItemSerializer(serializers.ModelSerializer):
 
 class OrderRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    number = serializers.CharField()
+    number = strict.CharField()
 
 
 class ReturnPhotoSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    stage = serializers.CharField(read_only=True)
-    content_type = serializers.CharField(read_only=True)
+    stage = strict.CharField(read_only=True)
+    content_type = strict.CharField(read_only=True)
     size = serializers.IntegerField(read_only=True)
     uploaded_at = serializers.DateTimeField(read_only=True)
     url = serializers.SerializerMethodField()
@@ -240,11 +241,11 @@ class ReturnPhotoSerializer(serializers.Serializer):
 
 class ReturnPhotoUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    stage = serializers.ChoiceField(choices=[("application", "application"), ("inspection", "inspection")],
-                                    default="application")
+    stage = strict.ChoiceField(choices=[("application", "application"), ("inspection", "inspection")],
+                               default="application")
 
 
-class ReturnRequestSerializer(serializers.ModelSerializer):
+class ReturnRequestSerializer(strict.ModelSerializer):
     order = OrderRefSerializer(read_only=True)
     photos = ReturnPhotoSerializer(many=True, read_only=True)
     customer = CustomerRefSerializer(read_only=True)
@@ -302,13 +303,13 @@ class ReturnItemInputSerializer(serializers.Serializer):
 
 class ReturnCreateSerializer(serializers.Serializer):
     order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.all())
-    kind = serializers.ChoiceField(choices=ReturnRequest.Kind.choices)
-    reason = serializers.ChoiceField(choices=ReturnRequest.Reason.choices)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    kind = strict.ChoiceField(choices=ReturnRequest.Kind.choices)
+    reason = strict.ChoiceField(choices=ReturnRequest.Reason.choices)
+    description = strict.CharField(required=False, allow_blank=True, default="", max_length=2000)
     items = ReturnItemInputSerializer(many=True, allow_empty=False)
-    contact_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
-    contact_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
-    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_name = strict.CharField(required=False, allow_blank=True, default="", max_length=64)
+    contact_phone = strict.CharField(required=False, allow_blank=True, default="", max_length=32)
+    contact_email = strict.EmailField(required=False, allow_blank=True, default="")
     exchange_sku = serializers.SlugRelatedField(slug_field="code", queryset=Sku.objects.all(), required=False, allow_null=True)
     exchange_quantity = serializers.IntegerField(required=False, default=0, min_value=0, max_value=100_000)
     ticket = serializers.IntegerField(required=False, allow_null=True, min_value=1)
@@ -317,29 +318,29 @@ class ReturnCreateSerializer(serializers.Serializer):
 class ActionSerializer(serializers.Serializer):
     """Optional optimistic check: the status the caller saw; if the request moved on meanwhile, 409."""
 
-    expected_status = serializers.ChoiceField(choices=ReturnRequest.Status.choices, required=False)
+    expected_status = strict.ChoiceField(choices=ReturnRequest.Status.choices, required=False)
 
 
 class RejectSerializer(ActionSerializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = strict.CharField(max_length=2000)
 
 
 class ResubmitSerializer(ActionSerializer):
-    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    reason = serializers.ChoiceField(choices=ReturnRequest.Reason.choices, required=False)
+    description = strict.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = strict.ChoiceField(choices=ReturnRequest.Reason.choices, required=False)
     items = ReturnItemInputSerializer(many=True, required=False, allow_empty=False)
 
 
 class ArrangePickupSerializer(ActionSerializer):
-    method = serializers.ChoiceField(choices=ReturnRequest.ReturnMethod.choices)
+    method = strict.ChoiceField(choices=ReturnRequest.ReturnMethod.choices)
     carrier = serializers.SlugRelatedField(slug_field="code", queryset=Carrier.objects.filter(is_active=True),
                                            required=False, allow_null=True)
-    tracking = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+    tracking = strict.CharField(required=False, allow_blank=True, default="", max_length=64)
 
 
 class InspectSerializer(ActionSerializer):
-    passed = serializers.BooleanField()
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    passed = strict.BooleanField()
+    notes = strict.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class RefundSerializer(ActionSerializer):
@@ -348,54 +349,54 @@ class RefundSerializer(ActionSerializer):
 
 class ShipExchangeSerializer(ActionSerializer):
     carrier = serializers.SlugRelatedField(slug_field="code", queryset=Carrier.objects.filter(is_active=True))
-    tracking = serializers.CharField(max_length=64)
+    tracking = strict.CharField(max_length=64)
 
 
 class NoteSerializer(ActionSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = strict.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class CancelSerializer(ActionSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    reason = strict.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class ExtendSerializer(serializers.Serializer):
-    step = serializers.ChoiceField(choices=ReturnDeadline.Step.choices)
+    step = strict.ChoiceField(choices=ReturnDeadline.Step.choices)
     days = serializers.IntegerField(min_value=1, max_value=30)
-    reason = serializers.CharField(max_length=2000)
+    reason = strict.CharField(max_length=2000)
 
 
 class QuoteLineSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    label = serializers.CharField()
+    code = strict.CharField()
+    label = strict.CharField()
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class QuoteSerializer(serializers.Serializer):
-    allowed = serializers.BooleanField()
-    band = serializers.CharField()
+    allowed = strict.BooleanField()
+    band = strict.CharField()
     days_since_delivery = serializers.IntegerField()
-    shipping_paid_by = serializers.CharField()
+    shipping_paid_by = strict.CharField()
     lines = QuoteLineSerializer(many=True)
     refund_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     customer_pays = serializers.DecimalField(max_digits=12, decimal_places=2)
-    needs_evidence = serializers.BooleanField()
-    may_keep_item = serializers.BooleanField()
-    notes = serializers.ListField(child=serializers.CharField())
+    needs_evidence = strict.BooleanField()
+    may_keep_item = strict.BooleanField()
+    notes = serializers.ListField(child=strict.CharField())
 
 
 class OrderTicketOpenSerializer(serializers.Serializer):
-    subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+    subject = strict.CharField(max_length=200)
+    description = strict.CharField(max_length=10_000, required=False, allow_blank=True, default="")
     # The tickets' own choice sets: one enum each in the OpenAPI schema.
-    kind = serializers.ChoiceField(choices=Ticket.Kind.choices, default=Ticket.Kind.ORDER_ISSUE)
-    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, default=Ticket.Channel.PHONE)
+    kind = strict.ChoiceField(choices=Ticket.Kind.choices, default=Ticket.Kind.ORDER_ISSUE)
+    channel = strict.ChoiceField(choices=Ticket.Channel.choices, default=Ticket.Channel.PHONE)
 
 
 class OrderTicketSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    number = serializers.CharField()
-    status = serializers.CharField()
+    number = strict.CharField()
+    status = strict.CharField()
     order = serializers.IntegerField(source="order_id")
     url = serializers.SerializerMethodField()
 

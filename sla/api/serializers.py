@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from helpdesk.api import strict
 from sla.models import Notification, TicketSLATimer
 
 
@@ -15,8 +16,8 @@ class SLATargetSerializer(serializers.Serializer):
     )
     warning_at = serializers.DateTimeField(allow_null=True)
     paused_at = serializers.DateTimeField(allow_null=True)
-    is_excused = serializers.BooleanField()
-    problem = serializers.CharField(help_text=_("Why no deadline could be computed (e.g. a year without holiday data)."))
+    is_excused = strict.BooleanField()
+    problem = strict.CharField(help_text=_("Why no deadline could be computed (e.g. a year without holiday data)."))
 
 
 class SLATargetsSerializer(serializers.Serializer):
@@ -28,25 +29,25 @@ class SLATargetsSerializer(serializers.Serializer):
 class TicketSLASerializer(serializers.Serializer):
     """The ``sla`` block of a ticket; ``TicketSLASerializer(sla_block(ticket)).data``."""
 
-    policy = serializers.CharField(allow_null=True)
-    paused = serializers.BooleanField()
-    held_reason = serializers.CharField()
+    policy = strict.CharField(allow_null=True)
+    paused = strict.BooleanField()
+    held_reason = strict.CharField()
     targets = SLATargetsSerializer()
 
 
 class SLAExtendSerializer(serializers.Serializer):
     minutes = serializers.IntegerField(min_value=1, max_value=60 * 24 * 30,
                                        help_text=_("Minutes of each target's measure (business or calendar)."))
-    reason = serializers.CharField(min_length=2, max_length=200)
-    target = serializers.ChoiceField(choices=TicketSLATimer.Target.choices, required=False, allow_null=True)
+    reason = strict.CharField(min_length=2, max_length=200)
+    target = strict.ChoiceField(choices=TicketSLATimer.Target.choices, required=False, allow_null=True)
 
 
 class SLAPauseSerializer(serializers.Serializer):
-    reason = serializers.CharField(min_length=2, max_length=200)
+    reason = strict.CharField(min_length=2, max_length=200)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    ticket_number = serializers.CharField(source="ticket.number", allow_null=True, read_only=True)
+class NotificationSerializer(strict.ModelSerializer):
+    ticket_number = strict.CharField(source="ticket.number", allow_null=True, read_only=True)
 
     class Meta:
         model = Notification

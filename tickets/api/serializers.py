@@ -7,6 +7,7 @@ from rest_framework import serializers
 from customers.models import Customer
 from customers.selectors import customer_card_for_viewer
 from customers.privacy import may_view_pii, text_for_viewer
+from helpdesk.api import strict
 from helpdesk.models import Team, User
 from tickets import workflow
 from tickets.attachments import MAX_BYTES
@@ -23,14 +24,14 @@ def text_shown(text: str, context: dict) -> tuple[str, bool]:
     return shown[text]
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(strict.ModelSerializer):
     subject = serializers.SerializerMethodField(help_text="Masked unless the user may see personal data")
     subject_is_masked = serializers.SerializerMethodField(help_text="Personal data in the subject is masked")
-    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-    team_name = serializers.CharField(source="team.name", read_only=True)
+    category_name = strict.CharField(source="category.name", read_only=True, default=None)
+    customer_name = strict.CharField(source="customer.name", read_only=True)
+    team_name = strict.CharField(source="team.name", read_only=True)
     assignee_name = serializers.SerializerMethodField()
-    order_number = serializers.CharField(source="order.number", read_only=True, default=None)
+    order_number = strict.CharField(source="order.number", read_only=True, default=None)
 
     class Meta:
         model = Ticket
@@ -53,13 +54,13 @@ class TicketSerializer(serializers.ModelSerializer):
 
 class CustomerCardSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    level = serializers.CharField()
-    level_label = serializers.CharField()
-    tags = serializers.ListField(child=serializers.CharField())
-    phone = serializers.CharField()
-    email = serializers.CharField()
-    is_masked = serializers.BooleanField()
+    name = strict.CharField()
+    level = strict.CharField()
+    level_label = strict.CharField()
+    tags = serializers.ListField(child=strict.CharField())
+    phone = strict.CharField()
+    email = strict.CharField()
+    is_masked = strict.BooleanField()
 
 
 class TicketDetailSerializer(TicketSerializer):
@@ -99,9 +100,9 @@ class TicketDetailSerializer(TicketSerializer):
 
 
 class CustomerContactSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=64)
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    name = strict.CharField(max_length=64)
+    phone = strict.CharField(max_length=32, required=False, allow_blank=True)
+    email = strict.EmailField(required=False, allow_blank=True)
 
     def validate(self, attrs):
         if not attrs.get("phone") and not attrs.get("email"):
@@ -110,11 +111,11 @@ class CustomerContactSerializer(serializers.Serializer):
 
 
 class TicketCreateSerializer(serializers.Serializer):
-    subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    kind = serializers.ChoiceField(choices=Ticket.Kind.choices, default=Ticket.Kind.CONSULTATION)
-    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, default=Ticket.Channel.CHAT)
-    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, default=Ticket.Priority.NORMAL)
+    subject = strict.CharField(max_length=200)
+    description = strict.CharField(required=False, allow_blank=True, max_length=20000)
+    kind = strict.ChoiceField(choices=Ticket.Kind.choices, default=Ticket.Kind.CONSULTATION)
+    channel = strict.ChoiceField(choices=Ticket.Channel.choices, default=Ticket.Channel.CHAT)
+    priority = strict.ChoiceField(choices=Ticket.Priority.choices, default=Ticket.Priority.NORMAL)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True), required=False, allow_null=True)
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all(), required=False)
     customer_contact = CustomerContactSerializer(required=False)
@@ -130,12 +131,12 @@ class TicketCreateSerializer(serializers.Serializer):
 
 
 class TicketUpdateSerializer(serializers.Serializer):
-    subject = serializers.CharField(max_length=200, required=False)
-    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, required=False)
+    subject = strict.CharField(max_length=200, required=False)
+    priority = strict.ChoiceField(choices=Ticket.Priority.choices, required=False)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True), required=False, allow_null=True)
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(strict.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="Where the file is served, to someone who may see the ticket")
 
     def get_url(self, attachment) -> str:
@@ -153,9 +154,9 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=f"PNG, JPEG, GIF, WebP or PDF, at most {MAX_BYTES // (1024 * 1024)} MB")
 
 
-class TicketMessageSerializer(serializers.ModelSerializer):
+class TicketMessageSerializer(strict.ModelSerializer):
     author_name = serializers.SerializerMethodField()
-    internal = serializers.BooleanField(source="is_internal", read_only=True)
+    internal = strict.BooleanField(source="is_internal", read_only=True)
     body = serializers.SerializerMethodField(help_text="Masked unless the user may see personal data; reveal it with a reason")
     is_masked = serializers.SerializerMethodField(help_text="Personal data in the body is masked")
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -181,20 +182,20 @@ class TicketMessageSerializer(serializers.ModelSerializer):
 class TextRevealRequestSerializer(serializers.Serializer):
     message = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
                                        help_text=_("The message to reveal; leave out for the ticket's description."))
-    part = serializers.ChoiceField(choices=[("description", "description"), ("subject", "subject")], default="description",
-                                   help_text=_("Without a message: reveal the ticket's description or its subject."))
-    reason = serializers.CharField(max_length=255)
+    part = strict.ChoiceField(choices=[("description", "description"), ("subject", "subject")], default="description",
+                              help_text=_("Without a message: reveal the ticket's description or its subject."))
+    reason = strict.CharField(max_length=255)
 
 
 class TextRevealSerializer(serializers.Serializer):
     message = serializers.IntegerField(allow_null=True)
-    body = serializers.CharField(allow_blank=True)
+    body = strict.CharField(allow_blank=True)
 
 
 class TicketMessageCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=20000, trim_whitespace=True)
-    internal = serializers.BooleanField(default=False)
-    confirm_language = serializers.BooleanField(
+    body = strict.CharField(max_length=20000, trim_whitespace=True)
+    internal = strict.BooleanField(default=False)
+    confirm_language = strict.BooleanField(
         default=False, help_text=_("Send even though the service-language check flagged phrases.")
     )
 
@@ -204,24 +205,24 @@ class AssignSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    status = serializers.CharField(max_length=32)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    status = strict.CharField(max_length=32)
+    note = strict.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class EscalateSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = strict.CharField(max_length=2000)
 
 
 class TransferSerializer(serializers.Serializer):
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(is_active=True))
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = strict.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class MergeSerializer(serializers.Serializer):
     into = serializers.IntegerField(min_value=1, help_text=_("Id of the ticket that stays."))
 
 
-class TicketEventSerializer(serializers.ModelSerializer):
+class TicketEventSerializer(strict.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -240,7 +241,7 @@ class TicketEventSerializer(serializers.ModelSerializer):
         return data
 
 
-class InternalTaskSerializer(serializers.ModelSerializer):
+class InternalTaskSerializer(strict.ModelSerializer):
     class Meta:
         model = InternalTask
         fields = ["id", "title", "department", "assignee", "due_at", "is_done", "done_at", "created_by", "created_at"]
@@ -249,10 +250,10 @@ class InternalTaskSerializer(serializers.ModelSerializer):
 
 
 class InternalTaskDoneSerializer(serializers.Serializer):
-    is_done = serializers.BooleanField()
+    is_done = strict.BooleanField()
 
 
-class RemedySerializer(serializers.ModelSerializer):
+class RemedySerializer(strict.ModelSerializer):
     class Meta:
         model = Remedy
         fields = ["id", "kind", "amount", "note", "status", "proposed_by", "decided_by", "decided_at",
@@ -263,15 +264,15 @@ class RemedySerializer(serializers.ModelSerializer):
 
 
 class RemedyDecisionSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    reason = strict.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class CannedReplyQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100,
-                              help_text=_("A shortcut (with or without its slash) or words of the title."))
+    q = strict.CharField(required=False, allow_blank=True, max_length=100,
+                         help_text=_("A shortcut (with or without its slash) or words of the title."))
 
 
-class CannedReplySerializer(serializers.ModelSerializer):
+class CannedReplySerializer(strict.ModelSerializer):
     class Meta:
         model = CannedReply
         fields = ["id", "title", "shortcut", "body", "team", "is_active"]
