@@ -1,6 +1,6 @@
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.routers import SimpleRouter
+from helpdesk.api.routers import Router
 
 from chat.api.views import (
     AgentPresenceView,
@@ -10,7 +10,7 @@ from chat.api.views import (
     widget_message_create,
 )
 
-router = SimpleRouter()
+router = Router()
 router.register("sessions", WidgetChatSessionViewSet, basename="chat-widget-session")
 router.register("widgets", WidgetInfoViewSet, basename="chat-widget")
 router.register("agent/sessions", ChatSessionViewSet, basename="chat-session")

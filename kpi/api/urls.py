@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+from helpdesk.api.routers import Router
 
 from kpi.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("reports", views.ReportViewSet, basename="kpi-report")
 router.register("scorecards", views.ScorecardViewSet, basename="kpi-scorecard")
 

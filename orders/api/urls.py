@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+from helpdesk.api.routers import Router
 
 from orders.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("orders", views.OrderViewSet, basename="order")
 router.register("returns", views.ReturnRequestViewSet, basename="return")
 

@@ -142,3 +142,15 @@ def test_a_survey_answered_twice_is_a_409_and_an_expired_one_a_410(api_client, s
         assert detail_of(api_client.post(url, ANSWER, format="json", **EN), 410) == "This survey link has expired."
     assert api_client.post(url, ANSWER, format="json").status_code == 201
     assert detail_of(api_client.post(url, ANSWER, format="json", **EN), 409) == "This survey was already answered."
+
+
+@pytest.mark.django_db
+def test_an_object_id_with_whitespace_is_a_404_not_the_object(client_for, manager):
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory()
+    client = client_for(manager)
+    assert client.get(f"/api/v1/customers/{customer.pk}/").status_code == 200
+    for path in (f"/api/v1/customers/%0D{customer.pk}/", f"/api/v1/customers/%20{customer.pk}/reviews/"):
+        response = client.get(path)
+        assert response.status_code == 404 and response["Content-Type"].startswith("application/json"), path

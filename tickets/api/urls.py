@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from helpdesk.api.routers import Router
 
 from tickets.api.views import CannedReplyViewSet, TicketViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("canned-replies", CannedReplyViewSet, basename="canned-reply")
 
