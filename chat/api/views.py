@@ -384,8 +384,8 @@ def widget_message_schema(result, generator, request, public):
         "security": [{}],
         "responses": {
             "201": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChatMessage"}}}},
-            "400": {"description": "", "content": {"application/json": {"schema": {
-                "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}},
+            "400": {"description": "", "content": {"application/json": {"schema": {"anyOf": [
+                {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}, error]}}}},
             "404": {"description": "", "content": {"application/json": {"schema": error}}},
             "415": {"description": "", "content": {"application/json": {"schema": error}}},
         },

@@ -28,7 +28,7 @@ class CursorPagination(pagination.CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.model = queryset.model
         errors = {}
-        page_size = request.query_params.get(self.page_size_query_param, "").strip()
+        page_size = request.query_params.get(self.page_size_query_param, "")
         if page_size and not (page_size.isascii() and page_size.isdigit() and 1 <= int(page_size) <= self.max_page_size):
             errors[self.page_size_query_param] = [self.page_size_message % {"max": self.max_page_size}]
         ordering = request.query_params.get(self.ordering_query_param, "")
@@ -39,7 +39,7 @@ class CursorPagination(pagination.CursorPagination):
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
-        page_size = request.query_params.get(self.page_size_query_param, "").strip()
+        page_size = request.query_params.get(self.page_size_query_param, "")
         return int(page_size) if page_size else self.page_size
 
     def get_ordering(self, request, queryset, view):

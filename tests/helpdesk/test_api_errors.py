@@ -154,3 +154,11 @@ def test_an_object_id_with_whitespace_is_a_404_not_the_object(client_for, manage
     for path in (f"/api/v1/customers/%0D{customer.pk}/", f"/api/v1/customers/%20{customer.pk}/reviews/"):
         response = client.get(path)
         assert response.status_code == 404 and response["Content-Type"].startswith("application/json"), path
+
+
+@pytest.mark.django_db
+def test_a_page_size_of_whitespace_is_a_400_and_an_empty_one_the_default(client_for, manager):
+    client = client_for(manager)
+    assert client.get("/api/v1/tickets/", {"page_size": "\x0c"}).status_code == 400
+    assert client.get("/api/v1/tickets/", {"page_size": " 5"}).status_code == 400
+    assert client.get("/api/v1/tickets/", {"page_size": ""}).status_code == 200
