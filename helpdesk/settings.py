@@ -281,11 +281,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "helpdesk.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "helpdesk.api.pagination.CursorPagination",
     "PAGE_SIZE": 25,
+    # Requests per API token (helpdesk/api/throttling.py); past it a 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["helpdesk.api.throttling.TokenRateThrottle"],
     # REMOTE_ADDR is already the client's address (ClientAddressMiddleware); DRF must not read X-Forwarded-For itself.
     "NUM_PROXIES": 0,
 }
 # Personal fields an agent may reveal in an hour (customers.services.customer_reveal); past it a supervisor reveals.
 PII_REVEALS_PER_HOUR = int(os.environ.get("PII_REVEALS_PER_HOUR", "20"))
+# Requests a user's API tokens may make: "<count>/<second|minute|hour|day>".
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1200/minute")
 # API tokens stop being accepted this many hours after they were issued (helpdesk/tokens.py).
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "24"))
 SPECTACULAR_SETTINGS = {
@@ -299,8 +303,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operation ids and tags start after the version: `tickets_list`, tag `tickets` (a generated client's modules).
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "chat.api.views.widget_message_schema",
-                            "helpdesk.api.schema.error_responses", "helpdesk.api.schema.blank_query_values"],
+                            "helpdesk.api.schema.error_responses", "helpdesk.api.schema.blank_query_values",
+                            "helpdesk.api.schema.integer_ids"],
     "ENUM_NAME_OVERRIDES": {
         "TicketKindEnum": "tickets.models.Ticket.Kind",
         "TicketStatusEnum": "tickets.models.Ticket.Status",

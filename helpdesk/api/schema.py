@@ -40,9 +40,15 @@ def error_responses(result, generator, request, public):
                 answers["404"] = _answer("No such object (in the path or the input), or not one the caller may open.", "Error")
             if method in WRITES:
                 answers["409"] = _answer("The object moved on meanwhile, or someone else was first.", "Error")
+            if method in WRITES or not public_only:
                 answers["429"] = _answer("Too many requests; retry after the Retry-After header's seconds.", "Error")
             for status, answer in answers.items():
                 responses.setdefault(status, answer)
+            for status, response in responses.items():
+                if status.startswith("4") and "content" not in response:  # declared with its reason, not its body
+                    response["content"] = answers.get(status, _answer("", "Error"))["content"]
+                    if response.get("description") in {"", "No response body"}:
+                        response["description"] = answers.get(status, {}).get("description", "")
     return result
 
 
@@ -97,4 +103,14 @@ def blank_query_values(result, generator, request, public):
                     schema["enum"].append("")
                 elif {"format", "pattern"} & set(schema):
                     parameter["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
+    return result
+
+
+def integer_ids(result, generator, request, public):
+    """Type the path's object ids, which the router matches as digits, as integers (a postprocessing hook)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter["in"] == "path" and parameter.get("schema") == {"type": "string", "pattern": r"^\d+$"}:
+                    parameter["schema"] = {"type": "integer", "minimum": 1}
     return result

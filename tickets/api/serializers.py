@@ -205,7 +205,7 @@ class AssignSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    status = strict.CharField(max_length=32)
+    status = strict.ChoiceField(choices=Ticket.Status.choices)
     note = strict.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
