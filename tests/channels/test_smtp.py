@@ -1,0 +1,68 @@
+"""Outbound mail through a real SMTP server: delivered whole and threaded, a refusal retried, nothing sent twice."""
+
+import email
+from email.policy import default as default_policy
+
+import pytest
+
+from channels import mail, tasks
+from channels.inbound import email_receive
+from channels.models import TicketEmail
+from helpdesk.embedded import free_port
+from tests.channels.raw_mail import raw_mail
+from tests.channels.smtp_server import smtp_server
+from tickets import services
+from tickets.models import TicketMessage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def port(settings):
+    port = free_port()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10}}}
+    return port
+
+
+def reply_queued(agent, body: str) -> TicketEmail:
+    ticket = email_receive(raw=raw_mail(message_id="<first@example.com>")).ticket
+    services.ticket_message_add(ticket=ticket, actor=agent, body=body, sender=TicketMessage.Sender.AGENT)
+    return TicketEmail.objects.get(ticket=ticket, purpose=TicketEmail.Purpose.REPLY)
+
+
+def delivered(maildir) -> list:
+    return [email.message_from_bytes(maildir.get_bytes(key), policy=default_policy) for key in maildir.keys()]
+
+
+def test_a_reply_arrives_whole_and_threaded(tmp_path, port, agent):
+    reply = reply_queued(agent, "您好，<退货地址>已发到您的邮箱 & 请查收。")
+    with smtp_server(tmp_path / "maildir", port) as maildir:
+        assert mail.ticket_email_send(email_id=reply.pk) == TicketEmail.Status.SENT
+        [message] = delivered(maildir)
+    assert message["Message-ID"] == reply.message_id and message["In-Reply-To"]
+    assert "<first@example.com>" in message["References"]
+    assert message["To"] == reply.to_address and message["Subject"] == reply.subject
+    assert "您好，<退货地址>已发到您的邮箱 & 请查收。" in message.get_body(("plain",)).get_content()
+
+
+def test_a_refused_send_is_retried_and_delivered_once(tmp_path, port, agent):
+    reply = reply_queued(agent, "已为您补发。")
+    with smtp_server(tmp_path / "maildir", port, refusals=1) as maildir:
+        outcome = tasks.ticket_email_send.apply(args=[reply.pk])  # its retry runs at once when applied in process
+        assert outcome.get() == TicketEmail.Status.SENT
+        assert len(delivered(maildir)) == 1
+        assert mail.ticket_email_send(email_id=reply.pk) == TicketEmail.Status.SENT
+        assert len(delivered(maildir)) == 1
+    reply.refresh_from_db()
+    assert reply.attempts == 2 and reply.sent_at and reply.note == ""
+
+
+def test_a_server_that_is_down_leaves_the_mail_failed_with_the_reason(tmp_path, port, agent):
+    reply = reply_queued(agent, "已为您补发。")
+    assert tasks.ticket_email_send.apply(args=[reply.pk]).get() == TicketEmail.Status.FAILED
+    reply.refresh_from_db()
+    assert reply.attempts == mail.MAX_ATTEMPTS and "ConnectionRefusedError" in reply.note
+    with smtp_server(tmp_path / "maildir", port) as maildir:
+        assert mail.ticket_email_send(email_id=reply.pk) == TicketEmail.Status.FAILED  # the attempts are spent
+        assert delivered(maildir) == []
