@@ -3,12 +3,31 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MAINLAND_LANDLINE = re.compile(r"^0\d{9,11}$")  # area code 0xx/0xxx + 7–8 digit number
 PHONE_CHARS = re.compile(r"^\+?[\d\s\-().]+$")
+_ATEXT = "-!#$%&'*+/=?^_`{}|~0-9a-z\u0080-\U0010ffff"
+
+
+class EmailAddressValidator(EmailValidator):
+    """Django's e-mail validator with the local parts RFC 5322 and RFC 6531 allow: UTF-8, and spaces when quoted."""
+
+    user_regex = re.compile(
+        rf"^[{_ATEXT}]+(\.[{_ATEXT}]+)*\Z"  # dot-atom, UTF-8 included
+        r'|^"([ !#-\[\]-~\u0080-\U0010ffff]|\\[\t -~])*"\Z',  # quoted-string
+        re.IGNORECASE,
+    )
+
+    def __call__(self, value):
+        super().__call__(value)
+        if len(value.rsplit("@", 1)[0].encode()) > 64:  # RFC 5321: a local part is at most 64 octets
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+
+
+validate_email = EmailAddressValidator()
 
 
 def phone_normalize(raw: str) -> str:

@@ -219,6 +219,8 @@ if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
     # Django's console backend prints base64 MIME; ours prints the decoded text (helpdesk/mail_console.py).
     MAILERS["default"]["BACKEND"] = "helpdesk.mail_console.EmailBackend"
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    # Django's, writing to internationalised addresses (RFC 6531) too (channels/smtp.py).
+    MAILERS["default"]["BACKEND"] = "channels.smtp.EmailBackend"
     MAILERS["default"]["OPTIONS"] = {
         "host": _email["EMAIL_HOST"],
         "port": _email["EMAIL_PORT"],

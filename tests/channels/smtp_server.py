@@ -36,11 +36,12 @@ class FlakyMaildir(Mailbox):
 
 
 @contextmanager
-def smtp_server(maildir: Path, port: int, *, refusals: int = 0):
+def smtp_server(maildir: Path, port: int, *, refusals: int = 0, smtputf8: bool = False):
     """Run the server on 127.0.0.1:port until the block ends; yield the Maildir it delivers into."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "aiosmtpd", "-n", "-c", "tests.channels.smtp_server.FlakyMaildir", str(maildir),
-         str(refusals), "-l", f"127.0.0.1:{port}"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [sys.executable, "-m", "aiosmtpd", "-n", *(["--smtputf8"] if smtputf8 else []),
+         "-c", "tests.channels.smtp_server.FlakyMaildir", str(maildir), str(refusals), "-l", f"127.0.0.1:{port}"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         wait_for(lambda: _answers(port) or process.poll() is not None, timeout=30, what="the SMTP server listening")
         assert process.poll() is None, process.stdout.read().decode()

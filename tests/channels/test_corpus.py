@@ -54,3 +54,6 @@ def test_corpus_message_has_its_expected_outcome(name):
             assert message.attachments.count() == expected["attachments"]
         if "guessed" in expected:
             assert ("Charset guessed" in email.note) is expected["guessed"]
+        if "sender" in expected:  # an internationalised address (RFC 6531), the customer's contact as written
+            assert email.from_address == expected["sender"]
+            assert email.ticket.customer.contacts.filter(normalized=expected["sender"]).exists()

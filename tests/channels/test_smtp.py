@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def port(settings):
     port = free_port()
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    settings.MAILERS = {"default": {"BACKEND": "channels.smtp.EmailBackend",
                                     "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10}}}
     return port
 
@@ -66,3 +66,27 @@ def test_a_server_that_is_down_leaves_the_mail_failed_with_the_reason(tmp_path, 
     with smtp_server(tmp_path / "maildir", port) as maildir:
         assert mail.ticket_email_send(email_id=reply.pk) == TicketEmail.Status.FAILED  # the attempts are spent
         assert delivered(maildir) == []
+
+
+def test_a_reply_reaches_an_internationalised_address(tmp_path, port, agent):
+    ticket = email_receive(raw=raw_mail(sender="jdöe@mächine.example", message_id="<idn@example.com>")).ticket
+    services.ticket_message_add(ticket=ticket, actor=agent, body="收到，谢谢。", sender=TicketMessage.Sender.AGENT)
+    reply = TicketEmail.objects.get(ticket=ticket, purpose=TicketEmail.Purpose.REPLY)
+    assert reply.to_address == "jdöe@mächine.example"
+    with smtp_server(tmp_path / "maildir", port, smtputf8=True) as maildir:
+        assert mail.ticket_email_send(email_id=reply.pk) == TicketEmail.Status.SENT
+        [message] = delivered(maildir)
+    assert message["X-RcptTo"] == "jdöe@mächine.example"  # the envelope, as the server took it
+    assert message["To"] == "jdöe@xn--mchine-bua.example"  # the same address, its domain in punycode
+    assert "收到，谢谢。" in message.get_body(("plain",)).get_content()
+
+
+def test_a_server_without_smtputf8_gives_a_reason_for_an_internationalised_address(tmp_path, port, agent):
+    ticket = email_receive(raw=raw_mail(sender="jdöe@mächine.example")).ticket
+    services.ticket_message_add(ticket=ticket, actor=agent, body="收到。", sender=TicketMessage.Sender.AGENT)
+    reply = TicketEmail.objects.get(ticket=ticket, purpose=TicketEmail.Purpose.REPLY)
+    with smtp_server(tmp_path / "maildir", port) as maildir:
+        assert mail.ticket_email_send(email_id=reply.pk) == TicketEmail.Status.FAILED
+        assert delivered(maildir) == []
+    reply.refresh_from_db()
+    assert "SMTPNotSupported" in reply.note
