@@ -13,16 +13,24 @@ from drf_spectacular.utils import extend_schema_field
 MAX_ID = 2**63 - 1  # the largest id PostgreSQL's bigint holds: a larger one is refused, not sent to the database
 INVALID_MESSAGE = _("Enter a valid value.")
 BOOLEAN_MESSAGE = _("Enter true or false.")
+ONE_VALUE_MESSAGE = _("Give this parameter once.")
 ASSIGNEE_MESSAGE = _("Enter a user id, “me” or “none”.")
 ASSIGNEE_PATTERN = r"^(me|none|unassigned|[1-9][0-9]{0,18})$"
 
 
 class ReadEveryValue:
-    """A form mixin that refuses a value given but read as nothing (a yes/no field reads "maybe" as no filter)."""
+    """A form mixin that refuses a value given but read as nothing (a yes/no field reads "maybe" as no filter).
+
+    A parameter of one value given several times is refused too: the form would read the last and drop the rest.
+    """
 
     def clean(self):
         cleaned = super().clean()
         for name, field in self.fields.items():
+            given = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if len(given) > 1 and not getattr(field.widget, "allow_multiple_selected", False) and name not in self.errors:
+                self.add_error(name, forms.ValidationError(ONE_VALUE_MESSAGE, code="multiple"))
+                continue
             raw = self.data.get(name)
             if isinstance(raw, str) and raw.strip() and name not in self.errors and cleaned.get(name) is None:
                 message = field.error_messages.get("invalid", INVALID_MESSAGE)

@@ -40,6 +40,8 @@ EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xfe\xed\xf
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 KNOWN_TYPES = (INLINE_TYPES | set(SIGNATURES.values()) | set(TEXT_TYPES.values())
                | {t for types in BY_EXTENSION.values() for t in types.values()})
+# What a download answers as: a known type, else bytes (in the API schema, octet-stream first).
+DOWNLOAD_TYPES = ["application/octet-stream", *sorted(KNOWN_TYPES - {"application/octet-stream"})]
 # Served attachments run nothing and embed nothing, even when opened directly.
 ATTACHMENT_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 

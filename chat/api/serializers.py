@@ -22,7 +22,7 @@ class ChatMessageSerializer(serializers.Serializer):
     is_masked = strict.BooleanField(required=False, help_text=_("Agent side: personal data in the body is masked; "
                                                                 "reveal it with a reason."))
     image = strict.CharField(help_text=_("URL of the image (the widget sends X-Chat-Token to fetch it), or empty."))
-    created_at = serializers.DateTimeField()
+    created_at = strict.DateTimeField()
 
 
 class ChatStateSerializer(serializers.Serializer):
@@ -92,7 +92,7 @@ class ChatTicketNumberSerializer(serializers.Serializer):
     ticket_number = strict.CharField()
 
 
-class ChatSessionListQuerySerializer(serializers.Serializer):
+class ChatSessionListQuerySerializer(strict.QuerySerializer):
     view = strict.ChoiceField(
         choices=[("waiting", _("The teams' queue")), ("mine", _("My open chats"))], required=False, allow_blank=True,
         help_text=_("waiting: the teams' queue; mine: my open chats; else the 100 newest."))
@@ -109,8 +109,8 @@ class ChatSessionSerializer(serializers.Serializer):
     agent_name = strict.CharField()
     customer = serializers.IntegerField(allow_null=True)
     is_flagged = strict.BooleanField()
-    waiting_since = serializers.DateTimeField(allow_null=True)
-    created_at = serializers.DateTimeField()
+    waiting_since = strict.DateTimeField(allow_null=True)
+    created_at = strict.DateTimeField()
     last_seq = serializers.IntegerField()
     customer_read_seq = serializers.IntegerField()
     agent_read_seq = serializers.IntegerField()

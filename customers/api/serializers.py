@@ -15,8 +15,8 @@ class CustomerStatsSerializer(serializers.Serializer):
     tickets = serializers.IntegerField()
     complaints = serializers.IntegerField()
     returns = serializers.IntegerField()
-    last_contact_at = serializers.DateTimeField(allow_null=True)
-    last_order_at = serializers.DateTimeField(allow_null=True)
+    last_contact_at = strict.DateTimeField(allow_null=True)
+    last_order_at = strict.DateTimeField(allow_null=True)
     average_satisfaction = serializers.FloatField(allow_null=True)
 
 
@@ -40,8 +40,8 @@ class CustomerSerializer(serializers.Serializer):
     review_status = strict.CharField()
     is_masked = strict.BooleanField()
     is_anonymized = strict.BooleanField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    created_at = strict.DateTimeField()
+    updated_at = strict.DateTimeField()
     stats = CustomerStatsSerializer()
 
 
@@ -80,7 +80,7 @@ class RevealSerializer(serializers.Serializer):
 
 
 class TimelineItemSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
+    at = strict.DateTimeField()
     kind = strict.CharField()
     kind_label = strict.CharField()
     id = serializers.IntegerField()
@@ -89,7 +89,7 @@ class TimelineItemSerializer(serializers.Serializer):
     who = strict.CharField()
 
 
-class TimelineQuerySerializer(serializers.Serializer):
+class TimelineQuerySerializer(strict.QuerySerializer):
     cursor = strict.CharField(required=False, allow_blank=True, max_length=500,
                               help_text="The next link's cursor, as it is.")
     limit = serializers.IntegerField(required=False, default=25, min_value=1, max_value=100,
@@ -117,7 +117,7 @@ class MergeSerializer(serializers.Serializer):
     survivor = serializers.IntegerField(source="survivor_id")
     duplicate = serializers.IntegerField(source="duplicate_id")
     moved = serializers.DictField(child=serializers.IntegerField())
-    created_at = serializers.DateTimeField()
+    created_at = strict.DateTimeField()
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -146,9 +146,9 @@ class ReviewSerializer(serializers.Serializer):
     changed_fields = serializers.SerializerMethodField()
     note = strict.CharField()
     submitted_by = serializers.StringRelatedField()
-    submitted_at = serializers.DateTimeField()
+    submitted_at = strict.DateTimeField()
     decided_by = serializers.StringRelatedField(allow_null=True)
-    decided_at = serializers.DateTimeField(allow_null=True)
+    decided_at = strict.DateTimeField(allow_null=True)
     decision_reason = strict.CharField()
 
     def get_changed_fields(self, review) -> list[str]:

@@ -38,7 +38,7 @@ class CompleteSerializer(serializers.Serializer):
 
 
 class RescheduleSerializer(serializers.Serializer):
-    due_at = serializers.DateTimeField()
+    due_at = strict.DateTimeField()
     note = strict.CharField(required=False, allow_blank=True, max_length=1000, default="")
 
     def validate_due_at(self, value):

@@ -5,7 +5,10 @@ field reads 0, 1 and "yes"; these refuse such a value with a field error, so tha
 allow answers 400. Output is DRF's own.
 """
 
+import datetime as dt
+
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
@@ -42,6 +45,25 @@ class IPAddressField(TextOnly, serializers.IPAddressField):
     """An IP address field that takes a string only."""
 
 
+class DateTimeField(TextOnly, serializers.DateTimeField):
+    """An ISO 8601 date-time taken as a string only, between 1970 and 9999, so it reads back with a whole-minute offset."""
+
+    default_error_messages = {"range": _("Enter a date and time between the years 1970 and 9999.")}
+    # Before 1901 Asia/Shanghai had a local mean time offset (+08:05:43), which ISO 8601 cannot write.
+    EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+
+    def to_internal_value(self, data):
+        instant = super().to_internal_value(data)
+        try:
+            in_range = self.EARLIEST <= instant <= self.LATEST
+        except TypeError:  # a naive value, where time zones are off
+            in_range = True
+        if not in_range:
+            self.fail("range")
+        return instant
+
+
 class BooleanField(serializers.BooleanField):
     """A boolean field that takes JSON true or false only, not 0, 1 or "yes" ("Must be a valid boolean." otherwise)."""
 
@@ -61,11 +83,12 @@ class ChoiceField(serializers.ChoiceField):
 
 
 class ModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose text and choice fields are the strict ones above."""
+    """A ModelSerializer whose text, choice, boolean and date-time fields are the strict ones above."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.BooleanField: BooleanField,
+        models.DateTimeField: DateTimeField,
         models.CharField: CharField,
         models.TextField: CharField,
         models.CommaSeparatedIntegerField: CharField,
@@ -75,3 +98,15 @@ class ModelSerializer(serializers.ModelSerializer):
         models.GenericIPAddressField: IPAddressField,
     }
     serializer_choice_field = ChoiceField
+
+
+class QuerySerializer(serializers.Serializer):
+    """A serializer of query parameters: a parameter of one value given several times is a field error, not its last value."""
+
+    def to_internal_value(self, data):
+        repeated = {name: [_("Give this parameter once.")] for name, field in self.fields.items()
+                    if hasattr(data, "getlist") and len(data.getlist(name)) > 1
+                    and not isinstance(field, (serializers.ListField, serializers.MultipleChoiceField))}
+        if repeated:
+            raise serializers.ValidationError(repeated)
+        return super().to_internal_value(data)

@@ -27,7 +27,7 @@ def _within_years(value: dt.date) -> dt.date:
     return value
 
 
-class KpiQuerySerializer(serializers.Serializer):
+class KpiQuerySerializer(strict.QuerySerializer):
     """Validate a KPI period (local days, at most 366) and its team, agent and channel filters."""
 
     date_from = serializers.DateField(required=False, help_text=_("First day, inclusive (default: 29 days before date_to)."))
@@ -116,7 +116,7 @@ class ReportSerializer(strict.ModelSerializer):
         return {"xlsx": f"{base}?file_format=xlsx", "csv": f"{base}?file_format=csv"}
 
 
-class ScorecardQuerySerializer(serializers.Serializer):
+class ScorecardQuerySerializer(strict.QuerySerializer):
     """Validate the month (YYYY-MM) and team of a scorecard listing."""
 
     month = strict.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False,

@@ -143,11 +143,11 @@ class OrderUpsertSerializer(serializers.Serializer):
     payment_method = strict.CharField(max_length=32, required=False, allow_blank=True)
     carrier = strict.CharField(max_length=64, required=False, allow_blank=True)
     tracking_number = strict.CharField(max_length=64, required=False, allow_blank=True)
-    placed_at = serializers.DateTimeField(required=False)
-    paid_at = serializers.DateTimeField(required=False, allow_null=True)
-    shipped_at = serializers.DateTimeField(required=False, allow_null=True)
-    delivered_at = serializers.DateTimeField(required=False, allow_null=True)
-    updated_at = serializers.DateTimeField(required=False)
+    placed_at = strict.DateTimeField(required=False)
+    paid_at = strict.DateTimeField(required=False, allow_null=True)
+    shipped_at = strict.DateTimeField(required=False, allow_null=True)
+    delivered_at = strict.DateTimeField(required=False, allow_null=True)
+    updated_at = strict.DateTimeField(required=False)
     items = OrderItemInputSerializer(many=True, required=False)
 
     def validate_items(self, items):
@@ -191,14 +191,14 @@ class OrderImportUploadSerializer(serializers.Serializer):
         return file
 
 
-DATETIME = serializers.DateTimeField()
+DATETIME = strict.DateTimeField()
 
 
 class DeadlineSerializer(serializers.Serializer):
-    due_at = serializers.DateTimeField(allow_null=True)
-    met_at = serializers.DateTimeField(allow_null=True)
-    breached_at = serializers.DateTimeField(allow_null=True)
-    warned_at = serializers.DateTimeField(allow_null=True, required=False, help_text="when the close-to-deadline warning was given")
+    due_at = strict.DateTimeField(allow_null=True)
+    met_at = strict.DateTimeField(allow_null=True)
+    breached_at = strict.DateTimeField(allow_null=True)
+    warned_at = strict.DateTimeField(allow_null=True, required=False, help_text="when the close-to-deadline warning was given")
 
 
 class DeadlinesSerializer(serializers.Serializer):
@@ -231,7 +231,7 @@ class ReturnPhotoSerializer(serializers.Serializer):
     stage = strict.CharField(read_only=True)
     content_type = strict.CharField(read_only=True)
     size = serializers.IntegerField(read_only=True)
-    uploaded_at = serializers.DateTimeField(read_only=True)
+    uploaded_at = strict.DateTimeField(read_only=True)
     url = serializers.SerializerMethodField()
 
     def get_url(self, photo) -> str:

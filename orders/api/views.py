@@ -15,6 +15,7 @@ from helpdesk.api.errors import as_api_exception
 from helpdesk.api.pagination import CursorPagination
 from orders import importing, services, shop_sync
 from orders.api import serializers as s
+from orders.forms import PHOTO_TYPES
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
 from orders.models import OrderImport, ReturnRequest
 from orders.selectors import order_link_check, order_list_for_user, return_list_for_user, return_quote
@@ -282,7 +283,7 @@ class ReturnRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
                                           stage=data["stage"])
         return Response(s.ReturnPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY, 404: None},
+    @extend_schema(responses={**{(200, content_type): OpenApiTypes.BINARY for content_type in PHOTO_TYPES}, 404: None},
                    parameters=[OpenApiParameter("photo_id", OpenApiTypes.INT, OpenApiParameter.PATH)])
     @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)")
     def photo_download(self, request, pk=None, photo_id=None):

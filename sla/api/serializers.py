@@ -8,14 +8,14 @@ from sla.models import Notification, TicketSLATimer
 
 
 class SLATargetSerializer(serializers.Serializer):
-    due_at = serializers.DateTimeField(allow_null=True)
-    met_at = serializers.DateTimeField(allow_null=True)
-    breached_at = serializers.DateTimeField(allow_null=True, help_text=_("Set while the current deadline is breached."))
-    first_breached_at = serializers.DateTimeField(
+    due_at = strict.DateTimeField(allow_null=True)
+    met_at = strict.DateTimeField(allow_null=True)
+    breached_at = strict.DateTimeField(allow_null=True, help_text=_("Set while the current deadline is breached."))
+    first_breached_at = strict.DateTimeField(
         allow_null=True, help_text=_("The first breach, kept after an extension moved the deadline ahead (still a breach in the KPI)."),
     )
-    warning_at = serializers.DateTimeField(allow_null=True)
-    paused_at = serializers.DateTimeField(allow_null=True)
+    warning_at = strict.DateTimeField(allow_null=True)
+    paused_at = strict.DateTimeField(allow_null=True)
     is_excused = strict.BooleanField()
     problem = strict.CharField(help_text=_("Why no deadline could be computed (e.g. a year without holiday data)."))
 

@@ -16,7 +16,8 @@ APPS = ["helpdesk", "tickets", "sla", "chat", "channels", "customers", "followup
 NOT_TEXT = [12, 1.5, True, {"a": "b"}, ["x"]]
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PLAIN = (serializers.CharField, serializers.ChoiceField, serializers.EmailField, serializers.RegexField,
-         serializers.SlugField, serializers.URLField, serializers.IPAddressField, serializers.BooleanField)
+         serializers.SlugField, serializers.URLField, serializers.IPAddressField, serializers.BooleanField,
+         serializers.DateTimeField)
 STRICT = (strict.TextOnly, strict.ChoiceField, strict.BooleanField)
 
 

@@ -267,7 +267,7 @@ class RemedyDecisionSerializer(serializers.Serializer):
     reason = strict.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class CannedReplyQuerySerializer(serializers.Serializer):
+class CannedReplyQuerySerializer(strict.QuerySerializer):
     q = strict.CharField(required=False, allow_blank=True, max_length=100,
                          help_text=_("A shortcut (with or without its slash) or words of the title."))
 

@@ -13,7 +13,7 @@ from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.teams import team_ids_for_user
 from tickets import services
 from tickets.api import serializers as s
-from tickets.attachments import attachment_response
+from tickets.attachments import DOWNLOAD_TYPES, attachment_response
 from tickets.filters import TicketFilterSet
 from tickets.models import InternalTask, Remedy, Ticket, TicketMessage
 from tickets.privacy import ticket_text_reveal
@@ -248,7 +248,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         attachment = services.ticket_attachment_add(ticket=ticket, actor=request.user, upload=data["file"])
         return Response(s.AttachmentSerializer(attachment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="Not found")})
+    @extend_schema(responses={**{(200, content_type): OpenApiTypes.BINARY for content_type in DOWNLOAD_TYPES},
+                              404: OpenApiResponse(description="Not found")})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]{1,18})",
             url_name="attachment-download", pagination_class=None, filterset_class=None)
     def attachment_download(self, request, pk=None, attachment_id=None):
