@@ -87,7 +87,7 @@ class AutoSchema(openapi.AutoSchema):
 
 
 def blank_query_values(result, generator, request, public):
-    """Let each optional text filter with an enum or a format take "" too (a postprocessing hook).
+    """Let each optional number, and each optional text filter with an enum or a format, take "" too (a postprocessing hook).
 
     A filter left empty is no filter, as an HTML form sends it (helpdesk/filters.py, the pagination class
     and the query serializers alike).
@@ -96,7 +96,10 @@ def blank_query_values(result, generator, request, public):
         for operation in operations.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
                 schema = parameter.get("schema", {})
-                if parameter["in"] != "query" or parameter.get("required") or schema.get("type") != "string":
+                if parameter["in"] != "query" or parameter.get("required") or schema.get("type") not in {"string", "integer"}:
+                    continue
+                if schema["type"] == "integer":
+                    parameter["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
                     continue
                 schema.pop("minLength", None)
                 if "enum" in schema and "" not in schema["enum"]:

@@ -45,8 +45,8 @@ class IPAddressField(TextOnly, serializers.IPAddressField):
     """An IP address field that takes a string only."""
 
 
-class DateTimeField(TextOnly, serializers.DateTimeField):
-    """An ISO 8601 date-time taken as a string only, between 1970 and 9999, so it reads back with a whole-minute offset."""
+class DateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date-time between 1970 and 9999, so it reads back with a whole-minute offset (DRF refuses a non-string)."""
 
     default_error_messages = {"range": _("Enter a date and time between the years 1970 and 9999.")}
     # Before 1901 Asia/Shanghai had a local mean time offset (+08:05:43), which ISO 8601 cannot write.

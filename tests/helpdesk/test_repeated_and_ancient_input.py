@@ -36,3 +36,11 @@ def test_an_instant_in_range_reads_back_with_its_offset(api, agent, team):
     response = api(agent).post(f"/api/v1/tickets/{ticket.pk}/tasks/", {"title": "核实物流", "department": "logistics",
                                                                       "due_at": "2027-01-04T09:00:00Z"}, format="json")
     assert response.status_code == 201 and response.json()["due_at"] == "2027-01-04T17:00:00+08:00"
+
+
+@pytest.mark.parametrize("due_at", [{}, 12, ["2027-01-04T09:00:00Z"]])
+def test_an_instant_that_is_not_a_string_is_a_field_error(api, agent, team, due_at):
+    ticket = TicketFactory(team=team)
+    response = api(agent).post(f"/api/v1/tickets/{ticket.pk}/tasks/", {"title": "核实物流", "department": "logistics",
+                                                                      "due_at": due_at}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["due_at"]

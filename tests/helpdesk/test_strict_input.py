@@ -18,7 +18,7 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PLAIN = (serializers.CharField, serializers.ChoiceField, serializers.EmailField, serializers.RegexField,
          serializers.SlugField, serializers.URLField, serializers.IPAddressField, serializers.BooleanField,
          serializers.DateTimeField)
-STRICT = (strict.TextOnly, strict.ChoiceField, strict.BooleanField)
+STRICT = (strict.TextOnly, strict.ChoiceField, strict.BooleanField, strict.DateTimeField)
 
 
 def _project_serializers() -> set[type]:
