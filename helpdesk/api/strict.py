@@ -13,11 +13,17 @@ from rest_framework import serializers
 
 
 class TextOnly:
-    """Refuse a value that is not a string with the field's own ``invalid`` error, then read it as the field does."""
+    """Refuse a value that is not a string with the field's own ``invalid`` error, then read it as the field does.
+
+    The length limit holds for the string as sent, as the schema's ``maxLength`` says, not for it trimmed.
+    """
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        max_length = getattr(self, "max_length", None)
+        if max_length is not None and len(data) > max_length:
+            self.fail("max_length", max_length=max_length)
         return super().to_internal_value(data)
 
 

@@ -137,3 +137,12 @@ def test_customer_update_refuses_a_name_that_is_not_text(api, supervisor, value)
     assert _refused(response, "name") == ["Not a valid string."]
     customer.refresh_from_db()
     assert customer.name == "王芳"
+
+
+def test_the_length_limit_holds_for_the_text_as_sent(api, agent, team):
+    from tests.factories import TicketFactory
+
+    ticket = TicketFactory(team=team)
+    response = api(agent).post(f"/api/v1/tickets/{ticket.pk}/messages/", {"body": " " + "好" * 20000, "internal": True},
+                               format="json", **EN)
+    assert response.status_code == 400 and response.json() == {"body": ["Ensure this field has no more than 20000 characters."]}
