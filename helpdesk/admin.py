@@ -161,7 +161,8 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         if obj is not None:
             missing = calendar_years_missing(obj)
             if missing:
-                messages.warning(request, _("No holiday data for %(years)s: deadlines in those years are not computed.")
+                messages.warning(request, _("No official holiday data for %(years)s: deadlines in those years run on a "
+                                           "provisional schedule (weekends and statutory holidays, no make-up days).")
                                  % {"years": ", ".join(map(str, missing))})
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from helpdesk.business_time import CalendarSpec
 from helpdesk.models import BusinessCalendar
+from helpdesk.statutory_holidays import provisional_holidays
 
 # (calendar id) → (revision, spec). A calendar change bumps the revision (``calendar_touch``), so every
 # process rebuilds its spec on the next read without any cross-process invalidation message.
@@ -46,11 +47,12 @@ def calendar_spec_build(calendar: BusinessCalendar) -> CalendarSpec:
         closures=closures,
         covered_years=frozenset(calendar.years.values_list("year", flat=True)),
         makeup_weekday=calendar.makeup_weekday,
+        provisional=provisional_holidays,
     )
 
 
 def calendar_years_missing(calendar: BusinessCalendar, *, ahead: int = 1) -> list[int]:
-    """Return this year and the next ``ahead`` years that lack holiday data, for calendars that use it."""
+    """Return this year and the next ``ahead`` years without official holiday data (provisional), for calendars that use it."""
     if not calendar.uses_holidays:
         return []
     this_year = timezone.localdate().year

@@ -27,8 +27,8 @@ def step_days(policy: ReturnPolicy, step: str) -> int:
 def step_due_at(policy: ReturnPolicy, step: str, start: datetime) -> datetime | None:
     """Return when a step is due: confirmation in calendar hours, the others in business days.
 
-    None when the business calendar has no holiday data for the year the deadline falls in:
-    the gap is reported, never guessed (DESIGN.md).
+    A year without official holiday data runs on the provisional schedule (statutory holidays by rule);
+    None only when the business calendar is missing or has no working time.
     """
     if step == Step.CONFIRM:
         return start + timedelta(hours=policy.confirm_hours)
