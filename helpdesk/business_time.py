@@ -87,7 +87,8 @@ def _check_aware(instant: dt.datetime) -> None:
         raise ValueError("business-time arithmetic needs aware datetimes")
 
 
-def _is_holiday(spec: CalendarSpec, day: dt.date) -> bool:
+def is_holiday(spec: CalendarSpec, day: dt.date) -> bool:
+    """Return whether ``day`` is a holiday of the calendar (official, or by rule in a provisional year)."""
     if day in spec.holidays:
         return True
     if spec.covered_years is None or day.year in spec.covered_years:
@@ -114,7 +115,7 @@ def day_intervals(spec: CalendarSpec, day: dt.date) -> tuple[tuple[dt.datetime, 
     cached = spec._day_cache.get(day)
     if cached is not None:
         return cached
-    if _is_holiday(spec, day):
+    if is_holiday(spec, day):
         weekly = ()
     elif day in spec.workdays:
         weekly = spec.weekly.get(spec.makeup_weekday, ())

@@ -23,6 +23,7 @@ from helpdesk.business_time import (
     add_business_minutes,
     add_calendar_minutes,
     business_minutes_between,
+    is_provisional,
 )
 from helpdesk.calendars import calendar_spec
 from sla import sql
@@ -40,7 +41,7 @@ PRIORITY_UP = {Ticket.Priority.LOW: Ticket.Priority.NORMAL, Ticket.Priority.NORM
                Ticket.Priority.HIGH: Ticket.Priority.URGENT}
 SWEEP_LIMIT = 5000
 COMPUTED_FIELDS = ("met_at", "paused_at", "paused_minutes", "due_at", "warning_at", "problem", "breached_at",
-                   "next_check_at")
+                   "next_check_at", "is_provisional")
 
 
 # Deadline arithmetic per unit; all of it goes through helpdesk.business_time.
@@ -202,9 +203,11 @@ def _timer_compute(timer, *, ticket, spec, value, unit, paused, warning_percent,
         timer.warning_at = sla_shift(spec, unit, timer.started_at, budget * warning_percent / 100) if budget else timer.due_at
         timer.warning_at = min(timer.warning_at, timer.due_at)
         timer.problem = ""
+        timer.is_provisional = unit not in CALENDAR_UNITS and is_provisional(spec, timer.started_at, timer.due_at)
     except (UncoveredYearError, NoWorkingTimeError) as exc:
         timer.due_at = timer.warning_at = None
         timer.problem = str(exc)[:255]
+        timer.is_provisional = False
     if timer.met_at and timer.due_at and timer.breached_at is None and timer.met_at > timer.due_at:
         timer.breached_at = timer.met_at  # met late: a breach for the KPI, nobody left to notify
     timer.next_check_at = _next_check(timer)

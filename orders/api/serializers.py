@@ -199,6 +199,9 @@ class DeadlineSerializer(serializers.Serializer):
     met_at = serializers.DateTimeField(allow_null=True)
     breached_at = serializers.DateTimeField(allow_null=True)
     warned_at = serializers.DateTimeField(allow_null=True, required=False, help_text="when the close-to-deadline warning was given")
+    is_provisional = strict.BooleanField(
+        required=False, help_text="the deadline reads a year without the official holiday schedule (statutory holidays "
+                                  "by rule, no make-up days); it is recomputed when the schedule is entered")
 
 
 class DeadlinesSerializer(serializers.Serializer):
