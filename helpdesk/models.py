@@ -282,6 +282,7 @@ class CalendarYearEntry(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
     # {"sla": {"checked": 12, "shifted": 3}, "orders": {...}, ...}: written as each app's deadlines are recomputed.
     progress = models.JSONField(_("progress"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
