@@ -275,7 +275,8 @@ class ReturnRequestSerializer(strict.ModelSerializer):
     def get_deadlines(self, ret) -> dict:
         # Built by hand: a nested serializer per row costs more than the whole list query.
         show = DATETIME.to_representation
-        return {step: {key: show(value) if value else None for key, value in times.items()}
+        return {step: {key: value if isinstance(value, bool) else show(value) if value else None
+                       for key, value in times.items()}
                 for step, times in deadlines_block(ret).items()}
 
     def _clear(self) -> bool:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from followups.models import FollowUpEvent, FollowUpRule, FollowUpVisit
 from followups.services import visit_sweep_rule
@@ -181,3 +182,20 @@ def test_entering_a_year_replaces_its_rows_and_leaves_other_calendars_alone(sla_
     assert sorted(calendar.workdays.filter(date__year=2027).values_list("date", flat=True))[0] == dt.date(2027, 1, 31)
     assert calendar.years.filter(year=2027).count() == 1
     assert not online.years.filter(year=2027).exists() and not online.holidays.filter(date__year=2027).exists()
+
+
+def test_api_and_pages_mark_a_provisional_due_time(sla_defaults, api, agent, team, client):
+    with time_machine.travel(at(2026, 12, 30, 17), tick=False):
+        ticket = complaint(agent, team)
+        order = delivered_order(lines=((1, "99.00"),))
+        ret = return_services.return_request_create(order=order, kind="return", reason="no_reason",
+                                                    items=[(order.items.first().pk, 1)], actor=agent)
+        ret = return_services.return_request_approve(return_request=ret, actor=agent)
+    with time_machine.travel(at(2026, 12, 30, 17, 5), tick=False):
+        targets = api(agent).get(f"/api/v1/tickets/{ticket.pk}/").json()["sla"]["targets"]
+        assert targets["resolution"]["is_provisional"] is True and targets["first_response"]["is_provisional"] is False
+        deadlines = api(agent).get(f"/api/v1/returns/{ret.pk}/").json()["deadlines"]
+        assert deadlines["pickup"]["is_provisional"] is True and deadlines["confirm"]["is_provisional"] is False
+        client.force_login(agent)
+        assert 'data-testid="provisional"' in client.get(reverse("tickets:ticket_detail", args=[ticket.pk])).content.decode()
+        assert 'data-testid="provisional"' in client.get(reverse("orders:return_detail", args=[ret.pk])).content.decode()
