@@ -26,6 +26,7 @@ from followups.sweep_sql import visits_insert
 from followups.tokens import survey_from_token, survey_url
 from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
 from helpdesk.models import BusinessCalendar, Team, User
+from helpdesk.services import calendar_recompute_each
 from tickets.models import Ticket
 from tickets.services import ticket_create
 
@@ -231,13 +232,8 @@ def visit_recompute_for_calendar_year(*, calendar_id: int, year: int, reason: st
         rule__in=rules, status=Visit.Status.PENDING, is_provisional=True, source_at__isnull=False,
     ).order_by("pk").values_list("pk", flat=True))
     schedules: dict[int, Schedule] = {}
-    checked = shifted = 0
-    for visit_id in visit_ids:
-        shifted += _visit_recompute(visit_id=visit_id, schedules=schedules, reason=reason)
-        checked += 1
-        if progress is not None and (checked % 100 == 0 or checked == len(visit_ids)):
-            progress(checked=checked, shifted=shifted, total=len(visit_ids))
-    return {"checked": checked, "shifted": shifted, "total": len(visit_ids)}
+    return calendar_recompute_each(
+        visit_ids, lambda pk: _visit_recompute(visit_id=pk, schedules=schedules, reason=reason), progress)
 
 
 @transaction.atomic

@@ -85,6 +85,20 @@ def calendar_recomputers() -> list[tuple[str, Callable]]:
     return found
 
 
+def calendar_recompute_each(ids: list[int], recompute_one: Callable[[int], int], progress=None) -> dict[str, int]:
+    """Recompute each ticket, return or visit (``recompute_one`` returns how many due times moved); return the counts.
+
+    ``progress(checked=…, shifted=…, total=…)`` is called every hundred and at the end.
+    """
+    checked = shifted = 0
+    for pk in ids:
+        shifted += recompute_one(pk)
+        checked += 1
+        if progress is not None and (checked % 100 == 0 or checked == len(ids)):
+            progress(checked=checked, shifted=shifted, total=len(ids))
+    return {"checked": checked, "shifted": shifted, "total": len(ids)}
+
+
 def calendar_year_recompute(*, entry_id: int) -> CalendarYearEntry | None:
     """Recompute every open deadline that reads the entered year, app by app; safe to run twice.
 

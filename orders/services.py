@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.enqueue import enqueue_on_commit
 from helpdesk.models import Team
+from helpdesk.services import calendar_recompute_each
 from helpdesk.sequences import daily_number
 from helpdesk.teams import team_ids_for_user
 from orders import deadlines, workflow
@@ -445,13 +446,8 @@ def return_deadlines_recompute_for_calendar_year(*, calendar_id: int, year: int,
         .exclude(step=Step.CONFIRM).filter(Q(is_provisional=True) | Q(due_at__gte=year_start))
         .values_list("return_request_id", flat=True)
     ))
-    checked = shifted = 0
-    for return_id in return_ids:
-        shifted += _return_deadlines_recompute(return_id=return_id, policy=policy, reason=reason)
-        checked += 1
-        if progress is not None and (checked % 100 == 0 or checked == len(return_ids)):
-            progress(checked=checked, shifted=shifted, total=len(return_ids))
-    return {"checked": checked, "shifted": shifted, "total": len(return_ids)}
+    return calendar_recompute_each(
+        return_ids, lambda pk: _return_deadlines_recompute(return_id=pk, policy=policy, reason=reason), progress)
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ from helpdesk.business_time import (
 )
 from helpdesk.calendars import calendar_spec
 from helpdesk.models import BusinessCalendar
+from helpdesk.services import calendar_recompute_each
 from sla import sql
 from sla.models import Notification, SLAPolicy, TicketSLA, TicketSLATimer
 from sla.selectors import notification_unread_forget
@@ -475,13 +476,7 @@ def sla_timers_recompute_for_calendar_year(*, calendar_id: int, year: int, reaso
         .filter(Q(is_provisional=True) | Q(due_at__gte=year_start))
         .exclude(ticket__status__in=DONE_STATUSES).values_list("ticket_id", flat=True)
     ))
-    checked = shifted = 0
-    for ticket_id in ticket_ids:
-        shifted += ticket_sla_recompute(ticket_id=ticket_id, reason=reason)
-        checked += 1
-        if progress is not None and (checked % 100 == 0 or checked == len(ticket_ids)):
-            progress(checked=checked, shifted=shifted, total=len(ticket_ids))
-    return {"checked": checked, "shifted": shifted, "total": len(ticket_ids)}
+    return calendar_recompute_each(ticket_ids, lambda pk: ticket_sla_recompute(ticket_id=pk, reason=reason), progress)
 
 
 @transaction.atomic

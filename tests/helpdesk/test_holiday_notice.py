@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from chinese_calendar import constants
+from django.utils import translation
 
 from helpdesk.holiday_notice import NoticeError, notice_parse
 
@@ -52,5 +53,5 @@ def test_a_range_into_the_next_year_and_an_explicit_year():
     ("国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日至3日放假。1月2日（周六）上班。", "both"),
 ])
 def test_text_that_is_not_a_readable_notice_is_refused_with_the_reason(text, problem):
-    with pytest.raises(NoticeError, match=problem):
+    with translation.override("en"), pytest.raises(NoticeError, match=problem):
         notice_parse(text)
