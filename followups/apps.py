@@ -6,6 +6,8 @@ class FollowupsConfig(AppConfig):
     """Follow-up visits (回访), their rules, satisfaction surveys and the messages sent to customers."""
 
     name = "followups"
+    # Recomputes this app's open deadlines when a year's official holiday schedule is entered.
+    calendar_year_recompute = "followups.services.visit_recompute_for_calendar_year"
     verbose_name = _("Follow-ups")
 
     def ready(self):

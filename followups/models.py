@@ -175,6 +175,12 @@ class FollowUpVisit(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     skip_reason = models.CharField(_("skip reason"), max_length=16, choices=SkipReason.choices, blank=True)
     due_at = models.DateTimeField(_("due at"))
+    # When the source happened (delivery, closing, resolution): the due time is recomputed from it.
+    source_at = models.DateTimeField(_("source at"), null=True, blank=True)
+    is_provisional = models.BooleanField(
+        _("provisional"), default=False,
+        help_text=_("The deadline reads a year without the official holiday schedule; it is recomputed when that is entered."),
+    )
     team = models.ForeignKey("helpdesk.Team", verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+", db_index=False)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), on_delete=models.SET_NULL,
@@ -228,6 +234,7 @@ class FollowUpEvent(AuditEvent):
         TICKET = "ticket", _("Ticket opened from the visit")
         SENT = "sent", pgettext_lazy("follow-up event", "Message sent")
         CLAIMED = "claimed", _("Taken from the team queue")
+        RECOMPUTED = "recomputed", _("Due time recomputed")
 
     visit = models.ForeignKey(FollowUpVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)

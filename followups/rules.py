@@ -71,6 +71,16 @@ def quiet_adjust(instant: dt.datetime, *, start: dt.time, end: dt.time, tz, holi
     return local
 
 
+class _Holidays:
+    """The calendar's holidays as a set to test days against: official, or by rule in a provisional year."""
+
+    def __init__(self, spec: business_time.CalendarSpec):
+        self.spec = spec
+
+    def __contains__(self, day: dt.date) -> bool:
+        return business_time.is_holiday(self.spec, day)
+
+
 class Schedule:
     """The due-time arithmetic of one rule: delay (business or calendar days), quiet hours, holidays."""
 
@@ -82,7 +92,7 @@ class Schedule:
             self.spec = None
         self.tz = self.spec.tz if self.spec else timezone.get_default_timezone()
         is_call = rule.kind == FollowUpRule.Kind.CALL
-        self.holidays = self.spec.holidays if (self.spec and is_call and rule.is_holiday_quiet) else frozenset()
+        self.holidays = _Holidays(self.spec) if (self.spec and is_call and rule.is_holiday_quiet) else frozenset()
 
     def adjust(self, instant: dt.datetime) -> dt.datetime:
         """Return the first allowed moment at or after the instant."""
@@ -98,6 +108,12 @@ class Schedule:
             except (business_time.UncoveredYearError, business_time.NoWorkingTimeError) as exc:
                 logger.warning("follow-up rule %s: %s; counting calendar days", self.rule.code, exc)
         return self.adjust(due)
+
+    def is_provisional(self, source_at: dt.datetime, due: dt.datetime) -> bool:
+        """Return whether a due time counted in business days reads a year without the official holiday schedule."""
+        counts_business_days = self.rule.delay_days and self.rule.delay_unit == FollowUpRule.DelayUnit.BUSINESS_DAYS
+        return bool(counts_business_days and self.spec is not None
+                    and business_time.is_provisional(self.spec, source_at, due))
 
 
 def _not_visited(rule: FollowUpRule, source_type: str, period: str = ""):
@@ -169,7 +185,7 @@ def candidates(rule: FollowUpRule, *, now: dt.datetime, lookback_days: int, limi
         return found[:limit]
     if rule.trigger == Trigger.HOLIDAY:
         schedule = Schedule(rule)
-        holidays = schedule.spec.holidays if schedule.spec else frozenset()
+        holidays = _Holidays(schedule.spec) if schedule.spec else frozenset()
         if today not in holidays or today - dt.timedelta(days=1) in holidays:
             return []
         period = today.isoformat()

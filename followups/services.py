@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +20,13 @@ from followups.models import (
     CustomerMessage, FollowUpEvent, FollowUpRule, FollowUpSettings, FollowUpVisit, Survey, SurveyQuestion,
     SurveyResponse,
 )
-from followups.rules import Candidate, Schedule, candidates, has_visit_near, needs_consent, recent_visits
+from followups.rules import DEFAULT_CALENDAR, Candidate, Schedule, candidates, has_visit_near, needs_consent, recent_visits
 from followups.selectors import survey_questions
 from followups.sweep_sql import visits_insert
 from followups.tokens import survey_from_token, survey_url
 from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
-from helpdesk.models import Team, User
+from helpdesk.models import BusinessCalendar, Team, User
+from helpdesk.services import calendar_recompute_each
 from tickets.models import Ticket
 from tickets.services import ticket_create
 
@@ -102,7 +103,8 @@ def _plan(rule: FollowUpRule, schedule: Schedule, found: list[Candidate], policy
             rule=rule, source_type=candidate.source_type, source_id=candidate.source_id, period=candidate.period,
             customer_id=candidate.customer_id, order_id=candidate.order_id, return_request_id=candidate.return_id,
             ticket_id=candidate.ticket_id, handler_id=candidate.handler_id, team_id=team_id, assignee_id=assignee_id,
-            kind=rule.kind, channel=rule.channel, due_at=due, script=rule.script,
+            kind=rule.kind, channel=rule.channel, due_at=due, script=rule.script, source_at=candidate.source_at,
+            is_provisional=schedule.is_provisional(candidate.source_at, due),
             status=Visit.Status.SKIPPED if reason else Visit.Status.PENDING, skip_reason=reason,
         ))
     return visits
@@ -174,7 +176,8 @@ def visit_complete(*, visit: FollowUpVisit, actor, outcome: str, satisfaction: i
     policy = FollowUpSettings.current()
     if outcome == Visit.Outcome.NO_ANSWER and visit.attempts < policy.max_attempts:
         visit.due_at = _schedule_for(visit).adjust(now + dt.timedelta(hours=policy.retry_after_hours))
-        fields.append("due_at")
+        visit.is_provisional = False  # a retry time counts calendar hours, not business days
+        fields += ["due_at", "is_provisional"]
         _event(visit, "no_answer", actor, _("No answer (attempt %(n)s); next call at %(at)s") % {
             "n": visit.attempts, "at": timezone.localtime(visit.due_at).strftime("%Y-%m-%d %H:%M")})
     else:
@@ -210,9 +213,49 @@ def visit_reschedule(*, visit: FollowUpVisit, actor, due_at: dt.datetime, note: 
     visit = _locked(visit)
     workflow.ensure_allowed(visit.status, workflow.PENDING)
     visit.due_at = _schedule_for(visit).adjust(due_at)
-    visit.save(update_fields=["due_at"])
+    visit.is_provisional = False  # chosen by a person: the official schedule does not move it
+    visit.save(update_fields=["due_at", "is_provisional"])
     _event(visit, "rescheduled", actor, note)
     return visit
+
+
+def visit_recompute_for_calendar_year(*, calendar_id: int, year: int, reason: str, progress=None) -> dict[str, int]:
+    """Recompute the due times of visits to do that were counted on a provisional year of the calendar.
+
+    Only due times the product computed from the source (business days after it) move; a retry time or a
+    time a person chose stays. Each moved due time is recorded on the visit.
+    """
+    calendar = BusinessCalendar.objects.get(pk=calendar_id)
+    rules = FollowUpRule.objects.filter(Q(calendar_id=calendar_id) | Q(calendar__isnull=True) if calendar.code == DEFAULT_CALENDAR
+                                        else Q(calendar_id=calendar_id))
+    visit_ids = list(FollowUpVisit.objects.filter(
+        rule__in=rules, status=Visit.Status.PENDING, is_provisional=True, source_at__isnull=False,
+    ).order_by("pk").values_list("pk", flat=True))
+    schedules: dict[int, Schedule] = {}
+    return calendar_recompute_each(
+        visit_ids, lambda pk: _visit_recompute(visit_id=pk, schedules=schedules, reason=reason), progress)
+
+
+@transaction.atomic
+def _visit_recompute(*, visit_id: int, schedules: dict, reason: str) -> int:
+    """Recompute one visit's due time from its source; return 1 when it moved."""
+    visit = (FollowUpVisit.objects.select_for_update(of=("self",)).select_related("rule")
+             .filter(pk=visit_id, status=Visit.Status.PENDING, is_provisional=True).first())
+    if visit is None or visit.rule is None:
+        return 0
+    if visit.rule_id not in schedules:
+        schedules[visit.rule_id] = Schedule(visit.rule)
+    schedule = schedules[visit.rule_id]
+    old = visit.due_at
+    visit.due_at = schedule.due_at(visit.source_at)
+    visit.is_provisional = schedule.is_provisional(visit.source_at, visit.due_at)
+    visit.save(update_fields=["due_at", "is_provisional"])
+    if visit.due_at == old:
+        return 0
+    _event(visit, "recomputed", None, _("Due %(old)s → %(new)s (%(reason)s)") % {
+        "old": timezone.localtime(old).strftime("%Y-%m-%d %H:%M"),
+        "new": timezone.localtime(visit.due_at).strftime("%Y-%m-%d %H:%M"), "reason": reason})
+    return 1
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ COLUMNS = [("rule_id", "bigint"), ("source_type", "varchar"), ("source_id", "big
            ("customer_id", "bigint"), ("order_id", "bigint"), ("return_request_id", "bigint"), ("ticket_id", "bigint"),
            ("kind", "varchar"), ("channel", "varchar"), ("status", "varchar"), ("skip_reason", "varchar"),
            ("due_at", "timestamptz"), ("team_id", "bigint"), ("assignee_id", "bigint"), ("handler_id", "bigint"),
-           ("script", "text")]
+           ("script", "text"), ("source_at", "timestamptz"), ("is_provisional", "boolean")]
 
 
 def visits_insert(visits: list[FollowUpVisit]) -> int:

@@ -1,25 +1,33 @@
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from helpdesk.business_time import weekly_problems
-from helpdesk.calendars import calendar_years_missing
+from helpdesk.calendars import calendar_year_review, calendar_years_missing
 from helpdesk.models import (
     BusinessCalendar,
     CalendarClosure,
     CalendarHoliday,
     CalendarWorkday,
     CalendarYear,
+    CalendarYearEntry,
+    ProvisionalYearAlert,
     LoginFailure,
     Team,
     User,
     WorkingInterval,
 )
-from helpdesk.forms import AdminLoginForm
-from helpdesk.services import calendar_touch, user_sync_staff
+from helpdesk.forms import AdminLoginForm, HolidayNoticeForm
+from helpdesk.services import calendar_touch, calendar_year_enter, user_sync_staff
 
 admin.site.site_header = _("Helpdesk administration")
 admin.site.login_form = AdminLoginForm
@@ -161,7 +169,8 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         if obj is not None:
             missing = calendar_years_missing(obj)
             if missing:
-                messages.warning(request, _("No holiday data for %(years)s: deadlines in those years are not computed.")
+                messages.warning(request, _("No official holiday data for %(years)s: deadlines in those years run on a "
+                                           "provisional schedule (weekends and statutory holidays, no make-up days).")
                                  % {"years": ", ".join(map(str, missing))})
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -169,6 +178,66 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         calendar_touch(calendar_id=form.instance.pk)
 
+    def get_urls(self):
+        return [
+            path("<int:calendar_id>/enter-year/", self.admin_site.admin_view(self.enter_year_view),
+                 name="helpdesk_businesscalendar_enter_year"),
+            *super().get_urls(),
+        ]
+
+    def enter_year_view(self, request, calendar_id: int):
+        """Paste the State Council notice → review the year as a grid → confirm to save and recompute."""
+        calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
+        if not self.has_change_permission(request, calendar):
+            raise PermissionDenied
+        form = HolidayNoticeForm(request.POST or None)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": calendar,
+                   "calendar": calendar, "form": form, "title": gettext("Enter a year from the notice")}
+        if request.method != "POST":
+            return TemplateResponse(request, "admin/helpdesk/businesscalendar/enter_year.html", context)
+        if not form.is_valid():
+            return TemplateResponse(request, "admin/helpdesk/businesscalendar/enter_year.html", context, status=400)
+        schedule = form.schedule
+        if "confirm" not in request.POST:
+            months = calendar_year_review(calendar, schedule)
+            monday = dt.date(2024, 1, 1)
+            context.update(schedule=schedule, months=months,
+                           weekday_labels=[date_format(monday + dt.timedelta(days=n), "D") for n in range(7)],
+                           changed=sum(day["changed"] for month in months for week in month["weeks"] for day in week if day))
+            return TemplateResponse(request, "admin/helpdesk/businesscalendar/enter_year.html", context)
+        entry = calendar_year_enter(calendar=calendar, schedule=schedule, actor=request.user,
+                                    source=form.cleaned_data["source"])
+        messages.success(request, gettext("The official %(year)s schedule is saved: %(holidays)d days off, "
+                                          "%(workdays)d make-up working days. Open deadlines are being recomputed.")
+                         % {"year": schedule.year, "holidays": entry.holiday_count, "workdays": entry.workday_count})
+        return redirect(reverse("admin:helpdesk_calendaryearentry_change", args=[entry.pk]))
+
+
+
+@admin.register(CalendarYearEntry)
+class CalendarYearEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Entered holiday schedules and the recomputation of the deadlines they moved, read only (refreshes while running)."""
+
+    list_display = ["calendar", "year", "source", "entered_by", "entered_at", "status", "progress_summary"]
+    list_filter = ["calendar", "status"]
+    fields = ["calendar", "year", "source", "holiday_count", "workday_count", "entered_by", "entered_at", "status",
+              "progress_summary", "finished_at"]
+    readonly_fields = fields
+    change_form_template = "admin/helpdesk/calendaryearentry/change_form.html"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("helpdesk.view_businesscalendar")
+
+    @admin.display(description=_("progress"))
+    def progress_summary(self, entry):
+        parts = [gettext("%(app)s: %(checked)d of %(total)d checked, %(shifted)d moved") % {"app": app, **counts}
+                 for app, counts in sorted(entry.progress.items())]
+        return "; ".join(parts) or "—"
+
+
+@admin.register(ProvisionalYearAlert)
+class ProvisionalYearAlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "sent_at", "recipients"]
 
 
 @admin.register(LoginFailure)

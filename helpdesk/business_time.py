@@ -12,9 +12,13 @@ computed here. A calendar (``CalendarSpec``) says when people work:
   they are worked with the intervals of ``makeup_weekday`` (Monday unless the
   calendar says otherwise), i.e. the calendar's normal weekday hours.
 - ``closures``: one-off closed periods ``(start, end)`` as aware datetimes.
-- ``covered_years``: years whose holiday data is known. Any computation that
-  needs a date outside them raises ``UncoveredYearError``; ``None`` means the
-  calendar does not use holiday data, so every year is covered.
+- ``covered_years``: years whose official holiday data is known; ``None`` means
+  the calendar does not use holiday data, so every year is covered.
+- ``provisional``: year → holidays by rule, used for a year outside
+  ``covered_years`` (a **provisional** year: weekends plus statutory holidays,
+  no make-up days; ``helpdesk.statutory_holidays``). Holidays and make-up days
+  listed for such a year still apply on top. Without it, a computation that
+  needs an uncovered year raises ``UncoveredYearError``.
 
 Units, exactly:
 
@@ -35,7 +39,7 @@ produce wrong durations, only (rarely) an ambiguous wall time at the switch.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -69,6 +73,7 @@ class CalendarSpec:
     closures: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
     covered_years: frozenset[int] | None = None
     makeup_weekday: int = 0
+    provisional: Callable[[int], frozenset[dt.date]] | None = None
     _day_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -82,9 +87,23 @@ def _check_aware(instant: dt.datetime) -> None:
         raise ValueError("business-time arithmetic needs aware datetimes")
 
 
-def _check_year(spec: CalendarSpec, day: dt.date) -> None:
-    if spec.covered_years is not None and day.year not in spec.covered_years:
+def is_holiday(spec: CalendarSpec, day: dt.date) -> bool:
+    """Return whether ``day`` is a holiday of the calendar (official, or by rule in a provisional year)."""
+    if day in spec.holidays:
+        return True
+    if spec.covered_years is None or day.year in spec.covered_years:
+        return False
+    if spec.provisional is None:
         raise UncoveredYearError(day.year)
+    return day in spec.provisional(day.year)
+
+
+def is_provisional(spec: CalendarSpec, start: dt.datetime, end: dt.datetime | None) -> bool:
+    """Return whether a deadline running from ``start`` to ``end`` reads a day of a provisional year."""
+    if spec.covered_years is None or end is None:
+        return False
+    first, last = sorted((start.astimezone(spec.tz).year, end.astimezone(spec.tz).year))
+    return any(year not in spec.covered_years for year in range(first, last + 1))
 
 
 def _wall(day: dt.date, clock: dt.time, tz: ZoneInfo) -> dt.datetime:
@@ -96,8 +115,7 @@ def day_intervals(spec: CalendarSpec, day: dt.date) -> tuple[tuple[dt.datetime, 
     cached = spec._day_cache.get(day)
     if cached is not None:
         return cached
-    _check_year(spec, day)
-    if day in spec.holidays:
+    if is_holiday(spec, day):
         weekly = ()
     elif day in spec.workdays:
         weekly = spec.weekly.get(spec.makeup_weekday, ())

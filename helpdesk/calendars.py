@@ -1,11 +1,14 @@
 """Read business calendars as ``CalendarSpec`` values for the business-time module (cached per revision)."""
 
+import calendar as month_calendar
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from helpdesk.business_time import CalendarSpec
+from helpdesk.business_time import CalendarSpec, is_holiday
 from helpdesk.models import BusinessCalendar
+from helpdesk.statutory_holidays import provisional_holidays
 
 # (calendar id) → (revision, spec). A calendar change bumps the revision (``calendar_touch``), so every
 # process rebuilds its spec on the next read without any cross-process invalidation message.
@@ -46,13 +49,73 @@ def calendar_spec_build(calendar: BusinessCalendar) -> CalendarSpec:
         closures=closures,
         covered_years=frozenset(calendar.years.values_list("year", flat=True)),
         makeup_weekday=calendar.makeup_weekday,
+        provisional=provisional_holidays,
     )
 
 
 def calendar_years_missing(calendar: BusinessCalendar, *, ahead: int = 1) -> list[int]:
-    """Return this year and the next ``ahead`` years that lack holiday data, for calendars that use it."""
+    """Return this year and the next ``ahead`` years without official holiday data (provisional), for calendars that use it."""
     if not calendar.uses_holidays:
         return []
     this_year = timezone.localdate().year
     wanted = set(range(this_year, this_year + ahead + 1))
     return sorted(wanted - set(calendar.years.values_list("year", flat=True)))
+
+
+# From this day of the year on, a next year still without the official schedule is announced to admins.
+WARN_FROM = (10, 1)
+
+
+def provisional_year_warning(*, today=None) -> dict | None:
+    """Return ``{"year", "calendars"}`` when next year is still provisional on a holiday calendar and it is 1 October or later.
+
+    The State Council publishes the next year's schedule in late autumn; until it is entered, deadlines in
+    that year run on the provisional schedule.
+    """
+    today = today or timezone.localdate()
+    if (today.month, today.day) < WARN_FROM:
+        return None
+    year = today.year + 1
+    names = list(BusinessCalendar.objects.filter(uses_holidays=True).exclude(years__year=year)
+                 .order_by("name").values_list("name", flat=True))
+    return {"year": year, "calendars": names} if names else None
+
+
+def _day_kind(day: dt.date, *, holidays, workdays) -> str:
+    if day in holidays:
+        return "holiday"
+    if day in workdays:
+        return "makeup"
+    return "weekend" if day.weekday() >= 5 else "work"
+
+
+def calendar_year_review(calendar: BusinessCalendar, schedule) -> list[dict]:
+    """Return the year of an entered schedule as months of weeks of days, each day marked where it changes.
+
+    A day is ``changed`` when it is off under the schedule and was a working day on the calendar as it is
+    (the provisional schedule, or an earlier entry), or the other way round; ``before`` names what it was.
+    """
+    spec = calendar_spec(calendar)
+
+    class _Current:
+        def __contains__(self, day):
+            return is_holiday(spec, day)
+
+    current = _Current()
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(schedule.year, month):
+            days = []
+            for day in week:
+                if day.month != month:
+                    days.append(None)
+                    continue
+                after = _day_kind(day, holidays=schedule.holidays, workdays=schedule.workdays)
+                before = _day_kind(day, holidays=current, workdays=spec.workdays)
+                off_after, off_before = after in ("holiday", "weekend"), before in ("holiday", "weekend")
+                days.append({"date": day, "kind": after, "before": before, "changed": off_after != off_before,
+                             "name": schedule.holidays.get(day) or schedule.workdays.get(day, "")})
+            weeks.append(days)
+        months.append({"month": month, "first": dt.date(schedule.year, month, 1), "weeks": weeks})
+    return months

@@ -14,6 +14,17 @@ app.autodiscover_tasks()
 
 # Every periodic task lives here; policies (SLA targets, visit rules) live in models.
 app.conf.beat_schedule = {
+    # From 1 October: tell the admins once that next year's holiday schedule is still provisional.
+    "provisional-year-alert": {
+        "task": "helpdesk.provisional_year_alert_send",
+        "schedule": crontab(minute=0, hour=9),
+        "options": {"expires": 3000},
+    },
+    "calendar-year-entry-sweep-stalled": {
+        "task": "helpdesk.calendar_year_entry_sweep_stalled",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
     "helpdesk-heartbeat": {
         "task": "helpdesk.heartbeat_record",
         "schedule": 30.0,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 @checks.register(checks.Tags.database)
 def calendar_years_check(app_configs=None, databases=None, **kwargs):
-    """Warn about calendars without holiday data for this year or the next (needs the database)."""
+    """Warn about calendars without official holiday data for this year or the next (needs the database)."""
     if not databases:
         return []
     from helpdesk.calendars import calendar_years_missing
@@ -24,8 +24,8 @@ def calendar_years_check(app_configs=None, databases=None, **kwargs):
             warnings.append(checks.Warning(
                 _("Business calendar “%(name)s” has no holiday data for %(years)s.")
                 % {"name": calendar.name, "years": ", ".join(map(str, missing))},
-                hint=_("Add the State Council holiday schedule (holidays, make-up days and the year) in admin; "
-                       "deadlines falling in such a year are not computed."),
+                hint=_("Enter the State Council holiday schedule in admin (paste the notice); until then deadlines "
+                       "in such a year run on a provisional schedule: weekends and statutory holidays, no make-up days."),
                 obj=calendar,
                 id="helpdesk.W001",
             ))

@@ -1,9 +1,13 @@
-"""Sign-in forms that say when and why the sign-in throttle refuses (the login page and Django admin)."""
+"""Sign-in forms that say when and why the sign-in throttle refuses; the holiday-notice form of the calendar admin."""
 
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.holiday_notice import NoticeError, NoticeSchedule, notice_parse
 from helpdesk.login_throttle import login_address, login_lock_get
 
 
@@ -23,3 +27,24 @@ class LoginForm(ThrottleMessageMixin, AuthenticationForm):
 
 class AdminLoginForm(ThrottleMessageMixin, AdminAuthenticationForm):
     """Django admin's login form."""
+
+
+class HolidayNoticeForm(forms.Form):
+    """The text of the State Council's holiday notice, pasted by an admin; ``schedule`` once valid."""
+
+    text = forms.CharField(
+        label=_("Notice text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
+        help_text=_("Paste the whole notice (国务院办公厅关于20XX年部分节假日安排的通知), title included."),
+    )
+    source = forms.CharField(label=_("Source"), max_length=64, required=False,
+                             help_text=_("E.g. the document number (国办发明电〔2025〕7号)."))
+
+    schedule: NoticeSchedule | None = None
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        try:
+            self.schedule = notice_parse(text)
+        except NoticeError as error:
+            raise ValidationError(str(error), code="unreadable")
+        return text

@@ -1,10 +1,11 @@
-"""Health checks for /healthz: database, Redis and the Celery heartbeat."""
+"""Health checks for /healthz: database, Redis and the Celery heartbeat; warnings that need an admin, not a restart."""
 
 import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from helpdesk.calendars import provisional_year_warning
 from helpdesk.heartbeat import heartbeat_last
 
 
@@ -49,11 +50,24 @@ def check_celery(*, redis_ok: bool) -> dict:
     return state
 
 
+def check_calendars(*, database_ok: bool) -> dict:
+    """Return a warning when next year's holiday schedule is still provisional from 1 October on (never down)."""
+    if not database_ok:
+        return {"ok": True}
+    warning = provisional_year_warning()
+    if warning is None:
+        return {"ok": True}
+    return {"ok": True, "warning": (f"official {warning['year']} holiday schedule not entered for "
+                                    f"{', '.join(warning['calendars'])}: deadlines in {warning['year']} are provisional")}
+
+
 def health_report() -> dict:
-    """Return every check and the names of those that are down."""
+    """Return every check, the names of those that are down and of those that carry a warning."""
     database = check_database()
     redis_state = check_redis()
     celery = check_celery(redis_ok=redis_state["ok"])
-    checks = {"database": database, "redis": redis_state, "celery": celery}
+    calendars = check_calendars(database_ok=database["ok"])
+    checks = {"database": database, "redis": redis_state, "celery": celery, "calendars": calendars}
     down = [name for name, state in checks.items() if not state["ok"]]
-    return {"status": "ok" if not down else "down", "down": down, "checks": checks}
+    warnings = [name for name, state in checks.items() if state.get("warning")]
+    return {"status": "ok" if not down else "down", "down": down, "warnings": warnings, "checks": checks}

@@ -261,3 +261,50 @@ class CalendarYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+
+class CalendarYearEntry(models.Model):
+    """An official holiday schedule entered for a calendar's year, and the recomputation of the open deadlines it moved."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Recomputing deadlines")
+        DONE = "done", _("Done")
+
+    calendar = models.ForeignKey(BusinessCalendar, verbose_name=_("calendar"), on_delete=models.CASCADE,
+                                 related_name="year_entries")
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=128, blank=True)
+    holiday_count = models.PositiveSmallIntegerField(_("holidays"), default=0)
+    workday_count = models.PositiveSmallIntegerField(_("make-up working days"), default=0)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    # {"sla": {"checked": 12, "shifted": 3}, "orders": {...}, ...}: written as each app's deadlines are recomputed.
+    progress = models.JSONField(_("progress"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-entered_at", "-id"]
+        verbose_name = _("entered holiday schedule")
+        verbose_name_plural = _("entered holiday schedules")
+
+    def __str__(self):
+        return f"{self.calendar} {self.year}"
+
+
+class ProvisionalYearAlert(models.Model):
+    """The e-mail telling the admins that next year's holiday schedule is still provisional: sent once a year."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("provisional-year alert")
+        verbose_name_plural = _("provisional-year alerts")
+
+    def __str__(self):
+        return str(self.year)

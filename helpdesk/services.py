@@ -1,12 +1,29 @@
 """Writes to users, teams, API tokens, sign-in failures and business calendars."""
 
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from django.apps import apps
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from helpdesk.enqueue import enqueue_each, enqueue_on_commit
+from helpdesk.holiday_notice import NoticeSchedule
+from helpdesk.calendars import provisional_year_warning
 from helpdesk.login_throttle import KEEP_AT_LEAST, login_key, login_window
-from helpdesk.models import BusinessCalendar, LoginFailure, User
+from helpdesk.models import (
+    BusinessCalendar, CalendarHoliday, CalendarWorkday, CalendarYear, CalendarYearEntry, LoginFailure,
+    ProvisionalYearAlert, User,
+)
+
+logger = logging.getLogger(__name__)
+# A recomputation that wrote no progress for this long lost its task (worker killed, broker down): send it again.
+STALLED_AFTER = dt.timedelta(minutes=10)
 from helpdesk.roles import Role, has_role_at_least
 from helpdesk.tokens import token_refusal
 
@@ -23,6 +40,130 @@ def user_sync_staff(*, user: User) -> bool:
 def calendar_touch(*, calendar_id: int) -> None:
     """Bump a business calendar's revision so every process rebuilds its cached ``CalendarSpec``."""
     BusinessCalendar.objects.filter(pk=calendar_id).update(revision=F("revision") + 1)
+
+
+@transaction.atomic
+def calendar_year_enter(*, calendar: BusinessCalendar, schedule: NoticeSchedule, actor, source: str = "") -> CalendarYearEntry:
+    """Store a year's official holiday schedule on the calendar, replacing that year's rows, and recompute after commit.
+
+    The year stops being provisional at once (one transaction with the new revision); the open deadlines
+    it moves are recomputed by ``calendar_year_recompute`` in a task, progress recorded on the entry.
+    """
+    calendar = BusinessCalendar.objects.select_for_update().get(pk=calendar.pk)
+    dates = set(schedule.holidays) | set(schedule.workdays)
+    in_year = Q(date__year=schedule.year) | Q(date__in=dates)
+    CalendarHoliday.objects.filter(in_year, calendar=calendar).delete()
+    CalendarWorkday.objects.filter(in_year, calendar=calendar).delete()
+    CalendarHoliday.objects.bulk_create(CalendarHoliday(calendar=calendar, date=day, name=name[:64])
+                                        for day, name in sorted(schedule.holidays.items()))
+    CalendarWorkday.objects.bulk_create(CalendarWorkday(calendar=calendar, date=day, name=name[:64])
+                                        for day, name in sorted(schedule.workdays.items()))
+    source = source[:64] or _("State Council notice")
+    CalendarYear.objects.update_or_create(calendar=calendar, year=schedule.year, defaults={"source": source})
+    entry = CalendarYearEntry.objects.create(
+        calendar=calendar, year=schedule.year, source=source, holiday_count=len(schedule.holidays),
+        workday_count=len(schedule.workdays), entered_by=actor if getattr(actor, "pk", None) else None,
+    )
+    calendar_touch(calendar_id=calendar.pk)
+    from helpdesk import tasks
+
+    enqueue_on_commit(tasks.calendar_year_recompute, entry_id=entry.pk)
+    return entry
+
+
+def calendar_recomputers() -> list[tuple[str, Callable]]:
+    """Return (app label, service) for each app whose deadlines read a business calendar.
+
+    An app names its service in its ``AppConfig.calendar_year_recompute`` (a dotted path), so the shared
+    layer reaches the apps built on it without importing them.
+    """
+    found = []
+    for config in apps.get_app_configs():
+        path = getattr(config, "calendar_year_recompute", None)
+        if path:
+            found.append((config.label, import_string(path)))
+    return found
+
+
+def calendar_recompute_each(ids: list[int], recompute_one: Callable[[int], int], progress=None) -> dict[str, int]:
+    """Recompute each ticket, return or visit (``recompute_one`` returns how many due times moved); return the counts.
+
+    ``progress(checked=…, shifted=…, total=…)`` is called every hundred and at the end.
+    """
+    checked = shifted = 0
+    for pk in ids:
+        shifted += recompute_one(pk)
+        checked += 1
+        if progress is not None and (checked % 100 == 0 or checked == len(ids)):
+            progress(checked=checked, shifted=shifted, total=len(ids))
+    return {"checked": checked, "shifted": shifted, "total": len(ids)}
+
+
+def calendar_year_recompute(*, entry_id: int) -> CalendarYearEntry | None:
+    """Recompute every open deadline that reads the entered year, app by app; safe to run twice.
+
+    Each app's service locks and recomputes one ticket, return or visit per transaction and records each
+    moved due time on it; the counts are written to the entry as they go (the admin page shows them).
+    """
+    entry = CalendarYearEntry.objects.filter(pk=entry_id).first()
+    if entry is None:
+        return None
+    reason = _("official %(year)s holiday schedule entered") % {"year": entry.year}
+    progress = dict(entry.progress)
+    for label, recompute in calendar_recomputers():
+        def report(*, checked: int, shifted: int, total: int, label=label) -> None:
+            progress[label] = {"checked": checked, "shifted": shifted, "total": total}
+            CalendarYearEntry.objects.filter(pk=entry.pk).update(progress=progress, updated_at=timezone.now())
+
+        report(**recompute(calendar_id=entry.calendar_id, year=entry.year, reason=reason, progress=report))
+    CalendarYearEntry.objects.filter(pk=entry.pk).update(status=CalendarYearEntry.Status.DONE, progress=progress,
+                                                         finished_at=timezone.now(), updated_at=timezone.now())
+    entry.refresh_from_db()
+    return entry
+
+
+def calendar_year_entry_sweep_stalled(*, now=None) -> int:
+    """Send the recomputation again for entries that made no progress for a while (a lost task); return how many."""
+    from helpdesk import tasks
+
+    now = now or timezone.now()
+    stalled = CalendarYearEntry.objects.filter(status=CalendarYearEntry.Status.RUNNING,
+                                               updated_at__lt=now - STALLED_AFTER).values_list("pk", flat=True)
+    return enqueue_each(tasks.calendar_year_recompute, "entry_id", list(stalled))
+
+
+def provisional_year_alert_send(*, today=None) -> int:
+    """E-mail the admins once that next year's holiday schedule is still provisional; return how many were written to.
+
+    From 1 October on (``provisional_year_warning``). The alert row is unique per year and the mail is sent
+    inside its transaction: a failed send leaves no row and the next run tries again; a sent one is never repeated.
+    """
+    from django.core.mail import send_mail
+
+    warning = provisional_year_warning(today=today)
+    if warning is None:
+        return 0
+    admins = [user for user in User.objects.filter(is_active=True).exclude(email="").prefetch_related("groups")
+              if has_role_at_least(user, Role.ADMIN)]
+    with transaction.atomic():
+        alert, created = ProvisionalYearAlert.objects.get_or_create(year=warning["year"])
+        if not created:
+            return 0
+        alert.recipients = len(admins)
+        alert.save(update_fields=["recipients"])
+        if admins:
+            year = warning["year"]
+            send_mail(
+                _("Holiday schedule %(year)s still provisional") % {"year": year},
+                _("The official %(year)s holiday schedule has not been entered for: %(calendars)s.\n\n"
+                  "Until it is, deadlines in %(year)s run on a provisional schedule: weekends and the statutory "
+                  "holidays by rule, with no make-up working days. When the State Council publishes its notice "
+                  "(国务院办公厅关于%(year)s年部分节假日安排的通知), paste it on the calendar's page in admin "
+                  "(\"Enter a year from the notice\"); the open deadlines are then recomputed.")
+                % {"year": year, "calendars": "、".join(warning["calendars"])},
+                None, [user.email for user in admins],
+            )
+    return len(admins)
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ class OrdersConfig(AppConfig):
     """Orders, returns and exchanges."""
 
     name = "orders"
+    # Recomputes this app's open deadlines when a year's official holiday schedule is entered.
+    calendar_year_recompute = "orders.services.return_deadlines_recompute_for_calendar_year"
     verbose_name = _("Orders")
 
     def ready(self):

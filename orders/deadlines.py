@@ -3,7 +3,7 @@
 import logging
 from datetime import datetime, timedelta
 
-from helpdesk.business_time import UncoveredYearError, add_business_days
+from helpdesk.business_time import UncoveredYearError, add_business_days, is_provisional
 from helpdesk.calendars import calendar_spec
 from helpdesk.models import BusinessCalendar
 from orders.models import ReturnDeadline, ReturnPolicy
@@ -24,15 +24,30 @@ def step_days(policy: ReturnPolicy, step: str) -> int:
     }[step]
 
 
-def step_due_at(policy: ReturnPolicy, step: str, start: datetime) -> datetime | None:
+def policy_calendar(policy: ReturnPolicy) -> BusinessCalendar | None:
+    """Return the business calendar the policy's step deadlines are counted on, or None when it is missing."""
+    return policy.calendar or BusinessCalendar.objects.filter(code=DEFAULT_CALENDAR).first()
+
+
+def step_is_provisional(policy: ReturnPolicy, step: str, start: datetime, due: datetime | None) -> bool:
+    """Return whether a step's deadline reads a year without the official holiday schedule."""
+    if step == Step.CONFIRM or due is None:
+        return False
+    try:
+        return is_provisional(calendar_spec(policy.calendar or DEFAULT_CALENDAR), start, due)
+    except BusinessCalendar.DoesNotExist:
+        return False
+
+
+def step_due_at(policy: ReturnPolicy, step: str, start: datetime, extra_days: int = 0) -> datetime | None:
     """Return when a step is due: confirmation in calendar hours, the others in business days.
 
-    None when the business calendar has no holiday data for the year the deadline falls in:
-    the gap is reported, never guessed (DESIGN.md).
+    A year without official holiday data runs on the provisional schedule (statutory holidays by rule);
+    None only when the business calendar is missing or has no working time.
     """
     if step == Step.CONFIRM:
         return start + timedelta(hours=policy.confirm_hours)
-    return business_days_after(policy, start, step_days(policy, step))
+    return business_days_after(policy, start, step_days(policy, step) + extra_days)
 
 
 WARNING_SHARE = 0.8  # warn when 80 % of a step's time has passed, as the ticket SLA does by default

@@ -116,7 +116,7 @@ def return_quote(*, return_request: ReturnRequest, as_of=None) -> policy.Quote:
 
 
 def deadlines_block(return_request: ReturnRequest) -> dict:
-    """Return {"confirm", "pickup", "inspection", "refund", "case"} each {"due_at", "met_at", "breached_at", "warned_at"}."""
+    """Return {"confirm", "pickup", …} each {"due_at", "met_at", "breached_at", "warned_at", "is_provisional"}."""
     found = {d.step: d for d in return_request.deadlines.all()}
     block = {}
     for step in ReturnDeadline.Step.values:
@@ -128,6 +128,7 @@ def deadlines_block(return_request: ReturnRequest) -> dict:
             "met_at": deadline.met_at if deadline else None,
             "breached_at": deadline.breached_at if deadline else None,
             "warned_at": deadline.warned_at if deadline else None,
+            "is_provisional": deadline.is_provisional if deadline else False,
         }
     return block
 

@@ -1,18 +1,21 @@
 """Every write to returns and exchanges: lock, check the workflow, save, record an event, in one transaction."""
 
+import datetime as dt
 import logging
 import smtplib
 from collections import defaultdict
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.enqueue import enqueue_on_commit
 from helpdesk.models import Team
+from helpdesk.services import calendar_recompute_each
 from helpdesk.sequences import daily_number
 from helpdesk.teams import team_ids_for_user
 from orders import deadlines, workflow
@@ -114,11 +117,13 @@ def _email_send(subject: str, message: str, to: str) -> None:
 
 def _deadline_start(ret: ReturnRequest, step: str, start) -> None:
     """Start (or restart) the timer of a step."""
-    due = deadlines.step_due_at(return_policy_active(), step, start)
+    policy = return_policy_active()
+    due = deadlines.step_due_at(policy, step, start)
     ReturnDeadline.objects.update_or_create(
         return_request=ret, step=step,
         defaults={"started_at": start, "due_at": due, "warn_at": deadlines.step_warn_at(start, due),
-                  "met_at": None, "breached_at": None, "warned_at": None},
+                  "met_at": None, "breached_at": None, "warned_at": None, "extended_days": 0,
+                  "is_provisional": deadlines.step_is_provisional(policy, step, start, due)},
     )
 
 
@@ -389,12 +394,16 @@ def return_request_extend(*, return_request: ReturnRequest, actor, step: str, da
     deadline = ReturnDeadline.objects.select_for_update().filter(return_request=ret, step=step, met_at__isnull=True).first()
     if deadline is None or ret.status not in workflow.OPEN_STATES:
         raise workflow.TransitionError(_("There is no open deadline for this step."))
+    policy = return_policy_active()
     base = deadline.due_at or timezone.now()
-    deadline.due_at = deadlines.business_days_after(return_policy_active(), base, days)
+    deadline.due_at = deadlines.business_days_after(policy, base, days)
     deadline.warn_at = deadlines.step_warn_at(deadline.started_at, deadline.due_at)
     deadline.breached_at = deadline.warned_at = None
+    deadline.extended_days += days
+    deadline.is_provisional = deadlines.step_is_provisional(policy, step, deadline.started_at, deadline.due_at)
     deadline.extension_reason = "\n".join(filter(None, [deadline.extension_reason, reason]))
-    deadline.save(update_fields=["due_at", "warn_at", "breached_at", "warned_at", "extension_reason"])
+    deadline.save(update_fields=["due_at", "warn_at", "breached_at", "warned_at", "extended_days", "is_provisional",
+                                 "extension_reason"])
     _event(ret, kind=ReturnEvent.Kind.EXTENDED, actor=actor, note=f"{Step(step).label} +{days}: {reason}")
     _notify(ret, _("Because of %(reason)s, the step “%(step)s” of %(number)s may take %(days)d more business day(s).") % {
         "reason": reason, "step": Step(step).label, "number": ret.number, "days": days})
@@ -418,6 +427,56 @@ def return_photo_add(*, return_request: ReturnRequest, actor, upload, stage: str
                                        size=upload.size, uploaded_by=actor if getattr(actor, "pk", None) else None)
     _event(ret, kind=ReturnEvent.Kind.NOTE, actor=actor, note=_("Photo added (%(stage)s)") % {"stage": stage}, is_public=False)
     return photo
+
+
+def return_deadlines_recompute_for_calendar_year(*, calendar_id: int, year: int, reason: str,
+                                                progress=None) -> dict[str, int]:
+    """Recompute the open step deadlines counted on the calendar that read ``year``; record each shift on its return.
+
+    A warning or breach already recorded stays recorded (never given twice); a deadline moved into the past
+    is breached by the next sweep, once. ``progress(checked=…, shifted=…, total=…)`` is called per batch.
+    """
+    policy = return_policy_active()
+    calendar = deadlines.policy_calendar(policy)
+    if calendar is None or calendar.pk != calendar_id:
+        return {"checked": 0, "shifted": 0, "total": 0}
+    year_start = timezone.make_aware(dt.datetime(year, 1, 1), ZoneInfo(calendar.timezone))
+    return_ids = sorted(set(
+        ReturnDeadline.objects.filter(met_at__isnull=True, return_request__status__in=workflow.OPEN_STATES)
+        .exclude(step=Step.CONFIRM).filter(Q(is_provisional=True) | Q(due_at__gte=year_start))
+        .values_list("return_request_id", flat=True)
+    ))
+    return calendar_recompute_each(
+        return_ids, lambda pk: _return_deadlines_recompute(return_id=pk, policy=policy, reason=reason), progress)
+
+
+@transaction.atomic
+def _return_deadlines_recompute(*, return_id: int, policy, reason: str) -> int:
+    """Recompute one return's open step deadlines; return how many moved."""
+    ret = ReturnRequest.objects.select_for_update().filter(pk=return_id, status__in=workflow.OPEN_STATES).first()
+    if ret is None:
+        return 0
+    moved = 0
+    for deadline in ReturnDeadline.objects.select_for_update().filter(return_request=ret, met_at__isnull=True).exclude(
+            step=Step.CONFIRM).order_by("pk"):
+        due = deadlines.step_due_at(policy, deadline.step, deadline.started_at, deadline.extended_days)
+        provisional = deadlines.step_is_provisional(policy, deadline.step, deadline.started_at, due)
+        if due == deadline.due_at and provisional == deadline.is_provisional:
+            continue
+        old = deadline.due_at
+        deadline.due_at, deadline.is_provisional = due, provisional
+        deadline.warn_at = deadlines.step_warn_at(deadline.started_at, due)
+        deadline.save(update_fields=["due_at", "warn_at", "is_provisional"])
+        if due != old:
+            moved += 1
+            _event(ret, kind=ReturnEvent.Kind.RECOMPUTED, is_public=False, note=_(
+                "%(step)s: due %(old)s → %(new)s (%(reason)s)") % {
+                "step": Step(deadline.step).label, "old": _when(old), "new": _when(due), "reason": reason})
+    return moved
+
+
+def _when(instant) -> str:
+    return timezone.localtime(instant).strftime("%Y-%m-%d %H:%M") if instant else "—"
 
 
 def return_deadline_mark_warned(*, deadline_id: int) -> bool:

@@ -132,6 +132,10 @@ class TicketSLATimer(models.Model):
     paused_minutes = models.FloatField(_("paused minutes"), default=0, help_text=_("In the target's unit measure."))
     extended_minutes = models.FloatField(_("extended minutes"), default=0)
     is_excused = models.BooleanField(_("excused (force majeure)"), default=False)
+    is_provisional = models.BooleanField(
+        _("provisional"), default=False,
+        help_text=_("The deadline reads a year without the official holiday schedule; it is recomputed when that is entered."),
+    )
     problem = models.CharField(_("problem"), max_length=255, blank=True)
 
     class Meta:

@@ -32,6 +32,7 @@ def sla_block(ticket: Ticket) -> dict:
             "first_breached_at": timer.first_breached_at,
             "is_excused": timer.is_excused,
             "problem": timer.problem,
+            "is_provisional": timer.is_provisional,
         }
     paused = bool(state and state.is_held) or any(t.paused_at for t in timers.values() if t.met_at is None)
     return {

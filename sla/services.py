@@ -9,9 +9,11 @@ notifications in the same transaction, so each happens exactly once per timer cy
 
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +25,11 @@ from helpdesk.business_time import (
     add_business_minutes,
     add_calendar_minutes,
     business_minutes_between,
+    is_provisional,
 )
 from helpdesk.calendars import calendar_spec
+from helpdesk.models import BusinessCalendar
+from helpdesk.services import calendar_recompute_each
 from sla import sql
 from sla.models import Notification, SLAPolicy, TicketSLA, TicketSLATimer
 from sla.selectors import notification_unread_forget
@@ -40,7 +45,7 @@ PRIORITY_UP = {Ticket.Priority.LOW: Ticket.Priority.NORMAL, Ticket.Priority.NORM
                Ticket.Priority.HIGH: Ticket.Priority.URGENT}
 SWEEP_LIMIT = 5000
 COMPUTED_FIELDS = ("met_at", "paused_at", "paused_minutes", "due_at", "warning_at", "problem", "breached_at",
-                   "next_check_at")
+                   "next_check_at", "is_provisional")
 
 
 # Deadline arithmetic per unit; all of it goes through helpdesk.business_time.
@@ -202,9 +207,11 @@ def _timer_compute(timer, *, ticket, spec, value, unit, paused, warning_percent,
         timer.warning_at = sla_shift(spec, unit, timer.started_at, budget * warning_percent / 100) if budget else timer.due_at
         timer.warning_at = min(timer.warning_at, timer.due_at)
         timer.problem = ""
+        timer.is_provisional = unit not in CALENDAR_UNITS and is_provisional(spec, timer.started_at, timer.due_at)
     except (UncoveredYearError, NoWorkingTimeError) as exc:
         timer.due_at = timer.warning_at = None
         timer.problem = str(exc)[:255]
+        timer.is_provisional = False
     if timer.met_at and timer.due_at and timer.breached_at is None and timer.met_at > timer.due_at:
         timer.breached_at = timer.met_at  # met late: a breach for the KPI, nobody left to notify
     timer.next_check_at = _next_check(timer)
@@ -452,6 +459,51 @@ def sla_timers_recompute_open(*, policy_id: int | None = None, batch: int = 500)
                 ticket_sla_refresh(ticket=ticket)
             count += 1
         last = chunk[-1].pk
+
+
+def sla_timers_recompute_for_calendar_year(*, calendar_id: int, year: int, reason: str,
+                                           progress=None) -> dict[str, int]:
+    """Recompute the open deadlines of tickets on the calendar that read ``year``; record each shift on the ticket.
+
+    A warning or breach already recorded stays recorded and is not given again (``warned_at``/``breached_at``
+    are kept); a deadline moved into the past is breached by the next sweep, once.
+    ``progress(checked=…, shifted=…, total=…)`` is called per batch.
+    """
+    tz = ZoneInfo(BusinessCalendar.objects.values_list("timezone", flat=True).get(pk=calendar_id))
+    year_start = dt.datetime(year, 1, 1, tzinfo=tz)
+    ticket_ids = sorted(set(
+        TicketSLATimer.objects.filter(met_at__isnull=True, ticket__sla__policy__calendar_id=calendar_id)
+        .filter(Q(is_provisional=True) | Q(due_at__gte=year_start))
+        .exclude(ticket__status__in=DONE_STATUSES).values_list("ticket_id", flat=True)
+    ))
+    return calendar_recompute_each(ticket_ids, lambda pk: ticket_sla_recompute(ticket_id=pk, reason=reason), progress)
+
+
+@transaction.atomic
+def ticket_sla_recompute(*, ticket_id: int, reason: str) -> int:
+    """Recompute a ticket's SLA deadlines after its calendar changed; record each moved due time; return how many moved."""
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("customer").filter(pk=ticket_id).first()
+    if ticket is None:
+        return 0
+    # The sweeper's check locks the timer row too: a warning or breach is recorded before or after this, never both.
+    before = {timer.pk: (timer.target, timer.due_at)
+              for timer in TicketSLATimer.objects.select_for_update().filter(ticket=ticket, met_at__isnull=True)}
+    ticket_sla_refresh(ticket=ticket, record_events=False)
+    moved = 0
+    for timer in TicketSLATimer.objects.filter(pk__in=before).order_by("pk"):
+        target, old = before[timer.pk]
+        if timer.due_at == old:
+            continue
+        moved += 1
+        TicketEvent.objects.create(
+            ticket=ticket, kind=TicketEvent.Kind.SLA_RECOMPUTED, from_value=_when(old), to_value=_when(timer.due_at),
+            note=f"{Target(target).label}: {reason}",
+        )
+    return moved
+
+
+def _when(instant: dt.datetime | None) -> str:
+    return timezone.localtime(instant).strftime("%Y-%m-%d %H:%M") if instant else "—"
 
 
 # In-app notifications (站内通知).

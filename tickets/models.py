@@ -182,6 +182,7 @@ class TicketEvent(AuditEvent):
         SLA_PAUSED = "sla_paused", _("SLA paused")
         SLA_RESUMED = "sla_resumed", _("SLA resumed")
         SLA_EXTENDED = "sla_extended", _("SLA extended")
+        SLA_RECOMPUTED = "sla_recomputed", _("SLA deadline recomputed")
         SUBJECT = "subject", _("Subject changed")
         TASK = "task", _("Internal task")
         TASK_DONE = "task_done", _("Internal task done")

@@ -21,7 +21,7 @@ class FollowUpVisitSerializer(strict.ModelSerializer):
         model = FollowUpVisit
         fields = ["id", "rule", "rule_name", "source_type", "source_id", "period", "customer", "customer_name",
                   "customer_phone", "order", "order_number", "return_request", "ticket", "ticket_number", "kind",
-                  "channel", "status", "skip_reason", "due_at", "team", "assignee", "handler", "script", "attempts",
+                  "channel", "status", "skip_reason", "due_at", "is_provisional", "team", "assignee", "handler", "script", "attempts",
                   "outcome", "satisfaction", "notes", "completed_at", "completed_by", "created_ticket",
                   "created_ticket_number", "created_at"]
         read_only_fields = fields

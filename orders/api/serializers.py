@@ -199,6 +199,9 @@ class DeadlineSerializer(serializers.Serializer):
     met_at = strict.DateTimeField(allow_null=True)
     breached_at = strict.DateTimeField(allow_null=True)
     warned_at = strict.DateTimeField(allow_null=True, required=False, help_text="when the close-to-deadline warning was given")
+    is_provisional = strict.BooleanField(
+        required=False, help_text="the deadline reads a year without the official holiday schedule (statutory holidays "
+                                  "by rule, no make-up days); it is recomputed when the schedule is entered")
 
 
 class DeadlinesSerializer(serializers.Serializer):
@@ -272,7 +275,8 @@ class ReturnRequestSerializer(strict.ModelSerializer):
     def get_deadlines(self, ret) -> dict:
         # Built by hand: a nested serializer per row costs more than the whole list query.
         show = DATETIME.to_representation
-        return {step: {key: show(value) if value else None for key, value in times.items()}
+        return {step: {key: value if isinstance(value, bool) else show(value) if value else None
+                       for key, value in times.items()}
                 for step, times in deadlines_block(ret).items()}
 
     def _clear(self) -> bool:

@@ -29,6 +29,11 @@ class ReturnDeadline(models.Model):
     warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     extension_reason = models.TextField(_("extension reason"), blank=True)
+    extended_days = models.PositiveSmallIntegerField(_("business days added by extensions"), default=0)
+    is_provisional = models.BooleanField(
+        _("provisional"), default=False,
+        help_text=_("The deadline reads a year without the official holiday schedule; it is recomputed when that is entered."),
+    )
 
     class Meta:
         ordering = ["due_at"]
@@ -56,6 +61,7 @@ class ReturnEvent(AuditEvent):
         EXTENDED = "extended", _("Deadline extended")
         BREACHED = "breached", _("Deadline breached")
         WARNING = "warning", _("Deadline close")
+        RECOMPUTED = "recomputed", _("Deadline recomputed")
         NOTE = "note", _("Note")
 
     return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="events")

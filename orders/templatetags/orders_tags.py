@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from helpdesk.templatetags.business_calendar import provisional_badge
 from orders.models import ReturnRequest
 
 register = template.Library()
@@ -18,12 +19,13 @@ def deadline_cell(deadline: dict):
     """Show a step deadline: met (✓ when), breached, due soon, due, or none (a list shows hundreds: no include)."""
     if deadline.get("met_at"):
         return format_html('<span class="due met">✓ {}</span>', _short(deadline["met_at"]))
+    badge = provisional_badge(deadline.get("is_provisional"))
     if deadline.get("breached_at"):
-        return format_html('<span class="due breached">{} {}</span>', gettext("Overdue"), _short(deadline["due_at"]))
+        return format_html('<span class="due breached">{} {}</span>{}', gettext("Overdue"), _short(deadline["due_at"]), badge)
     if deadline.get("warned_at"):
-        return format_html('<span class="due warning">{} {}</span>', gettext("Due soon"), _short(deadline["due_at"]))
+        return format_html('<span class="due warning">{} {}</span>{}', gettext("Due soon"), _short(deadline["due_at"]), badge)
     if deadline.get("due_at"):
-        return format_html('<span class="due">{}</span>', _short(deadline["due_at"]))
+        return format_html('<span class="due">{}</span>{}', _short(deadline["due_at"]), badge)
     return mark_safe('<span class="muted">—</span>')
 
 

@@ -17,7 +17,11 @@ class SLATargetSerializer(serializers.Serializer):
     warning_at = strict.DateTimeField(allow_null=True)
     paused_at = strict.DateTimeField(allow_null=True)
     is_excused = strict.BooleanField()
-    problem = strict.CharField(help_text=_("Why no deadline could be computed (e.g. a year without holiday data)."))
+    problem = strict.CharField(help_text=_("Why no deadline could be computed (e.g. a calendar without working time)."))
+    is_provisional = strict.BooleanField(
+        help_text=_("The deadline reads a year without the official holiday schedule (statutory holidays by rule, "
+                    "no make-up days); it is recomputed when the schedule is entered."),
+    )
 
 
 class SLATargetsSerializer(serializers.Serializer):

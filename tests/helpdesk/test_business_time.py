@@ -14,9 +14,11 @@ from helpdesk.business_time import (
     add_business_minutes,
     add_calendar_minutes,
     business_minutes_between,
+    is_provisional,
     is_working_time,
     next_working_start,
 )
+from helpdesk.statutory_holidays import provisional_holiday_names, provisional_holidays
 
 SH = ZoneInfo("Asia/Shanghai")
 T = dt.time
@@ -111,11 +113,35 @@ def test_leap_day_is_a_working_day():
     assert add_business_hours(spec, at(2024, 2, 28, 17), 2) == at(2024, 2, 29, 10)
 
 
-def test_uncovered_year_raises_instead_of_guessing():
+def test_uncovered_year_raises_without_a_provisional_rule():
     with pytest.raises(UncoveredYearError):
         add_business_days(BACK_OFFICE, at(2026, 12, 30, 10), 3)
     with pytest.raises(UncoveredYearError):
         business_minutes_between(BACK_OFFICE, at(2026, 12, 31, 10), at(2027, 1, 4, 10))
+
+
+PROVISIONAL = china(provisional=provisional_holidays)
+
+
+def test_uncovered_year_runs_on_statutory_holidays_by_rule():
+    # Wed 2026-12-30 17:00 + 3 business days: Thu 12-31, (Fri 2027-01-01 元旦), Mon 01-04, Tue 01-05.
+    assert add_business_days(PROVISIONAL, at(2026, 12, 30, 17), 3) == at(2027, 1, 5, 17)
+    # Spring Festival 2027 by the lunar calendar: New Year's Eve Fri 02-05 to Mon 02-08 (初三).
+    assert add_business_days(PROVISIONAL, at(2027, 2, 4, 10), 1) == at(2027, 2, 9, 10)
+    # Dragon Boat (Wed 2027-06-09) and Mid-Autumn (Wed 2027-09-15).
+    assert not is_working_time(PROVISIONAL, at(2027, 6, 9, 10))
+    assert not is_working_time(PROVISIONAL, at(2027, 9, 15, 10))
+    # No make-up days: a Saturday of a provisional year is not worked.
+    assert not is_working_time(PROVISIONAL, at(2027, 1, 30, 10))
+    assert business_minutes_between(PROVISIONAL, at(2026, 12, 31, 10), at(2027, 1, 4, 10)) == 9 * 60
+
+
+def test_a_deadline_is_provisional_when_it_reads_an_uncovered_year():
+    assert is_provisional(PROVISIONAL, at(2026, 12, 30, 17), at(2027, 1, 5, 17))
+    assert not is_provisional(PROVISIONAL, at(2026, 12, 1, 17), at(2026, 12, 4, 17))
+    assert not is_provisional(PROVISIONAL, at(2026, 12, 1, 17), None)
+    online = CalendarSpec(tz=SH, weekly={d: ((T(8), T(0)),) for d in range(7)})
+    assert not is_provisional(online, at(2026, 12, 30, 17), at(2027, 1, 5, 17))
 
 
 def test_calendar_without_holiday_data_covers_every_year():
@@ -155,3 +181,11 @@ def test_weekly_problems_name_empty_weeks_and_overlaps():
     assert weekly_problems({6: ((T(22), T(6)),), 0: ((T(5), T(9)),)})  # Sunday night runs into Monday
     assert weekly_problems({0: ((T(9), T(12)), (T(13, 30), T(18)))}) == []
     assert weekly_problems({d: ((T(8), T(0)),) for d in range(7)}) == []
+
+
+def test_statutory_holidays_by_rule_have_no_bridges_and_chinese_names():
+    names = provisional_holiday_names(2028)
+    assert names[dt.date(2028, 1, 25)] == "春节"  # 农历除夕
+    assert names[dt.date(2028, 10, 3)] == "中秋节、国庆节"
+    assert len(names) == 12  # 1 + 4 + 1 + 2 + 1 + 3 days: 中秋 falls on 国庆 that year
+    assert dt.date(2028, 1, 3) not in names  # the library's in-lieu Monday is not a statutory holiday

@@ -32,8 +32,10 @@ MOVED = {
 }
 NEW_LABEL = {(old, model): new for (old, new), models in MOVED.items() for model in models}
 # Models added since the dump: their table, content type, permissions and grants are the only new rows allowed.
-ADDED = {("helpdesk", "loginfailure"), ("channels", "quarantinedemail")}
-ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail"}
+ADDED = {("helpdesk", "loginfailure"), ("channels", "quarantinedemail"), ("helpdesk", "calendaryearentry"),
+         ("helpdesk", "provisionalyearalert")}
+ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail", "helpdesk_calendaryearentry",
+                "helpdesk_provisionalyearalert"}
 
 
 def _relabel(app: str, model: str) -> tuple[str, str]:

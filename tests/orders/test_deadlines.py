@@ -61,10 +61,10 @@ def test_sweeper_marks_overdue_steps_breached_once(agent):
         assert block["pickup"]["breached_at"] is not None and block["inspection"]["due_at"] is None
 
 
-def test_deadline_in_a_year_without_holiday_data_is_left_open_not_guessed(agent):
+def test_deadline_in_a_year_without_official_holiday_data_runs_on_the_provisional_schedule(agent):
     with time_machine.travel(at(2027, 3, 1, 10), tick=False):
         ret = services.return_request_approve(return_request=started_return(agent), actor=agent)
-    assert ReturnDeadline.objects.get(return_request=ret, step="pickup").due_at is None
+    assert ReturnDeadline.objects.get(return_request=ret, step="pickup").due_at == at(2027, 3, 4, 10)
 
 
 def test_unconfirmed_application_is_confirmed_by_the_sweeper(agent):

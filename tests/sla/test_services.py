@@ -174,11 +174,13 @@ def test_breach_actions_raise_priority_and_move_to_supervisor(sla_defaults, agen
 
 
 @pytest.mark.django_db
-def test_deadline_in_an_uncovered_year_is_flagged_not_guessed(sla_defaults, agent, team):
+def test_deadline_in_an_uncovered_year_runs_on_the_provisional_schedule(sla_defaults, agent, team):
     with time_machine.travel(at(2026, 12, 29, 10), tick=False):
         ticket = ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="咨询", channel="email")
     resolution = timer(ticket, "resolution")
-    assert resolution.due_at is None and "2027" in resolution.problem and resolution.next_check_at is None
+    # 5 business days: 12-30, 12-31, (2027-01-01 元旦 by rule), 01-04, 01-05, 01-06.
+    assert resolution.due_at == at(2027, 1, 6, 10) and resolution.problem == ""
+    assert resolution.next_check_at is not None
     assert timer(ticket).due_at == at(2026, 12, 29, 14)
 
 
