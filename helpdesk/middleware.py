@@ -1,6 +1,8 @@
 """Project middleware."""
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import NotFound
@@ -40,6 +42,7 @@ class ClientAddressMiddleware(MiddlewareMixin):
 
 
 NUL_MESSAGE = gettext_lazy("Text may not contain the NUL character (\\u0000).")
+UNREADABLE_MESSAGE = gettext_lazy("The form data cannot be read: %(error)s")
 
 
 def contains_nul(value) -> bool:
@@ -64,7 +67,12 @@ class RejectNulMiddleware(MiddlewareMixin):
     def process_request(self, request):
         fields = dict(request.GET.lists())
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
-            fields.update(request.POST.lists())
+            try:
+                fields.update(request.POST.lists())
+            except (MultiPartParserError, BadRequest, SuspiciousOperation) as error:
+                if not request.path.startswith("/api/"):
+                    raise
+                return JsonResponse({"detail": str(UNREADABLE_MESSAGE) % {"error": error}}, status=400)
         headers = [value for key, value in request.META.items() if key.startswith("HTTP_") and isinstance(value, str)]
         if "\x00" not in request.path and not contains_nul(fields) and not contains_nul(headers):
             return None

@@ -35,3 +35,9 @@ def test_text_without_nul_goes_through(api_client, agent):
     assert api_client.get("/api/v1/tickets/?channel=web").status_code == 200
     response = api_client.post("/api/v1/returns/999999/ship_exchange/", {"carrier": "SF", "tracking": "1"}, format="json")
     assert response.status_code in (400, 404)
+
+
+def test_form_data_that_cannot_be_read_is_the_api_json_400(client_for, admin_user):
+    response = client_for(admin_user).post("/api/v1/orders/import/", data=b"--0fdb\r\nx\r\n--0fdb--",
+                                           content_type="multipart/form-data; boundary=")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json" and response.json()["detail"]
