@@ -25,6 +25,7 @@ from followups.selectors import survey_questions
 from followups.sweep_sql import visits_insert
 from followups.tokens import survey_from_token, survey_url
 from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
+from helpdesk.instants import instant_text
 from helpdesk.models import BusinessCalendar, Team, User
 from helpdesk.services import calendar_recompute_each
 from tickets.models import Ticket
@@ -253,8 +254,7 @@ def _visit_recompute(*, visit_id: int, schedules: dict, reason: str) -> int:
     if visit.due_at == old:
         return 0
     _event(visit, "recomputed", None, _("Due %(old)s → %(new)s (%(reason)s)") % {
-        "old": timezone.localtime(old).strftime("%Y-%m-%d %H:%M"),
-        "new": timezone.localtime(visit.due_at).strftime("%Y-%m-%d %H:%M"), "reason": reason})
+        "old": instant_text(old), "new": instant_text(visit.due_at), "reason": reason})
     return 1
 
 

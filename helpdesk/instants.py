@@ -1,9 +1,10 @@
-"""Instants given by users in filters: any ISO 8601 offset in, UTC out, or a clear error."""
+"""Instants given by users in filters (any ISO 8601 offset in, UTC out, or a clear error), and written in event notes."""
 
 import datetime as dt
 
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
@@ -31,3 +32,8 @@ class InstantFilter(django_filters.IsoDateTimeFilter):
     """An ISO 8601 date-time filter that compares in UTC."""
 
     field_class = InstantField
+
+
+def instant_text(instant: dt.datetime | None) -> str:
+    """Return an instant as local time to the minute for an event note ("2027-01-04 17:00"), or "—" for none."""
+    return timezone.localtime(instant).strftime("%Y-%m-%d %H:%M") if instant else "—"

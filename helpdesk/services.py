@@ -1,7 +1,6 @@
 """Writes to users, teams, API tokens, sign-in failures and business calendars."""
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 
 from django.apps import apps
@@ -12,20 +11,19 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from helpdesk.calendars import provisional_year_warning
 from helpdesk.enqueue import enqueue_each, enqueue_on_commit
 from helpdesk.holiday_notice import NoticeSchedule
-from helpdesk.calendars import provisional_year_warning
 from helpdesk.login_throttle import KEEP_AT_LEAST, login_key, login_window
 from helpdesk.models import (
     BusinessCalendar, CalendarHoliday, CalendarWorkday, CalendarYear, CalendarYearEntry, LoginFailure,
     ProvisionalYearAlert, User,
 )
-
-logger = logging.getLogger(__name__)
-# A recomputation that wrote no progress for this long lost its task (worker killed, broker down): send it again.
-STALLED_AFTER = dt.timedelta(minutes=10)
 from helpdesk.roles import Role, has_role_at_least
 from helpdesk.tokens import token_refusal
+
+# A recomputation that wrote no progress for this long lost its task (worker killed, broker down): send it again.
+STALLED_AFTER = dt.timedelta(minutes=10)
 
 
 @transaction.atomic

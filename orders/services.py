@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.enqueue import enqueue_on_commit
+from helpdesk.instants import instant_text
 from helpdesk.models import Team
 from helpdesk.services import calendar_recompute_each
 from helpdesk.sequences import daily_number
@@ -471,12 +472,9 @@ def _return_deadlines_recompute(*, return_id: int, policy, reason: str) -> int:
             moved += 1
             _event(ret, kind=ReturnEvent.Kind.RECOMPUTED, is_public=False, note=_(
                 "%(step)s: due %(old)s → %(new)s (%(reason)s)") % {
-                "step": Step(deadline.step).label, "old": _when(old), "new": _when(due), "reason": reason})
+                "step": Step(deadline.step).label, "old": instant_text(old), "new": instant_text(due), "reason": reason})
     return moved
 
-
-def _when(instant) -> str:
-    return timezone.localtime(instant).strftime("%Y-%m-%d %H:%M") if instant else "—"
 
 
 def return_deadline_mark_warned(*, deadline_id: int) -> bool:

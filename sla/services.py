@@ -28,6 +28,7 @@ from helpdesk.business_time import (
     is_provisional,
 )
 from helpdesk.calendars import calendar_spec
+from helpdesk.instants import instant_text
 from helpdesk.models import BusinessCalendar
 from helpdesk.services import calendar_recompute_each
 from sla import sql
@@ -496,14 +497,12 @@ def ticket_sla_recompute(*, ticket_id: int, reason: str) -> int:
             continue
         moved += 1
         TicketEvent.objects.create(
-            ticket=ticket, kind=TicketEvent.Kind.SLA_RECOMPUTED, from_value=_when(old), to_value=_when(timer.due_at),
+            ticket=ticket, kind=TicketEvent.Kind.SLA_RECOMPUTED, from_value=instant_text(old),
+            to_value=instant_text(timer.due_at),
             note=f"{Target(target).label}: {reason}",
         )
     return moved
 
-
-def _when(instant: dt.datetime | None) -> str:
-    return timezone.localtime(instant).strftime("%Y-%m-%d %H:%M") if instant else "—"
 
 
 # In-app notifications (站内通知).

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from helpdesk.filters import ONE_VALUE_MESSAGE
+
 
 class TextOnly:
     """Refuse a value that is not a string with the field's own ``invalid`` error, then read it as the field does.
@@ -110,7 +112,7 @@ class QuerySerializer(serializers.Serializer):
     """A serializer of query parameters: a parameter of one value given several times is a field error, not its last value."""
 
     def to_internal_value(self, data):
-        repeated = {name: [_("Give this parameter once.")] for name, field in self.fields.items()
+        repeated = {name: [ONE_VALUE_MESSAGE] for name, field in self.fields.items()
                     if hasattr(data, "getlist") and len(data.getlist(name)) > 1
                     and not isinstance(field, (serializers.ListField, serializers.MultipleChoiceField))}
         if repeated:
