@@ -193,6 +193,8 @@ class TicketEvent(AuditEvent):
         REMEDY_DONE = "remedy_done", _("Remedy carried out")
         ATTACHMENT = "attachment", _("Attachment added")
         MERGED = "merged", _("Merged")
+        EMAIL_FAILED = "email_failed", _("E-mail not delivered")
+        EMAIL_RESENT = "email_resent", _("E-mail sent again")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -348,6 +348,12 @@ def call(request, ticket):
     return call_on_ticket(request, ticket)
 
 
+def email_resend(request, ticket):
+    from channels.views import email_resend_on_ticket  # the channels app builds on tickets: imported when used
+
+    return email_resend_on_ticket(request, ticket)
+
+
 def call_new(request):
     """Log a call: the channels app's page, under the name it has among the ticket pages (``tickets:call_new``)."""
     from channels.views import PhoneCallNewView  # the channels app builds on tickets: imported when used
@@ -359,7 +365,7 @@ ACTIONS = {
     "reply": reply, "update": update_fields, "assign": assign, "claim": claim, "transition": transition,
     "escalate": escalate, "transfer": transfer, "task": task_add, "task-done": task_done, "remedy": remedy_add,
     "remedy-decide": remedy_decide, "remedy-agree": remedy_agree, "remedy-done": remedy_done, "merge": merge,
-    "call": call,
+    "call": call, "email-resend": email_resend,
 }
 
 
