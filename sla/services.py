@@ -269,6 +269,21 @@ def ticket_sla_message_added(*, ticket: Ticket, message: TicketMessage) -> None:
     ticket_sla_refresh(ticket=ticket)
 
 
+def ticket_sla_conversation_ended(*, ticket: Ticket, at: dt.datetime) -> bool:
+    """Stop a running next-response cycle at the end of its live conversation; return whether one ran.
+
+    A chat the agent ended leaves no customer waiting in it: the cycle counts as answered at the end
+    (late if it was due before), instead of running on into a breach nobody can mend.
+    """
+    timer = TicketSLATimer.objects.filter(ticket=ticket, target=Target.NEXT_RESPONSE, met_at__isnull=True).first()
+    if timer is None:
+        return False
+    timer.met_at = max(at, timer.started_at)
+    timer.save(update_fields=["met_at"])
+    ticket_sla_refresh(ticket=ticket)
+    return True
+
+
 # The sweeper and the per-timer check.
 
 def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
