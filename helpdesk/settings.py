@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "customers",
     "orders",
     "followups",
+    "approvals",
     "kpi",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -49,3 +49,10 @@ def sla_timer_checks_enqueue(timer_ids, *, expires: int = 300) -> None:
 def sla_policy_recompute(*, policy_id: int | None = None) -> int:
     """Recompute the timers of open tickets after SLA policies changed."""
     return services.sla_timers_recompute_open(policy_id=policy_id)
+
+
+@shared_task(name="sla.notification_email_send", ignore_result=True, expires=3600,
+             autoretry_for=(OSError,), retry_backoff=60, max_retries=3)
+def notification_email_send(*, notification_id: int) -> bool:
+    """E-mail one notification to its recipient, once; a mail server that is down is tried again later."""
+    return services.notification_email_send(notification_id=notification_id)
