@@ -50,8 +50,9 @@ def approvals_for_user(*, user) -> list[Waiting]:
                                    amount=ret.refund_amount, due_at=deadline.due_at if deadline else None,
                                    is_provisional=bool(deadline and deadline.is_provisional)))
     escalated = (ticket_list_for_user(user=user).filter(escalated_to=user, status__in=workflow.ACTIVE)
-                 .order_by("updated_at")[:LIMIT])
+                 .order_by("escalated_at")[:LIMIT])
     waiting += [Waiting(kind="escalation", number=ticket.number, subject=ticket.subject,
-                        url=reverse("tickets:ticket_detail", args=[ticket.pk]), asked_by="", since=ticket.updated_at)
+                        url=reverse("tickets:ticket_detail", args=[ticket.pk]), asked_by="",
+                        since=ticket.escalated_at or ticket.updated_at)
                 for ticket in escalated]
     return sorted(waiting, key=lambda item: item.since)

@@ -50,15 +50,23 @@ def test_agent_replies_with_canned_text_is_warned_escalates_and_supervisor_appro
     boss = context.new_page()
     log_in(boss, live_server, supervisor.username)
     boss.wait_for_url("**/inbox/")
-    boss.click("[data-view=escalated]")
-    boss.wait_for_url("**view=escalated*")
-    boss.click("text=收到的茶叶罐破损")
+    assert "1" in boss.get_by_test_id("notifications-badge").inner_text()  # asked to approve
+    boss.click("nav >> text=待审批")
+    boss.wait_for_url("**/approvals/")
+    rows = boss.locator("[data-testid=approval-row]")
+    assert [rows.nth(i).get_attribute("data-kind") for i in range(rows.count())] == ["escalation", "remedy"]
+    assert "¥800" in rows.nth(1).inner_text()
+    boss.screenshot(path="/tmp/helpdesk-e2e/approvals-queue.png", full_page=True)
+    rows.nth(1).locator("a").click()
     boss.fill("[data-testid=remedy] input[name=reason]", "同意补偿")
     boss.click("[data-testid=approve]")
     boss.wait_for_selector("[data-testid=remedy][data-status=approved]")
     boss.screenshot(path="/tmp/helpdesk-e2e/ticket-supervisor.png", full_page=True)
     context.close()
     assert Remedy.objects.get(ticket=ticket).status == Remedy.Status.APPROVED
+    page.goto(f"{live_server.url}/notifications/")
+    told = page.get_by_test_id("notification").first.inner_text()
+    assert ticket.number in told and "已批准" in told and "¥800" in told
     assert errors == []
 
 
