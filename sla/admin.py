@@ -37,7 +37,8 @@ class SLAPolicyAdmin(admin.ModelAdmin):
         (_("Targets"), {"fields": [("first_response_value", "first_response_unit"),
                                    ("next_response_value", "next_response_unit"),
                                    ("resolution_value", "resolution_unit"), "pause_statuses", "warning_percent"]}),
-        (_("On breach"), {"fields": ["notify_assignee", "notify_supervisor", "raise_priority", "move_to_supervisor"]}),
+        (_("On breach"), {"fields": ["notify_assignee", "notify_supervisor", "raise_priority", "move_to_supervisor",
+                                     "escalate_first_response", "escalate_next_response", "escalate_resolution"]}),
     ]
 
     @admin.display(description=_("first response"))

@@ -16,6 +16,9 @@ def default_pause_statuses() -> list[str]:
     return ["pending_customer"]
 
 
+ESCALATION_CHOICES = [("supervisor", _("the team supervisor")), ("manager", _("the manager"))]
+
+
 class SLAPolicy(models.Model):
     """An SLA policy (服务时效标准): which tickets it covers, its calendar, targets and breach actions."""
 
@@ -60,6 +63,12 @@ class SLAPolicy(models.Model):
     notify_supervisor = models.BooleanField(_("on breach: notify the team supervisor"), default=True)
     raise_priority = models.BooleanField(_("on breach: raise the priority"), default=False)
     move_to_supervisor = models.BooleanField(_("on breach: move to the supervisor's queue"), default=False)
+    escalate_first_response = models.CharField(
+        _("first response breached: escalate to"), max_length=10, blank=True, choices=ESCALATION_CHOICES)
+    escalate_next_response = models.CharField(
+        _("next response breached: escalate to"), max_length=10, blank=True, choices=ESCALATION_CHOICES)
+    escalate_resolution = models.CharField(
+        _("resolution breached: escalate to"), max_length=10, blank=True, choices=ESCALATION_CHOICES)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -166,6 +175,7 @@ class Notification(models.Model):
         SLA_BREACH = "sla_breach", _("SLA breached")
         APPROVAL = "approval", _("Approval requested")
         DECISION = "decision", _("Approval decided")
+        ESCALATED = "escalated", _("Escalated to you")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"

@@ -12,7 +12,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
@@ -38,7 +38,8 @@ from sla import sql
 from sla.models import Notification, SLAPolicy, TicketSLA, TicketSLATimer
 from sla.selectors import notification_unread_forget
 from tickets.models import Ticket, TicketEvent, TicketMessage
-from tickets.services import ticket_message_add
+from tickets.selectors import ESCALATION_LEVELS, escalation_level
+from tickets.services import ticket_escalate, ticket_message_add
 
 logger = logging.getLogger(__name__)
 Unit = SLAPolicy.Unit
@@ -371,6 +372,13 @@ def _sla_breach_actions(*, ticket: Ticket, timer: TicketSLATimer, policy: SLAPol
         ticket.updated_at = timezone.now()
         ticket.save(update_fields=[*fields, "updated_at"])
         ticket_sla_refresh(ticket=ticket)
+    level = getattr(policy, f"escalate_{timer.target}", "") if policy is not None else ""
+    if level and escalation_level(ticket) < ESCALATION_LEVELS.index(level) + 1:
+        try:
+            ticket_escalate(ticket=ticket, actor=None, level=level,
+                            reason=_("%(target)s deadline breached") % {"target": Target(timer.target).label})
+        except ValidationError as refusal:  # nobody to escalate to: the breach and its notifications stand
+            logger.warning("SLA breach of ticket %s not escalated: %s", ticket.pk, refusal.messages)
 
 
 def _notify(recipients, *, ticket: Ticket, timer: TicketSLATimer, kind: str) -> int:
@@ -570,6 +578,13 @@ def notification_email_send(*, notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+def escalation_notify(*, ticket: Ticket, holder, actor, reason: str) -> list[Notification]:
+    """Tell whoever a ticket was escalated to, in the app and by e-mail."""
+    text = _("%(number)s escalated to you by %(who)s: %(reason)s") % {
+        "number": ticket.number, "who": actor or _("the SLA"), "reason": reason}
+    return notification_send(recipients=[holder], ticket=ticket, text=text, kind=Notification.Kind.ESCALATED)
 
 
 def approval_notify(*, recipients, text: str, ticket=None, link: str = "", decided: bool = False) -> list[Notification]:

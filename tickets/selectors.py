@@ -206,6 +206,24 @@ def remedy_limit_for(user) -> Decimal | None:
     return row.amount
 
 
+ESCALATION_LEVELS = ("supervisor", "manager")  # agent → team supervisor → manager
+
+
+def escalation_level(ticket: Ticket) -> int:
+    """Return how far up the ticket is: 0 with its agent, 1 with the team's supervisor, 2 with a manager."""
+    if ticket.escalated_to_id is None:
+        return 0
+    return 1 if ticket.escalated_to_id == ticket.team.supervisor_id else 2
+
+
+def escalation_holder(*, ticket: Ticket, level: int) -> User | None:
+    """Return who holds a ticket escalated to a level: the team's supervisor, or a manager (of the team first)."""
+    if level == 1:
+        return ticket.team.supervisor
+    managers = User.objects.filter(is_active=True, groups__name=Role.MANAGER.value).distinct()
+    return managers.filter(teams=ticket.team).order_by("pk").first() or managers.order_by("pk").first()
+
+
 def approvers_for(*, team: Team | None) -> list[User]:
     """Return who approves above-limit remedies and refunds of a team: its supervisor and members who may approve, else the managers."""
     may_approve = Q(groups__permissions__codename="approve_remedy") | Q(user_permissions__codename="approve_remedy")

@@ -29,7 +29,15 @@ from tickets.models import (
 )
 from tickets.sanitizer import sanitize_html
 from tickets.links import order_link_check
-from tickets.selectors import approvers_for, canned_reply_can_manage, remedy_granted_total, remedy_limit_for
+from tickets.selectors import (
+    ESCALATION_LEVELS,
+    approvers_for,
+    canned_reply_can_manage,
+    escalation_holder,
+    escalation_level,
+    remedy_granted_total,
+    remedy_limit_for,
+)
 from tickets.signals import remedy_agreed
 
 # A change to any of these moves the ticket's SLA deadlines.
@@ -281,22 +289,37 @@ def ticket_transition(*, ticket: Ticket, actor, status: str, note: str = "") -> 
 
 
 @transaction.atomic
-def ticket_escalate(*, ticket: Ticket, actor, reason: str) -> Ticket:
-    """Escalate a complaint to its team's supervisor (重大投诉由主管处理)."""
+def ticket_escalate(*, ticket: Ticket, actor, reason: str, level: str = "") -> Ticket:
+    """Escalate a ticket one level up (agent → team supervisor → manager), or to ``level`` when it is higher.
+
+    A major complaint goes to the supervisor (重大投诉由主管处理) and on to the manager; the one who holds
+    it is told. A team without a supervisor escalates straight to a manager.
+    """
     ticket = _locked(ticket)
-    supervisor = ticket.team.supervisor
-    if supervisor is None:
-        raise ValidationError({"reason": [_("Team %(team)s has no supervisor to escalate to.") % {"team": ticket.team}]})
     if not workflow.is_active(ticket.status):
         raise ValidationError({"status": [_("A resolved or closed ticket cannot be escalated.")]})
-    ticket.escalated_to, ticket.escalated_at = supervisor, timezone.now()
+    current = escalation_level(ticket)
+    target = ESCALATION_LEVELS.index(level) + 1 if level else current + 1
+    if target <= current or target > len(ESCALATION_LEVELS):
+        raise ValidationError({"level": [_("The ticket is already with the manager.") if current == len(ESCALATION_LEVELS)
+                                         else _("The ticket is already escalated that far.")]})
+    holder = escalation_holder(ticket=ticket, level=target)
+    if holder is None and target == 1:
+        target, holder = 2, escalation_holder(ticket=ticket, level=2)
+    if holder is None:
+        raise ValidationError({"reason": [_("Team %(team)s has nobody to escalate to.") % {"team": ticket.team}]})
+    previous = ticket.escalated_to
+    ticket.escalated_to, ticket.escalated_at = holder, timezone.now()
     fields = ["escalated_to", "escalated_at"]
     if ticket.priority in (Ticket.Priority.LOW, Ticket.Priority.NORMAL):
         _event(ticket, TicketEvent.Kind.PRIORITY, actor, ticket.priority, Ticket.Priority.HIGH)
         ticket.priority = Ticket.Priority.HIGH
         fields.append("priority")
-    _event(ticket, TicketEvent.Kind.ESCALATED, actor, "", supervisor, reason)
+    _event(ticket, TicketEvent.Kind.ESCALATED, actor, previous or "", holder, reason)
     _touch(ticket, fields)
+    from sla.services import escalation_notify  # notifications live in the SLA app, which builds on tickets
+
+    escalation_notify(ticket=ticket, holder=holder, actor=actor, reason=reason)
     return ticket
 
 

@@ -39,6 +39,7 @@ from tickets.selectors import (
     canned_replies_for,
     canned_reply_render,
     customer_card_with_history,
+    escalation_level,
     remedy_limit_for,
     ticket_events,
     ticket_get_for_user,
@@ -154,6 +155,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
         "can_merge": user.has_perm("tickets.merge_ticket"),
         "can_approve": user.has_perm("tickets.approve_remedy"),
         "is_active": workflow.is_active(ticket.status),
+        "escalation_level": escalation_level(ticket),
     }
     return TemplateResponse(request, "tickets/ticket_detail.html", context, status=status)
 
@@ -280,8 +282,8 @@ def transition(request, ticket):
 
 def escalate(request, ticket):
     data = _form(EscalateForm, request)
-    services.ticket_escalate(ticket=ticket, actor=request.user, reason=data["reason"])
-    messages.success(request, _("Escalated to the team supervisor."))
+    ticket = services.ticket_escalate(ticket=ticket, actor=request.user, reason=data["reason"])
+    messages.success(request, _("Escalated to %(name)s.") % {"name": ticket.escalated_to})
 
 
 def transfer(request, ticket):

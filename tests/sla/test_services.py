@@ -14,7 +14,7 @@ from sla import services
 from sla.models import Notification, SLAPolicy, TicketSLA, TicketSLATimer
 from tests.factories import CustomerFactory
 from tickets.models import Ticket, TicketEvent, TicketMessage
-from tickets.services import ticket_create, ticket_message_add
+from tickets.services import ticket_create, ticket_escalate, ticket_message_add
 
 SH = ZoneInfo("Asia/Shanghai")
 FRIDAY_1730 = dt.datetime(2026, 11, 20, 17, 30, tzinfo=SH)
@@ -171,6 +171,31 @@ def test_breach_actions_raise_priority_and_move_to_supervisor(sla_defaults, agen
     assert services.sla_timer_check(timer_id=timer(ticket).pk, now=at(2026, 11, 23, 12, 31)) == "breach"
     ticket.refresh_from_db()
     assert ticket.priority == Ticket.Priority.HIGH and ticket.assignee == supervisor
+
+
+@pytest.mark.django_db
+def test_a_breach_escalates_to_the_level_its_policy_names(sla_defaults, agent, supervisor, manager, team):
+    with time_machine.travel(FRIDAY_1730, tick=False):
+        ticket = ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="投诉", kind="complaint",
+                               channel="email", assignee=agent)
+    SLAPolicy.objects.filter(pk=ticket.sla.policy_id).update(escalate_first_response="manager")
+    assert services.sla_timer_check(timer_id=timer(ticket).pk, now=at(2026, 11, 23, 12, 31)) == "breach"
+    ticket.refresh_from_db()
+    assert ticket.escalated_to == manager
+    escalated = TicketEvent.objects.get(ticket=ticket, kind=TicketEvent.Kind.ESCALATED)
+    assert escalated.actor is None and str(TicketSLATimer.Target.FIRST_RESPONSE.label) in escalated.note
+    assert Notification.objects.filter(kind=Notification.Kind.ESCALATED, recipient=manager, ticket=ticket).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_breach_leaves_a_ticket_already_that_far_up(sla_defaults, agent, supervisor, team):
+    with time_machine.travel(FRIDAY_1730, tick=False):
+        ticket = ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="投诉", kind="complaint",
+                               channel="email", assignee=agent)
+    ticket_escalate(ticket=ticket, actor=agent, reason="重大投诉")
+    SLAPolicy.objects.filter(pk=ticket.sla.policy_id).update(escalate_first_response="supervisor")
+    assert services.sla_timer_check(timer_id=timer(ticket).pk, now=at(2026, 11, 23, 12, 31)) == "breach"
+    assert TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.ESCALATED).count() == 1
 
 
 @pytest.mark.django_db

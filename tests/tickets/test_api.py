@@ -4,6 +4,7 @@ import pytest
 
 from helpdesk.roles import Role
 from tests.factories import CannedReplyFactory, CustomerFactory, ForbiddenPhraseFactory, OrderFactory, TicketFactory, UserFactory
+from sla.models import Notification
 from tickets.models import ServiceLanguageHit, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -136,8 +137,37 @@ def test_escalate_goes_to_the_team_supervisor(api, agent, supervisor, ticket):
     assert [row["id"] for row in listed] == [ticket.pk]
 
 
-def test_escalate_without_a_supervisor_is_a_400(api, agent, ticket):
+def test_escalate_without_a_supervisor_or_manager_is_a_400(api, agent, ticket):
     assert api(agent).post(f"/api/v1/tickets/{ticket.pk}/escalate/", {"reason": "x"}, format="json").status_code == 400
+
+
+def test_escalation_climbs_from_the_supervisor_to_the_manager(api, agent, supervisor, manager, ticket):
+    first = api(agent).post(f"/api/v1/tickets/{ticket.pk}/escalate/", {"reason": "重大投诉"}, format="json")
+    assert first.json()["escalated_to"] == supervisor.pk
+    second = api(supervisor).post(f"/api/v1/tickets/{ticket.pk}/escalate/", {"reason": "顾客要求经理处理"}, format="json")
+    assert second.status_code == 200 and second.json()["escalated_to"] == manager.pk
+    third = api(manager).post(f"/api/v1/tickets/{ticket.pk}/escalate/", {"reason": "再升级"}, format="json")
+    assert third.status_code == 400 and third.json()["level"] == ["工单已在经理处。"]
+    told = Notification.objects.filter(kind=Notification.Kind.ESCALATED).order_by("pk")
+    assert [(n.recipient, "顾客要求经理处理" in n.text) for n in told] == [(supervisor, False), (manager, True)]
+    events = TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.ESCALATED).order_by("pk")
+    assert [(e.from_value, e.to_value) for e in events] == [("", str(supervisor)), (str(supervisor), str(manager))]
+
+
+def test_a_team_without_a_supervisor_escalates_to_a_manager(api, agent, manager, ticket):
+    response = api(agent).post(f"/api/v1/tickets/{ticket.pk}/escalate/", {"reason": "重大投诉", "level": "supervisor"},
+                               format="json")
+    assert response.status_code == 200 and response.json()["escalated_to"] == manager.pk
+
+
+def test_escalating_straight_to_the_manager(api, agent, supervisor, manager, ticket):
+    response = api(agent).post(f"/api/v1/tickets/{ticket.pk}/escalate/", {"reason": "重大投诉", "level": "manager"},
+                               format="json")
+    assert response.status_code == 200 and response.json()["escalated_to"] == manager.pk
+    back = api(manager).post(f"/api/v1/tickets/{ticket.pk}/escalate/", {"reason": "x", "level": "supervisor"}, format="json")
+    assert back.status_code == 400 and "level" in back.json()
+    bad = api(manager).post(f"/api/v1/tickets/{ticket.pk}/escalate/", {"reason": "x", "level": "ceo"}, format="json")
+    assert bad.status_code == 400 and "level" in bad.json()
 
 
 def test_remedy_above_the_agent_limit_waits_for_a_supervisor(api, agent, supervisor, ticket):

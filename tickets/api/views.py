@@ -208,7 +208,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     def escalate(self, request, pk=None):
         ticket = self.get_object()
         data = self._validated(s.EscalateSerializer)
-        ticket = services.ticket_escalate(ticket=ticket, actor=request.user, reason=data["reason"])
+        ticket = services.ticket_escalate(ticket=ticket, actor=request.user, reason=data["reason"],
+                                          level=data.get("level", ""))
         ticket_view_counts_forget(user_ids=[ticket.escalated_to_id])
         return self._detail(ticket)
 
