@@ -50,7 +50,7 @@ def test_agent_replies_with_canned_text_is_warned_escalates_and_supervisor_appro
     boss = context.new_page()
     log_in(boss, live_server, supervisor.username)
     boss.wait_for_url("**/inbox/")
-    assert "1" in boss.get_by_test_id("notifications-badge").inner_text()  # asked to approve
+    assert "2" in boss.get_by_test_id("notifications-badge").inner_text()  # escalated to them, asked to approve
     boss.click("nav >> text=待审批")
     boss.wait_for_url("**/approvals/")
     rows = boss.locator("[data-testid=approval-row]")
