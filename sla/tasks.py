@@ -49,3 +49,30 @@ def sla_timer_checks_enqueue(timer_ids, *, expires: int = 300) -> None:
 def sla_policy_recompute(*, policy_id: int | None = None) -> int:
     """Recompute the timers of open tickets after SLA policies changed."""
     return services.sla_timers_recompute_open(policy_id=policy_id)
+
+
+@shared_task(name="sla.step_deadline_sweep_due", ignore_result=True)
+def step_deadline_sweep_due() -> int:
+    """Enqueue a check for every complaint step deadline whose warning or due time has come."""
+    return services.step_deadline_sweep_due()
+
+
+@shared_task(name="sla.step_deadline_check_many", **CHECK_OPTIONS)
+def step_deadline_check_many(*, deadline_ids: list[int]) -> int:
+    """Record the due step warnings and breaches of these deadlines, each exactly once."""
+    return services.step_deadline_check_many(deadline_ids=deadline_ids)
+
+
+def step_deadline_checks_enqueue(deadline_ids, *, expires: int = 300) -> None:
+    """Publish the checks of these step deadlines in chunks of ``CHECK_CHUNK``, each expiring after ``expires`` seconds."""
+    deadline_ids = list(deadline_ids)
+    with step_deadline_check_many.app.producer_or_acquire() as producer:
+        for start in range(0, len(deadline_ids), CHECK_CHUNK):
+            step_deadline_check_many.apply_async(kwargs={"deadline_ids": deadline_ids[start:start + CHECK_CHUNK]},
+                                                 expires=expires, producer=producer)
+
+
+@shared_task(name="sla.step_policy_recompute", ignore_result=True, autoretry_for=(OperationalError,), max_retries=3)
+def step_policy_recompute() -> int:
+    """Recompute the step deadlines of open tickets after step policies changed."""
+    return services.step_deadlines_recompute_open()
