@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.admin import ReadOnlyAdminMixin
 from helpdesk.enqueue import enqueue_on_commit
 from sla.models import SLAPolicy, StepDeadlineRule, StepPolicy, TicketSLATimer, TicketStepDeadline
 from sla.tasks import sla_policy_recompute, step_policy_recompute
@@ -91,14 +92,8 @@ class StepPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketStepDeadline)
-class TicketStepDeadlineAdmin(admin.ModelAdmin):
+class TicketStepDeadlineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["ticket", "step", "due_at", "is_provisional", "warned_at", "breached_at", "met_at"]
     list_filter = ["step", "is_provisional"]
     raw_id_fields = ["ticket"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

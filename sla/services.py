@@ -279,18 +279,23 @@ def ticket_sla_message_added(*, ticket: Ticket, message: TicketMessage) -> None:
 
 # The sweeper and the per-timer check.
 
+def _due_ids(model, *, now: dt.datetime, limit: int) -> list[int] | None:
+    """Return the ids of the model's rows whose next check has come, soonest first (the partial index), or None
+    when the database is unavailable (the next sweep finds them again)."""
+    try:
+        return list(model.objects.filter(next_check_at__lte=now).order_by("next_check_at")
+                    .values_list("id", flat=True)[:limit])
+    except DatabaseError:
+        logger.warning("%s sweep skipped: database unavailable", model.__name__, exc_info=True)
+        return None
+
+
 def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
     """Enqueue one check per timer whose next check has come (indexed range query); return how many."""
     from sla.tasks import sla_timer_checks_enqueue
 
-    now = now or timezone.now()
-    try:
-        timer_ids = list(
-            TicketSLATimer.objects.filter(next_check_at__lte=now).order_by("next_check_at")
-            .values_list("id", flat=True)[:limit]
-        )
-    except DatabaseError:
-        logger.warning("SLA sweep skipped: database unavailable", exc_info=True)
+    timer_ids = _due_ids(TicketSLATimer, now=now or timezone.now(), limit=limit)
+    if timer_ids is None:
         return 0
     sla_timer_checks_enqueue(timer_ids, expires=300)
     return len(timer_ids)
@@ -467,6 +472,11 @@ def sla_timers_recompute_open(*, policy_id: int | None = None, batch: int = 500)
     tickets = Ticket.objects.exclude(status__in=DONE_STATUSES).select_related("customer").order_by("pk")
     if policy_id is not None:
         tickets = tickets.filter(sla__policy_id=policy_id)
+    return _each_ticket(tickets, lambda ticket: ticket_sla_refresh(ticket=ticket), batch=batch)
+
+
+def _each_ticket(tickets, refresh, *, batch: int) -> int:
+    """Call ``refresh(ticket)`` for each ticket, one transaction each, reading ``batch`` at a time; return the count."""
     count, last = 0, 0
     while True:
         chunk = list(tickets.filter(pk__gt=last)[:batch])
@@ -474,7 +484,7 @@ def sla_timers_recompute_open(*, policy_id: int | None = None, batch: int = 500)
             return count
         for ticket in chunk:
             with transaction.atomic():
-                ticket_sla_refresh(ticket=ticket)
+                refresh(ticket)
             count += 1
         last = chunk[-1].pk
 
@@ -487,17 +497,22 @@ def sla_timers_recompute_for_calendar_year(*, calendar_id: int, year: int, reaso
     are kept); a deadline moved into the past is breached by the next sweep, once.
     ``progress(checked=…, shifted=…, total=…)`` is called per batch.
     """
-    tz = ZoneInfo(BusinessCalendar.objects.values_list("timezone", flat=True).get(pk=calendar_id))
-    year_start = dt.datetime(year, 1, 1, tzinfo=tz)
-    ticket_ids = sorted(set(
-        TicketSLATimer.objects.filter(met_at__isnull=True, ticket__sla__policy__calendar_id=calendar_id)
-        .filter(Q(is_provisional=True) | Q(due_at__gte=year_start))
-        .exclude(ticket__status__in=DONE_STATUSES).values_list("ticket_id", flat=True)
-    ))
+    ticket_ids = _open_ticket_ids_reading(
+        TicketSLATimer.objects.filter(ticket__sla__policy__calendar_id=calendar_id), calendar_id=calendar_id, year=year)
     return calendar_recompute_each(ticket_ids, lambda pk: ticket_sla_recompute(ticket_id=pk, reason=reason), progress)
 
 
 @transaction.atomic
+def _open_ticket_ids_reading(deadlines, *, calendar_id: int, year: int) -> list[int]:
+    """Return the open tickets of these deadline rows (not met) that are provisional or due in ``year`` or later."""
+    tz = ZoneInfo(BusinessCalendar.objects.values_list("timezone", flat=True).get(pk=calendar_id))
+    year_start = dt.datetime(year, 1, 1, tzinfo=tz)
+    return sorted(set(
+        deadlines.filter(met_at__isnull=True).filter(Q(is_provisional=True) | Q(due_at__gte=year_start))
+        .exclude(ticket__status__in=DONE_STATUSES).values_list("ticket_id", flat=True)
+    ))
+
+
 def ticket_sla_recompute(*, ticket_id: int, reason: str) -> int:
     """Recompute a ticket's SLA deadlines after its calendar changed; record each moved due time; return how many moved."""
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("customer").filter(pk=ticket_id).first()
@@ -507,19 +522,22 @@ def ticket_sla_recompute(*, ticket_id: int, reason: str) -> int:
     before = {timer.pk: (timer.target, timer.due_at)
               for timer in TicketSLATimer.objects.select_for_update().filter(ticket=ticket, met_at__isnull=True)}
     ticket_sla_refresh(ticket=ticket, record_events=False)
+    return _moves_record(ticket, TicketSLATimer.objects.filter(pk__in=before), before,
+                         kind=TicketEvent.Kind.SLA_RECOMPUTED, label=lambda target: Target(target).label, reason=reason)
+
+
+def _moves_record(ticket: Ticket, rows, before: dict, *, kind: str, label, reason: str) -> int:
+    """Record a ticket event for each deadline row whose due time moved from ``before`` ({pk: (name, due)}); return
+    how many moved."""
     moved = 0
-    for timer in TicketSLATimer.objects.filter(pk__in=before).order_by("pk"):
-        target, old = before[timer.pk]
-        if timer.due_at == old:
+    for row in rows.order_by("pk"):
+        name, old = before[row.pk]
+        if row.due_at == old:
             continue
         moved += 1
-        TicketEvent.objects.create(
-            ticket=ticket, kind=TicketEvent.Kind.SLA_RECOMPUTED, from_value=instant_text(old),
-            to_value=instant_text(timer.due_at),
-            note=f"{Target(target).label}: {reason}",
-        )
+        TicketEvent.objects.create(ticket=ticket, kind=kind, from_value=instant_text(old),
+                                   to_value=instant_text(row.due_at), note=f"{label(name)}: {reason}")
     return moved
-
 
 
 # Complaint step deadlines (投诉处理时效): counted from intake on the step policy's calendar, stored and swept.
@@ -600,14 +618,8 @@ def step_deadline_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEE
     """Enqueue the checks of the step deadlines whose warning or due time has come (indexed range query)."""
     from sla.tasks import step_deadline_checks_enqueue
 
-    now = now or timezone.now()
-    try:
-        deadline_ids = list(
-            TicketStepDeadline.objects.filter(next_check_at__lte=now).order_by("next_check_at")
-            .values_list("id", flat=True)[:limit]
-        )
-    except DatabaseError:
-        logger.warning("Step deadline sweep skipped: database unavailable", exc_info=True)
+    deadline_ids = _due_ids(TicketStepDeadline, now=now or timezone.now(), limit=limit)
+    if deadline_ids is None:
         return 0
     step_deadline_checks_enqueue(deadline_ids, expires=300)
     return len(deadline_ids)
@@ -678,16 +690,7 @@ def _step_breach_actions(*, ticket: Ticket, deadline: TicketStepDeadline, label:
 def step_deadlines_recompute_open(*, batch: int = 500) -> int:
     """Recompute the step deadlines of every open ticket after step policies changed; return the count."""
     tickets = Ticket.objects.exclude(status__in=DONE_STATUSES).select_related("category").order_by("pk")
-    count, last = 0, 0
-    while True:
-        chunk = list(tickets.filter(pk__gt=last)[:batch])
-        if not chunk:
-            return count
-        for ticket in chunk:
-            with transaction.atomic():
-                ticket_steps_refresh(ticket=ticket)
-            count += 1
-        last = chunk[-1].pk
+    return _each_ticket(tickets, lambda ticket: ticket_steps_refresh(ticket=ticket), batch=batch)
 
 
 def step_deadlines_recompute_for_calendar_year(*, calendar_id: int, year: int, reason: str,
@@ -696,13 +699,8 @@ def step_deadlines_recompute_for_calendar_year(*, calendar_id: int, year: int, r
 
     As for SLA timers, a warning or breach already recorded stays recorded and is not given again.
     """
-    tz = ZoneInfo(BusinessCalendar.objects.values_list("timezone", flat=True).get(pk=calendar_id))
-    year_start = dt.datetime(year, 1, 1, tzinfo=tz)
-    ticket_ids = sorted(set(
-        TicketStepDeadline.objects.filter(met_at__isnull=True, policy__calendar_id=calendar_id)
-        .filter(Q(is_provisional=True) | Q(due_at__gte=year_start))
-        .exclude(ticket__status__in=DONE_STATUSES).values_list("ticket_id", flat=True)
-    ))
+    ticket_ids = _open_ticket_ids_reading(TicketStepDeadline.objects.filter(policy__calendar_id=calendar_id),
+                                          calendar_id=calendar_id, year=year)
     return calendar_recompute_each(ticket_ids, lambda pk: ticket_step_deadlines_recompute(ticket_id=pk, reason=reason),
                                    progress)
 
@@ -716,16 +714,9 @@ def ticket_step_deadlines_recompute(*, ticket_id: int, reason: str) -> int:
     before = {deadline.pk: (deadline.step, deadline.due_at) for deadline in
               TicketStepDeadline.objects.select_for_update().filter(ticket=ticket, met_at__isnull=True)}
     ticket_steps_refresh(ticket=ticket)
-    moved = 0
-    for deadline in TicketStepDeadline.objects.filter(pk__in=before).order_by("pk"):
-        step, old = before[deadline.pk]
-        if deadline.due_at == old:
-            continue
-        moved += 1
-        TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.STEP_RECOMPUTED, from_value=instant_text(old),
-                                   to_value=instant_text(deadline.due_at),
-                                   note=f"{TicketStep.Step(step).label}: {reason}")
-    return moved
+    return _moves_record(ticket, TicketStepDeadline.objects.filter(pk__in=before), before,
+                         kind=TicketEvent.Kind.STEP_RECOMPUTED, label=lambda step: TicketStep.Step(step).label,
+                         reason=reason)
 
 
 # In-app notifications (站内通知).

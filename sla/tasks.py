@@ -38,11 +38,15 @@ def sla_timer_checks_enqueue(timer_ids, *, expires: int = 300) -> None:
     fails part way runs again whole; each check is safe to repeat. A failure to publish leaves the
     remaining timers due: the next sweep finds them again.
     """
-    timer_ids = list(timer_ids)
-    with sla_timer_check_many.app.producer_or_acquire() as producer:
-        for start in range(0, len(timer_ids), CHECK_CHUNK):
-            sla_timer_check_many.apply_async(kwargs={"timer_ids": timer_ids[start:start + CHECK_CHUNK]},
-                                             expires=expires, producer=producer)
+    _chunks_publish(sla_timer_check_many, "timer_ids", timer_ids, expires=expires)
+
+
+def _chunks_publish(task, argument: str, ids, *, expires: int) -> None:
+    """Publish ``task`` once per ``CHECK_CHUNK`` ids (as ``argument``) over one shared producer."""
+    ids = list(ids)
+    with task.app.producer_or_acquire() as producer:
+        for start in range(0, len(ids), CHECK_CHUNK):
+            task.apply_async(kwargs={argument: ids[start:start + CHECK_CHUNK]}, expires=expires, producer=producer)
 
 
 @shared_task(name="tickets.sla_policy_recompute", ignore_result=True, autoretry_for=(OperationalError,), max_retries=3)
@@ -65,11 +69,7 @@ def step_deadline_check_many(*, deadline_ids: list[int]) -> int:
 
 def step_deadline_checks_enqueue(deadline_ids, *, expires: int = 300) -> None:
     """Publish the checks of these step deadlines in chunks of ``CHECK_CHUNK``, each expiring after ``expires`` seconds."""
-    deadline_ids = list(deadline_ids)
-    with step_deadline_check_many.app.producer_or_acquire() as producer:
-        for start in range(0, len(deadline_ids), CHECK_CHUNK):
-            step_deadline_check_many.apply_async(kwargs={"deadline_ids": deadline_ids[start:start + CHECK_CHUNK]},
-                                                 expires=expires, producer=producer)
+    _chunks_publish(step_deadline_check_many, "deadline_ids", deadline_ids, expires=expires)
 
 
 @shared_task(name="sla.step_policy_recompute", ignore_result=True, autoretry_for=(OperationalError,), max_retries=3)

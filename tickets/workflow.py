@@ -60,6 +60,7 @@ def is_active(status: str) -> bool:
 
 
 ON_TIME, WARNING, OVERDUE = "on_time", "warning", "overdue"
+STEP_STATES = (ON_TIME, WARNING, OVERDUE)
 
 
 class StepUnknown(ServiceError):

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from helpdesk.api import strict
 from sla.models import Notification, TicketSLATimer
 from tickets.models import TicketStep
+from tickets.workflow import STEP_STATES
 
 
 class SLATargetSerializer(serializers.Serializer):
@@ -79,13 +80,12 @@ class ComplaintStepSerializer(serializers.Serializer):
         help_text=_("The deadline reads a year without the official holiday schedule; it is recomputed when the "
                     "schedule is entered."),
     )
-    state = strict.ChoiceField(choices=[("on_time", "on_time"), ("warning", "warning"), ("overdue", "overdue")],
-                               allow_null=True, help_text=_("Null when the step has no deadline."))
+    state = strict.ChoiceField(choices=STEP_STATES, allow_null=True, help_text=_("Null when the step has no deadline."))
 
     def get_actor(self, row) -> str | None:
         return str(row["actor"]) if row["actor"] is not None else None
 
 
 class StepCompleteSerializer(serializers.Serializer):
-    step = serializers.ChoiceField(choices=TicketStep.Step.choices)
-    note = serializers.CharField(max_length=2000, help_text=_("What was done to complete the step."))
+    step = strict.ChoiceField(choices=TicketStep.Step.choices)
+    note = strict.CharField(max_length=2000, help_text=_("What was done to complete the step."))
