@@ -78,7 +78,7 @@ def _step_done(ticket: Ticket, step: str, actor, *, source: str, note: str = "",
                                      completed_by=actor if getattr(actor, "pk", None) else None, source=source,
                                      note=note)
     if with_event:
-        _event(ticket, TicketEvent.Kind.STEP_DONE, actor, from_value=source, to_value=step, note=note)
+        _event(ticket, TicketEvent.Kind.STEP_DONE, actor, to_value=step, note=note)
     # Step deadlines are the SLA app's, which builds on tickets: called back lazily, in this transaction.
     from sla.services import ticket_step_deadline_meet
 
