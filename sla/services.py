@@ -641,7 +641,11 @@ def step_deadline_check(*, deadline_id: int, now: dt.datetime | None = None) -> 
     deadline = TicketStepDeadline.objects.filter(pk=deadline_id).select_related("policy").first()
     if deadline is None or deadline.next_check_at is None or deadline.next_check_at > now:
         return None
-    ticket = Ticket.objects.select_related("team", "team__supervisor", "assignee").get(pk=deadline.ticket_id)
+    # The ticket's row lock, taken first as the ticket services do: a step completed meanwhile is seen, and two
+    # steps of one ticket breached at once escalate it once.
+    ticket = (Ticket.objects.select_for_update(of=("self",)).select_related("team", "team__supervisor", "assignee")
+              .get(pk=deadline.ticket_id))
+    deadline.refresh_from_db(fields=["met_at"])
     pending = TicketStepDeadline.objects.filter(pk=deadline.pk, met_at__isnull=True)
     if deadline.met_at or deadline.due_at is None or ticket.status in DONE_STATUSES:
         pending.update(next_check_at=None)

@@ -333,3 +333,41 @@ def test_a_step_policy_change_recomputes_open_tickets(step_defaults, agent, team
     assert sla_services.step_deadlines_recompute_open() >= 1
     assert deadline(ticket, "feedback").due_at == at(2026, 12, 4, 10)
     assert Ticket.objects.get(pk=ticket.pk).status == "open"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_checks_breach_and_escalate_once(step_defaults, agent, supervisor, team):
+    import threading
+
+    from django.db import connection
+
+    with time_machine.travel(at(2026, 11, 20, 10), tick=False):
+        ticket = complaint(agent, team)
+    ids = [deadline(ticket, "solution").pk, deadline(ticket, "agreement").pk] * 2
+    results, barrier = [], threading.Barrier(len(ids))
+
+    def run(deadline_id):
+        barrier.wait()
+        try:
+            results.append(sla_services.step_deadline_check(deadline_id=deadline_id, now=at(2026, 11, 25, 10, 1)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(pk,)) for pk in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results, key=str) == sorted(["breach", "breach", None, None], key=str)
+    assert ticket.events.filter(kind=TicketEvent.Kind.STEP_BREACH).count() == 2
+    assert ticket.events.filter(kind=TicketEvent.Kind.ESCALATED).count() == 1
+    assert Notification.objects.filter(kind=Notification.Kind.STEP_BREACH).count() == 4  # agent + supervisor, twice
+
+
+def test_beat_sweeps_step_deadlines_like_the_sla_timers():
+    from helpdesk.celery import app
+
+    entry = app.conf.beat_schedule["sla-step-deadline-sweep"]
+    assert entry["task"] == "sla.step_deadline_sweep_due" and entry["task"] in app.tasks
+    assert entry["schedule"] <= 30 and entry["options"]["expires"] < entry["schedule"]
+    assert "sla.step_deadline_check_many" in app.tasks
