@@ -4,6 +4,7 @@ import re
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -12,7 +13,7 @@ from django.utils.html import strip_tags
 
 from channels.models import Mailbox, TicketEmail
 from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
-from tickets.models import Ticket, TicketMessage
+from tickets.models import Ticket, TicketEvent, TicketMessage
 
 MAX_ATTEMPTS = 3
 NUMBER_IN_SUBJECT = re.compile(r"\[#?(T\d{10,})\]")
@@ -147,7 +148,26 @@ def ticket_email_send(*, email_id: int) -> str:
         else:
             email.status, email.sent_at, email.note = TicketEmail.Status.SENT, timezone.now(), ""
         email.save(update_fields=["status", "sent_at", "note", "attempts"])
+        if email.status == TicketEmail.Status.FAILED and email.attempts >= MAX_ATTEMPTS and email.ticket_id:
+            TicketEvent.objects.create(ticket_id=email.ticket_id, kind=TicketEvent.Kind.EMAIL_FAILED,
+                                       to_value=email.to_address[:128], note=email.note)
         return email.status
+
+
+def ticket_email_resend(*, email: TicketEmail, actor) -> TicketEmail:
+    """Queue a failed outbound e-mail again with fresh attempts, recording who asked; refuse any other mail."""
+    from channels import tasks  # the tasks call this module: imported when used
+
+    with transaction.atomic():
+        email = TicketEmail.objects.select_for_update(of=("self",)).get(pk=email.pk)
+        if email.direction != TicketEmail.Direction.OUTBOUND or email.status != TicketEmail.Status.FAILED:
+            raise ValidationError(translation.gettext("Only an e-mail that could not be sent can be sent again."))
+        email.status, email.attempts, email.note = TicketEmail.Status.QUEUED, 0, ""
+        email.save(update_fields=["status", "attempts", "note"])
+        TicketEvent.objects.create(ticket_id=email.ticket_id, kind=TicketEvent.Kind.EMAIL_RESENT, actor=actor,
+                                   to_value=email.to_address[:128])
+        enqueue_on_commit(tasks.ticket_email_send, email_id=email.pk)
+    return email
 
 
 def ticket_email_sweep_queued(*, now=None) -> int:

@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_protect
 
 from channels.forms import PhoneCallForm, PhoneCallNewForm, SupportForm
+from channels.mail import ticket_email_resend
+from channels.models import TicketEmail
 from channels.selectors import webform_receipt
 from channels.services import phone_call_log, webform_rate_limited, webform_ticket_create
 from tickets.selectors import ticket_list_for_user
@@ -26,6 +28,14 @@ def call_on_ticket(request, ticket):
         raise ValidationError([f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields])
     phone_call_log(actor=request.user, ticket=ticket, **form.cleaned_data)
     messages.success(request, _("Call logged."))
+    return None
+
+
+def email_resend_on_ticket(request, ticket):
+    """Send a failed e-mail of this ticket again (a ``TicketActionView`` action)."""
+    email = get_object_or_404(TicketEmail, pk=request.POST.get("email"), ticket=ticket)
+    ticket_email_resend(email=email, actor=request.user)
+    messages.success(request, _("The e-mail is queued to be sent again."))
     return None
 
 

@@ -116,6 +116,22 @@ def chat_publish_many(publishes: list[tuple[str, dict]]) -> bool:
         return False
 
 
+def visitors_connected(session_ids: list[int]) -> set[int] | None:
+    """Return which of the chats have a visitor's stream open in any process (None when Redis cannot tell).
+
+    Only a visitor's stream subscribes to its chat's channel, so the channel's subscriber count is the
+    number of its open streams: nothing is written while a stream idles.
+    """
+    if not session_ids:
+        return set()
+    try:
+        counts = _client().pubsub_numsub(*(session_channel(pk) for pk in session_ids))
+    except redis.RedisError:
+        logger.warning("chat: could not count the visitors' streams", exc_info=True)
+        return None
+    return {pk for pk, (_channel, count) in zip(session_ids, counts) if count}
+
+
 def sse_format(data: dict, *, event: str, event_id: int | None = None) -> str:
     """Return one Server-Sent Event: optional ``id:``, ``event:`` and one JSON ``data:`` line."""
     head = f"id: {event_id}\n" if event_id is not None else ""

@@ -188,6 +188,9 @@ class AgentPresence(models.Model):
     max_chats = models.PositiveSmallIntegerField(_("concurrent chat limit"), default=5,
                                                  help_text=_("Most chats the agent works at once (auto-assignment and accepting)."))
     last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
+    auto_away_at = models.DateTimeField(
+        _("away by silence since"), null=True, blank=True,
+        help_text=_("Set when the inbox went silent and the agent was marked away; their return makes them online again."))
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:

@@ -17,13 +17,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat import sql, workflow
-from chat.events import agent_channel, chat_publish, session_channel, team_channel
+from chat.events import agent_channel, chat_publish, session_channel, team_channel, visitors_connected
 from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
 from chat.selectors import (
     chat_event_payload,
@@ -35,6 +35,7 @@ from customers.services import customer_create
 from helpdesk.errors import Conflict
 from helpdesk.models import Team
 from helpdesk.teams import team_ids_for_user, team_member_ids
+from sla.services import ticket_sla_conversation_ended
 from tickets import workflow as ticket_workflow
 from tickets.attachments import sniff_content_type
 from tickets.models import ForbiddenPhrase, Ticket, TicketMessage
@@ -47,6 +48,11 @@ IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 class ChatConflict(Conflict):
     """The chat was taken by someone else first, or the agent is at their limit (409)."""
+
+
+def abandoned_after_minutes() -> int:
+    """Return how long a waiting chat lasts without its visitor's stream or a message before it ends itself."""
+    return int(getattr(settings, "CHAT_ABANDONED_MINUTES", 10))
 
 
 def away_after_seconds() -> int:
@@ -478,8 +484,12 @@ def _transcript_body(message: ChatMessage) -> str:
 
 
 @transaction.atomic
-def chat_end(*, session: ChatSession, actor, ticket: Ticket | None = None, resolve: bool = False) -> Ticket:
-    """End the chat and file its transcript as a ticket (channel chat), or append it to the customer's open ``ticket``."""
+def chat_end(*, session: ChatSession, actor, ticket: Ticket | None = None, resolve: bool = False, note: str = "") -> Ticket:
+    """End the chat and file its transcript as a ticket (channel chat), or append it to the customer's open ``ticket``.
+
+    The conversation is over, so a reply the customer's last message waits for is due no more: its
+    next-response clock stops at the end (a first answer never given keeps running on the ticket).
+    """
     session = _locked(session)
     workflow.ensure_allowed(session.status, workflow.ENDED)
     customer = session.customer
@@ -508,19 +518,55 @@ def chat_end(*, session: ChatSession, actor, ticket: Ticket | None = None, resol
         if message.image:
             message.image.close()
     ticket.refresh_from_db()
+    ended_at = timezone.now()
+    ticket_sla_conversation_ended(ticket=ticket, at=ended_at)
     if resolve and ticket.status != Ticket.Status.RESOLVED:
         ticket = ticket_transition(ticket=ticket, actor=actor, status=ticket_workflow.RESOLVED,
                                    note=_("Chat ended and resolved."))
     session.status = ChatSession.Status.ENDED
-    session.ended_at = timezone.now()
+    session.ended_at = ended_at
     session.ticket = ticket
     session.save(update_fields=["status", "ended_at", "ticket", "customer"])
     _event(session, ChatEvent.Kind.ENDED, actor=actor, team_id=session.team_id, agent_id=session.agent_id,
-           data={"ticket": ticket.pk, "ticket_number": ticket.number})
+           note=note, data={"ticket": ticket.pk, "ticket_number": ticket.number})
     _customer_state(session)
     if session.agent_id:
         transaction.on_commit(lambda: chat_assign_waiting(team=session.team))
     return ticket
+
+
+def _abandoned(*, now: dt.datetime):
+    """Return the waiting chats with no customer message since the cutoff (their visitor may have left)."""
+    cutoff = now - dt.timedelta(minutes=abandoned_after_minutes())
+    recent = ChatMessage.objects.filter(session=OuterRef("pk"), sender=ChatMessage.Sender.CUSTOMER, created_at__gte=cutoff)
+    return ChatSession.objects.filter(status=ChatSession.Status.WAITING, waiting_since__lt=cutoff).exclude(Exists(recent))
+
+
+def chat_sweep_abandoned(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """End the waiting chats whose visitor left (no open stream, no message for a while); return how many."""
+    candidates = list(_abandoned(now=now or timezone.now()).order_by("waiting_since").values_list("pk", flat=True)[:limit])
+    connected = visitors_connected(candidates)
+    if connected is None:
+        return 0  # Redis cannot say who is still there: end nothing
+    return sum(chat_end_abandoned(session_id=pk, now=now) for pk in candidates if pk not in connected)
+
+
+@transaction.atomic
+def chat_end_abandoned(*, session_id: int, now: dt.datetime | None = None) -> bool:
+    """End a chat whose visitor left while it waited: its messages become a ticket for the team, an empty one just ends."""
+    session = ChatSession.objects.select_for_update(of=("self",)).select_related("team", "widget").filter(pk=session_id).first()
+    if session is None or not _abandoned(now=now or timezone.now()).filter(pk=session.pk).exists():
+        return False  # answered, taken or written to meanwhile
+    note = _("The visitor left before an agent answered.")
+    if session.messages.filter(sender=ChatMessage.Sender.CUSTOMER).exists():
+        ticket = chat_end(session=session, actor=None, note=note)
+        ticket_message_add(ticket=ticket, actor=None, body=note, sender=TicketMessage.Sender.SYSTEM)
+        return True
+    session.status, session.ended_at = ChatSession.Status.ENDED, timezone.now()
+    session.save(update_fields=["status", "ended_at"])
+    _event(session, ChatEvent.Kind.ENDED, team_id=session.team_id, note=note, data={"ticket": None})
+    _customer_state(session)
+    return True
 
 
 @transaction.atomic
@@ -552,7 +598,8 @@ def agent_presence_set(*, user, status: str) -> AgentPresence:
     previous = presence.status
     presence.status = status
     presence.last_seen_at = timezone.now()
-    presence.save(update_fields=["status", "last_seen_at", "changed_at"])
+    presence.auto_away_at = None
+    presence.save(update_fields=["status", "last_seen_at", "auto_away_at", "changed_at"])
     if previous != status:
         _presence_changed(user=user, previous=previous, status=status, actor=user)
     return presence
@@ -584,11 +631,28 @@ def _requeue(*, user) -> None:
             transaction.on_commit(lambda session=session: chat_auto_assign(session=session))
 
 
+def resume_within_hours() -> float:
+    """Return how long an agent marked away by silence is put back online when their inbox opens again."""
+    return float(getattr(settings, "CHAT_PRESENCE_RESUME_HOURS", 8))
+
+
 def agent_presence_touch(*, user) -> None:
-    """Record that the agent's inbox is open (called on every stream heartbeat)."""
-    updated = AgentPresence.objects.filter(user=user).update(last_seen_at=timezone.now())
-    if not updated:
-        AgentPresence.objects.get_or_create(user=user, defaults={"last_seen_at": timezone.now()})
+    """Record that the agent's inbox is open (called on every stream heartbeat); one query while nothing changes.
+
+    An agent whom silence made away (a closed tab, a new login) is online again when the inbox comes
+    back within ``CHAT_PRESENCE_RESUME_HOURS``: the same shift. Away or offline chosen by hand stays.
+    """
+    now = timezone.now()
+    resumable = Q(status=AgentPresence.Status.AWAY, auto_away_at__gte=now - dt.timedelta(hours=resume_within_hours()))
+    if AgentPresence.objects.filter(user=user).exclude(resumable).update(last_seen_at=now):
+        return
+    with transaction.atomic():
+        if AgentPresence.objects.filter(Q(user=user) & resumable).update(
+                status=AgentPresence.Status.ONLINE, auto_away_at=None, last_seen_at=now, changed_at=now):
+            _presence_changed(user=user, previous=AgentPresence.Status.AWAY, status=AgentPresence.Status.ONLINE,
+                              actor=None)
+            return
+    AgentPresence.objects.get_or_create(user=user, defaults={"last_seen_at": now})
 
 
 def agent_presence_sweep_stale(*, now: dt.datetime | None = None) -> int:
@@ -601,7 +665,8 @@ def agent_presence_sweep_stale(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             # Conditional: a heartbeat that arrived meanwhile keeps the agent online.
             if AgentPresence.objects.filter(pk=presence.pk, status=AgentPresence.Status.ONLINE,
-                                            last_seen_at__lt=cutoff).update(status=AgentPresence.Status.AWAY):
+                                            last_seen_at__lt=cutoff).update(status=AgentPresence.Status.AWAY,
+                                                                            auto_away_at=now):
                 _presence_changed(user=presence.user, previous=AgentPresence.Status.ONLINE,
                                   status=AgentPresence.Status.AWAY, actor=None)
                 count += 1

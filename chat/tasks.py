@@ -11,3 +11,9 @@ from chat import services
 def agent_presence_sweep_stale() -> int:
     """Mark agents whose chat inbox went silent as away and return their chats to the queue."""
     return services.agent_presence_sweep_stale()
+
+
+@shared_task(name="chat.chat_sweep_abandoned", expires=50)
+def chat_sweep_abandoned() -> int:
+    """End the waiting chats whose visitor left."""
+    return services.chat_sweep_abandoned()

@@ -48,6 +48,12 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    # Waiting chats whose visitor left (no stream open, no message) end and leave the queue.
+    "chat-sweep-abandoned": {
+        "task": "chat.chat_sweep_abandoned",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
     "orders-return-deadline-sweep-due": {
         "task": "orders.return_deadline_sweep_due",
         "schedule": 60.0,

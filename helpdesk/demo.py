@@ -21,6 +21,8 @@ USERS = [
     {"username": "agent", "display_name": "李娜", "role": Role.AGENT, "teams": ["presales"]},
     {"username": "agent2", "display_name": "张伟", "role": Role.AGENT, "teams": ["aftersales"]},
     {"username": "supervisor", "display_name": "陈静", "role": Role.SUPERVISOR, "teams": ["presales"], "leads": ["presales"]},
+    {"username": "supervisor2", "display_name": "王磊", "role": Role.SUPERVISOR, "teams": ["aftersales"],
+     "leads": ["aftersales"]},
     {"username": "manager", "display_name": "刘洋", "role": Role.MANAGER, "teams": ["presales", "aftersales"]},
     {"username": "admin", "display_name": "系统管理员", "role": Role.ADMIN, "teams": [], "superuser": True},
 ]

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ NAV_ITEMS = [
     NavItem("followups", _("Follow-ups"), "followups:visit_list", ("followups.view_followupvisit",)),
     NavItem("kpi", _("KPI"), "kpi:dashboard", ("kpi.view_dashboard",)),
     NavItem("scorecards", _("Scorecards"), "kpi:scorecard_list", ("tickets.view_ticket",)),
+    NavItem("approvals", pgettext_lazy("navigation", "Awaiting approval"), "approvals:queue", ("tickets.approve_remedy",)),
     NavItem("sla", _("At risk"), "sla:at_risk", ("sla.view_at_risk",)),
     NavItem("canned", _("Canned replies"), "tickets:canned_list", ("tickets.view_cannedreply",)),
     NavItem("admin", _("Django admin"), "admin:index", staff_only=True),

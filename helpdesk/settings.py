@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "customers",
     "orders",
     "followups",
+    "approvals",
     "kpi",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -309,7 +310,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "chat.api.views.widget_message_schema",
                             "helpdesk.api.schema.error_responses", "helpdesk.api.schema.blank_query_values",
-                            "helpdesk.api.schema.integer_ids"],
+                            "helpdesk.api.schema.integer_ids", "helpdesk.api.schema.resource_links"],
     "ENUM_NAME_OVERRIDES": {
         "TicketKindEnum": "tickets.models.Ticket.Kind",
         "TicketStatusEnum": "tickets.models.Ticket.Status",

@@ -38,4 +38,5 @@ urlpatterns = [
     path("", include("sla.urls")),
     path("", include("channels.urls")),
     path("", include("chat.urls")),
+    path("", include("approvals.urls")),
 ]

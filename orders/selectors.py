@@ -14,6 +14,7 @@ from helpdesk.teams import team_ids_for_user
 from orders import policy, workflow
 from orders.models import Order, ReturnDeadline, ReturnPolicy, ReturnRequest, ShopTeam
 from tickets.models import Ticket
+from tickets.selectors import approvers_for
 
 
 def return_policy_active() -> ReturnPolicy:
@@ -85,6 +86,15 @@ def return_list_for_user(*, user) -> QuerySet[ReturnRequest]:
         Prefetch("deadlines", queryset=ReturnDeadline.objects.order_by("step")),
         "items",
     )
+
+
+def return_approvers(return_request: ReturnRequest) -> list:
+    """Return who approves the refund of a return: the approvers of its ticket's team, else of its shop's, else the managers."""
+    team = return_request.ticket.team if return_request.ticket_id else None
+    if team is None:
+        shop_team = ShopTeam.objects.select_related("team").filter(shop=return_request.order.shop).first()
+        team = shop_team.team if shop_team else None
+    return approvers_for(team=team)
 
 
 def days_since_delivery(order: Order, *, as_of=None) -> int:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +24,9 @@ from orders import deadlines, workflow
 from orders.models import (
     Order, OrderItem, ReturnDeadline, ReturnEvent, ReturnItem, ReturnPhoto, ReturnRequest, ShopTeam, Sku,
 )
-from orders.selectors import return_policy_active, return_quote
+from orders.selectors import return_approvers, return_policy_active, return_quote
 from sla.models import Notification
+from sla.services import approval_notify
 from tickets.models import Remedy, TicketEvent, TicketMessage, TicketStep
 from tickets.services import ticket_create, ticket_step_reach
 
@@ -343,9 +345,21 @@ def return_request_refund(*, return_request: ReturnRequest, expected_status: str
             raise ValidationError({"amount": [_("This refund is above your limit and waits for a supervisor.")]})
         ret = _move(ret, S.AWAITING_REFUND_APPROVAL, actor=actor, note=str(amount), fields={"refund_amount": amount})
         _deadline_start(ret, Step.APPROVAL, timezone.now())
+        approval_notify(recipients=return_approvers(ret), ticket=ret.ticket, link=reverse("orders:return_detail", args=[ret.pk]),
+                        text=_("%(number)s: %(who)s asks approval of a refund of ¥%(amount)s") % {
+                            "number": ret.number, "who": actor, "amount": amount})
         return ret
+    approved = ret.status == S.AWAITING_REFUND_APPROVAL
     ret = _move(ret, S.REFUNDED, actor=actor, note=str(amount),
                 fields={"refund_amount": amount, "refund_route": ret.order.payment_method or "original"})
+    if approved:
+        asked = (ret.events.filter(kind=ReturnEvent.Kind.STATUS, to_status=S.AWAITING_REFUND_APPROVAL)
+                 .select_related("actor").order_by("-pk").first())
+        if asked and asked.actor and asked.actor != actor:
+            approval_notify(recipients=[asked.actor], ticket=ret.ticket, decided=True,
+                            link=reverse("orders:return_detail", args=[ret.pk]),
+                            text=_("%(number)s: %(who)s approved the refund of ¥%(amount)s") % {
+                                "number": ret.number, "who": actor, "amount": amount})
     _deadline_meet(ret, Step.REFUND, Step.APPROVAL, Step.CASE)
     _remedy_step_reach(ret, actor)
     _notify(ret, _("%(amount)s yuan of %(number)s is refunded to your original payment method.") % {"amount": amount, "number": ret.number})

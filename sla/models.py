@@ -251,6 +251,8 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         SLA_WARNING = "sla_warning", _("SLA warning")
         SLA_BREACH = "sla_breach", _("SLA breached")
+        APPROVAL = "approval", _("Approval requested")
+        DECISION = "decision", _("Approval decided")
         STEP_WARNING = "step_warning", _("Complaint step due soon")
         STEP_BREACH = "step_breach", _("Complaint step overdue")
 
@@ -266,6 +268,8 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=96, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    link = models.CharField(_("link"), max_length=200, blank=True, help_text=_("The page the notification leads to."))
 
     class Meta:
         ordering = ["-created_at", "-id"]

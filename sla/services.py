@@ -11,11 +11,13 @@ import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from helpdesk.business_time import (
@@ -29,6 +31,7 @@ from helpdesk.business_time import (
     is_provisional,
 )
 from helpdesk.calendars import calendar_spec
+from helpdesk.enqueue import enqueue_each
 from helpdesk.instants import instant_text
 from helpdesk.models import BusinessCalendar
 from helpdesk.services import calendar_recompute_each
@@ -275,6 +278,21 @@ def ticket_sla_message_added(*, ticket: Ticket, message: TicketMessage) -> None:
         timer.met_at = message.created_at
         timer.save(update_fields=["met_at"])
     ticket_sla_refresh(ticket=ticket)
+
+
+def ticket_sla_conversation_ended(*, ticket: Ticket, at: dt.datetime) -> bool:
+    """Stop a running next-response cycle at the end of its live conversation; return whether one ran.
+
+    A chat the agent ended leaves no customer waiting in it: the cycle counts as answered at the end
+    (late if it was due before), instead of running on into a breach nobody can mend.
+    """
+    timer = TicketSLATimer.objects.filter(ticket=ticket, target=Target.NEXT_RESPONSE, met_at__isnull=True).first()
+    if timer is None:
+        return False
+    timer.met_at = max(at, timer.started_at)
+    timer.save(update_fields=["met_at"])
+    ticket_sla_refresh(ticket=ticket)
+    return True
 
 
 # The sweeper and the per-timer check.
@@ -740,3 +758,39 @@ def notification_mark_all_read(*, user) -> int:
     marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
     notification_unread_forget(user_ids=[user.pk])
     return marked
+
+
+
+def notification_send(*, recipients, kind: str, text: str, ticket=None, link: str = "") -> list[Notification]:
+    """Notify each distinct active recipient in the app and, once the change commits, by e-mail to those with an address."""
+    from sla import tasks  # the tasks call this module: imported when used
+
+    users = {user.pk: user for user in recipients if user is not None and user.is_active}
+    notifications = Notification.objects.bulk_create([
+        Notification(recipient=user, ticket=ticket, kind=kind, text=text[:255], link=link[:200]) for user in users.values()
+    ])
+    mailed = [notification.pk for notification in notifications if users[notification.recipient_id].email]
+    transaction.on_commit(lambda: notification_unread_forget(user_ids=list(users)))
+    transaction.on_commit(lambda: enqueue_each(tasks.notification_email_send, "notification_id", mailed))
+    return notifications
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """E-mail one notification to its recipient, once: the row stays locked while the mail goes; return whether it went."""
+    with transaction.atomic():
+        notification = (Notification.objects.select_for_update(of=("self",)).select_related("recipient")
+                        .filter(pk=notification_id, emailed_at__isnull=True).first())
+        if notification is None or not notification.recipient.email:
+            return False
+        link = settings.PUBLIC_BASE_URL + notification.link if notification.link else ""
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(notification.text, f"{notification.text}\n\n{link}".strip(), None, [notification.recipient.email])
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def approval_notify(*, recipients, text: str, ticket=None, link: str = "", decided: bool = False) -> list[Notification]:
+    """Tell approvers of a request waiting for them, or a proposer of the decision (in the app and by e-mail)."""
+    return notification_send(recipients=recipients, ticket=ticket, text=text, link=link,
+                             kind=Notification.Kind.DECISION if decided else Notification.Kind.APPROVAL)

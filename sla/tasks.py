@@ -55,6 +55,13 @@ def sla_policy_recompute(*, policy_id: int | None = None) -> int:
     return services.sla_timers_recompute_open(policy_id=policy_id)
 
 
+@shared_task(name="sla.notification_email_send", ignore_result=True, expires=3600,
+             autoretry_for=(OSError,), retry_backoff=60, max_retries=3)
+def notification_email_send(*, notification_id: int) -> bool:
+    """E-mail one notification to its recipient, once; a mail server that is down is tried again later."""
+    return services.notification_email_send(notification_id=notification_id)
+
+
 @shared_task(name="sla.step_deadline_sweep_due", ignore_result=True)
 def step_deadline_sweep_due() -> int:
     """Enqueue a check for every complaint step deadline whose warning or due time has come."""

@@ -47,7 +47,7 @@ def notification_list(request):
     """List the user's in-app notifications, newest first."""
     notifications = list(notification_list_for_user(request.user)[:100])
     for notification in notifications:
-        notification.ticket_url = ticket_url(notification.ticket) if notification.ticket_id else ""
+        notification.ticket_url = notification.link or (ticket_url(notification.ticket) if notification.ticket_id else "")
     return render(request, "sla/notification_list.html", {
         "title": _("Notifications"), "notifications": notifications,
     })

@@ -193,6 +193,8 @@ class TicketEvent(AuditEvent):
         REMEDY_DONE = "remedy_done", _("Remedy carried out")
         ATTACHMENT = "attachment", _("Attachment added")
         MERGED = "merged", _("Merged")
+        EMAIL_FAILED = "email_failed", _("E-mail not delivered")
+        EMAIL_RESENT = "email_resent", _("E-mail sent again")
         STEP_DONE = "step_done", _("Complaint step completed")
         STEP_WARNING = "step_warning", _("Complaint step due soon")
         STEP_BREACH = "step_breach", _("Complaint step overdue")

@@ -206,6 +206,19 @@ def remedy_limit_for(user) -> Decimal | None:
     return row.amount
 
 
+def approvers_for(*, team: Team | None) -> list[User]:
+    """Return who approves above-limit remedies and refunds of a team: its supervisor and members who may approve, else the managers."""
+    may_approve = Q(groups__permissions__codename="approve_remedy") | Q(user_permissions__codename="approve_remedy")
+    active = User.objects.filter(is_active=True)
+    approvers = []
+    if team is not None:
+        approvers = list(active.filter(may_approve, Q(pk=team.supervisor_id) | Q(teams=team)).distinct().order_by("pk"))
+    if not approvers:
+        managers = active.filter(groups__name=Role.MANAGER.value).distinct().order_by("pk")
+        approvers = list(managers)
+    return approvers
+
+
 def remedy_granted_total(*, ticket) -> Decimal:
     """Return the amount already granted on a ticket: its approved remedies, agreed or carried out included."""
     granted = (Remedy.Status.APPROVED, Remedy.Status.AGREED, Remedy.Status.DONE)

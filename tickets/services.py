@@ -30,7 +30,7 @@ from tickets.models import (
 )
 from tickets.sanitizer import sanitize_html
 from tickets.links import order_link_check
-from tickets.selectors import canned_reply_can_manage, remedy_granted_total, remedy_limit_for
+from tickets.selectors import approvers_for, canned_reply_can_manage, remedy_granted_total, remedy_limit_for
 from tickets.signals import remedy_agreed
 
 # A change to any of these moves the ticket's SLA deadlines.
@@ -448,7 +448,17 @@ def remedy_propose(*, ticket: Ticket, actor, kind: str, amount: Decimal | None, 
         _move(ticket, actor=actor, target=workflow.AWAITING_APPROVAL, note=_("Remedy above the limit of ¥%(limit)s") % {"limit": limit})
         fields += ["status", "resolved_at"]
     _touch(ticket, fields)
+    if needs_approval:
+        _approval_notify(ticket=ticket, recipients=approvers_for(team=ticket.team), text=_(
+            "%(number)s: %(who)s asks approval of a %(kind)s of ¥%(amount)s") % {
+            "number": ticket.number, "who": actor, "kind": remedy.get_kind_display(), "amount": amount})
     return remedy
+
+
+def _approval_notify(*, ticket: Ticket, recipients, text: str, decided: bool = False) -> None:
+    from sla.services import approval_notify  # notifications live in the SLA app, which builds on tickets
+
+    approval_notify(recipients=recipients, ticket=ticket, text=text, decided=decided)
 
 
 @transaction.atomic
@@ -471,6 +481,12 @@ def remedy_decide(*, remedy: Remedy, actor, approve: bool, reason: str = "") -> 
     remedy.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     _event(ticket, TicketEvent.Kind.REMEDY_APPROVED if approve else TicketEvent.Kind.REMEDY_REJECTED, actor,
            to_value=remedy, note=reason)
+    if remedy.proposed_by_id and remedy.proposed_by_id != getattr(actor, "pk", None):
+        text = (_("%(number)s: %(who)s approved the %(kind)s of ¥%(amount)s") if approve else
+                _("%(number)s: %(who)s rejected the %(kind)s of ¥%(amount)s: %(reason)s"))
+        _approval_notify(ticket=ticket, recipients=[remedy.proposed_by], decided=True, text=text % {
+            "number": ticket.number, "who": actor, "kind": remedy.get_kind_display(), "amount": remedy.amount,
+            "reason": reason})
     fields = []
     waiting = ticket.remedies.filter(status=Remedy.Status.AWAITING_APPROVAL).exists()
     if ticket.status == workflow.AWAITING_APPROVAL and not waiting:

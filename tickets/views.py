@@ -355,6 +355,12 @@ def call(request, ticket):
     return call_on_ticket(request, ticket)
 
 
+def email_resend(request, ticket):
+    from channels.views import email_resend_on_ticket  # the channels app builds on tickets: imported when used
+
+    return email_resend_on_ticket(request, ticket)
+
+
 def call_new(request):
     """Log a call: the channels app's page, under the name it has among the ticket pages (``tickets:call_new``)."""
     from channels.views import PhoneCallNewView  # the channels app builds on tickets: imported when used
@@ -367,7 +373,7 @@ ACTIONS = {
     "escalate": escalate, "transfer": transfer, "task": task_add, "task-done": task_done, "remedy": remedy_add,
     "remedy-decide": remedy_decide, "remedy-agree": remedy_agree, "remedy-done": remedy_done, "merge": merge,
     "step": step_complete,
-    "call": call,
+    "call": call, "email-resend": email_resend,
 }
 
 

@@ -117,3 +117,68 @@ def integer_ids(result, generator, request, public):
                 if parameter["in"] == "path" and parameter.get("schema") == {"type": "string", "pattern": r"^\d+$"}:
                     parameter["schema"] = {"type": "integer", "minimum": 1}
     return result
+
+
+def _properties(result, schema: dict) -> dict:
+    """Return the properties of a response schema, following one ``$ref``."""
+    if "$ref" in schema:
+        schema = result["components"]["schemas"].get(schema["$ref"].rsplit("/", 1)[-1], {})
+    return schema.get("properties", {})
+
+
+def _id_pointer(result, response: dict) -> str:
+    """Return where a response carries the id of the one object it answers with ("" when it carries none)."""
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return "$response.body#/id" if "id" in _properties(result, schema) else ""
+
+
+def resource_links(result, generator, request, public):
+    """Link each collection's answers to the operations on the object they name (a postprocessing hook).
+
+    A new ticket leads to its claim, reply, transition …; a detail page to every action on the same object, and
+    each action back to the detail page. A list may be empty, so it leads nowhere. Generated clients document
+    the chain, and the fuzzer's stateful phase follows it.
+    """
+    paths = result.get("paths", {})
+    for collection, operations in paths.items():
+        if not collection.endswith("/") or collection.rstrip("/").endswith("}"):
+            continue
+        members = {}
+        for path, path_operations in paths.items():
+            rest = path[len(collection):]
+            if not path.startswith(collection) or not rest.startswith("{") or "{" in rest[1:]:
+                continue
+            parameter = rest[1:rest.index("}")]
+            for method, operation in path_operations.items():
+                if method in WRITES | {"get"}:
+                    members[operation["operationId"]] = (path, parameter, method)
+        if not members:
+            continue
+        inherited = {name: f"$request.path.{name}" for name in _path_parameters(collection)}
+        detail = {op_id for op_id, (path, parameter, method) in members.items()
+                  if method == "get" and path == f"{collection}{{{parameter}}}/"}
+
+        def link(source: dict, pointer, targets) -> None:
+            for status, response in source.get("responses", {}).items():
+                if not status.startswith("2"):
+                    continue
+                found = pointer or _id_pointer(result, response)
+                if not found:
+                    continue
+                links = response.setdefault("links", {})
+                for op_id in targets:
+                    if op_id != source["operationId"]:
+                        _, parameter, _ = members[op_id]
+                        links[op_id] = {"operationId": op_id, "parameters": {**inherited, parameter: found}}
+
+        if "post" in operations:
+            link(operations["post"], "", members)
+        for op_id, (path, parameter, method) in members.items():
+            source = paths[path][method]
+            link(source, f"$request.path.{parameter}", members if op_id in detail else detail)
+    return result
+
+
+def _path_parameters(path: str) -> list[str]:
+    """Return the names of a path's parameters, in order."""
+    return [part[1:-1] for part in path.split("/") if part.startswith("{") and part.endswith("}")]

@@ -57,7 +57,7 @@ class NotificationSerializer(strict.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "text", "ticket", "ticket_number", "created_at", "read_at"]
+        fields = ["id", "kind", "text", "ticket", "ticket_number", "link", "created_at", "read_at"]
 
 
 class MarkedSerializer(serializers.Serializer):

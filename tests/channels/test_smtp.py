@@ -4,6 +4,7 @@ import email
 from email.policy import default as default_policy
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from channels import mail, tasks
 from channels.inbound import email_receive
@@ -12,7 +13,7 @@ from helpdesk.embedded import free_port
 from tests.channels.raw_mail import raw_mail
 from tests.channels.smtp_server import smtp_server
 from tickets import services
-from tickets.models import TicketMessage
+from tickets.models import Ticket, TicketEvent, TicketMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,38 @@ def test_a_server_that_is_down_leaves_the_mail_failed_with_the_reason(tmp_path, 
     with smtp_server(tmp_path / "maildir", port) as maildir:
         assert mail.ticket_email_send(email_id=reply.pk) == TicketEmail.Status.FAILED  # the attempts are spent
         assert delivered(maildir) == []
+    [failed] = TicketEvent.objects.filter(ticket=reply.ticket, kind=TicketEvent.Kind.EMAIL_FAILED)
+    assert failed.to_value == reply.to_address and "ConnectionRefusedError" in failed.note
+
+
+def test_an_agent_sends_a_failed_mail_again_once_the_server_is_back(tmp_path, port, agent, client_for, team):
+    reply = reply_queued(agent, "已为您补发。")
+    Ticket.objects.filter(pk=reply.ticket_id).update(team=team)
+    tasks.ticket_email_send.apply(args=[reply.pk])
+    page = client_for(agent).get(f"/tickets/{reply.ticket_id}/")
+    assert 'data-testid="email-resend"' in page.content.decode()
+    with smtp_server(tmp_path / "maildir", port) as maildir:
+        answer = client_for(agent).post(f"/tickets/{reply.ticket_id}/email-resend/", {"email": reply.pk})
+        assert answer.status_code == 302
+        reply.refresh_from_db()
+        assert reply.status == TicketEmail.Status.QUEUED and reply.attempts == 0 and reply.note == ""
+        assert tasks.ticket_email_send.apply(args=[reply.pk]).get() == TicketEmail.Status.SENT
+        assert len(delivered(maildir)) == 1
+    resent = TicketEvent.objects.get(ticket=reply.ticket, kind=TicketEvent.Kind.EMAIL_RESENT)
+    assert resent.actor == agent and resent.to_value == reply.to_address
+    again = client_for(agent).post(f"/tickets/{reply.ticket_id}/email-resend/", {"email": reply.pk}, follow=True)
+    assert "只有发送失败的邮件才能重新发送。" in again.content.decode()
+    assert TicketEvent.objects.filter(ticket=reply.ticket, kind=TicketEvent.Kind.EMAIL_RESENT).count() == 1
+
+
+def test_a_mail_of_another_ticket_is_not_found(port, agent, client_for, team):
+    reply = reply_queued(agent, "已为您补发。")
+    tasks.ticket_email_send.apply(args=[reply.pk])
+    other = email_receive(raw=raw_mail(message_id="<other@example.com>", subject="另一封")).ticket
+    Ticket.objects.filter(pk__in=[reply.ticket_id, other.pk]).update(team=team)
+    assert client_for(agent).get(f"/tickets/{other.pk}/").status_code == 200
+    answer = client_for(agent).post(f"/tickets/{other.pk}/email-resend/", {"email": reply.pk})
+    assert answer.status_code == 404
 
 
 def test_a_reply_reaches_an_internationalised_address(tmp_path, port, agent):
@@ -90,3 +123,13 @@ def test_a_server_without_smtputf8_gives_a_reason_for_an_internationalised_addre
         assert delivered(maildir) == []
     reply.refresh_from_db()
     assert "SMTPNotSupported" in reply.note
+
+
+def test_a_resend_is_sent_once_it_commits(port, agent, django_capture_on_commit_callbacks):
+    reply = reply_queued(agent, "已为您补发。")
+    tasks.ticket_email_send.apply(args=[reply.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        mail.ticket_email_resend(email=reply, actor=agent)
+    assert len(callbacks) == 1
+    with pytest.raises(ValidationError):
+        mail.ticket_email_resend(email=reply, actor=agent)  # queued already: nothing to send again

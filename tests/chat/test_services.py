@@ -1,13 +1,16 @@
 """Live chat services: sessions, tokens, message numbers, accept, auto-assign, transfer, end into a ticket, presence."""
 
 import datetime as dt
+import time
 
 import pytest
+import redis
 import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from chat import services
+from chat.events import session_channel
 from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession
 from helpdesk.roles import Role
 from sla.models import TicketSLATimer
@@ -168,7 +171,8 @@ def test_end_files_the_transcript_as_a_chat_ticket_with_real_times(widget, agent
     assert messages[2].created_at == start + dt.timedelta(minutes=1)
     first = TicketSLATimer.objects.get(ticket=ticket, target="first_response")
     assert first.met_at == start + dt.timedelta(seconds=20)
-    assert TicketSLATimer.objects.filter(ticket=ticket, target="next_response").exists()
+    answered = TicketSLATimer.objects.get(ticket=ticket, target="next_response")
+    assert answered.met_at is not None and answered.next_check_at is None  # the chat is over: nobody waits in it
     session.refresh_from_db()
     assert session.status == ChatSession.Status.ENDED and session.ticket == ticket
     assert session.events.filter(kind=ChatEvent.Kind.ENDED).exists()
@@ -228,6 +232,36 @@ def test_agent_with_a_fresh_heartbeat_stays_online(agent):
     assert services.agent_presence_sweep_stale() == 0
 
 
+def test_an_agent_away_by_silence_is_online_again_when_the_inbox_returns(agent, django_assert_num_queries):
+    _online(agent)
+    later = timezone.now() + dt.timedelta(minutes=5)
+    assert services.agent_presence_sweep_stale(now=later) == 1
+    presence = AgentPresence.objects.get(user=agent)
+    assert presence.status == AgentPresence.Status.AWAY and presence.auto_away_at == later
+    with time_machine.travel(later + dt.timedelta(hours=2), tick=False):
+        services.agent_presence_touch(user=agent)
+    presence.refresh_from_db()
+    assert presence.status == AgentPresence.Status.ONLINE and presence.auto_away_at is None
+    back = ChatEvent.objects.filter(kind=ChatEvent.Kind.PRESENCE, agent=agent).latest("pk")
+    assert back.actor is None and back.data["status"] == "online" and back.data["from"] == "away"
+    with django_assert_num_queries(1):
+        services.agent_presence_touch(user=agent)  # the heartbeat of an agent who stays as they are
+
+
+def test_away_or_offline_by_hand_stays_and_so_does_yesterdays_silence(agent, team):
+    other_agent = UserFactory(role=Role.AGENT, teams=[team])
+    services.agent_presence_set(user=agent, status=AgentPresence.Status.AWAY)
+    services.agent_presence_touch(user=agent)
+    assert AgentPresence.objects.get(user=agent).status == AgentPresence.Status.AWAY
+    _online(other_agent)
+    yesterday = timezone.now() - dt.timedelta(hours=20)
+    assert services.agent_presence_sweep_stale(now=yesterday + dt.timedelta(minutes=5)) == 0  # seen just now
+    AgentPresence.objects.filter(user=other_agent).update(last_seen_at=yesterday)
+    assert services.agent_presence_sweep_stale(now=yesterday + dt.timedelta(minutes=5)) == 1
+    services.agent_presence_touch(user=other_agent)
+    assert AgentPresence.objects.get(user=other_agent).status == AgentPresence.Status.AWAY
+
+
 def test_leave_message_files_a_ticket(widget):
     ticket = services.chat_leave_message(widget=widget, name="赵六", phone="13700000000", body="请回电")
     assert ticket.channel == Ticket.Channel.CHAT and ticket.team == widget.team
@@ -262,3 +296,85 @@ def test_a_stream_ticket_is_spent_once_and_lasts_a_minute(session):
         with pytest.raises(Http404):
             services.chat_stream_ticket_redeem(session_id=session.pk, ticket=forged)
     assert services.chat_stream_ticket_redeem(session_id=session.pk, ticket=fresh) == session.pk
+
+
+def test_ending_a_chat_stops_the_clock_of_the_customers_last_message(widget, agent, sla_defaults):
+    start = timezone.now() - dt.timedelta(minutes=3)
+    with time_machine.travel(start, tick=False):
+        session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000", message="在吗")
+        services.chat_accept(session=session, agent=agent)
+        services.chat_message_post(session=session, sender="agent", actor=agent, body="您好，在的")
+    with time_machine.travel(start + dt.timedelta(minutes=1), tick=False):
+        services.chat_message_post(session=session, sender="customer", body="好的，谢谢，再见")
+    with time_machine.travel(start + dt.timedelta(minutes=2), tick=False):
+        ticket = services.chat_end(session=session, actor=agent)
+    timer = TicketSLATimer.objects.get(ticket=ticket, target="next_response")
+    assert timer.met_at == start + dt.timedelta(minutes=2)
+    assert timer.next_check_at is None and timer.breached_at is None
+    first = TicketSLATimer.objects.get(ticket=ticket, target="first_response")
+    assert first.met_at == start
+
+
+def test_a_chat_nobody_answered_keeps_its_first_response_clock(widget, agent, sla_defaults):
+    session = services.chat_session_start(widget=widget, name="王小明", phone="13800138000", message="在吗")
+    ticket = services.chat_end(session=session, actor=agent)
+    first = TicketSLATimer.objects.get(ticket=ticket, target="first_response")
+    assert first.met_at is None and first.next_check_at is not None
+
+
+class TestAbandonedChats:
+    """A waiting chat whose visitor left (no stream open, no message for a while) ends itself."""
+
+    @pytest.fixture
+    def left(self, widget, settings):
+        settings.CHAT_ABANDONED_MINUTES = 10
+        with time_machine.travel(timezone.now() - dt.timedelta(minutes=15), tick=False):
+            return services.chat_session_start(widget=widget, name="王小明", phone="13800138000", message="还有货吗")
+
+    def test_its_message_becomes_a_ticket_for_the_team_with_a_note(self, left, sla_defaults):
+        assert services.chat_sweep_abandoned() == 1
+        left.refresh_from_db()
+        assert left.status == ChatSession.Status.ENDED and left.ticket is not None
+        assert left.ticket.team_id == left.team_id and left.ticket.assignee is None
+        bodies = list(left.ticket.messages.order_by("created_at", "pk").values_list("sender", "body"))
+        assert bodies == [("customer", "还有货吗"), ("system", "访客在客服接入前离开了。")]
+        ended = left.events.get(kind=ChatEvent.Kind.ENDED)
+        assert ended.actor is None and ended.note == "访客在客服接入前离开了。"
+        assert TicketSLATimer.objects.get(ticket=left.ticket, target="first_response").met_at is None
+        assert services.chat_sweep_abandoned() == 0
+
+    def test_an_empty_chat_just_ends(self, widget, settings):
+        settings.CHAT_ABANDONED_MINUTES = 10
+        with time_machine.travel(timezone.now() - dt.timedelta(minutes=15), tick=False):
+            empty = services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
+        assert services.chat_sweep_abandoned() == 1
+        empty.refresh_from_db()
+        assert empty.status == ChatSession.Status.ENDED and empty.ticket is None
+        assert not Ticket.objects.exists()
+
+    def test_a_visitor_who_wrote_lately_or_is_still_connected_stays(self, left, widget, settings):
+        services.chat_message_post(session=left, sender="customer", body="有人吗？")
+        with time_machine.travel(timezone.now() - dt.timedelta(minutes=15), tick=False):
+            watching = services.chat_session_start(widget=widget, name="李雷", phone="13900139000", message="在吗")
+        connection = redis.Redis.from_url(settings.REDIS_URL)
+        listener = connection.pubsub()
+        listener.subscribe(session_channel(watching.pk))  # the visitor's stream, as the hub subscribes it
+        try:
+            assert services.chat_sweep_abandoned() == 0
+        finally:
+            listener.close()
+        for _ in range(50):  # the server drops a closed connection's subscriptions a moment later
+            if connection.pubsub_numsub(session_channel(watching.pk))[0][1] == 0:
+                break
+            time.sleep(0.02)
+        assert services.chat_sweep_abandoned() == 1  # the stream closed: that visitor has left
+        assert ChatSession.objects.get(pk=left.pk).status == ChatSession.Status.WAITING
+
+    def test_an_accepted_chat_is_not_ended(self, left, agent):
+        services.chat_accept(session=left, agent=agent)
+        assert services.chat_sweep_abandoned() == 0
+
+    def test_without_redis_nothing_ends(self, left, settings):
+        settings.REDIS_URL = "redis://127.0.0.1:1/0"
+        assert services.chat_sweep_abandoned() == 0
+        assert ChatSession.objects.get(pk=left.pk).status == ChatSession.Status.WAITING

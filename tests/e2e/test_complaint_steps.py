@@ -19,7 +19,7 @@ def test_tracker_counts_down_and_completes_a_step(page, live_server, sla_default
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     StepPolicy.objects.all().delete()
-    defaults_load("sla.migrations.0004_default_step_policy")
+    defaults_load("sla.migrations.0005_default_step_policy")
     # Created ten days ago: the classification and investigation deadlines have passed.
     with time_machine.travel(timezone.now() - dt.timedelta(days=10), tick=False):
         ticket = ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="耳机没有声音",

@@ -24,7 +24,7 @@ def test_demo_data_is_idempotent():
 def test_demo_users_have_their_roles_and_teams():
     demo_data_load()
     expected = {"agent": Role.AGENT, "agent2": Role.AGENT, "supervisor": Role.SUPERVISOR,
-                "manager": Role.MANAGER, "admin": Role.ADMIN}
+                "supervisor2": Role.SUPERVISOR, "manager": Role.MANAGER, "admin": Role.ADMIN}
     for username, role in expected.items():
         user = authenticate(username=username, password=DEMO_PASSWORD)
         assert user is not None, username
@@ -32,6 +32,7 @@ def test_demo_users_have_their_roles_and_teams():
     assert set(User.objects.get(username="agent").teams.values_list("code", flat=True)) == {"presales"}
     assert set(User.objects.get(username="agent2").teams.values_list("code", flat=True)) == {"aftersales"}
     assert Team.objects.get(code="presales").supervisor.username == "supervisor"
+    assert Team.objects.get(code="aftersales").supervisor.username == "supervisor2"  # every team has an approver
     assert User.objects.get(username="admin").is_staff
 
 

@@ -68,11 +68,11 @@ def test_superuser_counts_as_admin_and_userless_role_is_none():
         (Role.AGENT, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
                              "scorecards", "canned"]),
         (Role.SUPERVISOR, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
-                                  "kpi", "scorecards", "sla", "canned"]),
+                                  "kpi", "scorecards", "approvals", "sla", "canned"]),
         (Role.MANAGER, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
-                               "kpi", "scorecards", "sla", "canned"]),
+                               "kpi", "scorecards", "approvals", "sla", "canned"]),
         (Role.ADMIN, True, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
-                            "kpi", "scorecards", "sla", "canned", "admin"]),
+                            "kpi", "scorecards", "approvals", "sla", "canned", "admin"]),
     ],
 )
 def test_navigation_follows_role(role, staff, expected):

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from tests.factories import CustomerFactory
+
 pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -97,3 +99,37 @@ def test_a_path_that_names_no_endpoint_answers_the_json_404(client_for, manager)
     answer = client_for(manager).get("/api/v1/tickets/0.5/")
     assert answer.status_code == 404 and answer["Content-Type"] == "application/json"
     assert set(answer.json()) == {"detail"}
+
+
+def _follow(schema: dict, response, request_path: dict, link: dict) -> str:
+    """Return the path a documented link leads to from an answer, its parameters resolved as a client would."""
+    operation_path = next(path for path, operations in schema["paths"].items() for operation in operations.values()
+                          if isinstance(operation, dict) and operation.get("operationId") == link["operationId"])
+    for name, expression in link["parameters"].items():
+        source, _, pointer = expression.partition("#/") if "#/" in expression else (expression, "", "")
+        value = response.json()[pointer] if source == "$response.body" else request_path[expression.rsplit(".", 1)[1]]
+        operation_path = operation_path.replace(f"{{{name}}}", str(value))
+    return operation_path
+
+
+def test_links_lead_from_a_new_object_to_the_actions_on_it(client_for, api, agent, team):
+    schema = json.loads(client_for(agent).get("/api/schema/?format=json").content)
+    created = api(agent).post("/api/v1/tickets/", {"subject": "发票", "customer": CustomerFactory().pk, "team": team.pk},
+                              format="json")
+    links = schema["paths"]["/api/v1/tickets/"]["post"]["responses"]["201"]["links"]
+    assert {"tickets_retrieve", "tickets_claim_create", "tickets_messages_create", "tickets_remedies_create"} <= set(links)
+    claim = _follow(schema, created, {}, links["tickets_claim_create"])
+    assert claim == f"/api/v1/tickets/{created.json()['id']}/claim/"
+    assert api(agent).post(claim, {}, format="json").status_code == 200
+    remedies = _follow(schema, created, {}, links["tickets_remedies_create"])
+    proposed = api(agent).post(remedies, {"kind": "coupon", "amount": "20"}, format="json")
+    remedy_links = schema["paths"]["/api/v1/tickets/{id}/remedies/"]["post"]["responses"]["201"]["links"]
+    agree = _follow(schema, proposed, {"id": created.json()["id"]}, remedy_links["tickets_remedies_agree_create"])
+    assert agree == f"/api/v1/tickets/{created.json()['id']}/remedies/{proposed.json()['id']}/agree/"
+    detail_links = schema["paths"]["/api/v1/tickets/{id}/claim/"]["post"]["responses"]["200"]["links"]
+    assert set(detail_links) == {"tickets_retrieve"}
+
+
+def test_a_list_leads_nowhere_for_it_may_be_empty(client_for, manager):
+    schema = json.loads(client_for(manager).get("/api/schema/?format=json").content)
+    assert "links" not in schema["paths"]["/api/v1/tickets/"]["get"]["responses"]["200"]

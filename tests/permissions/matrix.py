@@ -295,6 +295,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 
     # --- SLA (docs/sla.md#pages-and-api) -----------------------------------------------------------------------
     page("sla:at_risk", get(may=SUPERVISORS)),
+    page("approvals:queue", get(may=SUPERVISORS)),
     page("sla:notification_list", get()),
     page("sla:notification_read_all", post(302)),
     api("ticket-sla", get(sees=TEAM, args=pk("ticket"))),

@@ -35,7 +35,7 @@ def at(*args):
 def step_defaults(sla_defaults):
     """The shipped calendars and the default step policy (complaints, the after-sales manual's table)."""
     StepPolicy.objects.all().delete()
-    defaults_load("sla.migrations.0004_default_step_policy")
+    defaults_load("sla.migrations.0005_default_step_policy")
     return StepPolicy.objects.get()
 
 

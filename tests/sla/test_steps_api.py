@@ -26,7 +26,7 @@ def at(*args):
 @pytest.fixture
 def complaint(sla_defaults, agent, supervisor, team):
     StepPolicy.objects.all().delete()
-    defaults_load("sla.migrations.0004_default_step_policy")
+    defaults_load("sla.migrations.0005_default_step_policy")
     with time_machine.travel(at(2026, 11, 20, 10), tick=False):
         return ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="耳机没有声音",
                              kind="complaint", channel="email", assignee=agent,
@@ -107,7 +107,7 @@ def test_tracker_shows_due_times_countdowns_and_overdue_steps(client_for, agent,
 
 def test_tracker_marks_provisional_deadlines(client_for, agent, sla_defaults, team):
     StepPolicy.objects.all().delete()
-    defaults_load("sla.migrations.0004_default_step_policy")
+    defaults_load("sla.migrations.0005_default_step_policy")
     with time_machine.travel(at(2027, 3, 1, 10), tick=False):
         ticket = ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="投诉", kind="complaint",
                                assignee=agent)

@@ -35,8 +35,8 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sla", "0003_add_step_policies_deadlines"),
-        ("tickets", "0019_backfill_ticket_steps"),
+        ("sla", "0004_add_step_policies_deadlines"),
+        ("tickets", "0020_backfill_ticket_steps"),
         ("helpdesk", "0013_add_calendar_year_entries_and_alerts"),
     ]
 

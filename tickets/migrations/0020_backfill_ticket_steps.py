@@ -29,6 +29,6 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0018_add_ticket_steps")]
+    dependencies = [("tickets", "0019_add_ticket_steps")]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
