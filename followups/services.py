@@ -28,8 +28,8 @@ from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
 from helpdesk.instants import instant_text
 from helpdesk.models import BusinessCalendar, Team, User
 from helpdesk.services import calendar_recompute_each
-from tickets.models import Ticket
-from tickets.services import ticket_create
+from tickets.models import Ticket, TicketStep
+from tickets.services import ticket_create, ticket_step_reach
 
 logger = logging.getLogger(__name__)
 Visit = FollowUpVisit
@@ -456,6 +456,8 @@ def survey_respond(*, token: str, overall, answers, comment: str = "", responden
     )
     survey.responded_at = now
     survey.save(update_fields=["responded_at"])
+    if survey.ticket_id:  # the customer's word on the outcome: the complaint's 结果反馈 is done
+        ticket_step_reach(ticket_id=survey.ticket_id, actor=None, step=TicketStep.Step.FEEDBACK, source="survey")
     if response.is_low:
         response.low_score_ticket = _low_score_ticket(survey, response)
         response.save(update_fields=["low_score_ticket"])

@@ -36,6 +36,12 @@ app.conf.beat_schedule = {
         "schedule": 15.0,
         "options": {"expires": 14},
     },
+    # Complaint step deadlines are swept like the SLA timers (indexed next_check_at range).
+    "sla-step-deadline-sweep": {
+        "task": "sla.step_deadline_sweep_due",
+        "schedule": 15.0,
+        "options": {"expires": 14},
+    },
     # Agents whose chat inbox went silent become away; their chats return to the queue.
     "tickets-chat-presence-sweep": {
         "task": "tickets.agent_presence_sweep_stale",

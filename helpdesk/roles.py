@@ -129,6 +129,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "sla.change_slapolicy",
         "sla.delete_slapolicy",
         "sla.view_ticketslatimer",
+        *(f"sla.{action}_{model}" for model in ("steppolicy", "stepdeadlinerule")
+          for action in ("view", "add", "change", "delete")),
+        "sla.view_ticketstepdeadline",
         "customers.view_privacypolicy",
         "customers.change_privacypolicy",
         "customers.view_customerlevel",

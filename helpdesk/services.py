@@ -72,14 +72,16 @@ def calendar_year_enter(*, calendar: BusinessCalendar, schedule: NoticeSchedule,
 def calendar_recomputers() -> list[tuple[str, Callable]]:
     """Return (app label, service) for each app whose deadlines read a business calendar.
 
-    An app names its service in its ``AppConfig.calendar_year_recompute`` (a dotted path), so the shared
+    An app names its service in its ``AppConfig.calendar_year_recompute`` (a dotted path, or a mapping of progress
+    labels to dotted paths when it keeps several kinds of deadline), so the shared
     layer reaches the apps built on it without importing them.
     """
     found = []
     for config in apps.get_app_configs():
-        path = getattr(config, "calendar_year_recompute", None)
-        if path:
-            found.append((config.label, import_string(path)))
+        paths = getattr(config, "calendar_year_recompute", None) or {}
+        if isinstance(paths, str):
+            paths = {config.label: paths}
+        found.extend((label, import_string(path)) for label, path in paths.items())
     return found
 
 

@@ -317,6 +317,8 @@ SPECTACULAR_SETTINGS = {
         "TicketEventKindEnum": "tickets.models.TicketEvent.Kind",
         "RemedyKindEnum": "tickets.models.Remedy.Kind",
         "RemedyStatusEnum": "tickets.models.Remedy.Status",
+        "ComplaintStepEnum": "tickets.models.TicketStep.Step",
+        "ComplaintStepStateEnum": "tickets.workflow.STEP_STATES",
         "OrderStatusEnum": "orders.models.Order.Status",
         "ReturnStatusEnum": "orders.models.ReturnRequest.Status",
         "OrderImportStatusEnum": "orders.models.OrderImport.Status",

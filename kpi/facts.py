@@ -6,11 +6,13 @@ The sweep of changed tickets and the rebuild of a period are ``kpi.services`` en
 import datetime as dt
 from collections import defaultdict
 
+from django.utils import timezone
+
 from helpdesk.business_time import CalendarSpec, UncoveredYearError, business_minutes_between
 from helpdesk.calendars import calendar_spec
 from kpi.models import TicketFact
 from kpi.policies import kpi_settings_get
-from sla.models import TicketSLATimer
+from sla.models import TicketSLATimer, TicketStepDeadline
 from tickets.models import Ticket, TicketEvent, TicketMessage
 
 DONE = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
@@ -71,6 +73,23 @@ def _timer_outcome(timer) -> bool | None:
     return True if timer.met_at is not None else None
 
 
+def step_outcomes(deadlines, now: dt.datetime) -> tuple[int, int]:
+    """Return (steps whose deadline is decided, steps completed by their deadline) of one ticket's step deadlines.
+
+    A step is decided once completed (on time or late) or once its deadline has passed uncompleted.
+    """
+    decided = on_time = 0
+    for met_at, due_at in deadlines:
+        if due_at is None:
+            continue
+        if met_at is not None:
+            decided += 1
+            on_time += met_at <= due_at
+        elif due_at <= now:
+            decided += 1
+    return decided, on_time
+
+
 def ticket_facts_refresh(*, ticket_ids: list[int]) -> int:
     """Measure the tickets into ``TicketFact`` rows (insert or replace); return how many were written."""
     tickets = list(
@@ -96,10 +115,16 @@ def ticket_facts_refresh(*, ticket_ids: list[int]) -> int:
     timers = {(t.ticket_id, t.target): t for t in TicketSLATimer.objects.filter(
         ticket_id__in=ids, target__in=[TicketSLATimer.Target.FIRST_RESPONSE, TicketSLATimer.Target.RESOLUTION]
     ).only("ticket_id", "target", "met_at", "breached_at", "is_excused")}
+    steps = defaultdict(list)
+    for ticket_id, met_at, due_at in TicketStepDeadline.objects.filter(ticket_id__in=ids).values_list(
+            "ticket_id", "met_at", "due_at"):
+        steps[ticket_id].append((met_at, due_at))
+    now = timezone.now()
     settings_row = kpi_settings_get()
     default_spec = calendar_spec(settings_row.calendar) if settings_row.calendar_id else None
     facts = []
     for ticket in tickets:
+        steps_due, steps_on_time = step_outcomes(steps[ticket.pk], now)
         sla = getattr(ticket, "sla", None) if hasattr(ticket, "sla") else None
         spec = _spec_for(sla.policy if sla else None, default_spec)
         responses, total, replies = _responses(ticket, messages[ticket.pk], spec)
@@ -121,6 +146,7 @@ def ticket_facts_refresh(*, ticket_ids: list[int]) -> int:
                 False if resolution_timer and resolution_timer.breached_at else None
             ),
             is_sla_excused=any(t is not None and t.is_excused for t in (first_timer, resolution_timer)),
+            steps_due=steps_due, steps_on_time=steps_on_time,
         ))
     fields = [f.name for f in TicketFact._meta.concrete_fields if not f.primary_key]
     TicketFact.objects.bulk_create(facts, update_conflicts=True, unique_fields=["ticket"], update_fields=fields)

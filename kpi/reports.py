@@ -25,7 +25,7 @@ from kpi.selectors import (
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BREAKDOWN_KEYS = ("first_response_time_mean", "average_response_time", "first_contact_resolution_rate",
-                  "resolution_sla_rate", "complaint_timeliness_rate")
+                  "resolution_sla_rate", "complaint_timeliness_rate", "step_timeliness_rate")
 
 
 def report_period(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:

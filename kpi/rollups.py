@@ -41,6 +41,8 @@ def fact_sums(window: dt.timedelta) -> dict:
         "res_sla_all": Count("pk", filter=Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
         "excused": Count("pk", filter=Q(is_sla_excused=True)),
         "converted": Count("pk", filter=converted_filter(window)),
+        "step_on_time": Sum("steps_on_time", default=0),
+        "step_all": Sum("steps_due", default=0),
     }
 
 

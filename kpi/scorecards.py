@@ -24,6 +24,7 @@ FACT_SOURCES = {
     "resolution_sla_rate": ("res_sla_met", "res_sla_all", 100),
     "first_contact_resolution_rate": ("fcr", "resolved", 100),
     "complaint_timeliness_rate": ("complaint_met", "complaint_all", 100),
+    "step_timeliness_rate": ("step_on_time", "step_all", 100),
 }
 
 

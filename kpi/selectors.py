@@ -106,7 +106,7 @@ def _figure(unit: str, numerator, denominator, value=None) -> dict:
 
 COMPLAINT = Q(kind=Ticket.Kind.COMPLAINT)
 ROLLUP_COLUMNS = ("volume", "frt_count", "frt_sum", "responses", "response_minutes", "resolved", "fcr", "frt_sla_met",
-                  "frt_sla_all", "res_sla_met", "res_sla_all", "excused", "converted")
+                  "frt_sla_all", "res_sla_met", "res_sla_all", "excused", "converted", "step_on_time", "step_all")
 
 
 def _totals_from_facts(facts: QuerySet[TicketFact], window: dt.timedelta) -> dict:
@@ -177,6 +177,7 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
         "complaint_rate": _figure("percent", totals["complaints"], orders_placed),
         "return_rate": _figure("percent", returns, delivered),
         "conversion_rate": _figure("percent", totals["converted"], totals["chats"]),
+        "step_timeliness_rate": _figure("percent", totals["step_on_time"], totals["step_all"]),
     }
     return figures
 
@@ -196,6 +197,7 @@ DRILL_SETS = {
                                   Q(kind=Ticket.Kind.COMPLAINT, sla_resolution_met__isnull=False, is_sla_excused=False)),
     "excused_breaches": (Q(is_sla_excused=True), Q(is_sla_excused=True)),
     "complaint_rate": (Q(kind=Ticket.Kind.COMPLAINT), Q(kind=Ticket.Kind.COMPLAINT)),
+    "step_timeliness_rate": (Q(steps_on_time__gt=0), Q(steps_due__gt=0)),
     "conversion_rate": (Q(channel=Ticket.Channel.CHAT, kind=Ticket.Kind.CONSULTATION),
                         Q(channel=Ticket.Channel.CHAT, kind=Ticket.Kind.CONSULTATION)),
 }
@@ -288,6 +290,8 @@ def kpi_breakdown(facts: QuerySet[TicketFact], *, by: str) -> list[dict]:
         complaint_met=Count("pk", filter=complaint & Q(sla_resolution_met=True, is_sla_excused=False)),
         complaint_all=Count("pk", filter=complaint & Q(sla_resolution_met__isnull=False, is_sla_excused=False)),
         excused=Count("pk", filter=Q(is_sla_excused=True)),
+        step_on_time=Sum("steps_on_time", default=0),
+        step_all=Sum("steps_due", default=0),
     ).order_by(key))
 
 
@@ -302,6 +306,7 @@ def breakdown_rates(row: dict) -> dict:
         "first_contact_resolution_rate": share(row["fcr"], row["resolved"]),
         "resolution_sla_rate": share(row["res_sla_met"], row["res_sla_all"]),
         "complaint_timeliness_rate": share(row["complaint_met"], row["complaint_all"]),
+        "step_timeliness_rate": share(row["step_on_time"], row["step_all"]),
     }
 
 

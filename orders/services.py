@@ -27,8 +27,8 @@ from orders.models import (
 from orders.selectors import return_approvers, return_policy_active, return_quote
 from sla.models import Notification
 from sla.services import approval_notify
-from tickets.models import Remedy, TicketEvent, TicketMessage
-from tickets.services import ticket_create
+from tickets.models import Remedy, TicketEvent, TicketMessage, TicketStep
+from tickets.services import ticket_create, ticket_step_reach
 
 logger = logging.getLogger(__name__)
 S = ReturnRequest.Status
@@ -322,6 +322,13 @@ def return_request_inspect(*, return_request: ReturnRequest, expected_status: st
     return ret
 
 
+def _remedy_step_reach(ret: ReturnRequest, actor) -> None:
+    """A return linked to a complaint's remedy completed (refunded or exchanged): the complaint's 问题处理 is done."""
+    if ret.remedy_id:
+        ticket_id = Remedy.objects.values_list("ticket_id", flat=True).get(pk=ret.remedy_id)
+        ticket_step_reach(ticket_id=ticket_id, actor=actor, step=TicketStep.Step.EXECUTION, source="return")
+
+
 @transaction.atomic
 def return_request_refund(*, return_request: ReturnRequest, expected_status: str = "", actor, amount: Decimal | None = None) -> ReturnRequest:
     """Refund to the original payment route; above the agent's limit it waits for a supervisor first."""
@@ -354,6 +361,7 @@ def return_request_refund(*, return_request: ReturnRequest, expected_status: str
                             text=_("%(number)s: %(who)s approved the refund of ¥%(amount)s") % {
                                 "number": ret.number, "who": actor, "amount": amount})
     _deadline_meet(ret, Step.REFUND, Step.APPROVAL, Step.CASE)
+    _remedy_step_reach(ret, actor)
     _notify(ret, _("%(amount)s yuan of %(number)s is refunded to your original payment method.") % {"amount": amount, "number": ret.number})
     return ret
 
@@ -372,6 +380,7 @@ def return_request_ship_exchange(*, return_request: ReturnRequest, expected_stat
     Sku.objects.filter(pk=ret.exchange_sku_id, reserved__gte=qty, stock__gte=qty).update(
         stock=F("stock") - qty, reserved=F("reserved") - qty)
     _deadline_meet(ret, Step.REFUND, Step.CASE)
+    _remedy_step_reach(ret, actor)
     _notify(ret, _("The replacement for %(number)s is on its way: %(carrier)s %(tracking)s") % {
         "number": ret.number, "carrier": carrier, "tracking": tracking})
     return ret

@@ -4,9 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.admin import ReadOnlyAdminMixin
 from helpdesk.enqueue import enqueue_on_commit
-from sla.models import SLAPolicy, TicketSLATimer
-from sla.tasks import sla_policy_recompute
+from sla.models import SLAPolicy, StepDeadlineRule, StepPolicy, TicketSLATimer, TicketStepDeadline
+from sla.tasks import sla_policy_recompute, step_policy_recompute
 from tickets.models import Ticket
 
 
@@ -67,3 +68,33 @@ class TicketSLATimerAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class StepDeadlineRuleInline(admin.TabularInline):
+    model = StepDeadlineRule
+    extra = 0
+
+
+@admin.register(StepPolicy)
+class StepPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "is_active", "kind", "category", "calendar", "warning_percent", "escalate"]
+    list_editable = ["position", "is_active"]
+    list_select_related = ["calendar", "category"]
+    inlines = [StepDeadlineRuleInline]
+    fieldsets = [
+        (None, {"fields": ["name", "position", "is_active", "calendar", "warning_percent"]}),
+        (_("Applies to"), {"fields": ["kind", "category"]}),
+        (_("On breach"), {"fields": ["notify_assignee", "notify_supervisor", "escalate"]}),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        enqueue_on_commit(step_policy_recompute)
+
+
+@admin.register(TicketStepDeadline)
+class TicketStepDeadlineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["ticket", "step", "due_at", "is_provisional", "warned_at", "breached_at", "met_at"]
+    list_filter = ["step", "is_provisional"]
+    raw_id_fields = ["ticket"]
+    show_full_result_count = False

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketStep
 
 
 def default_pause_statuses() -> list[str]:
@@ -167,6 +167,93 @@ class TicketSLATimer(models.Model):
         return f"{self.ticket_id}:{self.target}"
 
 
+class StepPolicy(models.Model):
+    """Step deadlines of the complaint flow (投诉处理时效) for tickets of a kind and category, on a calendar.
+
+    Each deadline is counted from the intake (the ticket's creation); the first active match by order applies.
+    """
+
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveSmallIntegerField(_("order"), default=100, help_text=_("The first matching policy applies."))
+    is_active = models.BooleanField(_("active"), default=True)
+    kind = models.CharField(_("kind"), max_length=16, blank=True, choices=Ticket.Kind.choices,
+                            help_text=_("Blank matches any."))
+    category = models.ForeignKey(
+        "tickets.Category", verbose_name=_("category"), on_delete=models.CASCADE, null=True, blank=True,
+        help_text=_("Blank matches any; a category also matches its sub-categories."),
+    )
+    calendar = models.ForeignKey(
+        "helpdesk.BusinessCalendar", verbose_name=_("business calendar"), on_delete=models.PROTECT
+    )
+    warning_percent = models.PositiveSmallIntegerField(
+        _("warning threshold, percent elapsed"), default=80, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    notify_assignee = models.BooleanField(_("on breach: notify the assignee"), default=True)
+    notify_supervisor = models.BooleanField(_("on breach: notify the team supervisor"), default=True)
+    escalate = models.BooleanField(_("on breach: escalate to the team supervisor"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("step deadline policy")
+        verbose_name_plural = _("step deadline policies")
+
+    def __str__(self):
+        return self.name
+
+
+class StepDeadlineRule(models.Model):
+    """How long after intake one complaint step is due under a step policy."""
+
+    policy = models.ForeignKey(StepPolicy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="rules")
+    step = models.CharField(_("step"), max_length=16, choices=TicketStep.Step.choices)
+    value = models.PositiveIntegerField(_("due after"), validators=[MinValueValidator(1)])
+    unit = models.CharField(_("unit"), max_length=20, choices=SLAPolicy.Unit.choices, default=SLAPolicy.Unit.BUSINESS_DAYS)
+
+    class Meta:
+        ordering = ["policy", "id"]
+        verbose_name = _("step deadline")
+        verbose_name_plural = _("step deadlines")
+        constraints = [models.UniqueConstraint(fields=["policy", "step"], name="stepdeadlinerule_once")]
+
+    def __str__(self):
+        return f"{self.step}: {self.value} {self.unit}"
+
+
+class TicketStepDeadline(models.Model):
+    """One complaint step's stored deadline on a ticket; swept by ``next_check_at`` like the SLA timers."""
+
+    ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE,
+                               related_name="step_deadlines")
+    step = models.CharField(_("step"), max_length=16, choices=TicketStep.Step.choices)
+    policy = models.ForeignKey(StepPolicy, verbose_name=_("policy"), on_delete=models.SET_NULL, null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    warning_at = models.DateTimeField(_("warning at"), null=True, blank=True)
+    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    met_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    is_provisional = models.BooleanField(
+        _("provisional"), default=False,
+        help_text=_("The deadline reads a year without the official holiday schedule; it is recomputed when that is entered."),
+    )
+    problem = models.CharField(_("problem"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["ticket", "id"]
+        verbose_name = _("step deadline of a ticket")
+        verbose_name_plural = _("step deadlines of tickets")
+        constraints = [models.UniqueConstraint(fields=["ticket", "step"], name="ticketstepdeadline_once")]
+        indexes = [
+            # The sweeper's range query: only deadlines that still have something to check.
+            models.Index(fields=["next_check_at"], name="stepdeadline_next_check_idx",
+                         condition=models.Q(next_check_at__isnull=False)),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id}:{self.step}"
+
+
 class Notification(models.Model):
     """An in-app notification (站内通知) for one user, e.g. an SLA warning or breach."""
 
@@ -176,6 +263,8 @@ class Notification(models.Model):
         APPROVAL = "approval", _("Approval requested")
         DECISION = "decision", _("Approval decided")
         ESCALATED = "escalated", _("Escalated to you")
+        STEP_WARNING = "step_warning", _("Complaint step due soon")
+        STEP_BREACH = "step_breach", _("Complaint step overdue")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"

@@ -1,4 +1,4 @@
-"""Reads of the SLA engine: the ticket's ``sla`` block, the at-risk list, notifications."""
+"""Reads of the SLA engine: the ticket's ``sla`` block, complaint progress with step deadlines, at-risk, notifications."""
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
@@ -6,14 +6,30 @@ from redis.exceptions import RedisError
 from django.utils import timezone
 
 from helpdesk.roles import Role, has_role_at_least
-from sla.models import Notification, TicketSLATimer
-from tickets.models import Ticket
+from sla.models import Notification, TicketSLATimer, TicketStepDeadline
+from tickets import workflow
+from tickets.models import Ticket, TicketStep
 from tickets.selectors import ticket_list_for_user
 
 TARGET_FIELDS = ("due_at", "met_at", "breached_at", "warning_at")
 # Prefetch these on a ticket queryset so ``sla_block`` costs no query per ticket.
 SLA_SELECT_RELATED = ("sla__policy",)
 SLA_PREFETCH = ("sla_timers",)
+
+
+def complaint_progress(*, ticket: Ticket, now=None) -> list[dict]:
+    """Return the seven complaint steps of a ticket with completion, actor, deadline and state (``tickets.workflow``).
+
+    The one read behind every tracker: the agent's ticket page, the API and the customer's tracker. The
+    caller passes a ticket it may show (a scoped selector or a signed link); two queries.
+    """
+    completions = {done.step: done for done in TicketStep.objects.filter(ticket=ticket).select_related("completed_by")}
+    deadlines = {deadline.step: deadline for deadline in TicketStepDeadline.objects.filter(ticket=ticket)}
+    steps = workflow.complaint_progress(completions=completions, deadlines=deadlines, now=now or timezone.now(),
+                                        is_active=workflow.is_active(ticket.status))
+    for step in steps:
+        step["label"] = TicketStep.Step(step["step"]).label
+    return steps
 
 
 def sla_block(ticket: Ticket) -> dict:

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -35,9 +36,9 @@ from helpdesk.instants import instant_text
 from helpdesk.models import BusinessCalendar
 from helpdesk.services import calendar_recompute_each
 from sla import sql
-from sla.models import Notification, SLAPolicy, TicketSLA, TicketSLATimer
+from sla.models import Notification, SLAPolicy, StepPolicy, TicketSLA, TicketSLATimer, TicketStepDeadline
 from sla.selectors import notification_unread_forget
-from tickets.models import Ticket, TicketEvent, TicketMessage
+from tickets.models import Ticket, TicketEvent, TicketMessage, TicketStep
 from tickets.selectors import ESCALATION_LEVELS, escalation_level
 from tickets.services import ticket_escalate, ticket_message_add
 
@@ -82,6 +83,16 @@ def sla_shift(spec: CalendarSpec, unit: str, instant: dt.datetime, minutes: floa
     if unit in CALENDAR_UNITS:
         return add_calendar_minutes(instant, minutes)
     return add_business_minutes(spec, instant, minutes)
+
+
+def sla_due_and_warning(spec: CalendarSpec, unit: str, start: dt.datetime, value: float, *, warning_percent: int,
+                        shift: float = 0.0) -> tuple[dt.datetime, dt.datetime, bool]:
+    """Return the deadline ``value`` ``unit`` after ``start`` (moved ``shift`` minutes later), its warning point, and
+    whether its span reads a provisional calendar year."""
+    due = sla_shift(spec, unit, sla_deadline(spec, unit, start, value), shift)
+    budget = sla_elapsed(spec, unit, start, due)
+    warning = sla_shift(spec, unit, start, budget * warning_percent / 100) if budget else due
+    return due, min(warning, due), unit not in CALENDAR_UNITS and is_provisional(spec, start, due)
 
 
 def sla_policy_match(ticket: Ticket, policies) -> SLAPolicy | None:
@@ -206,13 +217,10 @@ def _timer_compute(timer, *, ticket, spec, value, unit, paused, warning_percent,
         timer.paused_at = None
         changes["resumed"] += 1
     try:
-        base = sla_deadline(spec, unit, timer.started_at, value)
-        timer.due_at = sla_shift(spec, unit, base, timer.paused_minutes + timer.extended_minutes)
-        budget = sla_elapsed(spec, unit, timer.started_at, timer.due_at)
-        timer.warning_at = sla_shift(spec, unit, timer.started_at, budget * warning_percent / 100) if budget else timer.due_at
-        timer.warning_at = min(timer.warning_at, timer.due_at)
+        timer.due_at, timer.warning_at, timer.is_provisional = sla_due_and_warning(
+            spec, unit, timer.started_at, value, warning_percent=warning_percent,
+            shift=timer.paused_minutes + timer.extended_minutes)
         timer.problem = ""
-        timer.is_provisional = unit not in CALENDAR_UNITS and is_provisional(spec, timer.started_at, timer.due_at)
     except (UncoveredYearError, NoWorkingTimeError) as exc:
         timer.due_at = timer.warning_at = None
         timer.problem = str(exc)[:255]
@@ -290,18 +298,23 @@ def ticket_sla_conversation_ended(*, ticket: Ticket, at: dt.datetime) -> bool:
 
 # The sweeper and the per-timer check.
 
+def _due_ids(model, *, now: dt.datetime, limit: int) -> list[int] | None:
+    """Return the ids of the model's rows whose next check has come, soonest first (the partial index), or None
+    when the database is unavailable (the next sweep finds them again)."""
+    try:
+        return list(model.objects.filter(next_check_at__lte=now).order_by("next_check_at")
+                    .values_list("id", flat=True)[:limit])
+    except DatabaseError:
+        logger.warning("%s sweep skipped: database unavailable", model.__name__, exc_info=True)
+        return None
+
+
 def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
     """Enqueue one check per timer whose next check has come (indexed range query); return how many."""
     from sla.tasks import sla_timer_checks_enqueue
 
-    now = now or timezone.now()
-    try:
-        timer_ids = list(
-            TicketSLATimer.objects.filter(next_check_at__lte=now).order_by("next_check_at")
-            .values_list("id", flat=True)[:limit]
-        )
-    except DatabaseError:
-        logger.warning("SLA sweep skipped: database unavailable", exc_info=True)
+    timer_ids = _due_ids(TicketSLATimer, now=now or timezone.now(), limit=limit)
+    if timer_ids is None:
         return 0
     sla_timer_checks_enqueue(timer_ids, expires=300)
     return len(timer_ids)
@@ -388,14 +401,23 @@ def _notify(recipients, *, ticket: Ticket, timer: TicketSLATimer, kind: str) -> 
         text = _("%(number)s: %(target)s deadline breached") % {"number": ticket.number, "target": label}
     else:
         text = _("%(number)s: %(target)s deadline approaching") % {"number": ticket.number, "target": label}
+    key = f"{kind}:{timer.pk}:{timer.cycle}:{{user}}"
+    if timer.extended_minutes:  # a deadline moved by an extension may warn and breach once more
+        key += f":+{timer.extended_minutes:g}"
+    return notify_once(recipients, ticket=ticket, kind=kind, text=text, key=key)
+
+
+def notify_once(recipients, *, ticket: Ticket, kind: str, text: str, key: str) -> int:
+    """Create one notification per distinct recipient, once per ``key`` (``{user}`` in it is the recipient's id).
+
+    The key is unique: a notification already given is not given again. Return how many were created.
+    """
     created = 0
     for user in {user.pk: user for user in recipients if user is not None}.values():
-        key = f"{kind}:{timer.pk}:{timer.cycle}:{user.pk}"
-        if timer.extended_minutes:  # a deadline moved by an extension may warn and breach once more
-            key += f":+{timer.extended_minutes:g}"
         try:
             with transaction.atomic():
-                Notification.objects.create(recipient=user, ticket=ticket, kind=kind, text=text[:255], dedupe_key=key)
+                Notification.objects.create(recipient=user, ticket=ticket, kind=kind, text=text[:255],
+                                            dedupe_key=key.format(user=user.pk))
             created += 1
         except IntegrityError:
             continue
@@ -476,6 +498,11 @@ def sla_timers_recompute_open(*, policy_id: int | None = None, batch: int = 500)
     tickets = Ticket.objects.exclude(status__in=DONE_STATUSES).select_related("customer").order_by("pk")
     if policy_id is not None:
         tickets = tickets.filter(sla__policy_id=policy_id)
+    return _each_ticket(tickets, lambda ticket: ticket_sla_refresh(ticket=ticket), batch=batch)
+
+
+def _each_ticket(tickets, refresh, *, batch: int) -> int:
+    """Call ``refresh(ticket)`` for each ticket, one transaction each, reading ``batch`` at a time; return the count."""
     count, last = 0, 0
     while True:
         chunk = list(tickets.filter(pk__gt=last)[:batch])
@@ -483,7 +510,7 @@ def sla_timers_recompute_open(*, policy_id: int | None = None, batch: int = 500)
             return count
         for ticket in chunk:
             with transaction.atomic():
-                ticket_sla_refresh(ticket=ticket)
+                refresh(ticket)
             count += 1
         last = chunk[-1].pk
 
@@ -496,17 +523,22 @@ def sla_timers_recompute_for_calendar_year(*, calendar_id: int, year: int, reaso
     are kept); a deadline moved into the past is breached by the next sweep, once.
     ``progress(checked=…, shifted=…, total=…)`` is called per batch.
     """
-    tz = ZoneInfo(BusinessCalendar.objects.values_list("timezone", flat=True).get(pk=calendar_id))
-    year_start = dt.datetime(year, 1, 1, tzinfo=tz)
-    ticket_ids = sorted(set(
-        TicketSLATimer.objects.filter(met_at__isnull=True, ticket__sla__policy__calendar_id=calendar_id)
-        .filter(Q(is_provisional=True) | Q(due_at__gte=year_start))
-        .exclude(ticket__status__in=DONE_STATUSES).values_list("ticket_id", flat=True)
-    ))
+    ticket_ids = _open_ticket_ids_reading(
+        TicketSLATimer.objects.filter(ticket__sla__policy__calendar_id=calendar_id), calendar_id=calendar_id, year=year)
     return calendar_recompute_each(ticket_ids, lambda pk: ticket_sla_recompute(ticket_id=pk, reason=reason), progress)
 
 
 @transaction.atomic
+def _open_ticket_ids_reading(deadlines, *, calendar_id: int, year: int) -> list[int]:
+    """Return the open tickets of these deadline rows (not met) that are provisional or due in ``year`` or later."""
+    tz = ZoneInfo(BusinessCalendar.objects.values_list("timezone", flat=True).get(pk=calendar_id))
+    year_start = dt.datetime(year, 1, 1, tzinfo=tz)
+    return sorted(set(
+        deadlines.filter(met_at__isnull=True).filter(Q(is_provisional=True) | Q(due_at__gte=year_start))
+        .exclude(ticket__status__in=DONE_STATUSES).values_list("ticket_id", flat=True)
+    ))
+
+
 def ticket_sla_recompute(*, ticket_id: int, reason: str) -> int:
     """Recompute a ticket's SLA deadlines after its calendar changed; record each moved due time; return how many moved."""
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("customer").filter(pk=ticket_id).first()
@@ -516,19 +548,205 @@ def ticket_sla_recompute(*, ticket_id: int, reason: str) -> int:
     before = {timer.pk: (timer.target, timer.due_at)
               for timer in TicketSLATimer.objects.select_for_update().filter(ticket=ticket, met_at__isnull=True)}
     ticket_sla_refresh(ticket=ticket, record_events=False)
+    return _moves_record(ticket, TicketSLATimer.objects.filter(pk__in=before), before,
+                         kind=TicketEvent.Kind.SLA_RECOMPUTED, label=lambda target: Target(target).label, reason=reason)
+
+
+def _moves_record(ticket: Ticket, rows, before: dict, *, kind: str, label, reason: str) -> int:
+    """Record a ticket event for each deadline row whose due time moved from ``before`` ({pk: (name, due)}); return
+    how many moved."""
     moved = 0
-    for timer in TicketSLATimer.objects.filter(pk__in=before).order_by("pk"):
-        target, old = before[timer.pk]
-        if timer.due_at == old:
+    for row in rows.order_by("pk"):
+        name, old = before[row.pk]
+        if row.due_at == old:
             continue
         moved += 1
-        TicketEvent.objects.create(
-            ticket=ticket, kind=TicketEvent.Kind.SLA_RECOMPUTED, from_value=instant_text(old),
-            to_value=instant_text(timer.due_at),
-            note=f"{Target(target).label}: {reason}",
-        )
+        TicketEvent.objects.create(ticket=ticket, kind=kind, from_value=instant_text(old),
+                                   to_value=instant_text(row.due_at), note=f"{label(name)}: {reason}")
     return moved
 
+
+# Complaint step deadlines (投诉处理时效): counted from intake on the step policy's calendar, stored and swept.
+
+STEP_COMPUTED_FIELDS = ("policy_id", "due_at", "warning_at", "next_check_at", "met_at", "is_provisional", "problem")
+
+
+def step_policies_active() -> list[StepPolicy]:
+    """Return the active step policies in matching order, with their calendars and rules."""
+    return list(StepPolicy.objects.filter(is_active=True).select_related("calendar").prefetch_related("rules")
+                .order_by("position", "id"))
+
+
+def step_policy_match(ticket: Ticket, policies) -> StepPolicy | None:
+    """Return the first active step policy of the ticket's kind and category (a parent category matches too)."""
+    categories = {ticket.category_id, ticket.category.parent_id if ticket.category_id else None} - {None}
+    for policy in policies:
+        if policy.kind and policy.kind != ticket.kind:
+            continue
+        if policy.category_id and policy.category_id not in categories:
+            continue
+        return policy
+    return None
+
+
+def _step_next_check(deadline: TicketStepDeadline, *, is_active: bool) -> dt.datetime | None:
+    """Return when the sweeper must look at the step deadline next, or None when nothing is pending."""
+    if not is_active or deadline.met_at or deadline.due_at is None or deadline.breached_at:
+        return None
+    return deadline.warning_at if deadline.warned_at is None and deadline.warning_at else deadline.due_at
+
+
+def ticket_steps_refresh(*, ticket: Ticket) -> StepPolicy | None:
+    """Recompute the ticket's step deadlines under its step policy; a warning or breach already given stays given.
+
+    Call in the transaction of any change of the ticket's status, kind or category. Without a matching policy,
+    deadlines neither met nor breached are dropped.
+    """
+    deadlines = {deadline.step: deadline for deadline in TicketStepDeadline.objects.filter(ticket=ticket)}
+    policy = step_policy_match(ticket, step_policies_active())
+    rules = {rule.step: rule for rule in policy.rules.all()} if policy else {}
+    stale = [d.pk for step, d in deadlines.items() if step not in rules and d.met_at is None and d.breached_at is None]
+    if stale:
+        TicketStepDeadline.objects.filter(pk__in=stale).delete()
+    if policy is None:
+        return None
+    spec = calendar_spec(policy.calendar)
+    completed = dict(TicketStep.objects.filter(ticket=ticket).values_list("step", "completed_at"))
+    is_active = ticket.status not in DONE_STATUSES
+    for step, rule in rules.items():
+        deadline = deadlines.get(step) or TicketStepDeadline(ticket=ticket, step=step)
+        before = [getattr(deadline, name) for name in STEP_COMPUTED_FIELDS]
+        deadline.policy_id, deadline.met_at = policy.pk, completed.get(step)
+        try:
+            deadline.due_at, deadline.warning_at, deadline.is_provisional = sla_due_and_warning(
+                spec, rule.unit, ticket.created_at, rule.value, warning_percent=policy.warning_percent)
+            deadline.problem = ""
+        except (UncoveredYearError, NoWorkingTimeError) as exc:
+            deadline.due_at = deadline.warning_at = None
+            deadline.problem, deadline.is_provisional = str(exc)[:255], False
+        deadline.next_check_at = _step_next_check(deadline, is_active=is_active)
+        if deadline.pk is None:
+            deadline.save()
+            continue
+        changed = [name for name, old in zip(STEP_COMPUTED_FIELDS, before) if getattr(deadline, name) != old]
+        if changed:
+            deadline.save(update_fields=changed)
+    return policy
+
+
+def ticket_step_deadline_meet(*, ticket: Ticket, step: str, at: dt.datetime) -> bool:
+    """Record that the step was completed at ``at``: its deadline stops being swept; return whether one was met."""
+    return bool(TicketStepDeadline.objects.filter(ticket=ticket, step=step, met_at__isnull=True)
+                .update(met_at=at, next_check_at=None))
+
+
+def step_deadline_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
+    """Enqueue the checks of the step deadlines whose warning or due time has come (indexed range query)."""
+    from sla.tasks import step_deadline_checks_enqueue
+
+    deadline_ids = _due_ids(TicketStepDeadline, now=now or timezone.now(), limit=limit)
+    if deadline_ids is None:
+        return 0
+    step_deadline_checks_enqueue(deadline_ids, expires=300)
+    return len(deadline_ids)
+
+
+def step_deadline_check_many(*, deadline_ids: list[int]) -> int:
+    """Check each of these step deadlines in its own transaction; return how many recorded a warning or breach."""
+    return sum(1 for deadline_id in deadline_ids if step_deadline_check(deadline_id=deadline_id))
+
+
+@transaction.atomic
+def step_deadline_check(*, deadline_id: int, now: dt.datetime | None = None) -> str | None:
+    """Record a due step warning or breach exactly once and notify (and escalate); return what happened.
+
+    Each is a conditional update on the old state (not met, not yet warned or breached): of two checks at
+    once, only the one whose update changed the row goes on to the event and the notifications.
+    """
+    now = now or timezone.now()
+    deadline = TicketStepDeadline.objects.filter(pk=deadline_id).select_related("policy").first()
+    if deadline is None or deadline.next_check_at is None or deadline.next_check_at > now:
+        return None
+    # The ticket's row lock, taken first as the ticket services do: a step completed meanwhile is seen, and two
+    # steps of one ticket breached at once escalate it once.
+    ticket = (Ticket.objects.select_for_update(of=("self",)).select_related("team", "team__supervisor", "assignee")
+              .get(pk=deadline.ticket_id))
+    deadline.refresh_from_db(fields=["met_at"])
+    pending = TicketStepDeadline.objects.filter(pk=deadline.pk, met_at__isnull=True)
+    if deadline.met_at or deadline.due_at is None or ticket.status in DONE_STATUSES:
+        pending.update(next_check_at=None)
+        return None
+    label = TicketStep.Step(deadline.step).label
+    if deadline.due_at <= now and pending.filter(breached_at__isnull=True).update(
+            breached_at=now, warned_at=Coalesce("warned_at", Value(now)), next_check_at=None):
+        TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.STEP_BREACH, to_value=deadline.step,
+                                   note=_("Due %(due)s") % {"due": instant_text(deadline.due_at)})
+        _step_breach_actions(ticket=ticket, deadline=deadline, label=label)
+        return "breach"
+    if deadline.warning_at and deadline.warning_at <= now < deadline.due_at and pending.filter(
+            warned_at__isnull=True, breached_at__isnull=True).update(warned_at=now, next_check_at=deadline.due_at):
+        TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.STEP_WARNING, to_value=deadline.step,
+                                   note=_("Due %(due)s") % {"due": instant_text(deadline.due_at)})
+        notify_once([ticket.assignee or ticket.team.supervisor], ticket=ticket, kind=Notification.Kind.STEP_WARNING,
+                    text=_("%(number)s: step %(step)s due soon") % {"number": ticket.number, "step": label},
+                    key=f"{Notification.Kind.STEP_WARNING}:{deadline.pk}:{{user}}")
+        return "warning"
+    deadline.refresh_from_db(fields=["warned_at", "breached_at", "met_at"])
+    pending.update(next_check_at=_step_next_check(deadline, is_active=True))
+    return None
+
+
+def _step_breach_actions(*, ticket: Ticket, deadline: TicketStepDeadline, label: str) -> None:
+    """Notify and escalate as the step policy says; without a policy (deleted), notify the assignee and supervisor."""
+    policy, supervisor = deadline.policy, ticket.team.supervisor
+    recipients = []
+    if policy is None or policy.notify_assignee:
+        recipients.append(ticket.assignee)
+    if policy is None or policy.notify_supervisor:
+        recipients.append(supervisor)
+    notify_once(recipients, ticket=ticket, kind=Notification.Kind.STEP_BREACH,
+                text=_("%(number)s: step %(step)s overdue") % {"number": ticket.number, "step": label},
+                key=f"{Notification.Kind.STEP_BREACH}:{deadline.pk}:{{user}}")
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=["updated_at"])  # the KPI facts are re-measured from changed tickets
+    if policy is not None and policy.escalate and escalation_level(ticket) < 1:
+        try:
+            ticket_escalate(ticket=ticket, actor=None, level=ESCALATION_LEVELS[0],
+                            reason=_("Step %(step)s overdue") % {"step": label})
+        except ValidationError as refusal:  # nobody to escalate to: the breach and its notifications stand
+            logger.warning("Overdue step of ticket %s not escalated: %s", ticket.pk, refusal.messages)
+
+
+def step_deadlines_recompute_open(*, batch: int = 500) -> int:
+    """Recompute the step deadlines of every open ticket after step policies changed; return the count."""
+    tickets = Ticket.objects.exclude(status__in=DONE_STATUSES).select_related("category").order_by("pk")
+    return _each_ticket(tickets, lambda ticket: ticket_steps_refresh(ticket=ticket), batch=batch)
+
+
+def step_deadlines_recompute_for_calendar_year(*, calendar_id: int, year: int, reason: str,
+                                               progress=None) -> dict[str, int]:
+    """Recompute the open step deadlines of tickets on the calendar that read ``year``; record each shift on the ticket.
+
+    As for SLA timers, a warning or breach already recorded stays recorded and is not given again.
+    """
+    ticket_ids = _open_ticket_ids_reading(TicketStepDeadline.objects.filter(policy__calendar_id=calendar_id),
+                                          calendar_id=calendar_id, year=year)
+    return calendar_recompute_each(ticket_ids, lambda pk: ticket_step_deadlines_recompute(ticket_id=pk, reason=reason),
+                                   progress)
+
+
+@transaction.atomic
+def ticket_step_deadlines_recompute(*, ticket_id: int, reason: str) -> int:
+    """Recompute a ticket's step deadlines after its calendar changed; record each moved due time; return how many moved."""
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("category").filter(pk=ticket_id).first()
+    if ticket is None:
+        return 0
+    before = {deadline.pk: (deadline.step, deadline.due_at) for deadline in
+              TicketStepDeadline.objects.select_for_update().filter(ticket=ticket, met_at__isnull=True)}
+    ticket_steps_refresh(ticket=ticket)
+    return _moves_record(ticket, TicketStepDeadline.objects.filter(pk__in=before), before,
+                         kind=TicketEvent.Kind.STEP_RECOMPUTED, label=lambda step: TicketStep.Step(step).label,
+                         reason=reason)
 
 
 # In-app notifications (站内通知).

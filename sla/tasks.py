@@ -38,11 +38,15 @@ def sla_timer_checks_enqueue(timer_ids, *, expires: int = 300) -> None:
     fails part way runs again whole; each check is safe to repeat. A failure to publish leaves the
     remaining timers due: the next sweep finds them again.
     """
-    timer_ids = list(timer_ids)
-    with sla_timer_check_many.app.producer_or_acquire() as producer:
-        for start in range(0, len(timer_ids), CHECK_CHUNK):
-            sla_timer_check_many.apply_async(kwargs={"timer_ids": timer_ids[start:start + CHECK_CHUNK]},
-                                             expires=expires, producer=producer)
+    _chunks_publish(sla_timer_check_many, "timer_ids", timer_ids, expires=expires)
+
+
+def _chunks_publish(task, argument: str, ids, *, expires: int) -> None:
+    """Publish ``task`` once per ``CHECK_CHUNK`` ids (as ``argument``) over one shared producer."""
+    ids = list(ids)
+    with task.app.producer_or_acquire() as producer:
+        for start in range(0, len(ids), CHECK_CHUNK):
+            task.apply_async(kwargs={argument: ids[start:start + CHECK_CHUNK]}, expires=expires, producer=producer)
 
 
 @shared_task(name="tickets.sla_policy_recompute", ignore_result=True, autoretry_for=(OperationalError,), max_retries=3)
@@ -56,3 +60,26 @@ def sla_policy_recompute(*, policy_id: int | None = None) -> int:
 def notification_email_send(*, notification_id: int) -> bool:
     """E-mail one notification to its recipient, once; a mail server that is down is tried again later."""
     return services.notification_email_send(notification_id=notification_id)
+
+
+@shared_task(name="sla.step_deadline_sweep_due", ignore_result=True)
+def step_deadline_sweep_due() -> int:
+    """Enqueue a check for every complaint step deadline whose warning or due time has come."""
+    return services.step_deadline_sweep_due()
+
+
+@shared_task(name="sla.step_deadline_check_many", **CHECK_OPTIONS)
+def step_deadline_check_many(*, deadline_ids: list[int]) -> int:
+    """Record the due step warnings and breaches of these deadlines, each exactly once."""
+    return services.step_deadline_check_many(deadline_ids=deadline_ids)
+
+
+def step_deadline_checks_enqueue(deadline_ids, *, expires: int = 300) -> None:
+    """Publish the checks of these step deadlines in chunks of ``CHECK_CHUNK``, each expiring after ``expires`` seconds."""
+    _chunks_publish(step_deadline_check_many, "deadline_ids", deadline_ids, expires=expires)
+
+
+@shared_task(name="sla.step_policy_recompute", ignore_result=True, autoretry_for=(OperationalError,), max_retries=3)
+def step_policy_recompute() -> int:
+    """Recompute the step deadlines of open tickets after step policies changed."""
+    return services.step_deadlines_recompute_open()

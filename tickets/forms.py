@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Team
-from tickets.models import Category, InternalTask, Remedy, Ticket
+from tickets.models import Category, InternalTask, Remedy, Ticket, TicketStep
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -29,6 +29,11 @@ class TicketFieldsForm(forms.Form):
 class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Ticket.Status.choices)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class StepCompleteForm(forms.Form):
+    step = forms.ChoiceField(label=_("Step"), choices=TicketStep.Step.choices)
+    note = forms.CharField(label=_("Note"), max_length=2000)
 
 
 class EscalateForm(forms.Form):

@@ -195,6 +195,10 @@ class TicketEvent(AuditEvent):
         MERGED = "merged", _("Merged")
         EMAIL_FAILED = "email_failed", _("E-mail not delivered")
         EMAIL_RESENT = "email_resent", _("E-mail sent again")
+        STEP_DONE = "step_done", _("Complaint step completed")
+        STEP_WARNING = "step_warning", _("Complaint step due soon")
+        STEP_BREACH = "step_breach", _("Complaint step overdue")
+        STEP_RECOMPUTED = "step_recomputed", _("Step deadline recomputed")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -208,6 +212,44 @@ class TicketEvent(AuditEvent):
 
     def __str__(self):
         return f"{self.ticket_id}:{self.kind}"
+
+
+class TicketStep(models.Model):
+    """One completed step of the complaint flow (投诉处理流程) of a ticket: when, by whom and what completed it.
+
+    A step is completed once: by the action that implies it or explicitly by an agent with a note.
+    """
+
+    class Step(models.TextChoices):
+        INTAKE = "intake", _("Intake")
+        CLASSIFICATION = "classification", _("Classification")
+        INVESTIGATION = "investigation", _("Investigation")
+        SOLUTION = "solution", _("Solution")
+        AGREEMENT = "agreement", _("Agreement")
+        EXECUTION = "execution", _("Execution")
+        FEEDBACK = "feedback", _("Feedback")
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    completed_at = models.DateTimeField(_("completed at"))
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("completed by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("completed by the action"), max_length=20, blank=True,
+        help_text=_("The ticket event kind that implied the step; empty when an agent completed it explicitly."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["ticket", "completed_at", "id"]
+        verbose_name = _("complaint step")
+        verbose_name_plural = _("complaint steps")
+        constraints = [models.UniqueConstraint(fields=["ticket", "step"], name="ticketstep_once")]
+
+    def __str__(self):
+        return f"{self.ticket_id}:{self.step}"
 
 
 class Attachment(models.Model):

@@ -26,6 +26,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
     TicketMessage,
+    TicketStep,
 )
 from tickets.sanitizer import sanitize_html
 from tickets.links import order_link_check
@@ -65,9 +66,32 @@ def _locked(ticket: Ticket) -> Ticket:
 
 def _sla_refresh(ticket: Ticket) -> None:
     # The SLA app builds on tickets (imports them at its top): called back lazily, in this transaction.
-    from sla.services import ticket_sla_refresh
+    from sla.services import ticket_sla_refresh, ticket_steps_refresh
 
     ticket_sla_refresh(ticket=ticket)
+    ticket_steps_refresh(ticket=ticket)
+
+
+def _step_done(ticket: Ticket, step: str, actor, *, source: str, note: str = "", at=None,
+               with_event: bool = False) -> TicketStep | None:
+    """Record a complaint step as completed once and meet its deadline; None when it was already done.
+
+    Runs in the caller's transaction, which holds the ticket's row lock (or created the ticket). A step implied
+    by a ticket action is recorded beside that action's own event; ``with_event`` records a step event too
+    (an explicit completion, or one implied by another app's work).
+    """
+    if TicketStep.objects.filter(ticket=ticket, step=step).exists():
+        return None
+    done = TicketStep.objects.create(ticket=ticket, step=step, completed_at=at or timezone.now(),
+                                     completed_by=actor if getattr(actor, "pk", None) else None, source=source,
+                                     note=note)
+    if with_event:
+        _event(ticket, TicketEvent.Kind.STEP_DONE, actor, to_value=step, note=note)
+    # Step deadlines are the SLA app's, which builds on tickets: called back lazily, in this transaction.
+    from sla.services import ticket_step_deadline_meet
+
+    ticket_step_deadline_meet(ticket=ticket, step=step, at=done.completed_at)
+    return done
 
 
 def _touch(ticket: Ticket, fields: list[str]) -> None:
@@ -155,8 +179,11 @@ def ticket_create(
         Ticket.objects.filter(pk=ticket.pk).update(created_at=created_at)
         ticket.created_at = created_at
     _event(ticket, TicketEvent.Kind.CREATED, actor, to_value=ticket.status)
+    _step_done(ticket, TicketStep.Step.INTAKE, actor, source=TicketEvent.Kind.CREATED, at=ticket.created_at)
     if category is not None:
         _event(ticket, TicketEvent.Kind.CATEGORY, actor, to_value=category)
+        _step_done(ticket, TicketStep.Step.CLASSIFICATION, actor, source=TicketEvent.Kind.CATEGORY,
+                   at=ticket.created_at)
     _sla_refresh(ticket)
     return ticket
 
@@ -187,6 +214,9 @@ def ticket_message_add(
         fields.append("first_response_at")
     if sender == TicketMessage.Sender.AGENT:
         _event(ticket, TicketEvent.Kind.NOTE if is_internal else TicketEvent.Kind.REPLIED, actor)
+        if is_internal:  # the first investigation note (问题调查)
+            _step_done(ticket, TicketStep.Step.INVESTIGATION, actor, source=TicketEvent.Kind.NOTE,
+                       at=message.created_at)
     elif sender == TicketMessage.Sender.CUSTOMER and ticket.status in (workflow.PENDING_CUSTOMER, workflow.RESOLVED):
         _move(ticket, actor=None, target=workflow.OPEN)
         fields.append("status")
@@ -284,6 +314,8 @@ def ticket_transition(*, ticket: Ticket, actor, status: str, note: str = "") -> 
     """Move the ticket to another status the workflow allows, with an optional note."""
     ticket = _locked(ticket)
     _move(ticket, actor=actor, target=status, note=note)
+    if status in (workflow.RESOLVED, workflow.CLOSED):  # the agent confirmed the outcome with the customer
+        _step_done(ticket, TicketStep.Step.FEEDBACK, actor, source=TicketEvent.Kind.STATUS, note=note)
     _touch(ticket, ["status", "resolved_at", "closed_at"])
     return ticket
 
@@ -342,6 +374,8 @@ def ticket_update(*, ticket: Ticket, actor, **changes) -> Ticket:
         setattr(ticket, field, value)
         fields.append(field)
         _event(ticket, kinds[field], actor, previous or "", value or "")
+        if field == "category" and value is not None:
+            _step_done(ticket, TicketStep.Step.CLASSIFICATION, actor, source=TicketEvent.Kind.CATEGORY)
     if fields:
         _touch(ticket, fields)
     return ticket
@@ -375,6 +409,7 @@ def internal_task_create(*, ticket: Ticket, actor, title: str, department: str =
         ticket=ticket, title=title, department=department, assignee=assignee, due_at=due_at, created_by=actor
     )
     _event(ticket, TicketEvent.Kind.TASK, actor, to_value=task.get_department_display() or assignee, note=title)
+    _step_done(ticket, TicketStep.Step.INVESTIGATION, actor, source=TicketEvent.Kind.TASK)
     fields = []
     if workflow.PENDING_INTERNAL in workflow.TRANSITIONS[ticket.status]:
         _move(ticket, actor=actor, target=workflow.PENDING_INTERNAL)
@@ -428,6 +463,7 @@ def remedy_propose(*, ticket: Ticket, actor, kind: str, amount: Decimal | None, 
         status=Remedy.Status.AWAITING_APPROVAL if needs_approval else Remedy.Status.APPROVED,
     )
     _event(ticket, TicketEvent.Kind.REMEDY, actor, to_value=remedy, note=note)
+    _step_done(ticket, TicketStep.Step.SOLUTION, actor, source=TicketEvent.Kind.REMEDY)
     fields = []
     if needs_approval and ticket.status != workflow.AWAITING_APPROVAL:
         if ticket.status != workflow.OPEN:
@@ -483,7 +519,8 @@ def remedy_decide(*, remedy: Remedy, actor, approve: bool, reason: str = "") -> 
     return remedy
 
 
-def _remedy_advance(*, remedy: Remedy, actor, expected: str, target: str, event: str, refusal: str, **fields) -> Remedy:
+def _remedy_advance(*, remedy: Remedy, actor, expected: str, target: str, event: str, refusal: str, step: str,
+                    **fields) -> Remedy:
     ticket = _locked(remedy.ticket)
     remedy = Remedy.objects.select_for_update().get(pk=remedy.pk)
     if remedy.status != expected:
@@ -493,6 +530,7 @@ def _remedy_advance(*, remedy: Remedy, actor, expected: str, target: str, event:
         setattr(remedy, name, value)
     remedy.save(update_fields=["status", *fields])
     _event(ticket, event, actor, to_value=remedy)
+    _step_done(ticket, step, actor, source=event)
     _touch(ticket, [])
     return remedy
 
@@ -502,7 +540,8 @@ def remedy_record_agreement(*, remedy: Remedy, actor) -> Remedy:
     """Record that the customer agreed to an approved remedy (方案沟通); a refund or exchange goes on to the returns flow."""
     remedy = _remedy_advance(
         remedy=remedy, actor=actor, expected=Remedy.Status.APPROVED, target=Remedy.Status.AGREED,
-        event=TicketEvent.Kind.REMEDY_AGREED, refusal=_("Only an approved remedy can be agreed."), agreed_at=timezone.now(),
+        event=TicketEvent.Kind.REMEDY_AGREED, refusal=_("Only an approved remedy can be agreed."),
+        step=TicketStep.Step.AGREEMENT, agreed_at=timezone.now(),
     )
     if remedy.kind in (Remedy.Kind.REFUND, Remedy.Kind.EXCHANGE):
         # The returns flow (orders) builds on tickets: it takes the remedy over through its receiver.
@@ -516,7 +555,35 @@ def remedy_mark_done(*, remedy: Remedy, actor) -> Remedy:
     return _remedy_advance(
         remedy=remedy, actor=actor, expected=Remedy.Status.AGREED, target=Remedy.Status.DONE,
         event=TicketEvent.Kind.REMEDY_DONE, refusal=_("Only a remedy the customer agreed to can be carried out."),
+        step=TicketStep.Step.EXECUTION,
     )
+
+
+@transaction.atomic
+def ticket_step_complete(*, ticket: Ticket, actor, step: str, note: str) -> TicketStep:
+    """Complete a complaint step explicitly, with the agent's note on what was done."""
+    workflow.step_ensure_known(step)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": [_("Say what was done to complete this step.")]})
+    ticket = _locked(ticket)
+    done = _step_done(ticket, step, actor, source="", note=note, with_event=True)
+    if done is None:
+        raise ValidationError({"step": [_("This step is already completed.")]})
+    _touch(ticket, [])
+    return done
+
+
+@transaction.atomic
+def ticket_step_reach(*, ticket_id: int, actor, step: str, source: str) -> TicketStep | None:
+    """Complete a step implied by work another app recorded (a linked return completed, a survey answered), once."""
+    ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+    if ticket is None:
+        return None
+    done = _step_done(ticket, step, actor, source=source, with_event=True)
+    if done is not None:
+        _touch(ticket, [])
+    return done
 
 
 @transaction.atomic

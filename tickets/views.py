@@ -25,6 +25,7 @@ from tickets.forms import (
     MergeForm,
     RemedyForm,
     ReplyForm,
+    StepCompleteForm,
     TaskForm,
     TicketFieldsForm,
     TransferForm,
@@ -125,7 +126,7 @@ class TicketDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=200):
     """Render the ticket page for the viewer."""
-    from sla.selectors import sla_running_timers  # the SLA app builds on tickets: imported when used
+    from sla.selectors import complaint_progress, sla_running_timers  # the SLA app builds on tickets: imported when used
 
     user = request.user
     events = list(ticket_events(ticket=ticket))
@@ -136,7 +137,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
         "ticket": ticket,
         "thread": thread,
         "events": events,
-        "progress": workflow.complaint_progress(events),
+        "progress": complaint_progress(ticket=ticket),
         "sla_timers": sla_running_timers(ticket_ids=[ticket.pk]).get(ticket.pk, []),
         "card": customer_card_with_history(viewer=user, customer=ticket.customer, exclude_ticket=ticket),
         "tasks": ticket.tasks.select_related("assignee").all(),
@@ -331,6 +332,12 @@ def remedy_done(request, ticket):
     services.remedy_mark_done(remedy=remedy, actor=request.user)
 
 
+def step_complete(request, ticket):
+    data = _form(StepCompleteForm, request)
+    services.ticket_step_complete(ticket=ticket, actor=request.user, step=data["step"], note=data["note"])
+    messages.success(request, _("Step completed."))
+
+
 def merge(request, ticket):
     if not request.user.has_perm("tickets.merge_ticket"):
         raise PermissionDenied
@@ -367,6 +374,7 @@ ACTIONS = {
     "reply": reply, "update": update_fields, "assign": assign, "claim": claim, "transition": transition,
     "escalate": escalate, "transfer": transfer, "task": task_add, "task-done": task_done, "remedy": remedy_add,
     "remedy-decide": remedy_decide, "remedy-agree": remedy_agree, "remedy-done": remedy_done, "merge": merge,
+    "step": step_complete,
     "call": call, "email-resend": email_resend,
 }
 

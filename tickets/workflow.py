@@ -59,33 +59,70 @@ def is_active(status: str) -> bool:
     return status in ACTIVE
 
 
-def step_of_event(kind: str, to_value: str = "") -> str | None:
-    """Return the complaint step an event marks as reached, or None."""
-    if kind == "created":
-        return "intake"
-    if kind == "category":
-        return "classification"
-    if kind == "task" or (kind == "status" and to_value == PENDING_INTERNAL):
-        return "investigation"
-    if kind == "remedy":
-        return "solution"
-    if kind == "remedy_agreed":
-        return "agreement"
-    if kind == "remedy_done":
-        return "execution"
-    if kind == "status" and to_value in (RESOLVED, CLOSED):
-        return "feedback"
-    return None
+ON_TIME, WARNING, OVERDUE = "on_time", "warning", "overdue"
+STEP_STATES = (ON_TIME, WARNING, OVERDUE)
 
 
-def complaint_progress(events) -> list[dict]:
-    """Return the seven steps, each with the first event (time, actor) that reached it, or None.
+class StepUnknown(ServiceError):
+    """A step name that is not one of the seven complaint steps (400 on ``step``)."""
 
-    ``events`` are objects with ``kind``, ``to_value``, ``created_at`` and ``actor``, oldest first.
+    field = "step"
+
+    def __init__(self, step: str):
+        super().__init__(_("Unknown step %(step)s; use one of: %(steps)s.") % {"step": step, "steps": ", ".join(STEPS)})
+
+
+def step_ensure_known(step: str) -> None:
+    """Raise a 400 on ``step`` unless it is one of the seven steps."""
+    if step not in STEPS:
+        raise StepUnknown(step)
+
+
+def step_state(*, due_at, warning_at, completed_at, now) -> str | None:
+    """Return on_time, warning or overdue for a step with a deadline, None without one.
+
+    A completed step is overdue when it was completed after its deadline; an open one when the
+    deadline has passed, and in warning once its warning point has.
     """
-    reached: dict[str, object] = {}
-    for event in events:
-        step = step_of_event(event.kind, event.to_value)
-        if step and step not in reached:
-            reached[step] = event
-    return [{"step": step, "event": reached.get(step), "done": step in reached} for step in STEPS]
+    if due_at is None:
+        return None
+    if completed_at is not None:
+        return OVERDUE if completed_at > due_at else ON_TIME
+    if now >= due_at:
+        return OVERDUE
+    if warning_at is not None and now >= warning_at:
+        return WARNING
+    return ON_TIME
+
+
+def complaint_progress(*, completions: dict, deadlines: dict, now, is_active: bool = True) -> list[dict]:
+    """Return the seven steps in order, each with its completion, its deadline and its state.
+
+    ``completions`` maps a step to an object with ``completed_at``, ``completed_by``, ``note`` and
+    ``source``; ``deadlines`` maps a step to one with ``due_at``, ``warning_at``, ``breached_at`` and
+    ``is_provisional``.
+    The current step is the first one not done, while the ticket is active.
+    """
+    rows, current_found = [], False
+    for step in STEPS:
+        done = completions.get(step)
+        deadline = deadlines.get(step)
+        due_at = deadline.due_at if deadline else None
+        is_current = done is None and is_active and not current_found
+        current_found = current_found or is_current
+        rows.append({
+            "step": step,
+            "done": done is not None,
+            "current": is_current,
+            "completed_at": done.completed_at if done else None,
+            "actor": done.completed_by if done else None,
+            "note": done.note if done else "",
+            "is_explicit": bool(done) and not done.source,
+            "due_at": due_at,
+            "warning_at": deadline.warning_at if deadline else None,
+            "breached_at": deadline.breached_at if deadline else None,
+            "is_provisional": bool(deadline and deadline.is_provisional),
+            "state": step_state(due_at=due_at, warning_at=deadline.warning_at if deadline else None,
+                                completed_at=done.completed_at if done else None, now=now),
+        })
+    return rows

@@ -32,6 +32,11 @@ class TicketFact(models.Model):
     sla_first_response_met = models.BooleanField(_("first response within SLA"), null=True, blank=True)
     sla_resolution_met = models.BooleanField(_("resolved within SLA"), null=True, blank=True)
     is_sla_excused = models.BooleanField(_("breach excused (force majeure)"), default=False)
+    steps_due = models.PositiveSmallIntegerField(
+        _("complaint steps with a decided deadline"), default=0,
+        help_text=_("Steps completed (on time or late) or overdue and not completed."),
+    )
+    steps_on_time = models.PositiveSmallIntegerField(_("complaint steps completed by their deadline"), default=0)
     refreshed_at = models.DateTimeField(_("refreshed at"), auto_now=True)
 
     class Meta:
@@ -83,6 +88,8 @@ class FactHour(models.Model):
     res_sla_all = models.PositiveIntegerField(default=0)
     excused = models.PositiveIntegerField(default=0)
     converted = models.PositiveIntegerField(default=0)
+    step_on_time = models.PositiveIntegerField(default=0)
+    step_all = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("hourly KPI rollup")

@@ -47,6 +47,7 @@ class ScorecardIndicator(models.Model):
         RESOLUTION_SLA_RATE = "resolution_sla_rate", _("Resolution within deadline, %")
         FIRST_CONTACT_RESOLUTION = "first_contact_resolution_rate", _("First-contact resolution, %")
         COMPLAINT_TIMELINESS = "complaint_timeliness_rate", _("Complaint handling timeliness, %")
+        STEP_TIMELINESS = "step_timeliness_rate", _("Complaint steps completed by their deadline, %")
         SATISFACTION = "satisfaction", _("Customer satisfaction (surveys, 1–5)")
         ANSWER_ACCURACY = "answer_accuracy", _("Answer accuracy from quality inspection, %")
 

@@ -5,6 +5,8 @@ from rest_framework import serializers
 
 from helpdesk.api import strict
 from sla.models import Notification, TicketSLATimer
+from tickets.models import TicketStep
+from tickets.workflow import STEP_STATES
 
 
 class SLATargetSerializer(serializers.Serializer):
@@ -60,3 +62,30 @@ class NotificationSerializer(strict.ModelSerializer):
 
 class MarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
+
+
+class ComplaintStepSerializer(serializers.Serializer):
+    """One of the seven complaint steps of a ticket (``sla.selectors.complaint_progress``)."""
+
+    step = strict.ChoiceField(choices=TicketStep.Step.choices)
+    label = strict.CharField()
+    done = strict.BooleanField()
+    current = strict.BooleanField(help_text=_("The first step not done while the ticket is active."))
+    completed_at = strict.DateTimeField(allow_null=True)
+    actor = serializers.SerializerMethodField(help_text=_("Who completed the step; null for the system."))
+    note = strict.CharField(help_text=_("The agent's note when the step was completed explicitly."))
+    is_explicit = strict.BooleanField(help_text=_("Completed by an agent, not implied by an action."))
+    due_at = strict.DateTimeField(allow_null=True, help_text=_("The step's deadline, counted from intake; null without one."))
+    is_provisional = strict.BooleanField(
+        help_text=_("The deadline reads a year without the official holiday schedule; it is recomputed when the "
+                    "schedule is entered."),
+    )
+    state = strict.ChoiceField(choices=STEP_STATES, allow_null=True, help_text=_("Null when the step has no deadline."))
+
+    def get_actor(self, row) -> str | None:
+        return str(row["actor"]) if row["actor"] is not None else None
+
+
+class StepCompleteSerializer(serializers.Serializer):
+    step = strict.ChoiceField(choices=TicketStep.Step.choices)
+    note = strict.CharField(max_length=2000, help_text=_("What was done to complete the step."))

@@ -1,5 +1,6 @@
-"""REST API of the SLA engine: a ticket's SLA block, force-majeure extend/pause/resume, notifications."""
+"""REST API of the SLA engine: a ticket's SLA block, force-majeure extend/pause/resume, complaint steps, notifications."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -9,21 +10,24 @@ from rest_framework.response import Response
 from helpdesk.api.pagination import CursorPagination
 from sla import services
 from sla.api.serializers import (
+    ComplaintStepSerializer,
     MarkedSerializer,
     NotificationSerializer,
     SLAExtendSerializer,
     SLAPauseSerializer,
+    StepCompleteSerializer,
     TicketSLASerializer,
 )
 from sla.models import Notification
-from sla.selectors import notification_list_for_user, sla_block, sla_ticket_get_for_user
+from sla.selectors import complaint_progress, notification_list_for_user, sla_block, sla_ticket_get_for_user
 from tickets.models import Ticket
+from tickets.services import ticket_step_complete
 
 MAX_ID = 2**63 - 1  # larger path ids are 404, not a database range error
 
 
-class TicketSLAViewSet(viewsets.ViewSet):
-    """A ticket's SLA deadlines; supervisors extend or pause them for force majeure (不可抗力)."""
+class TicketScopedViewSet(viewsets.ViewSet):
+    """Endpoints below one ticket the user may see (404 otherwise)."""
 
     lookup_value_regex = r"\d+"
 
@@ -34,6 +38,10 @@ class TicketSLAViewSet(viewsets.ViewSet):
             return sla_ticket_get_for_user(self.request.user, int(pk))
         except (Ticket.DoesNotExist, ValueError):
             raise Http404
+
+
+class TicketSLAViewSet(TicketScopedViewSet):
+    """A ticket's SLA deadlines; supervisors extend or pause them for force majeure (不可抗力)."""
 
     def _answer(self, pk):
         return Response(TicketSLASerializer(sla_block(self._ticket(pk))).data)
@@ -64,6 +72,28 @@ class TicketSLAViewSet(viewsets.ViewSet):
     def resume(self, request, pk=None):
         ticket = self._ticket(pk)
         services.ticket_sla_resume(ticket=ticket, actor=request.user)
+        return self._answer(pk)
+
+
+class TicketStepsViewSet(TicketScopedViewSet):
+    """A ticket's seven complaint steps with their deadlines; agents complete a step explicitly with a note."""
+
+    def _answer(self, pk):
+        return Response(ComplaintStepSerializer(complaint_progress(ticket=self._ticket(pk)), many=True).data)
+
+    @extend_schema(responses=ComplaintStepSerializer(many=True), operation_id="tickets_steps_list")
+    def list(self, request, pk=None):
+        return self._answer(pk)
+
+    @extend_schema(request=StepCompleteSerializer, responses=ComplaintStepSerializer(many=True),
+                   operation_id="tickets_steps_complete")
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        if not request.user.has_perm("tickets.change_ticket"):
+            raise PermissionDenied
+        ticket = self._ticket(pk)
+        data = _valid(StepCompleteSerializer, request)
+        ticket_step_complete(ticket=ticket, actor=request.user, step=data["step"], note=data["note"])
         return self._answer(pk)
 
 

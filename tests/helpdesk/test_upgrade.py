@@ -33,9 +33,11 @@ MOVED = {
 NEW_LABEL = {(old, model): new for (old, new), models in MOVED.items() for model in models}
 # Models added since the dump: their table, content type, permissions and grants are the only new rows allowed.
 ADDED = {("helpdesk", "loginfailure"), ("channels", "quarantinedemail"), ("helpdesk", "calendaryearentry"),
-         ("helpdesk", "provisionalyearalert")}
+         ("helpdesk", "provisionalyearalert"), ("tickets", "ticketstep"), ("sla", "steppolicy"),
+         ("sla", "stepdeadlinerule"), ("sla", "ticketstepdeadline")}
 ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail", "helpdesk_calendaryearentry",
-                "helpdesk_provisionalyearalert"}
+                "helpdesk_provisionalyearalert", "tickets_ticketstep", "sla_steppolicy", "sla_stepdeadlinerule",
+                "sla_ticketstepdeadline"}
 
 
 def _relabel(app: str, model: str) -> tuple[str, str]:

@@ -223,6 +223,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
          post(302, may=SUPERVISORS, sees=TEAM, label="remedy-decide",
               args=lambda w: {"pk": w.ticket.pk, "action": "remedy-decide"},
               data=lambda w: {"remedy": w.remedy_to_approve.pk, "decision": "approve", "reason": "同意补偿"}),
+         post(302, sees=TEAM, label="step", args=lambda w: {"pk": w.ticket.pk, "action": "step"},
+              data=lambda w: {"step": "feedback", "note": "客户电话确认满意"}),
          post(302, may=SUPERVISORS, sees=TEAM, label="merge", args=lambda w: {"pk": w.ticket.pk, "action": "merge"},
               data=lambda w: {"into": w.merge_target.number})),
     # Revealing a masked message's text takes a reason and is audited (docs/security.md); anyone who sees the ticket.
@@ -301,6 +303,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                   data=lambda w: {"minutes": 60, "reason": "暴雨停运"})),
     api("ticket-sla-pause", post(200, may=SUPERVISORS, sees=TEAM, args=pk("ticket"), data=lambda w: {"reason": "暴雨停运"})),
     api("ticket-sla-resume", post(200, may=SUPERVISORS, sees=TEAM, args=pk("ticket"))),
+    api("ticket-steps", get(sees=TEAM, args=pk("ticket"))),
+    api("ticket-steps-complete", post(200, sees=TEAM, args=pk("ticket"),
+                                      data=lambda w: {"step": "feedback", "note": "客户电话确认满意"})),
     api("notification-list", get()),
     api("notification-read-all", post(200)),
     api("notification-read", post(200, sees=OWN_AGENT, args=pk("notification"))),

@@ -83,7 +83,7 @@ def test_supervisor_cannot_approve_above_own_limit(agent, supervisor, team):
 
 @pytest.mark.django_db
 def test_remedy_agreement_and_execution_fill_the_complaint_steps(agent, team):
-    from tickets.workflow import complaint_progress
+    from sla.selectors import complaint_progress
 
     ticket = ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="破损", kind="complaint")
     services.ticket_update(ticket=ticket, actor=agent, category=None, priority="high")
@@ -91,7 +91,7 @@ def test_remedy_agreement_and_execution_fill_the_complaint_steps(agent, team):
     services.remedy_record_agreement(remedy=remedy, actor=agent)
     services.remedy_mark_done(remedy=remedy, actor=agent)
     services.ticket_transition(ticket=ticket, actor=agent, status="resolved")
-    done = {step["step"] for step in complaint_progress(ticket.events.order_by("created_at", "id"))  if step["done"]}
+    done = {step["step"] for step in complaint_progress(ticket=ticket) if step["done"]}
     assert done == {"intake", "solution", "agreement", "execution", "feedback"}
 
 

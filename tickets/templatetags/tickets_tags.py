@@ -13,7 +13,8 @@ def message_html(body: str, body_format: str = ""):
 
 @register.filter
 def choice_label(value: str):
-    """Show a status or priority code from the event history as its label."""
-    from tickets.models import Ticket
+    """Show a status, priority or complaint step code from the event history as its label."""
+    from tickets.models import Ticket, TicketStep
 
-    return {**dict(Ticket.Status.choices), **dict(Ticket.Priority.choices)}.get(value, value)
+    return {**dict(Ticket.Status.choices), **dict(Ticket.Priority.choices), **dict(TicketStep.Step.choices)}.get(
+        value, value)
