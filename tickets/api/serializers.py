@@ -211,9 +211,9 @@ class TransitionSerializer(serializers.Serializer):
 
 class EscalateSerializer(serializers.Serializer):
     reason = strict.CharField(max_length=2000)
-    level = serializers.ChoiceField(choices=["supervisor", "manager"], required=False,
-                                    help_text="Escalate straight to this level; by default one level up "
-                                              "(agent → team supervisor → manager).")
+    level = strict.ChoiceField(choices=["supervisor", "manager"], required=False,
+                               help_text="Escalate straight to this level; by default one level up "
+                                         "(agent → team supervisor → manager).")
 
 
 class TransferSerializer(serializers.Serializer):
