@@ -104,6 +104,10 @@ class Ticket(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
     )
+    tracker_valid_from = models.DateTimeField(
+        _("tracking links valid from"), null=True, blank=True,
+        help_text=_("Tracking links issued before this time no longer open the ticket."),
+    )
 
     class Meta:
         ordering = ["-updated_at"]
@@ -195,6 +199,7 @@ class TicketEvent(AuditEvent):
         MERGED = "merged", _("Merged")
         EMAIL_FAILED = "email_failed", _("E-mail not delivered")
         EMAIL_RESENT = "email_resent", _("E-mail sent again")
+        TRACKER_SENT = "tracker_sent", _("Tracking link sent")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
