@@ -57,11 +57,14 @@ def customer_tracker(ticket: Ticket) -> dict:
     events = list(ticket.events.order_by("created_at", "id").only("kind", "to_value", "created_at", "actor_id"))
     progress = workflow.complaint_progress(events)
     current = next((step["step"] for step in progress if not step["done"]), None)
+    promised = ticket_promised_times(ticket=ticket)
+    # Without a due time of its own, the current step shows the next promise made to the customer.
+    promise = promised["first_response"] or promised["resolution"]
     steps = [{
         "step": step["step"], "label": STEP_LABELS[step["step"]], "done": step["done"],
         "current": step["step"] == current,
         "completed_at": step.get("completed_at") or (step["event"].created_at if step.get("event") else None),
-        "due_at": step.get("due_at"),
+        "due_at": step.get("due_at") or (promise if step["step"] == current else None),
     } for step in progress]
     messages = [{
         "mine": message.sender == TicketMessage.Sender.CUSTOMER, "author": _author_name(message),
@@ -75,5 +78,5 @@ def customer_tracker(ticket: Ticket) -> dict:
         "number": ticket.number, "subject": ticket.subject, "created_at": ticket.created_at,
         "description": ticket.description, "status": CUSTOMER_STATUS.get(ticket.status, ticket.get_status_display()),
         "is_complaint": ticket.kind == Ticket.Kind.COMPLAINT, "is_closed": ticket.status == workflow.CLOSED,
-        "steps": steps, "promised": ticket_promised_times(ticket=ticket), "messages": messages,
+        "steps": steps, "promised": promised, "messages": messages,
     }
