@@ -2,14 +2,21 @@ import pytest
 
 from helpdesk.roles import Role
 from tests.e2e.test_shell import log_in
-from tests.e2e.test_support_form import shipped_defaults  # noqa: F401 (a fixture)
+from tests.defaults import defaults_load
 from tests.factories import UserFactory
 from tickets.models import Ticket
 
 
+@pytest.fixture
+def web_form_defaults(db):
+    """Transactional tests flush migration rows: put back the categories and routing rules."""
+    defaults_load("tickets.migrations.0002_default_categories", "add_categories")
+    defaults_load("tickets.migrations.0009_default_routing_rules")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_customer_follows_the_tracking_link_on_a_phone_replies_and_the_agent_sees_it(
-        browser, live_server, shipped_defaults, sla_defaults):  # noqa: F811
+        browser, live_server, web_form_defaults, sla_defaults):
     from tests.e2e.conftest import SCREENSHOTS
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
