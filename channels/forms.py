@@ -86,6 +86,21 @@ class SupportForm(forms.Form):
         return value
 
 
+class TrackerReplyForm(forms.Form):
+    """The customer's reply on their tracking page, with optional photos."""
+
+    body = forms.CharField(label=pgettext_lazy("tracking page", "Your message"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    photos = MultipleImageField(label=pgettext_lazy("support form", "Photos (optional)"), required=False,
+                                help_text=_("Up to 5 images, 5 MB each."))
+
+    def clean_body(self):
+        value = self.cleaned_data["body"].strip()
+        if not value:
+            raise ValidationError(_("Write a message."))
+        return value
+
+
 class PhoneCallForm(forms.Form):
     """A call an agent logs (电话记录); on the standalone page also who called and what about."""
 

@@ -13,7 +13,9 @@ from django.utils.html import strip_tags
 
 from channels.models import Mailbox, TicketEmail
 from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
+from sla.selectors import ticket_promised_times
 from tickets.models import Ticket, TicketEvent, TicketMessage
+from tickets.tracking import tracker_url
 
 MAX_ATTEMPTS = 3
 NUMBER_IN_SUBJECT = re.compile(r"\[#?(T\d{10,})\]")
@@ -61,7 +63,8 @@ def _thread_headers(ticket: Ticket) -> tuple[str, str]:
     return (ids[0] if ids else ""), " ".join(reversed(ids))
 
 
-def _customer_address(ticket: Ticket) -> str:
+def customer_address(ticket: Ticket) -> str:
+    """Return the address the customer writes from (their last inbound mail), else their archive e-mail."""
     inbound = (TicketEmail.objects.filter(ticket=ticket, direction=TicketEmail.Direction.INBOUND,
                                           status=TicketEmail.Status.RECEIVED)
                .order_by("-created_at").values_list("from_address", flat=True).first())
@@ -85,12 +88,15 @@ def _queue(*, ticket: Ticket, purpose: str, to: str, message: TicketMessage | No
 
 
 def ticket_email_reply_queue(*, message: TicketMessage) -> TicketEmail | None:
-    """Queue an agent's public reply on an e-mail ticket for sending; None when there is nobody to write to."""
+    """Queue an agent's public reply (or a notice to the customer, such as an extension) on an e-mail ticket for sending.
+
+    None when there is nobody to write to.
+    """
     ticket = message.ticket
     if (ticket.channel != Ticket.Channel.EMAIL or message.is_internal
-            or message.sender != TicketMessage.Sender.AGENT):
+            or message.sender not in (TicketMessage.Sender.AGENT, TicketMessage.Sender.SYSTEM)):
         return None
-    to = _customer_address(ticket)
+    to = customer_address(ticket)
     if not to:
         return None
     return _queue(ticket=ticket, purpose=TicketEmail.Purpose.REPLY, to=to, message=message)
@@ -109,7 +115,8 @@ def _render(email: TicketEmail) -> tuple[str, str | None]:
     ticket = email.ticket
     if email.purpose == TicketEmail.Purpose.CONFIRMATION:
         with translation.override(settings.LANGUAGE_CODE):
-            text = render_to_string("channels/email/confirmation.txt", {"ticket": ticket})
+            text = render_to_string("channels/email/confirmation.txt", {
+                "ticket": ticket, "tracker_url": tracker_url(ticket), "promised": ticket_promised_times(ticket=ticket)})
         return text, None
     message = email.ticket_message
     body = message.body if message else ""

@@ -3,9 +3,11 @@
 E-mail has modules of its own: ``inbound`` (receive), ``mail`` (send), ``mailboxes`` (IMAP polling).
 """
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -18,12 +20,18 @@ from helpdesk.teams import team_member_ids
 from orders.models import Order
 from tickets import services as ticket_services
 from tickets.models import Ticket, TicketMessage
+from tickets.tracking import tracker_url
 
 MAX_SECONDS = 24 * 3600
+TRACKER_REPLY_MAX = 5000
 # Web-form submissions allowed per window (seconds) from one address and for one phone number.
 RATE_WINDOW = 3600
 RATE_PER_IP = 10
 RATE_PER_PHONE = 3
+# Replies and fresh-link requests from the tracking page allowed per window for one ticket.
+TRACKER_REPLIES_PER_TICKET = 20
+TRACKER_LINKS_PER_TICKET = 3
+TRACKER_PER_IP = 30
 
 
 # Phone calls.
@@ -105,8 +113,20 @@ def phone_call_log(
 
 def webform_rate_limited(*, ip: str, phone: str) -> bool:
     """Count one submission from this address and phone; return True when either is over its limit."""
+    return _rate_limited(((f"tickets:support:ip:{ip}", RATE_PER_IP),
+                          (f"tickets:support:phone:{phone_normalize(phone)}", RATE_PER_PHONE)))
+
+
+def tracker_rate_limited(*, ip: str, ticket_id: int, what: str) -> bool:
+    """Count one reply or link request from the tracking page; True when the address or the ticket is over its limit."""
+    per_ticket = TRACKER_REPLIES_PER_TICKET if what == "reply" else TRACKER_LINKS_PER_TICKET
+    return _rate_limited(((f"tickets:track:{what}:ip:{ip}", TRACKER_PER_IP),
+                          (f"tickets:track:{what}:ticket:{ticket_id}", per_ticket)))
+
+
+def _rate_limited(counters) -> bool:
     over = False
-    for key, limit in ((f"tickets:support:ip:{ip}", RATE_PER_IP), (f"tickets:support:phone:{phone_normalize(phone)}", RATE_PER_PHONE)):
+    for key, limit in counters:
         cache.add(key, 0, RATE_WINDOW)
         try:
             count = cache.incr(key)
@@ -144,3 +164,43 @@ def webform_ticket_create(*, name: str, phone: str, email: str = "", order_numbe
     if email:
         mail.ticket_email_confirmation_queue(ticket=ticket, to=email)
     return ticket
+
+
+# The customer's tracking page.
+
+@transaction.atomic
+def tracker_reply(*, ticket: Ticket, body: str, attachments=()) -> TicketMessage:
+    """Add the customer's reply from the tracking page as a customer message (clocks, events and notices as for any)."""
+    if ticket.status == Ticket.Status.CLOSED:
+        raise ValidationError({"body": [_("This request is closed. Please submit a new one.")]})
+    if len((body or "").strip()) > TRACKER_REPLY_MAX:
+        raise ValidationError({"body": [_("Please keep your message under %(max)d characters.") % {"max": TRACKER_REPLY_MAX}]})
+    return ticket_services.ticket_message_add(ticket=ticket, actor=None, body=body, sender=TicketMessage.Sender.CUSTOMER,
+                                              attachments=attachments)
+
+
+@transaction.atomic
+def tracker_link_send(*, ticket: Ticket, actor=None) -> str:
+    """Send the ticket's contact a fresh tracking link, voiding the older ones; return the channel used.
+
+    By e-mail (the acknowledgement again, now with the fresh link) when there is an address,
+    else by SMS through the follow-up messaging path after commit.
+    """
+    to = mail.customer_address(ticket)
+    phone = ticket.customer.phone
+    if not to and not phone:
+        raise ValidationError({"contact": [_("The customer has no e-mail address or phone number to send the link to.")]})
+    channel = "email" if to else "sms"
+    ticket = ticket_services.ticket_tracker_renew(ticket=ticket, actor=actor, channel=channel)
+    if to:
+        mail.ticket_email_confirmation_queue(ticket=ticket, to=to)
+    else:
+        # Follow-up messaging sits beside the channels: reached lazily, once the renewal is saved.
+        from followups.services import message_send
+
+        with translation.override(settings.LANGUAGE_CODE):
+            body = _("Your request %(number)s: follow it and reply to us here: %(url)s") % {
+                "number": ticket.number, "url": tracker_url(ticket)}
+        customer = ticket.customer
+        transaction.on_commit(lambda: message_send(customer=customer, channel="sms", body=body))
+    return channel

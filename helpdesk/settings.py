@@ -240,6 +240,8 @@ MESSAGE_BACKEND = os.environ.get("MESSAGE_BACKEND", "followups.messaging.Console
 MESSAGE_FILE_PATH = os.environ.get("MESSAGE_FILE_PATH", str(BASE_DIR / "media" / "messages.jsonl"))
 # The address customers reach the public survey pages at (links in SMS and e-mail).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Days a customer's tracking link (tickets/tracking.py) opens their ticket after it is issued.
+TRACKER_LINK_DAYS = int(os.environ.get("TRACKER_LINK_DAYS", "30"))
 
 # Security: strict in production, relaxed only where plain-HTTP development needs it.
 SECURE_CSP = {

@@ -134,3 +134,17 @@ def sla_running_timers(*, ticket_ids) -> dict[int, list[TicketSLATimer]]:
     for timer in running:
         timers.setdefault(timer.ticket_id, []).append(timer)
     return timers
+
+
+def ticket_promised_times(*, ticket: Ticket) -> dict:
+    """Return the stored due times promised to the customer: ``first_response`` until met, and ``resolution`` for complaints.
+
+    Read as stored (computed on the business calendar by the SLA engine), never recomputed here; a
+    missing or met target is None.
+    """
+    timers = {t.target: t for t in TicketSLATimer.objects.filter(
+        ticket=ticket, target__in=[TicketSLATimer.Target.FIRST_RESPONSE, TicketSLATimer.Target.RESOLUTION],
+        met_at__isnull=True).order_by("cycle")}
+    first = timers.get(TicketSLATimer.Target.FIRST_RESPONSE)
+    resolution = timers.get(TicketSLATimer.Target.RESOLUTION) if ticket.kind == Ticket.Kind.COMPLAINT else None
+    return {"first_response": first.due_at if first else None, "resolution": resolution.due_at if resolution else None}

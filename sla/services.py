@@ -37,7 +37,7 @@ from helpdesk.models import BusinessCalendar
 from helpdesk.services import calendar_recompute_each
 from sla import sql
 from sla.models import Notification, SLAPolicy, StepPolicy, TicketSLA, TicketSLATimer, TicketStepDeadline
-from sla.selectors import notification_unread_forget
+from sla.selectors import notification_unread_forget, ticket_promised_times
 from tickets.models import Ticket, TicketEvent, TicketMessage, TicketStep
 from tickets.selectors import ESCALATION_LEVELS, escalation_level
 from tickets.services import ticket_escalate, ticket_message_add
@@ -450,15 +450,39 @@ def ticket_sla_extend(*, ticket: Ticket, actor, minutes: int, reason: str, targe
         timer.save(update_fields=["extended_minutes", "is_excused"])
     TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA_EXTENDED, actor=actor,
                                to_value=f"+{minutes} min {target or ''}".strip(), note=reason)
-    ticket_message_add(ticket=ticket, actor=actor, sender=TicketMessage.Sender.SYSTEM, body=_(
-        "Because of circumstances beyond our control (%(reason)s), the time limit for handling your request "
-        "has been extended. Thank you for your patience."
-    ) % {"reason": reason})
     state = ticket_sla_refresh(ticket=ticket, record_events=False)
+    _extension_notice(ticket=ticket, actor=actor, reason=reason)
     now = timezone.now()
     for timer in timers.filter(breached_at__isnull=False, due_at__gt=now):
         _breach_lift(timer, now=now)
     return state
+
+
+def _extension_notice(*, ticket: Ticket, actor, reason: str) -> None:
+    """Tell the customer the new promised time and the reason, on the ticket and on its channel.
+
+    The notice is a message on the ticket (an e-mail ticket mails it through the outbound mail path);
+    a ticket of any other channel gets it through the follow-up messaging path, after commit.
+    """
+    promised = ticket_promised_times(ticket=ticket)
+    due = promised["resolution"] or promised["first_response"]
+    with translation.override(settings.LANGUAGE_CODE):
+        if due is not None:
+            body = _("Because of circumstances beyond our control (%(reason)s), the time limit for handling your "
+                     "request %(number)s has been extended to %(due)s (Beijing time). Thank you for your patience.") % {
+                "reason": reason, "number": ticket.number, "due": instant_text(due)}
+        else:
+            body = _("Because of circumstances beyond our control (%(reason)s), the time limit for handling your "
+                     "request %(number)s has been extended. Thank you for your patience.") % {
+                "reason": reason, "number": ticket.number}
+    ticket_message_add(ticket=ticket, actor=actor, sender=TicketMessage.Sender.SYSTEM, body=body)
+    if ticket.channel != Ticket.Channel.EMAIL:
+        # Follow-up messaging (SMS, e-mail) builds on the SLA app: reached lazily, once the extension is saved.
+        from followups.services import message_send
+
+        customer, channel = ticket.customer, "sms" if ticket.customer.phone else "email"
+        if customer.phone or customer.email:
+            transaction.on_commit(lambda: message_send(customer=customer, channel=channel, body=body))
 
 
 @transaction.atomic

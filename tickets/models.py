@@ -104,6 +104,10 @@ class Ticket(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
     )
+    tracker_valid_from = models.DateTimeField(
+        _("tracking links valid from"), null=True, blank=True,
+        help_text=_("Tracking links issued before this time no longer open the ticket."),
+    )
 
     class Meta:
         ordering = ["-updated_at"]
@@ -199,6 +203,7 @@ class TicketEvent(AuditEvent):
         STEP_WARNING = "step_warning", _("Complaint step due soon")
         STEP_BREACH = "step_breach", _("Complaint step overdue")
         STEP_RECOMPUTED = "step_recomputed", _("Step deadline recomputed")
+        TRACKER_SENT = "tracker_sent", _("Tracking link sent")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

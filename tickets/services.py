@@ -236,6 +236,16 @@ def ticket_message_add(
     return message
 
 
+@transaction.atomic
+def ticket_tracker_renew(*, ticket: Ticket, actor, channel: str) -> Ticket:
+    """Void the ticket's tracking links issued so far and record that a fresh one goes out on ``channel``."""
+    ticket = _locked(ticket)
+    ticket.tracker_valid_from = timezone.now()
+    ticket.save(update_fields=["tracker_valid_from"])
+    _event(ticket, TicketEvent.Kind.TRACKER_SENT, actor, to_value=channel)
+    return ticket
+
+
 def service_language_check(*, ticket: Ticket, actor, body: str) -> list[ForbiddenPhrase]:
     """Return the forbidden phrases (服务用语规范) in a draft reply and record that the check fired."""
     text = (body or "").lower()

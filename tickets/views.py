@@ -363,6 +363,12 @@ def email_resend(request, ticket):
     return email_resend_on_ticket(request, ticket)
 
 
+def tracker_send(request, ticket):
+    from channels.views import tracker_send_on_ticket  # the channels app builds on tickets: imported when used
+
+    return tracker_send_on_ticket(request, ticket)
+
+
 def call_new(request):
     """Log a call: the channels app's page, under the name it has among the ticket pages (``tickets:call_new``)."""
     from channels.views import PhoneCallNewView  # the channels app builds on tickets: imported when used
@@ -375,7 +381,7 @@ ACTIONS = {
     "escalate": escalate, "transfer": transfer, "task": task_add, "task-done": task_done, "remedy": remedy_add,
     "remedy-decide": remedy_decide, "remedy-agree": remedy_agree, "remedy-done": remedy_done, "merge": merge,
     "step": step_complete,
-    "call": call, "email-resend": email_resend,
+    "call": call, "email-resend": email_resend, "tracker-send": tracker_send,
 }
 
 

@@ -226,7 +226,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
          post(302, sees=TEAM, label="step", args=lambda w: {"pk": w.ticket.pk, "action": "step"},
               data=lambda w: {"step": "feedback", "note": "客户电话确认满意"}),
          post(302, may=SUPERVISORS, sees=TEAM, label="merge", args=lambda w: {"pk": w.ticket.pk, "action": "merge"},
-              data=lambda w: {"into": w.merge_target.number})),
+              data=lambda w: {"into": w.merge_target.number}),
+         post(302, sees=TEAM, label="tracker-send", args=lambda w: {"pk": w.ticket.pk, "action": "tracker-send"})),
     # Revealing a masked message's text takes a reason and is audited (docs/security.md); anyone who sees the ticket.
     page("tickets:ticket_reveal", post(200, sees=TEAM, args=pk("ticket"), data=lambda w: {"reason": "核实收货人身份"})),
     page("tickets:attachment_download", get(sees=TEAM, args=pk("attachment"))),
@@ -380,6 +381,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
          get(200, public=True),
          post(400, public=True, label="empty")),
     page("support:done", get(200, public=True, args=lambda w: {"token": w.support_done_token})),
+    # The tracking link is the key to its ticket (docs/tickets.md#tracking-link): anyone holding it, nobody else.
+    page("support:track",
+         get(200, public=True, args=lambda w: {"token": w.tracker_token}),
+         post(400, public=True, label="empty", args=lambda w: {"token": w.tracker_token}, data=lambda w: {"body": ""})),
+    # A valid link needs no fresh one: back to the page.
+    page("support:track_renew", post(302, public=True, args=lambda w: {"token": w.tracker_token})),
 
     # --- Customers: pages (docs/customers.md); archives are shared by everyone with the permission -------------
     page("customers:customer_list", get()),

@@ -29,6 +29,7 @@ from tests.factories import (
 )
 from tests.factories.helpdesk import PASSWORD
 from tests.permissions import factories as f
+from tickets.tracking import tracker_token
 
 ANONYMOUS = "anonymous"
 AGENT_OWN = "agent-own-team"
@@ -149,6 +150,7 @@ def world_build(*, webhook_secret: str) -> World:
 
     # Links a customer receives.
     w.support_done_token = signing.dumps(w.ticket.pk, salt=SUPPORT_DONE_SALT)
+    w.tracker_token = tracker_token(w.ticket)
     w.public_order_token = signing.dumps({"o": w.order.pk}, salt=PUBLIC_ORDER_SALT)
     w.public_return_token = signing.dumps({"r": w.return_confirmed.pk}, salt=PUBLIC_RETURN_SALT)
     return w
