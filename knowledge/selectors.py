@@ -1,0 +1,106 @@
+"""Reads of the knowledge base: what each viewer may read, the public help centre and its search."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
+from django.http import Http404
+
+from knowledge import workflow
+from knowledge.models import Article, ArticleVersion
+from knowledge.rendering import version_diff_html
+
+MAX_QUERY = 100
+MAX_GRAMS = 12
+SIMILAR = 0.3  # word_similarity above which a longer Latin query matches without an exact substring
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def article_queryset_for_viewer(*, viewer) -> QuerySet[Article]:
+    """Return the articles a signed-in viewer may read: writers every one, agents the published ones."""
+    if not (viewer and viewer.is_authenticated and viewer.has_perm("knowledge.view_article")):
+        return Article.objects.none()
+    articles = Article.objects.select_related("owner")
+    if viewer.has_perm("knowledge.change_article"):
+        return articles
+    return articles.filter(status=workflow.PUBLISHED)
+
+
+def article_get_for_viewer(*, viewer, pk) -> Article:
+    """Return one article the viewer may read, or raise Http404."""
+    try:
+        return article_queryset_for_viewer(viewer=viewer).get(pk=int(pk))
+    except (Article.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No such article") from None
+
+
+def article_queryset_public(*, language: str | None = None) -> QuerySet[Article]:
+    """Return the published public articles (never agents-only, never drafts), in one language if given."""
+    articles = Article.objects.filter(status=workflow.PUBLISHED, audience=Article.Audience.PUBLIC)
+    return articles.filter(language=language) if language else articles
+
+
+def article_get_public(*, pk) -> Article:
+    """Return one published public article, or raise Http404."""
+    try:
+        return article_queryset_public().get(pk=int(pk))
+    except (Article.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No such article") from None
+
+
+def _grams(query: str) -> list[str]:
+    """Return the character pairs of the query's Chinese runs: Chinese has no spaces to split words at."""
+    grams: list[str] = []
+    for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", query):
+        grams += [run[i:i + 2] for i in range(len(run) - 1)] if len(run) > 2 else [run]
+    return list(dict.fromkeys(grams))[:MAX_GRAMS]
+
+
+def article_search(articles: QuerySet[Article], *, query: str, limit: int = 20) -> list[Article]:
+    """Return the articles matching a search, best first.
+
+    A query is matched as a whole (a substring of title or body, also for one or two Chinese characters),
+    by its words, and for Chinese by the share of its character pairs found (退货七天 finds 七天无理由退货);
+    pg_trgm's word_similarity adds Latin-script near misses and ranks.
+    """
+    query = " ".join((query or "").split())[:MAX_QUERY]
+    if not query:
+        return []
+    words = [word for word in query.split(" ") if word]
+    whole = Q(title__icontains=query) | Q(body__icontains=query)
+    every_word = Q()
+    for word in words:
+        every_word &= Q(title__icontains=word) | Q(body__icontains=word)
+    grams = _grams(query) if _CJK.search(query) and len(query) > 2 else []
+    gram_hits = sum((Case(When(Q(title__icontains=gram) | Q(body__icontains=gram), then=Value(1)), default=Value(0),
+                          output_field=IntegerField()) for gram in grams), Value(0))
+    matched = whole | every_word
+    if not _CJK.search(query) and len(query) >= 3:
+        matched |= Q(title__trigram_word_similar=query)
+    annotated = articles.annotate(
+        gram_hits=gram_hits,
+        title_hit=Case(When(title__icontains=query, then=Value(2.0)), default=Value(0.0), output_field=FloatField()),
+        similarity=Greatest(TrigramWordSimilarity(query, "title"), Value(0.0), output_field=FloatField()),
+    )
+    if grams:
+        matched |= Q(gram_hits__gte=max(2, (len(grams) + 1) // 2))
+    ranked = annotated.filter(matched).annotate(
+        rank=F("title_hit") + F("similarity") + F("gram_hits") * Value(0.2, output_field=FloatField()),
+    ).order_by("-rank", "-published_at", "-id")
+    return list(ranked[:limit])
+
+
+def article_versions(*, article: Article) -> QuerySet[ArticleVersion]:
+    """Return an article's versions, newest first."""
+    return article.versions.select_related("author").order_by("-number")
+
+
+def article_version_diff(*, article: Article, old: int, new: int):
+    """Return the HTML rows of the diff between two versions of an article, or raise Http404."""
+    bodies = dict(article.versions.filter(number__in=[old, new]).values_list("number", "body"))
+    if old not in bodies or new not in bodies:
+        raise Http404("No such version")
+    return version_diff_html(bodies[old], bodies[new])
