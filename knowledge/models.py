@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.events import AuditEvent, actor_field
 from knowledge import workflow
 
 
@@ -83,17 +84,14 @@ class ArticleVersion(models.Model):
         return f"{self.article_id} v{self.number}"
 
 
-class ArticleEvent(models.Model):
-    """One change of an article: created, edited, a status step, flagged as outdated."""
+class ArticleEvent(AuditEvent):
+    """One change of an article: created, edited, a status step."""
 
     article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=24)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL,
-                              null=True, blank=True, related_name="+")
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    actor = actor_field(related_name="+")
 
-    class Meta:
+    class Meta(AuditEvent.Meta):
         ordering = ["-created_at", "-id"]
         verbose_name = _("article event")
         verbose_name_plural = _("article events")

@@ -59,12 +59,13 @@ def _grams(query: str) -> list[str]:
     return list(dict.fromkeys(grams))[:MAX_GRAMS]
 
 
-def article_search(articles: QuerySet[Article], *, query: str, limit: int = 20) -> list[Article]:
+def article_search(articles: QuerySet[Article], *, query: str, limit: int = 20, loose: bool = False) -> list[Article]:
     """Return the articles matching a search, best first.
 
     A query is matched as a whole (a substring of title or body, also for one or two Chinese characters),
     by its words, and for Chinese by the share of its character pairs found (退货七天 finds 七天无理由退货);
-    pg_trgm's word_similarity adds Latin-script near misses and ranks.
+    pg_trgm's word_similarity adds Latin-script near misses and ranks. ``loose`` (suggestions for a customer's
+    sentence, 我想退货怎么办) needs only one pair found, the best ones first.
     """
     query = " ".join((query or "").split())[:MAX_QUERY]
     if not query:
@@ -86,11 +87,24 @@ def article_search(articles: QuerySet[Article], *, query: str, limit: int = 20) 
         similarity=Greatest(TrigramWordSimilarity(query, "title"), Value(0.0), output_field=FloatField()),
     )
     if grams:
-        matched |= Q(gram_hits__gte=max(2, (len(grams) + 1) // 2))
+        matched |= Q(gram_hits__gte=1 if loose else max(2, (len(grams) + 1) // 2))
     ranked = annotated.filter(matched).annotate(
         rank=F("title_hit") + F("similarity") + F("gram_hits") * Value(0.2, output_field=FloatField()),
     ).order_by("-rank", "-published_at", "-id")
     return list(ranked[:limit])
+
+
+SUGGESTED = 5
+
+
+def article_suggestions_for_ticket(*, viewer, ticket) -> list[Article]:
+    """Return the published articles the viewer may read that fit a ticket's subject and category (one query).
+
+    The ticket must come from the tickets' gatekeeper, with its category joined.
+    """
+    articles = article_queryset_for_viewer(viewer=viewer).filter(status=workflow.PUBLISHED)
+    query = " ".join(part for part in (ticket.subject, ticket.category.name if ticket.category else "") if part)
+    return article_search(articles, query=query, limit=SUGGESTED, loose=True)
 
 
 def article_versions(*, article: Article) -> QuerySet[ArticleVersion]:

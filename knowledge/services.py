@@ -18,7 +18,7 @@ TERM_LENGTH = 100
 
 
 def _event(article: Article, kind: str, actor=None, note: str = "") -> None:
-    ArticleEvent.objects.create(article=article, kind=kind, actor=actor, note=note[:500])
+    ArticleEvent.objects.create(article=article, kind=kind, actor=actor, note=note)
 
 
 def _ensure_writer(actor) -> None:

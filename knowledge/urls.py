@@ -11,7 +11,9 @@ urlpatterns = [
     path("knowledge/<int:pk>/edit/", views.article_edit, name="article_edit"),
     path("knowledge/<int:pk>/diff/", views.article_diff, name="article_diff"),
     path("knowledge/<int:pk>/status/", views.article_transition_view, name="article_transition"),
+    path("knowledge/for-ticket/<int:ticket_pk>/", views.ticket_articles, name="ticket_articles"),
     path("help/", views.help_index, name="help_index"),
+    path("help/suggest/", views.help_suggest, name="help_suggest"),
     path("help/<int:pk>/", views.help_article, name="help_article"),
     path("help/<int:pk>/solved/", views.help_solved, name="help_solved"),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -14,8 +15,9 @@ from knowledge import selectors, services
 from knowledge.filters import ArticleFilterSet
 from knowledge.forms import ArticleForm, HelpSearchForm, SolvedForm, TransitionForm
 from knowledge.models import Article
-from knowledge.rendering import markdown_html
+from knowledge.rendering import markdown_html, markdown_text
 from knowledge.workflow import TRANSITIONS, ArticleConflict
+from tickets.selectors import ticket_get_for_user
 
 view_required = permission_required("knowledge.view_article", raise_exception=True)
 change_required = permission_required("knowledge.change_article", raise_exception=True)
@@ -93,6 +95,18 @@ def article_detail(request, pk):
 
 
 @login_required
+@view_required
+def ticket_articles(request, ticket_pk):
+    """Suggested articles beside a ticket (an HTMX fragment of the ticket page's side panel)."""
+    ticket = ticket_get_for_user(user=request.user, pk=ticket_pk)
+    articles = selectors.article_suggestions_for_ticket(viewer=request.user, ticket=ticket)
+    rows = [{"article": article, "text": markdown_text(article.body),
+             "link": request.build_absolute_uri(reverse("knowledge:help_article", args=[article.pk]))
+             if article.audience == Article.Audience.PUBLIC else ""} for article in articles]
+    return render(request, "knowledge/_ticket_articles.html", {"rows": rows, "ticket": ticket})
+
+
+@login_required
 @change_required
 def article_diff(request, pk):
     """The line diff between two versions of an article (?old=1&new=2)."""
@@ -160,6 +174,22 @@ def help_article(request, pk):
     services.article_view_count(article=article)
     return render(request, "knowledge/help/article.html", {
         "article": article, "body_html": markdown_html(article.body), "title": article.title})
+
+
+SUGGESTIONS = 3
+
+
+def help_suggest(request):
+    """Public articles for what a customer is typing (the web form's description, ``?q=``); an HTMX fragment."""
+    query = (request.GET.get("q") or request.GET.get("description") or "")[:selectors.MAX_QUERY]
+    source = request.GET.get("source", "web_form")
+    if source not in {value for value, _label in SolvedForm.base_fields["source"].choices}:
+        return HttpResponse(_("Unknown source."), status=400)
+    results = []
+    if len(query.strip()) >= 2:
+        results = selectors.article_search(selectors.article_queryset_public(language=_help_language()), query=query,
+                                           limit=SUGGESTIONS, loose=True)
+    return render(request, "knowledge/help/_suggest.html", {"results": results, "source": source})
 
 
 @csrf_protect
