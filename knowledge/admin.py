@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from helpdesk.admin import ReadOnlyAdminMixin
 from knowledge import services
-from knowledge.models import Article, ArticleEvent, ArticleVersion, ArticleViewDay, Deflection, SearchMiss
+from knowledge.models import Article, ArticleEvent, ArticleFlag, ArticleVersion, ArticleViewDay, Deflection, SearchMiss
 
 
 class ArticleVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -52,3 +52,8 @@ class SearchMissAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class DeflectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["article", "source", "created_at"]
     list_filter = ["source"]
+
+
+@admin.register(ArticleFlag)
+class ArticleFlagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["article", "flagged_by", "note", "created_at"]

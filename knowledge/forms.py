@@ -37,3 +37,9 @@ class SolvedForm(forms.Form):
     """A customer's "this solved my problem"."""
 
     source = forms.ChoiceField(choices=Deflection.Source.choices)
+
+
+class FlagForm(forms.Form):
+    """Flag an article as outdated."""
+
+    note = forms.CharField(label=_("What is outdated?"), max_length=500)

@@ -100,6 +100,24 @@ class ArticleEvent(AuditEvent):
         return f"{self.article_id}:{self.kind}"
 
 
+class ArticleFlag(models.Model):
+    """An agent's word that an article is outdated, with what is wrong; its owner is notified."""
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="flags")
+    flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("flagged by"), on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    note = models.CharField(_("note"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outdated flag")
+        verbose_name_plural = _("outdated flags")
+
+    def __str__(self):
+        return f"{self.article_id}: {self.note[:40]}"
+
+
 class ArticleViewDay(models.Model):
     """How often an article was read on one day (one row per article and day, counted up in place)."""
 

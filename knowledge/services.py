@@ -7,11 +7,14 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from knowledge import workflow
-from knowledge.models import Article, ArticleEvent, ArticleVersion, ArticleViewDay, Deflection, SearchMiss
+from sla.models import Notification
+from sla.services import notification_send
+from knowledge.models import Article, ArticleEvent, ArticleFlag, ArticleVersion, ArticleViewDay, Deflection, SearchMiss
 
 EDITABLE = ("title", "body", "category", "tags", "audience", "language", "products")
 TERM_LENGTH = 100
@@ -102,6 +105,23 @@ def article_transition(*, article: Article, actor, target: str, note: str = "") 
     article.save(update_fields=fields)
     _event(article, target, actor, note or f"{previous} → {target}")
     return article
+
+
+@transaction.atomic
+def article_flag(*, article: Article, actor, note: str) -> ArticleFlag:
+    """Flag an article as outdated with a note; its owner gets an in-app notification (and an e-mail)."""
+    note = " ".join((note or "").split())
+    if not note:
+        raise ValidationError({"note": [_("Say what is outdated.")]})
+    if len(note) > 500:
+        raise ValidationError({"note": [_("Enter at most 500 characters.")]})
+    article = Article.objects.select_for_update().select_related("owner").get(pk=article.pk)
+    flag = ArticleFlag.objects.create(article=article, flagged_by=actor, note=note)
+    _event(article, "flagged", actor, note)
+    notification_send(recipients=[article.owner], kind=Notification.Kind.ARTICLE_FLAG,
+                      text=_("Article flagged as outdated: %(title)s — %(note)s") % {"title": article.title, "note": note},
+                      link=reverse("knowledge:article_detail", args=[article.pk]))
+    return flag
 
 
 def _count_up(model, lookup: dict, counter: str, **extra) -> None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("knowledge/<int:pk>/", views.article_detail, name="article_detail"),
     path("knowledge/<int:pk>/edit/", views.article_edit, name="article_edit"),
     path("knowledge/<int:pk>/diff/", views.article_diff, name="article_diff"),
+    path("knowledge/<int:pk>/flag/", views.article_flag_view, name="article_flag"),
     path("knowledge/<int:pk>/status/", views.article_transition_view, name="article_transition"),
     path("knowledge/for-ticket/<int:ticket_pk>/", views.ticket_articles, name="ticket_articles"),
     path("help/", views.help_index, name="help_index"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from knowledge import selectors, services
 from knowledge.filters import ArticleFilterSet
-from knowledge.forms import ArticleForm, HelpSearchForm, SolvedForm, TransitionForm
+from knowledge.forms import ArticleForm, FlagForm, HelpSearchForm, SolvedForm, TransitionForm
 from knowledge.models import Article
 from knowledge.rendering import markdown_html, markdown_text
 from knowledge.workflow import TRANSITIONS, ArticleConflict
@@ -104,6 +104,25 @@ def ticket_articles(request, ticket_pk):
              "link": request.build_absolute_uri(reverse("knowledge:help_article", args=[article.pk]))
              if article.audience == Article.Audience.PUBLIC else ""} for article in articles]
     return render(request, "knowledge/_ticket_articles.html", {"rows": rows, "ticket": ticket})
+
+
+@login_required
+@view_required
+@require_POST
+def article_flag_view(request, pk):
+    """Flag an article as outdated (from the ticket page's panel); its owner is notified."""
+    article = selectors.article_get_for_viewer(viewer=request.user, pk=pk)
+    form = FlagForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.article_flag(article=article, actor=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            status = 200
+    return render(request, "knowledge/_flag.html", {"article": article, "form": form, "done": status == 200},
+                  status=status)
 
 
 @login_required

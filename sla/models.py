@@ -166,6 +166,7 @@ class Notification(models.Model):
         SLA_BREACH = "sla_breach", _("SLA breached")
         APPROVAL = "approval", _("Approval requested")
         DECISION = "decision", _("Approval decided")
+        ARTICLE_FLAG = "article_flag", _("Article flagged as outdated")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"

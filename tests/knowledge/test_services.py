@@ -91,3 +91,21 @@ def test_deflection_needs_a_known_source(db):
     with pytest.raises(ValidationError):
         services.deflection_record(article=article, source="phone")
     assert list(Deflection.objects.values_list("source", flat=True)) == ["web_form"]
+
+
+def test_flag_notifies_the_owner_and_leaves_an_event(draft, agent, supervisor, django_capture_on_commit_callbacks):
+    from sla.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=False):
+        flag = services.article_flag(article=draft, actor=agent, note="运费规则  已更新")
+    assert flag.note == "运费规则 已更新" and flag.flagged_by == agent
+    notification = Notification.objects.get(recipient=supervisor)
+    assert notification.kind == "article_flag" and draft.title in notification.text
+    assert notification.link == f"/knowledge/{draft.pk}/"
+    assert ArticleEvent.objects.filter(article=draft, kind="flagged", actor=agent).exists()
+
+
+def test_flag_needs_a_note(draft, agent):
+    with pytest.raises(ValidationError) as error:
+        services.article_flag(article=draft, actor=agent, note="   ")
+    assert "note" in error.value.message_dict

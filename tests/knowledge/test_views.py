@@ -122,3 +122,13 @@ def test_agent_sees_articles_for_a_ticket_with_link_and_text_in_constant_queries
     assert page.count('data-testid="kb-insert-link"') == 1  # agents-only: text only, never a link
     detail = client.get(reverse("tickets:ticket_detail", args=[ticket.pk])).content.decode()
     assert url in detail and "knowledge/insert.js" in detail
+
+
+def test_agent_flags_an_article_and_an_empty_note_is_400(client_for, agent, articles):
+    client = client_for(agent)
+    url = reverse("knowledge:article_flag", args=[articles["returns"].pk])
+    assert client.post(url, {"note": ""}).status_code == 400
+    response = client.post(url, {"note": "退货运费规则变了"})
+    assert response.status_code == 200 and 'data-testid="kb-flagged"' in response.content.decode()
+    assert articles["returns"].flags.get().note == "退货运费规则变了"
+    assert client.post(reverse("knowledge:article_flag", args=[articles["draft"].pk]), {"note": "x"}).status_code == 404
