@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+import datetime as dt
+
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Greatest
 from django.http import Http404
+from django.utils import timezone
 
 from knowledge import workflow
-from knowledge.models import Article, ArticleVersion
+from knowledge.models import Article, ArticleVersion, ArticleViewDay, Deflection, SearchMiss
 from knowledge.rendering import version_diff_html
+from tickets.models import Ticket
 
 MAX_QUERY = 100
 MAX_GRAMS = 12
@@ -118,3 +122,26 @@ def article_version_diff(*, article: Article, old: int, new: int):
     if old not in bodies or new not in bodies:
         raise Http404("No such version")
     return version_diff_html(bodies[old], bodies[new])
+
+
+def knowledge_kpis(*, days: int, now: dt.datetime | None = None) -> dict:
+    """Return the knowledge base's figures over the last days, each aggregated in SQL (four queries).
+
+    Deflection rate (自助解决率): deflections ÷ (deflections + tickets filed on the web form) in the period.
+    """
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=days)
+    first_day = timezone.localdate(now) - dt.timedelta(days=days - 1)
+    top = list(ArticleViewDay.objects.filter(day__gte=first_day).values("article_id", "article__title")
+               .annotate(views=Sum("views")).order_by("-views", "article_id")[:10])
+    misses = list(SearchMiss.objects.filter(last_at__gte=since).values("term", "count")[:20])
+    by_source = dict(Deflection.objects.filter(created_at__gte=since).values_list("source")
+                     .annotate(n=Count("id")).values_list("source", "n"))
+    filed = Ticket.objects.filter(channel=Ticket.Channel.WEB, created_at__gte=since).count()
+    deflected = sum(by_source.values())
+    return {
+        "days": days, "top_articles": top, "views": sum(row["views"] for row in top), "misses": misses,
+        "deflections": [(label, by_source.get(value, 0)) for value, label in Deflection.Source.choices],
+        "deflected": deflected, "web_tickets": filed,
+        "deflection_rate": round(100 * deflected / (deflected + filed), 1) if deflected + filed else None,
+    }

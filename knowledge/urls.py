@@ -6,6 +6,7 @@ app_name = "knowledge"
 
 urlpatterns = [
     path("knowledge/", views.article_list, name="article_list"),
+    path("knowledge/kpi/", views.knowledge_kpi, name="kpi"),
     path("knowledge/new/", views.article_new, name="article_new"),
     path("knowledge/<int:pk>/", views.article_detail, name="article_detail"),
     path("knowledge/<int:pk>/edit/", views.article_edit, name="article_edit"),

@@ -163,6 +163,26 @@ def article_transition_view(request, pk):
     return redirect("knowledge:article_detail", pk=article.pk)
 
 
+KPI_PERIODS = (7, 30, 90)
+
+
+@login_required
+@permission_required("kpi.view_dashboard", raise_exception=True)
+def knowledge_kpi(request):
+    """Article views, searches without result and the deflection rate over 7, 30 or 90 days (supervisors)."""
+    try:
+        days = int(request.GET.get("days", "30"))
+    except ValueError:
+        days = 0
+    if days not in KPI_PERIODS:
+        return render(request, "knowledge/kpi.html", {
+            "active_section": "knowledge", "title": _("Knowledge base KPIs"), "periods": KPI_PERIODS,
+            "error": _("Choose 7, 30 or 90 days.")}, status=400)
+    return render(request, "knowledge/kpi.html", {
+        "active_section": "knowledge", "title": _("Knowledge base KPIs"), "periods": KPI_PERIODS,
+        "kpi": selectors.knowledge_kpis(days=days)})
+
+
 # The public help centre (no login).
 
 def _help_language() -> str:

@@ -132,3 +132,26 @@ def test_agent_flags_an_article_and_an_empty_note_is_400(client_for, agent, arti
     assert response.status_code == 200 and 'data-testid="kb-flagged"' in response.content.decode()
     assert articles["returns"].flags.get().note == "退货运费规则变了"
     assert client.post(reverse("knowledge:article_flag", args=[articles["draft"].pk]), {"note": "x"}).status_code == 404
+
+
+def test_supervisor_sees_views_misses_and_the_deflection_rate(client_for, supervisor, agent, articles,
+                                                              django_assert_max_num_queries):
+    from knowledge import services
+    from tests.factories import TicketFactory
+
+    for _ in range(3):
+        services.article_view_count(article=articles["returns"])
+    services.search_miss_record(term="以旧换新")
+    services.deflection_record(article=articles["returns"], source="web_form")
+    TicketFactory(channel="web")
+    TicketFactory(channel="web")
+    TicketFactory(channel="email")
+    client = client_for(supervisor)
+    client.get(reverse("knowledge:kpi"))
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("knowledge:kpi"), {"days": 30})
+    assert response.context["kpi"]["deflection_rate"] == 33.3
+    assert response.context["kpi"]["top_articles"][0]["views"] == 3
+    assert "以旧换新" in response.content.decode()
+    assert client.get(reverse("knowledge:kpi"), {"days": "5"}).status_code == 400
+    assert client_for(agent).get(reverse("knowledge:kpi")).status_code == 403

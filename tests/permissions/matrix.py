@@ -468,6 +468,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     page("knowledge:article_diff", get(may=SUPERVISORS, args=pk("article"), query=lambda w: {"old": 1, "new": 1})),
     page("knowledge:article_transition", post(302, may=SUPERVISORS, sees=SUPERVISORS, args=pk("draft_article"),
                                               data=lambda w: {"status": "in_review"})),
+    page("knowledge:kpi", get(may=SUPERVISORS), get(400, may=SUPERVISORS, label="bad period", query=lambda w: {"days": "x"})),
     page("knowledge:article_flag", post(200, args=pk("article"), data=lambda w: {"note": "运费规则已更新"})),
     page("knowledge:ticket_articles", get(sees=TEAM, args=lambda w: {"ticket_pk": w.ticket.pk})),
     # The help centre is the customers': no login.
