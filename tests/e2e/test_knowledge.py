@@ -66,3 +66,38 @@ def test_agent_inserts_a_suggested_article_into_a_reply(page, live_server, agent
     assert body.input_value() == f"七天无理由退货政策: {live_server.url}/help/{policy.pk}/"
     screenshot("ticket-knowledge-insert")
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_visitor_sees_frequent_questions_in_the_chat_widget_and_one_solves_the_problem(browser, live_server, agent, team):
+    from chat.models import AgentPresence
+    from tests.e2e.conftest import SCREENSHOTS
+    from tests.factories import ChatWidgetFactory
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    ChatWidgetFactory(key="demo-shop", name="优品生活旗舰店", team=team)
+    AgentPresence.objects.create(user=agent, status=AgentPresence.Status.ONLINE)
+    ArticleFactory(title="七天无理由退货政策", body="签收后7天内可退货。")
+    ArticleFactory(title="如何开具发票", body="默认开具电子普通发票。")
+    ArticleFactory(title="平台规则：退货赔付红线", body="内部参考。", audience=Article.Audience.AGENTS)
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(f"{live_server.url}/demo/shop/")
+    page.get_by_test_id("chat-bubble").click()
+    faq = page.get_by_test_id("chat-faq")
+    page.locator(".hdc-faq-list li", has_text="七天无理由退货政策").wait_for()  # the newest public ones first
+    assert "常见问题" in faq.inner_text()
+    page.get_by_test_id("chat-faq-q").fill("发票")
+    page.locator(".hdc-faq-list li", has_text="七天无理由退货政策").wait_for(state="detached")
+    page.locator(".hdc-faq-list li", has_text="如何开具发票").wait_for()
+    assert "如何开具发票" in faq.inner_text() and "平台规则" not in faq.inner_text()
+    page.get_by_test_id("chat-faq-solved").click()
+    page.get_by_text("谢谢！很高兴帮到您。").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "chat-widget-faq-phone.png"), full_page=True)
+    assert Deflection.objects.get().source == "widget"
+    assert errors == []
+    context.close()

@@ -99,12 +99,14 @@
     var box = el("div", "hdc-faq"); box.setAttribute("data-testid", "chat-faq");
     var ask = el("input"); ask.type = "search"; ask.placeholder = T.faqAsk; ask.maxLength = 100;
     ask.setAttribute("data-testid", "chat-faq-q");
-    var list = el("ul", "hdc-faq-list"), timer = null;
+    var list = el("ul", "hdc-faq-list"), timer = null, asked = 0;
     box.append(el("p", "hdc-note", T.faq), ask, list);
     function answers(q) {
       var query = new URLSearchParams({ language: language, page_size: "3" }); if (q) query.set("q", q);
+      var mine = ++asked;  // an earlier, slower answer must not replace a later one
       fetch(base + "/api/v1/help/articles/?" + query).then(function (r) { return r.ok ? r.json() : { results: [] }; })
         .then(function (data) {
+          if (mine !== asked) return;
           list.replaceChildren.apply(list, data.results.slice(0, 3).map(function (article) {
             var item = el("li"), open = el("a", "", article.title);
             open.href = base + "/help/" + article.id + "/"; open.target = "_blank"; open.rel = "noopener";
