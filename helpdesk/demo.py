@@ -63,6 +63,7 @@ def demo_data_load() -> dict:
     from chat.demo import demo_chat_load
     from customers.demo import demo_customer_extras_load, demo_customers_load
     from followups.demo import demo_followups_load
+    from knowledge.demo import demo_knowledge_load
     from kpi.demo import demo_kpi_load
     from orders.demo import demo_orders_load
     from sla.demo import demo_sla_states_load
@@ -77,5 +78,6 @@ def demo_data_load() -> dict:
     demo_customer_extras_load(context)
     context["chat_widget"] = demo_chat_load(context)
     demo_followups_load(context)
+    context["articles"] = demo_knowledge_load(context)
     demo_kpi_load(context)
     return context

@@ -55,6 +55,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "orders.view_carrier",
         "followups.view_followupvisit",
         "followups.change_followupvisit",
+        "knowledge.view_article",
     ],
     Role.SUPERVISOR: [
         "customers.view_pii",
@@ -73,6 +74,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "followups.view_followup_report",
         "followups.view_surveyresponse",
         "followups.view_survey",
+        "knowledge.add_article",
+        "knowledge.change_article",
+        "knowledge.publish_article",
+        "knowledge.view_articleversion",
     ],
     Role.MANAGER: [
         "customers.export_customer",

@@ -12,3 +12,6 @@ __all__ = [
 from tests.factories.chat import ChatWidgetFactory  # noqa: E402
 
 __all__ += ["ChatWidgetFactory"]
+from tests.factories.knowledge import ArticleFactory  # noqa: E402
+
+__all__ += ["ArticleFactory"]

@@ -469,6 +469,37 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "overall": 5, "answers": {"efficiency": 5, "professionalism": 5, "accuracy": 5}, "comment": "满意"},
         answers=dict.fromkeys(SIGNED_IN, 403))),
 
+    # --- Knowledge base (docs/knowledge.md): agents read published articles, supervisors and up write --------
+    page("knowledge:article_list", get()),
+    page("knowledge:article_new", get(may=SUPERVISORS), post(400, may=SUPERVISORS, label="empty")),
+    page("knowledge:article_detail", get(args=pk("article"))),
+    page("knowledge:article_edit", get(may=SUPERVISORS, args=pk("article")),
+         post(302, may=SUPERVISORS, args=pk("article"), data=lambda w: {
+             "title": "七天无理由退货政策", "body": "签收后7天内可申请退货，商品需完好。", "audience": "public",
+             "language": "zh-hans"})),
+    page("knowledge:article_diff", get(may=SUPERVISORS, args=pk("article"), query=lambda w: {"old": 1, "new": 1})),
+    page("knowledge:article_transition", post(302, may=SUPERVISORS, sees=SUPERVISORS, args=pk("draft_article"),
+                                              data=lambda w: {"status": "in_review"})),
+    page("knowledge:kpi", get(may=SUPERVISORS), get(400, may=SUPERVISORS, label="bad period", query=lambda w: {"days": "x"})),
+    page("knowledge:article_flag", post(200, args=pk("article"), data=lambda w: {"note": "运费规则已更新"})),
+    page("knowledge:ticket_articles", get(sees=TEAM, args=lambda w: {"ticket_pk": w.ticket.pk})),
+    # The help centre is the customers': no login.
+    page("knowledge:help_index", get(200, public=True)),
+    page("knowledge:help_article", get(200, public=True, args=pk("article")),
+         get(404, public=True, label="a draft", args=pk("draft_article"))),
+    page("knowledge:help_suggest", get(200, public=True, query=lambda w: {"q": "退货"}),
+         get(400, public=True, label="unknown source", query=lambda w: {"q": "退货", "source": "x"})),
+    page("knowledge:help_solved", post(200, public=True, args=pk("article"), data=lambda w: {"source": "help"})),
+    api("article-list", get(), post(201, may=SUPERVISORS, data=lambda w: {"title": "发票问题", "body": "电子发票。"})),
+    api("article-detail", get(args=pk("article")),
+        patch(200, may=SUPERVISORS, args=pk("article"), data=lambda w: {"category": "售后"})),
+    api("article-transition", post(200, may=SUPERVISORS, sees=SUPERVISORS, args=pk("draft_article"),
+                                   data=lambda w: {"status": "in_review"})),
+    api("help-article-list", get(200, public=True)),
+    api("help-article-detail", get(200, public=True, args=pk("article")),
+        get(404, public=True, label="a draft", args=pk("draft_article"))),
+    api("help-article-solved", post(204, public=True, args=pk("article"), data=lambda w: {"source": "help"})),
+
     # --- Orders and returns (docs/orders.md): the shops a team serves, managers and admins all ----------------
     page("orders:order_list", get()),
     page("orders:order_detail",

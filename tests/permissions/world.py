@@ -28,6 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.factories.helpdesk import PASSWORD
+from tests.factories.knowledge import ArticleFactory
 from tests.permissions import factories as f
 from tickets.tracking import tracker_token
 
@@ -147,6 +148,12 @@ def world_build(*, webhook_secret: str) -> World:
     w.scorecard = f.ScorecardFactory(agent=agent, team=w.team)
     w.export = f.ReportFactory(kind="export", team=w.team, requested_by=supervisor)
     w.monthly_report = f.ReportFactory(kind="monthly")
+
+    # Knowledge articles: a published public one everyone reads, a draft only writers see.
+    w.article = ArticleFactory(title="七天无理由退货政策", body="签收后7天内可申请退货。", owner=supervisor)
+    w.draft_article = ArticleFactory(title="换货流程（草稿）", status="draft", owner=supervisor)
+    w.draft_article.versions.create(number=1, title=w.draft_article.title, body=w.draft_article.body, author=supervisor)
+    w.article.versions.create(number=1, title=w.article.title, body=w.article.body, author=supervisor)
 
     # Links a customer receives.
     w.support_done_token = signing.dumps(w.ticket.pk, salt=SUPPORT_DONE_SALT)

@@ -22,8 +22,11 @@
     leave: "{{ _('Leave a message')|escapejs }}", message: "{{ _('Your message')|escapejs }}",
     left: "{{ _('Thank you! Your message was received as ticket {number}.')|escapejs }}",
     error: "{{ _('Something went wrong, please try again.')|escapejs }}", you: "{{ _('You')|escapejs }}",
-    reconnecting: "{{ _('Reconnecting…')|escapejs }}"
+    reconnecting: "{{ _('Reconnecting…')|escapejs }}",
+    faq: "{{ _('Frequently asked questions')|escapejs }}", faqAsk: "{{ _('What would you like to ask?')|escapejs }}",
+    solved: "{{ _('This solved my problem')|escapejs }}", thanks: "{{ _('Thank you! We are glad it helped.')|escapejs }}"
   };
+  var language = "{% get_current_language as LANGUAGE_CODE %}{{ LANGUAGE_CODE|escapejs }}";
   var EMOJI = ["😀", "😂", "😊", "😍", "🤔", "😢", "😡", "👍", "👎", "🙏", "👌", "🎉", "❤️", "📦", "🚚", "💰"];
   var storeKey = "helpdesk-chat:" + shop;
   var state = { id: null, token: null, seqs: {}, lastSeq: 0, agentRead: 0, status: "", es: null, retry: null, typingTimer: null,
@@ -91,6 +94,38 @@
     wrap.append(inp); return wrap;
   }
 
+  // Top help articles for what the visitor types before a chat starts (docs/knowledge.md); "solved" counts a deflection.
+  function faqBox() {
+    var box = el("div", "hdc-faq"); box.setAttribute("data-testid", "chat-faq");
+    var ask = el("input"); ask.type = "search"; ask.placeholder = T.faqAsk; ask.maxLength = 100;
+    ask.setAttribute("data-testid", "chat-faq-q");
+    var list = el("ul", "hdc-faq-list"), timer = null, asked = 0;
+    box.append(el("p", "hdc-note", T.faq), ask, list);
+    function answers(q) {
+      var query = new URLSearchParams({ language: language, page_size: "3" }); if (q) query.set("q", q);
+      var mine = ++asked;  // an earlier, slower answer must not replace a later one
+      fetch(base + "/api/v1/help/articles/?" + query).then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (data) {
+          if (mine !== asked) return;
+          list.replaceChildren.apply(list, data.results.slice(0, 3).map(function (article) {
+            var item = el("li"), open = el("a", "", article.title);
+            open.href = base + "/help/" + article.id + "/"; open.target = "_blank"; open.rel = "noopener";
+            var done = el("button", "hdc-link", T.solved); done.type = "button"; done.setAttribute("data-testid", "chat-faq-solved");
+            done.addEventListener("click", function () {
+              fetch(base + "/api/v1/help/articles/" + article.id + "/solved/", { method: "POST",
+                headers: { "Content-Type": "application/json" }, body: JSON.stringify({ source: "widget" }) })
+                .then(function () { item.replaceChildren(el("span", "hdc-note", T.thanks)); }).catch(function () {});
+            });
+            item.append(open, " ", done); return item;
+          }));
+        }).catch(function () {});
+    }
+    ask.addEventListener("keydown", function (ev) { if (ev.key === "Enter") ev.preventDefault(); });  // not the chat form's submit
+    ask.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { answers(ask.value.trim()); }, 400); });
+    answers("");
+    return box;
+  }
+
   function startForm(info) {
     var form = el("form", "hdc-form");
     form.append(el("p", "hdc-note", info.greeting || (customerToken ? T.introSigned : T.intro)));
@@ -98,6 +133,7 @@
     var err = el("p", "hdc-error");
     var go = el("button", "hdc-primary", T.start); go.type = "submit"; go.setAttribute("data-testid", "chat-start");
     form.append(err, go);
+    form.prepend(faqBox());
     form.addEventListener("submit", function (ev) {
       ev.preventDefault(); go.disabled = true;
       api("sessions/", { method: "POST", json: { shop: shop, customer_token: customerToken,

@@ -1,0 +1,171 @@
+"""Knowledge base articles (知识库文章), their versions and events, and the counters of the help centre."""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.events import AuditEvent, actor_field
+from knowledge import workflow
+
+
+class Article(models.Model):
+    """A help article written in Markdown: a draft, in review, published or archived."""
+
+    class Status(models.TextChoices):
+        DRAFT = workflow.DRAFT, _("Draft")
+        IN_REVIEW = workflow.IN_REVIEW, _("In review")
+        PUBLISHED = workflow.PUBLISHED, _("Published")
+        ARCHIVED = workflow.ARCHIVED, _("Archived")
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        AGENTS = "agents", _("Agents only")
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", _("Simplified Chinese")
+        EN = "en", _("English")
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), help_text=_("Markdown; images by URL."))
+    category = models.CharField(_("category"), max_length=80, blank=True)
+    tags = models.CharField(_("tags"), max_length=200, blank=True, help_text=_("Separated by commas."))
+    audience = models.CharField(_("audience"), max_length=8, choices=Audience.choices, default=Audience.PUBLIC)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS)
+    products = models.CharField(_("related products"), max_length=200, blank=True,
+                                help_text=_("Product categories or SKUs, separated by commas."))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
+                              related_name="articles")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Can review and publish articles"))]
+        indexes = [
+            models.Index(fields=["status", "audience", "language"], name="article_visible_idx"),
+            # pg_trgm makes Chinese searchable without a word splitter: trigrams over the characters.
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="article_title_trgm"),
+            GinIndex(OpClass(Upper("body"), name="gin_trgm_ops"), name="article_body_trgm"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+
+class ArticleVersion(models.Model):
+    """The title and body of an article as saved once; every save of the body adds one."""
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+                               related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("article version")
+        verbose_name_plural = _("article versions")
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="article_version_unique")]
+
+    def __str__(self):
+        return f"{self.article_id} v{self.number}"
+
+
+class ArticleEvent(AuditEvent):
+    """One change of an article: created, edited, a status step."""
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=24)
+    actor = actor_field(related_name="+")
+
+    class Meta(AuditEvent.Meta):
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("article event")
+        verbose_name_plural = _("article events")
+
+    def __str__(self):
+        return f"{self.article_id}:{self.kind}"
+
+
+class ArticleFlag(models.Model):
+    """An agent's word that an article is outdated, with what is wrong; its owner is notified."""
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="flags")
+    flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("flagged by"), on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    note = models.CharField(_("note"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outdated flag")
+        verbose_name_plural = _("outdated flags")
+
+    def __str__(self):
+        return f"{self.article_id}: {self.note[:40]}"
+
+
+class ArticleViewDay(models.Model):
+    """How often an article was read on one day (one row per article and day, counted up in place)."""
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="view_days")
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("article views per day")
+        verbose_name_plural = _("article views per day")
+        constraints = [models.UniqueConstraint(fields=["article", "day"], name="article_view_day_unique")]
+
+    def __str__(self):
+        return f"{self.article_id}@{self.day}: {self.views}"
+
+
+class SearchMiss(models.Model):
+    """A help-centre search term that found nothing, counted by term."""
+
+    term = models.CharField(_("search term"), max_length=100, unique=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    last_at = models.DateTimeField(_("last searched at"))
+
+    class Meta:
+        ordering = ["-count", "term"]
+        verbose_name = _("search without result")
+        verbose_name_plural = _("searches without result")
+
+    def __str__(self):
+        return f"{self.term} ({self.count})"
+
+
+class Deflection(models.Model):
+    """A customer said an article solved the problem: a ticket or chat that was not needed (自助解决)."""
+
+    class Source(models.TextChoices):
+        HELP = "help", _("Help centre")
+        WEB_FORM = "web_form", _("Web form")
+        WIDGET = "widget", _("Chat widget")
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="deflections")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("deflection")
+        verbose_name_plural = _("deflections")
+
+    def __str__(self):
+        return f"{self.article_id}:{self.source}"

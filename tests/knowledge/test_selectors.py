@@ -1,0 +1,65 @@
+import pytest
+
+from knowledge.models import Article
+from knowledge.selectors import article_queryset_for_viewer, article_queryset_public, article_search
+from tests.factories import ArticleFactory
+
+
+@pytest.fixture
+def articles(db):
+    return {
+        "returns": ArticleFactory(title="七天无理由退货政策", body="自签收之日起7天内，商品完好即可申请退货。"),
+        "refund": ArticleFactory(title="退款多久到账", body="微信支付1-3个工作日到账。"),
+        "invoice": ArticleFactory(title="如何开具发票", body="默认开具电子普通发票。"),
+        "english": ArticleFactory(title="Refund times", body="Refunds reach WeChat Pay in 1-3 working days.",
+                                  language=Article.Language.EN),
+        "rules": ArticleFactory(title="平台规则：退货赔付红线", body="内部参考。", audience=Article.Audience.AGENTS),
+        "draft": ArticleFactory(title="退货草稿", body="未发布。", status=Article.Status.DRAFT),
+    }
+
+
+def _titles(found):
+    return [article.title for article in found]
+
+
+def test_public_articles_are_published_and_public_only(articles):
+    public = set(article_queryset_public())
+    assert articles["rules"] not in public and articles["draft"] not in public
+    assert articles["returns"] in public
+
+
+def test_agents_see_published_articles_of_both_audiences_writers_see_drafts(articles, agent, supervisor):
+    seen = set(article_queryset_for_viewer(viewer=agent))
+    assert articles["rules"] in seen and articles["draft"] not in seen
+    assert articles["draft"] in set(article_queryset_for_viewer(viewer=supervisor))
+
+
+def test_exact_chinese_phrase_ranks_the_title_first(articles):
+    found = article_search(article_queryset_public(), query="七天无理由退货")
+    assert _titles(found)[0] == "七天无理由退货政策"
+
+
+def test_two_character_chinese_query_finds_articles(articles):
+    found = _titles(article_search(article_queryset_public(), query="退货"))
+    assert found[0] == "七天无理由退货政策"
+    assert "平台规则：退货赔付红线" not in found and "退货草稿" not in found
+    assert _titles(article_search(article_queryset_public(), query="发票")) == ["如何开具发票"]
+
+
+def test_one_character_query_still_matches(articles):
+    assert "如何开具发票" in _titles(article_search(article_queryset_public(), query="票"))
+
+
+def test_partial_words_without_spaces_match(articles):
+    assert _titles(article_search(article_queryset_public(), query="退货七天"))[0] == "七天无理由退货政策"
+    assert _titles(article_search(article_queryset_public(), query="退款到账要多久"))[0] == "退款多久到账"
+
+
+def test_latin_words_and_near_misses(articles):
+    assert _titles(article_search(article_queryset_public(), query="refund wechat")) == ["Refund times"]
+    assert _titles(article_search(article_queryset_public(), query="refunds")) == ["Refund times"]
+
+
+def test_nothing_matches_nonsense(articles):
+    assert article_search(article_queryset_public(), query="以旧换新") == []
+    assert article_search(article_queryset_public(), query="   ") == []
