@@ -317,6 +317,7 @@ SPECTACULAR_SETTINGS = {
                             "helpdesk.api.schema.integer_ids", "helpdesk.api.schema.resource_links"],
     "ENUM_NAME_OVERRIDES": {
         "TicketKindEnum": "tickets.models.Ticket.Kind",
+        "ArticleStatusEnum": "knowledge.models.Article.Status",
         "TicketStatusEnum": "tickets.models.Ticket.Status",
         "TicketEventKindEnum": "tickets.models.TicketEvent.Kind",
         "RemedyKindEnum": "tickets.models.Remedy.Kind",

@@ -87,8 +87,17 @@ class ArticleVersion(models.Model):
 class ArticleEvent(AuditEvent):
     """One change of an article: created, edited, a status step."""
 
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        DRAFT = "draft", _("Back to draft")
+        IN_REVIEW = "in_review", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+        FLAGGED = "flagged", _("Flagged as outdated")
+
     article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("kind"), max_length=24)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     actor = actor_field(related_name="+")
 
     class Meta(AuditEvent.Meta):

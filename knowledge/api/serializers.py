@@ -31,7 +31,7 @@ class ArticleWriteSerializer(serializers.Serializer):
     products = strict.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class TransitionSerializer(serializers.Serializer):
+class ArticleTransitionSerializer(serializers.Serializer):
     status = strict.ChoiceField(choices=Article.Status.choices)
     note = strict.CharField(max_length=500, required=False, allow_blank=True, default="")
 

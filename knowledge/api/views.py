@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from helpdesk.api.pagination import CursorPagination
 from knowledge import selectors, services
 from knowledge.api.serializers import (
-    ArticleSerializer, ArticleWriteSerializer, DeflectionSerializer, PublicArticleSerializer, TransitionSerializer,
+    ArticleSerializer, ArticleWriteSerializer, DeflectionSerializer, PublicArticleSerializer, ArticleTransitionSerializer,
 )
 from knowledge.filters import ArticleFilterSet
 from knowledge.models import Article
@@ -63,12 +63,12 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         form.is_valid(raise_exception=True)
         return self._answer(services.article_update(article=self.get_object(), actor=request.user, **form.validated_data))
 
-    @extend_schema(request=TransitionSerializer, responses={200: ArticleSerializer, 400: FIELD_ERRORS,
+    @extend_schema(request=ArticleTransitionSerializer, responses={200: ArticleSerializer, 400: FIELD_ERRORS,
                                                             409: OpenApiResponse(description="Step not allowed")})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the article to another status: in_review, published (reviewers), archived or draft."""
-        form = TransitionSerializer(data=request.data)
+        form = ArticleTransitionSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         article = services.article_transition(article=self.get_object(), actor=request.user,
                                               target=form.validated_data["status"], note=form.validated_data["note"])

@@ -10,14 +10,15 @@ from chat.models import ChatEvent, ChatSession
 from customers.models import CustomerEvent, PiiReveal
 from followups.models import FollowUpEvent
 from helpdesk.events import AppendOnlyModel, AuditEvent
+from knowledge.models import ArticleEvent
 from orders.models import ReturnEvent, ReturnRequest
 from tests.factories import (
-    ChatWidgetFactory, CustomerFactory, FollowUpVisitFactory, OrderFactory, TicketFactory, UserFactory,
+    ArticleFactory, ChatWidgetFactory, CustomerFactory, FollowUpVisitFactory, OrderFactory, TicketFactory, UserFactory,
 )
 from tickets.models import TicketEvent
 
 CONTRACT = {"actor", "kind", "note", "created_at"}
-EVENT_TABLES = {TicketEvent, ChatEvent, CustomerEvent, FollowUpEvent, ReturnEvent}
+EVENT_TABLES = {TicketEvent, ChatEvent, CustomerEvent, FollowUpEvent, ReturnEvent, ArticleEvent}
 
 
 def _field_names(model) -> set[str]:
@@ -34,6 +35,8 @@ def _event(model, *, actor=None):
         return ChatEvent.objects.create(session=session, team=widget.team, kind="created", actor=actor, note="记录")
     if model is CustomerEvent:
         return CustomerEvent.objects.create(customer=CustomerFactory(), kind="updated", actor=actor, note="记录")
+    if model is ArticleEvent:
+        return ArticleEvent.objects.create(article=ArticleFactory(), kind="created", actor=actor, note="记录")
     if model is FollowUpEvent:
         return FollowUpEvent.objects.create(visit=FollowUpVisitFactory(), kind="no_answer", actor=actor, note="记录")
     order = OrderFactory()

@@ -31,13 +31,14 @@ MOVED = {
                                  "survey", "surveyresponse", "customermessage"],
 }
 NEW_LABEL = {(old, model): new for (old, new), models in MOVED.items() for model in models}
+KNOWLEDGE = {"article", "articleversion", "articleevent", "articleflag", "articleviewday", "searchmiss", "deflection"}
 # Models added since the dump: their table, content type, permissions and grants are the only new rows allowed.
 ADDED = {("helpdesk", "loginfailure"), ("channels", "quarantinedemail"), ("helpdesk", "calendaryearentry"),
          ("helpdesk", "provisionalyearalert"), ("tickets", "ticketstep"), ("sla", "steppolicy"),
-         ("sla", "stepdeadlinerule"), ("sla", "ticketstepdeadline")}
+         ("sla", "stepdeadlinerule"), ("sla", "ticketstepdeadline"), *{("knowledge", model) for model in KNOWLEDGE}}
 ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail", "helpdesk_calendaryearentry",
                 "helpdesk_provisionalyearalert", "tickets_ticketstep", "sla_steppolicy", "sla_stepdeadlinerule",
-                "sla_ticketstepdeadline"}
+                "sla_ticketstepdeadline", *{f"knowledge_{model}" for model in KNOWLEDGE}}
 
 
 def _relabel(app: str, model: str) -> tuple[str, str]:
