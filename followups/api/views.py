@@ -1,17 +1,22 @@
 """REST API of follow-up visits and satisfaction surveys (routes in ``followups/api/urls.py``, under /api/v1/)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from followups import selectors, services
 from followups.api.serializers import (
-    CompleteSerializer, FollowUpVisitSerializer, RescheduleSerializer, SurveyAnswerSerializer, SurveyResponseSerializer,
-    TicketRefSerializer, VisitTicketSerializer,
+    AlibabaReportResultSerializer, AlibabaReportSerializer, CompleteSerializer, FollowUpVisitSerializer,
+    GatewayReportSerializer, ReceiptResultSerializer, RescheduleSerializer, SurveyAnswerSerializer,
+    SurveyResponseSerializer, TencentReportResultSerializer, TencentReportSerializer, TicketRefSerializer,
+    VisitTicketSerializer,
 )
 from followups.filters import FollowUpVisitFilterSet, SurveyResponseFilterSet
 from followups.models import FollowUpVisit, SurveyResponse
+from followups.receipts import ReceiptRejected, alibaba_receipts, gateway_receipts, tencent_receipts
 from helpdesk.api.pagination import CursorPagination
 
 
@@ -121,3 +126,82 @@ class PublicSurveyViewSet(viewsets.ViewSet):
                                            comment=data.get("comment", ""), respondent=request.user)
         return Response(SurveyResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 
+
+
+_REJECTED = {400: OpenApiResponse(description="not a report: the body is not a JSON array of reports, or a field is missing"),
+             403: OpenApiResponse(description="missing or wrong token or signature")}
+_TOKEN = OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True,
+                          description="The secret token configured for the provider's callback address.")
+
+
+class _ReceiptView(APIView):
+    """Delivery receipts of one SMS provider: a sent message becomes delivered or failed (safe to repeat)."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    backend = ""
+
+    def receipts(self, request) -> list:
+        raise NotImplementedError
+
+    def answer(self, counts: dict) -> dict:
+        return counts
+
+    def post(self, request):
+        try:
+            receipts = self.receipts(request)
+        except ReceiptRejected as exc:
+            return Response({"detail": str(exc)}, status=exc.status)
+        return Response(self.answer(services.message_receipts_apply(backend=self.backend, receipts=receipts)))
+
+
+class AlibabaReceiptView(_ReceiptView):
+    """Alibaba Cloud SMS delivery reports (SmsReport, HTTP batch push); the address carries ``?token=``."""
+
+    backend = "followups.providers.AlibabaSmsBackend"
+
+    def receipts(self, request):
+        return alibaba_receipts(token=request.query_params.get("token", ""), body=request.body)
+
+    def answer(self, counts):
+        return {"code": 0, "msg": "接收成功"}
+
+    @extend_schema(request=AlibabaReportSerializer(many=True), parameters=[_TOKEN],
+                   responses={200: AlibabaReportResultSerializer, **_REJECTED}, operation_id="webhooks_sms_alibaba_create")
+    def post(self, request):
+        return super().post(request)
+
+
+class TencentReceiptView(_ReceiptView):
+    """Tencent Cloud SMS delivery status callbacks (短信下发状态通知); the address carries ``?token=``."""
+
+    backend = "followups.providers.TencentSmsBackend"
+
+    def receipts(self, request):
+        return tencent_receipts(token=request.query_params.get("token", ""), body=request.body)
+
+    def answer(self, counts):
+        return {"result": 0, "errmsg": "OK"}
+
+    @extend_schema(request=TencentReportSerializer(many=True), parameters=[_TOKEN],
+                   responses={200: TencentReportResultSerializer, **_REJECTED}, operation_id="webhooks_sms_tencent_create")
+    def post(self, request):
+        return super().post(request)
+
+
+class GatewayReceiptView(_ReceiptView):
+    """Delivery reports of the HTTP gateway, signed: ``X-Signature: sha256=<hex>`` of "<timestamp>." + body."""
+
+    backend = "followups.providers.HttpGatewayBackend"
+
+    def receipts(self, request):
+        return gateway_receipts(timestamp=request.headers.get("X-Signature-Timestamp", ""),
+                                signature=request.headers.get("X-Signature", ""), body=request.body)
+
+    @extend_schema(
+        request=GatewayReportSerializer(many=True), responses={200: ReceiptResultSerializer, **_REJECTED},
+        parameters=[OpenApiParameter("X-Signature-Timestamp", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
+                    OpenApiParameter("X-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
+        operation_id="webhooks_sms_gateway_create")
+    def post(self, request):
+        return super().post(request)
