@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from customers.notices import NoticeKind, notice_send
 from helpdesk.enqueue import enqueue_on_commit
@@ -220,7 +220,7 @@ def return_request_confirm(*, return_request_id: int) -> bool:
         return False
     ret = _move(ret, S.CONFIRMED, actor=None)
     _notify(ret, NoticeKind.RETURN_CONFIRMED,
-            _lazy("We have received your application %(number)s and will review it shortly."), {"number": ret.number})
+            gettext_lazy("We have received your application %(number)s and will review it shortly."), {"number": ret.number})
     _deadline_meet(ret, Step.CONFIRM)
     return True
 
@@ -240,10 +240,10 @@ def return_request_approve(*, return_request: ReturnRequest, expected_status: st
         fields["is_stock_reserved"] = True
     ret = _move(ret, S.APPROVED, actor=actor, note=note, fields=fields)
     if was_submitted:
-        _notify(ret, NoticeKind.RETURN_CONFIRMED, _lazy("Your application %(number)s has been received."),
+        _notify(ret, NoticeKind.RETURN_CONFIRMED, gettext_lazy("Your application %(number)s has been received."),
                 {"number": ret.number})
     _deadline_meet(ret, Step.CONFIRM)
-    _notify(ret, NoticeKind.RETURN_APPROVED, _lazy("Your application %(number)s is approved."), {"number": ret.number})
+    _notify(ret, NoticeKind.RETURN_APPROVED, gettext_lazy("Your application %(number)s is approved."), {"number": ret.number})
     now = timezone.now()
     _deadline_start(ret, Step.REFUND if ret.kind == ReturnRequest.Kind.REFUND_ONLY else Step.PICKUP, now)
     return ret
@@ -257,7 +257,7 @@ def return_request_reject(*, return_request: ReturnRequest, expected_status: str
     ret = _move(_locked(return_request, expected_status), S.REJECTED, actor=actor, note=reason, fields={"rejection_reason": reason})
     _deadline_meet(ret, Step.CONFIRM)
     _notify(ret, NoticeKind.RETURN_REJECTED,
-            _lazy("Your application %(number)s was not approved: %(reason)s You may amend it and submit it again."),
+            gettext_lazy("Your application %(number)s was not approved: %(reason)s You may amend it and submit it again."),
             {"number": ret.number, "reason": reason})
     return ret
 
@@ -292,7 +292,7 @@ def return_request_arrange_pickup(*, return_request: ReturnRequest, expected_sta
     ret = _move(_locked(return_request, expected_status), S.AWAITING_RETURN, actor=actor, note=" ".join(filter(None, [str(carrier or ""), tracking])),
                 fields={"return_method": method, "return_carrier": carrier, "return_tracking": tracking})
     _deadline_meet(ret, Step.PICKUP)
-    _notify(ret, NoticeKind.RETURN_PICKUP, _lazy("The return shipment of %(number)s is arranged."),
+    _notify(ret, NoticeKind.RETURN_PICKUP, gettext_lazy("The return shipment of %(number)s is arranged."),
             {"number": ret.number})
     return ret
 
@@ -318,10 +318,10 @@ def return_request_inspect(*, return_request: ReturnRequest, expected_status: st
     _deadline_meet(ret, Step.INSPECTION)
     if passed:
         _deadline_start(ret, Step.REFUND, timezone.now())
-        _notify(ret, NoticeKind.RETURN_INSPECTED, _lazy("The goods of %(number)s passed inspection."),
+        _notify(ret, NoticeKind.RETURN_INSPECTED, gettext_lazy("The goods of %(number)s passed inspection."),
                 {"number": ret.number})
     else:
-        _notify(ret, NoticeKind.RETURN_INSPECTED, _lazy("The goods of %(number)s did not pass inspection: %(notes)s"),
+        _notify(ret, NoticeKind.RETURN_INSPECTED, gettext_lazy("The goods of %(number)s did not pass inspection: %(notes)s"),
                 {"number": ret.number, "notes": notes})
     return ret
 
@@ -346,7 +346,7 @@ def return_request_refund(*, return_request: ReturnRequest, expected_status: str
     ret = _move(ret, S.REFUNDED, actor=actor, note=str(amount),
                 fields={"refund_amount": amount, "refund_route": ret.order.payment_method or "original"})
     _deadline_meet(ret, Step.REFUND, Step.APPROVAL, Step.CASE)
-    _notify(ret, NoticeKind.REFUND_DONE, _lazy("%(amount)s yuan of %(number)s is refunded to your original payment method."),
+    _notify(ret, NoticeKind.REFUND_DONE, gettext_lazy("%(amount)s yuan of %(number)s is refunded to your original payment method."),
             {"amount": amount, "number": ret.number})
     return ret
 
@@ -365,7 +365,7 @@ def return_request_ship_exchange(*, return_request: ReturnRequest, expected_stat
     Sku.objects.filter(pk=ret.exchange_sku_id, reserved__gte=qty, stock__gte=qty).update(
         stock=F("stock") - qty, reserved=F("reserved") - qty)
     _deadline_meet(ret, Step.REFUND, Step.CASE)
-    _notify(ret, NoticeKind.EXCHANGE_SHIPPED, _lazy("The replacement for %(number)s is on its way: %(carrier)s %(tracking)s"), {
+    _notify(ret, NoticeKind.EXCHANGE_SHIPPED, gettext_lazy("The replacement for %(number)s is on its way: %(carrier)s %(tracking)s"), {
         "number": ret.number, "carrier": carrier, "tracking": tracking})
     return ret
 
@@ -375,7 +375,7 @@ def return_request_close(*, return_request: ReturnRequest, expected_status: str 
     """Close the case (后续跟进 follows: confirmation, survey, follow-up visit)."""
     ret = _move(_locked(return_request, expected_status), S.CLOSED, actor=actor, note=note, fields={"closed_at": timezone.now()})
     _deadline_meet(ret, Step.CASE)
-    _notify(ret, NoticeKind.RETURN_CLOSED, _lazy("Your after-sales case %(number)s is closed. Thank you."),
+    _notify(ret, NoticeKind.RETURN_CLOSED, gettext_lazy("Your after-sales case %(number)s is closed. Thank you."),
             {"number": ret.number})
     return ret
 
@@ -415,7 +415,7 @@ def return_request_extend(*, return_request: ReturnRequest, actor, step: str, da
                                  "extension_reason"])
     _event(ret, kind=ReturnEvent.Kind.EXTENDED, actor=actor, note=f"{Step(step).label} +{days}: {reason}")
     _notify(ret, NoticeKind.DEADLINE_EXTENDED,
-            _lazy("Because of %(reason)s, the step “%(step)s” of %(number)s may take %(days)d more business day(s)."), {
+            gettext_lazy("Because of %(reason)s, the step “%(step)s” of %(number)s may take %(days)d more business day(s)."), {
         "reason": reason, "step": Step(step).label, "number": ret.number, "days": days})
     return deadline
 
