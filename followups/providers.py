@@ -22,8 +22,7 @@ from followups.models import SmsTemplate
 from orders.shop_sync import webhook_signature
 
 # Provider codes that say "try again later" (rate limits, provider trouble); any other refusal is final.
-ALIBABA_TRANSIENT = {"isv.BUSINESS_LIMIT_CONTROL", "isp.SYSTEM_ERROR", "isp.RAM_PERMISSION_DENY", "Throttling",
-                     "ServiceUnavailable", "InternalError"}
+ALIBABA_TRANSIENT = ("isv.BUSINESS_LIMIT_CONTROL", "isp.", "Throttling", "ServiceUnavailable", "InternalError")
 TENCENT_TRANSIENT_PREFIXES = ("LimitExceeded", "InternalError", "RequestLimitExceeded", "FailedOperation.InsufficientBalance")
 
 
@@ -89,7 +88,7 @@ class AlibabaSmsBackend(BaseMessageBackend):
         from alibabacloud_dysmsapi20170525 import models as sms_models
         from alibabacloud_dysmsapi20170525.client import Client
         from alibabacloud_tea_openapi.utils_models import Config
-        from darabonba.exceptions import DaraException
+        from darabonba.exceptions import DaraException, UnretryableException
         from darabonba.runtime import RuntimeOptions
 
         _require("SMS_ALIBABA_ACCESS_KEY_ID", "SMS_ALIBABA_ACCESS_KEY_SECRET")
@@ -109,14 +108,14 @@ class AlibabaSmsBackend(BaseMessageBackend):
         except DaraException as exc:
             code = str(getattr(exc, "code", "") or "")
             raise MessageSendError(f"{code}: {getattr(exc, 'message', '') or exc}", code=code,
-                                   permanent=code not in ALIBABA_TRANSIENT and code.startswith("isv.")) from exc
-        except OSError as exc:
-            raise MessageSendError(str(exc) or exc.__class__.__name__, code="network") from exc
+                                   permanent=bool(code) and not code.startswith(ALIBABA_TRANSIENT)) from exc
+        except (UnretryableException, OSError) as exc:  # the SDK's wrapper of connection errors and timeouts
+            raise MessageSendError(str(exc)[:300] or exc.__class__.__name__, code="network") from exc
         body = response.body
         if body is None or body.code != "OK":
             code = (body.code if body else "") or "unknown"
             raise MessageSendError(f"{code}: {body.message if body else ''}", code=code,
-                                   permanent=code not in ALIBABA_TRANSIENT and code.startswith("isv."))
+                                   permanent=not code.startswith(ALIBABA_TRANSIENT))
         return body.biz_id
 
 

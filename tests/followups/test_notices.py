@@ -88,6 +88,18 @@ def test_alibaba_refusal_of_a_number_is_final_and_throttling_is_retried(provider
     assert not throttled.value.permanent
 
 
+@pytest.mark.parametrize("backend", [AlibabaSmsBackend, TencentSmsBackend, HttpGatewayBackend])
+def test_an_unreachable_provider_is_retried_later(provider, templates, settings, backend):
+    from helpdesk.embedded import free_port
+
+    closed = f"http://127.0.0.1:{free_port()}"
+    settings.SMS_ALIBABA_ENDPOINT = settings.SMS_TENCENT_ENDPOINT = closed
+    settings.SMS_GATEWAY_URL = f"{closed}/sms"
+    with pytest.raises(MessageSendError) as unreachable:
+        backend().send(REFUND)
+    assert not unreachable.value.permanent
+
+
 def test_tencent_sends_the_template_parameters_in_order_signed_with_tc3(provider, templates):
     assert TencentSmsBackend().send(REFUND) == "sn-1"
     call = provider.calls[0]
