@@ -305,6 +305,35 @@ def test_a_phone_only_customers_return_reaches_alibaba_and_their_timeline(provid
     assert Client().post("/api/v1/webhooks/sms/alibaba/?token=callback-token", report,
                          content_type="application/json").status_code == 200
     rows = customer_timeline(viewer=manager, customer=order.customer)["results"]
-    shown = [row for row in rows if row.get("kind") == "outbound"] if rows and isinstance(rows[0], dict) else rows
-    assert any("已送达" in str(row) or "Delivered" in str(row) for row in shown), rows
+    shown = next(row for row in rows if row["kind"] == "outbound" and row["id"] == confirmed.pk)
+    assert shown["title"] == "短信 · 已收到退换货申请 · 已送达" and ret.number in shown["detail"]
     assert MessageEvent.objects.filter(message=confirmed, kind="delivered").exists()
+
+
+def test_email_notices_go_through_djangos_mail_and_an_anymail_esp(settings, customer_sms, mailoutbox):
+    from tests.factories import TicketFactory
+
+    settings.MESSAGE_EMAIL_BACKEND = "followups.messaging.DjangoMailBackend"
+    customer = CustomerFactory()
+    ticket = TicketFactory(customer=customer, channel="email")
+    message = services.notice_send(customer=customer, kind="refund_done", context={"number": "R1"}, body="已退款",
+                                   subject="您的退货 R1", ticket=ticket)
+    message = services.message_deliver(message_id=message.pk)
+    assert message.status == "sent" and message.channel == "email"
+    assert [(m.subject, m.to, m.body) for m in mailoutbox] == [("您的退货 R1", [customer.email], "已退款")]
+    settings.MAILERS = {"default": {"BACKEND": "anymail.backends.test.EmailBackend"}}
+    again = services.notice_send(customer=customer, kind="return_closed", body="已完结", ticket=ticket)
+    assert services.message_deliver(message_id=again.pk).status == "sent"
+
+
+def test_timeline_shows_a_tickets_notices_to_its_team_and_hides_them_from_others(customer_sms, agent, team):
+    from tests.factories import TeamFactory, TicketFactory
+
+    customer = CustomerFactory()
+    ours = TicketFactory(customer=customer, team=team)
+    theirs = TicketFactory(customer=customer, team=TeamFactory(name="其他组", code="other-team"))
+    seen = services.notice_send(customer=customer, kind="return_approved", body="申请已通过", ticket=ours)
+    hidden = services.notice_send(customer=customer, kind="refund_done", body="已退款", ticket=theirs)
+    page = customer_timeline(viewer=agent, customer=customer)
+    outbound = {row["id"] for row in page["results"] if row["kind"] == "outbound"}
+    assert seen.pk in outbound and hidden.pk not in outbound and page["hidden"] >= 1
