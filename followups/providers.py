@@ -68,8 +68,13 @@ def _endpoint(url: str) -> tuple[str, str]:
     return parts.scheme or "https", parts.netloc
 
 
+def missing_settings(*names: str) -> list[str]:
+    """Return the names among ``names`` whose setting is empty."""
+    return [name for name in names if not getattr(settings, name, "")]
+
+
 def _require(*names: str) -> None:
-    missing = [name for name in names if not getattr(settings, name, "")]
+    missing = missing_settings(*names)
     if missing:
         raise MessageSendError(_("SMS is not configured: set %(names)s.") % {"names": ", ".join(missing)},
                                permanent=True, code="not_configured")
@@ -83,6 +88,7 @@ class AlibabaSmsBackend(BaseMessageBackend):
     """
 
     provider = SmsTemplate.Provider.ALIBABA
+    required_settings = ("SMS_ALIBABA_ACCESS_KEY_ID", "SMS_ALIBABA_ACCESS_KEY_SECRET")
 
     def send(self, message: OutgoingMessage) -> str:
         from alibabacloud_dysmsapi20170525 import models as sms_models
@@ -91,7 +97,7 @@ class AlibabaSmsBackend(BaseMessageBackend):
         from darabonba.exceptions import DaraException, UnretryableException
         from darabonba.runtime import RuntimeOptions
 
-        _require("SMS_ALIBABA_ACCESS_KEY_ID", "SMS_ALIBABA_ACCESS_KEY_SECRET")
+        _require(*self.required_settings)
         template = sms_template(self.provider, message)
         params = template_params(template, message.context)
         scheme, host = _endpoint(settings.SMS_ALIBABA_ENDPOINT)
@@ -128,6 +134,7 @@ class TencentSmsBackend(BaseMessageBackend):
     """
 
     provider = SmsTemplate.Provider.TENCENT
+    required_settings = ("SMS_TENCENT_SECRET_ID", "SMS_TENCENT_SECRET_KEY", "SMS_TENCENT_SDK_APP_ID")
 
     def send(self, message: OutgoingMessage) -> str:
         from tencentcloud.common import credential
@@ -137,7 +144,7 @@ class TencentSmsBackend(BaseMessageBackend):
         from tencentcloud.sms.v20210111 import models as sms_models
         from tencentcloud.sms.v20210111.sms_client import SmsClient
 
-        _require("SMS_TENCENT_SECRET_ID", "SMS_TENCENT_SECRET_KEY", "SMS_TENCENT_SDK_APP_ID")
+        _require(*self.required_settings)
         template = sms_template(self.provider, message)
         params = template_params(template, message.context)
         scheme, host = _endpoint(settings.SMS_TENCENT_ENDPOINT)
@@ -177,9 +184,10 @@ class HttpGatewayBackend(BaseMessageBackend):
     """
 
     provider = SmsTemplate.Provider.GATEWAY
+    required_settings = ("SMS_GATEWAY_URL", "SMS_GATEWAY_SECRET")
 
     def send(self, message: OutgoingMessage) -> str:
-        _require("SMS_GATEWAY_URL", "SMS_GATEWAY_SECRET")
+        _require(*self.required_settings)
         template = SmsTemplate.objects.filter(provider=self.provider, kind=message.kind or "other", is_active=True).first()
         payload = {
             "reference": message.reference, "channel": message.channel, "to": message.recipient, "text": message.body,

@@ -85,7 +85,7 @@ class AlibabaReportSerializer(serializers.Serializer):
     phone_number = strict.CharField(required=False)
     send_time = strict.CharField(required=False)
     report_time = strict.CharField(required=False)
-    success = serializers.BooleanField()
+    success = strict.BooleanField()
     err_code = strict.CharField(required=False)
     err_msg = strict.CharField(required=False)
     sms_size = strict.CharField(required=False)

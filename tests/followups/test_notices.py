@@ -337,3 +337,14 @@ def test_timeline_shows_a_tickets_notices_to_its_team_and_hides_them_from_others
     page = customer_timeline(viewer=agent, customer=customer)
     outbound = {row["id"] for row in page["results"] if row["kind"] == "outbound"}
     assert seen.pk in outbound and hidden.pk not in outbound and page["hidden"] >= 1
+
+
+def test_system_check_warns_of_a_provider_without_credentials(settings):
+    from followups.checks import message_backend_check
+
+    settings.MESSAGE_BACKEND, settings.SMS_TENCENT_SECRET_KEY = TENCENT, ""
+    settings.SMS_TENCENT_SECRET_ID, settings.SMS_TENCENT_SDK_APP_ID = "AKID", "1400006666"
+    found = message_backend_check()
+    assert [item.id for item in found] == ["followups.W001"] and "SMS_TENCENT_SECRET_KEY" in found[0].msg
+    settings.MESSAGE_EMAIL_BACKEND = "followups.nowhere.Backend"
+    assert "followups.E001" in [item.id for item in message_backend_check()]
