@@ -11,12 +11,15 @@ import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from customers.notices import NoticeKind, notice_send
 from helpdesk.business_time import (
     CalendarSpec,
     NoWorkingTimeError,
@@ -381,6 +384,16 @@ def _notify(recipients, *, ticket: Ticket, timer: TicketSLATimer, kind: str) -> 
 
 # Force majeure (不可抗力): supervisors extend or pause deadlines, with a reason the customer is told.
 
+def _customer_told(ticket: Ticket, actor, text, reason: str) -> None:
+    """Write the force-majeure notice into the ticket's thread and send it to the customer (their channel, language)."""
+    ticket_message_add(ticket=ticket, actor=actor, sender=TicketMessage.Sender.SYSTEM, body=str(text) % {"reason": reason})
+    with translation.override(settings.LANGUAGE_CODE):
+        body = str(text) % {"reason": reason}
+        subject = _("Your request %(number)s") % {"number": ticket.number}
+    notice_send(customer=ticket.customer, kind=NoticeKind.DEADLINE_EXTENDED, ticket=ticket, body=body, subject=subject,
+                context={"number": ticket.number, "reason": reason}, language=settings.LANGUAGE_CODE)
+
+
 def _ensure_supervisor(actor) -> None:
     if not actor.has_perm("sla.extend_sla"):
         raise PermissionDenied(_("Only a supervisor may extend or pause SLA deadlines."))
@@ -402,10 +415,10 @@ def ticket_sla_extend(*, ticket: Ticket, actor, minutes: int, reason: str, targe
         timer.save(update_fields=["extended_minutes", "is_excused"])
     TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA_EXTENDED, actor=actor,
                                to_value=f"+{minutes} min {target or ''}".strip(), note=reason)
-    ticket_message_add(ticket=ticket, actor=actor, sender=TicketMessage.Sender.SYSTEM, body=_(
+    _customer_told(ticket, actor, gettext_lazy(
         "Because of circumstances beyond our control (%(reason)s), the time limit for handling your request "
         "has been extended. Thank you for your patience."
-    ) % {"reason": reason})
+    ), reason)
     state = ticket_sla_refresh(ticket=ticket, record_events=False)
     now = timezone.now()
     for timer in timers.filter(breached_at__isnull=False, due_at__gt=now):
@@ -424,10 +437,10 @@ def ticket_sla_pause(*, ticket: Ticket, actor, reason: str) -> TicketSLA:
         state.save(update_fields=["is_held", "held_reason"])
         TicketSLATimer.objects.filter(ticket=ticket, met_at__isnull=True).update(is_excused=True)
         TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA_PAUSED, actor=actor, note=reason)
-        ticket_message_add(ticket=ticket, actor=actor, sender=TicketMessage.Sender.SYSTEM, body=_(
+        _customer_told(ticket, actor, gettext_lazy(
             "Because of circumstances beyond our control (%(reason)s), the time limit for handling your request "
             "is paused. We will continue as soon as possible."
-        ) % {"reason": reason})
+        ), reason)
     return ticket_sla_refresh(ticket=ticket, record_events=False)
 
 
