@@ -1,5 +1,7 @@
 """The one way any app tells a customer something (return steps, refunds, extensions): ``notice_send``.
 
+The live chat app registers here too, so that a notice can reach a customer in an open chat.
+
 The service lives in the follow-ups app, which records and delivers messages (``followups.services.notice_send``:
 channel, consent, quiet hours, daily cap, retries); it registers here from its ``AppConfig.ready`` so that the
 apps below it (orders) reach it without importing it.
@@ -33,6 +35,9 @@ class NoticeKind(models.TextChoices):
 
 # Filled when the apps are ready.
 SENDERS: list[Callable] = []
+# (find, post) of the live chat app: find(customer_id) -> id of the customer's open chat or None;
+# post(session_id, body) -> id of the message written into it.
+LIVE_CHATS: list[tuple[Callable, Callable]] = []
 
 
 def notice_sender_register(sender: Callable) -> None:
@@ -47,3 +52,25 @@ def notice_send(**kwargs):
         logger.warning("no notice sender is registered; %s not sent", kwargs.get("kind"))
         return None
     return SENDERS[0](**kwargs)
+
+
+def live_chat_register(*, find: Callable, post: Callable) -> None:
+    """Let notices reach a customer in an open live chat: ``find(customer_id)`` and ``post(session_id, body)``."""
+    if (find, post) not in LIVE_CHATS:
+        LIVE_CHATS.append((find, post))
+
+
+def live_chat_find(customer_id: int) -> int | None:
+    """Return the id of the customer's open live chat (waiting or in conversation), or None."""
+    for find, _post in LIVE_CHATS:
+        session_id = find(customer_id)
+        if session_id:
+            return session_id
+    return None
+
+
+def live_chat_post(session_id: int, body: str) -> str | None:
+    """Write a notice into a live chat as a system message; return the message id, or None without a chat app."""
+    for _find, post in LIVE_CHATS:
+        return post(session_id, body)
+    return None

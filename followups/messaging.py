@@ -124,8 +124,27 @@ class DjangoMailBackend(BaseMessageBackend):
         return str(getattr(status, "message_id", "") or f"mail-{uuid.uuid4().hex[:12]}")
 
 
+class LiveChatBackend(BaseMessageBackend):
+    """Write the notice into the customer's open live chat (``recipient`` is the chat's id) as a system message."""
+
+    def send(self, message: OutgoingMessage) -> str:
+        from django.core.exceptions import ObjectDoesNotExist, ValidationError
+
+        from customers.notices import live_chat_post
+
+        try:
+            provider_id = live_chat_post(int(message.recipient), message.body)
+        except (ObjectDoesNotExist, ValidationError, ValueError) as exc:
+            raise MessageSendError(str(getattr(exc, "messages", [exc])[0]), permanent=True) from exc
+        if not provider_id:
+            raise MessageSendError("live chat is not installed", permanent=True)
+        return provider_id
+
+
 def backend_path(channel: str = "sms") -> str:
     """Return the dotted path of the backend configured for a channel."""
+    if channel == "chat":
+        return "followups.messaging.LiveChatBackend"
     if channel == "email":
         configured = getattr(settings, "MESSAGE_EMAIL_BACKEND", None)
         if configured:

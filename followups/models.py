@@ -396,11 +396,12 @@ class SmsTemplate(models.Model):
 
 
 class CustomerMessage(models.Model):
-    """An SMS or e-mail sent to a customer through the message backend, with its delivery status."""
+    """An SMS, e-mail or live-chat notice sent to a customer through the message backend, with its delivery status."""
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
         EMAIL = "email", pgettext_lazy("follow-up channel", "E-mail")
+        CHAT = "chat", pgettext_lazy("follow-up channel", "Chat")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -43,17 +43,19 @@ class Route:
     reason: str = ""
 
 
-def route(*, phone: str, email: str, ticket_channel: str = "") -> Route:
+def route(*, phone: str, email: str, ticket_channel: str = "", live_chat: int | None = None) -> Route:
     """Return the channel a customer is reached on.
 
     E-mail when they wrote by e-mail (the ticket came by e-mail) and have an address; otherwise SMS to a
-    mobile number; otherwise e-mail; otherwise nothing.
+    mobile number; otherwise their open live chat (``live_chat``: its id); otherwise e-mail; otherwise nothing.
     """
     phone, email = (phone or "").strip(), (email or "").strip()
     if email and ticket_channel == "email":
         return Route(CustomerMessage.Channel.EMAIL, email)
     if phone:
         return Route(CustomerMessage.Channel.SMS, phone)
+    if live_chat:
+        return Route(CustomerMessage.Channel.CHAT, str(live_chat))
     if email:
         return Route(CustomerMessage.Channel.EMAIL, email)
     return Route(CustomerMessage.Channel.SMS, "", reason="no_contact")

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
+from customers.notices import live_chat_find
 from followups import notices, workflow
 from followups.messaging import MessageSendError, OutgoingMessage, backend_path, get_backend
 from followups.models import (
@@ -312,7 +313,7 @@ def notice_send(*, customer, kind: str, context: dict | None = None, ticket=None
     """Send one customer-facing notice: pick the channel, check consent, record it, deliver it after the commit.
 
     The channel: e-mail when the ticket came by e-mail and there is an address, else SMS to a mobile number,
-    else e-mail (``channel`` forces one, as a follow-up rule does). ``phone`` / ``email`` override the archive's
+    else the customer's open live chat, else e-mail (``channel`` forces one, as a follow-up rule does). ``phone`` / ``email`` override the archive's
     (a return's contact). Non-essential kinds need the customer's consent; a notice that cannot go is recorded
     as not sent, with the reason, on the customer's timeline. Quiet hours, the daily cap and retries apply
     when it is delivered (``message_deliver``).
@@ -324,7 +325,9 @@ def notice_send(*, customer, kind: str, context: dict | None = None, ticket=None
     language = language or settings.LANGUAGE_CODE
     phone = customer.phone if phone is None else phone
     email = customer.email if email is None else email
-    target = notices.route(phone=phone, email=email, ticket_channel=getattr(ticket, "channel", "") or "")
+    ticket_channel = getattr(ticket, "channel", "") or ""
+    live_chat = None if phone or (email and ticket_channel == "email") else live_chat_find(customer.pk)
+    target = notices.route(phone=phone, email=email, ticket_channel=ticket_channel, live_chat=live_chat)
     if channel:
         target = notices.Route(channel, (email if channel == CustomerMessage.Channel.EMAIL else phone) or "")
     with translation.override(language):

@@ -348,3 +348,22 @@ def test_system_check_warns_of_a_provider_without_credentials(settings):
     assert [item.id for item in found] == ["followups.W001"] and "SMS_TENCENT_SECRET_KEY" in found[0].msg
     settings.MESSAGE_EMAIL_BACKEND = "followups.nowhere.Backend"
     assert "followups.E001" in [item.id for item in message_backend_check()]
+
+
+def test_a_customer_without_phone_in_an_open_chat_is_told_there(customer_sms, django_capture_on_commit_callbacks):
+    from chat.models import ChatMessage, ChatSession
+    from tests.factories import ChatWidgetFactory
+
+    customer = CustomerFactory(phone="")
+    widget = ChatWidgetFactory()
+    chat = ChatSession.objects.create(widget=widget, team=widget.team, customer=customer)
+    message = services.notice_send(customer=customer, kind="refund_done", context={"number": "R7"}, body="R7 已退款")
+    assert (message.channel, message.recipient) == ("chat", str(chat.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.message_deliver(message_id=message.pk)
+    assert message.status == "sent" and message.provider_id.startswith("chat-")
+    posted = ChatMessage.objects.get(session=chat)
+    assert (posted.sender, posted.body) == ("system", "R7 已退款")
+    ChatSession.objects.filter(pk=chat.pk).update(status="ended")
+    late = services.notice_send(customer=customer, kind="return_closed", body="已完结")
+    assert late.channel == "email"  # the chat ended: the address is next
