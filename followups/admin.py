@@ -80,6 +80,8 @@ class CustomerMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "customer", "kind", "channel", "status", "attempts", "backend"]
     list_filter = ["channel", "status", "kind"]
     raw_id_fields = ["customer", "visit", "ticket"]
+    # The notice's fields hold a survey's live link (an SMS template parameter): not shown to staff.
+    exclude = ["context"]
     inlines = [MessageEventInline]
 
 
