@@ -367,3 +367,21 @@ def test_a_customer_without_phone_in_an_open_chat_is_told_there(customer_sms, dj
     ChatSession.objects.filter(pk=chat.pk).update(status="ended")
     late = services.notice_send(customer=customer, kind="return_closed", body="已完结")
     assert late.channel == "email"  # the chat ended: the address is next
+
+
+def test_admin_registers_templates_and_shows_a_message_with_its_events(client, customer_sms):
+    from tests.factories import UserFactory
+
+    admin_user = UserFactory(username="t-admin", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    form = {"provider": "alibaba", "kind": "refund_done", "language": "zh-hans", "template_code": "SMS_1",
+            "sign_name": "好物商城", "params": '{"no": "number"}', "is_active": "on"}
+    assert client.post("/admin/followups/smstemplate/add/", form).status_code == 302
+    assert SmsTemplate.objects.get().params == {"no": "number"}
+    refused = client.post("/admin/followups/smstemplate/add/", {**form, "kind": "greeting", "params": '{"no": 1}'})
+    assert refused.status_code == 200 and SmsTemplate.objects.count() == 1
+    message = services.notice_send(customer=CustomerFactory(), kind="survey", body="请评价 https://x/s/abc/",
+                                   context={"survey_url": "https://x/s/abc/"})
+    page = client.get(f"/admin/followups/customermessage/{message.pk}/change/")
+    shown = page.content.decode()
+    assert page.status_code == 200 and "通知字段" not in shown  # the survey's live link stays out of the page
