@@ -140,68 +140,50 @@ class _ReceiptView(APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
     backend = ""
+    acknowledgement: dict | None = None  # the provider's expected answer; None: the counts
+    reader = None  # receipts(token=, body=) of a provider whose address carries the token
 
-    def receipts(self, request) -> list:
-        raise NotImplementedError
-
-    def answer(self, counts: dict) -> dict:
-        return counts
+    def read(self, request) -> list:
+        return self.reader(token=request.query_params.get("token", ""), body=request.body)
 
     def post(self, request):
         try:
-            receipts = self.receipts(request)
+            receipts = self.read(request)
         except ReceiptRejected as exc:
             return Response({"detail": str(exc)}, status=exc.status)
-        return Response(self.answer(services.message_receipts_apply(backend=self.backend, receipts=receipts)))
+        counts = services.message_receipts_apply(backend=self.backend, receipts=receipts)
+        return Response(self.acknowledgement if self.acknowledgement is not None else counts)
 
 
+@extend_schema(request=AlibabaReportSerializer(many=True), parameters=[_TOKEN],
+               responses={200: AlibabaReportResultSerializer, **_REJECTED})
 class AlibabaReceiptView(_ReceiptView):
     """Alibaba Cloud SMS delivery reports (SmsReport, HTTP batch push); the address carries ``?token=``."""
 
     backend = "followups.providers.AlibabaSmsBackend"
-
-    def receipts(self, request):
-        return alibaba_receipts(token=request.query_params.get("token", ""), body=request.body)
-
-    def answer(self, counts):
-        return {"code": 0, "msg": "接收成功"}
-
-    @extend_schema(request=AlibabaReportSerializer(many=True), parameters=[_TOKEN],
-                   responses={200: AlibabaReportResultSerializer, **_REJECTED}, operation_id="webhooks_sms_alibaba_create")
-    def post(self, request):
-        return super().post(request)
+    acknowledgement = {"code": 0, "msg": "接收成功"}
+    reader = staticmethod(alibaba_receipts)
 
 
+@extend_schema(request=TencentReportSerializer(many=True), parameters=[_TOKEN],
+               responses={200: TencentReportResultSerializer, **_REJECTED})
 class TencentReceiptView(_ReceiptView):
     """Tencent Cloud SMS delivery status callbacks (短信下发状态通知); the address carries ``?token=``."""
 
     backend = "followups.providers.TencentSmsBackend"
-
-    def receipts(self, request):
-        return tencent_receipts(token=request.query_params.get("token", ""), body=request.body)
-
-    def answer(self, counts):
-        return {"result": 0, "errmsg": "OK"}
-
-    @extend_schema(request=TencentReportSerializer(many=True), parameters=[_TOKEN],
-                   responses={200: TencentReportResultSerializer, **_REJECTED}, operation_id="webhooks_sms_tencent_create")
-    def post(self, request):
-        return super().post(request)
+    acknowledgement = {"result": 0, "errmsg": "OK"}
+    reader = staticmethod(tencent_receipts)
 
 
+@extend_schema(
+    request=GatewayReportSerializer(many=True), responses={200: ReceiptResultSerializer, **_REJECTED},
+    parameters=[OpenApiParameter("X-Signature-Timestamp", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
+                OpenApiParameter("X-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)])
 class GatewayReceiptView(_ReceiptView):
     """Delivery reports of the HTTP gateway, signed: ``X-Signature: sha256=<hex>`` of "<timestamp>." + body."""
 
     backend = "followups.providers.HttpGatewayBackend"
 
-    def receipts(self, request):
+    def read(self, request):
         return gateway_receipts(timestamp=request.headers.get("X-Signature-Timestamp", ""),
                                 signature=request.headers.get("X-Signature", ""), body=request.body)
-
-    @extend_schema(
-        request=GatewayReportSerializer(many=True), responses={200: ReceiptResultSerializer, **_REJECTED},
-        parameters=[OpenApiParameter("X-Signature-Timestamp", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
-                    OpenApiParameter("X-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
-        operation_id="webhooks_sms_gateway_create")
-    def post(self, request):
-        return super().post(request)
