@@ -385,3 +385,17 @@ def test_admin_registers_templates_and_shows_a_message_with_its_events(client, c
     page = client.get(f"/admin/followups/customermessage/{message.pk}/change/")
     shown = page.content.decode()
     assert page.status_code == 200 and "通知字段" not in shown  # the survey's live link stays out of the page
+
+
+def test_anonymizing_the_archive_erases_the_messages_sent_and_stops_queued_ones(customer_sms, manager):
+    from customers.services import customer_anonymize
+
+    customer = CustomerFactory()
+    sent = services.notice_send(customer=customer, kind="refund_done", context={"number": "R9"}, body="R9 已退款")
+    services.message_deliver(message_id=sent.pk)
+    queued = services.notice_send(customer=customer, kind="return_closed", body="已完结")
+    customer_anonymize(customer=customer, actor=manager, reason="客户申请删除")
+    sent.refresh_from_db(), queued.refresh_from_db()
+    assert (sent.recipient, sent.context, sent.status) == ("", {}, "sent") and "R9" not in sent.body
+    assert queued.status == "skipped" and services.message_deliver(message_id=queued.pk).status == "skipped"
+    assert not MessageEvent.objects.filter(message=sent).exclude(note="").exists()
