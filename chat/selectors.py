@@ -228,3 +228,10 @@ def customer_timeline_sources(*, customer, text, viewer):
         visible = sessions.filter(chat_session_scope_q(user=viewer))
     yield ("chat", _("Live chat"), sessions, visible, "created_at",
            lambda c: (f"#{c.pk} {text(c.visitor_name)}", c.get_status_display(), str(c.agent or "")))
+
+
+def chat_open_for_customer(customer_id: int) -> int | None:
+    """Return the id of the customer's newest chat still waiting or in conversation, or None."""
+    return (ChatSession.objects.filter(customer_id=customer_id, status__in=[ChatSession.Status.WAITING,
+                                                                             ChatSession.Status.ACTIVE])
+            .order_by("-pk").values_list("pk", flat=True).first())

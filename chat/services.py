@@ -257,6 +257,18 @@ def chat_message_post(*, session: ChatSession, sender: str, actor=None, body="",
     return message
 
 
+def chat_notice_post(session_id: int, body: str) -> str:
+    """Write a notice to the customer (a refund done, a step of their return) into their open chat as a system message."""
+    with transaction.atomic():
+        session = ChatSession.objects.select_for_update().get(pk=session_id)
+        if session.status == ChatSession.Status.ENDED:
+            raise ValidationError({"status": [_("This chat has already ended.")]})
+        message, publishes = _message_store(session, sender=ChatMessage.Sender.SYSTEM, actor=None, body=_clean_body(body))
+        for channel, payload in publishes:
+            _after_commit(channel, payload)
+    return f"chat-{message.pk}"
+
+
 def chat_customer_message_store(*, session_id: int, token: str, body: str) -> tuple[ChatMessage, list[tuple[str, dict]]]:
     """Store a visitor's text message, the session's new number and the event; return it and the events to publish.
 

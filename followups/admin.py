@@ -1,10 +1,12 @@
 """Django admin of follow-up rules, survey questions and settings; visits, surveys and messages read-only."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import (
-    CustomerMessage, FollowUpRule, FollowUpSettings, FollowUpVisit, Survey, SurveyQuestion, SurveyResponse,
+    CustomerMessage, FollowUpRule, FollowUpSettings, FollowUpVisit, MessageEvent, SmsTemplate, Survey, SurveyQuestion,
+    SurveyResponse,
 )
 from helpdesk.admin import ReadOnlyAdminMixin
 
@@ -66,8 +68,50 @@ class SurveyResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["survey", "customer", "ticket", "return_request", "order", "agent", "low_score_ticket"]
 
 
+class MessageEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = MessageEvent
+    fields = ["created_at", "kind", "note"]
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(CustomerMessage)
 class CustomerMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "customer", "channel", "status", "backend"]
-    list_filter = ["channel", "status"]
-    raw_id_fields = ["customer", "visit"]
+    list_display = ["created_at", "customer", "kind", "channel", "status", "attempts", "backend"]
+    list_filter = ["channel", "status", "kind"]
+    raw_id_fields = ["customer", "visit", "ticket"]
+    # The notice's fields hold a survey's live link (an SMS template parameter): not shown to staff.
+    exclude = ["context"]
+    inlines = [MessageEventInline]
+
+
+class SmsTemplateForm(forms.ModelForm):
+    class Meta:
+        model = SmsTemplate
+        fields = ["provider", "kind", "language", "template_code", "sign_name", "params", "is_active"]
+
+    def clean_params(self):
+        """Accept an object of template parameter name → notice field, or a list of notice fields (in order)."""
+        params = self.cleaned_data.get("params")
+        if params in (None, ""):
+            return {}
+        if isinstance(params, dict):
+            values = list(params) + list(params.values())
+        elif isinstance(params, list):
+            values = params
+        else:
+            values = [None]
+        if not all(isinstance(value, str) and value for value in values):
+            raise forms.ValidationError(_("Give an object of template parameter name → notice field, or a list of "
+                                          "notice fields in the template's order; all as text."))
+        return params
+
+
+@admin.register(SmsTemplate)
+class SmsTemplateAdmin(admin.ModelAdmin):
+    """Templates registered with the SMS providers: code, sign name and parameters per notice kind (no credentials)."""
+
+    form = SmsTemplateForm
+    list_display = ["provider", "kind", "language", "template_code", "sign_name", "is_active"]
+    list_filter = ["provider", "kind", "language", "is_active"]
+    search_fields = ["template_code", "sign_name"]

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from customers.notices import NoticeKind
 from helpdesk.events import AuditEvent, actor_field
 
 
@@ -353,32 +354,89 @@ class SurveyResponse(models.Model):
         return f"{self.overall}/5"
 
 
+class SmsTemplate(models.Model):
+    """A template registered with an SMS provider (短信模板): the code and sign name a notice kind is sent with.
+
+    ``params`` maps the template's parameter names to the notice's fields (``{"code": "number"}``), or lists the
+    fields in the template's order (``["number", "amount"]``, for Tencent's positional parameters); Chinese
+    providers accept only registered templates, so the text itself is the provider's, not ours.
+    """
+
+    class Provider(models.TextChoices):
+        ALIBABA = "alibaba", _("Alibaba Cloud SMS")
+        TENCENT = "tencent", _("Tencent Cloud SMS")
+        GATEWAY = "gateway", _("HTTP gateway")
+
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
+    kind = models.CharField(_("notice kind"), max_length=24, choices=NoticeKind.choices)
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES, default="zh-hans")
+    template_code = models.CharField(_("template code"), max_length=64,
+                                     help_text=_("As registered with the provider, e.g. SMS_123456789 or 1234567."))
+    sign_name = models.CharField(_("sign name"), max_length=64, blank=True,
+                                 help_text=_("The registered signature (短信签名); empty: the provider's default setting."))
+    params = models.JSONField(
+        _("parameters"), default=dict, blank=True,
+        help_text=_("Template parameter name → notice field, e.g. {\"no\": \"number\", \"amount\": \"amount\"}; for "
+                    "Tencent, the fields in the template's order, e.g. [\"number\", \"amount\"]."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        db_table = "customers_smstemplate"
+        ordering = ["provider", "kind", "language"]
+        verbose_name = _("SMS template")
+        verbose_name_plural = _("SMS templates")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "kind", "language"], name="smstemplate_one_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_provider_display()} · {self.get_kind_display()} · {self.template_code}"
+
+
 class CustomerMessage(models.Model):
-    """An SMS or e-mail sent to a customer through the message backend, with its delivery status."""
+    """An SMS, e-mail or live-chat notice sent to a customer through the message backend, with its delivery status."""
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
         EMAIL = "email", pgettext_lazy("follow-up channel", "E-mail")
+        CHAT = "chat", pgettext_lazy("follow-up channel", "Chat")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         SENT = "sent", pgettext_lazy("message status", "Sent")
+        DELIVERED = "delivered", pgettext_lazy("message status", "Delivered")
         FAILED = "failed", pgettext_lazy("message status", "Failed")
+        SKIPPED = "skipped", pgettext_lazy("message status", "Not sent")
 
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE,
                                  related_name="messages_sent", db_index=False)
     visit = models.ForeignKey(FollowUpVisit, verbose_name=_("visit"), on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="messages")
+    ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("ticket"), on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+", db_index=False)
+    kind = models.CharField(_("notice kind"), max_length=24, choices=NoticeKind.choices, default=NoticeKind.OTHER)
+    is_essential = models.BooleanField(
+        _("essential"), default=False,
+        help_text=_("A transactional notice (return steps, refunds): sent whatever the marketing consent."))
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"))
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    # The notice's fields, from which an SMS template's parameters are taken.
+    context = models.JSONField(_("notice fields"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     backend = models.CharField(_("backend"), max_length=200, blank=True)
     provider_id = models.CharField(_("provider message id"), max_length=100, blank=True)
     error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the next attempt may be made: now, the end of quiet hours, the next day under the cap, or a retry.
+    due_at = models.DateTimeField(_("send at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
         db_table = "customers_customermessage"
@@ -389,7 +447,35 @@ class CustomerMessage(models.Model):
             models.Index(fields=["customer", "-created_at"], name="customermessage_customer_idx"),
             # What the sweeper reads every minute: the few messages still queued, oldest first.
             models.Index(fields=["created_at"], condition=models.Q(status="queued"), name="customermessage_queued_idx"),
+            models.Index(fields=["due_at"], condition=models.Q(status="queued"), name="customermessage_due_idx"),
+            # Delivery receipts find their message by the provider's id.
+            models.Index(fields=["provider_id"], condition=~models.Q(provider_id=""), name="customermessage_provider_idx"),
         ]
 
     def __str__(self):
         return f"{self.get_channel_display()} · {self.get_status_display()}"
+
+
+class MessageEvent(AuditEvent):
+    """One recorded step of a message: queued for later, attempt failed, sent, delivered, failed, not sent."""
+
+    class Kind(models.TextChoices):
+        DEFERRED = "deferred", _("Held until later")
+        RETRY = "retry", _("Attempt failed, trying again")
+        SENT = "sent", pgettext_lazy("message event", "Sent")
+        DELIVERED = "delivered", pgettext_lazy("message event", "Delivered")
+        FAILED = "failed", pgettext_lazy("message event", "Failed")
+        SKIPPED = "skipped", pgettext_lazy("message event", "Not sent")
+
+    message = models.ForeignKey(CustomerMessage, verbose_name=_("message"), on_delete=models.CASCADE,
+                                related_name="events")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    actor = actor_field(related_name="+", db_index=False)
+
+    class Meta(AuditEvent.Meta):
+        db_table = "customers_messageevent"
+        verbose_name = _("message event")
+        verbose_name_plural = _("message events")
+
+    def __str__(self):
+        return f"{self.message_id}:{self.kind}"

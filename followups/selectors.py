@@ -147,7 +147,13 @@ def customer_timeline_sources(*, customer, text, viewer):
         visible_visits, visible_sent = visits, sent
     else:
         visible_visits = visits.filter(visit_scope)
-        visible_sent = sent.filter(visit__in=visible_visits.values("pk"))
+        # A visit's messages go with the visit, a ticket's with the ticket's team; the other notices (a return
+        # without a ticket) with the customer's archive.
+        visible_sent = sent.filter(
+            Q(visit__in=visible_visits.values("pk"))
+            | Q(visit__isnull=True, ticket__isnull=True)
+            | Q(visit__isnull=True, ticket__team_id__in=team_ids_for_user(user=viewer))
+            | Q(visit__isnull=True, ticket__assignee=viewer))
     if not viewer.has_perm("followups.view_surveyresponse"):
         visible_responses = responses.none()
     else:
@@ -155,7 +161,7 @@ def customer_timeline_sources(*, customer, text, viewer):
         visible_responses = responses if response_scope is None else responses.filter(response_scope)
     yield ("visit", _("Follow-up visit"), visits, visible_visits, "created_at", visit_row)
     yield ("outbound", _("Message sent"), sent, visible_sent, "created_at",
-           lambda m: (f"{m.get_channel_display()} · {m.get_status_display()}",
+           lambda m: (f"{m.get_channel_display()} · {m.get_kind_display()} · {m.get_status_display()}",
                       text(survey_links_hidden(m.body)[:200]), m.error[:100]))
     yield ("survey", _("Survey response"), responses, visible_responses, "submitted_at",
            lambda r: (f"{r.overall}/5 · {r.score}", text(r.comment[:200]), ""))

@@ -10,21 +10,22 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
-from followups import workflow
+from customers.notices import live_chat_find
+from followups import notices, workflow
 from followups.messaging import MessageSendError, OutgoingMessage, backend_path, get_backend
 from followups.models import (
-    CustomerMessage, FollowUpEvent, FollowUpRule, FollowUpSettings, FollowUpVisit, Survey, SurveyQuestion,
-    SurveyResponse,
+    CustomerMessage, FollowUpEvent, FollowUpRule, FollowUpSettings, FollowUpVisit, MessageEvent, NoticeKind, Survey,
+    SurveyQuestion, SurveyResponse,
 )
 from followups.rules import DEFAULT_CALENDAR, Candidate, Schedule, candidates, has_visit_near, needs_consent, recent_visits
 from followups.selectors import survey_questions
 from followups.sweep_sql import visits_insert
 from followups.tokens import survey_from_token, survey_url
-from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each
+from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
 from helpdesk.instants import instant_text
 from helpdesk.models import BusinessCalendar, Team, User
 from helpdesk.services import calendar_recompute_each
@@ -285,48 +286,199 @@ def message_send(*, customer, channel: str, body: str, subject: str = "", visit:
     """Record a message to a customer, send it through the backend and record the result on the timeline."""
     recipient = customer.email if channel == CustomerMessage.Channel.EMAIL else customer.phone
     message = CustomerMessage.objects.create(customer=customer, visit=visit, channel=channel, recipient=recipient or "",
-                                             subject=subject[:200], body=body, backend=backend_path())
+                                             subject=subject[:200], body=body, backend=backend_path(channel))
     return message_deliver(message_id=message.pk)
 
 
-def message_deliver(*, message_id: int) -> CustomerMessage | None:
-    """Send a queued message once; record it as sent with the provider's id, or failed with the reason.
+def _message_event(message: CustomerMessage, kind: str, note: str = "") -> None:
+    MessageEvent.objects.create(message=message, kind=kind, note=note)
 
-    The row stays locked while the backend sends, so a second delivery of the same message (its task
-    received twice, or sent again by the sweeper) waits, then finds it no longer queued and sends nothing.
+
+def _notice_text(kind: str, context: dict) -> str:
+    """Return the default text of a notice kind in the active language (callers usually give their own)."""
+    texts = {
+        NoticeKind.SURVEY: _("{customer_name}, how did we do? Please rate our service: {survey_url}"),
+        NoticeKind.GREETING: _("{customer_name}, best wishes from our customer service team!"),
+    }
+    text = texts.get(kind) or _("%(kind)s: %(number)s") % {"kind": NoticeKind(kind).label if kind in NoticeKind.values
+                                                             else kind, "number": context.get("number", "")}
+    for key, value in context.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+def notice_send(*, customer, kind: str, context: dict | None = None, ticket=None, body: str = "", subject: str = "",
+                language: str | None = None, phone: str | None = None, email: str | None = None,
+                channel: str = "", visit: FollowUpVisit | None = None) -> CustomerMessage:
+    """Send one customer-facing notice: pick the channel, check consent, record it, deliver it after the commit.
+
+    The channel: e-mail when the ticket came by e-mail and there is an address, else SMS to a mobile number,
+    else the customer's open live chat, else e-mail (``channel`` forces one, as a follow-up rule does). ``phone`` / ``email`` override the archive's
+    (a return's contact). Non-essential kinds need the customer's consent; a notice that cannot go is recorded
+    as not sent, with the reason, on the customer's timeline. Quiet hours, the daily cap and retries apply
+    when it is delivered (``message_deliver``).
     """
+    from followups import tasks  # tasks imports this module
+
+    context = {str(key): value if isinstance(value, (int, float)) else str(value) for key, value in (context or {}).items()}
+    context.setdefault("customer_name", customer.name)
+    language = language or settings.LANGUAGE_CODE
+    phone = customer.phone if phone is None else phone
+    email = customer.email if email is None else email
+    ticket_channel = getattr(ticket, "channel", "") or ""
+    live_chat = None if phone or (email and ticket_channel == "email") else live_chat_find(customer.pk)
+    target = notices.route(phone=phone, email=email, ticket_channel=ticket_channel, live_chat=live_chat)
+    if channel:
+        target = notices.Route(channel, (email if channel == CustomerMessage.Channel.EMAIL else phone) or "")
+    with translation.override(language):
+        body = body or _notice_text(kind, context)
+        subject = subject or str(NoticeKind(kind).label if kind in NoticeKind.values else _("Message from customer service"))
+    essential = notices.is_essential(kind)
+    reason = ""
+    if customer.anonymized_at is not None:
+        reason = _("The customer's personal data was erased.")
+    elif not essential and not getattr(customer, notices.consent_field(kind), False):
+        reason = _("The customer has not consented to this kind of message.")
+    elif not target.recipient:
+        reason = _("The customer has no phone or e-mail.")
+    message = CustomerMessage.objects.create(
+        customer=customer, visit=visit, ticket=ticket if getattr(ticket, "pk", None) else None, kind=kind,
+        is_essential=essential, channel=target.channel, recipient=target.recipient, subject=subject[:200], body=body,
+        language=language, context=context, backend=backend_path(target.channel),
+        status=CustomerMessage.Status.SKIPPED if reason else CustomerMessage.Status.QUEUED, error=reason)
+    if reason:
+        _message_event(message, MessageEvent.Kind.SKIPPED, reason)
+    else:
+        enqueue_on_commit(tasks.message_deliver, message_id=message.pk)
+    return message
+
+
+def _message_hold(message: CustomerMessage, now: dt.datetime) -> str:
+    """Return why an SMS must wait or not go now ("quiet", "cap"), holding or closing it; "" when it may go."""
+    if message.channel != CustomerMessage.Channel.SMS:
+        return ""
+    opens = notices.quiet_until(now)
+    if opens is not None:
+        message.due_at = opens
+        message.save(update_fields=["due_at"])
+        _message_event(message, MessageEvent.Kind.DEFERRED, _("Quiet hours; to be sent at %(at)s") % {"at": instant_text(opens)})
+        return "quiet"
+    cap = notices.daily_cap()
+    if not cap:
+        return ""
+    # One SMS of a customer at a time counts against the cap: their archive row is the lock.
+    Customer.objects.select_for_update().filter(pk=message.customer_id).values_list("pk", flat=True).first()
+    start, end = notices.day_bounds(now)
+    sent_today = CustomerMessage.objects.filter(
+        customer_id=message.customer_id, channel=CustomerMessage.Channel.SMS, sent_at__gte=start, sent_at__lt=end,
+    ).count()
+    if sent_today < cap:
+        return ""
+    if message.is_essential:
+        message.due_at = notices.next_day_opens(now)
+        message.save(update_fields=["due_at"])
+        _message_event(message, MessageEvent.Kind.DEFERRED, _("Daily limit of %(cap)d SMS reached; to be sent at %(at)s") % {
+            "cap": cap, "at": instant_text(message.due_at)})
+    else:
+        message.status, message.error = CustomerMessage.Status.SKIPPED, _("Daily limit of %(cap)d SMS reached.") % {"cap": cap}
+        message.save(update_fields=["status", "error"])
+        _message_event(message, MessageEvent.Kind.SKIPPED, message.error)
+    return "cap"
+
+
+def message_deliver(*, message_id: int, now: dt.datetime | None = None) -> CustomerMessage | None:
+    """Send a queued message once it is due; record it as sent with the provider's id, to retry, or failed.
+
+    SMS waits out quiet hours and, beyond the daily cap, the next day (an essential notice) or is not sent
+    (others). A failure the provider may get over is tried again after an exponential backoff, at most
+    ``NOTICE_MAX_ATTEMPTS`` times. The row stays locked while the backend sends, so a second delivery of the
+    same message (its task received twice, or sent again by the sweeper) waits, then finds it no longer due.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         message = CustomerMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.status != CustomerMessage.Status.QUEUED:
             return message
+        if message.due_at is not None and message.due_at > now:
+            return message
+        if _message_hold(message, now):
+            return message
+        message.attempts += 1
         try:
             if not message.recipient:
-                raise MessageSendError(_("The customer has no address for this channel."))
-            provider_id = get_backend().send(OutgoingMessage(channel=message.channel, recipient=message.recipient,
-                                                             body=message.body, subject=message.subject,
-                                                             reference=str(message.pk)))
+                raise MessageSendError(_("The customer has no address for this channel."), permanent=True)
+            provider_id = get_backend(backend_path(message.channel)).send(OutgoingMessage(
+                channel=message.channel, recipient=message.recipient, body=message.body, subject=message.subject,
+                reference=str(message.pk), kind=message.kind, language=message.language, context=message.context))
         except MessageSendError as exc:
-            message.status, message.error = CustomerMessage.Status.FAILED, str(exc)
-            message.save(update_fields=["status", "error"])
-            if message.visit_id:
-                FollowUpVisit.objects.filter(pk=message.visit_id).update(outcome=Visit.Outcome.FAILED)
+            message.error = str(exc)
+            if exc.permanent or message.attempts >= notices.max_attempts():
+                message.status = CustomerMessage.Status.FAILED
+                message.save(update_fields=["status", "error", "attempts"])
+                _message_event(message, MessageEvent.Kind.FAILED, message.error)
+                if message.visit_id:
+                    FollowUpVisit.objects.filter(pk=message.visit_id).update(outcome=Visit.Outcome.FAILED)
+                return message
+            message.due_at = now + notices.retry_delay(message.attempts)
+            message.save(update_fields=["error", "attempts", "due_at"])
+            _message_event(message, MessageEvent.Kind.RETRY, _("%(error)s; attempt %(n)d, next at %(at)s") % {
+                "error": message.error, "n": message.attempts, "at": instant_text(message.due_at)})
             return message
-        message.status, message.provider_id, message.sent_at = (
-            CustomerMessage.Status.SENT, str(provider_id)[:100], timezone.now())
-        message.save(update_fields=["status", "provider_id", "sent_at"])
+        message.status, message.provider_id, message.sent_at, message.error = (
+            CustomerMessage.Status.SENT, str(provider_id)[:100], now, "")
+        message.save(update_fields=["status", "provider_id", "sent_at", "error", "attempts"])
+        _message_event(message, MessageEvent.Kind.SENT, message.provider_id)
     return message
 
 
-def message_sweep_queued(*, now: dt.datetime | None = None) -> int:
-    """Deliver again the messages still queued after the grace period; return how many tasks were sent.
+def message_receipts_apply(*, backend: str, receipts) -> dict[str, int]:
+    """Record providers' delivery receipts: a sent message becomes delivered, or failed with the provider's reason.
 
-    A message stays queued when the process that created it died before the backend answered, or the
-    backend raised something other than ``MessageSendError``.
+    ``backend`` is the dotted path of the provider's backend: a receipt matches a message sent through it by the
+    provider's id. Safe to repeat: a message already delivered or failed is left as it is. Return counts of
+    ``updated``, ``unchanged`` and ``unknown`` receipts.
+    """
+    counts = {"updated": 0, "unchanged": 0, "unknown": 0}
+    now = timezone.now()
+    with transaction.atomic():
+        for receipt in receipts:
+            message = (CustomerMessage.objects.select_for_update()
+                       .filter(provider_id=receipt.provider_id, backend=backend, channel=CustomerMessage.Channel.SMS)
+                       .order_by("-pk").first())
+            if message is None:
+                counts["unknown"] += 1
+                continue
+            if message.status not in (CustomerMessage.Status.SENT, CustomerMessage.Status.QUEUED):
+                counts["unchanged"] += 1
+                continue
+            reason = " ".join(part for part in (receipt.code, receipt.reason) if part)
+            if receipt.is_delivered:
+                message.status, message.delivered_at = CustomerMessage.Status.DELIVERED, now
+                message.save(update_fields=["status", "delivered_at"])
+                _message_event(message, MessageEvent.Kind.DELIVERED, reason)
+            else:
+                message.status, message.error = CustomerMessage.Status.FAILED, reason or _("The provider reported a failure.")
+                message.save(update_fields=["status", "error"])
+                _message_event(message, MessageEvent.Kind.FAILED, message.error)
+                if message.visit_id:
+                    FollowUpVisit.objects.filter(pk=message.visit_id).update(outcome=Visit.Outcome.FAILED)
+            counts["updated"] += 1
+    return counts
+
+
+def message_sweep_queued(*, now: dt.datetime | None = None) -> int:
+    """Deliver the queued messages that are due; return how many tasks were sent.
+
+    Due: held for quiet hours, the cap or a retry until a time now past, or never held and still queued after
+    the grace period (the process that created it died before the backend answered, or the backend raised
+    something other than ``MessageSendError``).
     """
     from followups import tasks  # tasks imports this module
 
-    cutoff = (now or timezone.now()) - SWEEP_GRACE
-    ids = (CustomerMessage.objects.filter(status=CustomerMessage.Status.QUEUED, created_at__lte=cutoff)
+    now = now or timezone.now()
+    cutoff = now - SWEEP_GRACE
+    ids = (CustomerMessage.objects.filter(status=CustomerMessage.Status.QUEUED)
+           .filter(Q(due_at__lte=now) | Q(due_at__isnull=True, created_at__lte=cutoff))
            .order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
     return enqueue_each(tasks.message_deliver, "message_id", list(ids))
 
@@ -346,24 +498,21 @@ def visit_message_send(*, visit_id: int, now: dt.datetime | None = None) -> Cust
             return None
         channel = CustomerMessage.Channel.EMAIL if visit.channel == FollowUpRule.Channel.EMAIL else CustomerMessage.Channel.SMS
         template = visit.rule.message if visit.rule else ""
-        url = ""
+        kind = NoticeKind.SURVEY if visit.kind == FollowUpRule.Kind.SURVEY else NoticeKind.GREETING
+        context = {"customer_name": visit.customer.name}
         if visit.kind == FollowUpRule.Kind.SURVEY:
             survey = survey_create(customer=visit.customer, visit=visit)
-            url = survey_url(survey)
-            template = template or _("{customer_name}, how did we do? Please rate our service: {survey_url}")
-        else:
-            template = template or _("{customer_name}, best wishes from our customer service team!")
-        body = template.replace("{customer_name}", visit.customer.name).replace("{survey_url}", url)
+            context["survey_url"] = survey_url(survey)
+        body = _notice_text(kind, context) if not template else template
+        body = body.replace("{customer_name}", visit.customer.name).replace("{survey_url}", context.get("survey_url", ""))
         visit.status = Visit.Status.DONE
         visit.outcome = Visit.Outcome.SENT
         visit.attempts += 1
         visit.completed_at = now
         visit.save(update_fields=["status", "outcome", "attempts", "completed_at"])
         _event(visit, "sent")
-        message = CustomerMessage.objects.create(
-            customer=visit.customer, visit=visit, channel=channel,
-            recipient=(visit.customer.email if channel == CustomerMessage.Channel.EMAIL else visit.customer.phone) or "",
-            subject=str(visit.rule or _("Message from customer service"))[:200], body=body, backend=backend_path())
+        message = notice_send(customer=visit.customer, kind=kind, context=context, ticket=visit.ticket, body=body,
+                              subject=str(visit.rule or _("Message from customer service")), channel=channel, visit=visit)
     # Sent after the commit: a rolled-back visit never produces a message.
     return message_deliver(message_id=message.pk)
 

@@ -29,5 +29,5 @@ def message_deliver(*, message_id: int) -> str:
 
 @shared_task(name="customers.message_sweep_queued", expires=50)
 def message_sweep_queued() -> int:
-    """Deliver again the messages still queued after the grace period."""
+    """Deliver the queued messages now due: held for quiet hours, the cap or a retry, or whose task was lost."""
     return services.message_sweep_queued()

@@ -218,10 +218,15 @@ _email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console://"))
 if not _email.get("EMAIL_BACKEND"):
     raise ImproperlyConfigured("EMAIL_URL has an unknown scheme; use smtp://, submission:// (STARTTLS), console:// or memory://")
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
-if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+if os.environ.get("EMAIL_BACKEND"):
+    # An e-mail service provider through django-anymail, e.g. anymail.backends.mailgun.EmailBackend, configured by
+    # ANYMAIL_<SETTING> variables (docs/notices.md).
+    MAILERS["default"]["BACKEND"] = os.environ["EMAIL_BACKEND"]
+ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend" and not os.environ.get("EMAIL_BACKEND"):
     # Django's console backend prints base64 MIME; ours prints the decoded text (helpdesk/mail_console.py).
     MAILERS["default"]["BACKEND"] = "helpdesk.mail_console.EmailBackend"
-if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and not os.environ.get("EMAIL_BACKEND"):
     # Django's, writing to internationalised addresses (RFC 6531) too (channels/smtp.py).
     MAILERS["default"]["BACKEND"] = "channels.smtp.EmailBackend"
     MAILERS["default"]["OPTIONS"] = {
@@ -240,6 +245,29 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Messages to customers (SMS, e-mail): a dotted path like Django's e-mail backends (followups/messaging.py).
 MESSAGE_BACKEND = os.environ.get("MESSAGE_BACKEND", "followups.messaging.ConsoleBackend")
 MESSAGE_FILE_PATH = os.environ.get("MESSAGE_FILE_PATH", str(BASE_DIR / "media" / "messages.jsonl"))
+# E-mail to customers: Django's mail (EMAIL_URL, or the ESP named by EMAIL_BACKEND) unless another backend is named.
+MESSAGE_EMAIL_BACKEND = os.environ.get("MESSAGE_EMAIL_BACKEND", "followups.messaging.DjangoMailBackend")
+# SMS providers (docs/notices.md). Credentials come from the environment only, never from the database.
+SMS_ALIBABA_ACCESS_KEY_ID = os.environ.get("SMS_ALIBABA_ACCESS_KEY_ID", "")
+SMS_ALIBABA_ACCESS_KEY_SECRET = os.environ.get("SMS_ALIBABA_ACCESS_KEY_SECRET", "")
+SMS_ALIBABA_ENDPOINT = os.environ.get("SMS_ALIBABA_ENDPOINT", "https://dysmsapi.aliyuncs.com")
+SMS_ALIBABA_CALLBACK_TOKEN = os.environ.get("SMS_ALIBABA_CALLBACK_TOKEN", "")
+SMS_TENCENT_SECRET_ID = os.environ.get("SMS_TENCENT_SECRET_ID", "")
+SMS_TENCENT_SECRET_KEY = os.environ.get("SMS_TENCENT_SECRET_KEY", "")
+SMS_TENCENT_SDK_APP_ID = os.environ.get("SMS_TENCENT_SDK_APP_ID", "")
+SMS_TENCENT_REGION = os.environ.get("SMS_TENCENT_REGION", "ap-guangzhou")
+SMS_TENCENT_ENDPOINT = os.environ.get("SMS_TENCENT_ENDPOINT", "https://sms.tencentcloudapi.com")
+SMS_TENCENT_CALLBACK_TOKEN = os.environ.get("SMS_TENCENT_CALLBACK_TOKEN", "")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_SECRET = os.environ.get("SMS_GATEWAY_SECRET", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", "5"))
+# Rules of every notice to a customer (followups/notices.py): SMS is held in quiet hours (local time) and
+# beyond the daily cap per customer; a failed send is tried again after 1, 2, 4 … × NOTICE_RETRY_SECONDS.
+NOTICE_QUIET_HOURS = os.environ.get("NOTICE_QUIET_HOURS", "21:00-08:00")
+NOTICE_DAILY_CAP = int(os.environ.get("NOTICE_DAILY_CAP", "5"))
+NOTICE_MAX_ATTEMPTS = int(os.environ.get("NOTICE_MAX_ATTEMPTS", "5"))
+NOTICE_RETRY_SECONDS = int(os.environ.get("NOTICE_RETRY_SECONDS", "60"))
 # The address customers reach the public survey pages at (links in SMS and e-mail).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Days a customer's tracking link (tickets/tracking.py) opens their ticket after it is issued.

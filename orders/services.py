@@ -2,18 +2,20 @@
 
 import datetime as dt
 import logging
-import smtplib
 from collections import defaultdict
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from customers.notices import NoticeKind, notice_send
 from helpdesk.enqueue import enqueue_on_commit
 from helpdesk.instants import instant_text
 from helpdesk.models import Team
@@ -99,23 +101,21 @@ def _event(ret: ReturnRequest, *, kind: str, actor=None, note: str = "", from_st
     return event
 
 
-def _notify(ret: ReturnRequest, message: str) -> None:
-    """Tell the customer by SMS/e-mail and record that they were told."""
-    channels = [c for c, value in (("sms", ret.contact_phone), ("email", ret.contact_email)) if value]
-    _event(ret, kind=ReturnEvent.Kind.NOTIFIED, note=f"[{'/'.join(channels) or '-'}] {message}")
-    if ret.contact_email:
+def _notify(ret: ReturnRequest, kind: str, text, context: dict) -> None:
+    """Tell the customer (``customers.notices.notice_send``: their channel, in their language) and record it.
+
+    ``text`` is a lazy translation with ``%(name)s`` fields from ``context``; the return's contact phone and
+    e-mail are the addresses, the return's ticket decides the channel when it came by e-mail.
+    """
+    language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        fields = {key: value if isinstance(value, int) else str(value) for key, value in context.items()}
+        body = str(text) % fields
         subject = _("Your return %(number)s") % {"number": ret.number}
-        transaction.on_commit(lambda: _email_send(subject, message, ret.contact_email))
-
-
-def _email_send(subject: str, message: str, to: str) -> None:
-    """Send the notification e-mail; a mail server failure must not undo the step already committed."""
-    from django.core.mail import send_mail
-
-    try:
-        send_mail(subject, message, None, [to])
-    except (smtplib.SMTPException, OSError):
-        logger.warning("return notification to %s not sent", to, exc_info=True)
+    message = notice_send(customer=ret.customer, kind=kind, context=fields, ticket=ret.ticket, body=body,
+                          subject=subject, language=language, phone=ret.contact_phone, email=ret.contact_email)
+    channel = f"{message.channel}" if message is not None and message.recipient else "-"
+    _event(ret, kind=ReturnEvent.Kind.NOTIFIED, note=f"[{channel}] {str(text) % context}")
 
 
 def _deadline_start(ret: ReturnRequest, step: str, start) -> None:
@@ -221,7 +221,8 @@ def return_request_confirm(*, return_request_id: int) -> bool:
     if ret is None:
         return False
     ret = _move(ret, S.CONFIRMED, actor=None)
-    _notify(ret, _("We have received your application %(number)s and will review it shortly.") % {"number": ret.number})
+    _notify(ret, NoticeKind.RETURN_CONFIRMED,
+            gettext_lazy("We have received your application %(number)s and will review it shortly."), {"number": ret.number})
     _deadline_meet(ret, Step.CONFIRM)
     return True
 
@@ -241,9 +242,10 @@ def return_request_approve(*, return_request: ReturnRequest, expected_status: st
         fields["is_stock_reserved"] = True
     ret = _move(ret, S.APPROVED, actor=actor, note=note, fields=fields)
     if was_submitted:
-        _notify(ret, _("Your application %(number)s has been received.") % {"number": ret.number})
+        _notify(ret, NoticeKind.RETURN_CONFIRMED, gettext_lazy("Your application %(number)s has been received."),
+                {"number": ret.number})
     _deadline_meet(ret, Step.CONFIRM)
-    _notify(ret, _("Your application %(number)s is approved.") % {"number": ret.number})
+    _notify(ret, NoticeKind.RETURN_APPROVED, gettext_lazy("Your application %(number)s is approved."), {"number": ret.number})
     now = timezone.now()
     _deadline_start(ret, Step.REFUND if ret.kind == ReturnRequest.Kind.REFUND_ONLY else Step.PICKUP, now)
     return ret
@@ -256,8 +258,9 @@ def return_request_reject(*, return_request: ReturnRequest, expected_status: str
         raise ValidationError({"reason": [_("Say why the application is rejected.")]})
     ret = _move(_locked(return_request, expected_status), S.REJECTED, actor=actor, note=reason, fields={"rejection_reason": reason})
     _deadline_meet(ret, Step.CONFIRM)
-    _notify(ret, _("Your application %(number)s was not approved: %(reason)s You may amend it and submit it again.")
-            % {"number": ret.number, "reason": reason})
+    _notify(ret, NoticeKind.RETURN_REJECTED,
+            gettext_lazy("Your application %(number)s was not approved: %(reason)s You may amend it and submit it again."),
+            {"number": ret.number, "reason": reason})
     return ret
 
 
@@ -291,7 +294,8 @@ def return_request_arrange_pickup(*, return_request: ReturnRequest, expected_sta
     ret = _move(_locked(return_request, expected_status), S.AWAITING_RETURN, actor=actor, note=" ".join(filter(None, [str(carrier or ""), tracking])),
                 fields={"return_method": method, "return_carrier": carrier, "return_tracking": tracking})
     _deadline_meet(ret, Step.PICKUP)
-    _notify(ret, _("The return shipment of %(number)s is arranged.") % {"number": ret.number})
+    _notify(ret, NoticeKind.RETURN_PICKUP, gettext_lazy("The return shipment of %(number)s is arranged."),
+            {"number": ret.number})
     return ret
 
 
@@ -316,9 +320,11 @@ def return_request_inspect(*, return_request: ReturnRequest, expected_status: st
     _deadline_meet(ret, Step.INSPECTION)
     if passed:
         _deadline_start(ret, Step.REFUND, timezone.now())
-        _notify(ret, _("The goods of %(number)s passed inspection.") % {"number": ret.number})
+        _notify(ret, NoticeKind.RETURN_INSPECTED, gettext_lazy("The goods of %(number)s passed inspection."),
+                {"number": ret.number})
     else:
-        _notify(ret, _("The goods of %(number)s did not pass inspection: %(notes)s") % {"number": ret.number, "notes": notes})
+        _notify(ret, NoticeKind.RETURN_INSPECTED, gettext_lazy("The goods of %(number)s did not pass inspection: %(notes)s"),
+                {"number": ret.number, "notes": notes})
     return ret
 
 
@@ -362,7 +368,8 @@ def return_request_refund(*, return_request: ReturnRequest, expected_status: str
                                 "number": ret.number, "who": actor, "amount": amount})
     _deadline_meet(ret, Step.REFUND, Step.APPROVAL, Step.CASE)
     _remedy_step_reach(ret, actor)
-    _notify(ret, _("%(amount)s yuan of %(number)s is refunded to your original payment method.") % {"amount": amount, "number": ret.number})
+    _notify(ret, NoticeKind.REFUND_DONE, gettext_lazy("%(amount)s yuan of %(number)s is refunded to your original payment method."),
+            {"amount": amount, "number": ret.number})
     return ret
 
 
@@ -381,7 +388,7 @@ def return_request_ship_exchange(*, return_request: ReturnRequest, expected_stat
         stock=F("stock") - qty, reserved=F("reserved") - qty)
     _deadline_meet(ret, Step.REFUND, Step.CASE)
     _remedy_step_reach(ret, actor)
-    _notify(ret, _("The replacement for %(number)s is on its way: %(carrier)s %(tracking)s") % {
+    _notify(ret, NoticeKind.EXCHANGE_SHIPPED, gettext_lazy("The replacement for %(number)s is on its way: %(carrier)s %(tracking)s"), {
         "number": ret.number, "carrier": carrier, "tracking": tracking})
     return ret
 
@@ -391,7 +398,8 @@ def return_request_close(*, return_request: ReturnRequest, expected_status: str 
     """Close the case (后续跟进 follows: confirmation, survey, follow-up visit)."""
     ret = _move(_locked(return_request, expected_status), S.CLOSED, actor=actor, note=note, fields={"closed_at": timezone.now()})
     _deadline_meet(ret, Step.CASE)
-    _notify(ret, _("Your after-sales case %(number)s is closed. Thank you.") % {"number": ret.number})
+    _notify(ret, NoticeKind.RETURN_CLOSED, gettext_lazy("Your after-sales case %(number)s is closed. Thank you."),
+            {"number": ret.number})
     return ret
 
 
@@ -429,7 +437,8 @@ def return_request_extend(*, return_request: ReturnRequest, actor, step: str, da
     deadline.save(update_fields=["due_at", "warn_at", "breached_at", "warned_at", "extended_days", "is_provisional",
                                  "extension_reason"])
     _event(ret, kind=ReturnEvent.Kind.EXTENDED, actor=actor, note=f"{Step(step).label} +{days}: {reason}")
-    _notify(ret, _("Because of %(reason)s, the step “%(step)s” of %(number)s may take %(days)d more business day(s).") % {
+    _notify(ret, NoticeKind.DEADLINE_EXTENDED,
+            gettext_lazy("Because of %(reason)s, the step “%(step)s” of %(number)s may take %(days)d more business day(s)."), {
         "reason": reason, "step": Step(step).label, "number": ret.number, "days": days})
     return deadline
 

@@ -174,10 +174,10 @@ def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def webhook_verify(*, secret: str, timestamp: str, signature: str, body: bytes, now: float | None = None) -> dict:
-    """Return the decoded event when the signature is right and the timestamp fresh; raise WebhookRejected otherwise."""
+def webhook_signature_check(*, secret: str, timestamp: str, signature: str, body: bytes, now: float | None = None) -> None:
+    """Raise WebhookRejected unless the signature of the body is right and the timestamp fresh (5 minutes)."""
     if not secret:
-        raise WebhookRejected("order webhook secret is not configured", 401)
+        raise WebhookRejected("webhook secret is not configured", 401)
     expected = webhook_signature(secret, timestamp or "", body)
     if not signature or not hmac.compare_digest(expected, signature):
         raise WebhookRejected("bad signature", 401)
@@ -187,6 +187,11 @@ def webhook_verify(*, secret: str, timestamp: str, signature: str, body: bytes, 
         raise WebhookRejected("bad timestamp", 400) from None
     if abs((now or time.time()) - sent) > WEBHOOK_TOLERANCE_SECONDS:
         raise WebhookRejected("stale timestamp", 400)
+
+
+def webhook_verify(*, secret: str, timestamp: str, signature: str, body: bytes, now: float | None = None) -> dict:
+    """Return the decoded event when the signature is right and the timestamp fresh; raise WebhookRejected otherwise."""
+    webhook_signature_check(secret=secret, timestamp=timestamp, signature=signature, body=body, now=now)
     try:
         event = json.loads(body)
     except ValueError:

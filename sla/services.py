@@ -19,7 +19,9 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from customers.notices import NoticeKind, notice_send
 from helpdesk.business_time import (
     CalendarSpec,
     NoWorkingTimeError,
@@ -429,6 +431,18 @@ def notify_once(recipients, *, ticket: Ticket, kind: str, text: str, key: str) -
 
 # Force majeure (不可抗力): supervisors extend or pause deadlines, with a reason the customer is told.
 
+def _customer_told(ticket: Ticket, actor, text, reason: str) -> None:
+    """Write the force-majeure notice into the ticket's thread and send it to the customer (their channel, language)."""
+    ticket_message_add(ticket=ticket, actor=actor, sender=TicketMessage.Sender.SYSTEM, body=str(text) % {"reason": reason})
+    if ticket.channel == Ticket.Channel.EMAIL:
+        return  # the message above is mailed in the ticket's thread
+    with translation.override(settings.LANGUAGE_CODE):
+        body = str(text) % {"reason": reason}
+        subject = _("Your request %(number)s") % {"number": ticket.number}
+    notice_send(customer=ticket.customer, kind=NoticeKind.DEADLINE_EXTENDED, ticket=ticket, body=body, subject=subject,
+                context={"number": ticket.number, "reason": reason}, language=settings.LANGUAGE_CODE)
+
+
 def _ensure_supervisor(actor) -> None:
     if not actor.has_perm("sla.extend_sla"):
         raise PermissionDenied(_("Only a supervisor may extend or pause SLA deadlines."))
@@ -476,13 +490,10 @@ def _extension_notice(*, ticket: Ticket, actor, reason: str) -> None:
                      "request %(number)s has been extended. Thank you for your patience.") % {
                 "reason": reason, "number": ticket.number}
     ticket_message_add(ticket=ticket, actor=actor, sender=TicketMessage.Sender.SYSTEM, body=body)
-    if ticket.channel != Ticket.Channel.EMAIL:
-        # Follow-up messaging (SMS, e-mail) builds on the SLA app: reached lazily, once the extension is saved.
-        from followups.services import message_send
-
-        customer, channel = ticket.customer, "sms" if ticket.customer.phone else "email"
-        if customer.phone or customer.email:
-            transaction.on_commit(lambda: message_send(customer=customer, channel=channel, body=body))
+    if ticket.channel != Ticket.Channel.EMAIL:  # an e-mail ticket mails the message above in its thread
+        notice_send(customer=ticket.customer, kind=NoticeKind.DEADLINE_EXTENDED, ticket=ticket, body=body,
+                    subject=_("Your request %(number)s") % {"number": ticket.number},
+                    context={"number": ticket.number, "reason": reason}, language=settings.LANGUAGE_CODE)
 
 
 @transaction.atomic
@@ -496,10 +507,10 @@ def ticket_sla_pause(*, ticket: Ticket, actor, reason: str) -> TicketSLA:
         state.save(update_fields=["is_held", "held_reason"])
         TicketSLATimer.objects.filter(ticket=ticket, met_at__isnull=True).update(is_excused=True)
         TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA_PAUSED, actor=actor, note=reason)
-        ticket_message_add(ticket=ticket, actor=actor, sender=TicketMessage.Sender.SYSTEM, body=_(
+        _customer_told(ticket, actor, gettext_lazy(
             "Because of circumstances beyond our control (%(reason)s), the time limit for handling your request "
             "is paused. We will continue as soon as possible."
-        ) % {"reason": reason})
+        ), reason)
     return ticket_sla_refresh(ticket=ticket, record_events=False)
 
 

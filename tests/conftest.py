@@ -11,6 +11,12 @@ from tests.factories import TeamFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def no_quiet_hours(settings):
+    """SMS goes at any hour the suite runs at; the tests of quiet hours set them."""
+    settings.NOTICE_QUIET_HOURS = ""
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in the default language: a request in English leaves English active on the thread."""
     yield

@@ -77,3 +77,54 @@ class SurveyAnswerSerializer(serializers.Serializer):
     answers = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=5), required=False,
                                     help_text="Question code → score 1–5, one per active question (efficiency, professionalism, accuracy).")
     comment = strict.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class AlibabaReportSerializer(serializers.Serializer):
+    """One report of Alibaba Cloud's SmsReport push (the body is an array of them)."""
+
+    phone_number = strict.CharField(required=False)
+    send_time = strict.CharField(required=False)
+    report_time = strict.CharField(required=False)
+    success = strict.BooleanField()
+    err_code = strict.CharField(required=False)
+    err_msg = strict.CharField(required=False)
+    sms_size = strict.CharField(required=False)
+    biz_id = strict.CharField(help_text="The BizId SendSms returned.")
+    out_id = strict.CharField(required=False, help_text="Our message id, sent as OutId.")
+
+
+class AlibabaReportResultSerializer(serializers.Serializer):
+    code = serializers.IntegerField(help_text="0: received.")
+    msg = strict.CharField()
+
+
+class TencentReportSerializer(serializers.Serializer):
+    """One report of Tencent Cloud's SMS status callback (the body is an array of them)."""
+
+    user_receive_time = strict.CharField(required=False)
+    nationcode = strict.CharField(required=False)
+    mobile = strict.CharField(required=False)
+    report_status = strict.ChoiceField(choices=["SUCCESS", "FAIL"])
+    errmsg = strict.CharField(required=False)
+    description = strict.CharField(required=False)
+    sid = strict.CharField(help_text="The SerialNo SendSms returned.")
+
+
+class TencentReportResultSerializer(serializers.Serializer):
+    result = serializers.IntegerField(help_text="0: received.")
+    errmsg = strict.CharField()
+
+
+class GatewayReportSerializer(serializers.Serializer):
+    """One delivery report of the HTTP gateway (the body is one of them or an array)."""
+
+    id = strict.CharField(help_text="The id the gateway answered the send with.")
+    status = strict.ChoiceField(choices=["delivered", "failed"])
+    code = strict.CharField(required=False)
+    reason = strict.CharField(required=False)
+
+
+class ReceiptResultSerializer(serializers.Serializer):
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField(help_text="Already delivered or failed: a repeated report.")
+    unknown = serializers.IntegerField(help_text="No message sent through this provider has the id.")

@@ -1,17 +1,22 @@
 """REST API of follow-up visits and satisfaction surveys (routes in ``followups/api/urls.py``, under /api/v1/)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from followups import selectors, services
 from followups.api.serializers import (
-    CompleteSerializer, FollowUpVisitSerializer, RescheduleSerializer, SurveyAnswerSerializer, SurveyResponseSerializer,
-    TicketRefSerializer, VisitTicketSerializer,
+    AlibabaReportResultSerializer, AlibabaReportSerializer, CompleteSerializer, FollowUpVisitSerializer,
+    GatewayReportSerializer, ReceiptResultSerializer, RescheduleSerializer, SurveyAnswerSerializer,
+    SurveyResponseSerializer, TencentReportResultSerializer, TencentReportSerializer, TicketRefSerializer,
+    VisitTicketSerializer,
 )
 from followups.filters import FollowUpVisitFilterSet, SurveyResponseFilterSet
 from followups.models import FollowUpVisit, SurveyResponse
+from followups.receipts import ReceiptRejected, alibaba_receipts, gateway_receipts, tencent_receipts
 from helpdesk.api.pagination import CursorPagination
 
 
@@ -121,3 +126,64 @@ class PublicSurveyViewSet(viewsets.ViewSet):
                                            comment=data.get("comment", ""), respondent=request.user)
         return Response(SurveyResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 
+
+
+_REJECTED = {400: OpenApiResponse(description="not a report: the body is not a JSON array of reports, or a field is missing"),
+             403: OpenApiResponse(description="missing or wrong token or signature")}
+_TOKEN = OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True,
+                          description="The secret token configured for the provider's callback address.")
+
+
+class _ReceiptView(APIView):
+    """Delivery receipts of one SMS provider: a sent message becomes delivered or failed (safe to repeat)."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    backend = ""
+    acknowledgement: dict | None = None  # the provider's expected answer; None: the counts
+    reader = None  # receipts(token=, body=) of a provider whose address carries the token
+
+    def read(self, request) -> list:
+        return self.reader(token=request.query_params.get("token", ""), body=request.body)
+
+    def post(self, request):
+        try:
+            receipts = self.read(request)
+        except ReceiptRejected as exc:
+            return Response({"detail": str(exc)}, status=exc.status)
+        counts = services.message_receipts_apply(backend=self.backend, receipts=receipts)
+        return Response(self.acknowledgement if self.acknowledgement is not None else counts)
+
+
+@extend_schema(request=AlibabaReportSerializer(many=True), parameters=[_TOKEN],
+               responses={200: AlibabaReportResultSerializer, **_REJECTED})
+class AlibabaReceiptView(_ReceiptView):
+    """Alibaba Cloud SMS delivery reports (SmsReport, HTTP batch push); the address carries ``?token=``."""
+
+    backend = "followups.providers.AlibabaSmsBackend"
+    acknowledgement = {"code": 0, "msg": "接收成功"}
+    reader = staticmethod(alibaba_receipts)
+
+
+@extend_schema(request=TencentReportSerializer(many=True), parameters=[_TOKEN],
+               responses={200: TencentReportResultSerializer, **_REJECTED})
+class TencentReceiptView(_ReceiptView):
+    """Tencent Cloud SMS delivery status callbacks (短信下发状态通知); the address carries ``?token=``."""
+
+    backend = "followups.providers.TencentSmsBackend"
+    acknowledgement = {"result": 0, "errmsg": "OK"}
+    reader = staticmethod(tencent_receipts)
+
+
+@extend_schema(
+    request=GatewayReportSerializer(many=True), responses={200: ReceiptResultSerializer, **_REJECTED},
+    parameters=[OpenApiParameter("X-Signature-Timestamp", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
+                OpenApiParameter("X-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)])
+class GatewayReceiptView(_ReceiptView):
+    """Delivery reports of the HTTP gateway, signed: ``X-Signature: sha256=<hex>`` of "<timestamp>." + body."""
+
+    backend = "followups.providers.HttpGatewayBackend"
+
+    def read(self, request):
+        return gateway_receipts(timestamp=request.headers.get("X-Signature-Timestamp", ""),
+                                signature=request.headers.get("X-Signature", ""), body=request.body)

@@ -218,6 +218,9 @@ class Stack:
             "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
             "MESSAGE_BACKEND": "tests.faults.gateway.HoldingFileBackend",
             "MESSAGE_FILE_PATH": str(self.message_file),
+            # Every queued message goes at once, whatever the hour the suite runs at and however many one customer gets.
+            "NOTICE_QUIET_HOURS": "",
+            "NOTICE_DAILY_CAP": "0",
             "MEDIA_ROOT": str(log_dir / "media"),
             "PUBLIC_BASE_URL": self.base_url,
             "CELERY_BEAT_SCHEDULE_FILENAME": str(log_dir / "celerybeat-schedule"),

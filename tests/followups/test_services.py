@@ -251,7 +251,7 @@ def test_message_failure_is_recorded(db, settings):
 
 class BrokenBackend(messaging.BaseMessageBackend):
     def send(self, message):
-        raise messaging.MessageSendError("gateway down")
+        raise messaging.MessageSendError("gateway down", permanent=True)
 
 
 def test_survey_message_waits_for_the_end_of_quiet_hours(db):

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 
 from chat.models import ChatEvent, ChatSession
 from customers.models import CustomerEvent, PiiReveal
-from followups.models import FollowUpEvent
+from followups.models import CustomerMessage, FollowUpEvent, MessageEvent
 from helpdesk.events import AppendOnlyModel, AuditEvent
 from knowledge.models import ArticleEvent
 from orders.models import ReturnEvent, ReturnRequest
@@ -18,7 +18,7 @@ from tests.factories import (
 from tickets.models import TicketEvent
 
 CONTRACT = {"actor", "kind", "note", "created_at"}
-EVENT_TABLES = {TicketEvent, ChatEvent, CustomerEvent, FollowUpEvent, ReturnEvent, ArticleEvent}
+EVENT_TABLES = {TicketEvent, ChatEvent, CustomerEvent, FollowUpEvent, MessageEvent, ReturnEvent, ArticleEvent}
 
 
 def _field_names(model) -> set[str]:
@@ -39,6 +39,9 @@ def _event(model, *, actor=None):
         return ArticleEvent.objects.create(article=ArticleFactory(), kind="created", actor=actor, note="记录")
     if model is FollowUpEvent:
         return FollowUpEvent.objects.create(visit=FollowUpVisitFactory(), kind="no_answer", actor=actor, note="记录")
+    if model is MessageEvent:
+        message = CustomerMessage.objects.create(customer=CustomerFactory(), channel="sms", recipient="13800000000", body="您好")
+        return MessageEvent.objects.create(message=message, kind="sent", actor=actor, note="记录")
     order = OrderFactory()
     ret = ReturnRequest.objects.create(number="R-EVENT-1", order=order, customer=order.customer, reason="quality")
     return ReturnEvent.objects.create(return_request=ret, kind="note", actor=actor, note="记录")

@@ -62,6 +62,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     settings = override_settings(
         MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
         ORDER_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        SMS_ALIBABA_CALLBACK_TOKEN=WEBHOOK_SECRET,
+        SMS_TENCENT_CALLBACK_TOKEN=WEBHOOK_SECRET,
+        SMS_GATEWAY_SECRET=WEBHOOK_SECRET,
         # What a password is hashed with decides no permission; the fast hasher keeps logins cheap.
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )

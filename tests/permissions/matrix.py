@@ -178,6 +178,13 @@ def signed(w, body: bytes) -> dict:
     return {"X-Webhook-Timestamp": timestamp, "X-Webhook-Signature": f"sha256={digest}"}
 
 
+def gateway_signed(w, body: bytes) -> dict:
+    """Sign an SMS gateway's receipt as docs/notices.md says: sha256=hex(HMAC-SHA256("<timestamp>." + body))."""
+    timestamp = str(int(timezone.now().timestamp()))
+    digest = hmac.new(w.webhook_secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return {"X-Signature-Timestamp": timestamp, "X-Signature": f"sha256={digest}"}
+
+
 def later(days: int = 1) -> str:
     return (timezone.now() + dt.timedelta(days=days)).isoformat()
 
@@ -540,6 +547,20 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                              "order": {"number": w.order.number, "status": "completed"}}),
         post(401, public=True, label="unsigned", data=lambda w: {"id": "pm-event-2",
                                                                  "order": {"number": w.order.number}})),
+    # The SMS providers' delivery receipts: the token in the address or the gateway's signature, not a login, decides.
+    api("webhook-sms-alibaba",
+        post(200, public=True, label="with the token", query=lambda w: {"token": w.webhook_secret},
+             data=lambda w: [{"biz_id": "pm-biz-1", "success": True, "err_code": "DELIVERED", "err_msg": "用户接收成功"}]),
+        post(403, public=True, label="without the token", data=lambda w: [{"biz_id": "pm-biz-2", "success": True}])),
+    api("webhook-sms-tencent",
+        post(200, public=True, label="with the token", query=lambda w: {"token": w.webhook_secret},
+             data=lambda w: [{"sid": "pm-sn-1", "report_status": "SUCCESS", "errmsg": "DELIVRD"}]),
+        post(403, public=True, label="with a wrong token", query=lambda w: {"token": "guess"},
+             data=lambda w: [{"sid": "pm-sn-2", "report_status": "SUCCESS"}])),
+    api("webhook-sms-gateway",
+        post(200, public=True, label="signed", headers=gateway_signed,
+             data=lambda w: [{"id": "pm-gw-1", "status": "delivered"}]),
+        post(403, public=True, label="unsigned", data=lambda w: [{"id": "pm-gw-2", "status": "delivered"}])),
     api("return-list",
         get(),
         # An order out of scope named in the body does not exist for the caller.
