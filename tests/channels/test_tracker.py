@@ -11,6 +11,7 @@ from channels import mail as channel_mail
 from channels.models import TicketEmail
 from channels.services import TRACKER_REPLIES_PER_TICKET
 from followups import messaging
+from followups.services import message_deliver
 from sla.services import ticket_sla_extend
 from tests.factories import CustomerFactory
 from tickets.models import Ticket, TicketEvent, TicketMessage
@@ -205,6 +206,8 @@ def test_extension_is_told_by_sms_on_other_channels(complaint, supervisor, locme
     with django_capture_on_commit_callbacks(execute=True):
         ticket_sla_extend(ticket=complaint, actor=supervisor, minutes=120, reason="台风停运")
     due = complaint.sla_timers.get(target="resolution").due_at
+    notice = complaint.customer.messages_sent.get(kind="deadline_extended")
+    message_deliver(message_id=notice.pk)  # the delivery task's work, after the commit
     sent = locmem_messages[-1]
     assert sent.channel == "sms" and sent.recipient == "13800138000"
     assert "台风停运" in sent.body and timezone.localtime(due).strftime("%Y-%m-%d %H:%M") in sent.body

@@ -35,7 +35,7 @@ def provider(settings):
         settings.SMS_TENCENT_SDK_APP_ID, settings.SMS_TENCENT_ENDPOINT = "1400006666", server.url
         settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_SECRET = f"{server.url}/sms", ps.GATEWAY_SECRET
         settings.SMS_ALIBABA_CALLBACK_TOKEN = settings.SMS_TENCENT_CALLBACK_TOKEN = "callback-token"
-        settings.NOTICE_QUIET_HOURS, settings.NOTICE_DAILY_CAP = "21:00-08:00", 5
+        settings.NOTICE_DAILY_CAP = 5  # quiet hours stay off (tests/conftest.py) but where a test sets them
         yield server
 
 
@@ -193,7 +193,7 @@ def test_gateway_receipt_needs_its_signature(client, provider, settings):
 
 def test_sms_in_quiet_hours_waits_for_the_morning_then_goes(provider, templates, settings, deliver_now,
                                                             django_capture_on_commit_callbacks):
-    settings.MESSAGE_BACKEND = ALIBABA
+    settings.MESSAGE_BACKEND, settings.NOTICE_QUIET_HOURS = ALIBABA, "21:00-08:00"
     customer = CustomerFactory(email="")
     night = dt.datetime(2026, 11, 3, 22, 30, tzinfo=SH)
     with time_machine.travel(night, tick=False), django_capture_on_commit_callbacks(execute=True):
@@ -211,7 +211,7 @@ def test_sms_in_quiet_hours_waits_for_the_morning_then_goes(provider, templates,
 
 
 def test_daily_cap_skips_marketing_and_holds_essential_notices_until_tomorrow(settings, customer_sms):
-    settings.NOTICE_DAILY_CAP = 1
+    settings.NOTICE_DAILY_CAP, settings.NOTICE_QUIET_HOURS = 1, "21:00-08:00"  # held until the quiet hours end
     customer = CustomerFactory(has_marketing_consent=True)
     with time_machine.travel(NOON, tick=False):
         first = services.notice_send(customer=customer, kind="return_approved", context={"number": "R1"}, body="已批准")
@@ -277,7 +277,6 @@ def test_failures_retry_with_exponential_backoff_then_fail(settings, customer_sm
 @pytest.fixture
 def customer_sms(settings):
     settings.MESSAGE_BACKEND = "followups.messaging.LocmemBackend"
-    settings.NOTICE_QUIET_HOURS = "21:00-08:00"
     messaging.outbox.clear()
     yield
     messaging.outbox.clear()

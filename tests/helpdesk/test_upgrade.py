@@ -35,10 +35,12 @@ KNOWLEDGE = {"article", "articleversion", "articleevent", "articleflag", "articl
 # Models added since the dump: their table, content type, permissions and grants are the only new rows allowed.
 ADDED = {("helpdesk", "loginfailure"), ("channels", "quarantinedemail"), ("helpdesk", "calendaryearentry"),
          ("helpdesk", "provisionalyearalert"), ("tickets", "ticketstep"), ("sla", "steppolicy"),
-         ("sla", "stepdeadlinerule"), ("sla", "ticketstepdeadline"), *{("knowledge", model) for model in KNOWLEDGE}}
+         ("sla", "stepdeadlinerule"), ("sla", "ticketstepdeadline"), *{("knowledge", model) for model in KNOWLEDGE},
+         ("followups", "messageevent"), ("followups", "smstemplate")}
 ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail", "helpdesk_calendaryearentry",
                 "helpdesk_provisionalyearalert", "tickets_ticketstep", "sla_steppolicy", "sla_stepdeadlinerule",
-                "sla_ticketstepdeadline", *{f"knowledge_{model}" for model in KNOWLEDGE}}
+                "sla_ticketstepdeadline", *{f"knowledge_{model}" for model in KNOWLEDGE},
+                "customers_messageevent", "customers_smstemplate"}
 
 
 def _relabel(app: str, model: str) -> tuple[str, str]:
