@@ -182,7 +182,7 @@ def test_gateway_receipt_needs_its_signature(client, provider, settings):
     timestamp = str(int(time.time()))
     signature = "sha256=" + hmac.new(ps.GATEWAY_SECRET.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     forged = client.post("/api/v1/webhooks/sms/gateway/", body, content_type="application/json",
-                         headers={"X-Signature-Timestamp": timestamp, "X-Signature": signature[:-2] + "00"})
+                         headers={"X-Signature-Timestamp": timestamp, "X-Signature": signature[:-1] + ("0" if signature[-1] != "0" else "1")})
     assert forged.status_code == 403
     signed = client.post("/api/v1/webhooks/sms/gateway/", body, content_type="application/json",
                          headers={"X-Signature-Timestamp": timestamp, "X-Signature": signature})
