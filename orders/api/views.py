@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +18,7 @@ from orders import importing, services, shop_sync
 from orders.api import serializers as s
 from orders.forms import PHOTO_TYPES
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
-from orders.models import OrderImport, ReturnRequest
+from orders.models import OrderImport, OrderItem, ReturnRequest
 from orders.selectors import order_link_check, order_list_for_user, return_list_for_user, return_quote
 from tickets.selectors import ticket_list_for_user
 
@@ -55,7 +56,9 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        orders = order_list_for_user(user=self.request.user).prefetch_related("items")
+        # Lines in the order they were written, as the upsert's answer lists them.
+        orders = order_list_for_user(user=self.request.user).prefetch_related(
+            Prefetch("items", queryset=OrderItem.objects.order_by("pk")))
         if self.action == "retrieve":
             orders = orders.prefetch_related("status_changes")
         return orders
