@@ -27,6 +27,11 @@ class CursorPagination(pagination.CursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.model = queryset.model
+        self.query_check(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def query_check(self, request) -> None:
+        """Refuse a malformed page size or an unknown ordering with 400 (also for an answer that is not paged)."""
         errors = {}
         page_size = request.query_params.get(self.page_size_query_param, "")
         if page_size and not (page_size.isascii() and page_size.isdigit() and 1 <= int(page_size) <= self.max_page_size):
@@ -36,7 +41,6 @@ class CursorPagination(pagination.CursorPagination):
             errors[self.ordering_query_param] = [self.ordering_message % {"choices": ", ".join(self.ordering_names())}]
         if errors:
             raise ValidationError(errors)
-        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
         page_size = request.query_params.get(self.page_size_query_param, "")

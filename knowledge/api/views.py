@@ -107,6 +107,7 @@ class PublicArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             raise exceptions.ValidationError({"q": [f"Enter at most {selectors.MAX_QUERY} characters."]})
         if not query.strip():
             return super().list(request, *args, **kwargs)
+        self.paginator.query_check(request)  # the best matches are one page, but the paging parameters hold
         found = selectors.article_search(self.get_queryset(), query=query)
         if not found:
             services.search_miss_record(term=query)

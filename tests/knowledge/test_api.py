@@ -25,6 +25,8 @@ def test_public_api_lists_and_searches_public_published_articles_only(api_client
 def test_public_api_bad_input_is_400_with_field_errors(api_client, articles):
     assert "language" in api_client.get("/api/v1/help/articles/", {"language": "fr"}).json()
     assert "q" in api_client.get("/api/v1/help/articles/", {"q": "x" * 101}).json()
+    searched = api_client.get("/api/v1/help/articles/", {"q": "退货", "page_size": "-954", "ordering": "title"})
+    assert searched.status_code == 400 and {"page_size", "ordering"} <= set(searched.json())
     response = api_client.post(f"/api/v1/help/articles/{articles['returns'].pk}/solved/", {"source": "phone"})
     assert response.status_code == 400 and "source" in response.json()
 
