@@ -1,4 +1,4 @@
-"""Sign-in forms that say when and why the sign-in throttle refuses; the holiday-notice form of the calendar admin."""
+"""Sign-in forms that say when and why the sign-in throttle refuses; the holiday-notice form of the calendar admin; the global search box."""
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -48,3 +48,9 @@ class HolidayNoticeForm(forms.Form):
         except NoticeError as error:
             raise ValidationError(str(error), code="unreadable")
         return text
+
+
+class SearchForm(forms.Form):
+    """The global search box: a ticket or order number, a phone, an e-mail, a name or words."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False, strip=True)

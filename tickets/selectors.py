@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
@@ -15,6 +16,7 @@ from customers.privacy import may_view_pii, text_for_viewer
 from customers.selectors import customer_card_for_viewer
 from helpdesk.models import Team, User
 from helpdesk.roles import RANK, Role, primary_role
+from helpdesk.search import SearchHit
 from helpdesk.teams import team_ids_for_user
 from tickets import workflow
 from tickets.models import Attachment, CannedReply, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
@@ -357,3 +359,50 @@ def customer_tickets_export(customer) -> list[dict]:
                       for m in t.messages.all() if not m.is_internal]}
         for t in Ticket.objects.filter(customer=customer).prefetch_related("messages")
     ]
+
+
+SEARCH_MESSAGE_MIN = 3  # shorter words would scan every message: the trigram index needs three characters
+SEARCH_SNIPPET = 60
+
+
+def _snippet(text: str, q: str) -> str:
+    """Return the part of a text around the first place the query appears."""
+    at = max(text.upper().find(q.upper()), 0)
+    start = max(at - SEARCH_SNIPPET // 3, 0)
+    return ("…" if start else "") + text[start:start + SEARCH_SNIPPET] + ("…" if start + SEARCH_SNIPPET < len(text) else "")
+
+
+def ticket_search_hits(*, viewer, q: str, limit: int) -> list:
+    """Return the global search's ticket hits: the list search (number, phone, e-mail, order, subject, name), then messages.
+
+    Only tickets the viewer may open; subjects and messages are matched as the viewer sees them, so a
+    viewer shown masked text is never answered by the personal data hidden in it.
+    """
+    clear = may_view_pii(viewer)
+    scoped = ticket_list_for_user(user=viewer)
+    needle = q.upper()
+    found: dict[int, tuple[Ticket, str]] = {}
+    for ticket in ticket_search(scoped, q=q)[: limit * 3]:
+        subject, _masked = text_for_viewer(ticket.subject, clear=clear)
+        # Number, phone, e-mail and order matches are exact; a word must be in what the viewer is shown.
+        if clear or "@" in q or _NUMBERISH.match(q.replace(" ", "")) or needle in subject.upper() \
+                or needle in ticket.customer.name.upper() or ticket.number == needle:
+            found.setdefault(ticket.pk, (ticket, ""))
+        if len(found) >= limit:
+            break
+    if len(found) < limit and len(q) >= SEARCH_MESSAGE_MIN:
+        rows = (TicketMessage.objects.filter(body__icontains=q, ticket_id__in=scoped.order_by().values("pk"))
+                .exclude(ticket_id__in=list(found)).order_by("-created_at").values_list("ticket_id", "body")[: limit * 4])
+        snippets: dict[int, str] = {}
+        for ticket_id, body in rows:
+            shown, _masked = text_for_viewer(body, clear=clear)
+            if needle in shown.upper():
+                snippets.setdefault(ticket_id, _snippet(shown, q))
+        for ticket in scoped.filter(pk__in=list(snippets)[: limit - len(found)]):
+            found[ticket.pk] = (ticket, snippets[ticket.pk])
+    hits = []
+    for ticket, snippet in found.values():
+        subject, _masked = text_for_viewer(ticket.subject, clear=clear)
+        line = " · ".join(part for part in (ticket.customer.name, ticket.get_status_display(), snippet) if part)
+        hits.append(SearchHit(title=f"{ticket.number} {subject}", subtitle=line, url=reverse("tickets:ticket_detail", args=[ticket.pk])))
+    return hits
