@@ -13,7 +13,8 @@ from redis.exceptions import RedisError
 from customers.models import Customer
 from customers.records import StatColumn
 from customers.privacy import may_view_pii, text_for_viewer
-from customers.selectors import customer_card_for_viewer
+from customers.contacts import query_normalize
+from customers.selectors import customer_card_for_viewer, customer_search
 from helpdesk.models import Team, User
 from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.search import SearchHit
@@ -123,17 +124,22 @@ _NUMBERISH = re.compile(r"^[A-Za-z]{0,4}[\d-]{5,}$")
 
 
 def ticket_search(tickets: QuerySet, *, q: str) -> QuerySet:
-    """Narrow tickets by number, order number, phone or e-mail (exact), else subject or customer name."""
+    """Narrow tickets by number, order number, phone (any format) or e-mail (exact), else subject or customer name."""
     q = (q or "").strip()[:100]
     if not q:
         return tickets
     if "@" in q:
         customers = list(Customer.objects.filter(email__iexact=q).values_list("id", flat=True)[:50])
         return tickets.filter(customer_id__in=customers)
+    kind, normalized = query_normalize(q)
+    if kind == "phone" and not _NUMBERISH.match(q.replace(" ", "")):  # +86 137-1234-5678, (021) 6123 4567
+        return tickets.filter(customer_id__in=list(customer_search(Customer.objects.all(), q, numbers=False)
+                                                   .values_list("id", flat=True)[:50]))
     if _NUMBERISH.match(q.replace(" ", "")):
         compact = q.replace(" ", "")
         digits = compact.replace("-", "")
-        customers = list(Customer.objects.filter(phone__in={compact, digits}).values_list("id", flat=True)[:50])
+        phones = {compact, digits, normalized} if kind == "phone" else {compact, digits}
+        customers = list(Customer.objects.filter(phone__in=phones).values_list("id", flat=True)[:50])
         # Through the tickets' order link: the orders app builds on tickets, which never import it.
         orders = list(Ticket.objects.filter(order__number__iexact=compact).order_by()
                       .values_list("order_id", flat=True).distinct()[:50])
@@ -381,12 +387,12 @@ def ticket_search_hits(*, viewer, q: str, limit: int) -> list:
     clear = may_view_pii(viewer)
     scoped = ticket_list_for_user(user=viewer)
     needle = q.upper()
+    # Number, phone, e-mail and order matches are exact; a word must be in what the viewer is shown.
+    exact = clear or query_normalize(q)[0] != "text" or bool(_NUMBERISH.match(q.replace(" ", "")))
     found: dict[int, tuple[Ticket, str]] = {}
     for ticket in ticket_search(scoped, q=q)[: limit * 3]:
         subject, _masked = text_for_viewer(ticket.subject, clear=clear)
-        # Number, phone, e-mail and order matches are exact; a word must be in what the viewer is shown.
-        if clear or "@" in q or _NUMBERISH.match(q.replace(" ", "")) or needle in subject.upper() \
-                or needle in ticket.customer.name.upper() or ticket.number == needle:
+        if exact or needle in subject.upper() or needle in ticket.customer.name.upper() or ticket.number == needle:
             found.setdefault(ticket.pk, (ticket, ""))
         if len(found) >= limit:
             break
