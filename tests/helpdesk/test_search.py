@@ -108,3 +108,20 @@ def test_search_page_and_json(client_for, agent, world):
     assert client.get(reverse("search"), {"q": "x" * 101, "format": "json"}).status_code == 400
     assert client.get(reverse("search"), {"q": "x" * 101}).status_code == 400
     assert client.get(reverse("search"), {"q": "", "format": "json"}).json() == {"q": "", "groups": []}
+
+
+def test_the_ticket_reply_box_gets_canned_replies_as_json(client_for, agent, world):
+    from tests.factories.tickets import CannedReplyFactory
+
+    CannedReplyFactory(shortcut="invoice", title="发票说明", body="{customer_name}您好，工单 {ticket_number} 的发票已开。")
+    ticket = world["own_ticket"]
+    url = reverse("tickets:canned_search", args=[ticket.pk])
+    data = client_for(agent).get(url, {"q": "inv", "format": "json"}).json()
+    assert data == {"replies": [{"shortcut": "invoice", "title": "发票说明", "body": "林晓雨您好，工单 T2612050001 的发票已开。"}]}
+    assert client_for(agent).get(reverse("tickets:canned_search", args=[world["other_ticket"].pk]),
+                                 {"q": "inv", "format": "json"}).status_code == 404
+
+
+def test_the_inbox_search_finds_a_phone_written_with_the_country_code(client_for, agent, world):
+    page = client_for(agent).get(reverse("tickets:ticket_list"), {"q": "+86 139-1234-5678"})
+    assert "T2612050001" in page.content.decode() and "T2612050002" not in page.content.decode()
