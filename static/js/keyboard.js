@@ -161,6 +161,7 @@
     };
     const action = keys[event.key];
     if (!action) return;
+    if (event.key === "Enter" && event.target.closest && event.target.closest("a, button, summary, [role=button]")) return;
     if (action() === false) return;  // Enter with nothing highlighted keeps its ordinary meaning
     event.preventDefault();
   });
