@@ -397,8 +397,9 @@ def ticket_search_hits(*, viewer, q: str, limit: int) -> list:
         if len(found) >= limit:
             break
     if len(found) < limit and len(q) >= SEARCH_MESSAGE_MIN:
+        # Unsorted: the trigram index's first matches, so a common word stops after a few rows instead of sorting them all.
         rows = (TicketMessage.objects.filter(body__icontains=q, ticket_id__in=scoped.order_by().values("pk"))
-                .exclude(ticket_id__in=list(found)).order_by("-created_at").values_list("ticket_id", "body")[: limit * 4])
+                .exclude(ticket_id__in=list(found)).order_by().values_list("ticket_id", "body")[: limit * 4])
         snippets: dict[int, str] = {}
         for ticket_id, body in rows:
             shown, _masked = text_for_viewer(body, clear=clear)
