@@ -1,0 +1,135 @@
+"""Every agent and supervisor page fits a phone (no sideways scrolling), and a ticket can be worked on one."""
+
+import pytest
+from django.apps import apps as django_apps
+
+from customers.models import Customer
+from followups.models import FollowUpVisit
+from helpdesk.demo import DEMO_PASSWORD, demo_data_load
+from helpdesk.roles import role_groups_sync
+from knowledge.models import Article
+from orders.models import Order, ReturnRequest
+from tests.defaults import defaults_load
+from tests.e2e.conftest import SCREENSHOTS
+from tickets.models import Ticket
+
+PHONE_WIDTHS = (360, 390, 430)
+
+# (name, path or a function of the demo data returning it)
+PAGES = [
+    ("inbox", "/inbox/"),
+    ("tickets", "/tickets/"),
+    ("ticket", lambda: f"/tickets/{Ticket.objects.order_by('pk').first().pk}/"),
+    ("call-new", "/calls/new/"),
+    ("chat-inbox", "/chat/inbox/"),
+    ("customers", "/customers/"),
+    ("customer", lambda: f"/customers/{Customer.objects.order_by('pk').first().pk}/"),
+    ("orders", "/orders/"),
+    ("order", lambda: f"/orders/{Order.objects.order_by('pk').first().pk}/"),
+    ("returns", "/returns/"),
+    ("return", lambda: f"/returns/{ReturnRequest.objects.order_by('pk').first().pk}/"),
+    ("followups", "/follow-ups/"),
+    ("followup", lambda: f"/follow-ups/{FollowUpVisit.objects.order_by('pk').first().pk}/"),
+    ("followup-report", "/follow-ups/report/"),
+    ("approvals", "/approvals/"),
+    ("at-risk", "/sla/at-risk/"),
+    ("kpi", "/kpi/"),
+    ("kpi-live", "/kpi/live/"),
+    ("kpi-reports", "/kpi/reports/"),
+    ("scorecards", "/kpi/scorecards/"),
+    ("quality", "/kpi/quality/"),
+    ("knowledge", "/knowledge/"),
+    ("knowledge-kpi", "/knowledge/kpi/"),
+    ("article", lambda: f"/knowledge/{Article.objects.order_by('pk').first().pk}/"),
+    ("article-edit", lambda: f"/knowledge/{Article.objects.order_by('pk').first().pk}/edit/"),
+    ("canned", "/canned-replies/"),
+    ("canned-new", "/canned-replies/new/"),
+]
+
+# The page's own width, and the innermost elements that stick out past the screen (to say what to fix).
+OVERFLOW = """(width) => {
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > width + 1 && el.children.length === 0)
+    .map(el => `${el.tagName.toLowerCase()}.${el.className}`).slice(0, 6);
+  return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, wide};
+}"""
+SCREENSHOT_PAGES = ("inbox", "ticket", "chat-inbox", "kpi")
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/inbox/")
+
+
+def page_paths() -> list[tuple[str, str]]:
+    return [(name, target() if callable(target) else target) for name, target in PAGES]
+
+
+def save_screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def demo(sla_defaults):
+    """Load the demo data (a flushed database first gets its role groups, categories and step policy back)."""
+    role_groups_sync(django_apps)
+    defaults_load("tickets.migrations.0002_default_categories", "add_categories")
+    defaults_load("sla.migrations.0005_default_step_policy")
+    demo_data_load()
+
+
+def _context(browser, width, height, mobile):
+    return browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": width, "height": height},
+                               is_mobile=mobile, has_touch=mobile, device_scale_factor=1)
+
+
+@pytest.fixture
+def phone(browser):
+    context = _context(browser, 390, 844, True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_agent_page_scrolls_sideways_on_a_phone(phone, live_server, demo):
+    log_in(phone, live_server.url, "manager")
+    too_wide = []
+    for width in PHONE_WIDTHS:
+        phone.set_viewport_size({"width": width, "height": 844})
+        for name, path in page_paths():
+            response = phone.goto(f"{live_server.url}{path}")
+            assert response.status == 200, (name, path, response.status)
+            phone.wait_for_load_state("load")
+            measured = phone.evaluate(OVERFLOW, width)
+            # A phone widens its layout viewport to fit a too-wide page, so the screen width is checked too.
+            if measured["scroll"] > measured["inner"] or measured["inner"] != width:
+                too_wide.append((width, name, measured["scroll"], measured["wide"]))
+            if width == 390 and name in SCREENSHOT_PAGES:
+                save_screenshot(phone, f"{name}-phone")
+    assert too_wide == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_desktop_pages_keep_their_layout(browser, live_server, demo):
+    context = _context(browser, 1440, 900, False)
+    page = context.new_page()
+    log_in(page, live_server.url, "manager")
+    too_wide = []
+    for name, path in page_paths():
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("load")
+        measured = page.evaluate(OVERFLOW, 1440)
+        if measured["scroll"] > measured["inner"]:
+            too_wide.append((name, measured["scroll"], measured["wide"]))
+        if name in SCREENSHOT_PAGES:
+            save_screenshot(page, f"{name}-desktop")
+    assert page.locator(".sidebar nav").is_visible()
+    assert page.locator("[data-testid=menu-toggle]").is_hidden()
+    context.close()
+    assert too_wide == []
