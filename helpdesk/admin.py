@@ -215,11 +215,10 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
                 year = year_field.clean(request.GET["year"])
             except ValidationError as error:
                 errors, status = [gettext("Year: %(error)s") % {"error": " ".join(error.messages)}], 400
-        monday = dt.date(2024, 1, 1)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": calendar,
                    "calendar": calendar, "grid": calendar_year_days(calendar, year), "editable": editable,
                    "errors": errors, "title": gettext("Holidays and make-up days of %(year)s") % {"year": year},
-                   "weekday_labels": [date_format(monday + dt.timedelta(days=n), "D") for n in range(7)]}
+                   "weekday_labels": gettext("Mo Tu We Th Fr Sa Su").split()}
         return TemplateResponse(request, "admin/helpdesk/businesscalendar/year_grid.html", context, status=status)
 
     def enter_year_view(self, request, calendar_id: int):

@@ -81,7 +81,7 @@ def test_a_new_year_takes_the_statutory_names_and_can_be_marked_official(admin_u
 def test_bad_days_are_refused_and_nothing_is_saved(admin_user, changes, message):
     calendar = back_office()
     holidays = set(CalendarHoliday.objects.filter(calendar=calendar).values_list("date", flat=True))
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         services.calendar_days_save(calendar=calendar, year=2026, official=True, actor=admin_user,
                                     changes={D(2026, 3, 3): "holiday", **changes})
     assert any(message in text for text in refused.value.messages)
