@@ -13,6 +13,8 @@ from knowledge.models import Article
 from orders.models import Order, ReturnRequest
 from tests.defaults import defaults_load
 from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.test_shell import log_in as log_in_page
+from tests.factories import CustomerFactory, TicketFactory, TicketMessageFactory
 from tickets.models import Ticket
 
 PHONE_WIDTHS = (360, 390, 430)
@@ -149,3 +151,60 @@ def test_desktop_pages_keep_their_layout(browser, live_server, demo):
     assert page.locator("[data-testid=menu-toggle]").is_hidden()
     context.close()
     assert too_wide == [], "\n".join(map(str, too_wide))
+
+
+def assert_thumb_sized(locator):
+    box = locator.bounding_box()
+    assert box is not None and box["height"] >= 40 and box["width"] >= 40, box
+
+
+def assert_fits(page, width):
+    measured = page.evaluate(OVERFLOW, width)
+    assert measured["scroll"] <= measured["inner"] == width, measured
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_agent_works_a_ticket_on_a_phone(phone, live_server, agent, team):
+    customer = CustomerFactory(name="王芳")
+    ticket = TicketFactory(team=team, customer=customer, subject="收到的茶叶罐破损", kind="complaint", assignee=agent,
+                           status=Ticket.Status.OPEN)
+    TicketMessageFactory(ticket=ticket, body="罐子压扁了，茶叶受潮。")
+    log_in_page(phone, live_server, agent.username)
+    phone.wait_for_url("**/inbox/")
+    assert_fits(phone, 390)
+
+    menu = phone.get_by_test_id("menu-toggle")
+    assert_thumb_sized(menu)
+    assert phone.locator(".sidebar nav").is_hidden()
+    menu.tap()
+    assert phone.locator(".sidebar nav").is_visible() and menu.get_attribute("aria-expanded") == "true"
+    menu.tap()
+    assert phone.locator(".sidebar nav").is_hidden()
+
+    phone.get_by_role("link", name="收到的茶叶罐破损").tap()
+    phone.wait_for_url(f"**/tickets/{ticket.pk}/")
+    assert_fits(phone, 390)
+    assert phone.get_by_test_id("message").first.is_visible()
+    assert "罐子压扁了" in phone.get_by_test_id("message").first.inner_text()
+
+    body = phone.locator("#reply-form textarea[name=body]")
+    body.tap()
+    body.fill("您好，我们马上为您补发。")
+    send = phone.get_by_test_id("send")
+    assert_thumb_sized(send)
+    send.tap()
+    phone.wait_for_selector("text=您好，我们马上为您补发。")
+    assert phone.get_by_test_id("message").count() == 2
+
+    status = phone.get_by_test_id("transition-status")
+    status.scroll_into_view_if_needed()
+    assert status.bounding_box()["height"] >= 40
+    status.select_option(Ticket.Status.RESOLVED)
+    change = phone.locator("form:has([data-testid=transition-status]) button[type=submit]")
+    assert_thumb_sized(change)
+    with phone.expect_navigation():
+        change.tap()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RESOLVED
+    assert_fits(phone, 390)
+    save_screenshot(phone, "ticket-phone-after-reply")
