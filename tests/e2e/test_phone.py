@@ -1,10 +1,12 @@
 """Every agent and supervisor page fits a phone (no sideways scrolling), and a ticket can be worked on one."""
 
 from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
 
+from chat import services as chat_services
 from customers.models import Customer
 from followups.models import FollowUpVisit
 from helpdesk.demo import DEMO_PASSWORD, demo_data_load
@@ -12,9 +14,10 @@ from helpdesk.roles import role_groups_sync
 from knowledge.models import Article
 from orders.models import Order, ReturnRequest
 from tests.defaults import defaults_load
+from tests.chat_server import server  # noqa: F401 - fixture
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_shell import log_in as log_in_page
-from tests.factories import CustomerFactory, TicketFactory, TicketMessageFactory
+from tests.factories import ChatWidgetFactory, CustomerFactory, TicketFactory, TicketMessageFactory
 from tickets.models import Ticket
 
 PHONE_WIDTHS = (360, 390, 430)
@@ -208,3 +211,23 @@ def test_an_agent_works_a_ticket_on_a_phone(phone, live_server, agent, team):
     assert ticket.status == Ticket.Status.RESOLVED
     assert_fits(phone, 390)
     save_screenshot(phone, "ticket-phone-after-reply")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_agent_answers_a_chat_on_a_phone(phone, server, agent, team):  # noqa: F811
+    widget = ChatWidgetFactory(team=team)
+    session = chat_services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
+    chat_services.chat_message_post(session=session, sender="customer", body="耳机什么时候发货？")
+    chat_services.chat_accept(session=session, agent=agent)
+    log_in_page(phone, SimpleNamespace(url=server), agent.username)
+    phone.goto(f"{server}/chat/inbox/")
+    assert phone.locator("#chat-pane").is_hidden()  # no empty conversation pane before a chat is chosen
+    phone.get_by_test_id("chat-mine-row").filter(has_text="王小明").tap()
+    phone.get_by_test_id("agent-chat-message").filter(has_text="耳机什么时候发货").wait_for()
+    send = phone.get_by_test_id("agent-chat-send")
+    phone.get_by_test_id("agent-chat-input").fill("您好，今天下午发货。")
+    assert_thumb_sized(send)
+    send.tap()
+    phone.get_by_test_id("agent-chat-message").filter(has_text="今天下午发货").wait_for()
+    assert_fits(phone, 390)
+    save_screenshot(phone, "chat-phone")
