@@ -21,6 +21,7 @@ def test_admin_toggles_days_on_the_year_grid_and_saves(page, live_server, admin_
     page.add_init_script(WATCH_VIOLATIONS)
     log_in(page, live_server, admin_user.username)
     page.goto(f"{live_server.url}/admin/helpdesk/businesscalendar/{calendar.pk}/change/")
+    print("calendar page height (px):", page.evaluate("document.documentElement.scrollHeight"))
     page.get_by_test_id("year-grid-link").click()
     page.goto(page.url + "?year=2026")
     grid = page.get_by_test_id("year-grid")
