@@ -122,6 +122,7 @@ class CalendarClosureInline(admin.TabularInline):
 class CalendarYearInline(admin.TabularInline):
     model = CalendarYear
     extra = 0
+    classes = ["collapse"]  # two decades of rows: folded until opened
 
 
 @admin.register(CalendarHoliday)
