@@ -14,13 +14,14 @@ from helpdesk.roles import role_groups_sync
 from knowledge.models import Article
 from orders.models import Order, ReturnRequest
 from tests.defaults import defaults_load
-from tests.chat_server import server  # noqa: F401 - fixture
+from tests import chat_server
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_shell import log_in as log_in_page
 from tests.factories import ChatWidgetFactory, CustomerFactory, TicketFactory, TicketMessageFactory
 from tickets.models import Ticket
 
 PHONE_WIDTHS = (360, 390, 430)
+server = chat_server.server  # the fixture serving the chat inbox with its event stream
 
 # (name, path or a function of the demo data returning it)
 PAGES = [
@@ -214,7 +215,7 @@ def test_an_agent_works_a_ticket_on_a_phone(phone, live_server, agent, team):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_agent_answers_a_chat_on_a_phone(phone, server, agent, team):  # noqa: F811
+def test_an_agent_answers_a_chat_on_a_phone(phone, server, agent, team):
     widget = ChatWidgetFactory(team=team)
     session = chat_services.chat_session_start(widget=widget, name="王小明", phone="13800138000")
     chat_services.chat_message_post(session=session, sender="customer", body="耳机什么时候发货？")
