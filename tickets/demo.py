@@ -59,7 +59,7 @@ def demo_tickets_load(context: dict) -> list[Ticket]:
                 kind=kind, channel=channel, priority=priority, category=categories.get(category),
                 order=_order_of(customer, orders, order_i), assignee=agent,
             )
-            for line in conversation:
+            for line in conversation[1:]:  # the first line is the description, shown as the opening message
                 if line.startswith("客服:"):
                     # Demo history: already answered, nothing to mail.
                     ticket_message_add(ticket=ticket, actor=agent, body=line[3:], sender=TicketMessage.Sender.AGENT,

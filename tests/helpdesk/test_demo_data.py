@@ -43,3 +43,11 @@ def test_demo_tickets_have_numbers_and_first_responses():
     assert replied.exists()
     assert not replied.filter(first_response_at__isnull=True).exists()
     assert Ticket.objects.filter(number__startswith="T").count() == Ticket.objects.count()
+
+
+@pytest.mark.django_db
+def test_demo_tickets_do_not_repeat_the_description_as_a_message():
+    demo_data_load()
+    for ticket in Ticket.objects.all():
+        first = ticket.messages.order_by("created_at", "id").first()
+        assert first is None or first.body != ticket.description, ticket.number

@@ -41,6 +41,14 @@ def test_ticket_page_shows_thread_notes_card_masked(client_for, agent, team):
     assert "138****5678" in html and "13812345678" not in html
 
 
+def test_transfer_select_lists_the_active_teams_by_name(client_for, agent, team, other_team):
+    ticket = TicketFactory(team=team)
+    html = client_for(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    options = html.split('<select name="team"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{other_team.pk}">{other_team.name}</option>' in options
+    assert f'<option value="{team.pk}" selected>{team.name}</option>' in options
+
+
 def test_reply_with_forbidden_phrase_warns_then_sends(client_for, agent, team):
     ForbiddenPhraseFactory(phrase="你自己看着办", suggestion="我来为您处理")
     ticket = TicketFactory(team=team)
