@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.enqueue import enqueue_on_commit
 from kpi import tasks
 from kpi.models import (
-    KpiSettings, QualityCheckItem, Report, ReportSubscription, Scorecard, ScorecardIndicator, ScorecardScheme,
+    KpiSettings, PeriodScorecard, QualityCheckItem, Report, ReportSubscription, Scorecard, ScorecardIndicator, ScorecardScheme,
 )
 
 
@@ -75,3 +75,13 @@ class ScorecardAdmin(admin.ModelAdmin):
     list_display = ("month", "agent", "team", "volume", "system_score", "final_score", "is_service_star")
     list_filter = ("month", "team", "is_service_star")
     readonly_fields = ("indicators", "system_score", "final_score", "is_service_star", "volume")
+
+
+@admin.register(PeriodScorecard)
+class PeriodScorecardAdmin(admin.ModelAdmin):
+    list_display = ("kind", "period_start", "agent", "team", "months", "volume", "final_score", "rank", "is_service_star")
+    list_filter = ("kind", "period_start", "team", "is_service_star")
+    readonly_fields = [f.name for f in PeriodScorecard._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
 from helpdesk.teams import team_ids_for_user
-from kpi import reports, scorecards
+from kpi import ranking, reports, scorecards
 from kpi.facts import BATCH, LATE_COMMIT, ticket_facts_refresh
 from kpi.models import (
-    FactCursor, QualityCheckItem, QualityInspection, QualityScore, Report, Scorecard, TicketFact,
+    FactCursor, PeriodScorecard, QualityCheckItem, QualityInspection, QualityScore, Report, Scorecard, TicketFact,
 )
 from kpi.policies import kpi_settings_get
 from kpi.rollups import days_of, fact_rollups_refresh
@@ -212,13 +212,38 @@ def service_star_award(*, month: dt.date) -> list[int]:
     cards = list(Scorecard.objects.select_for_update().filter(month=month))
     if not cards:
         return []
-    minimum = cards[0].scheme.star_min_volume
-    eligible = [c for c in cards if c.final_score is not None and c.volume >= minimum]
-    best = max(((c.final_score, c.volume) for c in eligible), default=None)
-    stars = [c.pk for c in eligible if (c.final_score, c.volume) == best]
+    rows = [{"agent_id": c.pk, "final_score": c.final_score, "volume": c.volume} for c in cards]
+    stars = sorted(ranking.star_winners(rows, cards[0].scheme.star_min_volume))
     Scorecard.objects.filter(month=month).exclude(pk__in=stars).update(is_service_star=False)
     Scorecard.objects.filter(pk__in=stars).update(is_service_star=True)
     return stars
+
+
+@transaction.atomic
+def period_scorecards_compute(*, kind: str, day: dt.date) -> int:
+    """Roll the monthly cards of the quarter or year of ``day`` up into period cards, ranked, with 服务之星."""
+    scheme = scorecards.scheme_active()
+    first, end = scorecards.period_bounds(kind, day)
+    weighting = scheme.quarter_weighting if kind == PeriodScorecard.Kind.QUARTER else scheme.year_weighting
+    rows = ranking.ranked(scorecards.period_rollup(kind, first, end, weighting))
+    stars = ranking.star_winners(rows, scheme.star_min_volume * (3 if kind == PeriodScorecard.Kind.QUARTER else 12))
+    teams = scorecards.agents_main_team([row["agent_id"] for row in rows])
+    PeriodScorecard.objects.filter(kind=kind, period_start=first).delete()
+    PeriodScorecard.objects.bulk_create(
+        PeriodScorecard(kind=kind, period_start=first, team_id=teams.get(row["agent_id"]),
+                        is_service_star=row["agent_id"] in stars, **row) for row in rows)
+    logger.info("period scorecards computed", extra={"kind": kind, "period_start": first.isoformat(), "cards": len(rows)})
+    return len(rows)
+
+
+def period_scorecards_compute_recent(*, today: dt.date | None = None) -> int:
+    """Recompute the running quarter and year; during the first 5 days of a month also the ones last month ended."""
+    today = today or timezone.localdate()
+    days = {today}
+    if today.day <= 5:
+        days.add(today.replace(day=1) - dt.timedelta(days=1))
+    periods = {(kind, scorecards.period_bounds(kind, day)[0]) for day in days for kind in PeriodScorecard.Kind.values}
+    return sum(period_scorecards_compute(kind=kind, day=first) for kind, first in sorted(periods))
 
 
 @transaction.atomic

@@ -137,6 +137,14 @@ class ScorecardQuerySerializer(strict.QuerySerializer):
         return attrs
 
 
+class ScorecardPeriodQuerySerializer(ScorecardQuerySerializer):
+    """Validate the appraisal period (month, quarter or year of the month given) and the export format."""
+
+    period = serializers.ChoiceField(choices=[("month", _("Month")), ("quarter", _("Quarter")), ("year", _("Year"))],
+                                     required=False, default="month")
+    file_format = serializers.ChoiceField(choices=["csv", "xlsx"], required=False, default="xlsx")
+
+
 class ScorecardSerializer(strict.ModelSerializer):
     """An agent's monthly scorecard with its indicators and the arithmetic of the final score."""
 

@@ -4,9 +4,9 @@ from kpi.models.dashboards import Dashboard, KpiSettings
 from kpi.models.facts import FactCursor, FactDayCategory, FactHour, TicketFact
 from kpi.models.quality import QualityCheckItem, QualityInspection, QualityScore
 from kpi.models.reports import Report, ReportSubscription
-from kpi.models.scorecards import Scorecard, ScorecardIndicator, ScorecardScheme
+from kpi.models.scorecards import PeriodScorecard, Scorecard, ScorecardIndicator, ScorecardScheme
 
 __all__ = [
-    "Dashboard", "FactCursor", "FactDayCategory", "FactHour", "KpiSettings", "QualityCheckItem", "QualityInspection",
+    "Dashboard", "PeriodScorecard", "FactCursor", "FactDayCategory", "FactHour", "KpiSettings", "QualityCheckItem", "QualityInspection",
     "QualityScore", "Report", "ReportSubscription", "Scorecard", "ScorecardIndicator", "ScorecardScheme", "TicketFact",
 ]

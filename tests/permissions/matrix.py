@@ -608,7 +608,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              args=lambda w: {"pk": w.export.pk, "file_format": "xlsx"}),
          get(may=SUPERVISORS, sees=MANAGERS, label="the monthly report",
              args=lambda w: {"pk": w.monthly_report.pk, "file_format": "csv"})),
-    page("kpi:scorecard_list", get()),
+    page("kpi:scorecard_list", get(), get(label="a quarter", query=lambda w: {"period": "quarter"})),
+    # The HR export lists the cards of the reader's teams (managers every team's).
+    page("kpi:scorecard_export", get(may=SUPERVISORS, query=lambda w: {"period": "quarter", "file_format": "csv"})),
     page("kpi:scorecard_detail",
          get(sees=TEAM, args=pk("scorecard")),
          post(302, may=SUPERVISORS, sees=TEAM, label="rate", args=pk("scorecard"),
