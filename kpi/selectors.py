@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followups.models import SurveyResponse
-from helpdesk.models import Team
+from helpdesk.models import Team, User
 from helpdesk.teams import team_ids_for_user
+from kpi.models.conduct import STRIKES
 from kpi.policies import kpi_settings_get
 from kpi.ranking import ranked
-from kpi.models import FactDayCategory, FactHour, PeriodScorecard, Report, Scorecard, TicketFact
+from kpi.models import ConductRecord, FactDayCategory, FactHour, PeriodScorecard, Report, Scorecard, TicketFact
 from kpi.rollups import PRESALES, fact_sums
 from orders.models import Order, ReturnRequest
 from tickets.models import Category, Ticket
@@ -373,3 +374,32 @@ def scorecard_period_rows(*, user, period: str, first: dt.date) -> list[dict]:
     for row in rows:
         row["rank"] = ranks.get(row["agent_id"])
     return sorted(rows, key=lambda r: (r["rank"] or 10**9, r["agent_id"]))
+
+
+def conduct_list_for_user(*, user) -> QuerySet[ConductRecord]:
+    """Return the conduct records the user may read: their own; their teams' agents' as supervisor; all as manager."""
+    records = ConductRecord.objects.select_related("agent", "team", "recorded_by")
+    return _cards_in_scope(records, user)
+
+
+def conduct_strikes(*, agent_ids, first: dt.date, end: dt.date) -> dict[int, list[str]]:
+    """Return, per agent, the violation categories recorded at least three times in [first, end) (one grouped query)."""
+    rows = ConductRecord.objects.filter(agent_id__in=agent_ids, kind=ConductRecord.Kind.VIOLATION, date__gte=first,
+                                        date__lt=end).values("agent_id", "category").annotate(n=Count("pk")) \
+        .filter(n__gte=STRIKES).order_by("agent_id", "category")
+    labels = dict(ConductRecord.Category.choices)
+    flagged: dict[int, list[str]] = {}
+    for row in rows:
+        flagged.setdefault(row["agent_id"], []).append(str(labels.get(row["category"], row["category"])))
+    return flagged
+
+
+def conduct_agents_for_viewer(*, viewer) -> QuerySet[User]:
+    """Return the agents the viewer may record conduct for: members of their teams (every team's as manager)."""
+    if not viewer.has_perm("kpi.view_dashboard"):
+        return User.objects.none()
+    scope = kpi_team_ids_for_viewer(viewer=viewer)
+    agents = User.objects.filter(is_active=True, teams__isnull=False).exclude(pk=viewer.pk)
+    if scope is not None:
+        agents = agents.filter(teams__in=scope)
+    return agents.distinct().order_by("display_name", "pk")

@@ -1,4 +1,4 @@
-"""Every write of the KPIs: facts and their rollups, reports, quality inspections (质检), scorecards (绩效考核).
+"""Every write of the KPIs: facts and rollups, reports, quality inspections (质检), scorecards (绩效考核), conduct records.
 
 These are the entry points views, the API, tasks and commands call. The work they hand out stays in the
 modules named after it: ``facts.py`` measures tickets, ``rollups.py`` aggregates the facts, ``reports.py``
@@ -20,7 +20,7 @@ from helpdesk.teams import team_ids_for_user
 from kpi import ranking, reports, scorecards
 from kpi.facts import BATCH, LATE_COMMIT, ticket_facts_refresh
 from kpi.models import (
-    FactCursor, PeriodScorecard, QualityCheckItem, QualityInspection, QualityScore, Report, Scorecard, TicketFact,
+    ConductRecord, FactCursor, PeriodScorecard, QualityCheckItem, QualityInspection, QualityScore, Report, Scorecard, TicketFact, TrainingNote,
 )
 from kpi.policies import kpi_settings_get
 from kpi.rollups import days_of, fact_rollups_refresh
@@ -278,3 +278,39 @@ def scorecard_self_assess(*, scorecard: Scorecard, actor, rating: int, comment: 
     service_star_award(month=card.month)
     card.refresh_from_db()
     return card
+
+
+def _agent_team_for_supervisor(actor, agent) -> int | None:
+    """Return the agent's team (their first team the actor reads); refuse agents outside the actor's teams and oneself."""
+    if agent.pk == actor.pk or not actor.has_perm("kpi.view_dashboard"):
+        raise PermissionDenied
+    agent_teams = sorted(agent.team_ids)
+    if actor.has_perm("kpi.view_all_teams"):
+        return agent_teams[0] if agent_teams else None
+    shared = [team_id for team_id in agent_teams if team_id in set(team_ids_for_user(user=actor))]
+    if not shared:
+        raise PermissionDenied
+    return shared[0]
+
+
+@transaction.atomic
+def conduct_record_create(*, actor, agent, kind: str, category: str, date: dt.date, note: str,
+                          evidence_url: str = "") -> ConductRecord:
+    """Record a commendation or violation of an agent of the actor's teams (managers: any agent)."""
+    team_id = _agent_team_for_supervisor(actor, agent)
+    record = ConductRecord(agent=agent, team_id=team_id, kind=kind, category=category, date=date, note=note,
+                           evidence_url=evidence_url, recorded_by=actor)
+    record.full_clean()
+    record.save()
+    logger.info("conduct record", extra={"record": record.pk, "agent": agent.pk, "kind": kind, "actor": actor.pk})
+    return record
+
+
+@transaction.atomic
+def training_note_add(*, actor, scorecard: Scorecard, topic: str, due_date: dt.date) -> TrainingNote:
+    """Attach what to train, and by when, to a scorecard of an agent of the actor's teams."""
+    _agent_team_for_supervisor(actor, scorecard.agent)
+    note = TrainingNote(scorecard=scorecard, topic=topic, due_date=due_date, created_by=actor)
+    note.full_clean()
+    note.save()
+    return note
