@@ -29,7 +29,7 @@ from kpi.selectors import (
     kpi_facts_for_viewer, kpi_responses_for_viewer, kpi_summary, kpi_team_ids_for_viewer, kpi_teams_for_viewer,
     kpi_drill_urls, kpi_volume_by_channel_hour, report_list_for_user, scorecard_list_for_user, scorecard_period_rows,
 )
-from tickets.models import Ticket
+from tickets.models import ForbiddenPhrase, Ticket
 from tickets.selectors import ticket_list_for_user
 
 DRILL_PAGE = 50
@@ -315,8 +315,12 @@ class QualityView(KpiPageMixin, TemplateView):
             except ValueError:
                 size = 10
             sample = quality.quality_sample(facts, size=size)
+            found = quality.quality_language_hits(ticket_ids=[f.ticket_id for f in sample])
+            for fact in sample:
+                fact.language_hits = sorted(found.get(fact.ticket_id, {}).items())
         recent = quality.quality_inspections_for_user(user=self.request.user)[:30]
         return super().get_context_data(title=_("Quality inspection"), sample=sample, recent=recent,
+                                        phrase_kinds=dict(ForbiddenPhrase.Kind.choices),
                                         **self.filter_context(period, errors), **kwargs)
 
 
