@@ -17,7 +17,7 @@ from helpdesk.models import Team, User
 from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.teams import team_ids_for_user
 from tickets import workflow
-from tickets.models import Attachment, CannedReply, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
+from tickets.models import Attachment, CannedReply, ForbiddenPhrase, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
 
 DEFAULT_AGENT_LIMIT = Decimal("500")
 VIEW_COUNT_CAP = 99
@@ -357,3 +357,9 @@ def customer_tickets_export(customer) -> list[dict]:
                       for m in t.messages.all() if not m.is_internal]}
         for t in Ticket.objects.filter(customer=customer).prefetch_related("messages")
     ]
+
+
+def service_phrases_for_typing() -> list[dict]:
+    """Return the active service phrases the reply boxes check as the agent types (kind, phrase, suggestion)."""
+    return list(ForbiddenPhrase.objects.filter(is_active=True).order_by("kind", "phrase")
+                .values("kind", "phrase", "suggestion"))

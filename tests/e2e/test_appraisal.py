@@ -1,4 +1,4 @@
-"""A supervisor switches the scorecards to a quarter, records violations and sees the flag after the third."""
+"""Appraisal in the browser: quarter scorecards and the three-strike flag; service phrases checked as agents type."""
 
 from decimal import Decimal
 
@@ -8,7 +8,10 @@ from django.utils import timezone
 from kpi import services
 from kpi.models import Scorecard, ScorecardScheme
 from kpi.scorecards import period_bounds
+from tests.e2e.test_csp import WATCH_VIOLATIONS, visit
 from tests.e2e.test_shell import log_in
+from tests.factories import CustomerFactory, TicketFactory, TicketMessageFactory
+from tickets.models import ForbiddenPhrase
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,3 +57,29 @@ def test_quarter_scorecard_and_three_strikes(page, live_server, agent, superviso
     assert flag.count() == 1 and flag.is_visible()
     screenshot("appraisal-quarter-flagged")
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reply_boxes_check_service_phrases_as_the_agent_types(page, live_server, agent, team, screenshot):
+    ForbiddenPhrase.objects.create(phrase="随便你", kind="discouraged", suggestion="您看这样是否可以")
+    for phrase, kind in (("没办法", "forbidden"), ("您好", "greeting")):  # shipped, unless a test flushed them
+        ForbiddenPhrase.objects.update_or_create(phrase=phrase, defaults={"kind": kind, "is_active": True})
+    ticket = TicketFactory(team=team, customer=CustomerFactory(), subject="用语检查")
+    TicketMessageFactory(ticket=ticket, body="东西坏了")
+    page.add_init_script(WATCH_VIOLATIONS)
+    log_in(page, live_server, agent.username)
+    page.wait_for_url("**/inbox/")
+    _policy, violations = visit(page, f"{live_server.url}/tickets/{ticket.pk}/")
+    assert violations == []
+    hints = page.get_by_test_id("phrase-hints")
+    assert not hints.is_visible()
+    box = page.locator("#reply-form textarea[name=body]")
+    box.type("随便你，没办法")
+    assert hints.locator("li").count() == 3  # discouraged, forbidden, no greeting in a first reply
+    assert "您看这样是否可以" in hints.inner_text()
+    screenshot("phrases-typing-ticket")
+    box.fill("")
+    box.type("您好，已为您登记")
+    assert not hints.is_visible()
+    _policy, violations = visit(page, f"{live_server.url}/chat/inbox/")  # the chat box loads the same check
+    assert violations == []

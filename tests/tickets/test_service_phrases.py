@@ -41,3 +41,13 @@ def test_a_polite_reply_records_nothing(agent, team):
 def test_expected_phrases_do_not_warn_a_draft(agent, team):
     ticket = services.ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="用语")
     assert services.service_language_check(ticket=ticket, actor=agent, body="您好，祝您生活愉快") == []
+
+
+def test_ticket_and_chat_reply_boxes_ship_the_phrases(agent, team, client_for):
+    ticket = services.ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="用语")
+    client = client_for(agent)
+    for url in (f"/tickets/{ticket.pk}/", "/chat/inbox/"):
+        page = client.get(url).content.decode()
+        assert 'data-phrases="service-phrases"' in page and 'id="service-phrases"' in page, url
+        assert "\\u6ca1\\u529e\\u6cd5" in page or "没办法" in page, url  # the shipped forbidden phrase
+    assert 'data-first-reply="1"' in client.get(f"/tickets/{ticket.pk}/").content.decode()
