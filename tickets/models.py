@@ -331,7 +331,7 @@ class ForbiddenPhrase(models.Model):
     kind = models.CharField(
         _("kind"), max_length=12, choices=Kind.choices, default=Kind.FORBIDDEN,
         help_text=_("Forbidden and discouraged phrases warn the agent and count against the reply; an agent's first "
-                    "reply on a ticket is expected to hold a greeting."),
+                    "reply on a ticket is expected to hold a greeting, the last reply before resolving a closing."),
     )
     suggestion = models.CharField(_("suggested wording"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -347,7 +347,7 @@ class ForbiddenPhrase(models.Model):
 
 
 class ServiceLanguageHit(models.Model):
-    """A service-language finding: a phrase flagged in a draft, or in a sent reply (``message``), or a missing greeting."""
+    """A service-language finding: a phrase in a draft or a sent reply (``message``), or a missing greeting or closing."""
 
     phrase = models.ForeignKey(ForbiddenPhrase, verbose_name=_("phrase"), on_delete=models.CASCADE, related_name="hits",
                                null=True, blank=True)

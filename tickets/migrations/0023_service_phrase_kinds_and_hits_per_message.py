@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='forbiddenphrase',
             name='kind',
-            field=models.CharField(choices=[('forbidden', 'Forbidden'), ('discouraged', 'Discouraged'), ('greeting', 'Expected greeting'), ('closing', 'Expected closing')], default='forbidden', help_text="Forbidden and discouraged phrases warn the agent and count against the reply; an agent's first reply on a ticket is expected to hold a greeting.", max_length=12, verbose_name='kind'),
+            field=models.CharField(choices=[('forbidden', 'Forbidden'), ('discouraged', 'Discouraged'), ('greeting', 'Expected greeting'), ('closing', 'Expected closing')], default='forbidden', help_text="Forbidden and discouraged phrases warn the agent and count against the reply; an agent's first reply on a ticket is expected to hold a greeting, the last reply before resolving a closing.", max_length=12, verbose_name='kind'),
         ),
         migrations.AddField(
             model_name='servicelanguagehit',
