@@ -140,9 +140,9 @@ class ScorecardQuerySerializer(strict.QuerySerializer):
 class ScorecardPeriodQuerySerializer(ScorecardQuerySerializer):
     """Validate the appraisal period (month, quarter or year of the month given) and the export format."""
 
-    period = serializers.ChoiceField(choices=[("month", _("Month")), ("quarter", _("Quarter")), ("year", _("Year"))],
-                                     required=False, default="month")
-    file_format = serializers.ChoiceField(choices=["csv", "xlsx"], required=False, default="xlsx")
+    period = strict.ChoiceField(choices=[("month", _("Month")), ("quarter", _("Quarter")), ("year", _("Year"))],
+                                required=False, default="month")
+    file_format = strict.ChoiceField(choices=["csv", "xlsx"], required=False, default="xlsx")
 
 
 class ScorecardSerializer(strict.ModelSerializer):
@@ -177,11 +177,11 @@ class ConductRecordSerializer(serializers.Serializer):
     """A commendation or violation of an agent: kind, category, date, note and an evidence link."""
 
     agent = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    kind = serializers.ChoiceField(choices=ConductRecord.Kind.choices)
-    category = serializers.ChoiceField(choices=ConductRecord.Category.choices)
+    kind = strict.ChoiceField(choices=ConductRecord.Kind.choices)
+    category = strict.ChoiceField(choices=ConductRecord.Category.choices)
     date = serializers.DateField()
     note = strict.CharField(max_length=2000)
-    evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500, default="")
+    evidence_url = strict.URLField(required=False, allow_blank=True, max_length=500, default="")
 
     def validate_date(self, value):
         return _within_years(value)
