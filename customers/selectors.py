@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.urls import reverse
 
 from customers.contacts import query_normalize
 from customers.models import (
@@ -15,6 +16,7 @@ from customers.models import (
 from customers import records
 from customers.privacy import mask_address, mask_email, mask_phone, mask_text, may_view_pii
 from customers.stats_sql import customer_stats_rows
+from helpdesk.search import SearchHit
 
 # Rows of the archive itself: shown through their own timeline source, or not at all.
 OWN_MODELS = {"customers.customercontact", "customers.customeraddress", "customers.customerevent",
@@ -37,8 +39,11 @@ def customer_get_for_viewer(*, viewer, pk) -> Customer:
         raise Http404("No such customer") from None
 
 
-def customer_search(queryset, query: str):
+def customer_search(queryset, query: str, *, numbers: bool = True):
     """Filter by name (any part of it), phone in any format, e-mail, or another app's number (order, ticket).
+
+    ``numbers=False`` leaves the other apps' numbers out: the global search finds those records in
+    their own scoped groups, and a customer found by another team's ticket number would reveal it.
 
     Phones and e-mails are one index lookup on the normalized contacts, folded into the page's
     query as a subquery (no extra round trip); names use the trigram and reversed-name indexes.
@@ -52,7 +57,7 @@ def customer_search(queryset, query: str):
         contacts = CustomerContact.objects.filter(normalized=value).order_by().values_list("customer_id")
         primary = Customer.objects.filter(**{field: value}).order_by().values_list("pk")
         return queryset.filter(pk__in=contacts.union(primary, all=True))
-    if not any(ch.isdigit() for ch in value) or not records.NUMBER_LOOKUPS:
+    if not numbers or not any(ch.isdigit() for ch in value) or not records.NUMBER_LOOKUPS:
         return queryset.filter(_name_matches(value))
     # Order and ticket numbers carry digits: one subquery of the matching ids, so each part keeps its index.
     ids = (Customer.objects.filter(_name_matches(value)).order_by().values_list("pk")
@@ -343,3 +348,13 @@ def customer_everything(*, customer: Customer) -> dict:
     data["reveals"] = [{"field": r.field, "at": iso(r.created_at)} for r in PiiReveal.objects.filter(customer=customer)]
     data["requests"] = [{"kind": r.kind, "at": iso(r.created_at)} for r in PiiRequest.objects.filter(customer=customer)]
     return data
+
+
+def customer_search_hits(*, viewer, q: str, limit: int) -> list[SearchHit]:
+    """Return the global search's customer hits: by name, phone in any format or e-mail, contacts masked for the viewer."""
+    customers = customer_search(customer_queryset_for_viewer(viewer=viewer), q, numbers=False).order_by("name", "pk")
+    return [
+        SearchHit(title=row["name"], url=reverse("customers:customer_detail", args=[row["id"]]),
+                  subtitle=" · ".join([*row["phones"][:1], *row["emails"][:1], row["level_label"]]))
+        for row in customer_list_for_viewer(viewer=viewer, customers=customers[:limit])
+    ]

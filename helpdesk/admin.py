@@ -6,18 +6,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext, gettext_lazy as _
 
 from helpdesk.business_time import weekly_problems
-from helpdesk.calendars import calendar_year_review, calendar_years_missing
+from helpdesk.calendars import calendar_year_days, calendar_year_review, calendar_years_missing
 from helpdesk.models import (
     BusinessCalendar,
     CalendarClosure,
     CalendarHoliday,
-    CalendarWorkday,
     CalendarYear,
     CalendarYearEntry,
     ProvisionalYearAlert,
@@ -26,8 +26,8 @@ from helpdesk.models import (
     User,
     WorkingInterval,
 )
-from helpdesk.forms import AdminLoginForm, HolidayNoticeForm
-from helpdesk.services import calendar_touch, calendar_year_enter, user_sync_staff
+from helpdesk.forms import AdminLoginForm, CalendarDaysForm, HolidayNoticeForm
+from helpdesk.services import calendar_days_save, calendar_touch, calendar_year_enter, user_sync_staff
 
 admin.site.site_header = _("Helpdesk administration")
 admin.site.login_form = AdminLoginForm
@@ -114,11 +114,6 @@ class WorkingIntervalInline(admin.TabularInline):
     extra = 0
 
 
-class CalendarWorkdayInline(admin.TabularInline):
-    model = CalendarWorkday
-    extra = 0
-
-
 class CalendarClosureInline(admin.TabularInline):
     model = CalendarClosure
     extra = 0
@@ -127,6 +122,7 @@ class CalendarClosureInline(admin.TabularInline):
 class CalendarYearInline(admin.TabularInline):
     model = CalendarYear
     extra = 0
+    classes = ["collapse"]  # two decades of rows: folded until opened
 
 
 @admin.register(CalendarHoliday)
@@ -156,7 +152,8 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "timezone", "uses_holidays", "missing_years"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
-    inlines = [WorkingIntervalInline, CalendarYearInline, CalendarWorkdayInline, CalendarClosureInline]
+    # Holidays and make-up days are edited a year at a time on the year grid (``year_view``), not as inline rows.
+    inlines = [WorkingIntervalInline, CalendarYearInline, CalendarClosureInline]
 
     @admin.display(description=_("years without holiday data"))
     def missing_years(self, calendar):
@@ -182,8 +179,48 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         return [
             path("<int:calendar_id>/enter-year/", self.admin_site.admin_view(self.enter_year_view),
                  name="helpdesk_businesscalendar_enter_year"),
+            path("<int:calendar_id>/year/", self.admin_site.admin_view(self.year_view),
+                 name="helpdesk_businesscalendar_year"),
             *super().get_urls(),
         ]
+
+    def year_view(self, request, calendar_id: int):
+        """Show a year as a grid of days to mark as day off or make-up working day; save only the changed days."""
+        calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
+        if not self.has_view_permission(request, calendar):
+            raise PermissionDenied
+        editable = self.has_change_permission(request, calendar)
+        form = CalendarDaysForm(request.POST or None)
+        errors, status = [], 200
+        year = timezone.localdate().year
+        if request.method == "POST":
+            if not editable:
+                raise PermissionDenied
+            if form.is_valid():
+                year = form.cleaned_data["year"]
+                try:
+                    counts = calendar_days_save(calendar=calendar, year=year, changes=form.cleaned_data["changes"],
+                                                official=form.cleaned_data["official"], actor=request.user)
+                except ValidationError as error:
+                    errors, status = error.messages, 400
+                else:
+                    messages.success(request, gettext("%(year)s saved: %(holiday)d days off, %(makeup)d make-up working "
+                                                      "days and %(work)d normal days changed.") % {"year": year, **counts})
+                    return redirect(f"{reverse('admin:helpdesk_businesscalendar_year', args=[calendar.pk])}?year={year}")
+            else:
+                errors, status = [e for field_errors in form.errors.values() for e in field_errors], 400
+                year = form.cleaned_data.get("year") or year
+        elif "year" in request.GET:
+            year_field = CalendarDaysForm.base_fields["year"]
+            try:
+                year = year_field.clean(request.GET["year"])
+            except ValidationError as error:
+                errors, status = [gettext("Year: %(error)s") % {"error": " ".join(error.messages)}], 400
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": calendar,
+                   "calendar": calendar, "grid": calendar_year_days(calendar, year), "editable": editable,
+                   "errors": errors, "title": gettext("Holidays and make-up days of %(year)s") % {"year": year},
+                   "weekday_labels": gettext("Mo Tu We Th Fr Sa Su").split()}
+        return TemplateResponse(request, "admin/helpdesk/businesscalendar/year_grid.html", context, status=status)
 
     def enter_year_view(self, request, calendar_id: int):
         """Paste the State Council notice → review the year as a grid → confirm to save and recompute."""

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from helpdesk.business_time import CalendarSpec, is_holiday
-from helpdesk.models import BusinessCalendar
-from helpdesk.statutory_holidays import provisional_holidays
+from helpdesk.models import BusinessCalendar, CalendarHoliday, CalendarWorkday
+from helpdesk.statutory_holidays import provisional_holiday_names, provisional_holidays
 
 # (calendar id) → (revision, spec). A calendar change bumps the revision (``calendar_touch``), so every
 # process rebuilds its spec on the next read without any cross-process invalidation message.
@@ -89,6 +89,16 @@ def _day_kind(day: dt.date, *, holidays, workdays) -> str:
     return "weekend" if day.weekday() >= 5 else "work"
 
 
+def year_months(year: int, day_entry) -> list[dict]:
+    """Return ``year`` as months of weeks (Monday first) of ``day_entry(date)``, ``None`` for days of another month."""
+    months = []
+    for month in range(1, 13):
+        weeks = [[day_entry(day) if day.month == month else None for day in week]
+                 for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)]
+        months.append({"month": month, "first": dt.date(year, month, 1), "weeks": weeks})
+    return months
+
+
 def calendar_year_review(calendar: BusinessCalendar, schedule) -> list[dict]:
     """Return the year of an entered schedule as months of weeks of days, each day marked where it changes.
 
@@ -102,20 +112,34 @@ def calendar_year_review(calendar: BusinessCalendar, schedule) -> list[dict]:
             return is_holiday(spec, day)
 
     current = _Current()
-    months = []
-    for month in range(1, 13):
-        weeks = []
-        for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(schedule.year, month):
-            days = []
-            for day in week:
-                if day.month != month:
-                    days.append(None)
-                    continue
-                after = _day_kind(day, holidays=schedule.holidays, workdays=schedule.workdays)
-                before = _day_kind(day, holidays=current, workdays=spec.workdays)
-                off_after, off_before = after in ("holiday", "weekend"), before in ("holiday", "weekend")
-                days.append({"date": day, "kind": after, "before": before, "changed": off_after != off_before,
-                             "name": schedule.holidays.get(day) or schedule.workdays.get(day, "")})
-            weeks.append(days)
-        months.append({"month": month, "first": dt.date(schedule.year, month, 1), "weeks": weeks})
-    return months
+
+    def entry(day):
+        after = _day_kind(day, holidays=schedule.holidays, workdays=schedule.workdays)
+        before = _day_kind(day, holidays=current, workdays=spec.workdays)
+        off_after, off_before = after in ("holiday", "weekend"), before in ("holiday", "weekend")
+        return {"date": day, "kind": after, "before": before, "changed": off_after != off_before,
+                "name": schedule.holidays.get(day) or schedule.workdays.get(day, "")}
+
+    return year_months(schedule.year, entry)
+
+
+def calendar_year_days(calendar: BusinessCalendar, year: int) -> dict:
+    """Return the calendar's stored days of ``year`` for the year grid: months of weeks of days and the statutory holidays.
+
+    Each day has ``kind`` (``holiday``, ``makeup``, ``weekend`` or ``work``) from the holiday and make-up rows,
+    ``name`` (the row's, else the statutory holiday's) and ``statutory`` (a holiday by rule that year).
+    """
+    rows = {}
+    for model, kind in ((CalendarHoliday, "holiday"), (CalendarWorkday, "makeup")):
+        for day, name in model.objects.filter(calendar=calendar, date__year=year).values_list("date", "name"):
+            rows[day] = (kind, name)
+    statutory = provisional_holiday_names(year)
+
+    def entry(day):
+        kind, name = rows.get(day, ("weekend" if day.weekday() >= 5 else "work", ""))
+        return {"date": day, "kind": kind, "name": name or statutory.get(day, ""), "statutory": day in statutory}
+
+    return {"year": year, "months": year_months(year, entry), "statutory": statutory,
+            "official": calendar.years.filter(year=year).exists(),
+            "counts": {"holiday": sum(kind == "holiday" for kind, _ in rows.values()),
+                       "makeup": sum(kind == "makeup" for kind, _ in rows.values())}}

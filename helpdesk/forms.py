@@ -1,4 +1,6 @@
-"""Sign-in forms that say when and why the sign-in throttle refuses; the holiday-notice form of the calendar admin."""
+"""Sign-in forms that say when and why the sign-in throttle refuses; the calendar admin's holiday-notice and year-grid forms; the global search box."""
+
+import datetime as dt
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -48,3 +50,29 @@ class HolidayNoticeForm(forms.Form):
         except NoticeError as error:
             raise ValidationError(str(error), code="unreadable")
         return text
+
+
+class SearchForm(forms.Form):
+    """The global search box: a ticket or order number, a phone, an e-mail, a name or words."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False, strip=True)
+
+
+class CalendarDaysForm(forms.Form):
+    """The year grid's save: the year, its changed days (``2026-10-08=work;2026-10-10=makeup``) and the official flag."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200)
+    changes = forms.CharField(label=_("Changed days"), required=False, max_length=20000)
+    official = forms.BooleanField(label=_("Official schedule"), required=False)
+
+    def clean_changes(self) -> dict[dt.date, str]:
+        days = {}
+        for part in filter(None, (piece.strip() for piece in self.cleaned_data["changes"].split(";"))):
+            text, _sep, kind = part.partition("=")
+            try:
+                day = dt.date.fromisoformat(text.strip())
+            except ValueError:
+                raise ValidationError(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text.strip()[:20]},
+                                      code="invalid_date")
+            days[day] = kind.strip()
+        return days

@@ -4,6 +4,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -20,6 +22,7 @@ from helpdesk.models import (
     ProvisionalYearAlert, User,
 )
 from helpdesk.roles import Role, has_role_at_least
+from helpdesk.statutory_holidays import provisional_holiday_names
 from helpdesk.tokens import token_refusal
 
 # A recomputation that wrote no progress for this long lost its task (worker killed, broker down): send it again.
@@ -67,6 +70,59 @@ def calendar_year_enter(*, calendar: BusinessCalendar, schedule: NoticeSchedule,
 
     enqueue_on_commit(tasks.calendar_year_recompute, entry_id=entry.pk)
     return entry
+
+
+DAY_KINDS = ("holiday", "makeup", "work")
+
+
+@transaction.atomic
+def calendar_days_save(*, calendar: BusinessCalendar, year: int, changes: dict[dt.date, str], official: bool,
+                       actor) -> dict[str, int]:
+    """Apply the year grid's changed days (date → ``holiday``, ``makeup`` or ``work``) as one diff; return the counts.
+
+    Only days whose kind really changes are written (their holiday or make-up row deleted or created), all in one
+    transaction with the official-year flag, the calendar's new revision and an admin history record. Raise
+    ``ValidationError`` for a day outside ``year``, an unknown kind or a make-up day on a weekday.
+    """
+    problems = []
+    for day, kind in sorted(changes.items()):
+        if day.year != year:
+            problems.append(_("%(day)s is not in %(year)s.") % {"day": day.isoformat(), "year": year})
+        elif kind not in DAY_KINDS:
+            problems.append(_("%(day)s: unknown kind of day “%(kind)s”.") % {"day": day.isoformat(), "kind": kind})
+        elif kind == "makeup" and day.weekday() < 5:
+            problems.append(_("%(day)s: a make-up working day must be a Saturday or a Sunday.") % {"day": day.isoformat()})
+    if problems:
+        raise ValidationError(problems)
+    calendar = BusinessCalendar.objects.select_for_update().get(pk=calendar.pk)
+    holidays = set(CalendarHoliday.objects.filter(calendar=calendar, date__in=changes).values_list("date", flat=True))
+    workdays = set(CalendarWorkday.objects.filter(calendar=calendar, date__in=changes).values_list("date", flat=True))
+    changed = {day: kind for day, kind in changes.items()
+               if kind != ("holiday" if day in holidays else "makeup" if day in workdays else "work")}
+    CalendarHoliday.objects.filter(calendar=calendar, date__in=[d for d in changed if d in holidays]).delete()
+    CalendarWorkday.objects.filter(calendar=calendar, date__in=[d for d in changed if d in workdays]).delete()
+    names = provisional_holiday_names(year)
+    CalendarHoliday.objects.bulk_create(CalendarHoliday(calendar=calendar, date=day, name=names.get(day, ""))
+                                        for day, kind in sorted(changed.items()) if kind == "holiday")
+    CalendarWorkday.objects.bulk_create(CalendarWorkday(calendar=calendar, date=day)
+                                        for day, kind in sorted(changed.items()) if kind == "makeup")
+    was_official = calendar.years.filter(year=year).exists()
+    if official and not was_official:
+        CalendarYear.objects.create(calendar=calendar, year=year, source=_("year grid"))
+    elif was_official and not official:
+        CalendarYear.objects.filter(calendar=calendar, year=year).delete()
+    counts = {kind: sum(value == kind for value in changed.values()) for kind in DAY_KINDS}
+    counts["official"] = int(official != was_official)
+    if changed or counts["official"]:
+        calendar_touch(calendar_id=calendar.pk)
+        labels = {"holiday": _("day off"), "makeup": _("make-up working day"), "work": _("normal day")}
+        days = "; ".join(f"{day.isoformat()} {labels[kind]}" for day, kind in sorted(changed.items()))
+        note = _("Year grid %(year)s: %(count)d days changed") % {"year": year, "count": len(changed)}
+        if counts["official"]:
+            note += "; " + (_("marked official") if official else _("marked provisional"))
+        LogEntry.objects.log_actions(user_id=actor.pk, queryset=[calendar], action_flag=CHANGE,
+                                     change_message=f"{note}. {days}", single_object=True)
+    return counts
 
 
 def calendar_recomputers() -> list[tuple[str, Callable]]:

@@ -1,17 +1,20 @@
-"""Shell pages: home, login, the API docs, health and the site icon."""
+"""Shell pages: home, login, the global search, the API docs, health and the site icon."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from drf_spectacular.views import SpectacularSwaggerView
 
-from helpdesk.forms import LoginForm
+from helpdesk.forms import LoginForm, SearchForm
 from helpdesk.health import health_report
+from helpdesk.search import search_everything
 
 
 def home(request):
@@ -32,6 +35,24 @@ class LoginView(auth_views.LoginView):
         if form.has_error(NON_FIELD_ERRORS, code="throttled"):
             response.status_code = 429
         return response
+
+
+@login_required
+def search(request):
+    """The global search: results the viewer may open, grouped by kind; JSON for the command palette (``?format=json``)."""
+    form = SearchForm(request.GET)
+    wants_json = request.GET.get("format") == "json"
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        return render(request, "helpdesk/search.html", {"form": form, "groups": [], "title": _("Search")}, status=400)
+    q = form.cleaned_data["q"]
+    groups = search_everything(viewer=request.user, q=q)
+    if wants_json:
+        return JsonResponse({"q": q, "groups": [
+            {**group, "hits": [{"title": h.title, "subtitle": h.subtitle, "url": h.url} for h in group["hits"]]}
+            for group in groups]})
+    return render(request, "helpdesk/search.html", {"form": form, "q": q, "groups": groups, "title": _("Search")})
 
 
 swagger = SpectacularSwaggerView.as_view(url_name="schema")

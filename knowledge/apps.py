@@ -7,3 +7,12 @@ class KnowledgeConfig(AppConfig):
 
     name = "knowledge"
     verbose_name = _("Knowledge base")
+
+    def ready(self):
+        # Imported here, not at the top: apps.py is loaded before any app's models are.
+        from helpdesk.search import SearchProvider, list_url, search_provider_register
+        from knowledge import selectors
+
+        search_provider_register(SearchProvider(
+            "knowledge", _("Knowledge base"), selectors.article_search_hits, lambda q: list_url("knowledge:article_list", q),
+            ("knowledge.view_article",), order=40))

@@ -10,8 +10,10 @@ import datetime as dt
 from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Greatest
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk.search import SearchHit
 from knowledge import workflow
 from knowledge.models import Article, ArticleVersion, ArticleViewDay, Deflection, SearchMiss
 from knowledge.rendering import version_diff_html
@@ -145,3 +147,10 @@ def knowledge_kpis(*, days: int, now: dt.datetime | None = None) -> dict:
         "deflected": deflected, "web_tickets": filed,
         "deflection_rate": round(100 * deflected / (deflected + filed), 1) if deflected + filed else None,
     }
+
+
+def article_search_hits(*, viewer, q: str, limit: int) -> list[SearchHit]:
+    """Return the global search's knowledge-base hits among the articles the viewer may read."""
+    return [SearchHit(title=article.title, url=reverse("knowledge:article_detail", args=[article.pk]),
+                      subtitle=article.get_status_display())
+            for article in article_search(article_queryset_for_viewer(viewer=viewer), query=q, limit=limit)]

@@ -13,6 +13,7 @@ class OrdersConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before any app's models are.
         from customers import records
+        from helpdesk.search import SearchProvider, list_url, search_provider_register
         from orders import selectors
         from orders.privacy import return_request_customer_content_erase
         from tickets.links import order_check_register
@@ -29,6 +30,9 @@ class OrdersConfig(AppConfig):
         remedy_agreed.connect(_remedy_hand_over, dispatch_uid="orders.remedy_hand_over")
         # A ticket may link only an order its creator may open.
         order_check_register(selectors.order_link_check)
+        search_provider_register(SearchProvider(
+            "orders", _("Orders"), selectors.order_search_hits, lambda q: list_url("orders:order_list", q),
+            ("orders.view_order",), order=30))
 
 
 def _remedy_hand_over(sender, *, remedy, actor, **kwargs):

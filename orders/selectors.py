@@ -4,14 +4,17 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.privacy import mask_phone
 from customers.records import StatColumn
+from helpdesk.search import SearchHit
 from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.teams import team_ids_for_user
 from orders import policy, workflow
+from orders.filters import OrderFilterSet
 from orders.models import Order, ReturnDeadline, ReturnPolicy, ReturnRequest, ShopTeam
 from tickets.models import Ticket
 from tickets.selectors import approvers_for
@@ -218,4 +221,14 @@ def customer_orders_export(customer) -> list[dict]:
          "items": [{"sku": i.sku, "name": i.name, "spec": i.spec, "quantity": i.quantity, "unit_price": str(i.unit_price)}
                    for i in o.items.all()]}
         for o in Order.objects.filter(customer=customer).prefetch_related("items")
+    ]
+
+
+def order_search_hits(*, viewer, q: str, limit: int) -> list[SearchHit]:
+    """Return the global search's order hits: the order list's search (number, tracking number, customer name or phone) in the viewer's scope."""
+    orders = OrderFilterSet({"q": q}, queryset=order_list_for_user(user=viewer)).qs.order_by("-placed_at")[:limit]
+    return [
+        SearchHit(title=order.number, url=reverse("orders:order_detail", args=[order.pk]),
+                  subtitle=f"{order.customer.name} · {order.get_status_display()} · ¥{order.total_amount} · {timezone.localtime(order.placed_at):%Y-%m-%d}")
+        for order in orders
     ]

@@ -11,6 +11,7 @@ class TicketsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before any app's models are.
         from customers import records
+        from helpdesk.search import SearchProvider, list_url, search_provider_register
         from tickets import selectors
         from tickets.pick_lists import pick_lists_connect
         from tickets.privacy import ticket_customer_content_erase
@@ -23,3 +24,6 @@ class TicketsConfig(AppConfig):
         records.timeline_source_register(selectors.customer_timeline_sources, models=models)
         records.export_section_register("tickets", selectors.customer_tickets_export, models=models)
         records.eraser_register(ticket_customer_content_erase)
+        search_provider_register(SearchProvider(
+            "tickets", _("Tickets"), selectors.ticket_search_hits, lambda q: list_url("tickets:ticket_list", q),
+            ("tickets.view_ticket",), order=10))

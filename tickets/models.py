@@ -1,7 +1,9 @@
 """Tickets and complaints, their messages and their event history."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.events import AuditEvent
@@ -126,6 +128,8 @@ class Ticket(models.Model):
             models.Index(fields=["escalated_to", "-updated_at"], name="ticket_escalated_updated_idx"),
             # Filtering by one status (the commonest inbox filter) still walks newest first.
             models.Index(fields=["status", "-updated_at"], name="ticket_status_updated_idx"),
+            # Words of a subject (the list and global search, icontains): trigrams, Chinese needs no word splitter.
+            GinIndex(OpClass(Upper("subject"), name="gin_trgm_ops"), name="ticket_subject_trgm"),
         ]
 
     def __str__(self):
@@ -162,7 +166,11 @@ class TicketMessage(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("ticket message")
         verbose_name_plural = _("ticket messages")
-        indexes = [models.Index(fields=["ticket", "created_at"], name="ticketmessage_ticket_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="ticketmessage_ticket_idx"),
+            # Words of a message (the global search, icontains of three characters or more).
+            GinIndex(OpClass(Upper("body"), name="gin_trgm_ops"), name="ticketmessage_body_trgm"),
+        ]
 
     def __str__(self):
         return f"{self.ticket_id}:{self.sender}:{self.created_at:%Y-%m-%d %H:%M}"

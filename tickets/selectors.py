@@ -6,15 +6,18 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
 from customers.models import Customer
 from customers.records import StatColumn
 from customers.privacy import may_view_pii, text_for_viewer
-from customers.selectors import customer_card_for_viewer
+from customers.contacts import query_normalize
+from customers.selectors import customer_card_for_viewer, customer_search
 from helpdesk.models import Team, User
 from helpdesk.roles import RANK, Role, primary_role
+from helpdesk.search import SearchHit
 from helpdesk.teams import team_ids_for_user
 from tickets import workflow
 from tickets.models import Attachment, CannedReply, ForbiddenPhrase, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
@@ -121,17 +124,22 @@ _NUMBERISH = re.compile(r"^[A-Za-z]{0,4}[\d-]{5,}$")
 
 
 def ticket_search(tickets: QuerySet, *, q: str) -> QuerySet:
-    """Narrow tickets by number, order number, phone or e-mail (exact), else subject or customer name."""
+    """Narrow tickets by number, order number, phone (any format) or e-mail (exact), else subject or customer name."""
     q = (q or "").strip()[:100]
     if not q:
         return tickets
     if "@" in q:
         customers = list(Customer.objects.filter(email__iexact=q).values_list("id", flat=True)[:50])
         return tickets.filter(customer_id__in=customers)
+    kind, normalized = query_normalize(q)
+    if kind == "phone" and not _NUMBERISH.match(q.replace(" ", "")):  # +86 137-1234-5678, (021) 6123 4567
+        return tickets.filter(customer_id__in=list(customer_search(Customer.objects.all(), q, numbers=False)
+                                                   .values_list("id", flat=True)[:50]))
     if _NUMBERISH.match(q.replace(" ", "")):
         compact = q.replace(" ", "")
         digits = compact.replace("-", "")
-        customers = list(Customer.objects.filter(phone__in={compact, digits}).values_list("id", flat=True)[:50])
+        phones = {compact, digits, normalized} if kind == "phone" else {compact, digits}
+        customers = list(Customer.objects.filter(phone__in=phones).values_list("id", flat=True)[:50])
         # Through the tickets' order link: the orders app builds on tickets, which never import it.
         orders = list(Ticket.objects.filter(order__number__iexact=compact).order_by()
                       .values_list("order_id", flat=True).distinct()[:50])
@@ -357,6 +365,54 @@ def customer_tickets_export(customer) -> list[dict]:
                       for m in t.messages.all() if not m.is_internal]}
         for t in Ticket.objects.filter(customer=customer).prefetch_related("messages")
     ]
+
+
+SEARCH_MESSAGE_MIN = 3  # shorter words would scan every message: the trigram index needs three characters
+SEARCH_SNIPPET = 60
+
+
+def _snippet(text: str, q: str) -> str:
+    """Return the part of a text around the first place the query appears."""
+    at = max(text.upper().find(q.upper()), 0)
+    start = max(at - SEARCH_SNIPPET // 3, 0)
+    return ("…" if start else "") + text[start:start + SEARCH_SNIPPET] + ("…" if start + SEARCH_SNIPPET < len(text) else "")
+
+
+def ticket_search_hits(*, viewer, q: str, limit: int) -> list:
+    """Return the global search's ticket hits: the list search (number, phone, e-mail, order, subject, name), then messages.
+
+    Only tickets the viewer may open; subjects and messages are matched as the viewer sees them, so a
+    viewer shown masked text is never answered by the personal data hidden in it.
+    """
+    clear = may_view_pii(viewer)
+    scoped = ticket_list_for_user(user=viewer)
+    needle = q.upper()
+    # Number, phone, e-mail and order matches are exact; a word must be in what the viewer is shown.
+    exact = clear or query_normalize(q)[0] != "text" or bool(_NUMBERISH.match(q.replace(" ", "")))
+    found: dict[int, tuple[Ticket, str]] = {}
+    for ticket in ticket_search(scoped, q=q)[: limit * 3]:
+        subject, _masked = text_for_viewer(ticket.subject, clear=clear)
+        if exact or needle in subject.upper() or needle in ticket.customer.name.upper() or ticket.number == needle:
+            found.setdefault(ticket.pk, (ticket, ""))
+        if len(found) >= limit:
+            break
+    if len(found) < limit and len(q) >= SEARCH_MESSAGE_MIN:
+        # Unsorted: the trigram index's first matches, so a common word stops after a few rows instead of sorting them all.
+        rows = (TicketMessage.objects.filter(body__icontains=q, ticket_id__in=scoped.order_by().values("pk"))
+                .exclude(ticket_id__in=list(found)).order_by().values_list("ticket_id", "body")[: limit * 4])
+        snippets: dict[int, str] = {}
+        for ticket_id, body in rows:
+            shown, _masked = text_for_viewer(body, clear=clear)
+            if needle in shown.upper():
+                snippets.setdefault(ticket_id, _snippet(shown, q))
+        for ticket in scoped.filter(pk__in=list(snippets)[: limit - len(found)]):
+            found[ticket.pk] = (ticket, snippets[ticket.pk])
+    hits = []
+    for ticket, snippet in found.values():
+        subject, _masked = text_for_viewer(ticket.subject, clear=clear)
+        line = " · ".join(part for part in (ticket.customer.name, ticket.get_status_display(), snippet) if part)
+        hits.append(SearchHit(title=f"{ticket.number} {subject}", subtitle=line, url=reverse("tickets:ticket_detail", args=[ticket.pk])))
+    return hits
 
 
 def service_phrases_for_typing() -> list[dict]:

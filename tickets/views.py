@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -199,7 +199,7 @@ class TicketRevealView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 
 class CannedReplySearchView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """The canned replies matching what the agent types, filled in for this ticket (htmx fragment)."""
+    """The canned replies matching what the agent types, filled in for this ticket (htmx fragment, or JSON for the reply box)."""
 
     permission_required = "tickets.view_ticket"
 
@@ -209,6 +209,9 @@ class CannedReplySearchView(LoginRequiredMixin, PermissionRequiredMixin, View):
             {"reply": reply, "body": canned_reply_render(reply=reply, ticket=ticket)}
             for reply in canned_replies_for(user=request.user, q=request.GET.get("q", ""))[:8]
         ]
+        if request.GET.get("format") == "json":  # the reply box's "/" picker (static/js/canned.js)
+            return JsonResponse({"replies": [{"shortcut": item["reply"].shortcut, "title": item["reply"].title,
+                                              "body": item["body"]} for item in replies]})
         return TemplateResponse(request, "tickets/ticket_detail.html#canned", {"replies": replies})
 
 

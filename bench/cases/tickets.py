@@ -50,6 +50,11 @@ BENCH_CASES = [
     BenchCase("GET /api/v1/tickets/ team + assignee=none", lambda: f"/api/v1/tickets/?team={_team_id()}&assignee=none"),
     BenchCase("search by ticket number", lambda: f"/api/v1/tickets/?q={_sample()['number']}"),
     BenchCase("search by phone", lambda: f"/api/v1/tickets/?q={_sample()['phone']}"),
+    # The global search (top bar, command palette): every group the agent may open, first results only.
+    BenchCase("global search by ticket number (palette JSON)", lambda: f"/search/?format=json&q={_sample()['number']}"),
+    BenchCase("global search by phone, +86 and dashes (palette JSON)",
+              lambda: f"/search/?format=json&q=%2B86%20{_sample()['phone'][:3]}-{_sample()['phone'][3:7]}-{_sample()['phone'][7:]}"),
+    BenchCase("global search by words (HTML)", "/search/?q=%E4%BB%80%E4%B9%88%E6%97%B6%E5%80%99"),  # 什么时候
     BenchCase("ticket page, 50-message thread", lambda: f"/tickets/{_thread_ticket_id()}/"),
     BenchCase("GET /api/v1/tickets/{id}/", lambda: f"/api/v1/tickets/{_thread_ticket_id()}/"),
     BenchCase("GET /api/v1/tickets/{id}/messages/", lambda: f"/api/v1/tickets/{_thread_ticket_id()}/messages/"),

@@ -10,3 +10,11 @@ document.addEventListener("htmx:responseError", (event) => {
   item.textContent = document.documentElement.lang.startsWith("zh") ? `请求失败（${status}），请重试。` : `Request failed (${status}). Please try again.`;
   box.appendChild(item);
 });
+
+// The menu button shows and hides the navigation on a phone (on a wide screen it is hidden and the navigation always shown).
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest(".menu-toggle");
+  if (!toggle) return;
+  const open = toggle.closest(".shell").classList.toggle("nav-open");
+  toggle.setAttribute("aria-expanded", String(open));
+});

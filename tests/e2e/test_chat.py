@@ -8,13 +8,14 @@ from chat.models import AgentPresence, ChatSession
 from tests.chat_server import server  # noqa: F401 - fixture
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_shell import log_in
-from tests.factories import ChatWidgetFactory
+from tests.factories import CannedReplyFactory, ChatWidgetFactory
 from tickets.models import Ticket
 
 
 @pytest.mark.django_db(transaction=True)
 def test_customer_and_agent_chat_and_the_ticket_holds_the_transcript(browser, server, agent, team):  # noqa: F811
     ChatWidgetFactory(key="demo-shop", name="优品生活旗舰店", team=team, greeting="您好，欢迎光临！")
+    CannedReplyFactory(shortcut="patience", title="致谢", body="{customer_name}您好，感谢您的耐心等待。")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     errors = []
     contexts = []
@@ -53,6 +54,11 @@ def test_customer_and_agent_chat_and_the_ticket_holds_the_transcript(browser, se
         row.get_by_test_id("chat-accept").click()
         staff.get_by_test_id("agent-chat-message").filter(has_text="<b>耳机</b>").wait_for()  # shown as text
         staff.get_by_test_id("chat-customer-card").wait_for()
+        # "/" offers the canned replies, filled in for this chat; Enter inserts the picked one instead of sending.
+        staff.get_by_test_id("agent-chat-input").press_sequentially("/patie")
+        staff.get_by_test_id("canned-option").filter(has_text="/patience").wait_for()
+        staff.get_by_test_id("agent-chat-input").press("Enter")
+        assert staff.get_by_test_id("agent-chat-input").input_value() == "王小明您好，感谢您的耐心等待。"
         staff.get_by_test_id("agent-chat-input").fill("您好，今天下午发货，请放心。")
         staff.get_by_test_id("agent-chat-send").click()
 

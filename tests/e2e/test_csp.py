@@ -32,7 +32,7 @@ def test_pages_admin_and_api_docs_run_under_the_policy(page, live_server, superv
     log_in(page, live_server, supervisor.username)
     page.wait_for_url("**/inbox/")
     paths = ["/inbox/", "/tickets/", "/customers/", f"/customers/{customer.pk}/", "/customers/audit/reveals/",
-             "/customers/reviews/", "/kpi/", "/orders/", "/api/docs/", "/no-such-page/"]
+             "/customers/reviews/", "/kpi/", "/orders/", "/search/?q=13800138000", "/api/docs/", "/no-such-page/"]
     for path in paths:
         policy, violations = visit(page, f"{live_server.url}{path}")
         assert "default-src 'self'" in policy, path

@@ -164,7 +164,7 @@ def test_an_existing_database_upgrades_without_losing_rows_or_grants(upgrade_dat
     assert {table: rows_after[table] for table in rows if table not in detailed} == {
         **{table: count for table, count in rows.items() if table not in detailed},
         "django_migrations": rows["django_migrations"] + len(applied),
-        # The shipped greetings and closings join the forbidden phrases (tickets/migrations/0023).
+        # The shipped greetings and closings join the forbidden phrases (tickets/migrations/0024).
         "tickets_forbiddenphrase": rows["tickets_forbiddenphrase"] + 7}
     assert {pk: types_after[pk] for pk in types} == {pk: _relabel(app, model) for pk, (app, model) in types.items()}
     added_types = {pk for pk in types_after if pk not in types}

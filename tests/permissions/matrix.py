@@ -211,6 +211,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # The API's description and its Swagger UI need a signed-in user (docs/api.md, docs/security.md).
     page("schema", get(200, answers={ANONYMOUS: 401})),
     page("api-docs", get(200)),
+    # The global search answers everyone signed in, with only what each may open: the team's ticket by its number
+    # is linked for the team (and managers) alone.
+    page("search", get(200, label="page", query=lambda w: {"q": w.ticket.number}, hidden=("ticket_url", TEAM)),
+         get(200, label="json", query=lambda w: {"q": w.ticket.number, "format": "json"}, hidden=("ticket_url", TEAM))),
     api("auth-token", post(200, public=True, data=lambda w: {"username": w.agent.username, "password": w.password})),
     api("me", get(200)),
 

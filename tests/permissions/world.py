@@ -94,6 +94,7 @@ def world_build(*, webhook_secret: str) -> World:
                                 total_amount=Decimal("398.00"))  # its one line: 2 × 199.00
     w.open_order_item = OrderItemFactory(order=w.open_order, quantity=2)
     w.ticket = TicketFactory(team=w.team, customer=w.customer, order=w.order, status="open", kind="complaint")
+    w.ticket_url = f"/tickets/{w.ticket.pk}/"  # the global search links it only for those who see the ticket
     w.merge_target = TicketFactory(team=w.team, customer=w.customer, status="open")
     w.message = TicketMessageFactory(ticket=w.ticket)
     w.attachment = f.AttachmentFactory(ticket=w.ticket, message=w.message, uploaded_by=agent)

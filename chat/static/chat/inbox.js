@@ -120,6 +120,7 @@
 
   async function openChat(id) {
     current = id; seqs = new Set(); customerRead = 0;
+    $("chat-input").dataset.cannedUrl = `${root.dataset.card}${id}/canned/`;
     if (mine.has(id)) mine.get(id).unread = 0;
     renderLists();
     $("chat-empty").hidden = true; $("chat-conversation").hidden = false;
@@ -165,19 +166,9 @@
     if (body) send(body, false);
   });
   $("chat-input").addEventListener("keydown", (ev) => { if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); $("chat-compose").requestSubmit(); } });
-  $("chat-input").addEventListener("input", async () => {
-    const value = $("chat-input").value;
+  // "/" canned replies: the shared picker (static/js/canned.js) reads the open chat's data-canned-url.
+  $("chat-input").addEventListener("input", () => {
     if (Date.now() - lastTyping > 2000) { lastTyping = Date.now(); call(`sessions/${current}/typing/`, { method: "POST" }).catch(() => {}); }
-    const list = $("chat-canned");
-    if (!value.startsWith("/")) { list.hidden = true; return; }
-    const data = await fetch(`${root.dataset.card}${current}/canned/?q=${encodeURIComponent(value.slice(1))}`, { credentials: "same-origin" }).then((r) => r.json());
-    list.replaceChildren();
-    data.replies.forEach((reply) => {
-      const li = el("li", "", `/${reply.shortcut} ${reply.title}`);
-      li.addEventListener("click", () => { $("chat-input").value = reply.body; list.hidden = true; $("chat-input").focus(); });
-      list.append(li);
-    });
-    list.hidden = !data.replies.length;
   });
   $("chat-image").addEventListener("change", async () => {
     const file = $("chat-image").files[0]; if (!file) return;

@@ -26,7 +26,7 @@ def expected_phrases_remove(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0022_ticketevent_kinds_steps_and_tracker'),
+        ('tickets', '0023_subject_and_message_trigram_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
