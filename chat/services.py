@@ -39,7 +39,7 @@ from sla.services import ticket_sla_conversation_ended
 from tickets import workflow as ticket_workflow
 from tickets.attachments import sniff_content_type
 from tickets.models import ForbiddenPhrase, Ticket, TicketMessage
-from tickets.services import customer_find_or_create, ticket_create, ticket_message_add, ticket_transition
+from tickets.services import customer_find_or_create, phrases_in, ticket_create, ticket_message_add, ticket_transition
 
 MAX_MESSAGE_CHARS = 2000
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -331,9 +331,8 @@ def chat_image_validate(upload) -> str:
 
 
 def chat_language_check(*, session: ChatSession, actor, body: str) -> list[ForbiddenPhrase]:
-    """Return the forbidden phrases (服务用语规范) in an agent's draft and record that the check fired."""
-    text = (body or "").lower()
-    found = [phrase for phrase in ForbiddenPhrase.objects.filter(is_active=True) if phrase.phrase.lower() in text]
+    """Return the forbidden and discouraged phrases (服务用语规范) in an agent's draft and record that the check fired."""
+    found = phrases_in(body, ForbiddenPhrase.WARNED)
     if found:
         ChatEvent.objects.create(session=session, kind=ChatEvent.Kind.LANGUAGE, actor=actor,
                                  note=", ".join(phrase.phrase for phrase in found))

@@ -14,7 +14,9 @@ from chat.models import ChatWidget
 from helpdesk.models import Team, User
 from helpdesk.teams import team_member_ids
 from tickets import workflow as ticket_workflow
-from tickets.selectors import canned_replies_for, customer_card_with_history, ticket_list_for_user
+from tickets.selectors import (
+    canned_replies_for, customer_card_with_history, service_phrases_for_typing, ticket_list_for_user,
+)
 
 DEMO_WIDGET_KEY = "demo-shop"
 
@@ -94,7 +96,7 @@ def chat_inbox(request):
     presence = selectors.agent_presence_get(user=request.user)
     return render(request, "chat/inbox.html", {
         "title": _("Live chat"), "active_section": "chat", "presence": presence, "teams": teams, "agents": agents,
-        "i18n": _inbox_strings(),
+        "i18n": _inbox_strings(), "service_phrases": service_phrases_for_typing(),
     })
 
 

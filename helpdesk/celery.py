@@ -83,6 +83,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=15, hour=1),
         "options": {"expires": 3600},
     },
+    # Quarter and year cards roll up the monthly cards computed just before.
+    "kpi-period-scorecards-compute-recent": {
+        "task": "kpi.period_scorecards_compute_recent",
+        "schedule": crontab(minute=45, hour=1),
+        "options": {"expires": 3600},
+    },
     "orders-return-request-sweep-unconfirmed": {
         "task": "orders.return_request_sweep_unconfirmed",
         "schedule": 60.0,

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.enqueue import enqueue_on_commit
 from kpi import tasks
 from kpi.models import (
-    KpiSettings, QualityCheckItem, Report, ReportSubscription, Scorecard, ScorecardIndicator, ScorecardScheme,
+    ConductRecord, KpiSettings, PeriodScorecard, QualityCheckItem, Report, ReportSubscription, Scorecard,
+    ScorecardIndicator, ScorecardScheme, TrainingNote,
 )
 
 
@@ -75,3 +76,28 @@ class ScorecardAdmin(admin.ModelAdmin):
     list_display = ("month", "agent", "team", "volume", "system_score", "final_score", "is_service_star")
     list_filter = ("month", "team", "is_service_star")
     readonly_fields = ("indicators", "system_score", "final_score", "is_service_star", "volume")
+
+
+@admin.register(PeriodScorecard)
+class PeriodScorecardAdmin(admin.ModelAdmin):
+    list_display = ("kind", "period_start", "agent", "team", "months", "volume", "final_score", "rank", "is_service_star")
+    list_filter = ("kind", "period_start", "team", "is_service_star")
+    readonly_fields = [f.name for f in PeriodScorecard._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ConductRecord)
+class ConductRecordAdmin(admin.ModelAdmin):
+    list_display = ("date", "agent", "team", "kind", "category", "recorded_by")
+    list_filter = ("kind", "category", "team")
+    search_fields = ("agent__username", "agent__display_name", "note")
+    autocomplete_fields = ("agent", "recorded_by")
+
+
+@admin.register(TrainingNote)
+class TrainingNoteAdmin(admin.ModelAdmin):
+    list_display = ("topic", "scorecard", "due_date", "created_by")
+    raw_id_fields = ("scorecard",)
+    autocomplete_fields = ("created_by",)

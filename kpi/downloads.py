@@ -1,6 +1,6 @@
-"""Serve a finished KPI report's file; callers have already checked the viewer may read it."""
+"""Serve KPI files (a finished report, a scorecard export); callers have already checked the viewer may read them."""
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 
 from kpi.models import Report
 
@@ -19,5 +19,13 @@ def report_file_response(report: Report, file_format: str) -> FileResponse:
         raise Http404
     response = FileResponse(stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/", 1)[-1],
                             content_type=CONTENT_TYPES[file_format])
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def table_response(content: bytes, *, filename: str, file_format: str) -> HttpResponse:
+    """Return generated XLSX or CSV bytes as a download."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     response["Cache-Control"] = "private, no-store"
     return response

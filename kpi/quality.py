@@ -1,15 +1,17 @@
-"""Quality inspection (质检): sampling conversations, the inspections, and answer accuracy (解答准确率) per agent.
+"""Quality inspection (质检): samples, inspections, answer accuracy (解答准确率) and service language (服务用语) per agent.
 
 An inspection is recorded by ``kpi.services.quality_inspection_create``.
 """
 
 import datetime as dt
 
-from django.db.models import Avg, Q, QuerySet
+from collections import Counter
+
+from django.db.models import Avg, Count, Q, QuerySet
 
 from kpi.models import QualityInspection, TicketFact
 from kpi.selectors import kpi_team_ids_for_viewer
-from tickets.models import Ticket, TicketMessage
+from tickets.models import ForbiddenPhrase, ServiceLanguageHit, Ticket, TicketMessage
 from tickets.selectors import ticket_messages_shown
 
 MAX_SAMPLE = 50
@@ -24,7 +26,8 @@ def quality_sample(facts: QuerySet[TicketFact], *, size: int) -> list[TicketFact
 
 def quality_thread_for_viewer(*, ticket: Ticket, viewer) -> list[TicketMessage]:
     """Return the conversation an inspector reads (no internal notes), its text masked unless the viewer may see it."""
-    messages = ticket.messages.filter(is_internal=False).select_related("author").order_by("created_at", "id")[:200]
+    messages = ticket.messages.filter(is_internal=False).select_related("author") \
+        .prefetch_related("language_hits__phrase").order_by("created_at", "id")[:200]
     return ticket_messages_shown(messages, viewer=viewer)
 
 
@@ -43,3 +46,25 @@ def quality_inspections_for_user(*, user) -> QuerySet[QualityInspection]:
         mine |= Q() if scope is None else Q(ticket__team_id__in=scope)
     return QualityInspection.objects.filter(mine).select_related("ticket", "agent", "inspector") \
         .prefetch_related("scores__item")
+
+
+def quality_language_hits(*, ticket_ids) -> dict[int, Counter]:
+    """Return the service-language findings of the sent replies of each ticket, counted by kind (one query)."""
+    rows = ServiceLanguageHit.objects.filter(ticket_id__in=ticket_ids, message__isnull=False) \
+        .values("ticket_id", "kind").annotate(n=Count("pk")).order_by()
+    found: dict[int, Counter] = {}
+    for row in rows:
+        found.setdefault(row["ticket_id"], Counter())[row["kind"]] = row["n"]
+    return found
+
+
+def service_language_by_agent(*, start: dt.datetime, end: dt.datetime) -> dict[int, float]:
+    """Return each agent's share (%) of public replies sent in the period without a forbidden or discouraged phrase."""
+    replies = TicketMessage.objects.filter(sender=TicketMessage.Sender.AGENT, is_internal=False, author__isnull=False,
+                                           created_at__gte=start, created_at__lt=end)
+    rows = replies.values("author_id").annotate(
+        total=Count("pk", distinct=True),
+        flagged=Count("pk", distinct=True, filter=Q(language_hits__kind__in=ForbiddenPhrase.WARNED)),
+    ).order_by()
+    return {row["author_id"]: round(100 * (row["total"] - row["flagged"]) / row["total"], 2)
+            for row in rows if row["total"]}

@@ -81,11 +81,16 @@ def report_sections(report: Report, progress) -> list[tuple[str, list[str], list
 
 def report_xlsx(report: Report, sections) -> bytes:
     """Return the sections as an XLSX workbook, one sheet each."""
+    return sections_xlsx(f"{report.get_kind_display()} {report.date_from} – {report.date_to}", sections)
+
+
+def sections_xlsx(caption: str, sections) -> bytes:
+    """Return the sections as an XLSX workbook, one sheet each under a caption line."""
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     for title, header, rows in sections:
         sheet = book.create_sheet(title=title[:31])
-        sheet.append([f"{report.get_kind_display()} {report.date_from} – {report.date_to}"])
+        sheet.append([caption])
         sheet.append([_bold(sheet, value, bold) for value in row_safe(header)])
         for row in rows:
             sheet.append(row_safe(row))

@@ -1,4 +1,4 @@
-"""Monthly agent scorecards (绩效考核): system indicators scored 1–5, ratings and the final score.
+"""Agent scorecards (绩效考核): monthly system indicators scored 1–5, ratings, the final score and period rollups.
 
 The arithmetic of a card; ``kpi.services`` computes and saves the cards, the ratings and 服务之星.
 """
@@ -8,12 +8,14 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, DecimalField, F, Sum
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from followups.selectors import survey_satisfaction_by_agent
 from helpdesk.models import Team
-from kpi.models import Scorecard, ScorecardScheme, TicketFact
-from kpi.quality import answer_accuracy_by_agent
+from kpi.models import PeriodScorecard, Scorecard, ScorecardScheme, TicketFact
+from kpi.quality import answer_accuracy_by_agent, service_language_by_agent
 from kpi.selectors import day_bounds, kpi_breakdown
 
 TWO = Decimal("0.01")
@@ -73,7 +75,8 @@ def agent_month_measures(first: dt.date, last: dt.date) -> tuple[list[dict], dic
     start, end = day_bounds(first, last)
     facts = TicketFact.objects.filter(created_at__gte=start, created_at__lt=end, agent__isnull=False)
     extra = {"answer_accuracy": answer_accuracy_by_agent(start=start, end=end),
-             "satisfaction": survey_satisfaction_by_agent(start=start, end=end)}
+             "satisfaction": survey_satisfaction_by_agent(start=start, end=end),
+             "service_language": service_language_by_agent(start=start, end=end)}
     return kpi_breakdown(facts, by="agent"), extra
 
 
@@ -98,3 +101,38 @@ def agents_main_team(agent_ids: list[int]) -> dict[int, int]:
             .values_list("user_id", "team_id"):
         teams.setdefault(agent_id, team_id)
     return teams
+
+
+def period_bounds(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """Return the first day of the month, quarter or year of ``day`` and the first day of the next one."""
+    if kind == "month":
+        first = day.replace(day=1)
+        return first, (first + dt.timedelta(days=32)).replace(day=1)
+    if kind == PeriodScorecard.Kind.QUARTER:
+        first = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        return first, (dt.date(first.year + 1, 1, 1) if first.month == 10 else dt.date(first.year, first.month + 3, 1))
+    first = dt.date(day.year, 1, 1)
+    return first, dt.date(day.year + 1, 1, 1)
+
+
+def period_rollup(kind: str, first: dt.date, end: dt.date, weighting: str) -> list[dict]:
+    """Return each agent's months, tickets and rolled-up final score of the period, in one grouped query.
+
+    The score is the mean of the agent's monthly final scores, each month weighted by its tickets
+    (``weighting="volume"``) or equally; months without a final score are left out.
+    """
+    scored = Scorecard.objects.filter(month__gte=first, month__lt=end, final_score__isnull=False)
+    number = DecimalField(max_digits=14, decimal_places=2)
+    rows = scored.values("agent_id").annotate(
+        months=Count("pk"), tickets=Sum("volume"), score_sum=Sum("final_score"),
+        weighted_sum=Sum(F("final_score") * Cast("volume", number), output_field=number),
+    ).order_by()
+    result = []
+    for row in rows:
+        if weighting == "volume" and row["tickets"]:
+            score = row["weighted_sum"] / row["tickets"]
+        else:
+            score = row["score_sum"] / row["months"]
+        result.append({"agent_id": row["agent_id"], "months": row["months"], "volume": row["tickets"] or 0,
+                       "final_score": _quantize(score)})
+    return result

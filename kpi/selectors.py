@@ -3,16 +3,18 @@
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Aggregate, Avg, Count, FloatField, Q, QuerySet, Sum
+from django.db.models import Aggregate, Avg, Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from followups.models import SurveyResponse
-from helpdesk.models import Team
+from helpdesk.models import Team, User
 from helpdesk.teams import team_ids_for_user
+from kpi.models.conduct import STRIKES
 from kpi.policies import kpi_settings_get
-from kpi.models import FactDayCategory, FactHour, Report, Scorecard, TicketFact
+from kpi.ranking import ranked
+from kpi.models import ConductRecord, FactDayCategory, FactHour, PeriodScorecard, Report, Scorecard, TicketFact
 from kpi.rollups import PRESALES, fact_sums
 from orders.models import Order, ReturnRequest
 from tickets.models import Category, Ticket
@@ -322,7 +324,17 @@ def report_list_for_user(*, user) -> QuerySet[Report]:
 
 def scorecard_list_for_user(*, user) -> QuerySet[Scorecard]:
     """Return the scorecards the user may read: their own, their teams' as supervisor, all as manager."""
-    cards = Scorecard.objects.select_related("agent", "team", "scheme", "rated_by")
+    return _cards_in_scope(Scorecard.objects.select_related("agent", "team", "scheme", "rated_by"), user)
+
+
+def period_scorecard_list_for_user(*, user, kind: str, period_start: dt.date) -> QuerySet[PeriodScorecard]:
+    """Return the quarter or year cards the user may read, by rank: their own, their teams', all as manager."""
+    cards = PeriodScorecard.objects.filter(kind=kind, period_start=period_start).select_related("agent", "team")
+    return _cards_in_scope(cards, user).order_by(F("rank").asc(nulls_last=True), "agent_id")
+
+
+def _cards_in_scope(cards: QuerySet, user) -> QuerySet:
+    """Narrow cards to the user's own, or to their teams' (and own) as supervisor; managers keep all."""
     if not user.has_perm("kpi.view_dashboard"):
         return cards.filter(agent=user)
     scope = kpi_team_ids_for_viewer(viewer=user)
@@ -343,3 +355,51 @@ def kpi_drill_urls(metric: str, *, query: str, date_from: dt.date, date_to: dt.d
         delivered = urlencode({"delivered_after": start, "delivered_before": end})
         return f"{reverse('orders:return_list')}?{returns}", f"{reverse('orders:order_list')}?{delivered}"
     return own, (None if metric == "csat" else denominator)
+
+
+def scorecard_period_rows(*, user, period: str, first: dt.date) -> list[dict]:
+    """Return the ranked cards of a month, quarter or year the user may read, as rows for the page and the export."""
+    if period == "month":
+        cards = scorecard_list_for_user(user=user).filter(month=first, final_score__isnull=False)
+        rows = [{"agent_id": c.agent_id, "agent": c.agent, "team": c.team, "months": 1, "volume": c.volume,
+                 "final_score": c.final_score, "is_service_star": c.is_service_star, "card": c} for c in cards]
+        everyone = Scorecard.objects.filter(month=first, final_score__isnull=False).values("agent_id", "final_score")
+        ranks = {r["agent_id"]: r["rank"] for r in ranked(list(everyone))}
+    else:
+        cards = period_scorecard_list_for_user(user=user, kind=period, period_start=first)
+        rows = [{"agent_id": c.agent_id, "agent": c.agent, "team": c.team, "months": c.months, "volume": c.volume,
+                 "final_score": c.final_score, "is_service_star": c.is_service_star, "card": None,
+                 "rank": c.rank} for c in cards]
+        ranks = {r["agent_id"]: r["rank"] for r in rows}
+    for row in rows:
+        row["rank"] = ranks.get(row["agent_id"])
+    return sorted(rows, key=lambda r: (r["rank"] or 10**9, r["agent_id"]))
+
+
+def conduct_list_for_user(*, user) -> QuerySet[ConductRecord]:
+    """Return the conduct records the user may read: their own; their teams' agents' as supervisor; all as manager."""
+    records = ConductRecord.objects.select_related("agent", "team", "recorded_by")
+    return _cards_in_scope(records, user)
+
+
+def conduct_strikes(*, agent_ids, first: dt.date, end: dt.date) -> dict[int, list[str]]:
+    """Return, per agent, the violation categories recorded at least three times in [first, end) (one grouped query)."""
+    rows = ConductRecord.objects.filter(agent_id__in=agent_ids, kind=ConductRecord.Kind.VIOLATION, date__gte=first,
+                                        date__lt=end).values("agent_id", "category").annotate(n=Count("pk")) \
+        .filter(n__gte=STRIKES).order_by("agent_id", "category")
+    labels = dict(ConductRecord.Category.choices)
+    flagged: dict[int, list[str]] = {}
+    for row in rows:
+        flagged.setdefault(row["agent_id"], []).append(str(labels.get(row["category"], row["category"])))
+    return flagged
+
+
+def conduct_agents_for_viewer(*, viewer) -> QuerySet[User]:
+    """Return the agents the viewer may record conduct for: members of their teams (every team's as manager)."""
+    if not viewer.has_perm("kpi.view_dashboard"):
+        return User.objects.none()
+    scope = kpi_team_ids_for_viewer(viewer=viewer)
+    agents = User.objects.filter(is_active=True, teams__isnull=False).exclude(pk=viewer.pk)
+    if scope is not None:
+        agents = agents.filter(teams__in=scope)
+    return agents.distinct().order_by("display_name", "pk")

@@ -1,4 +1,4 @@
-"""Every write of the KPIs: facts and their rollups, reports, quality inspections (质检), scorecards (绩效考核).
+"""Every write of the KPIs: facts and rollups, reports, quality inspections (质检), scorecards (绩效考核), conduct records.
 
 These are the entry points views, the API, tasks and commands call. The work they hand out stays in the
 modules named after it: ``facts.py`` measures tickets, ``rollups.py`` aggregates the facts, ``reports.py``
@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from helpdesk.enqueue import SWEEP_BATCH, SWEEP_GRACE, enqueue_each, enqueue_on_commit
 from helpdesk.teams import team_ids_for_user
-from kpi import reports, scorecards
+from kpi import ranking, reports, scorecards
 from kpi.facts import BATCH, LATE_COMMIT, ticket_facts_refresh
 from kpi.models import (
-    FactCursor, QualityCheckItem, QualityInspection, QualityScore, Report, Scorecard, TicketFact,
+    ConductRecord, FactCursor, PeriodScorecard, QualityCheckItem, QualityInspection, QualityScore, Report, Scorecard, TicketFact, TrainingNote,
 )
 from kpi.policies import kpi_settings_get
 from kpi.rollups import days_of, fact_rollups_refresh
@@ -212,13 +212,38 @@ def service_star_award(*, month: dt.date) -> list[int]:
     cards = list(Scorecard.objects.select_for_update().filter(month=month))
     if not cards:
         return []
-    minimum = cards[0].scheme.star_min_volume
-    eligible = [c for c in cards if c.final_score is not None and c.volume >= minimum]
-    best = max(((c.final_score, c.volume) for c in eligible), default=None)
-    stars = [c.pk for c in eligible if (c.final_score, c.volume) == best]
+    rows = [{"agent_id": c.pk, "final_score": c.final_score, "volume": c.volume} for c in cards]
+    stars = sorted(ranking.star_winners(rows, cards[0].scheme.star_min_volume))
     Scorecard.objects.filter(month=month).exclude(pk__in=stars).update(is_service_star=False)
     Scorecard.objects.filter(pk__in=stars).update(is_service_star=True)
     return stars
+
+
+@transaction.atomic
+def period_scorecards_compute(*, kind: str, day: dt.date) -> int:
+    """Roll the monthly cards of the quarter or year of ``day`` up into period cards, ranked, with 服务之星."""
+    scheme = scorecards.scheme_active()
+    first, end = scorecards.period_bounds(kind, day)
+    weighting = scheme.quarter_weighting if kind == PeriodScorecard.Kind.QUARTER else scheme.year_weighting
+    rows = ranking.ranked(scorecards.period_rollup(kind, first, end, weighting))
+    stars = ranking.star_winners(rows, scheme.star_min_volume * (3 if kind == PeriodScorecard.Kind.QUARTER else 12))
+    teams = scorecards.agents_main_team([row["agent_id"] for row in rows])
+    PeriodScorecard.objects.filter(kind=kind, period_start=first).delete()
+    PeriodScorecard.objects.bulk_create(
+        PeriodScorecard(kind=kind, period_start=first, team_id=teams.get(row["agent_id"]),
+                        is_service_star=row["agent_id"] in stars, **row) for row in rows)
+    logger.info("period scorecards computed", extra={"kind": kind, "period_start": first.isoformat(), "cards": len(rows)})
+    return len(rows)
+
+
+def period_scorecards_compute_recent(*, today: dt.date | None = None) -> int:
+    """Recompute the running quarter and year; during the first 5 days of a month also the ones last month ended."""
+    today = today or timezone.localdate()
+    days = {today}
+    if today.day <= 5:
+        days.add(today.replace(day=1) - dt.timedelta(days=1))
+    periods = {(kind, scorecards.period_bounds(kind, day)[0]) for day in days for kind in PeriodScorecard.Kind.values}
+    return sum(period_scorecards_compute(kind=kind, day=first) for kind, first in sorted(periods))
 
 
 @transaction.atomic
@@ -253,3 +278,39 @@ def scorecard_self_assess(*, scorecard: Scorecard, actor, rating: int, comment: 
     service_star_award(month=card.month)
     card.refresh_from_db()
     return card
+
+
+def _agent_team_for_supervisor(actor, agent) -> int | None:
+    """Return the agent's team (their first team the actor reads); refuse agents outside the actor's teams and oneself."""
+    if agent.pk == actor.pk or not actor.has_perm("kpi.view_dashboard"):
+        raise PermissionDenied
+    agent_teams = sorted(agent.team_ids)
+    if actor.has_perm("kpi.view_all_teams"):
+        return agent_teams[0] if agent_teams else None
+    shared = [team_id for team_id in agent_teams if team_id in set(team_ids_for_user(user=actor))]
+    if not shared:
+        raise PermissionDenied
+    return shared[0]
+
+
+@transaction.atomic
+def conduct_record_create(*, actor, agent, kind: str, category: str, date: dt.date, note: str,
+                          evidence_url: str = "") -> ConductRecord:
+    """Record a commendation or violation of an agent of the actor's teams (managers: any agent)."""
+    team_id = _agent_team_for_supervisor(actor, agent)
+    record = ConductRecord(agent=agent, team_id=team_id, kind=kind, category=category, date=date, note=note,
+                           evidence_url=evidence_url, recorded_by=actor)
+    record.full_clean()
+    record.save()
+    logger.info("conduct record", extra={"record": record.pk, "agent": agent.pk, "kind": kind, "actor": actor.pk})
+    return record
+
+
+@transaction.atomic
+def training_note_add(*, actor, scorecard: Scorecard, topic: str, due_date: dt.date) -> TrainingNote:
+    """Attach what to train, and by when, to a scorecard of an agent of the actor's teams."""
+    _agent_team_for_supervisor(actor, scorecard.agent)
+    note = TrainingNote(scorecard=scorecard, topic=topic, due_date=due_date, created_by=actor)
+    note.full_clean()
+    note.save()
+    return note

@@ -39,3 +39,9 @@ def scorecards_compute_recent() -> int:
 def fact_rollups_refresh_recent() -> int:
     """Recompute the rollups of the last 400 days."""
     return services.fact_rollups_refresh_recent()
+
+
+@shared_task(name="kpi.period_scorecards_compute_recent", ignore_result=True)
+def period_scorecards_compute_recent() -> int:
+    """Roll the monthly cards up into the running quarter and year (and the ones just ended)."""
+    return services.period_scorecards_compute_recent()

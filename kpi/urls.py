@@ -14,7 +14,9 @@ urlpatterns = [
 
 urlpatterns += [
     path("kpi/scorecards/", views.ScorecardListView.as_view(), name="scorecard_list"),
+    path("kpi/scorecards/export/", views.ScorecardExportView.as_view(), name="scorecard_export"),
     path("kpi/scorecards/<int:pk>/", views.ScorecardDetailView.as_view(), name="scorecard_detail"),
+    path("kpi/conduct/", views.ConductView.as_view(), name="conduct"),
     path("kpi/quality/", views.QualityView.as_view(), name="quality"),
     path("kpi/quality/inspect/<int:ticket_id>/", views.InspectView.as_view(), name="inspect"),
     path("kpi/quality/mine/", views.MyInspectionsView.as_view(), name="my_inspections"),

@@ -1,10 +1,13 @@
 """Server-rendered KPI pages: the dashboard and the drill-down behind every number."""
 
+import datetime as dt
+import json
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.db.models import F
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,18 +15,21 @@ from django.views.generic import TemplateView, View
 
 from helpdesk.models import User
 from kpi import quality, services
-from kpi.api.serializers import KpiQuerySerializer, RatingSerializer, ScorecardQuerySerializer
-from kpi.definitions import METRICS, METRICS_BY_KEY
-from kpi.downloads import report_file_response
-from kpi.live import live_board_for_viewer
-from kpi.models import QualityCheckItem, Report
-from kpi.scorecards import scorecard_final
-from kpi.selectors import (
-    DRILL_SETS, kpi_chart_sources, kpi_complaint_causes, kpi_csat_daily, kpi_daily_trend, kpi_drill_facts,
-    kpi_facts_for_viewer, kpi_responses_for_viewer, kpi_summary, kpi_team_ids_for_viewer, kpi_teams_for_viewer,
-    kpi_drill_urls, kpi_volume_by_channel_hour, report_list_for_user, scorecard_list_for_user,
+from kpi.api.serializers import (
+    ConductRecordSerializer, KpiQuerySerializer, RatingSerializer, ScorecardPeriodQuerySerializer, TrainingNoteSerializer,
 )
-from tickets.models import Ticket
+from kpi.definitions import METRICS, METRICS_BY_KEY
+from kpi.downloads import report_file_response, table_response
+from kpi.live import live_board_for_viewer
+from kpi.models import ConductRecord, QualityCheckItem, Report
+from kpi.reports import report_csv, sections_xlsx
+from kpi.scorecards import period_bounds, scorecard_final
+from kpi.selectors import (
+    DRILL_SETS, conduct_agents_for_viewer, conduct_list_for_user, conduct_strikes, kpi_chart_sources, kpi_complaint_causes, kpi_csat_daily, kpi_daily_trend, kpi_drill_facts,
+    kpi_facts_for_viewer, kpi_responses_for_viewer, kpi_summary, kpi_team_ids_for_viewer, kpi_teams_for_viewer,
+    kpi_drill_urls, kpi_volume_by_channel_hour, report_list_for_user, scorecard_list_for_user, scorecard_period_rows,
+)
+from tickets.models import ForbiddenPhrase, Ticket
 from tickets.selectors import ticket_list_for_user
 
 DRILL_PAGE = 50
@@ -166,19 +172,56 @@ class ReportDownloadView(LoginRequiredMixin, View):
         return report_file_response(report, file_format)
 
 
+def scorecard_period_query(request) -> tuple[str, dt.date, dict]:
+    """Return the period kind, its first day and the query errors (bad values fall back to this month)."""
+    query = ScorecardPeriodQuerySerializer(data=request.GET)
+    valid = query.is_valid()
+    data = query.validated_data if valid else {}
+    period = data.get("period", "month")
+    first, _end = period_bounds(period, data.get("month") or timezone.localdate())
+    return period, first, ({} if valid else query.errors)
+
+
 class ScorecardListView(LoginRequiredMixin, TemplateView):
-    """The month's scorecards the user may read, best first, with the Service Star."""
+    """The scorecards of a month, quarter or year the user may read, ranked, with the Service Star."""
 
     template_name = "kpi/scorecard_list.html"
 
     def get_context_data(self, **kwargs):
-        query = ScorecardQuerySerializer(data=self.request.GET)
-        valid = query.is_valid()
-        month = (query.validated_data.get("month") if valid else None) or timezone.localdate().replace(day=1)
-        cards = scorecard_list_for_user(user=self.request.user).filter(month=month).order_by(
-            F("final_score").desc(nulls_last=True), "agent_id")
-        return super().get_context_data(title=_("Agent scorecards"), active_section="scorecards", month=month,
-                                        cards=cards, errors={} if valid else query.errors, **kwargs)
+        period, first, errors = scorecard_period_query(self.request)
+        rows = scorecard_period_rows(user=self.request.user, period=period, first=first)
+        if period == "month":
+            unscored = scorecard_list_for_user(user=self.request.user).filter(month=first, final_score__isnull=True)
+            rows += [{"agent": c.agent, "team": c.team, "volume": c.volume, "final_score": None, "rank": None,
+                      "card": c, "is_service_star": False} for c in unscored.order_by("agent_id")]
+        strikes = conduct_strikes(agent_ids=[r["agent"].pk for r in rows], first=first,
+                                  end=period_bounds(period, first)[1])
+        for row in rows:
+            row["strikes"] = strikes.get(row["agent"].pk, [])
+        return super().get_context_data(title=_("Agent scorecards"), active_section="scorecards", month=first,
+                                        period=period, rows=rows, errors=errors, **kwargs)
+
+
+class ScorecardExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Download the ranked scorecards of a month, quarter or year for HR (XLSX or CSV)."""
+
+    permission_required = "kpi.view_dashboard"
+
+    def get(self, request):
+        period, first, errors = scorecard_period_query(request)
+        if errors:
+            return HttpResponseBadRequest(json.dumps(errors, ensure_ascii=False), content_type="application/json")
+        file_format = request.GET.get("file_format", "xlsx")
+        rows = scorecard_period_rows(user=request.user, period=period, first=first)
+        header = [_("Rank"), _("Agent"), _("Team"), _("Months"), _("Tickets"), _("Final score"),
+                  _("Service Star 服务之星")]
+        table = [[r["rank"], str(r["agent"]), r["team"].name if r["team"] else "",
+                  r["months"], r["volume"], r["final_score"], "★" if r["is_service_star"] else ""] for r in rows]
+        label = {"month": f"{first:%Y-%m}", "quarter": f"{first.year}-Q{(first.month + 2) // 3}",
+                 "year": f"{first.year}"}[period]
+        sections = [(str(_("Scorecards")), [str(h) for h in header], table)]
+        content = report_csv(sections) if file_format == "csv" else sections_xlsx(f"{_('Scorecards')} {label}", sections)
+        return table_response(content, filename=f"scorecards-{label}", file_format=file_format)
 
 
 class ScorecardDetailView(LoginRequiredMixin, TemplateView):
@@ -194,11 +237,18 @@ class ScorecardDetailView(LoginRequiredMixin, TemplateView):
         final, parts = scorecard_final(card, card.scheme)
         user = self.request.user
         may_rate = card.agent_id != user.pk and user.has_perm("kpi.view_dashboard")
+        first, end = period_bounds("month", card.month)
+        conduct = conduct_list_for_user(user=user).filter(agent_id=card.agent_id, date__gte=first, date__lt=end)
+        strikes = conduct_strikes(agent_ids=[card.agent_id], first=first, end=end).get(card.agent_id, [])
         return super().get_context_data(title=_("Scorecard"), active_section="scorecards", card=card, parts=parts,
-                                        may_rate=may_rate, is_own=card.agent_id == user.pk, **kwargs)
+                                        may_rate=may_rate, is_own=card.agent_id == user.pk, conduct=conduct,
+                                        strikes=strikes, training=card.training_notes.select_related("created_by"),
+                                        **kwargs)
 
     def post(self, request, pk):
         card = self.card()
+        if request.POST.get("as") == "training":
+            return self.training_add(request, card)
         rating = RatingSerializer(data=request.POST)
         if not rating.is_valid():
             context = self.get_context_data(card=card, errors=rating.errors)
@@ -207,6 +257,45 @@ class ScorecardDetailView(LoginRequiredMixin, TemplateView):
         service(scorecard=card, actor=request.user, **rating.validated_data)
         messages.success(request, _("Saved; the final score is recomputed."))
         return redirect("kpi:scorecard_detail", pk=card.pk)
+
+    def training_add(self, request, card):
+        note = TrainingNoteSerializer(data=request.POST)
+        if not note.is_valid():
+            return self.render_to_response(self.get_context_data(card=card, errors=note.errors), status=400)
+        services.training_note_add(actor=request.user, scorecard=card, **note.validated_data)
+        messages.success(request, _("Training note saved; the agent sees it on the scorecard."))
+        return redirect("kpi:scorecard_detail", pk=card.pk)
+
+
+class ConductView(LoginRequiredMixin, TemplateView):
+    """Conduct records (奖惩记录): agents read their own; supervisors record and read their teams' agents'."""
+
+    template_name = "kpi/conduct.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        records = conduct_list_for_user(user=user)
+        page = Paginator(records, self.page_size).get_page(self.request.GET.get("page"))
+        agents = conduct_agents_for_viewer(viewer=user)
+        return super().get_context_data(title=_("Conduct record"), active_section="scorecards", page=page,
+                                        agents=agents, kinds=ConductRecord.Kind.choices,
+                                        categories=ConductRecord.Category.choices, today=timezone.localdate(),
+                                        **kwargs)
+
+    def post(self, request):
+        if not request.user.has_perm("kpi.view_dashboard"):
+            raise PermissionDenied
+        record = ConductRecordSerializer(data=request.POST)
+        if not record.is_valid():
+            return self.render_to_response(self.get_context_data(errors=record.errors), status=400)
+        try:
+            services.conduct_record_create(actor=request.user, **record.validated_data)
+        except PermissionDenied:
+            errors = {"agent": [_("Choose an agent of your teams.")]}
+            return self.render_to_response(self.get_context_data(errors=errors), status=400)
+        messages.success(request, _("Conduct record saved."))
+        return redirect("kpi:conduct")
 
 
 class QualityView(KpiPageMixin, TemplateView):
@@ -226,8 +315,12 @@ class QualityView(KpiPageMixin, TemplateView):
             except ValueError:
                 size = 10
             sample = quality.quality_sample(facts, size=size)
+            found = quality.quality_language_hits(ticket_ids=[f.ticket_id for f in sample])
+            for fact in sample:
+                fact.language_hits = sorted(found.get(fact.ticket_id, {}).items())
         recent = quality.quality_inspections_for_user(user=self.request.user)[:30]
         return super().get_context_data(title=_("Quality inspection"), sample=sample, recent=recent,
+                                        phrase_kinds=dict(ForbiddenPhrase.Kind.choices),
                                         **self.filter_context(period, errors), **kwargs)
 
 

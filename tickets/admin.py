@@ -60,8 +60,8 @@ class CannedReplyAdmin(admin.ModelAdmin):
 
 @admin.register(ForbiddenPhrase)
 class ForbiddenPhraseAdmin(admin.ModelAdmin):
-    list_display = ["phrase", "suggestion", "is_active", "hit_count"]
-    list_filter = ["is_active"]
+    list_display = ["phrase", "kind", "suggestion", "is_active", "hit_count"]
+    list_filter = ["kind", "is_active"]
     search_fields = ["phrase", "suggestion"]
 
     def get_queryset(self, request):
@@ -76,10 +76,10 @@ class ForbiddenPhraseAdmin(admin.ModelAdmin):
 
 @admin.register(ServiceLanguageHit)
 class ServiceLanguageHitAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "phrase", "user", "ticket"]
-    list_filter = ["phrase"]
-    list_select_related = ["phrase", "user", "ticket"]
-    raw_id_fields = ["ticket"]
+    list_display = ["created_at", "kind", "phrase", "user", "ticket", "message"]
+    list_filter = ["kind", "phrase"]
+    list_select_related = ["phrase", "user", "ticket", "message"]
+    raw_id_fields = ["ticket", "message"]
     date_hierarchy = "created_at"
 
 

@@ -325,27 +325,46 @@ class CannedReply(models.Model):
 
 
 class ForbiddenPhrase(models.Model):
-    """A negative or forbidden expression (服务用语规范) and the wording to use instead."""
+    """A service-language phrase (服务用语规范): forbidden or discouraged (with the wording to use instead), or expected."""
+
+    class Kind(models.TextChoices):
+        FORBIDDEN = "forbidden", _("Forbidden")
+        DISCOURAGED = "discouraged", _("Discouraged")
+        GREETING = "greeting", _("Expected greeting")
+        CLOSING = "closing", _("Expected closing")
+
+    WARNED = (Kind.FORBIDDEN, Kind.DISCOURAGED)
 
     phrase = models.CharField(_("phrase"), max_length=100, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=Kind.choices, default=Kind.FORBIDDEN,
+        help_text=_("Forbidden and discouraged phrases warn the agent and count against the reply; an agent's first "
+                    "reply on a ticket is expected to hold a greeting, the last reply before resolving a closing."),
+    )
     suggestion = models.CharField(_("suggested wording"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["phrase"]
-        verbose_name = _("forbidden phrase")
-        verbose_name_plural = _("forbidden phrases")
+        ordering = ["kind", "phrase"]
+        verbose_name = _("service phrase")
+        verbose_name_plural = _("service phrases")
 
     def __str__(self):
         return self.phrase
 
 
 class ServiceLanguageHit(models.Model):
-    """One time the service-language check flagged a phrase in a draft reply (a KPI input)."""
+    """A service-language finding: a phrase in a draft or a sent reply (``message``), or a missing greeting or closing."""
 
-    phrase = models.ForeignKey(ForbiddenPhrase, verbose_name=_("phrase"), on_delete=models.CASCADE, related_name="hits")
+    phrase = models.ForeignKey(ForbiddenPhrase, verbose_name=_("phrase"), on_delete=models.CASCADE, related_name="hits",
+                               null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=ForbiddenPhrase.Kind.choices,
+                            default=ForbiddenPhrase.Kind.FORBIDDEN)
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="language_hits")
+    message = models.ForeignKey("tickets.TicketMessage", verbose_name=_("message"), on_delete=models.CASCADE,
+                                null=True, blank=True, related_name="language_hits",
+                                help_text=_("The sent reply; empty for a warning on a draft."))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -355,9 +374,10 @@ class ServiceLanguageHit(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("service-language warning")
         verbose_name_plural = _("service-language warnings")
+        indexes = [models.Index(fields=["user", "created_at"], name="language_hit_user_created_idx")]
 
     def __str__(self):
-        return f"{self.phrase}@{self.ticket_id}"
+        return f"{self.phrase or self.get_kind_display()}@{self.ticket_id}"
 
 
 class InternalTask(models.Model):

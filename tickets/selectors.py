@@ -20,7 +20,7 @@ from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.search import SearchHit
 from helpdesk.teams import team_ids_for_user
 from tickets import workflow
-from tickets.models import Attachment, CannedReply, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
+from tickets.models import Attachment, CannedReply, ForbiddenPhrase, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
 
 DEFAULT_AGENT_LIMIT = Decimal("500")
 VIEW_COUNT_CAP = 99
@@ -413,3 +413,9 @@ def ticket_search_hits(*, viewer, q: str, limit: int) -> list:
         line = " · ".join(part for part in (ticket.customer.name, ticket.get_status_display(), snippet) if part)
         hits.append(SearchHit(title=f"{ticket.number} {subject}", subtitle=line, url=reverse("tickets:ticket_detail", args=[ticket.pk])))
     return hits
+
+
+def service_phrases_for_typing() -> list[dict]:
+    """Return the active service phrases the reply boxes check as the agent types (kind, phrase, suggestion)."""
+    return list(ForbiddenPhrase.objects.filter(is_active=True).order_by("kind", "phrase")
+                .values("kind", "phrase", "suggestion"))

@@ -209,6 +209,8 @@ def ticket_message_add(
         TicketMessage.objects.filter(pk=message.pk).update(created_at=created_at)
         message.created_at = created_at
     fields = []
+    if sender == TicketMessage.Sender.AGENT and not is_internal and body_format == TicketMessage.BodyFormat.TEXT:
+        _service_language_record(message=message, actor=actor, is_first_reply=ticket.first_response_at is None)
     if sender == TicketMessage.Sender.AGENT and not is_internal and ticket.first_response_at is None:
         ticket.first_response_at = message.created_at
         fields.append("first_response_at")
@@ -246,15 +248,33 @@ def ticket_tracker_renew(*, ticket: Ticket, actor, channel: str) -> Ticket:
     return ticket
 
 
+def phrases_in(text: str, kinds) -> list[ForbiddenPhrase]:
+    """Return the active service phrases of the given kinds that occur in the text (case-insensitive)."""
+    text = (text or "").lower()
+    return [p for p in ForbiddenPhrase.objects.filter(is_active=True, kind__in=kinds) if p.phrase.lower() in text]
+
+
 def service_language_check(*, ticket: Ticket, actor, body: str) -> list[ForbiddenPhrase]:
-    """Return the forbidden phrases (服务用语规范) in a draft reply and record that the check fired."""
-    text = (body or "").lower()
-    found = [phrase for phrase in ForbiddenPhrase.objects.filter(is_active=True) if phrase.phrase.lower() in text]
+    """Return the forbidden and discouraged phrases (服务用语规范) in a draft reply and record that the check fired."""
+    found = phrases_in(body, ForbiddenPhrase.WARNED)
     if found:
         ServiceLanguageHit.objects.bulk_create(
-            [ServiceLanguageHit(phrase=phrase, ticket=ticket, user=actor) for phrase in found]
+            [ServiceLanguageHit(phrase=phrase, kind=phrase.kind, ticket=ticket, user=actor) for phrase in found]
         )
     return found
+
+
+def _service_language_record(*, message: TicketMessage, actor, is_first_reply: bool) -> None:
+    """Record a sent reply's findings: each forbidden or discouraged phrase, and a first reply without a greeting."""
+    text = message.body.lower()
+    active = list(ForbiddenPhrase.objects.filter(is_active=True))
+    hits = [ServiceLanguageHit(phrase=p, kind=p.kind, ticket_id=message.ticket_id, message=message, user=actor)
+            for p in active if p.kind in ForbiddenPhrase.WARNED and p.phrase.lower() in text]
+    greetings = [p for p in active if p.kind == ForbiddenPhrase.Kind.GREETING]
+    if is_first_reply and greetings and not any(p.phrase.lower() in text for p in greetings):
+        hits.append(ServiceLanguageHit(kind=ForbiddenPhrase.Kind.GREETING, ticket_id=message.ticket_id,
+                                       message=message, user=actor))
+    ServiceLanguageHit.objects.bulk_create(hits)
 
 
 def _attachment_save(*, ticket, actor, upload, message=None) -> Attachment:
@@ -326,8 +346,21 @@ def ticket_transition(*, ticket: Ticket, actor, status: str, note: str = "") -> 
     _move(ticket, actor=actor, target=status, note=note)
     if status in (workflow.RESOLVED, workflow.CLOSED):  # the agent confirmed the outcome with the customer
         _step_done(ticket, TicketStep.Step.FEEDBACK, actor, source=TicketEvent.Kind.STATUS, note=note)
+    if status == workflow.RESOLVED:
+        _closing_record(ticket)
     _touch(ticket, ["status", "resolved_at", "closed_at"])
     return ticket
+
+
+def _closing_record(ticket: Ticket) -> None:
+    """Record a missing closing when the last public agent reply of a resolved ticket holds no expected closing."""
+    closings = [p.phrase.lower() for p in ForbiddenPhrase.objects.filter(is_active=True, kind=ForbiddenPhrase.Kind.CLOSING)]
+    last = ticket.messages.filter(sender=TicketMessage.Sender.AGENT, is_internal=False).order_by("-created_at", "-pk") \
+        .first()
+    if not closings or last is None or any(phrase in last.body.lower() for phrase in closings):
+        return
+    ServiceLanguageHit.objects.get_or_create(kind=ForbiddenPhrase.Kind.CLOSING, message=last,
+                                             defaults={"ticket": ticket, "user": last.author})
 
 
 @transaction.atomic

@@ -49,12 +49,31 @@ def _rollup_day():
     fact_rollups_refresh(days={timezone.localdate()})
 
 
+def _quarter_rollup():
+    from kpi.models import Scorecard
+    from kpi.scorecards import period_bounds
+    from kpi.services import period_scorecards_compute, scorecards_compute
+
+    first, _end = period_bounds("quarter", timezone.localdate() - dt.timedelta(days=92))
+    if "quarter" not in _ready:
+        _data()
+        month = first
+        for _n in range(3):  # the monthly cards the quarter rolls up, computed once from the facts
+            if not Scorecard.objects.filter(month=month).exists():
+                scorecards_compute(month=month)
+            month = period_bounds("month", month)[1]
+        _ready["quarter"] = first
+    period_scorecards_compute(kind="quarter", day=first)
+
+
 BENCH_CASES = [
     BenchCase("kpi: API summary, 30 days, all teams (1M facts over 90 days)", _summary_path, username="manager", repeat=20),
     BenchCase("kpi: API summary, 30 days, one supervisor's teams", _summary_path, username="supervisor", repeat=20),
     BenchCase("kpi: dashboard page, 30 days, all teams", lambda: _summary_path().replace("/api/v1/kpi/summary/", "/kpi/"),
               username="manager", repeat=10),
     BenchCase("kpi: 30-day report XLSX + CSV, 200 agents (in the worker)", "", call=_report_month, repeat=2),
+    BenchCase("kpi: quarterly scorecards rolled up from the monthly cards (in the worker)", "", call=_quarter_rollup,
+              repeat=3),
     BenchCase("kpi: one day re-measured and rolled up (11,111 tickets, 5 messages each)", "", call=_rollup_day, repeat=2),
 ]
 

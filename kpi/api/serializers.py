@@ -9,7 +9,7 @@ from rest_framework import serializers
 from helpdesk.api import strict
 from helpdesk.models import Team, User
 from kpi.definitions import METRICS
-from kpi.models import Report, Scorecard
+from kpi.models import ConductRecord, Report, Scorecard
 from kpi.scorecards import scorecard_final
 from kpi.selectors import kpi_teams_for_viewer
 from tickets.models import Ticket
@@ -137,6 +137,14 @@ class ScorecardQuerySerializer(strict.QuerySerializer):
         return attrs
 
 
+class ScorecardPeriodQuerySerializer(ScorecardQuerySerializer):
+    """Validate the appraisal period (month, quarter or year of the month given) and the export format."""
+
+    period = strict.ChoiceField(choices=[("month", _("Month")), ("quarter", _("Quarter")), ("year", _("Year"))],
+                                required=False, default="month")
+    file_format = strict.ChoiceField(choices=["csv", "xlsx"], required=False, default="xlsx")
+
+
 class ScorecardSerializer(strict.ModelSerializer):
     """An agent's monthly scorecard with its indicators and the arithmetic of the final score."""
 
@@ -163,3 +171,33 @@ class RatingSerializer(serializers.Serializer):
 
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = strict.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ConductRecordSerializer(serializers.Serializer):
+    """A commendation or violation of an agent: kind, category, date, note and an evidence link."""
+
+    agent = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    kind = strict.ChoiceField(choices=ConductRecord.Kind.choices)
+    category = strict.ChoiceField(choices=ConductRecord.Category.choices)
+    date = serializers.DateField()
+    note = strict.CharField(max_length=2000)
+    evidence_url = strict.URLField(required=False, allow_blank=True, max_length=500, default="")
+
+    def validate_date(self, value):
+        return _within_years(value)
+
+    def validate_agent(self, value):
+        agent = User.objects.filter(pk=value, is_active=True).first()
+        if agent is None:
+            raise serializers.ValidationError(_("Unknown agent."))
+        return agent
+
+
+class TrainingNoteSerializer(serializers.Serializer):
+    """What to train and by when."""
+
+    topic = strict.CharField(max_length=200)
+    due_date = serializers.DateField()
+
+    def validate_due_date(self, value):
+        return _within_years(value)

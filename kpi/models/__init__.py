@@ -1,12 +1,14 @@
-"""KPI models: settings, per-ticket facts and their rollups, reports, scorecards and quality inspection."""
+"""KPI models: settings, per-ticket facts and their rollups, reports, scorecards, conduct records and quality inspection."""
 
+from kpi.models.conduct import ConductRecord, TrainingNote
 from kpi.models.dashboards import Dashboard, KpiSettings
 from kpi.models.facts import FactCursor, FactDayCategory, FactHour, TicketFact
 from kpi.models.quality import QualityCheckItem, QualityInspection, QualityScore
 from kpi.models.reports import Report, ReportSubscription
-from kpi.models.scorecards import Scorecard, ScorecardIndicator, ScorecardScheme
+from kpi.models.scorecards import PeriodScorecard, Scorecard, ScorecardIndicator, ScorecardScheme
 
 __all__ = [
-    "Dashboard", "FactCursor", "FactDayCategory", "FactHour", "KpiSettings", "QualityCheckItem", "QualityInspection",
-    "QualityScore", "Report", "ReportSubscription", "Scorecard", "ScorecardIndicator", "ScorecardScheme", "TicketFact",
+    "ConductRecord", "Dashboard", "FactCursor", "FactDayCategory", "FactHour", "KpiSettings", "PeriodScorecard",
+    "QualityCheckItem", "QualityInspection", "QualityScore", "Report", "ReportSubscription", "Scorecard",
+    "ScorecardIndicator", "ScorecardScheme", "TicketFact", "TrainingNote",
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
+MONTH_WEIGHTING = [("volume", _("tickets of the month")), ("equal", _("equally"))]
 
 
 class ScorecardScheme(models.Model):
@@ -22,6 +23,14 @@ class ScorecardScheme(models.Model):
     self_weight = models.PositiveSmallIntegerField(_("self-assessment, %"), default=10, validators=PERCENT)
     star_min_volume = models.PositiveIntegerField(
         _("Service Star minimum tickets"), default=30, help_text=_("服务之星 goes to the top final score among agents with at least this many tickets in the month."),
+    )
+    quarter_weighting = models.CharField(
+        _("quarter: months weighted by"), max_length=8, default="volume", choices=MONTH_WEIGHTING,
+        help_text=_("A quarter's score is the mean of its monthly final scores, each month weighted by its tickets or equally."),
+    )
+    year_weighting = models.CharField(
+        _("year: months weighted by"), max_length=8, default="volume", choices=MONTH_WEIGHTING,
+        help_text=_("A year's score is the mean of its monthly final scores, each month weighted by its tickets or equally."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -50,6 +59,7 @@ class ScorecardIndicator(models.Model):
         STEP_TIMELINESS = "step_timeliness_rate", _("Complaint steps completed by their deadline, %")
         SATISFACTION = "satisfaction", _("Customer satisfaction (surveys, 1–5)")
         ANSWER_ACCURACY = "answer_accuracy", _("Answer accuracy from quality inspection, %")
+        SERVICE_LANGUAGE = "service_language", _("Replies without forbidden or discouraged phrases, %")
 
     scheme = models.ForeignKey(ScorecardScheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("name"), max_length=40, help_text=_("e.g. 响应速度, 解决率, 客户满意度, 技术支持"))
@@ -121,3 +131,34 @@ class Scorecard(models.Model):
 
     def __str__(self):
         return f"{self.agent} {self.month:%Y-%m}"
+
+
+class PeriodScorecard(models.Model):
+    """One agent's quarterly or yearly result, rolled up from the monthly final scores of the period."""
+
+    class Kind(models.TextChoices):
+        QUARTER = "quarter", _("Quarter")
+        YEAR = "year", _("Year")
+
+    kind = models.CharField(_("period"), max_length=8, choices=Kind.choices)
+    period_start = models.DateField(_("period start"), help_text=_("The first day of the quarter or year."))
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE,
+                              related_name="period_scorecards")
+    team = models.ForeignKey("helpdesk.Team", verbose_name=_("team"), on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    months = models.PositiveSmallIntegerField(_("months scored"), default=0)
+    volume = models.PositiveIntegerField(_("tickets"), default=0)
+    final_score = models.DecimalField(_("final score"), max_digits=4, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    is_service_star = models.BooleanField(_("Service Star 服务之星"), default=False)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "-period_start", "rank", "agent_id"]
+        verbose_name = _("period scorecard")
+        verbose_name_plural = _("period scorecards")
+        constraints = [models.UniqueConstraint(fields=["kind", "period_start", "agent"], name="period_scorecard_unique")]
+        indexes = [models.Index(fields=["kind", "period_start", "team"], name="period_scorecard_team_idx")]
+
+    def __str__(self):
+        return f"{self.agent} {self.kind} {self.period_start:%Y-%m}"

@@ -154,7 +154,8 @@ def test_scheme_weights_must_sum_to_100_in_admin(client_for, admin_user, scheme)
     client = client_for(admin_user)
     indicators = list(scheme.indicators.all())
     data = {"name": scheme.name, "is_active": "on", "system_weight": 70, "supervisor_weight": 20, "self_weight": 10,
-            "star_min_volume": 10, "indicators-TOTAL_FORMS": len(indicators), "indicators-INITIAL_FORMS": len(indicators),
+            "star_min_volume": 10, "quarter_weighting": "volume", "year_weighting": "volume",
+            "indicators-TOTAL_FORMS": len(indicators), "indicators-INITIAL_FORMS": len(indicators),
             "indicators-MIN_NUM_FORMS": 0, "indicators-MAX_NUM_FORMS": 1000}
     for n, ind in enumerate(indicators):
         data |= {f"indicators-{n}-id": ind.pk, f"indicators-{n}-scheme": scheme.pk, f"indicators-{n}-name": ind.name,

@@ -612,13 +612,24 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              args=lambda w: {"pk": w.export.pk, "file_format": "xlsx"}),
          get(may=SUPERVISORS, sees=MANAGERS, label="the monthly report",
              args=lambda w: {"pk": w.monthly_report.pk, "file_format": "csv"})),
-    page("kpi:scorecard_list", get()),
+    page("kpi:scorecard_list", get(), get(label="a quarter", query=lambda w: {"period": "quarter"})),
+    # The HR export lists the cards of the reader's teams (managers every team's).
+    page("kpi:scorecard_export", get(may=SUPERVISORS, query=lambda w: {"period": "quarter", "file_format": "csv"})),
     page("kpi:scorecard_detail",
          get(sees=TEAM, args=pk("scorecard")),
          post(302, may=SUPERVISORS, sees=TEAM, label="rate", args=pk("scorecard"),
               data=lambda w: {"rating": 4, "comment": "响应及时"}),
          post(302, may=OWN_AGENT, sees=TEAM, label="self-assess", args=pk("scorecard"),
-              data=lambda w: {"rating": 4, "comment": "本月按时完成", "as": "self"})),
+              data=lambda w: {"rating": 4, "comment": "本月按时完成", "as": "self"}),
+         post(302, may=SUPERVISORS, sees=TEAM, label="training note", args=pk("scorecard"),
+              data=lambda w: {"as": "training", "topic": "服务用语", "due_date": "2026-12-15"})),
+    # Conduct records: everyone reads their own; supervisors record for the agents of their teams (the agent is
+    # named in the body: another team's supervisor gets the field error).
+    page("kpi:conduct",
+         get(),
+         post(302, may=SUPERVISORS, sees=TEAM, unseen=400, label="record a violation",
+              data=lambda w: {"agent": w.agent.pk, "kind": "violation", "category": "attitude",
+                              "date": "2026-11-03", "note": "语气生硬"})),
     api("kpi-summary",
         get(may=SUPERVISORS),
         # A team outside the reader's is refused like an unknown one (docs/kpi.md#api).

@@ -147,6 +147,7 @@
     try {
       const m = await call(`sessions/${current}/messages/`, { method: "POST", json: { body, confirm_language: !!confirm } });
       $("chat-input").value = ""; $("chat-warning").hidden = true; addMessage(m);
+      $("chat-input").dispatchEvent(new Event("phrases:check", { bubbles: true }));
     } catch (error) {
       if (error.status === 400 && error.data.language) {
         pendingBody = body;

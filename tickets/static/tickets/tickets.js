@@ -7,6 +7,7 @@ document.addEventListener("click", (event) => {
   const at = box.selectionStart ?? box.value.length;
   box.value = box.value.slice(0, at) + pick.dataset.body + box.value.slice(box.selectionEnd ?? at);
   box.focus();
+  box.dispatchEvent(new Event("phrases:check", { bubbles: true }));
   const results = document.getElementById("canned-results");
   if (results) results.innerHTML = "";
   const search = document.getElementById("canned-q");
