@@ -1,0 +1,89 @@
+"""Review API: the list with filters, intake for integrations, a 差评's outcome and the signed shop webhook."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from helpdesk.api.errors import as_api_exception
+from helpdesk.api.pagination import CursorPagination
+from orders.api.views import ActionPermission
+from reviews import services
+from reviews.api import serializers as s
+from reviews.filters import ReviewFilterSet
+from reviews.selectors import review_list_for_user
+
+
+class ReviewPagination(CursorPagination):
+    ordering = ("-reviewed_at", "-id")
+
+
+class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Shop reviews (评价): list and read in scope; integrations post reviews; agents record a 差评's outcome."""
+
+    serializer_class = s.ReviewSerializer
+    filterset_class = ReviewFilterSet
+    pagination_class = ReviewPagination
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "default": ["reviews.view_review"],
+        "create": ["reviews.add_review"],
+        "outcome": ["reviews.view_review", "reviews.change_review"],
+    }
+
+    def get_queryset(self):
+        return review_list_for_user(user=self.request.user)
+
+    @extend_schema(request=s.ReviewInSerializer, responses={200: s.ReviewSerializer, 201: s.ReviewSerializer})
+    def create(self, request, *args, **kwargs):
+        """Store a review once per shop and platform review id; a changed rating or text is a revision."""
+        data = s.ReviewInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review, created, _changed = services.review_receive(data=data.validated_data, source="api", actor=request.user)
+        return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=s.ReviewOutcomeSerializer, responses={200: s.ReviewSerializer})
+    @action(detail=True, methods=["post"], url_path="outcome")
+    def outcome(self, request, pk=None):
+        """Record what came of a 差评: contacted, resolved, customer revised, appealed to the platform."""
+        data = s.ReviewOutcomeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.review_outcome_record(review=self.get_object(), actor=request.user, **data.validated_data)
+        return Response(s.ReviewSerializer(review).data)
+
+
+class ReviewWebhookView(APIView):
+    """Review events from the shop, signed like the order webhook: HMAC-SHA256 over "<timestamp>." + the raw body.
+
+    Headers: ``X-Webhook-Timestamp`` and ``X-Webhook-Signature: sha256=<hex>``; the secret is
+    ``REVIEWS_WEBHOOK_SECRET`` (default: ``ORDER_WEBHOOK_SECRET``). A repeated event changes nothing.
+    """
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=s.ReviewWebhookSerializer,
+        responses={200: s.ReviewWebhookResultSerializer,
+                   400: OpenApiResponse(description="stale or malformed event, or the review's field errors"),
+                   401: OpenApiResponse(description="missing or wrong signature")},
+        parameters=[OpenApiParameter("X-Webhook-Timestamp", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
+                    OpenApiParameter("X-Webhook-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
+        operation_id="webhooks_reviews_create",
+    )
+    def post(self, request):
+        event = services.review_webhook_verify(timestamp=request.headers.get("X-Webhook-Timestamp", ""),
+                                               signature=request.headers.get("X-Webhook-Signature", ""),
+                                               body=request.body)
+        data = s.ReviewWebhookSerializer(data=event)
+        data.is_valid(raise_exception=True)
+        try:
+            review, created, changed = services.review_receive(data=data.validated_data["review"], source="webhook")
+        except DjangoValidationError as exc:
+            raise ValidationError({"review": as_api_exception(exc).detail}) from None
+        result = "created" if created else "revised" if changed else "duplicate"
+        return Response({"status": result, "review": review.pk})
