@@ -1,0 +1,168 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from reviews.models import Review, ReviewEvent, ReviewRevision
+from reviews import services
+from sla.models import TicketSLA
+from tests.factories import OrderFactory, TicketFactory, UserFactory
+from tests.reviews.conftest import review_data
+
+pytestmark = pytest.mark.django_db
+
+
+def review_receive(*, data, source):
+    """Receive a review as the serializers hand it over: with its time read."""
+    if isinstance(data["reviewed_at"], str):
+        data = {**data, "reviewed_at": dt.datetime.fromisoformat(data["reviewed_at"])}
+    return services.review_receive(data=data, source=source)
+
+
+def test_a_signed_review_is_stored_with_its_order_and_customer(post_signed):
+    order = OrderFactory(number="DD-REVIEW-1", shop="旗舰店")
+    response = post_signed({"id": "ev-1", "review": review_data(order_number="DD-REVIEW-1", sku="SKU-TEA-001",
+                                                                 images=["https://img.example.com/1.jpg"])})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "created"
+    review = Review.objects.get()
+    assert (review.order, review.customer, review.sku, review.rating) == (order, order.customer, "SKU-TEA-001", 5)
+    assert review.images == ["https://img.example.com/1.jpg"]
+    assert review.source == "webhook"
+    assert list(review.events.values_list("kind", flat=True)) == [ReviewEvent.Kind.RECEIVED]
+
+
+def test_a_wrong_signature_is_refused_and_nothing_is_stored(post_signed):
+    response = post_signed({"review": review_data()}, secret="not-the-secret")
+    assert response.status_code == 401
+    assert not Review.objects.exists()
+
+
+def test_a_stale_timestamp_is_refused(post_signed):
+    response = post_signed({"review": review_data()}, timestamp=int(timezone.now().timestamp()) - 3600)
+    assert response.status_code == 400
+    assert not Review.objects.exists()
+
+
+def test_a_bad_rating_is_a_field_error(post_signed):
+    response = post_signed({"review": review_data(rating=6)})
+    assert response.status_code == 400
+    assert "rating" in response.json()["review"]
+
+
+def test_the_same_review_twice_is_stored_once(post_signed):
+    data = review_data()
+    assert post_signed({"review": data}).json()["status"] == "created"
+    assert post_signed({"review": data}).json()["status"] == "duplicate"
+    assert Review.objects.count() == 1
+    assert ReviewEvent.objects.count() == 1
+
+
+def test_the_same_review_id_in_another_shop_is_another_review(post_signed):
+    post_signed({"review": review_data()})
+    post_signed({"review": review_data(shop="另一店")})
+    assert Review.objects.count() == 2
+
+
+def test_a_revised_rating_updates_the_review_and_keeps_the_earlier_version(post_signed):
+    first = timezone.now() - dt.timedelta(hours=5)
+    post_signed({"review": review_data(rating=3, text="一般", reviewed_at=first.isoformat())})
+    response = post_signed({"review": review_data(rating=4, text="客服处理后还行")})
+    assert response.json()["status"] == "revised"
+    review = Review.objects.get()
+    assert (review.rating, review.text) == (4, "客服处理后还行")
+    assert list(ReviewRevision.objects.values_list("rating", "text")) == [(3, "一般")]
+    assert review.events.filter(kind=ReviewEvent.Kind.REVISED, from_value="3", to_value="4").exists()
+
+
+def test_an_older_version_arriving_late_changes_nothing(post_signed):
+    post_signed({"review": review_data(rating=4)})
+    late = (timezone.now() - dt.timedelta(days=2)).isoformat()
+    assert post_signed({"review": review_data(rating=1, reviewed_at=late)}).json()["status"] == "duplicate"
+    assert Review.objects.get().rating == 4
+
+
+def test_a_low_review_opens_one_complaint_ticket_for_after_sales_with_the_review_quoted(aftersales):
+    order = OrderFactory(number="DD-BAD-1")
+    review, _c, _ch = review_receive(data=review_data(rating=1, text="质量太差\n不会再买", order_number="DD-BAD-1",
+                                                      reviewed_at=timezone.now()), source="api")
+    ticket = review.ticket
+    assert ticket is not None
+    assert (ticket.kind, ticket.team, ticket.order, ticket.customer) == ("complaint", aftersales, order, order.customer)
+    assert ticket.category.code == "bad-review" and ticket.category.name == "差评"
+    assert "质量太差" in ticket.description and "<blockquote>" in ticket.description
+    assert TicketSLA.objects.get(ticket=ticket).policy.name == "差评 Negative reviews"
+    # Still low after a revision: the same ticket, no second one.
+    review_receive(data=review_data(rating=2, text="还是差", order_number="DD-BAD-1", reviewed_at=timezone.now()),
+                   source="api")
+    review.refresh_from_db()
+    assert review.ticket == ticket
+    assert type(ticket).objects.filter(order=order).count() == 1
+
+
+def test_a_revision_above_the_threshold_records_customer_revised(aftersales):
+    OrderFactory(number="DD-BAD-2")
+    review, _c, _ch = review_receive(data=review_data(rating=2, order_number="DD-BAD-2",
+                                                      reviewed_at=timezone.now() - dt.timedelta(hours=2)), source="api")
+    review_receive(data=review_data(rating=5, order_number="DD-BAD-2"), source="api")
+    review.refresh_from_db()
+    assert review.outcome == Review.Outcome.REVISED
+    assert review.events.filter(kind=ReviewEvent.Kind.OUTCOME, to_value="revised").exists()
+
+
+def test_a_good_review_or_one_without_an_order_opens_no_ticket(aftersales):
+    OrderFactory(number="DD-GOOD")
+    good, _c, _ch = review_receive(data=review_data(rating=3, order_number="DD-GOOD"), source="api")
+    orphan, _c, _ch = review_receive(data=review_data(platform_review_id="RV-2", rating=1, order_number="DD-NONE"),
+                                     source="api")
+    assert good.ticket is None and orphan.ticket is None
+    assert orphan.order is None and orphan.order_number == "DD-NONE"
+
+
+def test_the_agent_of_the_orders_last_ticket_before_the_review_is_attributed(team):
+    first, last, later = (UserFactory(username=f"attr-{n}") for n in range(3))
+    order = OrderFactory(number="DD-ATTR")
+    now = timezone.now()
+    for agent, hours_ago in ((first, 10), (last, 5), (later, 1)):
+        ticket = TicketFactory(order=order, customer=order.customer, team=team, assignee=agent)
+        type(ticket).objects.filter(pk=ticket.pk).update(created_at=now - dt.timedelta(hours=hours_ago))
+    review, _c, _ch = review_receive(data=review_data(rating=5, order_number="DD-ATTR",
+                                                      reviewed_at=(now - dt.timedelta(hours=3)).isoformat()), source="api")
+    assert (review.agent, review.team) == (last, team)
+
+
+def test_integrations_post_reviews_and_agents_record_the_outcome_by_api(api, admin_user, manager, aftersales):
+    OrderFactory(number="DD-API")
+    response = api(admin_user).post("/api/v1/reviews/", review_data(rating=1, order_number="DD-API"), format="json")
+    assert response.status_code == 201, response.content
+    again = api(admin_user).post("/api/v1/reviews/", review_data(rating=1, order_number="DD-API"), format="json")
+    assert again.status_code == 200 and again.json()["id"] == response.json()["id"]
+    review_id = response.json()["id"]
+    outcome = api(manager).post(f"/api/v1/reviews/{review_id}/outcome/", {"outcome": "appealed", "note": "平台申诉"},
+                                format="json")
+    assert outcome.status_code == 200 and outcome.json()["outcome"] == "appealed"
+    assert ReviewEvent.objects.filter(review_id=review_id, kind="outcome", to_value="appealed", actor=manager).exists()
+    assert api(manager).post(f"/api/v1/reviews/{review_id}/outcome/", {"outcome": "bogus"},
+                             format="json").status_code == 400
+    listed = api(manager).get("/api/v1/reviews/", {"shop": "旗舰店", "rating_max": 2})
+    assert [row["id"] for row in listed.json()["results"]] == [review_id]
+
+
+def test_the_queue_lists_low_reviews_filtered_by_outcome(client_for, manager, aftersales):
+    OrderFactory(number="DD-Q1")
+    OrderFactory(number="DD-Q2")
+    low, _c, _ch = review_receive(data=review_data(rating=1, order_number="DD-Q1", text="破损"), source="api")
+    review_receive(data=review_data(platform_review_id="RV-2", rating=5, order_number="DD-Q2", text="满意"), source="api")
+    page = client_for(manager).get("/reviews/low/")
+    assert "破损" in page.content.decode() and "满意" not in page.content.decode()
+    assert low.ticket.number in page.content.decode()
+    assert "破损" not in client_for(manager).get("/reviews/low/", {"outcome": "resolved"}).content.decode()
+    client_for(manager).post(f"/reviews/{low.pk}/", {"outcome": "resolved"})
+    assert "破损" in client_for(manager).get("/reviews/low/", {"outcome": "resolved"}).content.decode()
+
+
+def test_reviews_are_on_the_customers_timeline(client_for, manager):
+    order = OrderFactory(number="DD-TL")
+    review_receive(data=review_data(rating=4, order_number="DD-TL", text="物流很快"), source="api")
+    page = client_for(manager).get(f"/customers/{order.customer.pk}/")
+    assert "物流很快" in page.content.decode()
