@@ -18,6 +18,7 @@ from helpdesk.paging import keyset_page
 from orders import forms, importing, services, workflow
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
 from orders.models import Order, OrderImport, ReturnDeadline, ReturnRequest
+from orders.records import order_sections
 from orders.selectors import (deadlines_block, order_find_for_customer, order_list_for_user, return_list_for_user,
                               return_quote, return_timeline_for_customer, returned_quantities)
 
@@ -55,7 +56,8 @@ class OrderDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             active_section="orders", title=order.number, order=order, form=form,
             phone=order.customer.phone if clear else mask_phone(order.customer.phone),
             lines=[(item, returned.get(item.pk, 0)) for item in order.items.all()],
-            returns=order.returns.order_by("-created_at"), **kwargs)
+            returns=order.returns.order_by("-created_at"),
+            sections=order_sections(order=order, viewer=self.request.user), **kwargs)
 
     def post(self, request, pk):
         if not request.user.has_perm("orders.add_returnrequest"):

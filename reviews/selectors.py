@@ -1,6 +1,8 @@
 """Reads of the reviews: the viewer's reviews, a review's history, the timeline source and the KPI sums."""
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.selectors import order_list_for_user, order_scope_q
@@ -49,6 +51,16 @@ def customer_timeline_sources(*, customer, text, viewer):
     yield ("review", _("Review"), reviews, visible, "reviewed_at",
            lambda r: (f"{r.shop} · {r.rating}★ · {r.sku}", text(r.text[:200]),
                       r.get_outcome_display() if r.outcome else ""))
+
+
+def order_reviews_section(*, order, viewer):
+    """Return the order page's section of its reviews the viewer may see, or None without any."""
+    rows = list(review_list_for_user(user=viewer).filter(order=order).order_by("-reviewed_at", "-pk")[:20])
+    if not rows:
+        return None
+    return (_("Reviews"), [(f"{r.rating}★ · {r.sku} · {timezone.localtime(r.reviewed_at):%Y-%m-%d}",
+                            f"{r.text[:120]}{' · ' + r.get_outcome_display() if r.outcome else ''}",
+                            reverse("reviews:detail", args=[r.pk])) for r in rows])
 
 
 def _in_time() -> Exists:

@@ -166,3 +166,10 @@ def test_reviews_are_on_the_customers_timeline(client_for, manager):
     review_receive(data=review_data(rating=4, order_number="DD-TL", text="物流很快"), source="api")
     page = client_for(manager).get(f"/customers/{order.customer.pk}/")
     assert "物流很快" in page.content.decode()
+
+
+def test_reviews_are_on_their_orders_page(client_for, manager):
+    order = OrderFactory(number="DD-PAGE")
+    review_receive(data=review_data(rating=5, order_number="DD-PAGE", text="包装很用心"), source="api")
+    page = client_for(manager).get(f"/orders/{order.pk}/")
+    assert "包装很用心" in page.content.decode()
