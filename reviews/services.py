@@ -5,6 +5,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from helpdesk.models import Team
@@ -105,11 +106,11 @@ def _low_rating_ticket(review: Review) -> Ticket | None:
     """Open the review's 差评 ticket once, when its rating is at or below the threshold and it has a customer."""
     if review.ticket_id or review.rating > low_rating_threshold() or review.customer_id is None:
         return None
-    quoted = "".join(f"<p>{line}</p>" for line in review.text.splitlines() if line.strip())
+    quoted = "".join(f"<p>{escape(line)}</p>" for line in review.text.splitlines() if line.strip())
     subject = _("差评 %(rating)s★ on %(shop)s, order %(order)s") % {
         "rating": review.rating, "shop": review.shop, "order": review.order_number or "-"}
-    description = (f"<p>{_('Review %(id)s, SKU %(sku)s:') % {'id': review.platform_review_id, 'sku': review.sku or '-'}}"
-                   f"</p><blockquote>{quoted}</blockquote>")
+    heading = _("Review %(id)s, SKU %(sku)s:") % {"id": review.platform_review_id, "sku": review.sku or "-"}
+    description = f"<p>{escape(heading)}</p><blockquote>{quoted}</blockquote>"
     ticket = ticket_create(actor=None, customer=review.customer, team=_ticket_team(review), subject=subject[:200],
                            description=description, kind=Ticket.Kind.COMPLAINT, channel=Ticket.Channel.MARKETPLACE,
                            category=Category.objects.filter(code=LOW_RATING_CATEGORY).first(), order=review.order)
