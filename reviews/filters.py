@@ -20,7 +20,7 @@ class ReviewFilterSet(FilterSet):
     rating_max = django_filters.NumberFilter(field_name="rating", lookup_expr="lte", min_value=1, max_value=5,
                                              label=_("Rating at most"))
     outcome = django_filters.ChoiceFilter(choices=[("none", _("Not handled")), *Review.Outcome.choices[1:]],
-                                          method="filter_outcome", label=_("Outcome"))
+                                          method="filter_outcome", label=_("Review outcome"))
     reviewed_after = InstantFilter(field_name="reviewed_at", lookup_expr="gte")
     reviewed_before = InstantFilter(field_name="reviewed_at", lookup_expr="lt")
 

@@ -37,7 +37,7 @@ class Review(models.Model):
                               help_text=_("The agent of the order's last ticket before the review."))
     team = models.ForeignKey("helpdesk.Team", verbose_name=_("attributed team"), on_delete=models.SET_NULL,
                              null=True, blank=True, related_name="+")
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.NONE, blank=True)
+    outcome = models.CharField(_("review outcome"), max_length=16, choices=Outcome.choices, default=Outcome.NONE, blank=True)
     source = models.CharField(_("source"), max_length=16, default="api")
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('text', models.TextField(blank=True, verbose_name='text')),
                 ('images', models.JSONField(blank=True, default=list, verbose_name='images')),
                 ('reviewed_at', models.DateTimeField(verbose_name='reviewed at')),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Not handled'), ('contacted', 'Customer contacted'), ('resolved', 'Resolved'), ('revised', 'Customer revised the review'), ('appealed', 'Appealed to the platform')], default='', max_length=16, verbose_name='outcome')),
+                ('outcome', models.CharField(blank=True, choices=[('', 'Not handled'), ('contacted', 'Customer contacted'), ('resolved', 'Resolved'), ('revised', 'Customer revised the review'), ('appealed', 'Appealed to the platform')], default='', max_length=16, verbose_name='review outcome')),
                 ('source', models.CharField(default='api', max_length=16, verbose_name='source')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='received at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
