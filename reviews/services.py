@@ -4,11 +4,12 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from helpdesk.models import Team
+from helpdesk.upsert import atomic_upsert
 from orders.models import Order, ShopTeam
 from orders.shop_sync import WebhookRejected, webhook_signature_check
 from reviews.models import Review, ReviewEvent, ReviewRevision
@@ -44,14 +45,7 @@ def review_receive(*, data: dict, source: str, actor=None) -> tuple[Review, bool
     kept as a ``ReviewRevision`` and an event. A review at or below the threshold opens its 差评 ticket once;
     a revision above the threshold of a 差评 records the outcome "customer revised".
     """
-    for attempt in (1, 2):
-        try:
-            with transaction.atomic():
-                return _review_receive(data=data, source=source, actor=actor)
-        except IntegrityError:
-            if attempt == 2:
-                raise  # pragma: no cover - a second race on the same review
-    raise AssertionError("unreachable")  # pragma: no cover
+    return atomic_upsert(lambda: _review_receive(data=data, source=source, actor=actor))
 
 
 def _review_receive(*, data: dict, source: str, actor) -> tuple[Review, bool, bool]:

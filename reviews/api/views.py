@@ -1,8 +1,7 @@
 """Review API: the list with filters, intake for integrations, a 差评's outcome and the signed shop webhook."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -11,7 +10,7 @@ from rest_framework.views import APIView
 
 from helpdesk.api.errors import as_api_exception
 from helpdesk.api.pagination import CursorPagination
-from orders.api.views import ActionPermission
+from orders.api.views import WEBHOOK_SIGNATURE_HEADERS, ActionPermission
 from reviews import services
 from reviews.api import serializers as s
 from reviews.filters import ReviewFilterSet
@@ -71,8 +70,7 @@ class ReviewWebhookView(APIView):
         responses={200: s.ReviewWebhookResultSerializer,
                    400: OpenApiResponse(description="stale or malformed event, or the review's field errors"),
                    401: OpenApiResponse(description="missing or wrong signature")},
-        parameters=[OpenApiParameter("X-Webhook-Timestamp", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
-                    OpenApiParameter("X-Webhook-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
+        parameters=WEBHOOK_SIGNATURE_HEADERS,
         operation_id="webhooks_reviews_create",
     )
     def post(self, request):
