@@ -43,3 +43,20 @@ class ReviewWebhookSerializer(serializers.Serializer):
 class ReviewWebhookResultSerializer(serializers.Serializer):
     status = strict.ChoiceField(choices=["created", "revised", "duplicate"])
     review = serializers.IntegerField()
+
+
+class ReviewImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV (UTF-8) or XLSX: shop, platform_review_id, order_number, sku, rating, "
+                                           "text, images (URLs separated by spaces), reviewed_at (ISO 8601)")
+
+
+class ReviewImportRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    errors = serializers.DictField()
+
+
+class ReviewImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    revised = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    refused = ReviewImportRowErrorSerializer(many=True)

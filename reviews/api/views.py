@@ -5,13 +5,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helpdesk.api.errors import as_api_exception
 from helpdesk.api.pagination import CursorPagination
 from orders.api.views import WEBHOOK_SIGNATURE_HEADERS, ActionPermission
-from reviews import services
+from reviews import importing, services
 from reviews.api import serializers as s
 from reviews.filters import ReviewFilterSet
 from reviews.selectors import review_list_for_user
@@ -32,6 +33,7 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         "default": ["reviews.view_review"],
         "create": ["reviews.add_review"],
         "outcome": ["reviews.view_review", "reviews.change_review"],
+        "import_file": ["reviews.add_review"],
     }
 
     def get_queryset(self):
@@ -44,6 +46,20 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         review, created, _changed = services.review_receive(data=data.validated_data, source="api", actor=request.user)
         return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request={"multipart/form-data": s.ReviewImportUploadSerializer},
+                   responses={200: s.ReviewImportResultSerializer, 400: OpenApiResponse(description="Field errors")})
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_file(self, request):
+        """Import a CSV/XLSX of shop reviews (at most 5,000 rows); each row goes through the same intake."""
+        upload = s.ReviewImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        try:
+            result = importing.reviews_import(file, name=file.name, actor=request.user)
+        except DjangoValidationError as exc:
+            raise as_api_exception(exc) from None
+        return Response(result)
 
     @extend_schema(request=s.ReviewOutcomeSerializer, responses={200: s.ReviewSerializer})
     @action(detail=True, methods=["post"], url_path="outcome")

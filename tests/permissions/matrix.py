@@ -551,13 +551,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     page("reviews:list", get()),
     page("reviews:queue", get()),
     page("reviews:detail",
-         get(sees=TEAM, args=pk("review")),
-         post(302, sees=TEAM, label="record the outcome", args=pk("review"), data=lambda w: {"outcome": "contacted"})),
+         get(sees=TEAM, args=pk("shop_review")),
+         post(302, sees=TEAM, label="record the outcome", args=pk("shop_review"), data=lambda w: {"outcome": "contacted"})),
     api("review-list", get(),
         post(201, may=ADMINS, label="an integration posts a review", data=lambda w: {
             "shop": "pm-shop", "platform_review_id": "pm-review-2", "rating": 5, "reviewed_at": later(-1)})),
-    api("review-detail", get(sees=TEAM, args=pk("review"))),
-    api("review-outcome", post(200, sees=TEAM, args=pk("review"), data=lambda w: {"outcome": "contacted"})),
+    api("review-detail", get(sees=TEAM, args=pk("shop_review"))),
+    api("review-import-file", post(200, may=ADMINS, encoding="multipart", data=lambda w: {
+        "file": SimpleUploadedFile("reviews.csv", b"shop,platform_review_id,rating,reviewed_at\n", content_type="text/csv")})),
+    api("review-outcome", post(200, sees=TEAM, args=pk("shop_review"), data=lambda w: {"outcome": "contacted"})),
     # The shops' signed review webhook: the signature, not a login, decides.
     api("webhook-reviews",
         post(200, public=True, label="signed", headers=signed,

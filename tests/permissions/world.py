@@ -146,7 +146,7 @@ def world_build(*, webhook_secret: str) -> World:
     f.CustomerMessageFactory(customer=w.customer, body=f"{w.customer.name}您好，请为本次服务打分：{survey_url}")
 
     # A 差评 of the owning team's order.
-    w.review = Review.objects.create(shop=OWN_SHOP, platform_review_id="pm-review-1", order=w.order,
+    w.shop_review = Review.objects.create(shop=OWN_SHOP, platform_review_id="pm-review-1", order=w.order,
                                      order_number=w.order.number, customer=w.customer, rating=1, text="质量太差",
                                      reviewed_at=timezone.now() - dt.timedelta(hours=3), team=w.team)
 

@@ -173,3 +173,33 @@ def test_reviews_are_on_their_orders_page(client_for, manager):
     review_receive(data=review_data(rating=5, order_number="DD-PAGE", text="包装很用心"), source="api")
     page = client_for(manager).get(f"/orders/{order.pk}/")
     assert "包装很用心" in page.content.decode()
+
+
+def test_a_csv_of_reviews_is_imported_row_by_row(api, admin_user, aftersales):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    OrderFactory(number="DD-CSV-1")
+    review_receive(data=review_data(platform_review_id="CSV-OLD", rating=4, text="不错"), source="api")
+    csv = ("shop,platform_review_id,order_number,sku,rating,text,images,reviewed_at\n"
+           "旗舰店,CSV-1,DD-CSV-1,SKU-1,1,太差了,https://img.example.com/a.jpg https://img.example.com/b.jpg,"
+           "2026-11-20T10:00:00+08:00\n"
+           "旗舰店,CSV-2,,,9,评分错了,,2026-11-20T10:00:00+08:00\n"
+           f"旗舰店,CSV-OLD,,,4,不错,,{timezone.now().isoformat()}\n").encode()
+    response = api(admin_user).post("/api/v1/reviews/import/", {"file": SimpleUploadedFile("reviews.csv", csv)},
+                                    format="multipart")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["created"], body["revised"], body["unchanged"]) == (1, 0, 1)
+    assert body["refused"][0]["row"] == 3 and "rating" in body["refused"][0]["errors"]
+    imported = Review.objects.get(platform_review_id="CSV-1")
+    assert imported.images == ["https://img.example.com/a.jpg", "https://img.example.com/b.jpg"]
+    assert imported.ticket is not None and imported.source == "import"
+
+
+def test_an_import_without_the_required_columns_is_refused(api, admin_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = api(admin_user).post("/api/v1/reviews/import/",
+                                    {"file": SimpleUploadedFile("reviews.csv", b"shop,rating\nA,5\n")}, format="multipart")
+    assert response.status_code == 400
+    assert not Review.objects.exists()
