@@ -119,3 +119,20 @@ def test_the_new_metrics_are_on_the_dashboard_and_drill_to_their_rows(reviews, c
     listed = client_for(manager).get("/reviews/", {"rating_min": 4, "reviewed_after": "2026-11-01T00:00:00+08:00",
                                                    "reviewed_before": "2026-12-01T00:00:00+08:00"})
     assert listed.content.decode().count("★") == 3
+
+
+def test_the_monthly_report_has_the_review_rates_by_shop_sku_team_and_agent(reviews, agent, team):
+    from kpi.models import Report
+    from django.utils.translation import gettext
+
+    from kpi.reports import report_sections
+
+    sections = dict((title, rows) for title, _header, rows in
+                    report_sections(Report(kind="monthly", **NOVEMBER), lambda percent: None))
+    rows = sections["评价"]
+    assert ["店铺", "旗舰店", 4, 75.0, 25.0] in rows
+    assert ["店铺", "折扣店", 2, 0.0, 50.0] in rows
+    assert [gettext("Agent"), agent.username, 3, 66.67, 33.33] in rows
+    assert ["团队", team.name, 3, 66.67, 33.33] in rows
+    summary = {row[0]: row[1] for row in sections["汇总"]}
+    assert summary["好评率"] == 50.0
