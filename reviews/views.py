@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -58,4 +59,7 @@ class ReviewDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
             context = self.get_context_data(pk=pk, errors=exc.messages)
             return self.render_to_response(context, status=400)
         messages.success(request, _("Outcome recorded."))
+        back = request.POST.get("next", "")  # the 差评 ticket's page, when recorded from its panel
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
         return redirect("reviews:detail", pk=review.pk)

@@ -203,3 +203,18 @@ def test_an_import_without_the_required_columns_is_refused(api, admin_user):
                                     {"file": SimpleUploadedFile("reviews.csv", b"shop,rating\nA,5\n")}, format="multipart")
     assert response.status_code == 400
     assert not Review.objects.exists()
+
+
+def test_the_agent_records_the_outcome_from_the_panel_on_the_tickets_page(client_for, manager, aftersales):
+    OrderFactory(number="DD-PANEL")
+    review, _c, _ch = review_receive(data=review_data(rating=1, order_number="DD-PANEL", text="漏发配件"), source="api")
+    client = client_for(manager)
+    ticket_url = f"/tickets/{review.ticket_id}/"
+    page = client.get(ticket_url).content.decode()
+    assert 'data-testid="ticket-review"' in page and "漏发配件" in page
+    response = client.post(f"/reviews/{review.pk}/", {"outcome": "contacted", "next": ticket_url})
+    assert response.status_code == 302 and response["Location"] == ticket_url
+    review.refresh_from_db()
+    assert review.outcome == "contacted"
+    elsewhere = client.post(f"/reviews/{review.pk}/", {"outcome": "resolved", "next": "https://evil.example.com/"})
+    assert elsewhere["Location"] == f"/reviews/{review.pk}/"
