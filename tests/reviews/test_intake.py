@@ -218,3 +218,11 @@ def test_the_agent_records_the_outcome_from_the_panel_on_the_tickets_page(client
     assert review.outcome == "contacted"
     elsewhere = client.post(f"/reviews/{review.pk}/", {"outcome": "resolved", "next": "https://evil.example.com/"})
     assert elsewhere["Location"] == f"/reviews/{review.pk}/"
+
+
+@pytest.mark.parametrize("query", [{"rating_min": "abc"}, {"rating_max": "9"}, {"outcome": "bogus"},
+                                   {"reviewed_after": "yesterday"}, {"after": "garbage_x"}])
+def test_bad_filters_never_break_the_pages_or_the_api(client_for, api, manager, query):
+    assert client_for(manager).get("/reviews/low/", query).status_code in (200, 400)
+    assert client_for(manager).get("/reviews/", query).status_code in (200, 400)
+    assert api(manager).get("/api/v1/reviews/", query).status_code in (200, 400)
