@@ -354,6 +354,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStepEnum": "tickets.models.TicketStep.Step",
         "ComplaintStepStateEnum": "tickets.workflow.STEP_STATES",
         "OrderStatusEnum": "orders.models.Order.Status",
+        "ReviewOutcomeEnum": "reviews.models.Review.Outcome",
         "ReturnStatusEnum": "orders.models.ReturnRequest.Status",
         "OrderImportStatusEnum": "orders.models.OrderImport.Status",
         "ReturnMethodEnum": "orders.models.ReturnRequest.ReturnMethod",

@@ -1,11 +1,18 @@
 """The review FilterSet shared by the 差评 queue and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.filters import FilterSet, IdFilter
 from helpdesk.instants import InstantFilter
 from reviews.models import Review
+
+
+class RatingFilter(django_filters.NumberFilter):
+    """A whole rating from 1 to 5."""
+
+    field_class = forms.IntegerField
 
 
 class ReviewFilterSet(FilterSet):
@@ -15,9 +22,9 @@ class ReviewFilterSet(FilterSet):
     sku = django_filters.CharFilter()
     order_number = django_filters.CharFilter()
     customer = IdFilter(field_name="customer_id")
-    rating_min = django_filters.NumberFilter(field_name="rating", lookup_expr="gte", min_value=1, max_value=5,
+    rating_min = RatingFilter(field_name="rating", lookup_expr="gte", min_value=1, max_value=5,
                                              label=_("Rating at least"))
-    rating_max = django_filters.NumberFilter(field_name="rating", lookup_expr="lte", min_value=1, max_value=5,
+    rating_max = RatingFilter(field_name="rating", lookup_expr="lte", min_value=1, max_value=5,
                                              label=_("Rating at most"))
     outcome = django_filters.ChoiceFilter(choices=[("none", _("Not handled")), *Review.Outcome.choices[1:]],
                                           method="filter_outcome", label=_("Review outcome"))

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.selectors import order_list_for_user, order_scope_q
+from orders.selectors import order_scope_q
 from reviews.models import Review, ReviewEvent, ReviewRevision
 from reviews.services import low_rating_threshold
 from sla.models import TicketSLATimer
@@ -21,9 +21,8 @@ def review_list_for_user(*, user) -> QuerySet[Review]:
     if not (user and user.is_authenticated and user.has_perm("reviews.view_review")):
         return Review.objects.none()
     reviews = Review.objects.select_related("ticket", "agent", "team", "order")
-    if order_scope_q(user=user) is None:
-        return reviews
-    return reviews.filter(order__in=order_list_for_user(user=user).values("pk"))
+    scope = order_scope_q(user=user, prefix="order__") if user.has_perm("orders.view_order") else Q(pk__in=[])
+    return reviews if scope is None else reviews.filter(scope, order__isnull=False)
 
 
 def review_low_list_for_user(*, user) -> QuerySet[Review]:

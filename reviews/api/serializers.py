@@ -19,7 +19,7 @@ class ReviewInSerializer(serializers.Serializer):
     reviewed_at = strict.DateTimeField()
 
 
-class ReviewSerializer(strict.ModelSerializer):
+class ShopReviewSerializer(strict.ModelSerializer):
     ticket_number = serializers.CharField(source="ticket.number", default=None, read_only=True)
 
     class Meta:

@@ -25,7 +25,7 @@ class ReviewPagination(CursorPagination):
 class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Shop reviews (评价): list and read in scope; integrations post reviews; agents record a 差评's outcome."""
 
-    serializer_class = s.ReviewSerializer
+    serializer_class = s.ShopReviewSerializer
     filterset_class = ReviewFilterSet
     pagination_class = ReviewPagination
     permission_classes = [ActionPermission]
@@ -39,13 +39,13 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return review_list_for_user(user=self.request.user)
 
-    @extend_schema(request=s.ReviewInSerializer, responses={200: s.ReviewSerializer, 201: s.ReviewSerializer})
+    @extend_schema(request=s.ReviewInSerializer, responses={200: s.ShopReviewSerializer, 201: s.ShopReviewSerializer})
     def create(self, request, *args, **kwargs):
         """Store a review once per shop and platform review id; a changed rating or text is a revision."""
         data = s.ReviewInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review, created, _changed = services.review_receive(data=data.validated_data, source="api", actor=request.user)
-        return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(s.ShopReviewSerializer(review).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request={"multipart/form-data": s.ReviewImportUploadSerializer},
                    responses={200: s.ReviewImportResultSerializer, 400: OpenApiResponse(description="Field errors")})
@@ -61,14 +61,14 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise as_api_exception(exc) from None
         return Response(result)
 
-    @extend_schema(request=s.ReviewOutcomeSerializer, responses={200: s.ReviewSerializer})
+    @extend_schema(request=s.ReviewOutcomeSerializer, responses={200: s.ShopReviewSerializer})
     @action(detail=True, methods=["post"], url_path="outcome")
     def outcome(self, request, pk=None):
         """Record what came of a 差评: contacted, resolved, customer revised, appealed to the platform."""
         data = s.ReviewOutcomeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review = services.review_outcome_record(review=self.get_object(), actor=request.user, **data.validated_data)
-        return Response(s.ReviewSerializer(review).data)
+        return Response(s.ShopReviewSerializer(review).data)
 
 
 class ReviewWebhookView(APIView):
