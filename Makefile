@@ -41,7 +41,7 @@ bench-chat: install
 # Shell strings live in locale/; each app keeps its own catalogue in <app>/locale/.
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=staticfiles
-	for app in tickets sla chat channels customers followups orders kpi approvals knowledge; do test -d $$app/locale && (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans -e html,txt,py,js) || true; done
+	for app in tickets sla chat channels customers followups orders kpi approvals knowledge reviews; do test -d $$app/locale && (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans -e html,txt,py,js) || true; done
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -66,6 +66,7 @@ def demo_data_load() -> dict:
     from knowledge.demo import demo_knowledge_load
     from kpi.demo import demo_kpi_load
     from orders.demo import demo_orders_load
+    from reviews.demo import demo_reviews_load
     from sla.demo import demo_sla_states_load
     from tickets.demo import demo_tickets_load
 
@@ -78,6 +79,7 @@ def demo_data_load() -> dict:
     demo_customer_extras_load(context)
     context["chat_widget"] = demo_chat_load(context)
     demo_followups_load(context)
+    demo_reviews_load(context)
     context["articles"] = demo_knowledge_load(context)
     demo_kpi_load(context)
     return context

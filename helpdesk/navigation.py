@@ -30,6 +30,7 @@ NAV_ITEMS = [
     NavItem("customers", _("Customers"), "customers:customer_list", ("customers.view_customer",)),
     NavItem("orders", _("Orders"), "orders:order_list", ("orders.view_order",)),
     NavItem("returns", _("Returns"), "orders:return_list", ("orders.view_returnrequest",)),
+    NavItem("reviews", _("Negative reviews"), "reviews:queue", ("reviews.view_review",)),
     NavItem("followups", _("Follow-ups"), "followups:visit_list", ("followups.view_followupvisit",)),
     NavItem("kpi", _("KPI"), "kpi:dashboard", ("kpi.view_dashboard",)),
     NavItem("scorecards", _("Scorecards"), "kpi:scorecard_list", ("tickets.view_ticket",)),

@@ -28,6 +28,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "tickets.view_ticketmessage",
         "tickets.add_ticketmessage",
         "tickets.view_ticketevent",
+        "reviews.view_review",
+        "reviews.change_review",
         "tickets.view_category",
         "customers.view_customer",
         "customers.add_customer",
@@ -149,6 +151,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "followups.view_customermessage",
         "channels.view_quarantinedemail",
         "channels.change_quarantinedemail",
+        "reviews.add_review",
     ],
 }
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "followups",
     "approvals",
     "knowledge",
+    "reviews",
     "kpi",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -353,6 +354,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStepEnum": "tickets.models.TicketStep.Step",
         "ComplaintStepStateEnum": "tickets.workflow.STEP_STATES",
         "OrderStatusEnum": "orders.models.Order.Status",
+        "ReviewOutcomeEnum": "reviews.models.Review.Outcome",
         "ReturnStatusEnum": "orders.models.ReturnRequest.Status",
         "OrderImportStatusEnum": "orders.models.OrderImport.Status",
         "ReturnMethodEnum": "orders.models.ReturnRequest.ReturnMethod",
@@ -403,6 +405,15 @@ HEARTBEAT_STALE_SECONDS = int(os.environ.get("HEARTBEAT_STALE_SECONDS", "120"))
 # Shared secret of the shops' order webhook (HMAC-SHA256). Only development has a default;
 # in production an unset secret makes every webhook call answer 401.
 ORDER_WEBHOOK_SECRET = os.environ.get("ORDER_WEBHOOK_SECRET", "dev-order-webhook-secret" if DEBUG else "")
+# Shop review events are signed like the order events; a secret of their own when set, else the order webhook's.
+REVIEWS_WEBHOOK_SECRET = os.environ.get("REVIEWS_WEBHOOK_SECRET", "")
+# A review at or below this rating (1–5) is a 差评 and opens a complaint ticket for the team with this code.
+REVIEWS_LOW_RATING = int(os.environ.get("REVIEWS_LOW_RATING", "2"))
+REVIEWS_TEAM = os.environ.get("REVIEWS_TEAM", "aftersales")
+# 订单处理及时率: an order is shipped in time within this many hours of payment (the shops' promised time).
+ORDERS_SHIP_PROMISE_HOURS = int(os.environ.get("ORDERS_SHIP_PROMISE_HOURS", "48"))
+# Phone answer speed: an incoming call is answered in time within this many seconds (≈ three rings).
+PHONE_ANSWER_SECONDS = int(os.environ.get("PHONE_ANSWER_SECONDS", "15"))
 
 LOGGING = {
     "version": 1,

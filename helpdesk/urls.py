@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("reviews.api.urls")),
 ]
 
 urlpatterns = [
@@ -42,4 +43,5 @@ urlpatterns = [
     path("", include("chat.urls")),
     path("", include("approvals.urls")),
     path("", include("knowledge.urls")),
+    path("", include("reviews.urls")),
 ]

@@ -19,6 +19,7 @@ class Metric:
 
 
 CREATED = _("tickets created in the period (local days, Asia/Shanghai)")
+REVIEWED = _("reviews by the time the customer reviewed (local days, Asia/Shanghai)")
 
 METRICS = (
     Metric("consultation_volume", _("Consultation volume 咨询量"), "count",
@@ -65,6 +66,24 @@ METRICS = (
            _("pre-sales chats whose customer placed an order within N days after the chat started"),
            _("pre-sales chats (channel chat, kind consultation)"), CREATED,
            _("N is the admin's conversion window (default 3 days)")),
+    Metric("positive_review_rate", _("Positive review rate 好评率"), "percent",
+           _("shop reviews rated 4 or 5"), _("shop reviews"), REVIEWED,
+           _("team and agent: the agent and team of the order's last ticket created before the review")),
+    Metric("negative_review_rate", _("Negative review rate 差评率"), "percent",
+           _("shop reviews rated at or below the 差评 threshold (default 2)"), _("shop reviews"), REVIEWED,
+           _("team and agent: the agent and team of the order's last ticket created before the review")),
+    Metric("negative_review_in_time_rate", _("差评 handled in time"), "percent",
+           _("差评 tickets whose first contact met their SLA"),
+           _("差评 tickets whose first-contact timer was met or breached"), REVIEWED,
+           _("timers still running; excused breaches")),
+    Metric("order_ship_timeliness_rate", _("Order processing timeliness 订单处理及时率"), "percent",
+           _("orders shipped within the promised time after payment (default 48 hours)"),
+           _("orders shipped, or unshipped past the promised time"), _("orders paid in the period"),
+           _("cancelled or refunded orders never shipped; orders still within their promised time")),
+    Metric("phone_answer_rate", _("Phone answer speed 电话接听及时率"), "percent",
+           _("incoming calls answered within N seconds of ringing (default 15, about three rings)"),
+           _("incoming calls logged"), _("calls logged in the period; team of the call's ticket, agent of the call"),
+           _("outgoing calls")),
 )
 
 METRICS_BY_KEY = {metric.key: metric for metric in METRICS}

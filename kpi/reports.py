@@ -20,8 +20,9 @@ from kpi.definitions import METRICS
 from kpi.models import Report, ReportSubscription
 from kpi.selectors import (
     breakdown_rates, kpi_breakdown, kpi_chart_sources, kpi_complaint_causes, kpi_daily_trend, kpi_facts_for_viewer,
-    kpi_summary,
+    kpi_reviews_for_viewer, kpi_summary,
 )
+from reviews.selectors import review_kpi_breakdown
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BREAKDOWN_KEYS = ("first_response_time_mean", "average_response_time", "first_contact_resolution_rate",
@@ -67,6 +68,11 @@ def report_sections(report: Report, progress) -> list[tuple[str, list[str], list
               for row in kpi_complaint_causes(categories)]
     daily = [[row["day"].isoformat(), row["n"], round(row["frt"] or 0, 2), row["fcr"], row["resolved"]]
              for row in kpi_daily_trend(hours)]
+    reviews = kpi_reviews_for_viewer(viewer=viewer, date_from=report.date_from, date_to=report.date_to,
+                                     team=report.team)
+    review_rows = [[label, row["key"], row["reviews"], row["positive_rate"], row["negative_rate"]]
+                   for by, label in (("shop", _("Shop")), ("sku", _("SKU")), ("team", _("Team")), ("agent", _("Agent")))
+                   for row in review_kpi_breakdown(reviews, by=by)]
     progress(80)
     per_head = [_("Tickets"), _("Complaints"), *metric_names]
     return [
@@ -74,6 +80,8 @@ def report_sections(report: Report, progress) -> list[tuple[str, list[str], list
         (_("Teams"), [_("Team"), *per_head], team_rows),
         (_("Agents"), [_("Agent"), *per_head], agent_rows),
         (_("Complaint causes"), [_("Category"), _("Complaints"), _("Cumulative %")], causes),
+        (_("Reviews"), [_("By"), _("Name"), _("Reviews"), _("Positive review rate %"), _("Negative review rate %")],
+         review_rows),
         (_("Daily"), [_("Day"), _("Tickets"), _("First response, minutes (mean)"), _("First-contact resolutions"),
                       _("Resolved")], daily),
     ]

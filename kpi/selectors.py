@@ -3,7 +3,8 @@
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Aggregate, Avg, Count, F, FloatField, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,10 @@ from kpi.policies import kpi_settings_get
 from kpi.ranking import ranked
 from kpi.models import ConductRecord, FactDayCategory, FactHour, PeriodScorecard, Report, Scorecard, TicketFact
 from kpi.rollups import PRESALES, fact_sums
+from channels.models import PhoneCall
 from orders.models import Order, ReturnRequest
+from reviews.models import Review
+from reviews.selectors import review_kpi_totals
 from tickets.models import Category, Ticket
 
 
@@ -164,7 +168,17 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
     returns = ReturnRequest.objects.filter(
         created_at__gte=start, created_at__lt=end, kind=ReturnRequest.Kind.RETURN
     ).exclude(status=ReturnRequest.Status.CANCELLED).count()
+    reviews = review_kpi_totals(kpi_reviews_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to,
+                                                       team=team, agent=agent))
+    shipping = kpi_order_shipping(date_from=date_from, date_to=date_to)
+    calls = kpi_calls_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent).aggregate(
+        answered=Count("pk", filter=Q(wait_seconds__lte=settings.PHONE_ANSWER_SECONDS)), all=Count("pk"))
     figures = {
+        "positive_review_rate": _figure("percent", reviews["positive"], reviews["reviews"]),
+        "negative_review_rate": _figure("percent", reviews["negative"], reviews["reviews"]),
+        "negative_review_in_time_rate": _figure("percent", reviews["low_in_time"], reviews["low_timed"]),
+        "order_ship_timeliness_rate": _figure("percent", shipping["on_time"], shipping["due"]),
+        "phone_answer_rate": _figure("percent", calls["answered"], calls["all"]),
         "consultation_volume": _figure("count", totals["volume"], None),
         "first_response_time_mean": _figure("minutes", totals["frt_sum"] or 0.0, totals["frt_count"]),
         "first_response_time_median": _figure(
@@ -182,6 +196,36 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
         "step_timeliness_rate": _figure("percent", totals["step_on_time"], totals["step_all"]),
     }
     return figures
+
+
+def kpi_reviews_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None) -> QuerySet[Review]:
+    """Return the shop reviews of the period by their attributed team and agent, scoped like the facts."""
+    start, end = day_bounds(date_from, date_to)
+    return _narrowed(Review.objects.filter(reviewed_at__gte=start, reviewed_at__lt=end), viewer=viewer, team=team,
+                     agent=agent)
+
+
+def kpi_calls_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None) -> QuerySet[PhoneCall]:
+    """Return the incoming calls logged in the period, by the team of their ticket and their agent."""
+    start, end = day_bounds(date_from, date_to)
+    calls = PhoneCall.objects.filter(created_at__gte=start, created_at__lt=end, direction=PhoneCall.Direction.INBOUND)
+    return _narrowed(calls.annotate(team_id=F("ticket__team_id")), viewer=viewer, team=team, agent=agent)
+
+
+def kpi_order_shipping(*, date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None) -> dict:
+    """Return orders paid in the period shipped within the promised hours (``on_time``) of those due (``due``).
+
+    Due: shipped, or unshipped and past the promise (cancelled and refunded orders never shipped are left out).
+    """
+    start, end = day_bounds(date_from, date_to)
+    promise = dt.timedelta(hours=settings.ORDERS_SHIP_PROMISE_HOURS)
+    now = now or timezone.now()
+    took = ExpressionWrapper(F("shipped_at") - F("paid_at"), output_field=DurationField())
+    never = [Order.Status.CANCELLED, Order.Status.REFUNDED]
+    return Order.objects.filter(paid_at__gte=start, paid_at__lt=end).alias(took=took).aggregate(
+        on_time=Count("pk", filter=Q(shipped_at__isnull=False, took__lte=promise)),
+        due=Count("pk", filter=Q(shipped_at__isnull=False)
+                  | (Q(shipped_at__isnull=True, paid_at__lt=now - promise) & ~Q(status__in=never))))
 
 
 # Numerator and denominator sets of the fact-based metrics: what a drill-down lists.
@@ -341,6 +385,14 @@ def _cards_in_scope(cards: QuerySet, user) -> QuerySet:
     return cards if scope is None else cards.filter(Q(team_id__in=scope) | Q(agent=user))
 
 
+# Where the review metrics drill down to: (page, filters) of the numerator and of the denominator.
+REVIEW_DRILLS = {
+    "positive_review_rate": (("reviews:list", {"rating_min": 4}), ("reviews:list", {})),
+    "negative_review_rate": (("reviews:queue", {}), ("reviews:list", {})),
+    "negative_review_in_time_rate": (("reviews:queue", {}), ("reviews:queue", {})),
+}
+
+
 def kpi_drill_urls(metric: str, *, query: str, date_from: dt.date, date_to: dt.date) -> tuple[str, str | None]:
     """Return where a metric's number and its denominator drill down to: tickets, surveys, orders or returns."""
     start, end = (instant.isoformat() for instant in day_bounds(date_from, date_to))
@@ -348,6 +400,17 @@ def kpi_drill_urls(metric: str, *, query: str, date_from: dt.date, date_to: dt.d
     denominator = f"{own}{'&' if query else ''}part=denominator"
     if metric == "complaint_rate":
         return own, f"{reverse('orders:order_list')}?{urlencode({'placed_after': start, 'placed_before': end})}"
+    if metric in REVIEW_DRILLS:
+        numerator, denominator = REVIEW_DRILLS[metric]
+        period = {"reviewed_after": start, "reviewed_before": end}
+        return (f"{reverse(numerator[0])}?{urlencode({**period, **numerator[1]})}",
+                f"{reverse(denominator[0])}?{urlencode({**period, **denominator[1]})}")
+    if metric == "order_ship_timeliness_rate":
+        paid = f"{reverse('orders:order_list')}?{urlencode({'paid_after': start, 'paid_before': end})}"
+        return paid, paid
+    if metric == "phone_answer_rate":  # the phone tickets of the period, whose pages list their calls
+        phone = urlencode({"channel": Ticket.Channel.PHONE, "created_after": start, "created_before": end})
+        return f"{reverse('tickets:ticket_list')}?{phone}", f"{reverse('tickets:ticket_list')}?{phone}"
     if metric == "return_rate":
         statuses = [s for s in ReturnRequest.Status.values if s != ReturnRequest.Status.CANCELLED]
         returns = urlencode({"kind": ReturnRequest.Kind.RETURN, "status": statuses, "submitted_after": start,

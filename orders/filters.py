@@ -27,11 +27,13 @@ class OrderFilterSet(FilterSet):
     placed_before = InstantFilter(field_name="placed_at", lookup_expr="lt")
     delivered_after = InstantFilter(field_name="delivered_at", lookup_expr="gte")
     delivered_before = InstantFilter(field_name="delivered_at", lookup_expr="lt")
+    paid_after = InstantFilter(field_name="paid_at", lookup_expr="gte")
+    paid_before = InstantFilter(field_name="paid_at", lookup_expr="lt")
 
     class Meta:
         model = Order
         fields = ["q", "status", "customer", "shop", "placed_after", "placed_before", "delivered_after",
-                  "delivered_before"]
+                  "delivered_before", "paid_after", "paid_before"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

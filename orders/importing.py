@@ -71,8 +71,11 @@ def _when(text: str) -> datetime | None:
     return value if value.tzinfo else timezone.make_aware(value)
 
 
-def rows_read(file, name: str):
-    """Yield rows from a CSV (UTF-8, optional BOM) or XLSX file as lists in COLUMNS order; check the header first."""
+def rows_read(file, name: str, *, columns: list[str] = COLUMNS, required: list[str] = REQUIRED):
+    """Yield rows from a CSV (UTF-8, optional BOM) or XLSX file as lists in ``columns`` order; check the header first.
+
+    Other imports (shop reviews) pass their own columns and the required ones.
+    """
     if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -85,15 +88,15 @@ def rows_read(file, name: str):
         reader = csv.reader(text)
         header = [h.strip() for h in next(reader, [])]
         source = reader
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise ImportFileError(f"missing columns: {', '.join(missing)}")
-    if header[: len(COLUMNS)] == COLUMNS:
-        width = len(COLUMNS)
+    if header[: len(columns)] == columns:
+        width = len(columns)
         for row in source:  # the usual layout: no reordering, the hot path of a million-order import
             yield [v.strip() for v in row[:width]] if len(row) >= width else [*(v.strip() for v in row), *[""] * (width - len(row))]
         return
-    index = [header.index(c) if c in header else None for c in COLUMNS]
+    index = [header.index(c) if c in header else None for c in columns]
     for row in source:
         yield [(row[i] or "").strip() if i is not None and i < len(row) else "" for i in index]
 

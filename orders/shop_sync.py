@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from helpdesk.errors import ServiceError
+from helpdesk.upsert import atomic_upsert
 from orders import upsert_sql
 from orders.models import Order, OrderItem, OrderStatusChange
 from orders.upsert_sql import OrderRelated
@@ -115,14 +116,7 @@ def order_upsert(*, number: str, data: dict, source: str) -> OrderUpsert:
     status and times, total and lines) is refused with field errors and nothing is written; a total left
     out with lines sent is their sum plus shipping.
     """
-    for attempt in (1, 2):
-        try:
-            with transaction.atomic():
-                return _order_upsert(number=number, data=data, source=source)
-        except IntegrityError:
-            if attempt == 2:
-                raise  # pragma: no cover - a second race on the same number
-    raise AssertionError("unreachable")  # pragma: no cover
+    return atomic_upsert(lambda: _order_upsert(number=number, data=data, source=source))
 
 
 def _order_upsert(*, number: str, data: dict, source: str) -> OrderUpsert:

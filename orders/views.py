@@ -1,13 +1,10 @@
 """Server-rendered order and return pages, and the customer's public return page (no login)."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,37 +14,17 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from customers.privacy import mask_phone, may_view_pii
+from helpdesk.paging import keyset_page
 from orders import forms, importing, services, workflow
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
 from orders.models import Order, OrderImport, ReturnDeadline, ReturnRequest
+from orders.records import order_sections
 from orders.selectors import (deadlines_block, order_find_for_customer, order_list_for_user, return_list_for_user,
                               return_quote, return_timeline_for_customer, returned_quantities)
 
-PAGE = 50
 ORDER_SALT, RETURN_SALT = "orders.public-order", "orders.public-return"
 ORDER_LINK_AGE, RETURN_LINK_AGE = 2 * 86400, 180 * 86400
 LOOKUP_LIMIT, LOOKUP_WINDOW = 10, 600
-
-
-def _keyset(queryset, request, field: str):
-    """Return one page newest first and the cursor of the next ("<iso time>_<id>")."""
-    cursor = request.GET.get("after", "")
-    if "_" in cursor:
-        stamp, _sep, pk = cursor.rpartition("_")
-        try:
-            at, pk = datetime.fromisoformat(stamp), int(pk)
-            queryset = queryset.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))
-        except ValueError:
-            pass
-    rows = list(queryset.order_by(f"-{field}", "-pk")[: PAGE + 1])
-    more = len(rows) > PAGE
-    rows = rows[:PAGE]
-    after = f"{getattr(rows[-1], field).isoformat()}_{rows[-1].pk}" if more else ""
-    query = request.GET.copy()
-    query.pop("after", None)
-    if after:
-        query["after"] = after
-    return rows, (query.urlencode() if after else "")
 
 
 class OrderListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -58,7 +35,7 @@ class OrderListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filterset = OrderFilterSet(self.request.GET, queryset=order_list_for_user(user=self.request.user))
-        rows, next_query = _keyset(filterset.qs, self.request, "placed_at")
+        rows, next_query = keyset_page(filterset.qs, self.request, "placed_at")
         return super().get_context_data(active_section="orders", title=_("Orders"), filter=filterset, orders=rows,
                                         next_query=next_query, **kwargs)
 
@@ -79,7 +56,8 @@ class OrderDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             active_section="orders", title=order.number, order=order, form=form,
             phone=order.customer.phone if clear else mask_phone(order.customer.phone),
             lines=[(item, returned.get(item.pk, 0)) for item in order.items.all()],
-            returns=order.returns.order_by("-created_at"), **kwargs)
+            returns=order.returns.order_by("-created_at"),
+            sections=order_sections(order=order, viewer=self.request.user), **kwargs)
 
     def post(self, request, pk):
         if not request.user.has_perm("orders.add_returnrequest"):
@@ -169,7 +147,7 @@ class ReturnListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filterset = ReturnRequestFilterSet(self.request.GET, queryset=return_list_for_user(user=self.request.user))
-        rows, next_query = _keyset(filterset.qs, self.request, "created_at")
+        rows, next_query = keyset_page(filterset.qs, self.request, "created_at")
         return super().get_context_data(
             active_section="returns", title=_("Returns"), filter=filterset, next_query=next_query,
             returns=[(ret, deadlines_block(ret)) for ret in rows], steps=ReturnDeadline.Step, **kwargs)

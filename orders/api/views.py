@@ -101,6 +101,13 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.OrderImportSerializer(get_object_or_404(OrderImport, pk=import_id)).data)
 
 
+# The headers of a shop's signed webhook call (orders.shop_sync.webhook_signature_check).
+WEBHOOK_SIGNATURE_HEADERS = [
+    OpenApiParameter("X-Webhook-Timestamp", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
+    OpenApiParameter("X-Webhook-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
+]
+
+
 class OrderWebhookView(APIView):
     """Order events from the shop, signed with HMAC-SHA256 over "<timestamp>." + the raw body.
 
@@ -116,8 +123,7 @@ class OrderWebhookView(APIView):
         responses={200: s.WebhookResultSerializer,
                    400: OpenApiResponse(description="stale or malformed event, or the order's field errors under `order`"),
                    401: OpenApiResponse(description="missing or wrong signature")},
-        parameters=[OpenApiParameter("X-Webhook-Timestamp", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
-                    OpenApiParameter("X-Webhook-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
+        parameters=WEBHOOK_SIGNATURE_HEADERS,
         operation_id="webhooks_orders_create",
     )
     def post(self, request):

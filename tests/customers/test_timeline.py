@@ -63,7 +63,8 @@ def test_the_timeline_reads_each_source_once_and_counts_what_is_hidden_in_one_qu
                                                                                    django_assert_num_queries):
     customer_timeline(viewer=agent, customer=customer)  # the viewer's permissions and teams, cached on the user
     # A page query per source the agent may open (archive, ticket, message, chat, order, return, visit,
-    # message sent; survey responses are not an agent's), the shops' teams once, one count of the hidden rows.
-    with django_assert_num_queries(10):
+    # message sent, shop review; survey responses are not an agent's), the shops' teams once for orders and returns
+    # and once for the reviews' scope, one count of the hidden rows.
+    with django_assert_num_queries(12):
         page = customer_timeline(viewer=agent, customer=customer, limit=100)
     assert page["hidden"] == 5  # the other team's ticket, message, order, chat and visit

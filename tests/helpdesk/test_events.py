@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.test import RequestFactory
+from django.utils import timezone
 
 from chat.models import ChatEvent, ChatSession
 from customers.models import CustomerEvent, PiiReveal
@@ -12,13 +13,15 @@ from followups.models import CustomerMessage, FollowUpEvent, MessageEvent
 from helpdesk.events import AppendOnlyModel, AuditEvent
 from knowledge.models import ArticleEvent
 from orders.models import ReturnEvent, ReturnRequest
+from reviews.models import Review, ReviewEvent
 from tests.factories import (
     ArticleFactory, ChatWidgetFactory, CustomerFactory, FollowUpVisitFactory, OrderFactory, TicketFactory, UserFactory,
 )
 from tickets.models import TicketEvent
 
 CONTRACT = {"actor", "kind", "note", "created_at"}
-EVENT_TABLES = {TicketEvent, ChatEvent, CustomerEvent, FollowUpEvent, MessageEvent, ReturnEvent, ArticleEvent}
+EVENT_TABLES = {TicketEvent, ChatEvent, CustomerEvent, FollowUpEvent, MessageEvent, ReturnEvent, ArticleEvent,
+                ReviewEvent}
 
 
 def _field_names(model) -> set[str]:
@@ -42,6 +45,9 @@ def _event(model, *, actor=None):
     if model is MessageEvent:
         message = CustomerMessage.objects.create(customer=CustomerFactory(), channel="sms", recipient="13800000000", body="您好")
         return MessageEvent.objects.create(message=message, kind="sent", actor=actor, note="记录")
+    if model is ReviewEvent:
+        review = Review.objects.create(shop="旗舰店", platform_review_id="EVENT-1", rating=5, reviewed_at=timezone.now())
+        return ReviewEvent.objects.create(review=review, kind="received", actor=actor, note="记录")
     order = OrderFactory()
     ret = ReturnRequest.objects.create(number="R-EVENT-1", order=order, customer=order.customer, reason="quality")
     return ReturnEvent.objects.create(return_request=ret, kind="note", actor=actor, note="记录")

@@ -65,13 +65,13 @@ def test_superuser_counts_as_admin_and_userless_role_is_none():
 @pytest.mark.parametrize(
     ("role", "staff", "expected"),
     [
-        (Role.AGENT, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
+        (Role.AGENT, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "reviews", "followups",
                              "scorecards", "knowledge", "canned"]),
-        (Role.SUPERVISOR, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
+        (Role.SUPERVISOR, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "reviews", "followups",
                                   "kpi", "scorecards", "approvals", "sla", "knowledge", "canned"]),
-        (Role.MANAGER, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
+        (Role.MANAGER, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "reviews", "followups",
                                "kpi", "scorecards", "approvals", "sla", "knowledge", "canned"]),
-        (Role.ADMIN, True, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "followups",
+        (Role.ADMIN, True, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "reviews", "followups",
                             "kpi", "scorecards", "approvals", "sla", "knowledge", "canned", "admin"]),
     ],
 )

@@ -37,12 +37,17 @@ ADDED = {("helpdesk", "loginfailure"), ("channels", "quarantinedemail"), ("helpd
          ("helpdesk", "provisionalyearalert"), ("tickets", "ticketstep"), ("sla", "steppolicy"),
          ("sla", "stepdeadlinerule"), ("sla", "ticketstepdeadline"), *{("knowledge", model) for model in KNOWLEDGE},
          ("followups", "messageevent"), ("followups", "smstemplate"), ("kpi", "periodscorecard"),
-         ("kpi", "conductrecord"), ("kpi", "trainingnote")}
+         ("kpi", "conductrecord"), ("kpi", "trainingnote"),
+         *{("reviews", model) for model in ("review", "reviewevent", "reviewrevision")}}
 ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail", "helpdesk_calendaryearentry",
                 "helpdesk_provisionalyearalert", "tickets_ticketstep", "sla_steppolicy", "sla_stepdeadlinerule",
                 "sla_ticketstepdeadline", *{f"knowledge_{model}" for model in KNOWLEDGE},
                 "customers_messageevent", "customers_smstemplate", "kpi_periodscorecard", "kpi_conductrecord",
-                "kpi_trainingnote"}
+                "kpi_trainingnote", "reviews_review", "reviews_reviewevent", "reviews_reviewrevision"}
+
+# Defaults shipped since the dump into tables it has: the 差评 category and its SLA policy, the greetings and
+# closings that join the forbidden phrases (tickets/migrations/0024).
+SHIPPED_ROWS = {"tickets_category": 1, "tickets_slapolicy": 1, "tickets_forbiddenphrase": 7}
 
 
 def _relabel(app: str, model: str) -> tuple[str, str]:
@@ -163,9 +168,8 @@ def test_an_existing_database_upgrades_without_losing_rows_or_grants(upgrade_dat
     detailed = {"django_content_type", "auth_permission", "auth_group_permissions", "helpdesk_user_user_permissions"}
     assert {table: rows_after[table] for table in rows if table not in detailed} == {
         **{table: count for table, count in rows.items() if table not in detailed},
-        "django_migrations": rows["django_migrations"] + len(applied),
-        # The shipped greetings and closings join the forbidden phrases (tickets/migrations/0024).
-        "tickets_forbiddenphrase": rows["tickets_forbiddenphrase"] + 7}
+        **{table: rows[table] + more for table, more in SHIPPED_ROWS.items()},
+        "django_migrations": rows["django_migrations"] + len(applied)}
     assert {pk: types_after[pk] for pk in types} == {pk: _relabel(app, model) for pk, (app, model) in types.items()}
     added_types = {pk for pk in types_after if pk not in types}
     assert {types_after[pk] for pk in added_types} <= ADDED

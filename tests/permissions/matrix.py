@@ -551,6 +551,26 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                              "order": {"number": w.order.number, "status": "completed"}}),
         post(401, public=True, label="unsigned", data=lambda w: {"id": "pm-event-2",
                                                                  "order": {"number": w.order.number}})),
+    # --- Shop reviews (docs/reviews.md): seen with their order; integrations post them, agents record outcomes --
+    page("reviews:list", get()),
+    page("reviews:queue", get()),
+    page("reviews:detail",
+         get(sees=TEAM, args=pk("shop_review")),
+         post(302, sees=TEAM, label="record the outcome", args=pk("shop_review"), data=lambda w: {"outcome": "contacted"})),
+    api("review-list", get(),
+        post(201, may=ADMINS, label="an integration posts a review", data=lambda w: {
+            "shop": "pm-shop", "platform_review_id": "pm-review-2", "rating": 5, "reviewed_at": later(-1)})),
+    api("review-detail", get(sees=TEAM, args=pk("shop_review"))),
+    api("review-import-file", post(200, may=ADMINS, encoding="multipart", data=lambda w: {
+        "file": SimpleUploadedFile("reviews.csv", b"shop,platform_review_id,rating,reviewed_at\n", content_type="text/csv")})),
+    api("review-outcome", post(200, sees=TEAM, args=pk("shop_review"), data=lambda w: {"outcome": "contacted"})),
+    # The shops' signed review webhook: the signature, not a login, decides.
+    api("webhook-reviews",
+        post(200, public=True, label="signed", headers=signed,
+             data=lambda w: {"review": {"shop": "pm-shop", "platform_review_id": "pm-review-3", "rating": 4,
+                                        "reviewed_at": later(-1)}}),
+        post(401, public=True, label="unsigned", data=lambda w: {"review": {
+            "shop": "pm-shop", "platform_review_id": "pm-review-4", "rating": 4, "reviewed_at": later(-1)}})),
     # The SMS providers' delivery receipts: the token in the address or the gateway's signature, not a login, decides.
     api("webhook-sms-alibaba",
         post(200, public=True, label="with the token", query=lambda w: {"token": w.webhook_secret},

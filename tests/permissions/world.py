@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from helpdesk.roles import Role
+from reviews.models import Review
 from tests.factories import (
     CannedReplyFactory,
     ChatWidgetFactory,
@@ -144,6 +145,11 @@ def world_build(*, webhook_secret: str) -> World:
     # The survey message as the shipped rule words it, with the link as the customer receives it.
     survey_url = f"{settings.PUBLIC_BASE_URL}/s/{w.survey_token}/"
     f.CustomerMessageFactory(customer=w.customer, body=f"{w.customer.name}您好，请为本次服务打分：{survey_url}")
+
+    # A 差评 of the owning team's order.
+    w.shop_review = Review.objects.create(shop=OWN_SHOP, platform_review_id="pm-review-1", order=w.order,
+                                     order_number=w.order.number, customer=w.customer, rating=1, text="质量太差",
+                                     reviewed_at=timezone.now() - dt.timedelta(hours=3), team=w.team)
 
     # KPI: the owning team agent's scorecard, a supervisor's own export and the scheduled monthly report.
     w.scorecard = f.ScorecardFactory(agent=agent, team=w.team)

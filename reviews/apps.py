@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewsConfig(AppConfig):
+    """Shop reviews (好评/差评): intake, the 差评 ticket and its outcome, the 差评 queue."""
+
+    name = "reviews"
+    verbose_name = _("Reviews")
+
+    def ready(self):
+        # Imported here, not at the top: apps.py is loaded before any app's models are.
+        from customers.records import timeline_source_register
+        from orders.records import order_section_register
+        from reviews.selectors import TIMELINE_MODELS, customer_timeline_sources, order_reviews_section
+
+        # A customer's reviews are on their timeline, rendered and scoped here.
+        timeline_source_register(customer_timeline_sources, models=TIMELINE_MODELS)
+        # And on their order's page.
+        order_section_register(order_reviews_section)
