@@ -24,11 +24,20 @@ OWN_MODELS = {"customers.customercontact", "customers.customeraddress", "custome
               "customers.customer", "customers.customertag"}
 
 
+def _may_open_archives(viewer) -> bool:
+    return bool(viewer and viewer.is_authenticated and viewer.has_perm("customers.view_customer"))
+
+
 def customer_queryset_for_viewer(*, viewer):
     """Return the archives the viewer may open (merged-away duplicates excluded)."""
-    if not (viewer and viewer.is_authenticated and viewer.has_perm("customers.view_customer")):
+    if not _may_open_archives(viewer):
         return Customer.objects.none()
     return Customer.objects.filter(merged_into__isnull=True)
+
+
+def customer_may_open(*, viewer, customer: Customer) -> bool:
+    """Return whether the viewer may open this loaded archive, as customer_queryset_for_viewer decides, without a query."""
+    return _may_open_archives(viewer) and customer.merged_into_id is None
 
 
 def customer_get_for_viewer(*, viewer, pk) -> Customer:

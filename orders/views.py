@@ -21,6 +21,7 @@ from orders.models import Order, OrderImport, ReturnDeadline, ReturnRequest
 from orders.records import order_sections
 from orders.selectors import (deadlines_block, order_find_for_customer, order_list_for_user, return_list_for_user,
                               return_quote, return_timeline_for_customer, returned_quantities)
+from tickets.selectors import ticket_list_for_user
 
 ORDER_SALT, RETURN_SALT = "orders.public-order", "orders.public-return"
 ORDER_LINK_AGE, RETURN_LINK_AGE = 2 * 86400, 180 * 86400
@@ -54,9 +55,10 @@ class OrderDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
         clear = may_view_pii(self.request.user)
         return super().get_context_data(
             active_section="orders", title=order.number, order=order, form=form,
+            for_ticket=_ticket_of_order(self.request.GET, user=self.request.user, order=order),
             phone=order.customer.phone if clear else mask_phone(order.customer.phone),
             lines=[(item, returned.get(item.pk, 0)) for item in order.items.all()],
-            returns=order.returns.order_by("-created_at"),
+            returns=order.returns.order_by("-created_at"), start_return=self.request.GET.get("return") == "1",
             sections=order_sections(order=order, viewer=self.request.user), **kwargs)
 
     def post(self, request, pk):
@@ -66,7 +68,8 @@ class OrderDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
         form = forms.ReturnApplyForm(request.POST, request.FILES, order=order, returnable=returned_quantities(order))
         if form.is_valid():
             try:
-                ret = _apply(form, order=order, actor=request.user)
+                ret = _apply(form, order=order, actor=request.user,
+                             ticket=_ticket_of_order(request.POST, user=request.user, order=order))
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -94,10 +97,18 @@ class OrderTicketView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return redirect("tickets:ticket_detail", pk=ticket.pk)
 
 
-def _apply(form, *, order, actor=None, contact_phone=""):
+def _ticket_of_order(data, *, user, order):
+    """Return the ticket named by ``ticket`` if the user may see it and it is about this order, else None."""
+    pk = data.get("ticket", "")
+    if not pk.isdigit():
+        return None
+    return ticket_list_for_user(user=user).filter(pk=int(pk), order_id=order.pk).first()
+
+
+def _apply(form, *, order, actor=None, contact_phone="", ticket=None):
     data = form.cleaned_data
     return services.return_request_create(
-        order=order, kind=data["kind"], reason=data["reason"], items=form.items(), actor=actor,
+        order=order, kind=data["kind"], reason=data["reason"], items=form.items(), actor=actor, ticket=ticket,
         description=data["description"], contact_name=data["contact_name"], contact_phone=contact_phone,
         contact_email=data["contact_email"], exchange_sku=data.get("exchange_sku"), photos=data.get("photos") or [])
 

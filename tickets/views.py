@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError as QueryError
 from rest_framework.request import Request
 
 from customers.privacy import mask_text
+from customers.selectors import customer_may_open
 from customers.services import RevealLimitReached
 from tickets import services, workflow
 from tickets.api.views import TicketCursorPagination
@@ -132,6 +133,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
     user = request.user
     events = list(ticket_events(ticket=ticket))
     thread = ticket_thread_for_viewer(ticket=ticket, viewer=user)
+    card = customer_card_with_history(viewer=user, customer=ticket.customer, exclude_ticket=ticket)
     context = {
         "active_section": "tickets",
         "title": f"{ticket.number} {thread['subject']}",
@@ -140,7 +142,9 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
         "events": events,
         "progress": complaint_progress(ticket=ticket),
         "sla_timers": sla_running_timers(ticket_ids=[ticket.pk]).get(ticket.pk, []),
-        "card": customer_card_with_history(viewer=user, customer=ticket.customer, exclude_ticket=ticket),
+        "card": card,
+        "customer_openable": customer_may_open(viewer=user, customer=ticket.customer),
+        "openable_orders": _openable_orders(user, [*(o.pk for o in card["recent_orders"]), ticket.order_id]),
         "tasks": ticket.tasks.select_related("assignee").all(),
         "remedies": ticket.remedies.select_related("proposed_by", "decided_by").all(),
         "reply_form": reply_form or ReplyForm(),
@@ -162,6 +166,16 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
         "escalation_level": escalation_level(ticket),
     }
     return TemplateResponse(request, "tickets/ticket_detail.html", context, status=status)
+
+
+def _openable_orders(user, order_ids) -> set[int]:
+    """Return which of these orders the viewer may open, so the side panel links only those."""
+    from orders.selectors import order_list_for_user  # the orders app builds on tickets: imported when used
+
+    order_ids = [pk for pk in order_ids if pk]
+    if not order_ids:
+        return set()
+    return set(order_list_for_user(user=user).filter(pk__in=order_ids).values_list("pk", flat=True))
 
 
 class TicketRevealView(LoginRequiredMixin, PermissionRequiredMixin, View):

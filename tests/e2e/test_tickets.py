@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tests.e2e.test_shell import log_in
@@ -82,3 +84,35 @@ def test_script_in_a_customer_message_executes_nothing(page, live_server, agent,
     page.wait_for_selector("text=粗体")
     assert page.evaluate("window.__xss") is None
     assert dialogs == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_side_panel_leads_to_the_customer_and_files_a_return_for_the_ticket(page, live_server, agent, team, screenshot):
+    from orders.models import ReturnRequest
+    from tests.factories.orders import business_calendars_seed, delivered_order
+
+    business_calendars_seed()
+    customer = CustomerFactory(name="王芳", phone="13912345678")
+    order = delivered_order(customer=customer, lines=((1, "128.00"),))
+    ticket = TicketFactory(team=team, customer=customer, order=order, subject="茶罐压扁")
+    other = TicketFactory(team=team, customer=customer, subject="发票抬头")
+    log_in(page, live_server, agent.username)
+    page.wait_for_url("**/inbox/")
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    card = page.get_by_test_id("customer-card")
+    assert card.get_by_role("link", name=order.number).get_attribute("href") == f"/orders/{order.pk}/"
+    assert card.get_by_role("link", name=other.number).get_attribute("href") == f"/tickets/{other.pk}/"
+    screenshot("ticket-side-panel-links")
+    page.get_by_test_id("customer-link").click()
+    page.wait_for_url(f"**/customers/{customer.pk}/")
+    page.go_back()
+    page.get_by_test_id("ticket-start-return").click()
+    page.wait_for_url(f"**/orders/{order.pk}/?return=1&ticket={ticket.pk}#start-return")
+    assert page.locator("#start-return").get_attribute("open") is not None
+    page.fill(f"[data-testid=qty-{order.items.first().sku}]", "1")
+    page.select_option("#start-return select[name=reason]", "no_reason")
+    screenshot("order-start-return-for-ticket")
+    page.click("#start-return button[type=submit]")
+    page.wait_for_url(re.compile(r"/returns/\d+/"))
+    assert ticket.number in page.content()
+    assert ReturnRequest.objects.get().ticket_id == ticket.pk

@@ -35,6 +35,34 @@ def test_agent_files_a_return_from_the_order_page_and_approves_it(client_for, ag
     assert ret.number in listing
 
 
+def test_start_a_return_link_opens_the_return_form_of_the_order(client_for, agent):
+    order = delivered_order()
+    client = client_for(agent)
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    assert 'href="?return=1#start-return"' in page and '<details id="start-return">' in page
+    opened = client.get(f"/orders/{order.pk}/", {"return": "1"}).content.decode()
+    assert '<details id="start-return" open>' in opened
+
+
+def test_a_return_started_from_a_ticket_is_filed_for_that_ticket(client_for, agent, team):
+    from tests.factories import TicketFactory
+
+    order = delivered_order()
+    ticket = TicketFactory(team=team, customer=order.customer, order=order)
+    unrelated = TicketFactory(team=team, customer=order.customer)
+    item = order.items.first()
+    client = client_for(agent)
+    page = client.get(f"/orders/{order.pk}/", {"return": "1", "ticket": ticket.pk}).content.decode()
+    assert f'<input type="hidden" name="ticket" value="{ticket.pk}">' in page and ticket.number in page
+    for bad in ("abc", unrelated.pk):
+        assert 'name="ticket"' not in client.get(f"/orders/{order.pk}/", {"return": "1", "ticket": bad}).content.decode()
+    response = client.post(f"/orders/{order.pk}/", {"kind": "return", "reason": "no_reason", f"qty_{item.pk}": 1, "ticket": "x"})
+    assert response.status_code == 302 and ReturnRequest.objects.get().ticket is None
+    ReturnRequest.objects.all().delete()
+    client.post(f"/orders/{order.pk}/", {"kind": "return", "reason": "no_reason", f"qty_{item.pk}": 1, "ticket": ticket.pk})
+    assert ReturnRequest.objects.get().ticket == ticket
+
+
 def test_wrong_step_from_the_page_shows_the_reason(client_for, agent):
     order = delivered_order()
     ret = services.return_request_create(order=order, kind="return", reason="other", items=[(order.items.first().pk, 1)])

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from tests.factories import CannedReplyFactory, CustomerFactory, ForbiddenPhraseFactory, TicketFactory, TicketMessageFactory
@@ -134,3 +135,35 @@ def test_notification_badge_is_cached_and_dropped_when_read(client_for, agent, t
     assert notification_unread_count(agent) == 1
     notification_mark_all_read(user=agent)
     assert notification_unread_count(agent) == 0
+
+
+def test_side_panel_links_the_customer_orders_and_tickets_the_viewer_may_open(client_for, agent, team, other_team):
+    from django.utils import timezone
+
+    from orders.models import ShopTeam
+    from tests.factories import OrderFactory
+
+    ShopTeam.objects.create(shop="天猫旗舰店", team=team)
+    ShopTeam.objects.create(shop="京东自营", team=other_team)
+    customer = CustomerFactory(name="周杰", phone="13812345678")
+    ours = OrderFactory(customer=customer, shop="天猫旗舰店", delivered_at=timezone.now())
+    theirs = OrderFactory(customer=customer, shop="京东自营")
+    ticket = TicketFactory(team=team, customer=customer, order=ours)
+    other = TicketFactory(team=team, customer=customer)
+    html = client_for(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    card = html.split('data-testid="customer-card"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/customers/{customer.pk}/"' in card
+    assert f'<a href="/orders/{ours.pk}/">{ours.number}</a>' in card
+    assert f"/orders/{theirs.pk}/" not in html and theirs.number in card
+    assert f'href="/tickets/{other.pk}/"' in card
+    assert "13812345678" not in html
+    assert f'href="/orders/{ours.pk}/?return=1&amp;ticket={ticket.pk}#start-return"' in html
+
+
+def test_side_panel_leaves_the_customer_as_text_without_the_archive_permission(client_for, agent, team):
+    ticket = TicketFactory(team=team)
+    for group in agent.groups.all():
+        group.permissions.remove(Permission.objects.get(codename="view_customer"))
+    html = client_for(agent).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert 'data-testid="customer-link"' not in html and f"/customers/{ticket.customer_id}/" not in html
+    assert ticket.customer.name[-1] in html
