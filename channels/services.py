@@ -4,7 +4,6 @@ E-mail has modules of its own: ``inbound`` (receive), ``mail`` (send), ``mailbox
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -16,6 +15,7 @@ from channels.models import PhoneCall
 from channels.routing import ticket_route
 from customers.contacts import phone_normalize, phone_validate
 from customers.privacy import mask_phone
+from helpdesk.rate_limits import counters_over
 from helpdesk.teams import team_member_ids
 from orders.models import Order
 from tickets import services as ticket_services
@@ -113,28 +113,15 @@ def phone_call_log(
 
 def webform_rate_limited(*, ip: str, phone: str) -> bool:
     """Count one submission from this address and phone; return True when either is over its limit."""
-    return _rate_limited(((f"tickets:support:ip:{ip}", RATE_PER_IP),
-                          (f"tickets:support:phone:{phone_normalize(phone)}", RATE_PER_PHONE)))
+    return counters_over(((f"tickets:support:ip:{ip}", RATE_PER_IP, RATE_WINDOW),
+                           (f"tickets:support:phone:{phone_normalize(phone)}", RATE_PER_PHONE, RATE_WINDOW)))
 
 
 def tracker_rate_limited(*, ip: str, ticket_id: int, what: str) -> bool:
     """Count one reply or link request from the tracking page; True when the address or the ticket is over its limit."""
     per_ticket = TRACKER_REPLIES_PER_TICKET if what == "reply" else TRACKER_LINKS_PER_TICKET
-    return _rate_limited(((f"tickets:track:{what}:ip:{ip}", TRACKER_PER_IP),
-                          (f"tickets:track:{what}:ticket:{ticket_id}", per_ticket)))
-
-
-def _rate_limited(counters) -> bool:
-    over = False
-    for key, limit in counters:
-        cache.add(key, 0, RATE_WINDOW)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RATE_WINDOW)
-            count = 1
-        over = over or count > limit
-    return over
+    return counters_over(((f"tickets:track:{what}:ip:{ip}", TRACKER_PER_IP, RATE_WINDOW),
+                           (f"tickets:track:{what}:ticket:{ticket_id}", per_ticket, RATE_WINDOW)))
 
 
 @transaction.atomic

@@ -273,6 +273,9 @@ NOTICE_RETRY_SECONDS = int(os.environ.get("NOTICE_RETRY_SECONDS", "60"))
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Days a customer's tracking link (tickets/tracking.py) opens their ticket after it is issued.
 TRACKER_LINK_DAYS = int(os.environ.get("TRACKER_LINK_DAYS", "30"))
+# The public help centre, per client address: "this solved it" answers an hour, suggestion lookups a minute.
+HELP_SOLVED_PER_HOUR = int(os.environ.get("HELP_SOLVED_PER_HOUR", "30"))
+HELP_SUGGEST_PER_MINUTE = int(os.environ.get("HELP_SUGGEST_PER_MINUTE", "60"))
 
 # Security: strict in production, relaxed only where plain-HTTP development needs it.
 SECURE_CSP = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk.rate_limits import counters_over
 from knowledge import workflow
 from sla.models import Notification
 from sla.services import notification_send
@@ -153,3 +155,10 @@ def deflection_record(*, article: Article, source: str) -> Deflection:
     if source not in Deflection.Source.values:
         raise ValidationError({"source": [_("Choose the help centre, the web form or the chat widget.")]})
     return Deflection.objects.create(article=article, source=source)
+
+
+def help_rate_limited(*, ip: str, what: str) -> bool:
+    """Count one public "solved" answer or suggestion lookup from this address; True when it is over its limit."""
+    limit, window = ((settings.HELP_SOLVED_PER_HOUR, 3600) if what == "solved"
+                     else (settings.HELP_SUGGEST_PER_MINUTE, 60))
+    return counters_over(((f"knowledge:help:{what}:ip:{ip}", limit, window),))

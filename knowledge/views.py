@@ -224,6 +224,8 @@ def help_suggest(request):
     source = request.GET.get("source", "web_form")
     if source not in {value for value, _label in SolvedForm.base_fields["source"].choices}:
         return HttpResponse(_("Unknown source."), status=400)
+    if services.help_rate_limited(ip=request.META.get("REMOTE_ADDR", ""), what="suggest"):
+        return render(request, "knowledge/help/_limited.html", status=429)
     results = []
     if len(query.strip()) >= 2:
         results = selectors.article_search(selectors.article_queryset_public(language=_help_language()), query=query,
@@ -239,5 +241,7 @@ def help_solved(request, pk):
     form = SolvedForm(request.POST)
     if not form.is_valid():
         return HttpResponse(" ".join(form.errors.get("source", [])), status=400)
+    if services.help_rate_limited(ip=request.META.get("REMOTE_ADDR", ""), what="solved"):
+        return render(request, "knowledge/help/_limited.html", status=429)
     services.deflection_record(article=article, source=form.cleaned_data["source"])
     return render(request, "knowledge/help/_solved.html", {"article": article})

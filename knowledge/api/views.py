@@ -1,5 +1,6 @@
 """REST API of the knowledge base (routes in ``knowledge/api/urls.py``, under /api/v1/)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -115,13 +116,17 @@ class PublicArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                          "results": PublicArticleSerializer(found, many=True).data})
 
     @extend_schema(request=DeflectionSerializer, responses={204: None, 400: FIELD_ERRORS, 404: OpenApiResponse(
-        description="No such public article")})
+        description="No such public article"), 429: OpenApiResponse(
+        description="Too many answers from this address (HELP_SOLVED_PER_HOUR)")})
     @action(detail=True, methods=["post"])
     def solved(self, request, pk=None):
         """Count that this article solved the customer's problem ("this solved my problem"); nothing is filed."""
         form = DeflectionSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        services.deflection_record(article=self.get_object(), source=form.validated_data["source"])
+        article = self.get_object()
+        if services.help_rate_limited(ip=request.META.get("REMOTE_ADDR", ""), what="solved"):
+            raise exceptions.Throttled(wait=3600, detail=_("Too many answers from this address; try again later."))
+        services.deflection_record(article=article, source=form.validated_data["source"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

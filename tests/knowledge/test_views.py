@@ -68,6 +68,21 @@ def test_solved_counts_a_deflection_and_files_nothing(client, articles):
     assert client.post(reverse("knowledge:help_solved", args=[articles["returns"].pk]), {"source": "x"}).status_code == 400
 
 
+def test_solved_and_suggestions_are_limited_per_address(client, api_client, articles, settings):
+    settings.HELP_SOLVED_PER_HOUR, settings.HELP_SUGGEST_PER_MINUTE = 2, 3
+    solved = reverse("knowledge:help_solved", args=[articles["returns"].pk])
+    answers = [client.post(solved, {"source": "help"}, REMOTE_ADDR="10.1.1.1").status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+    assert client.post(solved, {"source": "help"}, REMOTE_ADDR="10.1.1.2").status_code == 200
+    refused = api_client.post(f"/api/v1/help/articles/{articles['returns'].pk}/solved/", {"source": "help"},
+                              REMOTE_ADDR="10.1.1.1")
+    assert refused.status_code == 429 and "detail" in refused.json()
+    assert Deflection.objects.count() == 3
+    suggest = reverse("knowledge:help_suggest")
+    answers = [client.get(suggest, {"q": "退货"}, REMOTE_ADDR="10.1.1.3").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+
+
 def test_supervisor_writes_edits_and_compares_versions(client_for, supervisor):
     client = client_for(supervisor)
     response = client.post(reverse("knowledge:article_new"), {
