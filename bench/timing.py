@@ -28,6 +28,7 @@ class BenchCase:
     headers: dict = field(default_factory=dict)
     call: Callable[[], object] | None = None
     module: str = ""
+    floor: str = ""  # the name of the floor case this one is set against in the same run (its median ÷ the floor's)
 
 
 @dataclass

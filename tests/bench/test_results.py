@@ -56,7 +56,7 @@ def test_the_docs_table_is_rewritten_between_its_markers_and_the_prose_stays(tmp
     assert text.startswith("# Benchmarks\n\nHow the figures are measured: prose that stays.\n\n")
     assert text.endswith(f"{END}\n\nProse after the table stays too.\n")
     assert "an old case" not in text and text.count(START) == 1 and text.count(END) == 1
-    assert ("| inbox \\| page | 25.1 ms | 50.3 ms | 3 | 1,000 tickets, 5,000 messages | 2026-12-01 | "
+    assert ("| inbox \\| page | 25.1 ms | 50.3 ms | — | 3 | 1,000 tickets, 5,000 messages | 2026-12-01 | "
             "2 cores x86_64, PostgreSQL 18.1 |") in text
     assert "| lost | 0 messages | 0 messages | — |" in text
     docs_table_write(page, [_row("inbox", 1.0)])
