@@ -6,10 +6,11 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import connection
 
-from bench.cases import MODULES, bench_cases, case_module, case_names
+from bench.cases import MODULES, bench_cases, case_module
+from bench.commands import results_publish
 from bench.generators.tickets import generate
-from bench.report import DOCS_PATH, docs_table_write, results_table
-from bench.results import RESULTS_PATH, machine_summary, result_row, results_record
+from bench.report import DOCS_PATH
+from bench.results import RESULTS_PATH, machine_summary, result_row
 from bench.timing import case_run
 from helpdesk.databases import database_ensure
 from helpdesk.demo import demo_users_load
@@ -79,10 +80,5 @@ def cases_measure(*, modules: list[str], only: str = "", repeat: int | None = No
 def main(args) -> int:
     data_prepare(tickets=args.tickets, messages_per_ticket=args.messages_per_ticket)
     rows = cases_measure(modules=args.module, only=args.only, repeat=args.repeat)
-    all_rows = results_record(args.results, rows, case_names())
-    print(results_table(rows))
-    print(f"Wrote {args.results}.")
-    if not args.no_docs:
-        docs_table_write(args.docs, all_rows)
-        print(f"Wrote the results table of {args.docs}.")
+    results_publish(args, rows)
     return 0
