@@ -65,6 +65,9 @@ class NewerMessages(Conflict):
             "%(count)d new messages arrived while you were typing; read them and send again (or confirm).",
             len(message_ids)) % {"count": len(message_ids)})
 
+    def payload(self) -> dict:
+        return {"newer_messages": self.message_ids}
+
 
 def _event(ticket, kind, actor, from_value="", to_value="", note=""):
     return TicketEvent.objects.create(

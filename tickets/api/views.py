@@ -160,12 +160,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
                     "body": [_("The reply contains phrases to avoid; send with confirm_language=true to send anyway.")],
                     "service_language": [{"phrase": p.phrase, "suggestion": p.suggestion} for p in flagged],
                 })
-        try:
-            message = services.ticket_message_add(ticket=ticket, actor=request.user, body=data["body"],
-                                                  sender=TicketMessage.Sender.AGENT, is_internal=data["internal"],
-                                                  after_message=data.get("after_message"))
-        except services.NewerMessages as exc:  # the ids go out as numbers, beside the detail
-            return Response({"detail": str(exc), "newer_messages": exc.message_ids}, status=status.HTTP_409_CONFLICT)
+        message = services.ticket_message_add(ticket=ticket, actor=request.user, body=data["body"],
+                                              sender=TicketMessage.Sender.AGENT, is_internal=data["internal"],
+                                              after_message=data.get("after_message"))
         return Response(s.TicketMessageSerializer(message, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=s.TicketPresenceSerializer(many=True))
