@@ -1,7 +1,7 @@
 import pytest
 
 from helpdesk.roles import Role
-from tests.factories import TicketFactory, TicketMessageFactory, UserFactory
+from tests.factories import ForbiddenPhraseFactory, TicketFactory, TicketMessageFactory, UserFactory
 from tickets import services
 from tickets.models import TicketMessage
 
@@ -117,3 +117,15 @@ def test_api_rejects_a_negative_after_message(api, agent, ticket):
     response = api(agent).post(f"/api/v1/tickets/{ticket.pk}/messages/", {"body": "您好", "after_message": -1},
                                format="json")
     assert response.status_code == 400 and "after_message" in response.json()
+
+
+def test_held_reply_keeps_the_confirmed_language_check(client_for, agent, ticket, seen):
+    ForbiddenPhraseFactory(phrase="没办法", suggestion="我们一起看看其他解决方式")
+    customer_writes(ticket)
+    client = client_for(agent)
+    held = client.post(f"/tickets/{ticket.pk}/reply/",
+                       {"body": "没办法", "after_message": seen.pk, "confirm_language": "True"})
+    assert held.status_code == 409 and 'name="confirm_language" value="True"' in held.content.decode()
+    sent = client.post(f"/tickets/{ticket.pk}/reply/",
+                       {"body": "没办法", "after_message": seen.pk, "confirm_language": "True", "confirm": "1"})
+    assert sent.status_code == 302 and agent_replies(ticket).count() == 1
