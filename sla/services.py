@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q, Value
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -355,28 +355,25 @@ def sla_timers_check(*, timer_ids, now: dt.datetime | None = None) -> dict[int, 
     events, notifications, moves = [], [], []
     for timer in timers:
         ticket, policy = tickets[timer.ticket_id], policies.get(timer.ticket_id)
-        outcome = None
         if timer.met_at or timer.paused_at or timer.due_at is None:
-            timer.next_check_at = None
+            outcomes[timer.pk] = "cleared"
         elif timer.breached_at is None and timer.due_at <= now:
-            timer.breached_at, timer.warned_at, timer.next_check_at = now, timer.warned_at or now, None
+            timer.breached_at, timer.warned_at = now, timer.warned_at or now
             due = timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M")
             events.append(TicketEvent(ticket=ticket, kind=TicketEvent.Kind.SLA_BREACH, to_value=timer.target,
                                       note=_("Due %(due)s") % {"due": due}))
             notifications += _notifications(_breach_recipients(ticket, policy), ticket=ticket, timer=timer,
                                             kind=Notification.Kind.SLA_BREACH)
             moves.append((ticket, timer, policy))
-            outcome = "breach"
+            outcomes[timer.pk] = "breach"
         elif timer.warned_at is None and timer.warning_at and timer.warning_at <= now:
-            timer.warned_at, timer.next_check_at = now, _next_check(timer)
             events.append(TicketEvent(ticket=ticket, kind=TicketEvent.Kind.SLA_WARNING, to_value=timer.target))
             recipients = [ticket.assignee] if ticket.assignee else [ticket.team.supervisor]
             notifications += _notifications(recipients, ticket=ticket, timer=timer, kind=Notification.Kind.SLA_WARNING)
-            outcome = "warning"
+            outcomes[timer.pk] = "warning"
         else:
-            timer.next_check_at = _next_check(timer)
-        outcomes[timer.pk] = outcome
-    TicketSLATimer.objects.bulk_update(timers, ["breached_at", "warned_at", "next_check_at"])
+            outcomes[timer.pk] = "later"
+    _timers_write(outcomes, now=now)
     TicketEvent.objects.bulk_create(events)
     if notifications:
         Notification.objects.bulk_create(notifications, ignore_conflicts=True)  # given already: the unique key
@@ -384,7 +381,25 @@ def sla_timers_check(*, timer_ids, now: dt.datetime | None = None) -> dict[int, 
         transaction.on_commit(lambda: notification_unread_forget(user_ids=recipient_ids))
     for ticket, timer, policy in moves:
         _sla_breach_moves(ticket=ticket, timer=timer, policy=policy)
-    return outcomes
+    return {pk: outcome if outcome in ("warning", "breach") else None for pk, outcome in outcomes.items()}
+
+
+def _timers_write(outcomes: dict[int, str], *, now: dt.datetime) -> None:
+    """Write the checked timers' new state: one UPDATE per kind of outcome, whatever the number of timers."""
+    groups: dict[str, list[int]] = {}
+    for pk, outcome in outcomes.items():
+        groups.setdefault(outcome, []).append(pk)
+    writes = {
+        "cleared": {"next_check_at": None},
+        "breach": {"breached_at": now, "warned_at": Coalesce("warned_at", Value(now)), "next_check_at": None},
+        "warning": {"warned_at": now, "next_check_at": F("due_at")},
+        # As _next_check: nothing after a breach, the warning while it is pending, else the deadline.
+        "later": {"next_check_at": Case(When(breached_at__isnull=False, then=Value(None)),
+                                        When(warned_at__isnull=True, warning_at__isnull=False, then=F("warning_at")),
+                                        default=F("due_at"), output_field=DateTimeField())},
+    }
+    for outcome, ids in groups.items():
+        TicketSLATimer.objects.filter(pk__in=ids).update(**writes[outcome])
 
 
 def _breach_recipients(ticket: Ticket, policy: SLAPolicy | None) -> list:

@@ -20,12 +20,12 @@ PREPARE_SQL = [
     # One first-response timer per open ticket, checks spread from 1 hour to 30 days ahead.
     """
     INSERT INTO tickets_ticketslatimer (ticket_id, target, cycle, started_at, due_at, warning_at, next_check_at,
-                                        paused_minutes, extended_minutes, is_excused, problem)
+                                        paused_minutes, extended_minutes, is_excused, problem, is_provisional)
     SELECT t.id, 'first_response', 1, t.created_at,
            now() + interval '1 hour' + (t.id %% 43200) * interval '1 minute',
            now() + interval '1 hour' + (t.id %% 43200) * interval '48 seconds',
            now() + interval '1 hour' + (t.id %% 43200) * interval '48 seconds',
-           0, 0, false, ''
+           0, 0, false, '', false
     FROM tickets_ticket t
     WHERE t.status NOT IN ('resolved', 'closed')
     ON CONFLICT (ticket_id, target) DO NOTHING
@@ -89,7 +89,8 @@ def batch_due() -> None:
                                    .exclude(pk__in=_state["due_ids"]).order_by("-id").values_list("id", flat=True)[:DUE])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("""
-            UPDATE tickets_ticketslatimer SET warned_at = NULL, breached_at = NULL, met_at = NULL, cycle = cycle + 1,
+            UPDATE tickets_ticketslatimer SET warned_at = NULL, breached_at = NULL, met_at = NULL, paused_at = NULL,
+                   cycle = cycle + 1,
                    warning_at = now() - interval '2 minutes', due_at = now() - interval '1 minute',
                    next_check_at = now() - interval '2 minutes'
             WHERE id = ANY(%s)""", [_state["batch_ids"]])
