@@ -241,3 +241,30 @@ def test_the_sweep_is_in_the_beat_schedule_and_expires_before_its_next_run():
     entry = app.conf.beat_schedule["routing-ticket-sweep-unassigned"]
     assert entry["task"] == "routing.ticket_sweep_unassigned" and entry["task"] in app.tasks
     assert entry["options"]["expires"] < entry["schedule"]
+
+
+def test_only_coming_online_sends_the_backlog_task_after_commit(routed_team, monkeypatch,
+                                                                django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setattr(tasks.agent_backlog_deliver, "delay", lambda **kwargs: sent.append(kwargs))
+    agent = agent_make(routed_team, "switcher", online=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        agent_presence_set(user=agent, status=AgentPresence.Status.ONLINE)
+        assert sent == []
+    with django_capture_on_commit_callbacks(execute=True):
+        agent_presence_set(user=agent, status=AgentPresence.Status.AWAY)
+    assert sent == [{"user_id": agent.pk}]
+
+
+def test_a_ticket_taken_away_from_its_agent_is_routed_again(routed_team, tasks_run_inline,
+                                                            django_capture_on_commit_callbacks):
+    from tickets.services import ticket_assign
+
+    holder = agent_make(routed_team, "holder", capacity=1)
+    other = agent_make(routed_team, "other-one")
+    hold(holder, routed_team, 1)  # still at their limit once this one is taken away
+    ticket = TicketFactory(team=routed_team, assignee=holder, status="open")
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_assign(ticket=ticket, actor=holder, assignee=None)
+    ticket.refresh_from_db()
+    assert ticket.assignee == other
