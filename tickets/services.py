@@ -41,7 +41,7 @@ from tickets.selectors import (
     remedy_limit_for,
     ticket_messages_newer,
 )
-from tickets.signals import remedy_agreed
+from tickets.signals import remedy_agreed, ticket_queued
 
 # A change to any of these moves the ticket's SLA deadlines.
 SLA_FIELDS = {"status", "priority", "category", "kind", "channel"}
@@ -201,6 +201,8 @@ def ticket_create(
         _step_done(ticket, TicketStep.Step.CLASSIFICATION, actor, source=TicketEvent.Kind.CATEGORY,
                    at=ticket.created_at)
     _sla_refresh(ticket)
+    if assignee is None:
+        _queued_announce(ticket)
     return ticket
 
 
@@ -318,14 +320,19 @@ def ticket_attachment_add(*, ticket: Ticket, actor, upload) -> Attachment:
     return attachment
 
 
+def _queued_announce(ticket: Ticket) -> None:
+    """Announce after commit that the ticket waits unassigned in its team's queue."""
+    transaction.on_commit(lambda pk=ticket.pk: ticket_queued.send(sender=Ticket, ticket_id=pk))
+
+
 def _ensure_member(team, user, field: str) -> None:
     if user.pk not in team_member_ids(team=team):
         raise ValidationError({field: [_("%(user)s is not in team %(team)s.") % {"user": user, "team": team}]})
 
 
 @transaction.atomic
-def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
-    """Give the ticket to a member of its team (or take it away with None)."""
+def ticket_assign(*, ticket: Ticket, actor, assignee, note: str = "") -> Ticket:
+    """Give the ticket to a member of its team (or take it away with None), with an optional reason."""
     ticket = _locked(ticket)
     if assignee is not None:
         _ensure_member(ticket.team, assignee, "assignee")
@@ -337,8 +344,10 @@ def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
     if assignee is not None and ticket.status == workflow.NEW:
         _move(ticket, actor=actor, target=workflow.OPEN)
         fields.append("status")
-    _event(ticket, TicketEvent.Kind.ASSIGNED, actor, previous or "", assignee or "")
+    _event(ticket, TicketEvent.Kind.ASSIGNED, actor, previous or "", assignee or "", note)
     _touch(ticket, fields)
+    if assignee is None:
+        _queued_announce(ticket)
     return ticket
 
 
@@ -461,6 +470,8 @@ def ticket_transfer(*, ticket: Ticket, actor, team, note: str = "") -> Ticket:
         fields.append("assignee")
     _event(ticket, TicketEvent.Kind.TEAM, actor, previous, team, note)
     _touch(ticket, fields)
+    if ticket.assignee_id is None:
+        _queued_announce(ticket)
     return ticket
 
 
