@@ -74,10 +74,23 @@ class TeamMembershipInline(admin.TabularInline):
     autocomplete_fields = ["team"]
 
 
+class RoleListFilter(admin.SimpleListFilter):
+    """Filter users by role, named in the UI's language (a role is a group named by its stored key)."""
+
+    title = _("roles")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = [as_written("username", _("username")), "display_name", "email", "role_names", "is_active", "is_staff"]
-    list_filter = ["groups", "teams", "is_active", "is_staff"]
+    list_filter = [RoleListFilter, "teams", "is_active", "is_staff"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Helpdesk"), {"fields": ["display_name"]}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Helpdesk"), {"fields": ["display_name", "groups"]}),)
@@ -85,6 +98,13 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            labels = dict(Role.choices)
+            field.label_from_instance = lambda group: str(labels.get(group.name, group.name))
+        return field
 
     @admin.display(description=_("roles"))
     def role_names(self, user):

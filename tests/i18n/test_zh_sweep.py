@@ -54,7 +54,7 @@ def raw_keys() -> dict[str, str]:
                 continue
             for member in choices:
                 value = member.value
-                if isinstance(value, str) and re.fullmatch(r"[a-z][a-z0-9_]*", value) and str(member.label) != value:
+                if isinstance(value, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", value) and str(member.label) != value:
                     keys[value] = choices.__qualname__
     return keys
 
