@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers.contacts import phone_normalize
 from customers.models import Customer, CustomerContact
@@ -38,6 +39,7 @@ from tickets.selectors import (
     escalation_level,
     remedy_granted_total,
     remedy_limit_for,
+    ticket_messages_newer,
 )
 from tickets.signals import remedy_agreed
 
@@ -51,6 +53,20 @@ class ClaimConflict(Conflict):
     def __init__(self, assignee):
         self.assignee = assignee
         super().__init__(_("Already claimed by %(name)s.") % {"name": assignee})
+
+
+class NewerMessages(Conflict):
+    """A reply was written against a thread that has since received public messages (409)."""
+
+    def __init__(self, message_ids: list[int]):
+        self.message_ids = message_ids
+        super().__init__(ngettext(
+            "%(count)d new message arrived while you were typing; read it and send again (or confirm).",
+            "%(count)d new messages arrived while you were typing; read them and send again (or confirm).",
+            len(message_ids)) % {"count": len(message_ids)})
+
+    def payload(self) -> dict:
+        return {"newer_messages": self.message_ids}
 
 
 def _event(ticket, kind, actor, from_value="", to_value="", note=""):
@@ -191,17 +207,23 @@ def ticket_create(
 @transaction.atomic
 def ticket_message_add(
     *, ticket: Ticket, actor, body: str, sender: str, is_internal: bool = False, attachments=(), send_email: bool = True,
-    created_at=None, body_format: str = TicketMessage.BodyFormat.TEXT,
+    created_at=None, body_format: str = TicketMessage.BodyFormat.TEXT, after_message: int | None = None,
 ) -> TicketMessage:
     """Add a message to a ticket; the first agent reply sets 首次响应时间 once; a reply on an e-mail ticket is mailed.
 
     Plain text is kept as written (escaped where it is shown); HTML (an e-mail's HTML part) is cleaned to the
     safe subset. ``created_at`` keeps the real time of a message written elsewhere first (a chat transcript).
+    With ``after_message`` (the newest message the writer had seen) a public message is held, raising
+    ``NewerMessages``, when others have written on the ticket since; an internal note is never held.
     """
     body = sanitize_html(body) if body_format == TicketMessage.BodyFormat.HTML else (body or "").strip()
     if not body and not attachments:
         raise ValidationError({"body": [_("The message is empty.")]})
     ticket = _locked(ticket)
+    if after_message is not None and not is_internal:
+        newer = ticket_messages_newer(ticket=ticket, after_message=after_message, reader=actor)
+        if newer:
+            raise NewerMessages(newer)
     message = TicketMessage.objects.create(
         ticket=ticket, sender=sender, author=actor, body=body, body_format=body_format, is_internal=is_internal
     )
