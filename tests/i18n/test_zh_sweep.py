@@ -6,6 +6,7 @@ of every model of the project in Django admin. docs/testing.md#translations says
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -78,7 +79,8 @@ class RawKeys:
 @pytest.fixture(scope="module")
 def checks():
     """Return (what, pattern) pairs a visible text must not match, and the raw keys it must not show."""
-    found = [(f"untranslated {entry.msgid!r} ({entry.source.rsplit('/', 4)[-4]})", pattern)
+    base = Path(settings.BASE_DIR)
+    found = [(f"untranslated {entry.msgid!r} ({Path(entry.source).relative_to(base)})", pattern)
              for entry in untranslated_messages()
              for text in filter(None, (entry.msgid, entry.msgid_plural))
              if (pattern := message_pattern(text))]
