@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 class RoutingRule(models.Model):
     """Which team receives a customer-initiated ticket: the first active rule by position that matches (blank = any)."""
 
-    position = models.PositiveSmallIntegerField(_("order"), default=100)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"), default=100)
     name = models.CharField(_("name"), max_length=100)
     channel = models.CharField(_("channel"), max_length=16, blank=True)
     kind = models.CharField(_("kind"), max_length=16, blank=True)

@@ -64,7 +64,7 @@ class ReviewEvent(AuditEvent):
     """A step in a review's history: received, rating revised, 差评 ticket opened, outcome recorded."""
 
     class Kind(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("review event", "Received")
         REVISED = "revised", _("Revised")
         TICKET = "ticket", _("差评 ticket opened")
         OUTCOME = "outcome", _("Outcome recorded")
