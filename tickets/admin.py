@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.admin import ReadOnlyAdminMixin
+from helpdesk.admin import ReadOnlyAdminMixin, as_written
 from tickets.models import (
     Attachment,
     CannedReply,
@@ -19,7 +19,7 @@ from tickets.models import (
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "parent", "position", "is_active"]
+    list_display = ["name", as_written("code", _("code")), "parent", "position", "is_active"]
     list_filter = ["is_active", "parent"]
     search_fields = ["name", "code"]
 
@@ -53,7 +53,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 @admin.register(CannedReply)
 class CannedReplyAdmin(admin.ModelAdmin):
-    list_display = ["shortcut", "title", "team", "is_active"]
+    list_display = [as_written("shortcut", _("shortcut")), "title", "team", "is_active"]
     list_filter = ["is_active", "team"]
     search_fields = ["shortcut", "title", "body"]
 

@@ -5,6 +5,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helpdesk.events import AuditEvent
 from helpdesk.roles import Role
@@ -215,8 +216,8 @@ class TicketEvent(AuditEvent):
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    from_value = models.CharField(_("from"), max_length=128, blank=True)
-    to_value = models.CharField(_("to"), max_length=128, blank=True)
+    from_value = models.CharField(pgettext_lazy("changed value", "from"), max_length=128, blank=True)
+    to_value = models.CharField(pgettext_lazy("changed value", "to"), max_length=128, blank=True)
 
     class Meta(AuditEvent.Meta):
         verbose_name = _("ticket event")

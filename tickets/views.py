@@ -129,7 +129,8 @@ class TicketDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
 def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_messages=(), held_with_files=False,
                 status=200):
     """Render the ticket page for the viewer; ``held_messages`` are the new messages a held reply was written against."""
-    from sla.selectors import complaint_progress, sla_running_timers  # the SLA app builds on tickets: imported when used
+    # The SLA app builds on tickets: imported when used.
+    from sla.selectors import complaint_progress, sla_history_labels, sla_running_timers
 
     user = request.user
     events = list(ticket_events(ticket=ticket))
@@ -141,6 +142,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_me
         "ticket": ticket,
         "thread": thread,
         "events": events,
+        "event_labels": sla_history_labels(values={v for e in events for v in (e.from_value, e.to_value)}),
         "progress": complaint_progress(ticket=ticket),
         "sla_timers": sla_running_timers(ticket_ids=[ticket.pk]).get(ticket.pk, []),
         "card": card,
