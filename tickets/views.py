@@ -37,7 +37,7 @@ from tickets.forms import (
     TransitionForm,
 )
 from tickets.models import InternalTask, Remedy, Tag, Ticket, TicketMessage
-from tickets.pick_lists import category_options, team_options
+from tickets.pick_lists import category_options, tag_options, team_options
 from tickets.privacy import ticket_text_reveal
 from tickets.selectors import (
     attachment_get_for_user,
@@ -117,7 +117,7 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             "statuses": Ticket.Status.choices,
             "priorities": Ticket.Priority.choices,
             "categories": category_options(active_only=True),
-            "tags": Tag.objects.values_list("name", flat=True),
+            "tags": tag_options(),
             "i18n": {
                 "selected": _("{count} tickets selected"),
                 "choose": _("Choose an action."),
@@ -228,7 +228,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
         "is_active": workflow.is_active(ticket.status),
         "escalation_level": escalation_level(ticket),
         "tags": ticket.tags.all(),
-        "tag_names": Tag.objects.values_list("name", flat=True),
+        "tag_names": tag_options(),
     }
     return TemplateResponse(request, "tickets/ticket_detail.html", context, status=status)
 
