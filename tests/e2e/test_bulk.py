@@ -110,3 +110,23 @@ def test_selection_survives_the_rows_refresh_and_the_bar_fits_a_phone(page, live
     assert "已更新 1 张，跳过 0 张" in page.locator(".messages").inner_text()
     assert list(Ticket.objects.filter(priority="low").values_list("pk", flat=True)) == [kept]  # the first priority
     assert errors == [] and len(tickets) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_supervisor_tags_a_ticket_on_its_page_and_the_list_shows_the_badge(page, live_server, supervisor, team):
+    ticket = TicketFactory(team=team, subject="重复投诉的工单")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, supervisor.username)
+    page.wait_for_url("**/inbox/")
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    page.get_by_test_id("tag-input").fill("重复投诉")
+    page.get_by_test_id("tag-add").click()
+    page.wait_for_selector("[data-testid=ticket-tags] [data-testid=tag]")
+    assert page.get_by_test_id("ticket-tags").get_by_test_id("tag").inner_text() == "重复投诉"
+    _shot(page, "ticket-tags-desktop")
+    page.goto(f"{live_server.url}/inbox/")
+    assert page.locator("#ticket-rows [data-testid=tag]").inner_text() == "重复投诉"
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    page.get_by_test_id("tag-remove").click()
+    page.wait_for_selector("[data-testid=ticket-tags] [data-testid=tag]", state="detached")
+    assert not ticket.tags.exists()
