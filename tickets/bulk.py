@@ -82,10 +82,15 @@ def _assign(*, actor, value, tickets) -> Change:
     return change
 
 
+def _choice_label(value, choices) -> str:
+    """Return the label of one of the choices, or refuse the value (400 on ``value``)."""
+    if value not in choices.values:
+        raise _value_error(_("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)})
+    return choices(value).label
+
+
 def _status(*, actor, value, tickets) -> Change:
-    if value not in Ticket.Status.values:
-        raise _value_error(_("Choose one of the statuses: %(choices)s.") % {"choices": ", ".join(Ticket.Status.values)})
-    label = Ticket.Status(value).label
+    label = _choice_label(value, Ticket.Status)
 
     def change(ticket):
         if ticket.status == value:
@@ -101,15 +106,13 @@ def _status(*, actor, value, tickets) -> Change:
 
 
 def _priority(*, actor, value, tickets) -> Change:
-    if value not in Ticket.Priority.values:
-        raise _value_error(_("Choose one of the priorities: %(choices)s.") % {"choices": ", ".join(Ticket.Priority.values)})
-    label = Ticket.Priority(value).label
+    label = _choice_label(value, Ticket.Priority)
 
     def change(ticket):
-        if ticket.priority == value:
-            return _("Priority is already %(priority)s.") % {"priority": label}
-        services.ticket_update(ticket=ticket, actor=actor, priority=value)
-        return None
+        if ticket.priority != value:
+            services.ticket_update(ticket=ticket, actor=actor, priority=value)
+            return None
+        return _("Priority is already %(priority)s.") % {"priority": label}
 
     return change
 
