@@ -11,6 +11,7 @@ from tickets.models import (
     Remedy,
     RemedyLimit,
     ServiceLanguageHit,
+    Tag,
     Ticket,
     TicketEvent,
     TicketMessage,
@@ -37,6 +38,12 @@ class TicketEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     fields = ["created_at", "kind", "actor", "from_value", "to_value", "note"]
     readonly_fields = fields
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "colour", "created_at"]
+    search_fields = ["name"]
 
 
 @admin.register(Ticket)
