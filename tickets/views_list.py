@@ -157,15 +157,16 @@ def list_views(request, *, is_inbox: bool) -> dict:
     user = request.user
     counts = ticket_view_counts(user=user)
     current = request.GET.get("view", "")
-    default = {"key": "", "label": _("My work") if is_inbox else _("All"), "url": "?", "current": not current,
-               "count": counts["inbox"] if is_inbox else None}
-    builtins = [{"key": key, "label": label, "url": f"?view={key}", "current": key == current, "count": counts[key]}
-                for key, label in VIEW_CHOICES]
     here = saved_query_encode(request.GET.urlencode())
     list_url = reverse("tickets:ticket_list")
     saved = [{"pk": view["pk"], "label": view["name"], "url": f"{list_url}?{view['query']}",
               "current": not is_inbox and view["query"] == here, "count": view["count"]}
              for view in counts["saved"]]
+    default = {"key": "", "label": _("My work") if is_inbox else _("All"), "url": "?",
+               "current": not current and not any(view["current"] for view in saved),
+               "count": counts["inbox"] if is_inbox else None}
+    builtins = [{"key": key, "label": label, "url": f"?view={key}", "current": key == current, "count": counts[key]}
+                for key, label in VIEW_CHOICES]
     return {"saved_views": [default, *builtins], "own_views": saved}
 
 

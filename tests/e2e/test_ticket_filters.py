@@ -39,6 +39,7 @@ def test_agent_toggles_a_chip_picks_a_range_in_chinese_and_saves_the_view(page, 
     month = page.locator(".datepicker .dp-month").inner_text()
     assert re.fullmatch(r"\d{4}年\d{1,2}月", month), month
     assert page.locator(".datepicker th").first.inner_text() == "一"  # weeks start on Monday
+    screenshot("ticket-filters-datepicker")
     page.keyboard.press("ArrowDown")  # into the grid: today
     page.keyboard.press("PageUp")
     assert page.locator(".datepicker .dp-month").inner_text() != month
@@ -60,6 +61,7 @@ def test_agent_toggles_a_chip_picks_a_range_in_chinese_and_saves_the_view(page, 
     assert own.inner_text().split() == ["近期处理中", "1", "×"]
     assert SavedView.objects.get(user=agent).query.startswith("status=open&created_after=")
     assert recent.subject in page.locator("[data-testid=ticket-table]").inner_text()
+    assert page.locator(".saved-views [aria-current=page]").inner_text().startswith("近期处理中")
 
     page.set_viewport_size({"width": 1440, "height": 900})
     screenshot("ticket-filters-1440")
