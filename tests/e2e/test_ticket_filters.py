@@ -71,3 +71,17 @@ def test_agent_toggles_a_chip_picks_a_range_in_chinese_and_saves_the_view(page, 
     page.screenshot(path=str(SCREENSHOTS / "ticket-filters-390.png"), full_page=False)
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reply_draft_survives_a_reload_and_counts_in_my_drafts(page, live_server, agent, team):
+    ticket = TicketFactory(team=team, subject="等回复的工单", status="open", assignee=agent)
+    log_in(page, live_server, agent.username)
+    page.wait_for_url("**/inbox/")
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    page.get_by_test_id("reply-body").fill("您好，我们正在核实物流信息")
+    page.wait_for_selector("[data-testid=draft-status]:has-text('草稿已保存')")
+    page.reload()
+    assert page.get_by_test_id("reply-body").input_value() == "您好，我们正在核实物流信息"
+    page.goto(f"{live_server.url}/inbox/")
+    assert page.locator("[data-view=drafts] .count").inner_text() == "1"
