@@ -199,3 +199,15 @@ def test_api_cannot_delete_another_users_view(api, agent, team):
     other = UserFactory(username="t-c7", role=Role.AGENT, teams=[team])
     saved = SavedView.objects.create(user=other, name="别人的", query="")
     assert api(agent).delete(f"/api/v1/ticket-views/{saved.pk}/").status_code == 404
+
+
+def test_inbox_pages_through_the_queue_in_deadline_order(client_for, agent, team):
+    tickets = [TicketFactory(team=team, assignee=agent, status="open") for _ in range(30)]
+    for minutes, ticket in enumerate(tickets[:5]):
+        _timer(ticket, due_in_minutes=minutes + 1)
+    client = client_for(agent)
+    first = client.get("/inbox/")
+    assert [t.pk for t in first.context["tickets"]][:5] == [t.pk for t in tickets[:5]]
+    second = client.get(first.context["next_link"])
+    seen = [t.pk for t in first.context["tickets"]] + [t.pk for t in second.context["tickets"]]
+    assert second.status_code == 200 and sorted(seen) == sorted(t.pk for t in tickets)
