@@ -1,6 +1,9 @@
 """The one ticket FilterSet, shared by the inbox and the API."""
 
+from types import SimpleNamespace
+
 import django_filters
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.filters import AssigneeFilter, BooleanFilter, FilterSet, IdFilter
@@ -11,9 +14,12 @@ from tickets.selectors import SAVED_VIEWS, ticket_saved_view_filter, ticket_sear
 
 VIEW_CHOICES = [
     ("mine", _("Mine")),
+    ("team", _("My teams")),
     ("unassigned", _("Unassigned in my teams")),
     ("waiting", _("Waiting on customer")),
     ("escalated", _("Escalated to me")),
+    ("overdue", _("Overdue")),
+    ("drafts", _("My drafts")),
 ]
 assert [v for v, _label in VIEW_CHOICES] == list(SAVED_VIEWS)
 
@@ -63,3 +69,28 @@ class TicketFilterSet(FilterSet):
         from sla.filters import ticket_filter_sla_due_before
 
         return ticket_filter_sla_due_before(queryset, value)
+
+
+SAVED_QUERY_LENGTH = 1000
+
+
+def saved_query_encode(query: str) -> str:
+    """Return the query string a saved view keeps: the ticket filters only, blanks dropped, in the FilterSet's order."""
+    given = QueryDict(query.lstrip("?"))
+    kept = QueryDict(mutable=True)
+    for name in TicketFilterSet.base_filters:
+        values = [value for value in given.getlist(name) if value.strip()]
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()
+
+
+def saved_query_clean(query: str, *, user) -> tuple[str, list[str]]:
+    """Return the query string a saved view keeps and the FilterSet's errors about it."""
+    encoded = saved_query_encode(query)
+    kept = QueryDict(encoded)
+    if len(encoded) > SAVED_QUERY_LENGTH:
+        return encoded, [_("Too many filters to save in one view.")]
+    filterset = TicketFilterSet(kept, queryset=Ticket.objects.none(), request=SimpleNamespace(user=user))
+    errors = [f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()] if not filterset.is_valid() else []
+    return encoded, errors

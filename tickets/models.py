@@ -500,3 +500,40 @@ class RemedyLimit(models.Model):
 
     def __str__(self):
         return f"{self.role}: {self.amount if self.amount is not None else '∞'}"
+
+
+class ReplyDraft(models.Model):
+    """An agent's unsent reply on a ticket, saved as they type and dropped when the reply is sent."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="reply_drafts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reply_drafts")
+    body = models.TextField(max_length=20000)
+    is_internal = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reply draft")
+        verbose_name_plural = _("reply drafts")
+        indexes = [models.Index(fields=["author", "ticket"], name="replydraft_author_idx")]  # the drafts view
+        constraints = [models.UniqueConstraint(fields=["ticket", "author"], name="replydraft_one_per_author")]
+
+    def __str__(self):
+        return f"{self.ticket_id}/{self.author_id}"
+
+
+class SavedView(models.Model):
+    """A ticket list an agent saved: a name and the list's query string (status=open&priority=high…)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_ticket_views")
+    name = models.CharField(_("name"), max_length=40)
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="savedview_name_per_user")]
+
+    def __str__(self):
+        return self.name

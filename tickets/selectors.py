@@ -2,11 +2,13 @@
 
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
@@ -20,12 +22,23 @@ from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.search import SearchHit
 from helpdesk.teams import team_ids_for_user
 from tickets import workflow
-from tickets.models import Attachment, CannedReply, ForbiddenPhrase, Remedy, RemedyLimit, Ticket, TicketEvent, TicketMessage
+from tickets.models import (
+    Attachment,
+    CannedReply,
+    ForbiddenPhrase,
+    Remedy,
+    RemedyLimit,
+    ReplyDraft,
+    SavedView,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
 
 DEFAULT_AGENT_LIMIT = Decimal("500")
 VIEW_COUNT_CAP = 99
 VIEW_COUNT_SECONDS = 30
-SAVED_VIEWS = ("mine", "unassigned", "waiting", "escalated")
+SAVED_VIEWS = ("mine", "team", "unassigned", "waiting", "escalated", "overdue", "drafts")
 
 
 def _role(user) -> Role | None:
@@ -79,21 +92,58 @@ def attachment_get_for_user(*, user, pk) -> Attachment:
 
 
 def ticket_saved_view_filter(tickets: QuerySet, *, view: str, user) -> QuerySet:
-    """Narrow tickets to a saved view: mine, unassigned in my teams, waiting on customer, escalated to me."""
+    """Narrow tickets to a built-in view: mine, my teams' open work, unassigned, waiting, escalated, overdue, drafts."""
     active = list(workflow.ACTIVE)
     if view == "mine":
         return tickets.filter(assignee=user, status__in=active)
+    if view == "team":
+        return tickets.filter(team_id__in=team_ids_for_user(user=user), status__in=active)
     if view == "unassigned":
         return tickets.filter(team_id__in=team_ids_for_user(user=user), assignee__isnull=True, status__in=active)
     if view == "waiting":
         return tickets.filter(assignee=user, status=workflow.PENDING_CUSTOMER)
     if view == "escalated":
         return tickets.filter(escalated_to=user, status__in=active)
+    if view == "overdue":
+        # The SLA app builds on tickets: its filters are imported when used.
+        from sla.filters import ticket_filter_sla_breached, ticket_filter_sla_due_before
+
+        open_work = tickets.filter(status__in=active)
+        return ticket_filter_sla_breached(open_work, True) | ticket_filter_sla_due_before(open_work, timezone.now())
+    if view == "drafts":
+        return tickets.filter(pk__in=ReplyDraft.objects.filter(author=user).values("ticket_id"))
     return tickets
 
 
-def ticket_view_counts(*, user) -> dict[str, int]:
-    """Return how many tickets each saved view holds, capped at 99+ and cached for half a minute."""
+def ticket_inbox_filter(tickets: QuerySet, *, user) -> QuerySet:
+    """Narrow tickets to the agent's work queue: open work assigned to them or unassigned in their teams."""
+    mine_or_free = Q(assignee=user) | Q(assignee__isnull=True, team_id__in=team_ids_for_user(user=user))
+    return tickets.filter(mine_or_free, status__in=list(workflow.ACTIVE))
+
+
+def saved_views_for_user(*, user) -> QuerySet[SavedView]:
+    """Return the ticket views the user saved, oldest first."""
+    return SavedView.objects.filter(user=user).order_by("created_at", "id")
+
+
+def saved_view_tickets(tickets: QuerySet, *, query: str, user) -> QuerySet | None:
+    """Narrow tickets by a saved query string through the ticket FilterSet; None if the FilterSet refuses it."""
+    from tickets.filters import TicketFilterSet  # the FilterSet builds on these selectors: imported when used
+
+    filterset = TicketFilterSet(QueryDict(query), queryset=tickets, request=SimpleNamespace(user=user))
+    return filterset.qs if filterset.is_valid() else None
+
+
+def _capped_count(tickets: QuerySet) -> int:
+    return tickets.values("pk")[: VIEW_COUNT_CAP + 1].count()
+
+
+def ticket_view_counts(*, user) -> dict:
+    """Return how many tickets each view holds, capped at 99+ and cached for half a minute.
+
+    ``{"inbox": n, "mine": n, …, "saved": [{"pk", "name", "query", "count"}, …]}``: the inbox's default queue,
+    each built-in view, then the user's saved views (a query the FilterSet now refuses counts 0).
+    """
     key = f"tickets:view-counts:{user.pk}"
     try:
         counts = cache.get(key)
@@ -101,10 +151,13 @@ def ticket_view_counts(*, user) -> dict[str, int]:
         counts = None
     if counts is None:
         base = ticket_list_for_user(user=user).order_by()
-        counts = {
-            view: ticket_saved_view_filter(base, view=view, user=user).values("pk")[: VIEW_COUNT_CAP + 1].count()
-            for view in SAVED_VIEWS
-        }
+        counts = {view: _capped_count(ticket_saved_view_filter(base, view=view, user=user)) for view in SAVED_VIEWS}
+        counts["inbox"] = _capped_count(ticket_inbox_filter(base, user=user))
+        counts["saved"] = []
+        for saved in saved_views_for_user(user=user):
+            tickets = saved_view_tickets(base, query=saved.query, user=user)
+            counts["saved"].append({"pk": saved.pk, "name": saved.name, "query": saved.query,
+                                    "count": 0 if tickets is None else _capped_count(tickets.order_by())})
         try:
             cache.set(key, counts, VIEW_COUNT_SECONDS)
         except RedisError:
@@ -436,3 +489,8 @@ def service_phrases_for_typing() -> list[dict]:
     """Return the active service phrases the reply boxes check as the agent types (kind, phrase, suggestion)."""
     return list(ForbiddenPhrase.objects.filter(is_active=True).order_by("kind", "phrase")
                 .values("kind", "phrase", "suggestion"))
+
+
+def reply_draft_get(*, ticket: Ticket, author) -> ReplyDraft | None:
+    """Return the author's unsent reply on the ticket, if they left one."""
+    return ReplyDraft.objects.filter(ticket=ticket, author=author).first()

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from tickets import views, views_canned
+from tickets import views, views_canned, views_list
 
 app_name = "tickets"
 
 urlpatterns = [
-    path("inbox/", views.InboxView.as_view(), name="inbox"),
-    path("tickets/", views.TicketListView.as_view(), name="ticket_list"),
+    path("inbox/", views_list.InboxView.as_view(), name="inbox"),
+    path("tickets/", views_list.TicketListView.as_view(), name="ticket_list"),
+    path("tickets/views/<int:pk>/delete/", views_list.SavedViewDeleteView.as_view(), name="saved_view_delete"),
     path("tickets/bulk/", views.TicketBulkView.as_view(), name="ticket_bulk"),
     path("tickets/<int:pk>/", views.TicketDetailView.as_view(), name="ticket_detail"),
     path("calls/new/", views.call_new, name="call_new"),

@@ -1,4 +1,4 @@
-"""Server-rendered ticket pages: the inbox and the ticket workspace."""
+"""Server-rendered ticket pages: the ticket workspace and its actions (the lists are in views_list.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -11,19 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import TemplateView
-from rest_framework.exceptions import ValidationError as QueryError
-from rest_framework.request import Request
 
 from customers.privacy import mask_text
 from customers.selectors import customer_may_open
 from customers.services import RevealLimitReached
 from tickets import presence, services, workflow
-from tickets.bulk import ACTIONS as BULK_ACTIONS
 from tickets.bulk import tickets_bulk_apply
-from tickets.api.views import TicketCursorPagination
 from tickets.attachments import attachment_response
-from tickets.filters import VIEW_CHOICES, TicketFilterSet
 from tickets.forms import (
     DecisionForm,
     EscalateForm,
@@ -42,96 +36,21 @@ from tickets.privacy import ticket_text_reveal
 from tickets.selectors import (
     attachment_get_for_user,
     assignable_users,
-    bulk_assignees_for,
     canned_replies_for,
     canned_reply_render,
     customer_card_with_history,
     escalation_level,
     remedy_limit_for,
+    reply_draft_get,
     service_phrases_for_typing,
     ticket_events,
     ticket_get_for_user,
     ticket_list_for_user,
     ticket_message_get,
     ticket_thread_for_viewer,
-    ticket_view_counts,
     ticket_view_counts_forget,
 )
 from tickets.workflow import TransitionNotAllowed
-
-
-class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """All tickets the user may see, newest activity first, filtered and searched; htmx refreshes the rows."""
-
-    permission_required = "tickets.view_ticket"
-    template_name = "tickets/ticket_list.html"
-    section = "tickets"
-    title = gettext_lazy("Tickets")
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except QueryError as exc:  # a cursor, page size or order the list does not offer
-            text = " ".join(str(error) for errors in exc.detail.values() for error in errors)
-            return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
-
-    def get_template_names(self):
-        if self.request.htmx and self.request.htmx.target == "ticket-rows":
-            return ["tickets/ticket_list.html#rows"]
-        return [self.template_name]
-
-    def get_context_data(self, **kwargs):
-        # The SLA app builds on tickets: imported when a list shows its deadlines.
-        from sla.filters import ticket_annotate_sla_due
-        from sla.selectors import sla_running_timers
-
-        user = self.request.user
-        filterset = TicketFilterSet(self.request.GET, queryset=ticket_list_for_user(user=user), request=self.request)
-        filter_options_from_cache(filterset.form)
-        paginator = TicketCursorPagination()
-        tickets = filterset.qs if filterset.is_valid() else ticket_list_for_user(user=user).none()
-        due_soonest = self.request.GET.get("ordering") == "sla_due"
-        if due_soonest:
-            tickets = ticket_annotate_sla_due(tickets).filter(sla_due__isnull=False)
-        page = paginator.paginate_queryset(tickets.prefetch_related("tags"), Request(self.request))
-        timers = sla_running_timers(ticket_ids=[ticket.pk for ticket in page])
-        for ticket in page:
-            running = timers.get(ticket.pk, [])
-            ticket.sla_timer = running[0] if running else None
-        counts = ticket_view_counts(user=user)
-        views = [{"key": key, "label": label, "count": counts[key]} for key, label in VIEW_CHOICES]
-        return super().get_context_data(
-            active_section=self.section, title=self.title, filterset=filterset, tickets=page,
-            next_link=paginator.get_next_link(), previous_link=paginator.get_previous_link(),
-            saved_views=views, current_view=self.request.GET.get("view", ""), count_cap=99, due_soonest=due_soonest,
-            **kwargs
-        )
-
-    def bulk_options(self) -> dict:
-        """Return the choices of the bulk bar (read only when the whole page is rendered, not for the rows)."""
-        user = self.request.user
-        return {
-            "actions": [(key, label) for key, label in BULK_ACTIONS.items()
-                        if key != "merge" or user.has_perm("tickets.merge_ticket")],
-            "assignees": bulk_assignees_for(user=user),
-            "statuses": Ticket.Status.choices,
-            "priorities": Ticket.Priority.choices,
-            "categories": category_options(active_only=True),
-            "tags": tag_options(),
-            "i18n": {
-                "selected": _("{count} tickets selected"),
-                "choose": _("Choose an action."),
-                "value": _("Give a value."),
-                "oldest": _("the oldest selected ticket, {number}"),
-                "assign": _("Assign {count} tickets to {value}."),
-                "unassign": _("Take {count} tickets off their assignees."),
-                "status": _("Change {count} tickets to {value}; a ticket whose status cannot change so is skipped."),
-                "priority": _("Set the priority of {count} tickets to {value}."),
-                "category": _("Move {count} tickets to the category {value}."),
-                "tag": _("Tag {count} tickets with {value}."),
-                "merge": _("Merge {count} tickets into {value}; the others are closed as merged."),
-            },
-        }
 
 
 class TicketBulkView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -164,20 +83,6 @@ class TicketBulkView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 
 BULK_FIELDS = {"tickets": gettext_lazy("Tickets"), "action": gettext_lazy("Action"), "value": gettext_lazy("Value")}
-
-
-def filter_options_from_cache(form) -> None:
-    """Render the category and team selects from the cached option lists (validation still uses the querysets)."""
-    for name, options in (("category", category_options()), ("team", team_options())):
-        field = form.fields[name]
-        field.widget.choices = [("", field.empty_label or "---------"), *((o.pk, o.label) for o in options)]
-
-
-class InboxView(TicketListView):
-    """The agent inbox: the ticket list with the saved views up front."""
-
-    section = "inbox"
-    title = gettext_lazy("Inbox")
 
 
 class TicketDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -214,6 +119,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_me
         "tasks": ticket.tasks.select_related("assignee").all(),
         "remedies": ticket.remedies.select_related("proposed_by", "decided_by").all(),
         "reply_form": reply_form or ReplyForm(),
+        "draft": None if reply_form else reply_draft_get(ticket=ticket, author=user),
         "language_hits": language_hits,
         "held_messages": held_messages,
         "held_with_files": held_with_files,
@@ -374,6 +280,17 @@ def reply(request, ticket):
     return None
 
 
+def draft(request, ticket):
+    """Keep the reply box's text as the agent types (static/tickets/drafts.js); answer JSON."""
+    try:
+        kept = services.reply_draft_save(ticket=ticket, author=request.user, body=request.POST.get("body", ""),
+                                         is_internal=request.POST.get("internal") in ("1", "on", "true"))
+    except ValidationError as exc:
+        return JsonResponse(exc.message_dict, status=400)
+    ticket_view_counts_forget(user_ids=[request.user.pk])
+    return JsonResponse({"saved": kept is not None, "updated_at": kept.updated_at.isoformat() if kept else None})
+
+
 def update_fields(request, ticket):
     data = _form(TicketFieldsForm, request)
     services.ticket_update(ticket=ticket, actor=request.user, **data)
@@ -501,7 +418,7 @@ def call_new(request):
 
 
 ACTIONS = {
-    "reply": reply, "update": update_fields, "assign": assign, "claim": claim, "transition": transition,
+    "reply": reply, "draft": draft, "update": update_fields, "assign": assign, "claim": claim, "transition": transition,
     "escalate": escalate, "transfer": transfer, "task": task_add, "task-done": task_done, "remedy": remedy_add,
     "remedy-decide": remedy_decide, "remedy-agree": remedy_agree, "remedy-done": remedy_done, "merge": merge,
     "step": step_complete, "tag-add": tag_add, "tag-remove": tag_remove,

@@ -57,7 +57,7 @@ def test_list_parameters_are_documented_with_their_real_types(client_for, manage
     assert tickets["sla_breached"]["type"] == "boolean"
     assert tickets["created_after"]["anyOf"][0] == {"type": "string", "format": "date-time"}
     assert set(tickets["status"]["items"]["enum"]) >= {"new", "open", "closed"}
-    assert set(tickets["view"]["enum"]) == {"mine", "unassigned", "waiting", "escalated", ""}
+    assert set(tickets["view"]["enum"]) == {"mine", "team", "unassigned", "waiting", "escalated", "overdue", "drafts", ""}
     assert tickets["assignee"]["anyOf"][0]["pattern"]
     assert tickets["page_size"]["anyOf"][0]["maximum"] == 100 and tickets["ordering"]["enum"] == ["-updated_at", "sla_due", ""]
     assert {parameters("/api/v1/returns/")[name]["anyOf"][0]["type"] for name in ("order", "customer", "ticket")} == {"integer"}

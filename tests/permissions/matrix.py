@@ -220,7 +220,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 
     # --- Tickets: pages (docs/tickets.md) ---------------------------------------------------------------------
     page("tickets:inbox", get()),
-    page("tickets:ticket_list", get()),
+    # Saving the list's current filters as a view of one's own (the query string is the view).
+    page("tickets:ticket_list", get(), post(302, label="save view", data=lambda w: {"name": "今天的工单"})),
+    page("tickets:saved_view_delete", post(302, sees=OWN_AGENT, args=pk("saved_view"))),
     page("tickets:ticket_detail", get(sees=TEAM, args=pk("ticket"))),
     page("tickets:canned_search", get(sees=TEAM, args=pk("ticket"), query=lambda w: {"q": "reply"})),
     page("tickets:call_new",
@@ -234,6 +236,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
          post(302, may=SUPERVISORS, sees=TEAM, label="remedy-decide",
               args=lambda w: {"pk": w.ticket.pk, "action": "remedy-decide"},
               data=lambda w: {"remedy": w.remedy_to_approve.pk, "decision": "approve", "reason": "同意补偿"}),
+         post(200, sees=TEAM, label="draft", args=lambda w: {"pk": w.ticket.pk, "action": "draft"},
+              data=lambda w: {"body": "您好，正在为您核实"}),
          post(302, sees=TEAM, label="step", args=lambda w: {"pk": w.ticket.pk, "action": "step"},
               data=lambda w: {"step": "feedback", "note": "客户电话确认满意"}),
          post(302, may=SUPERVISORS, sees=TEAM, label="merge", args=lambda w: {"pk": w.ticket.pk, "action": "merge"},
@@ -313,6 +317,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         # A reply for a team the author does not belong to names a team they may not use: 400.
         post(201, sees=TEAM, unseen=400, data=lambda w: {"title": "发货时间", "shortcut": "ship", "team": w.team.pk,
                                                           "body": "您好，订单将在48小时内发货。"})),
+    api("ticket-view-list", get(), post(201, data=lambda w: {"name": "今天的工单", "query": "status=open"})),
+    api("ticket-view-detail", delete(204, sees=OWN_AGENT, args=pk("saved_view"))),
     api("canned-reply-detail",
         patch(200, sees=TEAM, args=pk("canned_reply"), data=lambda w: {"title": "新标题"}, answers={AGENT_OWN: 403}),
         delete(204, sees=TEAM, args=pk("canned_reply"), answers={AGENT_OWN: 403})),

@@ -31,6 +31,7 @@ from tests.factories import (
 from tests.factories.helpdesk import PASSWORD
 from tests.factories.knowledge import ArticleFactory
 from tests.permissions import factories as f
+from tickets.models import SavedView
 from tickets.tracking import tracker_token
 
 ANONYMOUS = "anonymous"
@@ -106,6 +107,7 @@ def world_build(*, webhook_secret: str) -> World:
     w.remedy_agreed = f.RemedyFactory(ticket=w.ticket, status="agreed", proposed_by=agent,
                                       agreed_at=timezone.now())
     w.notification = f.NotificationFactory(recipient=agent, ticket=w.ticket)
+    w.saved_view = SavedView.objects.create(user=agent, name="处理中", query="status=open")
     w.canned_reply = CannedReplyFactory(team=w.team, created_by=supervisor)
 
     # Live chat on the owning team's widget: one waiting, one the team's agent is in.

@@ -363,3 +363,22 @@ class CannedReplySerializer(strict.ModelSerializer):
     class Meta:
         model = CannedReply
         fields = ["id", "title", "shortcut", "body", "team", "is_active"]
+
+
+class TicketViewSerializer(serializers.Serializer):
+    """One ticket view of the user: a built-in one (no id) or one they saved, with how many tickets it holds."""
+
+    id = serializers.IntegerField(allow_null=True, read_only=True, help_text="The saved view's id; null for a built-in view.")
+    key = serializers.CharField(read_only=True, help_text='"mine", "team", … for a built-in view; "saved-<id>" for a saved one.')
+    name = serializers.CharField(read_only=True)
+    query = serializers.CharField(read_only=True, help_text="The query string of GET /api/v1/tickets/ that lists the view.")
+    is_builtin = serializers.BooleanField(read_only=True)
+    count = serializers.IntegerField(read_only=True, help_text="Tickets in the view, counted up to 100 (100 means more than 99).")
+    count_label = serializers.CharField(read_only=True, help_text='The count as shown: "99+" above 99.')
+
+
+class SavedViewCreateSerializer(serializers.Serializer):
+    name = strict.CharField(max_length=40, help_text="Unique among the user's saved views.")
+    query = strict.CharField(max_length=1000, required=False, allow_blank=True, default="",
+                             help_text="Filters of GET /api/v1/tickets/ as a query string (status=open&status=pending…); "
+                                       "a query the ticket FilterSet refuses is a field error.")

@@ -1,8 +1,9 @@
 from helpdesk.api.routers import Router
 
-from tickets.api.views import CannedReplyViewSet, TicketViewSet
+from tickets.api.views import CannedReplyViewSet, TicketViewSet, TicketViewViewSet
 
 router = Router()
+router.register("ticket-views", TicketViewViewSet, basename="ticket-view")
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("canned-replies", CannedReplyViewSet, basename="canned-reply")
 

@@ -15,17 +15,20 @@ from tickets import presence, services
 from tickets.bulk import tickets_bulk_apply
 from tickets.api import serializers as s
 from tickets.attachments import DOWNLOAD_TYPES, attachment_response
-from tickets.filters import TicketFilterSet
+from tickets.filters import VIEW_CHOICES, TicketFilterSet
 from tickets.models import InternalTask, Remedy, Ticket, TicketMessage
 from tickets.privacy import ticket_text_reveal
 from tickets.selectors import (
+    VIEW_COUNT_CAP,
     canned_replies_for,
     canned_replies_for_management,
+    saved_views_for_user,
     ticket_events,
     ticket_get_for_user,
     ticket_list_for_user,
     ticket_message_get,
     ticket_thread,
+    ticket_view_counts,
     ticket_view_counts_forget,
 )
 
@@ -387,3 +390,59 @@ class CannedReplyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.
 
     def perform_destroy(self, instance):
         services.canned_reply_delete(reply=instance, actor=self.request.user)
+
+
+class SeesTickets(permissions.BasePermission):
+    """The user may see tickets (their views are their own: no other permission is needed to save one)."""
+
+    def has_permission(self, request, view):
+        return request.user.has_perm("tickets.view_ticket")
+
+
+def _count_label(count: int) -> str:
+    return f"{VIEW_COUNT_CAP}+" if count > VIEW_COUNT_CAP else str(count)
+
+
+class TicketViewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The user's ticket views with their counts: the built-ins, then the ones they saved (which they create and delete)."""
+
+    permission_classes = [permissions.IsAuthenticated, SeesTickets]
+    serializer_class = s.TicketViewSerializer
+    pagination_class = None
+    filterset_class = None
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return saved_views_for_user(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        counts = ticket_view_counts(user=request.user)
+        views = [{"id": None, "key": key, "name": str(label), "query": f"view={key}", "is_builtin": True,
+                  "count": counts[key]} for key, label in VIEW_CHOICES]
+        views += [{"id": saved["pk"], "key": f"saved-{saved['pk']}", "name": saved["name"], "query": saved["query"],
+                   "is_builtin": False, "count": saved["count"]} for saved in counts["saved"]]
+        for view in views:
+            view["count_label"] = _count_label(view["count"])
+        return Response(s.TicketViewSerializer(views, many=True).data)
+
+    @extend_schema(request=s.SavedViewCreateSerializer, responses={
+        201: s.TicketViewSerializer, 400: OpenApiResponse(description="No name, a name already used, or filters the ticket list refuses")})
+    def create(self, request, *args, **kwargs):
+        data = self._validated()
+        saved = services.saved_view_create(user=request.user, name=data["name"], query=data["query"])
+        ticket_view_counts_forget(user_ids=[request.user.pk])
+        count = next((v["count"] for v in ticket_view_counts(user=request.user)["saved"] if v["pk"] == saved.pk), 0)
+        body = {"id": saved.pk, "key": f"saved-{saved.pk}", "name": saved.name, "query": saved.query,
+                "is_builtin": False, "count": count, "count_label": _count_label(count)}
+        return Response(s.TicketViewSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None, 404: OpenApiResponse(description="Not one of the user's saved views")})
+    def destroy(self, request, *args, **kwargs):
+        services.saved_view_delete(view=self.get_object())
+        ticket_view_counts_forget(user_ids=[request.user.pk])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _validated(self):
+        serializer = s.SavedViewCreateSerializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
