@@ -9,6 +9,7 @@ router.register("scorecards", views.ScorecardViewSet, basename="kpi-scorecard")
 
 urlpatterns = [
     path("summary/", views.KpiSummaryView.as_view(), name="kpi-summary"),
+    path("reviews/", views.KpiReviewBreakdownView.as_view(), name="kpi-review-breakdown"),
     path("definitions/", views.KpiDefinitionsView.as_view(), name="kpi-definitions"),
     *router.urls,
 ]

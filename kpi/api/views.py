@@ -12,11 +12,14 @@ from helpdesk.api.pagination import CursorPagination
 from kpi import services
 from kpi.api.serializers import (
     KpiQuerySerializer, KpiSummarySerializer, MetricDefinitionSerializer, RatingSerializer, ReportSerializer,
-    ScorecardQuerySerializer, ScorecardSerializer, definitions_data,
+    ReviewBreakdownQuerySerializer, ReviewBreakdownSerializer, ScorecardQuerySerializer, ScorecardSerializer,
+    definitions_data,
 )
 from kpi.downloads import report_file_response
 from kpi.models import Scorecard
-from kpi.selectors import kpi_summary, report_list_for_user, scorecard_list_for_user
+from kpi.selectors import kpi_review_breakdown, kpi_summary, report_list_for_user, scorecard_list_for_user
+
+REVIEW_BREAKDOWN_API_PAGE = 50
 
 
 class CanReadKpis(permissions.BasePermission):
@@ -39,6 +42,27 @@ class KpiSummaryView(APIView):
         metrics = kpi_summary(viewer=request.user, date_from=period["date_from"], date_to=period["date_to"],
                               team=period.get("team"), agent=period.get("agent"), channel=period.get("channel", ""))
         return Response({"date_from": period["date_from"], "date_to": period["date_to"], "metrics": metrics})
+
+
+class KpiReviewBreakdownView(APIView):
+    """好评率 and 差评率 of the period by shop, SKU, attributed team or agent, 50 groups a page, largest first."""
+
+    permission_classes = [CanReadKpis]
+
+    @extend_schema(parameters=[ReviewBreakdownQuerySerializer], responses=ReviewBreakdownSerializer,
+                   operation_id="kpi_review_breakdown")
+    def get(self, request):
+        query = ReviewBreakdownQuerySerializer(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        rows, has_next = kpi_review_breakdown(viewer=request.user, by=q["by"], date_from=q["date_from"],
+                                              date_to=q["date_to"], team=q.get("team"), agent=q.get("agent"),
+                                              page=q["page"], size=REVIEW_BREAKDOWN_API_PAGE)
+        figures = [{"key": row["key"], "value": str(row["value"]), "reviews": row["reviews"],
+                    "positive_review_rate": row["positive_review_rate"],
+                    "negative_review_rate": row["negative_review_rate"]} for row in rows]
+        return Response({"date_from": q["date_from"], "date_to": q["date_to"], "by": q["by"], "page": q["page"],
+                         "has_next": has_next, "rows": figures})
 
 
 class KpiDefinitionsView(APIView):

@@ -654,6 +654,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         get(may=SUPERVISORS),
         # A team outside the reader's is refused like an unknown one (docs/kpi.md#api).
         get(may=SUPERVISORS, sees=TEAM, unseen=400, label="of a team", query=lambda w: {"team": w.team.pk})),
+    api("kpi-review-breakdown",
+        get(may=SUPERVISORS, query=lambda w: {"by": "shop"}),
+        get(may=SUPERVISORS, sees=TEAM, unseen=400, label="of a team", query=lambda w: {"by": "agent", "team": w.team.pk})),
     api("kpi-definitions", get(may=SUPERVISORS)),
     api("kpi-report-list",
         get(may=SUPERVISORS),
