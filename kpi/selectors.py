@@ -15,14 +15,17 @@ from helpdesk.teams import team_ids_for_user
 from kpi.models.conduct import STRIKES
 from kpi.policies import kpi_settings_get
 from kpi.ranking import ranked
-from kpi.models import ConductRecord, FactDayCategory, FactHour, PeriodScorecard, Report, Scorecard, TicketFact
+from kpi.models import (
+    ConductRecord, FactDayCategory, FactHour, PeriodScorecard, Report, Scorecard, StepFact, TicketFact,
+)
 from kpi.rollups import PRESALES, fact_sums
 from channels.models import PhoneCall
 from orders.models import Order, ReturnRequest
 from reviews.models import Review
 from reviews.selectors import review_kpi_breakdown, review_kpi_totals
 from reviews.services import low_rating_threshold
-from tickets.models import Category, Ticket
+from tickets.models import Category, Ticket, TicketStep
+from tickets.workflow import STEPS
 
 
 def kpi_team_ids_for_viewer(*, viewer) -> list[int] | None:
@@ -77,6 +80,31 @@ class Median(Aggregate):
     function = "percentile_cont"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
+
+
+class Percentile90(Median):
+    """The 90th percentile of a column (``percentile_cont``, interpolated like the median)."""
+
+    template = "%(function)s(0.9) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+def kpi_step_times(facts: QuerySet[TicketFact], *, by_team: bool = True) -> list[dict]:
+    """Return the median and p90 business minutes spent in each complaint step, per team (or over all of them).
+
+    One grouped query over the step times of the facts' tickets; rows in step order, then by team.
+    """
+    keys = ("fact__team_id", "step") if by_team else ("step",)
+    rows = list(StepFact.objects.filter(fact__in=facts).values(*keys).annotate(
+        n=Count("pk"), median=Median("business_minutes"), p90=Percentile90("business_minutes")).order_by(*keys))
+    order = {step: position for position, step in enumerate(STEPS)}
+    names = dict(Team.objects.filter(pk__in={r["fact__team_id"] for r in rows if by_team}).values_list("pk", "name"))
+    labels = dict(TicketStep.Step.choices)
+    for row in rows:
+        row["team_id"] = row.pop("fact__team_id", None)
+        row["team"] = names.get(row["team_id"], "")
+        row["step_label"] = str(labels.get(row["step"], row["step"]))
+        row["median"], row["p90"] = round(row["median"], 1), round(row["p90"], 1)
+    return sorted(rows, key=lambda r: (r["team"], order.get(r["step"], len(STEPS))))
 
 
 def kpi_responses_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None,

@@ -26,10 +26,10 @@ from kpi.reports import report_csv, sections_xlsx
 from kpi.scorecards import period_bounds, scorecard_final
 from kpi.selectors import (
     DRILL_SETS, REVIEW_BREAKDOWNS, conduct_agents_for_viewer, conduct_list_for_user, conduct_strikes, kpi_chart_sources, kpi_complaint_causes, kpi_csat_daily, kpi_daily_trend, kpi_drill_facts,
-    kpi_facts_for_viewer, kpi_responses_for_viewer, kpi_review_breakdown, kpi_summary, kpi_team_ids_for_viewer, kpi_teams_for_viewer,
+    kpi_facts_for_viewer, kpi_responses_for_viewer, kpi_review_breakdown, kpi_step_times, kpi_summary, kpi_team_ids_for_viewer, kpi_teams_for_viewer,
     kpi_drill_urls, kpi_volume_by_channel_hour, report_list_for_user, scorecard_list_for_user, scorecard_period_rows,
 )
-from tickets.models import ForbiddenPhrase, Ticket
+from tickets.models import ForbiddenPhrase, Ticket, TicketStep
 from tickets.selectors import ticket_list_for_user
 
 DRILL_PAGE = 50
@@ -95,6 +95,7 @@ class DashboardView(KpiPageMixin, TemplateView):
                           "denominator_url": denominator_url})
         return super().get_context_data(title=_("KPI dashboard"), tiles=tiles, charts=charts,
                                         review_breakdowns=self.review_breakdowns(args),
+                                        step_times=step_time_table(kpi_facts_for_viewer(**args)),
                                         **self.filter_context(period, errors), **kwargs)
 
     def review_breakdowns(self, args: dict) -> list[dict]:
@@ -110,6 +111,17 @@ class DashboardView(KpiPageMixin, TemplateView):
             breakdowns.append({"by": by, "label": labels[by], "rows": rows, "page": page, "has_next": has_next,
                                "base_query": params.urlencode()})
         return breakdowns
+
+
+def step_time_table(facts) -> dict:
+    """Return the complaint steps and a row per team (then all teams) of each step's median and p90 seconds."""
+    teams: dict = {}
+    for row in kpi_step_times(facts) + kpi_step_times(facts, by_team=False):
+        name = row["team"] if row["team_id"] else str(_("All teams"))
+        teams.setdefault(name, {})[row["step"]] = {"n": row["n"], "median": row["median"] * 60, "p90": row["p90"] * 60}
+    steps = TicketStep.Step.choices
+    return {"steps": steps, "rows": [{"team": name, "cells": [cells.get(step) for step, _label in steps]}
+                                     for name, cells in teams.items()]}
 
 
 def page_number(value) -> int:
