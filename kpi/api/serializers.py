@@ -226,6 +226,21 @@ class ConductRecordSerializer(serializers.Serializer):
         return agent
 
 
+class ConductRecordReadSerializer(strict.ModelSerializer):
+    """A conduct record as read: the agent, their team when recorded, what and when, and who recorded it."""
+
+    agent_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConductRecord
+        fields = ["id", "agent", "agent_name", "team", "kind", "category", "date", "note", "evidence_url",
+                  "recorded_by", "created_at"]
+        read_only_fields = fields
+
+    def get_agent_name(self, record) -> str:
+        return str(record.agent)
+
+
 class TrainingNoteSerializer(serializers.Serializer):
     """What to train and by when."""
 

@@ -3,7 +3,10 @@
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,13 +14,16 @@ from rest_framework.views import APIView
 from helpdesk.api.pagination import CursorPagination
 from kpi import services
 from kpi.api.serializers import (
-    KpiQuerySerializer, KpiSummarySerializer, MetricDefinitionSerializer, RatingSerializer, ReportSerializer,
+    ConductRecordReadSerializer, ConductRecordSerializer, KpiQuerySerializer, KpiSummarySerializer, MetricDefinitionSerializer, RatingSerializer, ReportSerializer,
     ReviewBreakdownQuerySerializer, ReviewBreakdownSerializer, ScorecardQuerySerializer, ScorecardSerializer,
     definitions_data,
 )
 from kpi.downloads import report_file_response
-from kpi.models import Scorecard
-from kpi.selectors import kpi_review_breakdown, kpi_summary, report_list_for_user, scorecard_list_for_user
+from kpi.models import ConductRecord, Scorecard
+from kpi.filters import ConductRecordFilterSet
+from kpi.selectors import (
+    conduct_list_for_user, kpi_review_breakdown, kpi_summary, report_list_for_user, scorecard_list_for_user,
+)
 
 REVIEW_BREAKDOWN_API_PAGE = 50
 
@@ -154,3 +160,41 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         rating.is_valid(raise_exception=True)
         card = services.scorecard_self_assess(scorecard=self.get_object(), actor=request.user, **rating.validated_data)
         return Response(ScorecardSerializer(card).data)
+
+
+class CanRecordConduct(permissions.BasePermission):
+    """Let everyone signed in read (their own record at least); recording needs ``kpi.view_dashboard``."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return request.user.has_perm("kpi.view_dashboard")
+
+
+class ConductPagination(CursorPagination):
+    ordering = ("-date", "-id")
+
+
+class ConductRecordViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Conduct records (奖惩记录): agents read their own; supervisors read and record their teams' agents'."""
+
+    serializer_class = ConductRecordReadSerializer
+    filterset_class = ConductRecordFilterSet
+    pagination_class = ConductPagination
+    permission_classes = [permissions.IsAuthenticated, CanRecordConduct]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ConductRecord.objects.none()
+        return conduct_list_for_user(user=self.request.user)
+
+    @extend_schema(request=ConductRecordSerializer, responses={201: ConductRecordReadSerializer},
+                   operation_id="conduct_create")
+    def create(self, request, *args, **kwargs):
+        data = ConductRecordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            record = services.conduct_record_create(actor=request.user, **data.validated_data)
+        except PermissionDenied:
+            raise ValidationError({"agent": [_("Choose an agent of your teams.")]}) from None
+        return Response(ConductRecordReadSerializer(record).data, status=status.HTTP_201_CREATED)
