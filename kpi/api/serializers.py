@@ -110,7 +110,7 @@ class ReviewBreakdownSerializer(PeriodSerializer):
 
     by = strict.CharField()
     page = serializers.IntegerField()
-    has_next = serializers.BooleanField()
+    has_next = strict.BooleanField()
     rows = ReviewBreakdownRowSerializer(many=True)
 
 
