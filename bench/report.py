@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from bench.results import BASE_DIR
+from bench.floors import FLOOR_KINDS
 
 DOCS_PATH = BASE_DIR / "docs" / "benchmarks.md"
 START = "<!-- results: written by `python -m bench` from bench/results/latest.json; not edited by hand -->"
@@ -22,11 +23,19 @@ def _cell(text: str) -> str:
 
 def results_table(rows: list[dict]) -> str:
     """Return the results as one Markdown table."""
-    lines = ["| case | median | p95 | SQL queries | data size | date | machine |", "|---|---:|---:|---:|---|---|---|"]
+    lines = ["| case | median | p95 | × floor | SQL queries | data size | date | machine |",
+             "|---|---:|---:|---:|---:|---|---|---|"]
     lines += [f"| {_cell(row['case'])} | {figure(row['median'], row['unit'])} | {figure(row['p95'], row['unit'])} | "
-              f"{'—' if row['queries'] is None else row['queries']} | {_cell(row['data_size'])} | {row['date']} | "
-              f"{_cell(row['machine'])} |" for row in rows]
+              f"{floor_ratio(row)} | {'—' if row['queries'] is None else row['queries']} | {_cell(row['data_size'])} | "
+              f"{row['date']} | {_cell(row['machine'])} |" for row in rows]
     return "\n".join(lines)
+
+
+def floor_ratio(row: dict) -> str:
+    """Return a row's ratio to its floor case with the floor's kind ("2.41 × template"), or a dash."""
+    if row.get("ratio") is None:
+        return "—"
+    return f"{row['ratio']:.2f} × {FLOOR_KINDS.get(row['floor'], row['floor'])}"
 
 
 def docs_table_write(path: Path, rows: list[dict]) -> None:

@@ -25,11 +25,13 @@ def machine_summary() -> str:
 
 
 def result_row(*, case: str, module: str, median: float | None, p95: float | None = None, unit: str = "ms",
-               queries: int | None = None, runs: int | None = None, data_size: str, date: str, machine: str) -> dict:
-    """Return one row of the results file."""
+               queries: int | None = None, runs: int | None = None, data_size: str, date: str, machine: str,
+               floor: str | None = None, ratio: float | None = None) -> dict:
+    """Return one row of the results file (``ratio``: its median ÷ the median of its ``floor`` case in the same run)."""
     return {"case": case, "module": module, "median": None if median is None else round(median, 2),
             "p95": None if p95 is None else round(p95, 2), "unit": unit, "queries": queries, "runs": runs,
-            "data_size": data_size, "date": date, "machine": machine}
+            "data_size": data_size, "date": date, "machine": machine, "floor": floor,
+            "ratio": None if ratio is None else round(ratio, 2)}
 
 
 def results_read(path: Path) -> list[dict]:

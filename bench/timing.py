@@ -28,6 +28,8 @@ class BenchCase:
     headers: dict = field(default_factory=dict)
     call: Callable[[], object] | None = None
     module: str = ""
+    setup: Callable[[], object] | None = None  # run before each call of a function case, not timed
+    floor: str = ""  # the name of the floor case this one is set against in the same run (its median ÷ the floor's)
 
 
 @dataclass
@@ -47,13 +49,17 @@ def _result(case: BenchCase, timings: list[float], queries: int, status: int) ->
 
 
 def case_call(case: BenchCase, *, repeat: int | None = None) -> BenchResult:
-    """Run a function case: a warm-up, then time each call and count the queries of the last one."""
+    """Run a function case: a warm-up, then time each call (after its untimed setup) and count the queries of one more."""
+    setup = case.setup or (lambda: None)
+    setup()
     case.call()
     timings = []
     for _ in range(repeat or case.repeat):
+        setup()
         started = time.perf_counter()
         case.call()
         timings.append((time.perf_counter() - started) * 1000)
+    setup()
     reset_queries()
     with CaptureQueriesContext(connection) as queries:
         case.call()

@@ -31,6 +31,7 @@ from chat.selectors import (
     chat_session_locked_for_token,
     chat_state_payload,
 )
+from chat.signals import agent_online
 from customers.services import customer_create
 from helpdesk.errors import Conflict
 from helpdesk.models import Team
@@ -635,6 +636,7 @@ def _presence_changed(*, user, previous: str, status: str, actor) -> None:
     else:
         for team in Team.objects.filter(pk__in=team_ids):
             transaction.on_commit(lambda team=team: chat_assign_waiting(team=team))
+        transaction.on_commit(lambda: agent_online.send(sender=AgentPresence, user_id=user.pk))
 
 
 def _requeue(*, user) -> None:

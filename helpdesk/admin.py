@@ -204,8 +204,13 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
                 except ValidationError as error:
                     errors, status = error.messages, 400
                 else:
-                    messages.success(request, gettext("%(year)s saved: %(holiday)d days off, %(makeup)d make-up working "
-                                                      "days and %(work)d normal days changed.") % {"year": year, **counts})
+                    saved = gettext("%(year)s saved: %(holiday)d days off, %(makeup)d make-up working days and "
+                                    "%(work)d normal days changed.") % {"year": year, **counts}
+                    if counts["entry"]:
+                        progress = reverse("admin:helpdesk_calendaryearentry_change", args=[counts["entry"]])
+                        saved = format_html('{} <a href="{}">{}</a>', saved, progress,
+                                            gettext("The open deadlines of the year are being recomputed: progress"))
+                    messages.success(request, saved)
                     return redirect(f"{reverse('admin:helpdesk_businesscalendar_year', args=[calendar.pk])}?year={year}")
             else:
                 errors, status = [e for field_errors in form.errors.values() for e in field_errors], 400
@@ -255,9 +260,9 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 class CalendarYearEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Entered holiday schedules and the recomputation of the deadlines they moved, read only (refreshes while running)."""
 
-    list_display = ["calendar", "year", "source", "entered_by", "entered_at", "status", "progress_summary"]
-    list_filter = ["calendar", "status"]
-    fields = ["calendar", "year", "source", "holiday_count", "workday_count", "entered_by", "entered_at", "status",
+    list_display = ["calendar", "year", "kind", "source", "entered_by", "entered_at", "status", "progress_summary"]
+    list_filter = ["calendar", "kind", "status"]
+    fields = ["calendar", "year", "kind", "source", "holiday_count", "workday_count", "entered_by", "entered_at", "status",
               "progress_summary", "finished_at"]
     readonly_fields = fields
     change_form_template = "admin/helpdesk/calendaryearentry/change_form.html"

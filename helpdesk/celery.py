@@ -132,6 +132,12 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    # Waiting tickets of automatically routed teams whose announcement was lost, or that waited for room.
+    "routing-ticket-sweep-unassigned": {
+        "task": "routing.ticket_sweep_unassigned",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
     # Polls only mailboxes an admin configured with an IMAP host; nothing to do otherwise.
     "tickets-mailbox-sweep": {
         "task": "tickets.mailbox_sweep",

@@ -67,6 +67,7 @@ def demo_data_load() -> dict:
     from kpi.demo import demo_kpi_load
     from orders.demo import demo_orders_load
     from reviews.demo import demo_reviews_load
+    from routing.demo import demo_routing_load
     from sla.demo import demo_sla_states_load
     from tickets.demo import demo_tickets_load
 
@@ -82,4 +83,5 @@ def demo_data_load() -> dict:
     demo_reviews_load(context)
     context["articles"] = demo_knowledge_load(context)
     demo_kpi_load(context)
+    demo_routing_load(context)
     return context

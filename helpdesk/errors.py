@@ -8,7 +8,8 @@ Pure Python: workflow modules import it. Besides these, services refuse with Dja
 class ServiceError(Exception):
     """A request a service refuses; the API answers ``status_code`` with ``{"detail": message}``.
 
-    With ``field`` set the answer is a field error instead, ``{field: [message]}``, plus ``extra()``.
+    With ``field`` set the answer is a field error instead, ``{field: [message]}``, plus ``extra()``;
+    without, ``payload()`` adds members beside ``detail``.
     """
 
     status_code = 400
@@ -18,6 +19,10 @@ class ServiceError(Exception):
 
     def extra(self) -> dict:
         """Return more members of a field error's body (lists of strings, like the messages)."""
+        return {}
+
+    def payload(self) -> dict:
+        """Return more members of a ``{"detail": message}`` answer, as JSON values (ids stay numbers)."""
         return {}
 
 

@@ -270,8 +270,13 @@ class CalendarYearEntry(models.Model):
         RUNNING = "running", _("Recomputing deadlines")
         DONE = "done", _("Done")
 
+    class Kind(models.TextChoices):
+        NOTICE = "notice", _("Official schedule entered")
+        GRID = "grid", _("Days changed on the year grid")
+
     calendar = models.ForeignKey(BusinessCalendar, verbose_name=_("calendar"), on_delete=models.CASCADE,
                                  related_name="year_entries")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.NOTICE)
     year = models.PositiveSmallIntegerField(_("year"))
     source = models.CharField(_("source"), max_length=128, blank=True)
     holiday_count = models.PositiveSmallIntegerField(_("holidays"), default=0)

@@ -152,6 +152,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "channels.view_quarantinedemail",
         "channels.change_quarantinedemail",
         "reviews.add_review",
+        *(f"routing.{action}_{model}" for model in ("teamrouting", "routingprofile")
+          for action in ("view", "add", "change", "delete")),
     ],
 }
 

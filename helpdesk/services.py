@@ -61,11 +61,20 @@ def calendar_year_enter(*, calendar: BusinessCalendar, schedule: NoticeSchedule,
                                         for day, name in sorted(schedule.workdays.items()))
     source = source[:64] or _("State Council notice")
     CalendarYear.objects.update_or_create(calendar=calendar, year=schedule.year, defaults={"source": source})
-    entry = CalendarYearEntry.objects.create(
-        calendar=calendar, year=schedule.year, source=source, holiday_count=len(schedule.holidays),
-        workday_count=len(schedule.workdays), entered_by=actor if getattr(actor, "pk", None) else None,
-    )
+    entry = calendar_year_entry_start(calendar=calendar, year=schedule.year, actor=actor,
+                                      kind=CalendarYearEntry.Kind.NOTICE, source=source,
+                                      days=(len(schedule.holidays), len(schedule.workdays)))
     calendar_touch(calendar_id=calendar.pk)
+    return entry
+
+
+def calendar_year_entry_start(*, calendar: BusinessCalendar, year: int, actor, kind: str, source: str,
+                              days: tuple[int, int]) -> CalendarYearEntry:
+    """Record a change to a calendar's year (days off, make-up days), and recompute the open deadlines after commit."""
+    entry = CalendarYearEntry.objects.create(
+        calendar=calendar, year=year, kind=kind, source=source[:128], holiday_count=days[0], workday_count=days[1],
+        entered_by=actor if getattr(actor, "pk", None) else None,
+    )
     from helpdesk import tasks
 
     enqueue_on_commit(tasks.calendar_year_recompute, entry_id=entry.pk)
@@ -77,11 +86,12 @@ DAY_KINDS = ("holiday", "makeup", "work")
 
 @transaction.atomic
 def calendar_days_save(*, calendar: BusinessCalendar, year: int, changes: dict[dt.date, str], official: bool,
-                       actor) -> dict[str, int]:
+                       actor) -> dict[str, int | None]:
     """Apply the year grid's changed days (date → ``holiday``, ``makeup`` or ``work``) as one diff; return the counts.
 
     Only days whose kind really changes are written (their holiday or make-up row deleted or created), all in one
-    transaction with the official-year flag, the calendar's new revision and an admin history record. Raise
+    transaction with the official-year flag, the calendar's new revision and an admin history record; the open
+    deadlines the changed days move are recomputed after commit, tracked by the ``entry`` it returns. Raise
     ``ValidationError`` for a day outside ``year``, an unknown kind or a make-up day on a weekday.
     """
     problems = []
@@ -113,6 +123,12 @@ def calendar_days_save(*, calendar: BusinessCalendar, year: int, changes: dict[d
         CalendarYear.objects.filter(calendar=calendar, year=year).delete()
     counts = {kind: sum(value == kind for value in changed.values()) for kind in DAY_KINDS}
     counts["official"] = int(official != was_official)
+    counts["entry"] = None
+    if changed:
+        in_year = {"calendar": calendar, "date__year": year}
+        days = (CalendarHoliday.objects.filter(**in_year).count(), CalendarWorkday.objects.filter(**in_year).count())
+        counts["entry"] = calendar_year_entry_start(calendar=calendar, year=year, actor=actor, days=days,
+                                                    kind=CalendarYearEntry.Kind.GRID, source=_("year grid")).pk
     if changed or counts["official"]:
         calendar_touch(calendar_id=calendar.pk)
         labels = {"holiday": _("day off"), "makeup": _("make-up working day"), "work": _("normal day")}
@@ -164,7 +180,10 @@ def calendar_year_recompute(*, entry_id: int) -> CalendarYearEntry | None:
     entry = CalendarYearEntry.objects.filter(pk=entry_id).first()
     if entry is None:
         return None
-    reason = _("official %(year)s holiday schedule entered") % {"year": entry.year}
+    if entry.kind == CalendarYearEntry.Kind.GRID:
+        reason = _("days off of %(year)s changed on the business calendar") % {"year": entry.year}
+    else:
+        reason = _("official %(year)s holiday schedule entered") % {"year": entry.year}
     progress = dict(entry.progress)
     for label, recompute in calendar_recomputers():
         def report(*, checked: int, shifted: int, total: int, label=label) -> None:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "knowledge",
     "reviews",
     "kpi",
+    "routing",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from customers.privacy import mask_phone, may_view_pii
+from customers.selectors import customer_may_open
 from helpdesk.paging import keyset_page
 from orders import forms, importing, services, workflow
 from orders.filters import OrderFilterSet, ReturnRequestFilterSet
@@ -57,6 +58,7 @@ class OrderDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             active_section="orders", title=order.number, order=order, form=form,
             for_ticket=_ticket_of_order(self.request.GET, user=self.request.user, order=order),
             phone=order.customer.phone if clear else mask_phone(order.customer.phone),
+            customer_openable=customer_may_open(viewer=self.request.user, customer=order.customer),
             lines=[(item, returned.get(item.pk, 0)) for item in order.items.all()],
             returns=order.returns.order_by("-created_at"), start_return=self.request.GET.get("return") == "1",
             sections=order_sections(order=order, viewer=self.request.user), **kwargs)

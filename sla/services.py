@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q, Value
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -323,61 +323,107 @@ def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LI
 
 
 def sla_timer_check_many(*, timer_ids: list[int]) -> int:
-    """Check each of these timers in its own transaction; return how many recorded a warning or breach."""
-    return sum(1 for timer_id in timer_ids if sla_timer_check(timer_id=timer_id))
+    """Check these timers as one batch; return how many recorded a warning or breach."""
+    return sum(1 for outcome in sla_timers_check(timer_ids=timer_ids).values() if outcome)
+
+
+def sla_timer_check(*, timer_id: int, now: dt.datetime | None = None) -> str | None:
+    """Record a due warning or breach once and notify; return what happened ("warning", "breach" or None)."""
+    return sla_timers_check(timer_ids=[timer_id], now=now).get(timer_id)
 
 
 @transaction.atomic
-def sla_timer_check(*, timer_id: int, now: dt.datetime | None = None) -> str | None:
-    """Record a due warning or breach once (row lock + state check) and notify; return what happened."""
+def sla_timers_check(*, timer_ids, now: dt.datetime | None = None) -> dict[int, str | None]:
+    """Record the due warnings and breaches of these timers once each; return what happened to each timer.
+
+    One transaction and a constant number of queries for the batch: the due timers locked (rows another
+    worker holds are skipped: that worker checks them), their tickets and policies read at once, the
+    timers, events and notifications written in bulk. Exactly once: a checked timer's next check is
+    cleared or moved on in the same transaction, and notifications are unique per timer cycle and
+    recipient. Only a breach whose policy moves the ticket (raise its priority, give it to the
+    supervisor, escalate) takes further queries, for that ticket.
+    """
     now = now or timezone.now()
-    timer = TicketSLATimer.objects.select_for_update().filter(pk=timer_id).first()
-    if timer is None or timer.next_check_at is None or timer.next_check_at > now:
-        return None
-    if timer.met_at or timer.paused_at or timer.due_at is None:
-        timer.next_check_at = None
-        timer.save(update_fields=["next_check_at"])
-        return None
-    ticket = Ticket.objects.select_related("team", "team__supervisor", "assignee").get(pk=timer.ticket_id)
-    policy = SLAPolicy.objects.filter(ticketsla__ticket=ticket).first()
-    if timer.breached_at is None and timer.due_at <= now:
-        timer.breached_at = now
-        timer.warned_at = timer.warned_at or now
-        timer.next_check_at = None
-        timer.save(update_fields=["breached_at", "warned_at", "next_check_at"])
-        TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA_BREACH, to_value=timer.target,
-                                   note=_("Due %(due)s") % {"due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M")})
-        _sla_breach_actions(ticket=ticket, timer=timer, policy=policy)
-        return "breach"
-    if timer.warned_at is None and timer.warning_at and timer.warning_at <= now:
-        timer.warned_at = now
-        timer.next_check_at = _next_check(timer)
-        timer.save(update_fields=["warned_at", "next_check_at"])
-        TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA_WARNING, to_value=timer.target)
-        recipients = [ticket.assignee] if ticket.assignee else [ticket.team.supervisor]
-        _notify(recipients, ticket=ticket, timer=timer, kind=Notification.Kind.SLA_WARNING)
-        return "warning"
-    timer.next_check_at = _next_check(timer)
-    timer.save(update_fields=["next_check_at"])
-    return None
+    timers = list(TicketSLATimer.objects.select_for_update(skip_locked=True)
+                  .filter(pk__in=list(timer_ids), next_check_at__lte=now).order_by("pk"))
+    if not timers:
+        return {}
+    tickets = Ticket.objects.select_related("team", "team__supervisor", "assignee").in_bulk({t.ticket_id for t in timers})
+    policies = {row.ticket_id: row.policy
+                for row in TicketSLA.objects.filter(ticket_id__in=list(tickets)).select_related("policy")}
+    outcomes: dict[int, str | None] = {}
+    events, notifications, moves = [], [], []
+    for timer in timers:
+        ticket, policy = tickets[timer.ticket_id], policies.get(timer.ticket_id)
+        if timer.met_at or timer.paused_at or timer.due_at is None:
+            outcomes[timer.pk] = "cleared"
+        elif timer.breached_at is None and timer.due_at <= now:
+            timer.breached_at, timer.warned_at = now, timer.warned_at or now
+            due = timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M")
+            events.append(TicketEvent(ticket=ticket, kind=TicketEvent.Kind.SLA_BREACH, to_value=timer.target,
+                                      note=_("Due %(due)s") % {"due": due}))
+            notifications += _notifications(_breach_recipients(ticket, policy), ticket=ticket, timer=timer,
+                                            kind=Notification.Kind.SLA_BREACH)
+            moves.append((ticket, timer, policy))
+            outcomes[timer.pk] = "breach"
+        elif timer.warned_at is None and timer.warning_at and timer.warning_at <= now:
+            events.append(TicketEvent(ticket=ticket, kind=TicketEvent.Kind.SLA_WARNING, to_value=timer.target))
+            recipients = [ticket.assignee] if ticket.assignee else [ticket.team.supervisor]
+            notifications += _notifications(recipients, ticket=ticket, timer=timer, kind=Notification.Kind.SLA_WARNING)
+            outcomes[timer.pk] = "warning"
+        else:
+            outcomes[timer.pk] = "later"
+    _timers_write(outcomes, now=now)
+    TicketEvent.objects.bulk_create(events)
+    if notifications:
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True)  # given already: the unique key
+        recipient_ids = [notification.recipient_id for notification in notifications]
+        transaction.on_commit(lambda: notification_unread_forget(user_ids=recipient_ids))
+    for ticket, timer, policy in moves:
+        _sla_breach_moves(ticket=ticket, timer=timer, policy=policy)
+    return {pk: outcome if outcome in ("warning", "breach") else None for pk, outcome in outcomes.items()}
 
 
-def _sla_breach_actions(*, ticket: Ticket, timer: TicketSLATimer, policy: SLAPolicy | None) -> None:
-    """Notify and act as the policy says; without a policy (deleted), notify the assignee and supervisor."""
-    supervisor = ticket.team.supervisor
+def _timers_write(outcomes: dict[int, str], *, now: dt.datetime) -> None:
+    """Write the checked timers' new state: one UPDATE per kind of outcome, whatever the number of timers."""
+    groups: dict[str, list[int]] = {}
+    for pk, outcome in outcomes.items():
+        groups.setdefault(outcome, []).append(pk)
+    writes = {
+        "cleared": {"next_check_at": None},
+        "breach": {"breached_at": now, "warned_at": Coalesce("warned_at", Value(now)), "next_check_at": None},
+        "warning": {"warned_at": now, "next_check_at": F("due_at")},
+        # As _next_check: nothing after a breach, the warning while it is pending, else the deadline.
+        "later": {"next_check_at": Case(When(breached_at__isnull=False, then=Value(None)),
+                                        When(warned_at__isnull=True, warning_at__isnull=False, then=F("warning_at")),
+                                        default=F("due_at"), output_field=DateTimeField())},
+    }
+    for outcome, ids in groups.items():
+        TicketSLATimer.objects.filter(pk__in=ids).update(**writes[outcome])
+
+
+def _breach_recipients(ticket: Ticket, policy: SLAPolicy | None) -> list:
+    """Return who a breach tells: the assignee and the supervisor as the policy says (both without a policy)."""
     recipients = []
     if policy is None or policy.notify_assignee:
         recipients.append(ticket.assignee)
     if policy is None or policy.notify_supervisor:
-        recipients.append(supervisor)
-    _notify(recipients, ticket=ticket, timer=timer, kind=Notification.Kind.SLA_BREACH)
+        recipients.append(ticket.team.supervisor)
+    return recipients
+
+
+def _sla_breach_moves(*, ticket: Ticket, timer: TicketSLATimer, policy: SLAPolicy | None) -> None:
+    """Act on a breach as the policy says: raise the priority, give the ticket to the supervisor, escalate."""
+    if policy is None:
+        return
+    supervisor = ticket.team.supervisor
     fields = []
-    if policy is not None and policy.raise_priority and ticket.priority in PRIORITY_UP:
+    if policy.raise_priority and ticket.priority in PRIORITY_UP:
         TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.PRIORITY, from_value=ticket.priority,
                                    to_value=PRIORITY_UP[ticket.priority], note=_("SLA breached"))
         ticket.priority = PRIORITY_UP[ticket.priority]
         fields.append("priority")
-    if policy is not None and policy.move_to_supervisor and supervisor and ticket.assignee_id != supervisor.pk:
+    if policy.move_to_supervisor and supervisor and ticket.assignee_id != supervisor.pk:
         TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.ASSIGNED,
                                    from_value=str(ticket.assignee or ""), to_value=str(supervisor),
                                    note=_("SLA breached"))
@@ -387,7 +433,7 @@ def _sla_breach_actions(*, ticket: Ticket, timer: TicketSLATimer, policy: SLAPol
         ticket.updated_at = timezone.now()
         ticket.save(update_fields=[*fields, "updated_at"])
         ticket_sla_refresh(ticket=ticket)
-    level = getattr(policy, f"escalate_{timer.target}", "") if policy is not None else ""
+    level = getattr(policy, f"escalate_{timer.target}", "")
     if level and escalation_level(ticket) < ESCALATION_LEVELS.index(level) + 1:
         try:
             ticket_escalate(ticket=ticket, actor=None, level=level,
@@ -396,17 +442,26 @@ def _sla_breach_actions(*, ticket: Ticket, timer: TicketSLATimer, policy: SLAPol
             logger.warning("SLA breach of ticket %s not escalated: %s", ticket.pk, refusal.messages)
 
 
-def _notify(recipients, *, ticket: Ticket, timer: TicketSLATimer, kind: str) -> int:
-    """Create one notification per distinct recipient, at most once per timer cycle (unique key)."""
+def _notification_text(ticket: Ticket, timer: TicketSLATimer, kind: str) -> str:
     label = Target(timer.target).label
     if kind == Notification.Kind.SLA_BREACH:
-        text = _("%(number)s: %(target)s deadline breached") % {"number": ticket.number, "target": label}
-    else:
-        text = _("%(number)s: %(target)s deadline approaching") % {"number": ticket.number, "target": label}
+        return _("%(number)s: %(target)s deadline breached") % {"number": ticket.number, "target": label}
+    return _("%(number)s: %(target)s deadline approaching") % {"number": ticket.number, "target": label}
+
+
+def _notification_key(timer: TicketSLATimer, kind: str) -> str:
+    """Return the timer cycle's notification key (``{user}`` for the recipient); an extension may notify once more."""
     key = f"{kind}:{timer.pk}:{timer.cycle}:{{user}}"
-    if timer.extended_minutes:  # a deadline moved by an extension may warn and breach once more
+    if timer.extended_minutes:
         key += f":+{timer.extended_minutes:g}"
-    return notify_once(recipients, ticket=ticket, kind=kind, text=text, key=key)
+    return key
+
+
+def _notifications(recipients, *, ticket: Ticket, timer: TicketSLATimer, kind: str) -> list[Notification]:
+    """Return the unsaved notifications of a timer's warning or breach, one per distinct recipient."""
+    text, key = _notification_text(ticket, timer, kind)[:255], _notification_key(timer, kind)
+    return [Notification(recipient=user, ticket=ticket, kind=kind, text=text, dedupe_key=key.format(user=user.pk))
+            for user in {user.pk: user for user in recipients if user is not None}.values()]
 
 
 def notify_once(recipients, *, ticket: Ticket, kind: str, text: str, key: str) -> int:

@@ -15,6 +15,9 @@ class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000, required=False)
     internal = forms.BooleanField(label=_("Internal note"), required=False)
     confirm_language = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The newest message of the thread as the page showed it: a public reply is held when others wrote since.
+    after_message = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
     files = forms.FileField(label=_("Attachments"), required=False,
                             widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
 

@@ -153,6 +153,14 @@ def ticket_thread(*, ticket: Ticket) -> QuerySet[TicketMessage]:
     return ticket.messages.select_related("author", "email").prefetch_related("attachments").order_by("created_at", "id")
 
 
+def ticket_messages_newer(*, ticket: Ticket, after_message: int, reader) -> list[int]:
+    """Return the ids of the public messages added to the ticket after ``after_message``, other than the reader's own."""
+    newer = ticket.messages.filter(pk__gt=after_message, is_internal=False)
+    if reader is not None:
+        newer = newer.exclude(author=reader)
+    return list(newer.order_by("id").values_list("pk", flat=True))
+
+
 def ticket_messages_shown(messages, *, viewer) -> list[TicketMessage]:
     """Return the messages, each with ``shown_body`` and ``is_masked``: its text as the viewer may see it."""
     clear = may_view_pii(viewer)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers.contacts import phone_normalize
 from customers.models import Customer, CustomerContact
@@ -38,8 +39,9 @@ from tickets.selectors import (
     escalation_level,
     remedy_granted_total,
     remedy_limit_for,
+    ticket_messages_newer,
 )
-from tickets.signals import remedy_agreed
+from tickets.signals import remedy_agreed, ticket_queued
 
 # A change to any of these moves the ticket's SLA deadlines.
 SLA_FIELDS = {"status", "priority", "category", "kind", "channel"}
@@ -51,6 +53,20 @@ class ClaimConflict(Conflict):
     def __init__(self, assignee):
         self.assignee = assignee
         super().__init__(_("Already claimed by %(name)s.") % {"name": assignee})
+
+
+class NewerMessages(Conflict):
+    """A reply was written against a thread that has since received public messages (409)."""
+
+    def __init__(self, message_ids: list[int]):
+        self.message_ids = message_ids
+        super().__init__(ngettext(
+            "%(count)d new message arrived while you were typing; read it and send again (or confirm).",
+            "%(count)d new messages arrived while you were typing; read them and send again (or confirm).",
+            len(message_ids)) % {"count": len(message_ids)})
+
+    def payload(self) -> dict:
+        return {"newer_messages": self.message_ids}
 
 
 def _event(ticket, kind, actor, from_value="", to_value="", note=""):
@@ -185,24 +201,33 @@ def ticket_create(
         _step_done(ticket, TicketStep.Step.CLASSIFICATION, actor, source=TicketEvent.Kind.CATEGORY,
                    at=ticket.created_at)
     _sla_refresh(ticket)
+    if assignee is None:
+        _queued_announce(ticket)
     return ticket
 
 
 @transaction.atomic
 def ticket_message_add(
     *, ticket: Ticket, actor, body: str, sender: str, is_internal: bool = False, attachments=(), send_email: bool = True,
-    created_at=None, body_format: str = TicketMessage.BodyFormat.TEXT, language_findings=None,
+    created_at=None, body_format: str = TicketMessage.BodyFormat.TEXT, after_message: int | None = None,
+    language_findings=None,
 ) -> TicketMessage:
     """Add a message to a ticket; the first agent reply sets 首次响应时间 once; a reply on an e-mail ticket is mailed.
 
     Plain text is kept as written (escaped where it is shown); HTML (an e-mail's HTML part) is cleaned to the
     safe subset. ``created_at`` keeps the real time of a message written elsewhere first (a chat transcript),
     ``language_findings`` the service-language findings recorded when it was sent there.
+    With ``after_message`` (the newest message the writer had seen) a public message is held, raising
+    ``NewerMessages``, when others have written on the ticket since; an internal note is never held.
     """
     body = sanitize_html(body) if body_format == TicketMessage.BodyFormat.HTML else (body or "").strip()
     if not body and not attachments:
         raise ValidationError({"body": [_("The message is empty.")]})
     ticket = _locked(ticket)
+    if after_message is not None and not is_internal:
+        newer = ticket_messages_newer(ticket=ticket, after_message=after_message, reader=actor)
+        if newer:
+            raise NewerMessages(newer)
     message = TicketMessage.objects.create(
         ticket=ticket, sender=sender, author=actor, body=body, body_format=body_format, is_internal=is_internal
     )
@@ -305,14 +330,19 @@ def ticket_attachment_add(*, ticket: Ticket, actor, upload) -> Attachment:
     return attachment
 
 
+def _queued_announce(ticket: Ticket) -> None:
+    """Announce after commit that the ticket waits unassigned in its team's queue."""
+    transaction.on_commit(lambda pk=ticket.pk: ticket_queued.send(sender=Ticket, ticket_id=pk))
+
+
 def _ensure_member(team, user, field: str) -> None:
     if user.pk not in team_member_ids(team=team):
         raise ValidationError({field: [_("%(user)s is not in team %(team)s.") % {"user": user, "team": team}]})
 
 
 @transaction.atomic
-def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
-    """Give the ticket to a member of its team (or take it away with None)."""
+def ticket_assign(*, ticket: Ticket, actor, assignee, note: str = "") -> Ticket:
+    """Give the ticket to a member of its team (or take it away with None), with an optional reason."""
     ticket = _locked(ticket)
     if assignee is not None:
         _ensure_member(ticket.team, assignee, "assignee")
@@ -324,8 +354,10 @@ def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
     if assignee is not None and ticket.status == workflow.NEW:
         _move(ticket, actor=actor, target=workflow.OPEN)
         fields.append("status")
-    _event(ticket, TicketEvent.Kind.ASSIGNED, actor, previous or "", assignee or "")
+    _event(ticket, TicketEvent.Kind.ASSIGNED, actor, previous or "", assignee or "", note)
     _touch(ticket, fields)
+    if assignee is None:
+        _queued_announce(ticket)
     return ticket
 
 
@@ -448,6 +480,8 @@ def ticket_transfer(*, ticket: Ticket, actor, team, note: str = "") -> Ticket:
         fields.append("assignee")
     _event(ticket, TicketEvent.Kind.TEAM, actor, previous, team, note)
     _touch(ticket, fields)
+    if ticket.assignee_id is None:
+        _queued_announce(ticket)
     return ticket
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("calls/new/", views.call_new, name="call_new"),
     path("tickets/<int:pk>/canned/", views.CannedReplySearchView.as_view(), name="canned_search"),
     path("tickets/<int:pk>/reveal/", views.TicketRevealView.as_view(), name="ticket_reveal"),
+    path("tickets/<int:pk>/presence/", views.TicketPresenceView.as_view(), name="ticket_presence"),
     path("tickets/<int:pk>/<slug:action>/", views.TicketActionView.as_view(), name="ticket_action"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
     path("canned-replies/", views_canned.CannedReplyListView.as_view(), name="canned_list"),

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from customers.privacy import mask_text
 from customers.selectors import customer_may_open
 from customers.services import RevealLimitReached
-from tickets import services, workflow
+from tickets import presence, services, workflow
 from tickets.api.views import TicketCursorPagination
 from tickets.attachments import attachment_response
 from tickets.filters import VIEW_CHOICES, TicketFilterSet
@@ -126,8 +126,9 @@ class TicketDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return ticket_page(request, ticket_get_for_user(user=request.user, pk=pk))
 
 
-def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=200):
-    """Render the ticket page for the viewer."""
+def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_messages=(), held_with_files=False,
+                status=200):
+    """Render the ticket page for the viewer; ``held_messages`` are the new messages a held reply was written against."""
     from sla.selectors import complaint_progress, sla_running_timers  # the SLA app builds on tickets: imported when used
 
     user = request.user
@@ -149,6 +150,10 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, status=
         "remedies": ticket.remedies.select_related("proposed_by", "decided_by").all(),
         "reply_form": reply_form or ReplyForm(),
         "language_hits": language_hits,
+        "held_messages": held_messages,
+        "held_with_files": held_with_files,
+        "newest_message_id": max((message.pk for message in thread["messages"]), default=0),
+        "presence": presence.ticket_presence_others(ticket=ticket, viewer=user),
         "service_phrases": service_phrases_for_typing(),
         "is_first_reply": ticket.first_response_at is None,
         "priorities": Ticket.Priority.choices,
@@ -229,6 +234,22 @@ class CannedReplySearchView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return TemplateResponse(request, "tickets/ticket_detail.html#canned", {"replies": replies})
 
 
+class TicketPresenceView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """A heartbeat from the ticket page (viewing, replying or left); answers who else is there (htmx fragment)."""
+
+    permission_required = "tickets.view_ticket"
+
+    def post(self, request, pk):
+        ticket = ticket_get_for_user(user=request.user, pk=pk)
+        state = request.POST.get("state", "")
+        if state not in presence.STATES:
+            return HttpResponseBadRequest(_("State must be one of: %(states)s.") % {"states": ", ".join(presence.STATES)},
+                                          content_type="text/plain; charset=utf-8")
+        presence.ticket_presence_report(ticket=ticket, user=request.user, state=state)
+        return TemplateResponse(request, "tickets/ticket_detail.html#presence",
+                                {"presence": presence.ticket_presence_others(ticket=ticket, viewer=request.user)})
+
+
 class TicketActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """One POST action on a ticket (reply, assign, claim, …): parse, call the service, go back to the page."""
 
@@ -274,8 +295,14 @@ def reply(request, ticket):
         if hits:
             confirm = ReplyForm(initial={"body": data["body"], "internal": False, "confirm_language": True})
             return ticket_page(request, ticket, reply_form=confirm, language_hits=hits)
-    services.ticket_message_add(ticket=ticket, actor=request.user, body=data["body"], sender=TicketMessage.Sender.AGENT,
-                                is_internal=data["internal"], attachments=uploads)
+    try:
+        services.ticket_message_add(ticket=ticket, actor=request.user, body=data["body"],
+                                    sender=TicketMessage.Sender.AGENT, is_internal=data["internal"], attachments=uploads,
+                                    after_message=None if data["confirm"] else data["after_message"])
+    except services.NewerMessages as exc:  # held: the agent reads what arrived, then sends again or anyway
+        held = ReplyForm(initial={"body": data["body"], "confirm_language": data["confirm_language"]})
+        return ticket_page(request, ticket, reply_form=held, held_messages=exc.message_ids, held_with_files=bool(uploads),
+                           status=409)
     messages.success(request, _("Internal note added.") if data["internal"] else _("Reply sent."))
     return None
 

@@ -1,4 +1,4 @@
-"""Benchmark cases of the SLA engine: one sweep with 1,000 due timers among every open ticket's, one recomputation.
+"""Benchmark cases of the SLA engine: one sweep with 1,000 due timers among every open ticket's, their checks, one recomputation.
 
 On first use it gives every open ticket a
 first-response timer by one ``INSERT … SELECT`` (deadlines spread over the next 30 days) and
@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from bench.timing import BenchCase
 from sla import services
 from sla.models import TicketSLATimer
+from sla.tasks import CHECK_CHUNK
 from tickets.models import Ticket
 
 DUE = 1000
@@ -19,12 +20,12 @@ PREPARE_SQL = [
     # One first-response timer per open ticket, checks spread from 1 hour to 30 days ahead.
     """
     INSERT INTO tickets_ticketslatimer (ticket_id, target, cycle, started_at, due_at, warning_at, next_check_at,
-                                        paused_minutes, extended_minutes, is_excused, problem)
+                                        paused_minutes, extended_minutes, is_excused, problem, is_provisional)
     SELECT t.id, 'first_response', 1, t.created_at,
            now() + interval '1 hour' + (t.id %% 43200) * interval '1 minute',
            now() + interval '1 hour' + (t.id %% 43200) * interval '48 seconds',
            now() + interval '1 hour' + (t.id %% 43200) * interval '48 seconds',
-           0, 0, false, ''
+           0, 0, false, '', false
     FROM tickets_ticket t
     WHERE t.status NOT IN ('resolved', 'closed')
     ON CONFLICT (ticket_id, target) DO NOTHING
@@ -80,6 +81,31 @@ def check_one() -> None:
     services.sla_timer_check(timer_id=timer_id)
 
 
+def batch_due() -> None:
+    """Make the batch's 1,000 timers due again, in a new cycle (so they warn, breach and notify anew); not timed."""
+    _prepare()
+    if "batch_ids" not in _state:
+        _state["batch_ids"] = list(TicketSLATimer.objects.filter(next_check_at__isnull=False)
+                                   .exclude(pk__in=_state["due_ids"]).order_by("-id").values_list("id", flat=True)[:DUE])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("""
+            UPDATE tickets_ticketslatimer SET warned_at = NULL, breached_at = NULL, met_at = NULL, paused_at = NULL,
+                   cycle = cycle + 1,
+                   warning_at = now() - interval '2 minutes', due_at = now() - interval '1 minute',
+                   next_check_at = now() - interval '2 minutes'
+            WHERE id = ANY(%s)""", [_state["batch_ids"]])
+
+
+def batch_check() -> int:
+    """Check the 1,000 due timers as the workers do, in the sweep's chunks: each breach recorded and notified."""
+    ids = _state["batch_ids"]
+    recorded = sum(services.sla_timer_check_many(timer_ids=ids[start:start + CHECK_CHUNK])
+                   for start in range(0, len(ids), CHECK_CHUNK))
+    if recorded != len(ids):
+        raise AssertionError(f"expected {len(ids)} breaches, the checks recorded {recorded}")
+    return recorded
+
+
 def recompute_one() -> None:
     """Recompute one open ticket's deadlines, as after a status or priority change."""
     _prepare()
@@ -91,6 +117,8 @@ BENCH_CASES = [
     BenchCase(f"SLA sweep: {DUE} due timers among every open ticket's", "", call=sweep_once, repeat=10),
     BenchCase("SLA recompute one ticket's deadlines", "", call=recompute_one, repeat=200),
     BenchCase("SLA check one due timer (breach + notifications)", "", call=check_one, repeat=50),
+    BenchCase(f"SLA: {DUE} due timers checked, recorded and notified (worker time, chunks of {CHECK_CHUNK})", "",
+              call=batch_check, setup=batch_due, repeat=5),
     BenchCase("SLA at-risk page GET /sla/at-risk/ (supervisor)", "/sla/at-risk/", username="supervisor", repeat=20),
 ]
 

@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from bench.floors import FLOOR_SERIALIZER, FLOOR_TEMPLATE, floor_serializer, floor_template
 from bench.timing import BenchCase
 
 THREAD_SUBJECT = "基准测试：50 条消息的会话"
@@ -41,12 +42,16 @@ def _sample() -> dict:
 
 
 BENCH_CASES = [
-    BenchCase("inbox page (agent)", "/inbox/"),
-    BenchCase("inbox page, status + priority filters", "/inbox/?status=open&priority=high"),
-    BenchCase("inbox rows via htmx, view=mine", "/inbox/?view=mine", headers={"HX-Request": "true", "HX-Target": "ticket-rows"}),
-    BenchCase("GET /api/v1/tickets/ page 1", "/api/v1/tickets/"),
+    BenchCase(FLOOR_TEMPLATE, "", call=floor_template),
+    BenchCase(FLOOR_SERIALIZER, "", call=floor_serializer),
+    BenchCase("inbox page (agent)", "/inbox/", floor=FLOOR_TEMPLATE),
+    BenchCase("inbox page, status + priority filters", "/inbox/?status=open&priority=high", floor=FLOOR_TEMPLATE),
+    BenchCase("inbox rows via htmx, view=mine", "/inbox/?view=mine", headers={"HX-Request": "true", "HX-Target": "ticket-rows"},
+              floor=FLOOR_TEMPLATE),
+    BenchCase("GET /api/v1/tickets/ page 1", "/api/v1/tickets/", floor=FLOOR_SERIALIZER),
     BenchCase("GET /api/v1/tickets/ page 1 (100 rows)", "/api/v1/tickets/?page_size=100"),
-    BenchCase("GET /api/v1/tickets/ status + priority", "/api/v1/tickets/?status=open&priority=high"),
+    BenchCase("GET /api/v1/tickets/ status + priority", "/api/v1/tickets/?status=open&priority=high",
+              floor=FLOOR_SERIALIZER),
     BenchCase("GET /api/v1/tickets/ team + assignee=none", lambda: f"/api/v1/tickets/?team={_team_id()}&assignee=none"),
     BenchCase("search by ticket number", lambda: f"/api/v1/tickets/?q={_sample()['number']}"),
     BenchCase("search by phone", lambda: f"/api/v1/tickets/?q={_sample()['phone']}"),
@@ -55,9 +60,10 @@ BENCH_CASES = [
     BenchCase("global search by phone, +86 and dashes (palette JSON)",
               lambda: f"/search/?format=json&q=%2B86%20{_sample()['phone'][:3]}-{_sample()['phone'][3:7]}-{_sample()['phone'][7:]}"),
     BenchCase("global search by words (HTML)", "/search/?q=%E4%BB%80%E4%B9%88%E6%97%B6%E5%80%99"),  # 什么时候
-    BenchCase("ticket page, 50-message thread", lambda: f"/tickets/{_thread_ticket_id()}/"),
-    BenchCase("GET /api/v1/tickets/{id}/", lambda: f"/api/v1/tickets/{_thread_ticket_id()}/"),
-    BenchCase("GET /api/v1/tickets/{id}/messages/", lambda: f"/api/v1/tickets/{_thread_ticket_id()}/messages/"),
+    BenchCase("ticket page, 50-message thread", lambda: f"/tickets/{_thread_ticket_id()}/", floor=FLOOR_TEMPLATE),
+    BenchCase("GET /api/v1/tickets/{id}/", lambda: f"/api/v1/tickets/{_thread_ticket_id()}/", floor=FLOOR_SERIALIZER),
+    BenchCase("GET /api/v1/tickets/{id}/messages/", lambda: f"/api/v1/tickets/{_thread_ticket_id()}/messages/",
+              floor=FLOOR_SERIALIZER),
     BenchCase("POST a reply", lambda: f"/api/v1/tickets/{_thread_ticket_id()}/messages/", method="post",
               data={"body": "您好，已为您加急处理，请耐心等待。"}, expect=(201,), repeat=30),
 ]

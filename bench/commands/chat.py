@@ -4,10 +4,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from bench.cases import case_names
+from bench.commands import results_publish
 from bench.load.chat import chat_rows, load_run
-from bench.report import DOCS_PATH, docs_table_write, results_table
-from bench.results import RESULTS_PATH, machine_summary, results_record
+from bench.report import DOCS_PATH
+from bench.results import RESULTS_PATH, machine_summary
 
 HELP = "Load live chat through one uvicorn process: delivery latency, losses, CPU per message, memory per idle stream."
 
@@ -28,10 +28,5 @@ def main(args) -> int:
     result = load_run(args)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     rows = chat_rows(result, date=date.today().isoformat(), machine=machine_summary())
-    all_rows = results_record(args.results, rows, case_names())
-    print(results_table(rows))
-    print(f"Wrote {args.results}.")
-    if not args.no_docs:
-        docs_table_write(args.docs, all_rows)
-        print(f"Wrote the results table of {args.docs}.")
+    results_publish(args, rows)
     return 0

@@ -6,10 +6,11 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import connection
 
-from bench.cases import MODULES, bench_cases, case_module, case_names
+from bench.cases import MODULES, bench_cases, case_module
+from bench.commands import results_publish
 from bench.generators.tickets import generate
-from bench.report import DOCS_PATH, docs_table_write, results_table
-from bench.results import RESULTS_PATH, machine_summary, result_row, results_record
+from bench.report import DOCS_PATH
+from bench.results import RESULTS_PATH, machine_summary, result_row
 from bench.timing import case_run
 from helpdesk.databases import database_ensure
 from helpdesk.demo import demo_users_load
@@ -53,28 +54,31 @@ def data_prepare(*, tickets: int, messages_per_ticket: int) -> None:
 
 def cases_measure(*, modules: list[str], only: str = "", repeat: int | None = None) -> list[dict]:
     """Time the chosen cases; return one results row each, with its domain's data size after its cases ran."""
-    cases = [case for case in bench_cases(modules) if only in case.name]
+    every = bench_cases(modules)
+    chosen = {case.name for case in every if only in case.name}
+    chosen |= {case.floor for case in every if case.name in chosen and case.floor}  # a case's floor runs with it
+    cases = [case for case in every if case.name in chosen]
     today, machine = date.today().isoformat(), machine_summary()
     rows = []
+    medians: dict[str, float] = {}
     for module in dict.fromkeys(case.module for case in cases):
         measured = []
         for case in (case for case in cases if case.module == module):
             print(f"  {case.name}…", end="\r", flush=True)
-            measured.append(case_run(case, repeat=repeat))
+            result = case_run(case, repeat=repeat)
+            medians[case.name] = result.median_ms
+            measured.append((case, result))
         size = case_module(module).data_size()
         rows += [result_row(case=result.name, module=module, median=result.median_ms, p95=result.p95_ms,
-                            queries=result.queries, runs=result.runs, data_size=size, date=today, machine=machine)
-                 for result in measured]
+                            queries=result.queries, runs=result.runs, data_size=size, date=today, machine=machine,
+                            floor=case.floor or None,
+                            ratio=result.median_ms / medians[case.floor] if medians.get(case.floor) else None)
+                 for case, result in measured]
     return rows
 
 
 def main(args) -> int:
     data_prepare(tickets=args.tickets, messages_per_ticket=args.messages_per_ticket)
     rows = cases_measure(modules=args.module, only=args.only, repeat=args.repeat)
-    all_rows = results_record(args.results, rows, case_names())
-    print(results_table(rows))
-    print(f"Wrote {args.results}.")
-    if not args.no_docs:
-        docs_table_write(args.docs, all_rows)
-        print(f"Wrote the results table of {args.docs}.")
+    results_publish(args, rows)
     return 0

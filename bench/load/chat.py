@@ -167,7 +167,7 @@ def server_cpu(pids: list[int]) -> float:
     return total
 
 
-async def run(args, cookie, last_event, sessions, ports, server_pids):
+async def run(args, cookie, last_event, sessions, ports, server_pids, started: asyncio.Event | None = None):
     import psutil
 
     host = "127.0.0.1"
@@ -252,6 +252,8 @@ async def run(args, cookie, last_event, sessions, ports, server_pids):
     client_before = sum(psutil.Process().cpu_times()[:2])
     stop_at = time.perf_counter() + args.duration
     start.set()
+    if started is not None:
+        started.set()
     await asyncio.gather(*busy, return_exceptions=True)
     agent_task.cancel()
     load_after = os.getloadavg()
@@ -327,9 +329,13 @@ def _wait_for_port(port: int, process: subprocess.Popen, name: str) -> None:
             time.sleep(0.3)
 
 
-def load_run(args) -> dict:
+def load_run(args, beside=None) -> dict:
     """Prepare the chats, start the web and streams processes, run the load of ``args`` (chats, interval,
-    duration, grace, idle) against them and stop them; return the figures."""
+    duration, grace, idle) against them and stop them; return the figures.
+
+    ``beside(web_port)`` is another load's coroutine, started when the chats start sending; then the
+    figures are ``{"chats": …, "other": …}``.
+    """
     import uvloop
 
     from helpdesk.embedded import free_port
@@ -343,12 +349,26 @@ def load_run(args) -> dict:
          "--limit-concurrency", "10000"],
         env=dict(os.environ),
     )
-    web = subprocess.Popen(web_command(host="127.0.0.1", port=web_port, workers=1), env=dict(os.environ))
+    web = subprocess.Popen(web_command(host="127.0.0.1", port=web_port, workers=getattr(args, "workers", 1)),
+                           env=dict(os.environ))
     try:
         _wait_for_port(port, streams, "uvicorn")
         _wait_for_port(web_port, web, "granian")
-        return asyncio.run(run(args, cookie, last_event, sessions, (port, web_port), [streams.pid, web.pid]),
-                           loop_factory=uvloop.new_event_loop)
+        async def together():
+            started = asyncio.Event()
+            chats = asyncio.create_task(run(args, cookie, last_event, sessions, (port, web_port),
+                                            [streams.pid, web.pid], started))
+            if beside is None:
+                return await chats
+            waiting = asyncio.create_task(started.wait())
+            await asyncio.wait({chats, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            if not started.is_set():
+                waiting.cancel()
+                return await chats  # the chats failed before sending: their error ends the run
+            other = await beside(web_port)
+            return {"chats": await chats, "other": other}
+
+        return asyncio.run(together(), loop_factory=uvloop.new_event_loop)
     finally:
         for server in (streams, web):
             server.terminate()

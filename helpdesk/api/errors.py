@@ -41,4 +41,7 @@ def as_api_exception(exc: Exception) -> Exception:
 
 def exception_handler(exc, context):
     """Answer a service's refusal as DRF answers its own errors (Http404, PermissionDenied and APIException)."""
-    return drf_exception_handler(as_api_exception(exc), context)
+    response = drf_exception_handler(as_api_exception(exc), context)
+    if response is not None and isinstance(exc, ServiceError) and not exc.field and exc.payload():
+        response.data = {**response.data, **exc.payload()}  # after DRF's handler, which would make them strings
+    return response

@@ -33,7 +33,9 @@ def test_every_case_has_a_name_of_its_own_and_every_domain_its_data_size():
     assert len(names) == len(set(names))
     assert [case.module for case in bench_cases()] == sorted((case.module for case in bench_cases()), key=MODULES.index)
     assert all(callable(case_module(module).data_size) for module in MODULES)
-    assert names[-len(CHAT_ROWS):] == list(CHAT_ROWS)
+    from bench.load.agents import LOAD_ROWS
+
+    assert names[-len(CHAT_ROWS) - len(LOAD_ROWS):] == list(CHAT_ROWS) + list(LOAD_ROWS)
     with pytest.raises(ValueError):
         case_module("helpdesk")
 
@@ -56,7 +58,7 @@ def test_the_docs_table_is_rewritten_between_its_markers_and_the_prose_stays(tmp
     assert text.startswith("# Benchmarks\n\nHow the figures are measured: prose that stays.\n\n")
     assert text.endswith(f"{END}\n\nProse after the table stays too.\n")
     assert "an old case" not in text and text.count(START) == 1 and text.count(END) == 1
-    assert ("| inbox \\| page | 25.1 ms | 50.3 ms | 3 | 1,000 tickets, 5,000 messages | 2026-12-01 | "
+    assert ("| inbox \\| page | 25.1 ms | 50.3 ms | — | 3 | 1,000 tickets, 5,000 messages | 2026-12-01 | "
             "2 cores x86_64, PostgreSQL 18.1 |") in text
     assert "| lost | 0 messages | 0 messages | — |" in text
     docs_table_write(page, [_row("inbox", 1.0)])
@@ -85,3 +87,19 @@ def test_a_chat_run_gives_its_rows():
     assert "| live chat: server memory per idle stream | 40.0 KB | — | — |" in table
     without_idle = {key: value for key, value in result.items() if key not in ("idle_streams", "kb_per_idle_stream")}
     assert "live chat: server memory per idle stream" not in {row["case"] for row in chat_rows(without_idle, date="d", machine="m")}
+
+
+def test_a_load_run_gives_its_rows_with_the_chats_faults_counted_as_errors():
+    from bench.load.agents import LOAD_ROWS, load_rows
+
+    result = {"agents": {"agents": 100, "think_s": 2.0, "duration_s": 60.0, "requests": 9000, "rps": 150.0,
+                         "errors": 1, "median_ms": 40.0, "p95_ms": 120.0},
+              "chats": {"chats": 500, "errors": 0, "lost_agent": 2, "lost_customer": 0}}
+    rows = {row["case"]: row for row in load_rows(result, date="2026-12-01", machine="m")}
+    assert list(rows) == list(LOAD_ROWS)
+    assert rows["load: agents' requests per second"]["median"] == 150.0
+    latency = rows["load: agents' request latency under load"]
+    assert (latency["median"], latency["p95"]) == (40.0, 120.0)
+    assert rows["load: errors"]["median"] == 3  # one failed request, two chat messages the agent never got
+    assert latency["data_size"] == "100 agents (2 s think time) and 500 chats for 60 s, 9,000 requests"
+    assert "| load: agents' requests per second | 150 requests/s | — | — |" in results_table(list(rows.values()))

@@ -116,3 +116,21 @@ def test_side_panel_leads_to_the_customer_and_files_a_return_for_the_ticket(page
     page.wait_for_url(re.compile(r"/returns/\d+/"))
     assert ticket.number in page.content()
     assert ReturnRequest.objects.get().ticket_id == ticket.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_attachment_picker_speaks_the_page_language(page, live_server, agent, team, tmp_path):
+    ticket = TicketFactory(team=team, subject="附件选择")
+    log_in(page, live_server, agent.username)
+    page.wait_for_url("**/inbox/")
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    form = page.locator("#reply-form")
+    assert form.locator(".file-pick").inner_text() == "选择文件"
+    assert form.locator(".file-names").inner_text() == "未选择文件"
+    photo = tmp_path / "破损照片.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    form.locator("input[name=files]").set_input_files(str(photo))
+    assert form.locator(".file-names").inner_text() == "破损照片.png"
+    with page.expect_file_chooser() as chooser:
+        form.locator(".file-pick").click()
+    assert chooser.value.is_multiple()

@@ -3,7 +3,10 @@
 import datetime as dt
 import time
 
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -12,10 +15,15 @@ from django.utils import translation
 from helpdesk import services
 from helpdesk.calendars import calendar_spec, calendar_year_days
 from helpdesk.business_time import is_holiday
-from helpdesk.models import BusinessCalendar, CalendarHoliday, CalendarWorkday
+from helpdesk.models import BusinessCalendar, CalendarHoliday, CalendarWorkday, CalendarYearEntry
+from sla.models import TicketSLATimer
+from tests.factories import CustomerFactory
+from tickets.models import TicketEvent
+from tickets.services import ticket_create
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+SH = ZoneInfo("Asia/Shanghai")
 
 
 def back_office():
@@ -39,7 +47,7 @@ def test_save_writes_only_the_days_that_change_and_records_them(admin_user):
                  D(2026, 10, 1): "work",  # National Day made a working day
                  D(2026, 10, 2): "holiday",  # already a holiday: nothing to write
                  D(2026, 3, 4): "work"})  # already a working day: nothing to write
-    assert counts == {"holiday": 1, "makeup": 1, "work": 1, "official": 0}
+    assert {k: v for k, v in counts.items() if k != "entry"} == {"holiday": 1, "makeup": 1, "work": 1, "official": 0}
     after = kinds(calendar, 2026)
     changed = {day for day in after if after[day] != before[day]}
     assert changed == {D(2026, 3, 3), D(2026, 3, 7), D(2026, 10, 1)}
@@ -57,7 +65,7 @@ def test_nothing_changed_writes_nothing(admin_user):
     revision = calendar.revision
     counts = services.calendar_days_save(calendar=calendar, year=2026, official=True, actor=admin_user,
                                          changes={D(2026, 10, 1): "holiday"})
-    assert counts == {"holiday": 0, "makeup": 0, "work": 0, "official": 0}
+    assert counts == {"holiday": 0, "makeup": 0, "work": 0, "official": 0, "entry": None}
     calendar.refresh_from_db()
     assert calendar.revision == revision and not LogEntry.objects.exists()
 
@@ -144,3 +152,34 @@ def test_admin_page_refuses_a_bad_year_in_the_address(admin_user, client):
     client.force_login(admin_user)
     response = client.get(reverse("admin:helpdesk_businesscalendar_year", args=[back_office().pk]), {"year": "x"})
     assert response.status_code == 400
+
+
+def test_a_changed_day_recomputes_the_open_deadlines_it_moves(sla_defaults, agent, team, admin_user,
+                                                              django_capture_on_commit_callbacks):
+    with time_machine.travel(dt.datetime(2026, 3, 4, 10, tzinfo=SH), tick=False):  # Wednesday
+        ticket = ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="投诉", kind="complaint",
+                               channel="email", assignee=agent)
+    timer = TicketSLATimer.objects.get(ticket=ticket, target="resolution")
+    before = timer.due_at
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        counts = services.calendar_days_save(calendar=back_office(), year=2026, official=True, actor=admin_user,
+                                             changes={D(2026, 3, 5): "holiday"})  # Thursday off
+    assert len(callbacks) == 1  # the recomputation task, sent after commit
+    entry = CalendarYearEntry.objects.get(pk=counts["entry"])
+    assert entry.kind == CalendarYearEntry.Kind.GRID and entry.status == CalendarYearEntry.Status.RUNNING
+    with time_machine.travel(dt.datetime(2026, 3, 4, 11, tzinfo=SH), tick=False):
+        entry = services.calendar_year_recompute(entry_id=entry.pk)
+    assert entry.status == CalendarYearEntry.Status.DONE and entry.progress["sla"]["shifted"] >= 1
+    timer.refresh_from_db()
+    assert timer.due_at == before + dt.timedelta(days=1)  # one working day later
+    shift = ticket.events.get(kind=TicketEvent.Kind.SLA_RECOMPUTED, to_value=timer.due_at.astimezone(SH).strftime("%Y-%m-%d %H:%M"))
+    assert "2026" in shift.note
+
+
+def test_admin_save_links_to_the_recomputation(admin_user, client):
+    client.force_login(admin_user)
+    url = reverse("admin:helpdesk_businesscalendar_year", args=[back_office().pk])
+    page = client.post(url, {"year": 2026, "changes": "2026-03-03=holiday", "official": "1"}, follow=True)
+    entry = CalendarYearEntry.objects.get(kind=CalendarYearEntry.Kind.GRID)
+    assert reverse("admin:helpdesk_calendaryearentry_change", args=[entry.pk]) in page.content.decode()
+    assert entry.holiday_count == CalendarHoliday.objects.filter(calendar=back_office(), date__year=2026).count()

@@ -130,3 +130,9 @@ def test_status_filter_needs_no_distinct():
     returns = ReturnRequestFilterSet({"status": ["confirmed", "approved"]}, queryset=ReturnRequest.objects.all()).qs
     orders = OrderFilterSet({"status": ["paid"]}, queryset=Order.objects.all()).qs
     assert "DISTINCT" not in str(returns.query) and "DISTINCT" not in str(orders.query)
+
+
+def test_order_page_links_the_customer_for_who_may_open_the_archive(client_for, agent):
+    order = delivered_order()
+    page = client_for(agent).get(f"/orders/{order.pk}/").content.decode()
+    assert f'href="/customers/{order.customer_id}/" data-testid="customer-link"' in page

@@ -241,6 +241,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
          post(302, sees=TEAM, label="tracker-send", args=lambda w: {"pk": w.ticket.pk, "action": "tracker-send"})),
     # Revealing a masked message's text takes a reason and is audited (docs/security.md); anyone who sees the ticket.
     page("tickets:ticket_reveal", post(200, sees=TEAM, args=pk("ticket"), data=lambda w: {"reason": "核实收货人身份"})),
+    # Saying one is on a ticket (viewing or replying) is for everyone who sees it (docs/tickets.md).
+    page("tickets:ticket_presence", post(200, sees=TEAM, args=pk("ticket"), data=lambda w: {"state": "viewing"})),
     page("tickets:attachment_download", get(sees=TEAM, args=pk("attachment"))),
     page("tickets:canned_list", get()),
     page("tickets:canned_create", get()),
@@ -273,6 +275,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                              data=lambda w: {"into": w.merge_target.pk})),
     api("ticket-events", get(sees=TEAM, args=pk("ticket"))),
     api("ticket-reveal", post(200, sees=TEAM, args=pk("ticket"), data=lambda w: {"reason": "核实收货人身份"})),
+    api("ticket-presence",
+        get(sees=TEAM, args=pk("ticket")),
+        post(200, sees=TEAM, args=pk("ticket"), data=lambda w: {"state": "replying"})),
     api("ticket-messages",
         get(sees=TEAM, args=pk("ticket")),
         post(201, sees=TEAM, args=pk("ticket"), data=lambda w: {"body": "已联系仓库核实。", "internal": True})),

@@ -321,3 +321,24 @@ def test_refresh_sees_a_policy_changed_behind_its_back_and_costs_one_query(email
         SLAPolicy.objects.filter(pk=email_ticket.sla.policy_id).update(first_response_value=8)
         services.ticket_sla_refresh(ticket=email_ticket)
     assert timer(email_ticket).due_at == at(2026, 11, 23, 16, 30)
+
+
+@pytest.mark.django_db
+def test_a_batch_of_checks_takes_the_same_queries_for_twenty_timers_as_for_two(sla_defaults, agent, supervisor, team):
+    from django.test.utils import CaptureQueriesContext
+
+    SLAPolicy.objects.update(raise_priority=False, move_to_supervisor=False)  # a breach that moves no ticket
+    with time_machine.travel(FRIDAY_1730, tick=False):
+        tickets = [ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject=f"批量 {i}",
+                                 channel="email", assignee=agent) for i in range(22)]
+    ids = [timer(ticket).pk for ticket in tickets]
+    with time_machine.travel(at(2026, 11, 23, 12, 31), tick=False):
+        with CaptureQueriesContext(connection) as two:
+            assert services.sla_timers_check(timer_ids=ids[:2]) == {ids[0]: "breach", ids[1]: "breach"}
+        with CaptureQueriesContext(connection) as twenty:
+            assert set(services.sla_timers_check(timer_ids=ids[2:]).values()) == {"breach"}
+        assert services.sla_timers_check(timer_ids=ids) == {}  # checked: nothing is due any more
+    assert len(twenty) == len(two)
+    assert TicketEvent.objects.filter(kind="sla_breach").count() == 22
+    assert Notification.objects.filter(kind="sla_breach", recipient=agent).count() == 22
+    assert Notification.objects.filter(kind="sla_breach", recipient=supervisor).count() == 22

@@ -9,7 +9,7 @@ from customers.selectors import customer_card_for_viewer
 from customers.privacy import may_view_pii, text_for_viewer
 from helpdesk.api import strict
 from helpdesk.models import Team, User
-from tickets import workflow
+from tickets import presence, workflow
 from tickets.attachments import MAX_BYTES
 from tickets.models import Attachment, CannedReply, Category, InternalTask, Remedy, Ticket, TicketEvent, TicketMessage
 
@@ -198,6 +198,25 @@ class TicketMessageCreateSerializer(serializers.Serializer):
     confirm_language = strict.BooleanField(
         default=False, help_text=_("Send even though the service-language check flagged phrases.")
     )
+    after_message = serializers.IntegerField(
+        required=False, min_value=0, max_value=2**63 - 1,
+        help_text="The newest message the writer has seen; a public message is refused (409) when others wrote since",
+    )
+
+
+class NewerMessagesSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    newer_messages = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the public messages written since after_message")
+
+
+class TicketPresenceSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    name = serializers.CharField(help_text="Display name (full name, else username)")
+    state = serializers.ChoiceField(choices=[presence.VIEWING, presence.REPLYING])
+
+
+class TicketPresenceReportSerializer(serializers.Serializer):
+    state = strict.ChoiceField(choices=presence.STATES)
 
 
 class AssignSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from helpdesk.api.pagination import CursorPagination
 from helpdesk.models import Team
 from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.teams import team_ids_for_user
-from tickets import services
+from tickets import presence, services
 from tickets.api import serializers as s
 from tickets.attachments import DOWNLOAD_TYPES, attachment_response
 from tickets.filters import TicketFilterSet
@@ -50,12 +50,15 @@ class TicketPermission(permissions.BasePermission):
     object_needs = {"merge": "tickets.merge_ticket", "remedy_approve": "tickets.approve_remedy",
                     "remedy_reject": "tickets.approve_remedy"}
 
+    # Writes that anyone who sees the ticket may make: saying one is looking at it.
+    viewer_writes = {"presence"}
+
     def has_permission(self, request, view):
         user = request.user
         if not user.has_perm("tickets.view_ticket"):
             return False
         needed = self.needs.get(view.action)
-        if needed is None and request.method not in permissions.SAFE_METHODS:
+        if needed is None and request.method not in permissions.SAFE_METHODS and view.action not in self.viewer_writes:
             needed = "tickets.change_ticket"
         return needed is None or user.has_perm(needed)
 
@@ -141,7 +144,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
 
     @extend_schema(methods=["get"], responses=s.TicketMessageSerializer(many=True))
     @extend_schema(methods=["post"], request=s.TicketMessageCreateSerializer, responses={
-        201: s.TicketMessageSerializer, 400: OpenApiResponse(description="Invalid body, or the service-language check flagged phrases (service_language)")})
+        201: s.TicketMessageSerializer, 400: OpenApiResponse(description="Invalid body, or the service-language check flagged phrases (service_language)"),
+        409: OpenApiResponse(s.NewerMessagesSerializer, description="Public messages arrived after after_message; nothing was sent")})
     @action(detail=True, methods=["get", "post"], pagination_class=ThreadCursorPagination, filterset_class=None)
     def messages(self, request, pk=None):
         ticket = self.get_object()
@@ -157,8 +161,22 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
                     "service_language": [{"phrase": p.phrase, "suggestion": p.suggestion} for p in flagged],
                 })
         message = services.ticket_message_add(ticket=ticket, actor=request.user, body=data["body"],
-                                              sender=TicketMessage.Sender.AGENT, is_internal=data["internal"])
+                                              sender=TicketMessage.Sender.AGENT, is_internal=data["internal"],
+                                              after_message=data.get("after_message"))
         return Response(s.TicketMessageSerializer(message, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=s.TicketPresenceSerializer(many=True))
+    @extend_schema(methods=["post"], request=s.TicketPresenceReportSerializer,
+                   responses=s.TicketPresenceSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def presence(self, request, pk=None):
+        """Return who else is viewing or replying to the ticket now; POST reports the caller's own state first."""
+        ticket = self.get_object()
+        if request.method == "POST":
+            data = self._validated(s.TicketPresenceReportSerializer)
+            presence.ticket_presence_report(ticket=ticket, user=request.user, state=data["state"])
+        return Response(s.TicketPresenceSerializer(presence.ticket_presence_others(ticket=ticket, viewer=request.user),
+                                                   many=True).data)
 
     @extend_schema(request=s.TextRevealRequestSerializer, responses={
         200: s.TextRevealSerializer, 400: OpenApiResponse(description="No reason, or no such message on this ticket"),
