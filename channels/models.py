@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 class RoutingRule(models.Model):
     """Which team receives a customer-initiated ticket: the first active rule by position that matches (blank = any)."""
 
-    position = models.PositiveSmallIntegerField(_("order"), default=100)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"), default=100)
     name = models.CharField(_("name"), max_length=100)
     channel = models.CharField(_("channel"), max_length=16, blank=True)
     kind = models.CharField(_("kind"), max_length=16, blank=True)
@@ -83,8 +83,8 @@ class TicketEmail(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=998, unique=True)
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=998, blank=True)
     references = models.TextField(_("References"), blank=True)
-    from_address = models.CharField(_("from"), max_length=320, blank=True)
-    to_address = models.CharField(_("to"), max_length=320, blank=True)
+    from_address = models.CharField(pgettext_lazy("e-mail address", "from"), max_length=320, blank=True)
+    to_address = models.CharField(pgettext_lazy("e-mail address", "to"), max_length=320, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     ticket = models.ForeignKey(
         "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
@@ -155,7 +155,7 @@ class QuarantinedEmail(models.Model):
     mailbox = models.ForeignKey(Mailbox, verbose_name=_("mailbox"), on_delete=models.SET_NULL, null=True, blank=True)
     raw = models.BinaryField(_("raw message"))
     reason = models.TextField(_("reason"))
-    from_address = models.CharField(_("from"), max_length=320, blank=True)
+    from_address = models.CharField(pgettext_lazy("e-mail address", "from"), max_length=320, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     released_email = models.ForeignKey(

@@ -1,11 +1,12 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import (
     Customer, CustomerAddress, CustomerContact, CustomerImport, CustomerLevel, CustomerMerge, CustomerReview,
     PiiRequest, PiiReveal, PrivacyPolicy,
 )
 from customers.services import customer_tags_sync
-from helpdesk.admin import ReadOnlyAdminMixin
+from helpdesk.admin import ReadOnlyAdminMixin, as_written
 
 
 class ContactInline(admin.TabularInline):
@@ -38,7 +39,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 @admin.register(CustomerLevel)
 class CustomerLevelAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "position"]
+    list_display = [as_written("code", _("code")), "name", "position"]
 
 
 @admin.register(PrivacyPolicy)

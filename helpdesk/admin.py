@@ -27,7 +27,22 @@ from helpdesk.models import (
     WorkingInterval,
 )
 from helpdesk.forms import AdminLoginForm, CalendarDaysForm, HolidayNoticeForm
+from helpdesk.roles import Role
 from helpdesk.services import calendar_days_save, calendar_touch, calendar_year_enter, user_sync_staff
+
+def as_written(field: str, description) -> object:
+    """Return a changelist column showing a code, shortcut or user name as written, marked ``translate="no"``.
+
+    Browsers' page translation then leaves it alone, and so does the check that the UI reads in the user's language.
+    """
+
+    @admin.display(description=description, ordering=field)
+    def column(obj):
+        return format_html('<span translate="no">{}</span>', getattr(obj, field))
+
+    column.__name__ = field
+    return column
+
 
 admin.site.site_header = _("Helpdesk administration")
 admin.site.login_form = AdminLoginForm
@@ -59,10 +74,23 @@ class TeamMembershipInline(admin.TabularInline):
     autocomplete_fields = ["team"]
 
 
+class RoleListFilter(admin.SimpleListFilter):
+    """Filter users by role, named in the UI's language (a role is a group named by its stored key)."""
+
+    title = _("roles")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "display_name", "email", "role_names", "is_active", "is_staff"]
-    list_filter = ["groups", "teams", "is_active", "is_staff"]
+    list_display = [as_written("username", _("username")), "display_name", "email", "role_names", "is_active", "is_staff"]
+    list_filter = [RoleListFilter, "teams", "is_active", "is_staff"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Helpdesk"), {"fields": ["display_name"]}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Helpdesk"), {"fields": ["display_name", "groups"]}),)
@@ -71,9 +99,17 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            labels = dict(Role.choices)
+            field.label_from_instance = lambda group: str(labels.get(group.name, group.name))
+        return field
+
     @admin.display(description=_("roles"))
     def role_names(self, user):
-        return ", ".join(group.name for group in user.groups.all())
+        labels = dict(Role.choices)
+        return ", ".join(str(labels.get(group.name, group.name)) for group in user.groups.all())
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

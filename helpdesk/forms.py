@@ -8,9 +8,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from helpdesk.holiday_notice import NoticeError, NoticeSchedule, notice_parse
 from helpdesk.login_throttle import login_address, login_lock_get
+
+# The empty choice Django gives a model field's select (admin and model forms alike); Django's own zh-Hans
+# catalogue has no words for it yet, so the project's catalogue carries them.
+gettext_noop("- Select an option -")
 
 
 class ThrottleMessageMixin:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -171,7 +172,7 @@ class WorkingInterval(models.Model):
 
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="intervals")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    start_time = models.TimeField(_("from"))
+    start_time = models.TimeField(pgettext_lazy("time range", "from"))
     end_time = models.TimeField(_("until"), help_text=_("00:00 means midnight (24:00)."))
 
     class Meta:
@@ -229,7 +230,7 @@ class CalendarClosure(models.Model):
     """A one-off closed period (e.g. a company event or a typhoon day)."""
 
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="closures")
-    starts_at = models.DateTimeField(_("from"))
+    starts_at = models.DateTimeField(pgettext_lazy("time range", "from"))
     ends_at = models.DateTimeField(_("until"))
     reason = models.CharField(_("reason"), max_length=128, blank=True)
 

@@ -11,6 +11,7 @@ import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy
 
 from helpdesk.embedded import data_dir, database_url
 from helpdesk.pool_check import connection_check
@@ -196,6 +197,8 @@ CACHES = {
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A list filter's empty choice reads "All" in the UI's language, not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

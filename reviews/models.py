@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helpdesk.events import AuditEvent
 
@@ -63,15 +64,15 @@ class ReviewEvent(AuditEvent):
     """A step in a review's history: received, rating revised, 差评 ticket opened, outcome recorded."""
 
     class Kind(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("review event", "Received")
         REVISED = "revised", _("Revised")
         TICKET = "ticket", _("差评 ticket opened")
         OUTCOME = "outcome", _("Outcome recorded")
 
     review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    from_value = models.CharField(_("from"), max_length=64, blank=True)
-    to_value = models.CharField(_("to"), max_length=64, blank=True)
+    from_value = models.CharField(pgettext_lazy("changed value", "from"), max_length=64, blank=True)
+    to_value = models.CharField(pgettext_lazy("changed value", "to"), max_length=64, blank=True)
 
     class Meta(AuditEvent.Meta):
         verbose_name = _("review event")

@@ -11,6 +11,22 @@ from sla.tasks import sla_policy_recompute, step_policy_recompute
 from tickets.models import Ticket
 
 
+def _choice_column(field: str, description, choices) -> object:
+    """Return a changelist column showing a ticket attribute a policy matches by its label ("any" when blank)."""
+    labels = dict(choices)
+
+    @admin.display(description=description, ordering=field)
+    def column(policy):
+        value = getattr(policy, field)
+        return labels.get(value, value) if value else _("any")
+
+    column.__name__ = field
+    return column
+
+
+KIND_COLUMN = _choice_column("kind", _("kind"), Ticket.Kind.choices)
+
+
 class SLAPolicyForm(forms.ModelForm):
     kind = forms.ChoiceField(label=_("kind"), choices=[("", _("any"))] + list(Ticket.Kind.choices), required=False)
     channel = forms.ChoiceField(label=_("channel"), choices=[("", _("any"))] + list(Ticket.Channel.choices), required=False)
@@ -28,7 +44,9 @@ class SLAPolicyForm(forms.ModelForm):
 @admin.register(SLAPolicy)
 class SLAPolicyAdmin(admin.ModelAdmin):
     form = SLAPolicyForm
-    list_display = ["name", "position", "is_active", "kind", "channel", "priority", "calendar",
+    list_display = ["name", "position", "is_active", KIND_COLUMN,
+                    _choice_column("channel", _("channel"), Ticket.Channel.choices),
+                    _choice_column("priority", _("priority"), Ticket.Priority.choices), "calendar",
                     "first_response", "resolution"]
     list_editable = ["position", "is_active"]
     list_select_related = ["calendar"]
@@ -77,7 +95,7 @@ class StepDeadlineRuleInline(admin.TabularInline):
 
 @admin.register(StepPolicy)
 class StepPolicyAdmin(admin.ModelAdmin):
-    list_display = ["name", "position", "is_active", "kind", "category", "calendar", "warning_percent", "escalate"]
+    list_display = ["name", "position", "is_active", KIND_COLUMN, "category", "calendar", "warning_percent", "escalate"]
     list_editable = ["position", "is_active"]
     list_select_related = ["calendar", "category"]
     inlines = [StepDeadlineRuleInline]

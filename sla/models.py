@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tickets.models import Ticket, TicketStep
 
@@ -30,7 +31,7 @@ class SLAPolicy(models.Model):
         CALENDAR_HOURS = "calendar_hours", _("calendar hours")
 
     name = models.CharField(_("name"), max_length=80)
-    position = models.PositiveSmallIntegerField(_("order"), default=100, help_text=_("The first matching policy applies."))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"), default=100, help_text=_("The first matching policy applies."))
     is_active = models.BooleanField(_("active"), default=True)
     kind = models.CharField(_("kind"), max_length=16, blank=True, help_text=_("Blank matches any."))
     channel = models.CharField(_("channel"), max_length=16, blank=True, help_text=_("Blank matches any."))
@@ -174,7 +175,7 @@ class StepPolicy(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=80)
-    position = models.PositiveSmallIntegerField(_("order"), default=100, help_text=_("The first matching policy applies."))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"), default=100, help_text=_("The first matching policy applies."))
     is_active = models.BooleanField(_("active"), default=True)
     kind = models.CharField(_("kind"), max_length=16, blank=True, choices=Ticket.Kind.choices,
                             help_text=_("Blank matches any."))

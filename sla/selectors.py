@@ -1,10 +1,13 @@
 """Reads of the SLA engine: the ticket's ``sla`` block, complaint progress with step deadlines, at-risk, notifications."""
 
+import re
+
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from redis.exceptions import RedisError
 from django.utils import timezone
 
+from helpdesk.durations import duration_text
 from helpdesk.roles import Role, has_role_at_least
 from sla.models import Notification, TicketSLATimer, TicketStepDeadline
 from tickets import workflow
@@ -12,6 +15,8 @@ from tickets.models import Ticket, TicketStep
 from tickets.selectors import ticket_list_for_user
 
 TARGET_FIELDS = ("due_at", "met_at", "breached_at", "warning_at")
+# How sla_extend records an extension in the ticket history: "+30 min" and the target, if one was named.
+EXTENSION_VALUE = re.compile(r"\+(\d+) min(?: (\w+))?")
 # Prefetch these on a ticket queryset so ``sla_block`` costs no query per ticket.
 SLA_SELECT_RELATED = ("sla__policy",)
 SLA_PREFETCH = ("sla_timers",)
@@ -148,3 +153,19 @@ def ticket_promised_times(*, ticket: Ticket) -> dict:
     first = timers.get(TicketSLATimer.Target.FIRST_RESPONSE)
     resolution = timers.get(TicketSLATimer.Target.RESOLUTION) if ticket.kind == Ticket.Kind.COMPLAINT else None
     return {"first_response": first.due_at if first else None, "resolution": resolution.due_at if resolution else None}
+
+
+def sla_history_labels(*, values) -> dict[str, str]:
+    """Return the words for the SLA values among a ticket history's values: a deadline's name for its key
+    ("first_response" → 首次响应), an extension humanised ("+30 min first_response" → "+30分钟 首次响应")."""
+    targets = dict(TicketSLATimer.Target.choices)
+    labels = {}
+    for value in values:
+        extension = EXTENSION_VALUE.fullmatch(value or "")
+        if value in targets:
+            labels[value] = targets[value]
+        elif extension and extension.group(2) in (None, *targets):
+            minutes, target = extension.groups()
+            text = f"+{duration_text(int(minutes) * 60)}"
+            labels[value] = f"{text} {targets[target]}" if target else text
+    return labels

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.admin import ReadOnlyAdminMixin
+from helpdesk.admin import ReadOnlyAdminMixin, as_written
 from tickets.models import (
     Attachment,
     CannedReply,
@@ -11,6 +11,7 @@ from tickets.models import (
     Remedy,
     RemedyLimit,
     ServiceLanguageHit,
+    Tag,
     Ticket,
     TicketEvent,
     TicketMessage,
@@ -19,7 +20,7 @@ from tickets.models import (
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "parent", "position", "is_active"]
+    list_display = ["name", as_written("code", _("code")), "parent", "position", "is_active"]
     list_filter = ["is_active", "parent"]
     search_fields = ["name", "code"]
 
@@ -39,6 +40,12 @@ class TicketEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = fields
 
 
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "colour", "created_at"]
+    search_fields = ["name"]
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     list_display = ["number", "subject", "kind", "channel", "status", "priority", "team", "assignee", "updated_at"]
@@ -53,7 +60,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 @admin.register(CannedReply)
 class CannedReplyAdmin(admin.ModelAdmin):
-    list_display = ["shortcut", "title", "team", "is_active"]
+    list_display = [as_written("shortcut", _("shortcut")), "title", "team", "is_active"]
     list_filter = ["is_active", "team"]
     search_fields = ["shortcut", "title", "body"]
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.filters import AssigneeFilter, BooleanFilter, FilterSet, IdFilter
 from helpdesk.instants import InstantFilter
 from helpdesk.models import Team
-from tickets.models import Category, Ticket
+from tickets.models import Category, Tag, Ticket
 from tickets.selectors import SAVED_VIEWS, ticket_saved_view_filter, ticket_search
 
 VIEW_CHOICES = [
@@ -29,6 +29,8 @@ class TicketFilterSet(FilterSet):
     channel = django_filters.ChoiceFilter(choices=Ticket.Channel.choices, label=_("Channel"))
     priority = django_filters.MultipleChoiceFilter(choices=Ticket.Priority.choices, label=_("Priority"), distinct=False)
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.select_related("parent"), method="filter_category", label=_("Category"))
+    tag = django_filters.ModelChoiceFilter(queryset=Tag.objects.all(), field_name="tags", label=_("Tag"),
+                                           help_text=_("A tag id"))
     assignee = AssigneeFilter(label=_("Assignee"), help_text=_('A user id, "me" or "none" (unassigned)'))
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.filter(is_active=True), label=_("Team"))
     customer = IdFilter(field_name="customer_id", label=_("Customer"))

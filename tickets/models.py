@@ -1,10 +1,12 @@
 """Tickets and complaints, their messages and their event history."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helpdesk.events import AuditEvent
 from helpdesk.roles import Role
@@ -28,6 +30,26 @@ class Category(models.Model):
 
     def __str__(self):
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+
+class Tag(models.Model):
+    """A label agents put on tickets (加急, 重复投诉, 大促) to find them again; admins manage the list."""
+
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    colour = models.CharField(
+        _("colour"), max_length=7, blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour like #d9480f."))],
+        help_text=_("Optional, as #rrggbb; the badge is grey without one."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
 
 
 class Ticket(models.Model):
@@ -110,6 +132,7 @@ class Ticket(models.Model):
         _("tracking links valid from"), null=True, blank=True,
         help_text=_("Tracking links issued before this time no longer open the ticket."),
     )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="tickets")
 
     class Meta:
         ordering = ["-updated_at"]
@@ -212,11 +235,13 @@ class TicketEvent(AuditEvent):
         STEP_BREACH = "step_breach", _("Complaint step overdue")
         STEP_RECOMPUTED = "step_recomputed", _("Step deadline recomputed")
         TRACKER_SENT = "tracker_sent", _("Tracking link sent")
+        TAGGED = "tagged", _("Tag added")
+        UNTAGGED = "untagged", _("Tag removed")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    from_value = models.CharField(_("from"), max_length=128, blank=True)
-    to_value = models.CharField(_("to"), max_length=128, blank=True)
+    from_value = models.CharField(pgettext_lazy("changed value", "from"), max_length=128, blank=True)
+    to_value = models.CharField(pgettext_lazy("changed value", "to"), max_length=128, blank=True)
 
     class Meta(AuditEvent.Meta):
         verbose_name = _("ticket event")

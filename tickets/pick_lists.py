@@ -1,6 +1,7 @@
-"""Option lists for the ticket selects (categories, teams), cached in Redis and dropped when a row changes.
+"""Option lists for the ticket selects (categories, teams, tags), cached in Redis and dropped when a row changes.
 
-Every inbox and ticket page renders them; they change only when an admin edits a category or a team.
+Every inbox and ticket page renders them; they change only when an admin edits a category, a team or a tag
+(or someone who may creates a tag).
 """
 
 from dataclasses import dataclass
@@ -10,9 +11,9 @@ from django.db.models.signals import post_delete, post_save
 from redis.exceptions import RedisError
 
 from helpdesk.models import Team
-from tickets.models import Category
+from tickets.models import Category, Tag
 
-KEY = "tickets:pick-lists:v1"
+KEY = "tickets:pick-lists:v2"
 SECONDS = 300
 
 
@@ -31,11 +32,12 @@ class Option:
 def _build() -> dict[str, list[Option]]:
     categories = [Option(c.pk, str(c), c.is_active) for c in Category.objects.select_related("parent")]
     teams = [Option(t.pk, t.name) for t in Team.objects.filter(is_active=True).order_by("name", "id")]
-    return {"categories": categories, "teams": teams}
+    tags = [Option(t.pk, t.name) for t in Tag.objects.order_by("name")]
+    return {"categories": categories, "teams": teams, "tags": tags}
 
 
 def pick_lists() -> dict[str, list[Option]]:
-    """Return ``{"categories": [...all...], "teams": [...active...]}`` as options, from the cache when it can."""
+    """Return ``{"categories": [...all...], "teams": [...active...], "tags": [...]}`` as options, from the cache when it can."""
     try:
         lists = cache.get(KEY)
     except RedisError:
@@ -60,8 +62,13 @@ def team_options() -> list[Option]:
     return pick_lists()["teams"]
 
 
+def tag_options() -> list[Option]:
+    """Return the tags by name."""
+    return pick_lists()["tags"]
+
+
 def pick_lists_forget(**kwargs) -> None:
-    """Drop the cached lists (a category or team was saved or deleted)."""
+    """Drop the cached lists (a category, team or tag was saved or deleted)."""
     try:
         cache.delete(KEY)
     except RedisError:
@@ -69,7 +76,7 @@ def pick_lists_forget(**kwargs) -> None:
 
 
 def pick_lists_connect() -> None:
-    """Drop the cache whenever a category or a team row changes (called from ``TicketsConfig.ready``)."""
-    for model in (Category, Team):
+    """Drop the cache whenever a category, team or tag row changes (called from ``TicketsConfig.ready``)."""
+    for model in (Category, Team, Tag):
         post_save.connect(pick_lists_forget, sender=model, dispatch_uid=f"pick-lists-{model.__name__}-save")
         post_delete.connect(pick_lists_forget, sender=model, dispatch_uid=f"pick-lists-{model.__name__}-delete")

@@ -336,6 +336,15 @@ def assignable_users(*, ticket: Ticket) -> QuerySet[User]:
             .distinct().order_by("display_name", "username"))
 
 
+def bulk_assignees_for(*, user) -> QuerySet[User]:
+    """Return who the viewer may hand tickets to in bulk: members and supervisors of their teams (managers: of every team)."""
+    teams = Team.objects.filter(is_active=True)
+    if ticket_scope_q(user=user) is not None:
+        teams = teams.filter(pk__in=team_ids_for_user(user=user))
+    return (User.objects.filter(Q(teams__in=teams) | Q(pk__in=teams.values("supervisor_id")), is_active=True)
+            .distinct().order_by("display_name", "username"))
+
+
 # The customer archive's figures of a customer's tickets (registered in TicketsConfig.ready).
 CUSTOMER_STAT_COLUMNS = [
     StatColumn("tickets", Ticket, "customer", "count(*)", default=0),

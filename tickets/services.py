@@ -24,6 +24,7 @@ from tickets.models import (
     InternalTask,
     Remedy,
     ServiceLanguageHit,
+    Tag,
     Ticket,
     TicketEvent,
     TicketMessage,
@@ -695,6 +696,47 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor) -> Ticket:
     _touch(source, ["status", "resolved_at", "closed_at", "merged_into"])
     _touch(target, [])
     return target
+
+
+def tag_get_or_create(*, actor, name: str) -> Tag:
+    """Return the tag of this name (any letter case); create it only for someone who may add tags (``tickets.add_tag``)."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"tag": [_("Give a tag name.")]})
+    if len(name) > Tag._meta.get_field("name").max_length:
+        raise ValidationError({"tag": [_("A tag name has at most 32 characters.")]})
+    tag = Tag.objects.filter(name__iexact=name).first()
+    if tag is not None:
+        return tag
+    if not actor.has_perm("tickets.add_tag"):
+        raise ValidationError({"tag": [_("There is no tag %(name)s, and you may not create tags.") % {"name": name}]})
+    with transaction.atomic():
+        tag, _created = Tag.objects.get_or_create(name=name)
+    return tag
+
+
+@transaction.atomic
+def ticket_tag_add(*, ticket: Ticket, actor, tag: Tag) -> bool:
+    """Put a tag on the ticket and record it; return False when it was already there."""
+    ticket = _locked(ticket)
+    if ticket.tags.filter(pk=tag.pk).exists():
+        return False
+    ticket.tags.add(tag)
+    _event(ticket, TicketEvent.Kind.TAGGED, actor, to_value=tag.name)
+    _touch(ticket, [])
+    return True
+
+
+@transaction.atomic
+def ticket_tag_remove(*, ticket: Ticket, actor, tag: Tag) -> bool:
+    """Take a tag off the ticket and record it; return False when it was not there."""
+    ticket = _locked(ticket)
+    if not ticket.tags.filter(pk=tag.pk).exists():
+        return False
+    ticket.tags.remove(tag)
+    _event(ticket, TicketEvent.Kind.UNTAGGED, actor, from_value=tag.name)
+    _touch(ticket, [])
+    return True
 
 
 # Canned replies (快捷回复): shared ones by admins, a team's by its supervisor, members their own.

@@ -7,6 +7,7 @@ app_name = "tickets"
 urlpatterns = [
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("tickets/", views.TicketListView.as_view(), name="ticket_list"),
+    path("tickets/bulk/", views.TicketBulkView.as_view(), name="ticket_bulk"),
     path("tickets/<int:pk>/", views.TicketDetailView.as_view(), name="ticket_detail"),
     path("calls/new/", views.call_new, name="call_new"),
     path("tickets/<int:pk>/canned/", views.CannedReplySearchView.as_view(), name="canned_search"),

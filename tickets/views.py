@@ -5,7 +5,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -17,6 +19,8 @@ from customers.privacy import mask_text
 from customers.selectors import customer_may_open
 from customers.services import RevealLimitReached
 from tickets import presence, services, workflow
+from tickets.bulk import ACTIONS as BULK_ACTIONS
+from tickets.bulk import tickets_bulk_apply
 from tickets.api.views import TicketCursorPagination
 from tickets.attachments import attachment_response
 from tickets.filters import VIEW_CHOICES, TicketFilterSet
@@ -32,12 +36,13 @@ from tickets.forms import (
     TransferForm,
     TransitionForm,
 )
-from tickets.models import InternalTask, Remedy, Ticket, TicketMessage
-from tickets.pick_lists import category_options, team_options
+from tickets.models import InternalTask, Remedy, Tag, Ticket, TicketMessage
+from tickets.pick_lists import category_options, tag_options, team_options
 from tickets.privacy import ticket_text_reveal
 from tickets.selectors import (
     attachment_get_for_user,
     assignable_users,
+    bulk_assignees_for,
     canned_replies_for,
     canned_reply_render,
     customer_card_with_history,
@@ -88,7 +93,7 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         due_soonest = self.request.GET.get("ordering") == "sla_due"
         if due_soonest:
             tickets = ticket_annotate_sla_due(tickets).filter(sla_due__isnull=False)
-        page = paginator.paginate_queryset(tickets, Request(self.request))
+        page = paginator.paginate_queryset(tickets.prefetch_related("tags"), Request(self.request))
         timers = sla_running_timers(ticket_ids=[ticket.pk for ticket in page])
         for ticket in page:
             running = timers.get(ticket.pk, [])
@@ -101,6 +106,64 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             saved_views=views, current_view=self.request.GET.get("view", ""), count_cap=99, due_soonest=due_soonest,
             **kwargs
         )
+
+    def bulk_options(self) -> dict:
+        """Return the choices of the bulk bar (read only when the whole page is rendered, not for the rows)."""
+        user = self.request.user
+        return {
+            "actions": [(key, label) for key, label in BULK_ACTIONS.items()
+                        if key != "merge" or user.has_perm("tickets.merge_ticket")],
+            "assignees": bulk_assignees_for(user=user),
+            "statuses": Ticket.Status.choices,
+            "priorities": Ticket.Priority.choices,
+            "categories": category_options(active_only=True),
+            "tags": tag_options(),
+            "i18n": {
+                "selected": _("{count} tickets selected"),
+                "choose": _("Choose an action."),
+                "value": _("Give a value."),
+                "oldest": _("the oldest selected ticket, {number}"),
+                "assign": _("Assign {count} tickets to {value}."),
+                "unassign": _("Take {count} tickets off their assignees."),
+                "status": _("Change {count} tickets to {value}; a ticket whose status cannot change so is skipped."),
+                "priority": _("Set the priority of {count} tickets to {value}."),
+                "category": _("Move {count} tickets to the category {value}."),
+                "tag": _("Tag {count} tickets with {value}."),
+                "merge": _("Merge {count} tickets into {value}; the others are closed as merged."),
+            },
+        }
+
+
+class TicketBulkView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Apply one bulk-bar action to the selected tickets, then go back to the list with a summary."""
+
+    permission_required = "tickets.change_ticket"
+
+    def post(self, request):
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            back = reverse("tickets:inbox")
+        value = request.POST.get("value")
+        if request.POST.get("action") == "assign" and value == "none":
+            value = None
+        try:
+            result = tickets_bulk_apply(actor=request.user, ticket_ids=request.POST.getlist("tickets"),
+                                        action=request.POST.get("action", ""), value=value)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    messages.error(request, f"{BULK_FIELDS.get(field, field)}: {error}")
+            return redirect(back)
+        updated, skipped = result["updated"], result["skipped"]
+        summary = _("Updated %(updated)s, skipped %(skipped)s.") % {"updated": len(updated), "skipped": len(skipped)}
+        (messages.success if updated or not skipped else messages.warning)(request, summary)
+        for entry in skipped:
+            messages.warning(request, f"{entry['number'] or '#' + str(entry['ticket'])}: {entry['reason']}")
+        return redirect(back)
+
+
+BULK_FIELDS = {"tickets": gettext_lazy("Tickets"), "action": gettext_lazy("Action"), "value": gettext_lazy("Value")}
 
 
 def filter_options_from_cache(form) -> None:
@@ -129,7 +192,8 @@ class TicketDetailView(LoginRequiredMixin, PermissionRequiredMixin, View):
 def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_messages=(), held_with_files=False,
                 status=200):
     """Render the ticket page for the viewer; ``held_messages`` are the new messages a held reply was written against."""
-    from sla.selectors import complaint_progress, sla_running_timers  # the SLA app builds on tickets: imported when used
+    # The SLA app builds on tickets: imported when used.
+    from sla.selectors import complaint_progress, sla_history_labels, sla_running_timers
 
     user = request.user
     events = list(ticket_events(ticket=ticket))
@@ -141,6 +205,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_me
         "ticket": ticket,
         "thread": thread,
         "events": events,
+        "event_labels": sla_history_labels(values={v for e in events for v in (e.from_value, e.to_value)}),
         "progress": complaint_progress(ticket=ticket),
         "sla_timers": sla_running_timers(ticket_ids=[ticket.pk]).get(ticket.pk, []),
         "card": card,
@@ -169,6 +234,8 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_me
         "can_approve": user.has_perm("tickets.approve_remedy"),
         "is_active": workflow.is_active(ticket.status),
         "escalation_level": escalation_level(ticket),
+        "tags": ticket.tags.all(),
+        "tag_names": tag_options(),
     }
     return TemplateResponse(request, "tickets/ticket_detail.html", context, status=status)
 
@@ -397,6 +464,16 @@ def merge(request, ticket):
     return redirect("tickets:ticket_detail", pk=target.pk)
 
 
+def tag_add(request, ticket):
+    tag = services.tag_get_or_create(actor=request.user, name=request.POST.get("tag", ""))
+    services.ticket_tag_add(ticket=ticket, actor=request.user, tag=tag)
+
+
+def tag_remove(request, ticket):
+    tag = get_object_or_404(Tag, pk=request.POST.get("tag") if str(request.POST.get("tag", "")).isdigit() else None)
+    services.ticket_tag_remove(ticket=ticket, actor=request.user, tag=tag)
+
+
 def call(request, ticket):
     # Logging calls is the channels app's, which builds on tickets: imported when used.
     from channels.views import call_on_ticket
@@ -427,7 +504,7 @@ ACTIONS = {
     "reply": reply, "update": update_fields, "assign": assign, "claim": claim, "transition": transition,
     "escalate": escalate, "transfer": transfer, "task": task_add, "task-done": task_done, "remedy": remedy_add,
     "remedy-decide": remedy_decide, "remedy-agree": remedy_agree, "remedy-done": remedy_done, "merge": merge,
-    "step": step_complete,
+    "step": step_complete, "tag-add": tag_add, "tag-remove": tag_remove,
     "call": call, "email-resend": email_resend, "tracker-send": tracker_send,
 }
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class QualityCheckItem(models.Model):
@@ -13,7 +14,7 @@ class QualityCheckItem(models.Model):
     description = models.CharField(_("what to look for"), max_length=255, blank=True)
     weight = models.PositiveSmallIntegerField(_("weight"), default=25, validators=[MinValueValidator(1), MaxValueValidator(100)])
     is_active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"), default=0)
 
     class Meta:
         ordering = ["position", "id"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Report(models.Model):
@@ -20,8 +21,8 @@ class Report(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    date_from = models.DateField(_("from"))
-    date_to = models.DateField(_("to"))
+    date_from = models.DateField(pgettext_lazy("date range", "from"))
+    date_to = models.DateField(pgettext_lazy("date range", "to"))
     team = models.ForeignKey("helpdesk.Team", verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+")
     channel = models.CharField(_("channel"), max_length=16, blank=True)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
@@ -70,7 +71,7 @@ class ScorecardIndicator(models.Model):
     threshold_3 = models.DecimalField(_("score 3 from"), max_digits=8, decimal_places=2)
     threshold_4 = models.DecimalField(_("score 4 from"), max_digits=8, decimal_places=2)
     threshold_5 = models.DecimalField(_("score 5 from"), max_digits=8, decimal_places=2)
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"), default=0)
 
     class Meta:
         ordering = ["scheme", "position", "id"]

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Order(models.Model):
@@ -75,8 +76,8 @@ class OrderStatusChange(models.Model):
     # Indexed by orderstatus_order_idx (order first); a second index would only slow every status change.
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="status_changes",
                               db_index=False)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
+    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=20, blank=True)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=20)
     source = models.CharField(_("source"), max_length=16)  # api, webhook, import
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.models.catalog import Carrier, Sku
 from orders.models.orders import Order, OrderItem
@@ -82,7 +83,7 @@ class ReturnRequest(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         AWAITING_RETURN = "awaiting_return", _("Awaiting return")
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("return status", "Received")
         INSPECTED = "inspected", _("Inspected")
         AWAITING_REFUND_APPROVAL = "awaiting_refund_approval", _("Refund awaiting approval")
         REFUNDED = "refunded", _("Refunded")

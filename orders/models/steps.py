@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helpdesk.events import AuditEvent, actor_field
 from orders.models.returns import ReturnRequest
@@ -66,8 +67,8 @@ class ReturnEvent(AuditEvent):
 
     return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    from_status = models.CharField(_("from"), max_length=24, blank=True)
-    to_status = models.CharField(_("to"), max_length=24, blank=True)
+    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=24, blank=True)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=24, blank=True)
     actor = actor_field(verbose_name=_("by"))
     is_public = models.BooleanField(_("shown to the customer"), default=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)

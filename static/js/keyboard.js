@@ -1,4 +1,5 @@
-// Keyboard use of the agent pages: the command palette (Ctrl/⌘+K), j/k/Enter in lists, r/n on a ticket,
+// Keyboard use of the agent pages: the command palette (Ctrl/⌘+K), j/k/Enter in lists, x selects the highlighted
+// row of a ticket list (tickets/bulk.js acts on the selection), r/n on a ticket,
 // Ctrl/⌘+Enter sends the focused form, ? shows the shortcuts. Nothing fires while typing in a field,
 // except Ctrl/⌘+Enter, Ctrl/⌘+K and Esc.
 (function () {
@@ -12,6 +13,7 @@
   let options = [], active = 0, asked = 0, timer = null, row = -1, shown = null;
 
   function typing(target) {
+    if (target instanceof HTMLInputElement && ["checkbox", "radio"].includes(target.type)) return false;  // nothing typed
     return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
   }
   function el(tag, cls, text) {
@@ -121,6 +123,12 @@
     list.forEach((node, i) => node.classList.toggle("kbd-active", i === row));
     list[row].scrollIntoView({ block: "nearest" });
   }
+  function toggleRow() {
+    const box = document.querySelector(".kbd-active [data-select-row]");
+    if (!box) return false;
+    box.click();  // the list's own click handling keeps the selection
+    return true;
+  }
   function openRow() {
     const node = document.querySelector(".kbd-active");
     if (!node) return false;
@@ -155,7 +163,7 @@
     if (event.key === "Escape" && typing(event.target) && !event.target.closest("dialog")) { event.target.blur(); return; }
     if (typing(event.target) || mod || event.altKey || palette.open || help.open) return;
     const keys = {
-      j: () => move(1), k: () => move(-1), Enter: openRow,
+      j: () => move(1), k: () => move(-1), Enter: openRow, x: toggleRow,
       r: () => compose(false), n: () => compose(true),
       "?": () => help.showModal(),
     };

@@ -238,7 +238,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
               data=lambda w: {"step": "feedback", "note": "客户电话确认满意"}),
          post(302, may=SUPERVISORS, sees=TEAM, label="merge", args=lambda w: {"pk": w.ticket.pk, "action": "merge"},
               data=lambda w: {"into": w.merge_target.number}),
-         post(302, sees=TEAM, label="tracker-send", args=lambda w: {"pk": w.ticket.pk, "action": "tracker-send"})),
+         post(302, sees=TEAM, label="tracker-send", args=lambda w: {"pk": w.ticket.pk, "action": "tracker-send"}),
+         post(302, sees=TEAM, label="tag-add", args=lambda w: {"pk": w.ticket.pk, "action": "tag-add"},
+              data=lambda w: {"tag": "加急"})),
+    # Bulk actions name their tickets in the body: one out of scope is reported as not found and left alone,
+    # so everyone who may change tickets gets the summary (docs/tickets.md#bulk-actions-and-tags).
+    page("tickets:ticket_bulk", post(302, data=lambda w: {"tickets": [w.ticket.pk], "action": "priority",
+                                                           "value": "high", "next": "/inbox/"})),
     # Revealing a masked message's text takes a reason and is audited (docs/security.md); anyone who sees the ticket.
     page("tickets:ticket_reveal", post(200, sees=TEAM, args=pk("ticket"), data=lambda w: {"reason": "核实收货人身份"})),
     # Saying one is on a ticket (viewing or replying) is for everyone who sees it (docs/tickets.md).
@@ -271,6 +277,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     api("ticket-escalate", post(200, sees=TEAM, args=pk("ticket"), data=lambda w: {"reason": "客户要求主管处理"})),
     api("ticket-transfer", post(200, sees=TEAM, args=pk("ticket"), data=lambda w: {"team": w.other_team.pk})),
     api("ticket-transition", post(200, sees=TEAM, args=pk("ticket"), data=lambda w: {"status": "pending_customer"})),
+    api("ticket-bulk", post(200, data=lambda w: {"tickets": [w.ticket.pk], "action": "priority", "value": "high"})),
     api("ticket-merge", post(200, may=SUPERVISORS, sees=TEAM, args=pk("ticket"),
                              data=lambda w: {"into": w.merge_target.pk})),
     api("ticket-events", get(sees=TEAM, args=pk("ticket"))),

@@ -326,7 +326,7 @@ def test_list_query_count_does_not_depend_on_page_size(api, agent, team, django_
 def test_admin_pages_for_policies_open(client_for, admin_user):
     client = client_for(admin_user)
     for path in ("/admin/tickets/forbiddenphrase/", "/admin/tickets/cannedreply/", "/admin/tickets/remedylimit/",
-                 "/admin/tickets/servicelanguagehit/", "/admin/tickets/remedy/", "/admin/tickets/internaltask/"):
+                 "/admin/tickets/servicelanguagehit/", "/admin/tickets/remedy/", "/admin/tickets/internaltask/", "/admin/tickets/tag/"):
         assert client.get(path).status_code == 200, path
 
 

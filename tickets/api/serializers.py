@@ -11,7 +11,18 @@ from helpdesk.api import strict
 from helpdesk.models import Team, User
 from tickets import presence, workflow
 from tickets.attachments import MAX_BYTES
-from tickets.models import Attachment, CannedReply, Category, InternalTask, Remedy, Ticket, TicketEvent, TicketMessage
+from tickets.bulk import ACTIONS, BULK_LIMIT
+from tickets.models import (
+    Attachment,
+    CannedReply,
+    Category,
+    InternalTask,
+    Remedy,
+    Tag,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
 
 
 def text_shown(text: str, context: dict) -> tuple[str, bool]:
@@ -24,6 +35,13 @@ def text_shown(text: str, context: dict) -> tuple[str, bool]:
     return shown[text]
 
 
+class TagSerializer(strict.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["id", "name", "colour"]
+        read_only_fields = fields
+
+
 class TicketSerializer(strict.ModelSerializer):
     subject = serializers.SerializerMethodField(help_text="Masked unless the user may see personal data")
     subject_is_masked = serializers.SerializerMethodField(help_text="Personal data in the subject is masked")
@@ -32,13 +50,14 @@ class TicketSerializer(strict.ModelSerializer):
     team_name = strict.CharField(source="team.name", read_only=True)
     assignee_name = serializers.SerializerMethodField()
     order_number = strict.CharField(source="order.number", read_only=True, default=None)
+    tags = TagSerializer(many=True, read_only=True)
 
     class Meta:
         model = Ticket
         fields = [
             "id", "number", "subject", "subject_is_masked", "kind", "channel", "status", "priority", "category", "category_name",
             "customer", "customer_name", "order", "order_number", "team", "team_name", "assignee", "assignee_name",
-            "escalated_to", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at",
+            "escalated_to", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "tags",
         ]
         read_only_fields = fields
 
@@ -242,6 +261,52 @@ class TransferSerializer(serializers.Serializer):
 
 class MergeSerializer(serializers.Serializer):
     into = serializers.IntegerField(min_value=1, help_text=_("Id of the ticket that stays."))
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer", "minimum": 1}], "nullable": True})
+class BulkValueField(serializers.JSONField):
+    """A bulk action's value: a string, an id or null; the service checks it against the action."""
+
+    def to_internal_value(self, data):
+        if data is not None and (isinstance(data, bool) or not isinstance(data, (str, int))):
+            raise serializers.ValidationError(_("Give a string, an id or null."))
+        if isinstance(data, str) and len(data) > 200:
+            raise serializers.ValidationError(_("At most 200 characters."))
+        return data
+
+
+class BulkIdField(serializers.IntegerField):
+    """A ticket id as a JSON integer (not its digits as a string)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class BulkRequestSerializer(serializers.Serializer):
+    tickets = serializers.ListField(child=BulkIdField(min_value=1, max_value=2**63 - 1), min_length=1,
+                                    max_length=BULK_LIMIT, help_text=_("Ids of the tickets to change, at most 100."))
+    action = strict.ChoiceField(choices=list(ACTIONS))
+    value = BulkValueField(required=False, default=None, help_text=_(
+        'assign: a user id, "me", or null to unassign; status, priority: the new value; category: a category id; '
+        'tag: a tag name or id; merge: the id of the ticket that stays, or null (the oldest selected).'))
+
+
+class BulkTicketSerializer(serializers.Serializer):
+    ticket = serializers.IntegerField()
+    number = strict.CharField()
+
+
+class BulkSkippedSerializer(serializers.Serializer):
+    ticket = serializers.IntegerField()
+    number = strict.CharField(allow_null=True, help_text=_("Null when the ticket was not found."))
+    reason = strict.CharField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    updated = BulkTicketSerializer(many=True)
+    skipped = BulkSkippedSerializer(many=True)
 
 
 class TicketEventSerializer(strict.ModelSerializer):

@@ -12,6 +12,7 @@ from helpdesk.models import Team
 from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.teams import team_ids_for_user
 from tickets import presence, services
+from tickets.bulk import tickets_bulk_apply
 from tickets.api import serializers as s
 from tickets.attachments import DOWNLOAD_TYPES, attachment_response
 from tickets.filters import TicketFilterSet
@@ -77,7 +78,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = ticket_list_for_user(user=self.request.user)
+        queryset = ticket_list_for_user(user=self.request.user).prefetch_related("tags")
         if self.action == "list" and self.request.query_params.get("ordering") == "sla_due":
             from sla.filters import ticket_annotate_sla_due  # the SLA app builds on tickets: imported when used
 
@@ -247,6 +248,17 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         target = ticket_get_for_user(user=request.user, pk=data["into"])
         target = services.ticket_merge(source=source, target=target, actor=request.user)
         return self._detail(target)
+
+    @extend_schema(request=s.BulkRequestSerializer, responses={
+        200: s.BulkResultSerializer, 400: OpenApiResponse(description="Bad tickets, action or value (field errors)"),
+        403: OpenApiResponse(description="Merging needs tickets.merge_ticket")})
+    @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
+    def bulk(self, request):
+        """Apply one action to up to 100 tickets; each is changed or skipped with its reason, on its own."""
+        data = self._validated(s.BulkRequestSerializer)
+        result = tickets_bulk_apply(actor=request.user, ticket_ids=data["tickets"], action=data["action"],
+                                    value=data["value"])
+        return Response(s.BulkResultSerializer(result).data)
 
     @extend_schema(responses=s.TicketEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=ThreadCursorPagination, filterset_class=None)

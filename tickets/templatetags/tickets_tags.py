@@ -12,9 +12,10 @@ def message_html(body: str, body_format: str = ""):
 
 
 @register.filter
-def choice_label(value: str):
-    """Show a status, priority or complaint step code from the event history as its label."""
+def choice_label(value: str, more_labels=None):
+    """Show a status, priority or complaint step code from the event history as its label (or as ``more_labels`` names it)."""
     from tickets.models import Ticket, TicketStep
 
-    return {**dict(Ticket.Status.choices), **dict(Ticket.Priority.choices), **dict(TicketStep.Step.choices)}.get(
-        value, value)
+    labels = {**dict(Ticket.Status.choices), **dict(Ticket.Priority.choices), **dict(TicketStep.Step.choices),
+              **(more_labels or {})}
+    return labels.get(value, value)
