@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
+from chat.models import AgentPresence, ChatEvent, ChatLanguageHit, ChatMessage, ChatSession, ChatWidget
 from helpdesk.admin import ReadOnlyAdminMixin
 
 __all__: list[str] = []
@@ -51,3 +51,11 @@ class ChatSessionAdmin(admin.ModelAdmin):
 class ChatEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "kind", "session", "actor", "team", "agent", "created_at"]
     list_filter = ["kind"]
+
+
+@admin.register(ChatLanguageHit)
+class ChatLanguageHitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "kind", "phrase", "user", "message"]
+    list_filter = ["kind", "phrase"]
+    list_select_related = ["phrase", "user", "message"]
+    date_hierarchy = "created_at"

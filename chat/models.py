@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from helpdesk.events import AuditEvent, actor_field
+from tickets.models import ForbiddenPhrase
 
 
 def _new_key() -> str:
@@ -132,6 +133,32 @@ class ChatMessage(models.Model):
 
     def __str__(self):
         return f"{self.session_id}/{self.seq}"
+
+
+class ChatLanguageHit(models.Model):
+    """A service-language finding (服务用语规范) of a sent agent chat message: a phrase, or a first reply without a greeting.
+
+    The chat's sibling of ``tickets.ServiceLanguageHit``; the findings go with the message into the ticket's
+    transcript when the chat ends.
+    """
+
+    phrase = models.ForeignKey("tickets.ForbiddenPhrase", verbose_name=_("phrase"), on_delete=models.CASCADE,
+                               null=True, blank=True, related_name="chat_hits")
+    kind = models.CharField(_("kind"), max_length=12, choices=ForbiddenPhrase.Kind.choices)
+    message = models.ForeignKey(ChatMessage, verbose_name=_("chat message"), on_delete=models.CASCADE,
+                                related_name="language_hits")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("chat service-language finding")
+        verbose_name_plural = _("chat service-language findings")
+        indexes = [models.Index(fields=["user", "created_at"], name="chat_language_hit_user_idx")]
+
+    def __str__(self):
+        return f"{self.phrase or self.get_kind_display()}@{self.message_id}"
 
 
 class ChatEvent(AuditEvent):

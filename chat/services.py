@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from chat import sql, workflow
 from chat.events import agent_channel, chat_publish, session_channel, team_channel, visitors_connected
-from chat.models import AgentPresence, ChatEvent, ChatMessage, ChatSession, ChatWidget
+from chat.models import AgentPresence, ChatEvent, ChatLanguageHit, ChatMessage, ChatSession, ChatWidget
 from chat.selectors import (
     chat_event_payload,
     chat_message_payload,
@@ -40,7 +40,9 @@ from sla.services import ticket_sla_conversation_ended
 from tickets import workflow as ticket_workflow
 from tickets.attachments import sniff_content_type
 from tickets.models import ForbiddenPhrase, Ticket, TicketMessage
-from tickets.services import customer_find_or_create, phrases_in, ticket_create, ticket_message_add, ticket_transition
+from tickets.services import (
+    customer_find_or_create, phrases_in, service_language_findings, ticket_create, ticket_message_add, ticket_transition,
+)
 
 MAX_MESSAGE_CHARS = 2000
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -252,7 +254,12 @@ def chat_message_post(*, session: ChatSession, sender: str, actor=None, body="",
         raise ValidationError({"status": [_("This chat has already ended.")]})
     if sender == ChatMessage.Sender.AGENT and session.agent_id != getattr(actor, "pk", None):
         raise ChatConflict(_("Only the agent of this chat may write in it; accept it first."))
+    is_first_reply = session.first_response_at is None
     message, publishes = _message_store(session, sender=sender, actor=actor, body=body, image=image, image_type=image_type)
+    if sender == ChatMessage.Sender.AGENT and body:
+        ChatLanguageHit.objects.bulk_create([
+            ChatLanguageHit(phrase=phrase, kind=kind, message=message, user=actor)
+            for phrase, kind in service_language_findings(text=body, is_first_reply=is_first_reply)])
     for channel, payload in publishes:
         _after_commit(channel, payload)
     return message
@@ -520,13 +527,14 @@ def chat_end(*, session: ChatSession, actor, ticket: Ticket | None = None, resol
         )
     senders = {ChatMessage.Sender.CUSTOMER: TicketMessage.Sender.CUSTOMER, ChatMessage.Sender.AGENT: TicketMessage.Sender.AGENT,
                ChatMessage.Sender.SYSTEM: TicketMessage.Sender.SYSTEM}
-    for message in session.messages.select_related("author").order_by("seq"):
+    for message in session.messages.select_related("author").prefetch_related("language_hits__phrase").order_by("seq"):
         attachments = []
         if message.image:
             message.image.open("rb")
             attachments = [File(message.image.file, name=os.path.basename(message.image.name))]
         ticket_message_add(ticket=ticket, actor=message.author, body=_transcript_body(message),
-                           sender=senders[message.sender], attachments=attachments, created_at=message.created_at)
+                           sender=senders[message.sender], attachments=attachments, created_at=message.created_at,
+                           language_findings=[(hit.phrase, hit.kind) for hit in message.language_hits.all()])
         if message.image:
             message.image.close()
     ticket.refresh_from_db()

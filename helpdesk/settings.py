@@ -373,6 +373,8 @@ SPECTACULAR_SETTINGS = {
         "FollowUpKindEnum": "followups.models.FollowUpRule.Kind",
         "FollowUpStatusEnum": "followups.models.FollowUpVisit.Status",
         "FollowUpOutcomeEnum": "followups.models.FollowUpVisit.Outcome",
+        "ConductKindEnum": "kpi.models.conduct.ConductRecord.Kind",
+        "ConductCategoryEnum": "kpi.models.conduct.ConductRecord.Category",
     },
 }
 

@@ -9,7 +9,7 @@ from helpdesk.api.views import SchemaView
 # while an include at "" has every one of its routes tried.
 api_v1 = [
     path("chat/", include("chat.api.urls")),
-    path("kpi/", include("kpi.api.urls")),
+    path("", include("kpi.api.urls")),  # kpi/ and conduct/, each behind its prefix
     path("", include("knowledge.api.urls")),  # knowledge/ and help/, each behind its prefix
     path("", include("followups.api.urls")),  # followups/ and surveys/, each behind its prefix
     path("", include("helpdesk.api.urls")),

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from helpdesk.business_time import CalendarSpec, UncoveredYearError, business_minutes_between
 from helpdesk.calendars import calendar_spec
-from kpi.models import TicketFact
+from kpi.models import StepFact, TicketFact
 from kpi.policies import kpi_settings_get
 from sla.models import TicketSLATimer, TicketStepDeadline
-from tickets.models import Ticket, TicketEvent, TicketMessage
+from tickets.models import Ticket, TicketEvent, TicketMessage, TicketStep
 
 DONE = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
 BATCH = 1000
@@ -90,6 +90,18 @@ def step_outcomes(deadlines, now: dt.datetime) -> tuple[int, int]:
     return decided, on_time
 
 
+def step_times(spec, created_at: dt.datetime, completions: list[tuple[str, dt.datetime]]) -> list[tuple]:
+    """Return (step, started_at, completed_at, business minutes) of a ticket's completed steps, in completion order.
+
+    A step starts when the step completed before it did (the ticket's creation for the first one).
+    """
+    rows, started_at = [], created_at
+    for step, completed_at in completions:
+        rows.append((step, started_at, completed_at, _minutes(spec, started_at, completed_at)))
+        started_at = max(started_at, completed_at)
+    return rows
+
+
 def ticket_facts_refresh(*, ticket_ids: list[int]) -> int:
     """Measure the tickets into ``TicketFact`` rows (insert or replace); return how many were written."""
     tickets = list(
@@ -119,15 +131,21 @@ def ticket_facts_refresh(*, ticket_ids: list[int]) -> int:
     for ticket_id, met_at, due_at in TicketStepDeadline.objects.filter(ticket_id__in=ids).values_list(
             "ticket_id", "met_at", "due_at"):
         steps[ticket_id].append((met_at, due_at))
+    completions = defaultdict(list)
+    for ticket_id, step, completed_at in TicketStep.objects.filter(ticket_id__in=ids).order_by(
+            "ticket_id", "completed_at", "id").values_list("ticket_id", "step", "completed_at"):
+        completions[ticket_id].append((step, completed_at))
     now = timezone.now()
     settings_row = kpi_settings_get()
     default_spec = calendar_spec(settings_row.calendar) if settings_row.calendar_id else None
-    facts = []
+    facts, times = [], []
     for ticket in tickets:
         steps_due, steps_on_time = step_outcomes(steps[ticket.pk], now)
         sla = getattr(ticket, "sla", None) if hasattr(ticket, "sla") else None
         spec = _spec_for(sla.policy if sla else None, default_spec)
         responses, total, replies = _responses(ticket, messages[ticket.pk], spec)
+        times += [StepFact(fact_id=ticket.pk, step=step, started_at=start, completed_at=end, business_minutes=minutes)
+                  for step, start, end, minutes in step_times(spec, ticket.created_at, completions[ticket.pk])]
         resolved_at = ticket.resolved_at if ticket.status in DONE else None
         first_timer = timers.get((ticket.pk, TicketSLATimer.Target.FIRST_RESPONSE))
         resolution_timer = timers.get((ticket.pk, TicketSLATimer.Target.RESOLUTION))
@@ -150,4 +168,6 @@ def ticket_facts_refresh(*, ticket_ids: list[int]) -> int:
         ))
     fields = [f.name for f in TicketFact._meta.concrete_fields if not f.primary_key]
     TicketFact.objects.bulk_create(facts, update_conflicts=True, unique_fields=["ticket"], update_fields=fields)
+    StepFact.objects.filter(fact_id__in=ids).delete()
+    StepFact.objects.bulk_create(times)
     return len(facts)

@@ -9,6 +9,7 @@ from collections import Counter
 
 from django.db.models import Avg, Count, Q, QuerySet
 
+from chat.models import ChatMessage
 from kpi.models import QualityInspection, TicketFact
 from kpi.selectors import kpi_team_ids_for_viewer
 from tickets.models import ForbiddenPhrase, ServiceLanguageHit, Ticket, TicketMessage
@@ -59,12 +60,22 @@ def quality_language_hits(*, ticket_ids) -> dict[int, Counter]:
 
 
 def service_language_by_agent(*, start: dt.datetime, end: dt.datetime) -> dict[int, float]:
-    """Return each agent's share (%) of public replies sent in the period without a forbidden or discouraged phrase."""
+    """Return each agent's share (%) of public replies sent in the period without a forbidden or discouraged phrase.
+
+    Chat replies count as the ticket messages of their transcript once the chat ended, as chat messages until then.
+    """
     replies = TicketMessage.objects.filter(sender=TicketMessage.Sender.AGENT, is_internal=False, author__isnull=False,
                                            created_at__gte=start, created_at__lt=end)
-    rows = replies.values("author_id").annotate(
-        total=Count("pk", distinct=True),
-        flagged=Count("pk", distinct=True, filter=Q(language_hits__kind__in=ForbiddenPhrase.WARNED)),
-    ).order_by()
-    return {row["author_id"]: round(100 * (row["total"] - row["flagged"]) / row["total"], 2)
-            for row in rows if row["total"]}
+    chats = ChatMessage.objects.filter(sender=ChatMessage.Sender.AGENT, session__ticket__isnull=True,
+                                       author__isnull=False, created_at__gte=start, created_at__lt=end)
+    totals: dict[int, list[int]] = {}
+    for messages in (replies, chats):
+        rows = messages.values("author_id").annotate(
+            total=Count("pk", distinct=True),
+            flagged=Count("pk", distinct=True, filter=Q(language_hits__kind__in=ForbiddenPhrase.WARNED)),
+        ).order_by()
+        for row in rows:
+            counts = totals.setdefault(row["author_id"], [0, 0])
+            counts[0] += row["total"]
+            counts[1] += row["flagged"]
+    return {author: round(100 * (total - flagged) / total, 2) for author, (total, flagged) in totals.items() if total}

@@ -20,7 +20,7 @@ from kpi.definitions import METRICS
 from kpi.models import Report, ReportSubscription
 from kpi.selectors import (
     breakdown_rates, kpi_breakdown, kpi_chart_sources, kpi_complaint_causes, kpi_daily_trend, kpi_facts_for_viewer,
-    kpi_reviews_for_viewer, kpi_summary,
+    kpi_reviews_for_viewer, kpi_step_times, kpi_summary,
 )
 from reviews.selectors import review_kpi_breakdown
 
@@ -73,6 +73,8 @@ def report_sections(report: Report, progress) -> list[tuple[str, list[str], list
     review_rows = [[label, row["key"], row["reviews"], row["positive_rate"], row["negative_rate"]]
                    for by, label in (("shop", _("Shop")), ("sku", _("SKU")), ("team", _("Team")), ("agent", _("Agent")))
                    for row in review_kpi_breakdown(reviews, by=by)]
+    steps = [[row["team"] or _("All teams"), row["step_label"], row["n"], row["median"], row["p90"]]
+             for row in kpi_step_times(facts) + kpi_step_times(facts, by_team=False)]
     progress(80)
     per_head = [_("Tickets"), _("Complaints"), *metric_names]
     return [
@@ -82,6 +84,8 @@ def report_sections(report: Report, progress) -> list[tuple[str, list[str], list
         (_("Complaint causes"), [_("Category"), _("Complaints"), _("Cumulative %")], causes),
         (_("Reviews"), [_("By"), _("Name"), _("Reviews"), _("Positive review rate %"), _("Negative review rate %")],
          review_rows),
+        (_("Complaint steps"), [_("Team"), _("Step"), _("Completed"), _("Median, business minutes"),
+                                _("90th percentile, business minutes")], steps),
         (_("Daily"), [_("Day"), _("Tickets"), _("First response, minutes (mean)"), _("First-contact resolutions"),
                       _("Resolved")], daily),
     ]

@@ -15,13 +15,17 @@ from helpdesk.teams import team_ids_for_user
 from kpi.models.conduct import STRIKES
 from kpi.policies import kpi_settings_get
 from kpi.ranking import ranked
-from kpi.models import ConductRecord, FactDayCategory, FactHour, PeriodScorecard, Report, Scorecard, TicketFact
+from kpi.models import (
+    ConductRecord, FactDayCategory, FactHour, PeriodScorecard, Report, Scorecard, StepFact, TicketFact,
+)
 from kpi.rollups import PRESALES, fact_sums
 from channels.models import PhoneCall
 from orders.models import Order, ReturnRequest
 from reviews.models import Review
-from reviews.selectors import review_kpi_totals
-from tickets.models import Category, Ticket
+from reviews.selectors import review_kpi_breakdown, review_kpi_totals
+from reviews.services import low_rating_threshold
+from tickets.models import Category, Ticket, TicketStep
+from tickets.workflow import STEPS
 
 
 def kpi_team_ids_for_viewer(*, viewer) -> list[int] | None:
@@ -76,6 +80,31 @@ class Median(Aggregate):
     function = "percentile_cont"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
+
+
+class Percentile90(Median):
+    """The 90th percentile of a column (``percentile_cont``, interpolated like the median)."""
+
+    template = "%(function)s(0.9) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+def kpi_step_times(facts: QuerySet[TicketFact], *, by_team: bool = True) -> list[dict]:
+    """Return the median and p90 business minutes spent in each complaint step, per team (or over all of them).
+
+    One grouped query over the step times of the facts' tickets; rows in step order, then by team.
+    """
+    keys = ("fact__team_id", "step") if by_team else ("step",)
+    rows = list(StepFact.objects.filter(fact__in=facts).values(*keys).annotate(
+        n=Count("pk"), median=Median("business_minutes"), p90=Percentile90("business_minutes")).order_by(*keys))
+    order = {step: position for position, step in enumerate(STEPS)}
+    names = dict(Team.objects.filter(pk__in={r["fact__team_id"] for r in rows if by_team}).values_list("pk", "name"))
+    labels = dict(TicketStep.Step.choices)
+    for row in rows:
+        row["team_id"] = row.pop("fact__team_id", None)
+        row["team"] = names.get(row["team_id"], "")
+        row["step_label"] = str(labels.get(row["step"], row["step"]))
+        row["median"], row["p90"] = round(row["median"], 1), round(row["p90"], 1)
+    return sorted(rows, key=lambda r: (r["team"], order.get(r["step"], len(STEPS))))
 
 
 def kpi_responses_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None,
@@ -203,6 +232,34 @@ def kpi_reviews_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team
     start, end = day_bounds(date_from, date_to)
     return _narrowed(Review.objects.filter(reviewed_at__gte=start, reviewed_at__lt=end), viewer=viewer, team=team,
                      agent=agent)
+
+
+REVIEW_BREAKDOWNS = ("shop", "sku", "team", "agent")
+REVIEW_BREAKDOWN_PAGE = 10
+
+
+def kpi_review_breakdown(*, viewer, by: str, date_from: dt.date, date_to: dt.date, team=None, agent=None,
+                         page: int = 1, size: int = REVIEW_BREAKDOWN_PAGE) -> tuple[list[dict], bool]:
+    """Return one page of 好评率 and 差评率 by shop, SKU, team or agent, with where each row drills down to.
+
+    One grouped query; the rows link to the review list filtered the same way (all, rated 4–5, 差评).
+    The second value says whether more groups follow.
+    """
+    reviews = kpi_reviews_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent)
+    rows = review_kpi_breakdown(reviews, by=by, offset=(page - 1) * size, limit=size + 1)
+    period = _review_period(date_from, date_to, team, agent)
+    listed = reverse("reviews:list")
+    for row in rows:
+        row["positive_review_rate"] = _figure("percent", row["positive"], row["reviews"])
+        row["negative_review_rate"] = _figure("percent", row["negative"], row["reviews"])
+        if row["value"] == "":  # no SKU: the list cannot filter on an empty one
+            row["url"] = row["positive_url"] = row["negative_url"] = None
+            continue
+        group = {**period, by: row["value"]}
+        row["url"] = f"{listed}?{urlencode(group)}"
+        row["positive_url"] = f"{listed}?{urlencode({**group, 'rating_min': 4})}"
+        row["negative_url"] = f"{listed}?{urlencode({**group, 'rating_max': low_rating_threshold()})}"
+    return rows[:size], len(rows) > size
 
 
 def kpi_calls_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None) -> QuerySet[PhoneCall]:
@@ -393,7 +450,15 @@ REVIEW_DRILLS = {
 }
 
 
-def kpi_drill_urls(metric: str, *, query: str, date_from: dt.date, date_to: dt.date) -> tuple[str, str | None]:
+def _review_period(date_from: dt.date, date_to: dt.date, team=None, agent=None) -> dict:
+    """Return the review-list filters of a KPI period narrowed to a team and an agent."""
+    start, end = (instant.isoformat() for instant in day_bounds(date_from, date_to))
+    narrowed = {"team": team.pk if team else None, "agent": agent.pk if agent else None}
+    return {"reviewed_after": start, "reviewed_before": end, **{k: v for k, v in narrowed.items() if v}}
+
+
+def kpi_drill_urls(metric: str, *, query: str, date_from: dt.date, date_to: dt.date, team=None,
+                   agent=None) -> tuple[str, str | None]:
     """Return where a metric's number and its denominator drill down to: tickets, surveys, orders or returns."""
     start, end = (instant.isoformat() for instant in day_bounds(date_from, date_to))
     own = f"{reverse('kpi:drill', args=[metric])}?{query}"
@@ -402,7 +467,7 @@ def kpi_drill_urls(metric: str, *, query: str, date_from: dt.date, date_to: dt.d
         return own, f"{reverse('orders:order_list')}?{urlencode({'placed_after': start, 'placed_before': end})}"
     if metric in REVIEW_DRILLS:
         numerator, denominator = REVIEW_DRILLS[metric]
-        period = {"reviewed_after": start, "reviewed_before": end}
+        period = _review_period(date_from, date_to, team, agent)
         return (f"{reverse(numerator[0])}?{urlencode({**period, **numerator[1]})}",
                 f"{reverse(denominator[0])}?{urlencode({**period, **denominator[1]})}")
     if metric == "order_ship_timeliness_rate":

@@ -25,11 +25,11 @@ from kpi.models import ConductRecord, QualityCheckItem, Report
 from kpi.reports import report_csv, sections_xlsx
 from kpi.scorecards import period_bounds, scorecard_final
 from kpi.selectors import (
-    DRILL_SETS, conduct_agents_for_viewer, conduct_list_for_user, conduct_strikes, kpi_chart_sources, kpi_complaint_causes, kpi_csat_daily, kpi_daily_trend, kpi_drill_facts,
-    kpi_facts_for_viewer, kpi_responses_for_viewer, kpi_summary, kpi_team_ids_for_viewer, kpi_teams_for_viewer,
+    DRILL_SETS, REVIEW_BREAKDOWNS, conduct_agents_for_viewer, conduct_list_for_user, conduct_strikes, kpi_chart_sources, kpi_complaint_causes, kpi_csat_daily, kpi_daily_trend, kpi_drill_facts,
+    kpi_facts_for_viewer, kpi_responses_for_viewer, kpi_review_breakdown, kpi_step_times, kpi_summary, kpi_team_ids_for_viewer, kpi_teams_for_viewer,
     kpi_drill_urls, kpi_volume_by_channel_hour, report_list_for_user, scorecard_list_for_user, scorecard_period_rows,
 )
-from tickets.models import ForbiddenPhrase, Ticket
+from tickets.models import ForbiddenPhrase, Ticket, TicketStep
 from tickets.selectors import ticket_list_for_user
 
 DRILL_PAGE = 50
@@ -89,11 +89,47 @@ class DashboardView(KpiPageMixin, TemplateView):
         tiles = []
         for metric in METRICS:
             url, denominator_url = kpi_drill_urls(metric.key, query=query, date_from=period["date_from"],
-                                                  date_to=period["date_to"])
+                                                  date_to=period["date_to"], team=period.get("team"),
+                                                  agent=period.get("agent"))
             tiles.append({"metric": metric, "figure": figures[metric.key], "url": url,
                           "denominator_url": denominator_url})
         return super().get_context_data(title=_("KPI dashboard"), tiles=tiles, charts=charts,
+                                        review_breakdowns=self.review_breakdowns(args),
+                                        step_times=step_time_table(kpi_facts_for_viewer(**args)),
                                         **self.filter_context(period, errors), **kwargs)
+
+    def review_breakdowns(self, args: dict) -> list[dict]:
+        """Return a page of each review breakdown; ``<by>_page`` pages one of them."""
+        labels = {"shop": _("By shop"), "sku": _("By SKU"), "team": _("By team"), "agent": _("By agent")}
+        reviews_args = {key: value for key, value in args.items() if key != "channel"}
+        breakdowns = []
+        for by in REVIEW_BREAKDOWNS:
+            page = page_number(self.request.GET.get(f"{by}_page"))
+            rows, has_next = kpi_review_breakdown(by=by, page=page, **reviews_args)
+            params = self.request.GET.copy()
+            params.pop(f"{by}_page", None)
+            breakdowns.append({"by": by, "label": labels[by], "rows": rows, "page": page, "has_next": has_next,
+                               "base_query": params.urlencode()})
+        return breakdowns
+
+
+def step_time_table(facts) -> dict:
+    """Return the complaint steps and a row per team (then all teams) of each step's median and p90 seconds."""
+    teams: dict = {}
+    for row in kpi_step_times(facts) + kpi_step_times(facts, by_team=False):
+        name = row["team"] if row["team_id"] else str(_("All teams"))
+        teams.setdefault(name, {})[row["step"]] = {"n": row["n"], "median": row["median"] * 60, "p90": row["p90"] * 60}
+    steps = TicketStep.Step.choices
+    return {"steps": steps, "rows": [{"team": name, "cells": [cells.get(step) for step, _label in steps]}
+                                     for name, cells in teams.items()]}
+
+
+def page_number(value) -> int:
+    """Return a page number from a query value: 1 for anything not a whole number from 1 to 10,000."""
+    try:
+        return max(1, min(int(value or 1), 10_000))
+    except ValueError:
+        return 1
 
 
 class DrillView(KpiPageMixin, TemplateView):
@@ -110,10 +146,7 @@ class DrillView(KpiPageMixin, TemplateView):
         period, errors = self.period()
         args = {"viewer": self.request.user, "date_from": period["date_from"], "date_to": period["date_to"],
                 "team": period.get("team"), "agent": period.get("agent"), "channel": period.get("channel", "")}
-        try:
-            page = max(1, min(int(self.request.GET.get("page", 1)), 10_000))
-        except ValueError:
-            page = 1
+        page = page_number(self.request.GET.get("page"))
         start = (page - 1) * DRILL_PAGE
         if metric.key == "csat":  # the survey responses behind the score
             chosen = kpi_responses_for_viewer(**args).select_related("ticket", "agent", "team").order_by(

@@ -83,14 +83,28 @@ def review_kpi_totals(reviews: QuerySet[Review]) -> dict:
         low_in_time=Count("pk", filter=Q(ticket__isnull=False) & Q(_in_time())))
 
 
-def review_kpi_breakdown(reviews: QuerySet[Review], *, by: str) -> list[dict]:
-    """Return 好评率 and 差评率 grouped by shop, SKU, team or agent, largest groups first, in one query."""
-    field = {"shop": "shop", "sku": "sku", "team": "team__name", "agent": "agent__username"}[by]
-    rows = (reviews.order_by().values(field)
+# What a breakdown groups by: (the grouped column, the column naming the group).
+BREAKDOWN_COLUMNS = {"shop": ("shop", "shop"), "sku": ("sku", "sku"), "team": ("team_id", "team__name"),
+                     "agent": ("agent_id", "agent__username")}
+
+
+def review_kpi_breakdown(reviews: QuerySet[Review], *, by: str, offset: int = 0,
+                         limit: int | None = None) -> list[dict]:
+    """Return 好评率 and 差评率 grouped by shop, SKU, team or agent, largest groups first, in one query.
+
+    Each row: ``key`` (the group's name, "-" for none), ``value`` (what the review list filters on: the shop,
+    the SKU, the team or agent id, "none" for reviews attributed to nobody, "" for reviews without a SKU),
+    the counts and both rates.
+    ``offset`` and ``limit`` page the groups (a shop has thousands of SKUs).
+    """
+    column, label = BREAKDOWN_COLUMNS[by]
+    rows = (reviews.order_by().values(*dict.fromkeys((column, label)))
             .annotate(reviews=Count("pk"), positive=Count("pk", filter=Q(rating__gte=4)),
                       negative=Count("pk", filter=Q(rating__lte=low_rating_threshold())))
-            .order_by("-reviews", field))
-    return [{"key": row[field] or "-", "reviews": row["reviews"],
+            .order_by("-reviews", column))
+    if limit is not None:
+        rows = rows[offset:offset + limit]
+    return [{"key": row[label] or "-", "value": "none" if row[column] is None else row[column],
+             "reviews": row["reviews"], "positive": row["positive"], "negative": row["negative"],
              "positive_rate": round(100.0 * row["positive"] / row["reviews"], 2),
              "negative_rate": round(100.0 * row["negative"] / row["reviews"], 2)} for row in rows]
-

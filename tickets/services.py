@@ -215,11 +215,13 @@ def ticket_create(
 def ticket_message_add(
     *, ticket: Ticket, actor, body: str, sender: str, is_internal: bool = False, attachments=(), send_email: bool = True,
     created_at=None, body_format: str = TicketMessage.BodyFormat.TEXT, after_message: int | None = None,
+    language_findings=None,
 ) -> TicketMessage:
     """Add a message to a ticket; the first agent reply sets 首次响应时间 once; a reply on an e-mail ticket is mailed.
 
     Plain text is kept as written (escaped where it is shown); HTML (an e-mail's HTML part) is cleaned to the
-    safe subset. ``created_at`` keeps the real time of a message written elsewhere first (a chat transcript).
+    safe subset. ``created_at`` keeps the real time of a message written elsewhere first (a chat transcript),
+    ``language_findings`` the service-language findings recorded when it was sent there.
     With ``after_message`` (the newest message the writer had seen) a public message is held, raising
     ``NewerMessages``, when others have written on the ticket since; an internal note is never held.
     """
@@ -239,7 +241,8 @@ def ticket_message_add(
         message.created_at = created_at
     fields = []
     if sender == TicketMessage.Sender.AGENT and not is_internal and body_format == TicketMessage.BodyFormat.TEXT:
-        _service_language_record(message=message, actor=actor, is_first_reply=ticket.first_response_at is None)
+        _service_language_record(message=message, actor=actor, is_first_reply=ticket.first_response_at is None,
+                                 findings=language_findings)
     if sender == TicketMessage.Sender.AGENT and not is_internal and ticket.first_response_at is None:
         ticket.first_response_at = message.created_at
         fields.append("first_response_at")
@@ -294,17 +297,24 @@ def service_language_check(*, ticket: Ticket, actor, body: str) -> list[Forbidde
     return found
 
 
-def _service_language_record(*, message: TicketMessage, actor, is_first_reply: bool) -> None:
-    """Record a sent reply's findings: each forbidden or discouraged phrase, and a first reply without a greeting."""
-    text = message.body.lower()
+def service_language_findings(*, text: str, is_first_reply: bool) -> list[tuple[ForbiddenPhrase | None, str]]:
+    """Return a sent reply's findings as (phrase, kind): each forbidden or discouraged phrase, and a first reply without a greeting."""
+    text = (text or "").lower()
     active = list(ForbiddenPhrase.objects.filter(is_active=True))
-    hits = [ServiceLanguageHit(phrase=p, kind=p.kind, ticket_id=message.ticket_id, message=message, user=actor)
-            for p in active if p.kind in ForbiddenPhrase.WARNED and p.phrase.lower() in text]
+    found = [(p, p.kind) for p in active if p.kind in ForbiddenPhrase.WARNED and p.phrase.lower() in text]
     greetings = [p for p in active if p.kind == ForbiddenPhrase.Kind.GREETING]
     if is_first_reply and greetings and not any(p.phrase.lower() in text for p in greetings):
-        hits.append(ServiceLanguageHit(kind=ForbiddenPhrase.Kind.GREETING, ticket_id=message.ticket_id,
-                                       message=message, user=actor))
-    ServiceLanguageHit.objects.bulk_create(hits)
+        found.append((None, ForbiddenPhrase.Kind.GREETING))
+    return found
+
+
+def _service_language_record(*, message: TicketMessage, actor, is_first_reply: bool, findings=None) -> None:
+    """Record a sent reply's findings, or the ``findings`` recorded when it was first sent elsewhere (a chat)."""
+    if findings is None:
+        findings = service_language_findings(text=message.body, is_first_reply=is_first_reply)
+    ServiceLanguageHit.objects.bulk_create([
+        ServiceLanguageHit(phrase=phrase, kind=kind, ticket_id=message.ticket_id, message=message, user=actor)
+        for phrase, kind in findings])
 
 
 def _attachment_save(*, ticket, actor, upload, message=None) -> Attachment:

@@ -1,4 +1,4 @@
-"""Benchmark cases of the KPI summary: facts of every generated ticket, spread over the last 90 days."""
+"""Benchmark cases of the KPI summary: facts of every generated ticket, spread over the last 90 days, and shop reviews."""
 
 import datetime as dt
 
@@ -30,6 +30,23 @@ def _summary_path() -> str:
     return f"/api/v1/kpi/summary/?date_from={today - dt.timedelta(days=29)}&date_to={today}"
 
 
+def _reviews_ensure() -> None:
+    """Generate the shop reviews once: ten per generated ticket, at most a million (1M at 100,000 tickets)."""
+    if "reviews" not in _ready:
+        from bench.generators.kpi import REVIEWS, reviews_generate
+        from tickets.models import Ticket
+
+        count = min(REVIEWS, 10 * Ticket.objects.count())
+        print(f"\n  Generating shop reviews up to {count:,}…")
+        reviews_generate(count)
+        _ready["reviews"] = True
+
+
+def _summary_with_reviews_path() -> str:
+    _reviews_ensure()
+    return _summary_path()
+
+
 def _report_month():
     from kpi.models import Report
     from kpi.services import report_build
@@ -50,18 +67,17 @@ def _rollup_day():
 
 
 def _quarter_rollup():
-    from kpi.models import Scorecard
     from kpi.scorecards import period_bounds
-    from kpi.services import period_scorecards_compute, scorecards_compute
+    from kpi.services import period_scorecards_compute
 
     first, _end = period_bounds("quarter", timezone.localdate() - dt.timedelta(days=92))
     if "quarter" not in _ready:
-        _data()
-        month = first
-        for _n in range(3):  # the monthly cards the quarter rolls up, computed once from the facts
-            if not Scorecard.objects.filter(month=month).exists():
-                scorecards_compute(month=month)
-            month = period_bounds("month", month)[1]
+        from bench.generators.kpi import scorecards_generate
+
+        months = [first]
+        for _n in range(2):
+            months.append(period_bounds("month", months[-1])[1])
+        scorecards_generate(months=months, agents=200)  # the monthly cards the quarter rolls up, inserted once
         _ready["quarter"] = first
     period_scorecards_compute(kind="quarter", day=first)
 
@@ -72,13 +88,15 @@ BENCH_CASES = [
     BenchCase("kpi: dashboard page, 30 days, all teams", lambda: _summary_path().replace("/api/v1/kpi/summary/", "/kpi/"),
               username="manager", repeat=10),
     BenchCase("kpi: 30-day report XLSX + CSV, 200 agents (in the worker)", "", call=_report_month, repeat=2),
-    BenchCase("kpi: quarterly scorecards rolled up from the monthly cards (in the worker)", "", call=_quarter_rollup,
-              repeat=3),
+    BenchCase("kpi: API summary with review metrics, 30 days, all teams (up to 1M reviews over 90 days)",
+              _summary_with_reviews_path, username="manager", repeat=20),
+    BenchCase("kpi: quarterly scorecard rollup, 200 agents (in the worker)", "", call=_quarter_rollup, repeat=3),
     BenchCase("kpi: one day re-measured and rolled up (11,111 tickets, 5 messages each)", "", call=_rollup_day, repeat=2),
 ]
 
 
 def data_size() -> str:
     from kpi.models import TicketFact
+    from reviews.models import Review
 
-    return f"{TicketFact.objects.count():,} ticket facts"
+    return f"{TicketFact.objects.count():,} ticket facts, {Review.objects.count():,} reviews"

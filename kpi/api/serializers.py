@@ -73,12 +73,45 @@ class FigureSerializer(serializers.Serializer):
     unit = strict.ChoiceField(choices=["count", "minutes", "percent", "score"])
 
 
-class KpiSummarySerializer(serializers.Serializer):
-    """Every metric of the period, keyed as in ``kpi.definitions``."""
+class PeriodSerializer(serializers.Serializer):
+    """The period figures are for."""
 
     date_from = serializers.DateField()
     date_to = serializers.DateField()
+
+
+class KpiSummarySerializer(PeriodSerializer):
+    """Every metric of the period, keyed as in ``kpi.definitions``."""
+
     metrics = serializers.DictField(child=FigureSerializer())
+
+
+class ReviewBreakdownQuerySerializer(KpiQuerySerializer):
+    """Validate a review breakdown: the period, team and agent, what to group by and the page of groups."""
+
+    by = strict.ChoiceField(choices=[("shop", _("Shop")), ("sku", _("SKU")), ("team", _("Team")),
+                                     ("agent", _("Agent"))])
+    page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=10_000)
+    channel = None  # reviews have no channel
+
+
+class ReviewBreakdownRowSerializer(serializers.Serializer):
+    """One group of a review breakdown with its 好评率 and 差评率 as figures."""
+
+    key = strict.CharField(help_text=_("The group's name (shop, SKU, team name, agent username); \"-\" for none."))
+    value = strict.CharField(help_text=_("What the review list filters on: shop, SKU, team or agent id, \"none\"."))
+    reviews = serializers.IntegerField()
+    positive_review_rate = FigureSerializer()
+    negative_review_rate = FigureSerializer()
+
+
+class ReviewBreakdownSerializer(PeriodSerializer):
+    """A page of review groups, largest first."""
+
+    by = strict.CharField()
+    page = serializers.IntegerField()
+    has_next = strict.BooleanField()
+    rows = ReviewBreakdownRowSerializer(many=True)
 
 
 class MetricDefinitionSerializer(serializers.Serializer):
@@ -191,6 +224,21 @@ class ConductRecordSerializer(serializers.Serializer):
         if agent is None:
             raise serializers.ValidationError(_("Unknown agent."))
         return agent
+
+
+class ConductRecordReadSerializer(strict.ModelSerializer):
+    """A conduct record as read: the agent, their team when recorded, what and when, and who recorded it."""
+
+    agent_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConductRecord
+        fields = ["id", "agent", "agent_name", "team", "kind", "category", "date", "note", "evidence_url",
+                  "recorded_by", "created_at"]
+        read_only_fields = fields
+
+    def get_agent_name(self, record) -> str:
+        return str(record.agent)
 
 
 class TrainingNoteSerializer(serializers.Serializer):

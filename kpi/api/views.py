@@ -3,7 +3,10 @@
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,12 +14,18 @@ from rest_framework.views import APIView
 from helpdesk.api.pagination import CursorPagination
 from kpi import services
 from kpi.api.serializers import (
-    KpiQuerySerializer, KpiSummarySerializer, MetricDefinitionSerializer, RatingSerializer, ReportSerializer,
-    ScorecardQuerySerializer, ScorecardSerializer, definitions_data,
+    ConductRecordReadSerializer, ConductRecordSerializer, KpiQuerySerializer, KpiSummarySerializer, MetricDefinitionSerializer, RatingSerializer, ReportSerializer,
+    ReviewBreakdownQuerySerializer, ReviewBreakdownSerializer, ScorecardQuerySerializer, ScorecardSerializer,
+    definitions_data,
 )
 from kpi.downloads import report_file_response
-from kpi.models import Scorecard
-from kpi.selectors import kpi_summary, report_list_for_user, scorecard_list_for_user
+from kpi.models import ConductRecord, Scorecard
+from kpi.filters import ConductRecordFilterSet
+from kpi.selectors import (
+    conduct_list_for_user, kpi_review_breakdown, kpi_summary, report_list_for_user, scorecard_list_for_user,
+)
+
+REVIEW_BREAKDOWN_API_PAGE = 50
 
 
 class CanReadKpis(permissions.BasePermission):
@@ -39,6 +48,27 @@ class KpiSummaryView(APIView):
         metrics = kpi_summary(viewer=request.user, date_from=period["date_from"], date_to=period["date_to"],
                               team=period.get("team"), agent=period.get("agent"), channel=period.get("channel", ""))
         return Response({"date_from": period["date_from"], "date_to": period["date_to"], "metrics": metrics})
+
+
+class KpiReviewBreakdownView(APIView):
+    """好评率 and 差评率 of the period by shop, SKU, attributed team or agent, 50 groups a page, largest first."""
+
+    permission_classes = [CanReadKpis]
+
+    @extend_schema(parameters=[ReviewBreakdownQuerySerializer], responses=ReviewBreakdownSerializer,
+                   operation_id="kpi_review_breakdown")
+    def get(self, request):
+        query = ReviewBreakdownQuerySerializer(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        rows, has_next = kpi_review_breakdown(viewer=request.user, by=q["by"], date_from=q["date_from"],
+                                              date_to=q["date_to"], team=q.get("team"), agent=q.get("agent"),
+                                              page=q["page"], size=REVIEW_BREAKDOWN_API_PAGE)
+        figures = [{"key": row["key"], "value": str(row["value"]), "reviews": row["reviews"],
+                    "positive_review_rate": row["positive_review_rate"],
+                    "negative_review_rate": row["negative_review_rate"]} for row in rows]
+        return Response({"date_from": q["date_from"], "date_to": q["date_to"], "by": q["by"], "page": q["page"],
+                         "has_next": has_next, "rows": figures})
 
 
 class KpiDefinitionsView(APIView):
@@ -130,3 +160,41 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         rating.is_valid(raise_exception=True)
         card = services.scorecard_self_assess(scorecard=self.get_object(), actor=request.user, **rating.validated_data)
         return Response(ScorecardSerializer(card).data)
+
+
+class CanRecordConduct(permissions.BasePermission):
+    """Let everyone signed in read (their own record at least); recording needs ``kpi.view_dashboard``."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return request.user.has_perm("kpi.view_dashboard")
+
+
+class ConductPagination(CursorPagination):
+    ordering = ("-date", "-id")
+
+
+class ConductRecordViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Conduct records (奖惩记录): agents read their own; supervisors read and record their teams' agents'."""
+
+    serializer_class = ConductRecordReadSerializer
+    filterset_class = ConductRecordFilterSet
+    pagination_class = ConductPagination
+    permission_classes = [permissions.IsAuthenticated, CanRecordConduct]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ConductRecord.objects.none()
+        return conduct_list_for_user(user=self.request.user)
+
+    @extend_schema(request=ConductRecordSerializer, responses={201: ConductRecordReadSerializer},
+                   operation_id="conduct_create")
+    def create(self, request, *args, **kwargs):
+        data = ConductRecordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            record = services.conduct_record_create(actor=request.user, **data.validated_data)
+        except PermissionDenied:
+            raise ValidationError({"agent": [_("Choose an agent of your teams.")]}) from None
+        return Response(ConductRecordReadSerializer(record).data, status=status.HTTP_201_CREATED)

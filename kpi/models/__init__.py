@@ -2,7 +2,7 @@
 
 from kpi.models.conduct import ConductRecord, TrainingNote
 from kpi.models.dashboards import Dashboard, KpiSettings
-from kpi.models.facts import FactCursor, FactDayCategory, FactHour, TicketFact
+from kpi.models.facts import FactCursor, FactDayCategory, FactHour, StepFact, TicketFact
 from kpi.models.quality import QualityCheckItem, QualityInspection, QualityScore
 from kpi.models.reports import Report, ReportSubscription
 from kpi.models.scorecards import PeriodScorecard, Scorecard, ScorecardIndicator, ScorecardScheme
@@ -10,5 +10,5 @@ from kpi.models.scorecards import PeriodScorecard, Scorecard, ScorecardIndicator
 __all__ = [
     "ConductRecord", "Dashboard", "FactCursor", "FactDayCategory", "FactHour", "KpiSettings", "PeriodScorecard",
     "QualityCheckItem", "QualityInspection", "QualityScore", "Report", "ReportSubscription", "Scorecard",
-    "ScorecardIndicator", "ScorecardScheme", "TicketFact", "TrainingNote",
+    "ScorecardIndicator", "ScorecardScheme", "StepFact", "TicketFact", "TrainingNote",
 ]

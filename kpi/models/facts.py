@@ -54,6 +54,29 @@ class TicketFact(models.Model):
         return f"fact:{self.ticket_id}"
 
 
+class StepFact(models.Model):
+    """The business time a ticket spent in one completed complaint step (投诉处理流程), aggregated in SQL.
+
+    A step lasts from the ticket's previous step completion (its creation for the first one) to its own,
+    in business minutes on the ticket's calendar; measured with the ticket's other facts.
+    """
+
+    fact = models.ForeignKey(TicketFact, verbose_name=_("ticket fact"), on_delete=models.CASCADE,
+                             related_name="step_times")
+    step = models.CharField(_("step"), max_length=16)
+    started_at = models.DateTimeField(_("started at"))
+    completed_at = models.DateTimeField(_("completed at"))
+    business_minutes = models.FloatField(_("time in the step, business minutes"))
+
+    class Meta:
+        verbose_name = _("complaint step time")
+        verbose_name_plural = _("complaint step times")
+        constraints = [models.UniqueConstraint(fields=["fact", "step"], name="stepfact_once")]
+
+    def __str__(self):
+        return f"{self.fact_id}:{self.step}"
+
+
 class FactCursor(models.Model):
     """How far the fact sweeper has read ticket changes (one row per source)."""
 

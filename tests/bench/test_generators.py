@@ -27,3 +27,25 @@ def test_generated_archives_have_their_tag_rows():
     assert CustomerTag.objects.count() == Customer.objects.filter(tags__contains=["多次投诉"]).count() == 2
     skewed_tags_add()
     assert CustomerTag.objects.filter(tag=RARE_OLD_TAG).count() == 40
+
+
+def test_generated_reviews_and_monthly_scorecards(team):
+    """Reviews up to the count asked, attributed to a bench agent and that agent's team or to nobody; a scored card
+    for each of the 200 bench agents in each month, inserted once."""
+    import datetime as dt
+
+    from bench.generators.kpi import reviews_generate, scorecards_generate
+    from helpdesk.models import Team
+    from kpi.models import Scorecard
+    from reviews.models import Review
+
+    assert reviews_generate(300) == 300 and reviews_generate(300) == 0
+    assert Review.objects.count() == 300
+    assert set(Review.objects.values_list("rating", flat=True)) <= {1, 2, 3, 4, 5}
+    attributed = Review.objects.filter(agent__isnull=False)
+    assert 0 < attributed.count() < 300 and not Review.objects.filter(agent__isnull=True, team__isnull=False).exists()
+    membership = set(Team.members.through.objects.values_list("user_id", "team_id"))
+    assert set(attributed.values_list("agent_id", "team_id")) <= membership
+    months = [dt.date(2026, 7, 1), dt.date(2026, 8, 1), dt.date(2026, 9, 1)]
+    assert scorecards_generate(months=months) == 600 and scorecards_generate(months=months) == 0
+    assert not Scorecard.objects.filter(final_score__isnull=True).exists()

@@ -37,14 +37,14 @@ ADDED = {("helpdesk", "loginfailure"), ("channels", "quarantinedemail"), ("helpd
          ("helpdesk", "provisionalyearalert"), ("tickets", "ticketstep"), ("sla", "steppolicy"),
          ("sla", "stepdeadlinerule"), ("sla", "ticketstepdeadline"), *{("knowledge", model) for model in KNOWLEDGE},
          ("followups", "messageevent"), ("followups", "smstemplate"), ("kpi", "periodscorecard"),
-         ("kpi", "conductrecord"), ("kpi", "trainingnote"),
+         ("kpi", "conductrecord"), ("kpi", "trainingnote"), ("kpi", "stepfact"), ("chat", "chatlanguagehit"),
          *{("reviews", model) for model in ("review", "reviewevent", "reviewrevision")}, ("tickets", "tag")}
 ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail", "helpdesk_calendaryearentry",
                 "helpdesk_provisionalyearalert", "tickets_ticketstep", "sla_steppolicy", "sla_stepdeadlinerule",
                 "sla_ticketstepdeadline", *{f"knowledge_{model}" for model in KNOWLEDGE},
                 "customers_messageevent", "customers_smstemplate", "kpi_periodscorecard", "kpi_conductrecord",
-                "kpi_trainingnote", "reviews_review", "reviews_reviewevent", "reviews_reviewrevision", "tickets_tag",
-                "tickets_ticket_tags"}
+                "kpi_trainingnote", "kpi_stepfact", "chat_chatlanguagehit", "reviews_review", "reviews_reviewevent",
+                "reviews_reviewrevision", "tickets_tag", "tickets_ticket_tags"}
 
 # Defaults shipped since the dump into tables it has: the 差评 category and its SLA policy, the greetings and
 # closings that join the forbidden phrases (tickets/migrations/0024).

@@ -96,3 +96,35 @@ def test_pages_record_flag_and_show_training_to_the_agent(team, agent, superviso
                                                "date": "2026-11-05", "note": "自夸"}).status_code == 403
     assert agent_client.post(f"/kpi/scorecards/{card.pk}/", {"as": "training", "topic": "自学",
                                                              "due_date": "2026-12-15"}).status_code == 403
+
+
+URL = "/api/v1/conduct/"
+
+
+def test_the_api_lists_what_each_reader_may_read(team, agent, supervisor, stranger, manager, api):
+    own = violation(supervisor, agent, 3)
+    elsewhere = violation(manager, stranger, 4)
+    ids = lambda user: [row["id"] for row in api(user).get(URL).json()["results"]]  # noqa: E731
+    assert ids(agent) == [own.pk]
+    assert ids(supervisor) == [own.pk]
+    assert ids(manager) == [elsewhere.pk, own.pk]  # newest day first
+    assert [r["id"] for r in api(manager).get(URL, {"agent": agent.pk}).json()["results"]] == [own.pk]
+    assert api(manager).get(URL, {"date_from": "2026-11-04", "kind": "violation"}).json()["results"][0]["id"] == \
+        elsewhere.pk
+    assert api(manager).get(URL, {"kind": "odd"}).status_code == 400
+
+
+def test_the_api_records_for_the_supervisors_teams_with_field_errors(team, agent, supervisor, stranger, api):
+    body = {"agent": agent.pk, "kind": "violation", "category": "language", "date": "2026-11-05",
+            "note": "使用了禁用语", "evidence_url": "https://example.com/chat/9"}
+    created = api(supervisor).post(URL, body, format="json")
+    assert created.status_code == 201
+    assert {k: created.json()[k] for k in ("agent", "team", "kind", "category", "date", "recorded_by")} == {
+        "agent": agent.pk, "team": team.pk, "kind": "violation", "category": "language", "date": "2026-11-05",
+        "recorded_by": supervisor.pk}
+    foreign = api(supervisor).post(URL, {**body, "agent": stranger.pk}, format="json")
+    assert foreign.status_code == 400 and list(foreign.json()) == ["agent"]
+    bad = api(supervisor).post(URL, {**body, "kind": "odd", "date": "11/05", "note": ""}, format="json")
+    assert bad.status_code == 400 and {"kind", "date", "note"} <= set(bad.json())
+    assert api(agent).post(URL, body, format="json").status_code == 403
+    assert ConductRecord.objects.count() == 1

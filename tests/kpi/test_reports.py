@@ -38,7 +38,7 @@ def test_monthly_report_is_created_once_and_built_with_every_sheet(november, dja
     report.refresh_from_db()
     assert (report.status, report.progress) == ("done", 100)
     book = load_workbook(io.BytesIO(report.xlsx.read()))
-    assert len(book.sheetnames) == 6
+    assert len(book.sheetnames) == 7
     summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)}
     assert any(value == 1 for name, value in summary.items() if "咨询量" in str(name))
     assert report.csv.read().startswith("\ufeff".encode())

@@ -65,3 +65,61 @@ def test_supervisor_sees_the_findings_in_the_sample_and_the_thread(no_sla_polici
     assert "× 1" in cell and cell.count("kpi-hit ") == 2
     thread = client.get(f"/kpi/quality/inspect/{ticket.pk}/").content.decode()
     assert thread.count('data-testid="message-hit"') == 2 and "“没办法”" in thread
+
+
+def chat_replies(agent, team, bodies, day=3):
+    """Start a November chat, accept it and send the agent's messages in order; return the session."""
+    from chat import services as chat_services
+    from tests.factories import ChatWidgetFactory
+
+    with time_machine.travel(at(day, 10), tick=False):
+        session = chat_services.chat_session_start(widget=ChatWidgetFactory(team=team), name="王小明",
+                                                   phone="13800138000", message="在吗")
+        chat_services.chat_accept(session=session, agent=agent)
+        for body in bodies:
+            chat_services.chat_message_post(session=session, sender="agent", actor=agent, body=body)
+    return session
+
+
+def test_each_sent_chat_message_records_its_findings(no_sla_policies, agent, team):
+    from chat.models import ChatLanguageHit
+
+    session = chat_replies(agent, team, ["没办法", "您好，已为您查询", "好的"])
+    found = sorted((hit.message.seq, hit.kind, hit.phrase.phrase if hit.phrase else "")
+                   for hit in ChatLanguageHit.objects.select_related("message", "phrase"))
+    # the first reply: a forbidden phrase and no greeting; the others are clean (a greeting is asked of the first only)
+    assert found == [(2, "forbidden", "没办法"), (2, "greeting", "")]
+    assert {hit.user_id for hit in ChatLanguageHit.objects.all()} == {agent.pk}
+    assert session.messages.count() == 4
+
+
+def test_chat_replies_count_once_before_and_after_the_chat_ends(no_sla_policies, agent, team):
+    """Chat: 3 agent messages, 1 with a forbidden phrase; a ticket: 1 clean reply. 3 of 4 clean = 75 %, while the
+    chat runs (counted as chat messages) and once it ended (counted as the ticket messages of its transcript)."""
+    from chat import services as chat_services
+    from tickets.models import ServiceLanguageHit
+
+    session = chat_replies(agent, team, ["您好，没办法", "好的", "好的"])
+    replies(agent, team, ["您好"])
+    start, end = day_bounds(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert service_language_by_agent(start=start, end=end) == {agent.pk: 75.0}
+    ticket = chat_services.chat_end(session=session, actor=agent)
+    assert service_language_by_agent(start=start, end=end) == {agent.pk: 75.0}
+    carried = ServiceLanguageHit.objects.filter(ticket=ticket).values_list("kind", "phrase__phrase")
+    assert list(carried) == [("forbidden", "没办法")]
+
+
+def test_the_supervisor_sees_chat_findings_in_the_sample_and_the_thread(no_sla_policies, agent, team, supervisor,
+                                                                        client_for):
+    from chat import services as chat_services
+    from kpi.services import ticket_facts_rebuild
+
+    ticket = chat_services.chat_end(session=chat_replies(agent, team, ["没办法", "好的"]), actor=agent)
+    ticket_facts_rebuild(date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 30))
+    client = client_for(supervisor)
+    page = client.get("/kpi/quality/", {"sample": 1, "channel": "chat", "date_from": "2026-11-01",
+                                        "date_to": "2026-11-30"}).content.decode()
+    cell = page.split('data-testid="language-hits"')[1].split("</td>")[0]
+    assert "× 1" in cell and cell.count("kpi-hit ") == 2  # forbidden × 1, no greeting × 1
+    thread = client.get(f"/kpi/quality/inspect/{ticket.pk}/").content.decode()
+    assert thread.count('data-testid="message-hit"') == 2 and "“没办法”" in thread

@@ -672,7 +672,17 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         get(may=SUPERVISORS),
         # A team outside the reader's is refused like an unknown one (docs/kpi.md#api).
         get(may=SUPERVISORS, sees=TEAM, unseen=400, label="of a team", query=lambda w: {"team": w.team.pk})),
+    api("kpi-review-breakdown",
+        get(may=SUPERVISORS, query=lambda w: {"by": "shop"}),
+        get(may=SUPERVISORS, sees=TEAM, unseen=400, label="of a team", query=lambda w: {"by": "agent", "team": w.team.pk})),
     api("kpi-definitions", get(may=SUPERVISORS)),
+    # The conduct record: everyone lists their own; supervisors record for their teams' agents (another team's
+    # agent is a field error on agent, like on the page).
+    api("kpi-conduct-list",
+        get(),
+        post(201, may=SUPERVISORS, sees=TEAM, unseen=400, label="record a violation",
+             data=lambda w: {"agent": w.agent.pk, "kind": "violation", "category": "attitude",
+                             "date": "2026-11-03", "note": "语气生硬"})),
     api("kpi-report-list",
         get(may=SUPERVISORS),
         post(202, may=SUPERVISORS, data=report_period)),

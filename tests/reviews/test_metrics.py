@@ -51,12 +51,15 @@ def test_positive_and_negative_review_rates(reviews, manager, agent):
 def test_review_rates_by_shop_and_agent(reviews, agent):
     november = Review.objects.filter(reviewed_at__gte=at(1, 0), reviewed_at__lt=at(1, 0, month=12))
     assert review_kpi_breakdown(november, by="shop") == [
-        {"key": "旗舰店", "reviews": 4, "positive_rate": 75.0, "negative_rate": 25.0},
-        {"key": "折扣店", "reviews": 2, "positive_rate": 0.0, "negative_rate": 50.0},
+        {"key": "旗舰店", "value": "旗舰店", "reviews": 4, "positive": 3, "negative": 1, "positive_rate": 75.0,
+         "negative_rate": 25.0},
+        {"key": "折扣店", "value": "折扣店", "reviews": 2, "positive": 0, "negative": 1, "positive_rate": 0.0,
+         "negative_rate": 50.0},
     ]
     by_agent = {row["key"]: row for row in review_kpi_breakdown(november, by="agent")}
     assert (by_agent[agent.username]["positive_rate"], by_agent[agent.username]["negative_rate"]) == (66.67, 33.33)
-    assert by_agent["-"]["reviews"] == 3
+    assert by_agent[agent.username]["value"] == agent.pk
+    assert (by_agent["-"]["reviews"], by_agent["-"]["value"]) == (3, "none")
 
 
 def test_a_supervisor_sees_only_the_reviews_of_their_team(reviews, supervisor):
@@ -136,3 +139,63 @@ def test_the_monthly_report_has_the_review_rates_by_shop_sku_team_and_agent(revi
     assert ["团队", team.name, 3, 66.67, 33.33] in rows
     summary = {row[0]: row[1] for row in sections["汇总"]}
     assert summary["好评率"] == 50.0
+
+
+def test_breakdowns_by_sku_and_team_page_their_groups_in_one_query(reviews, manager, team,
+                                                                    django_assert_num_queries):
+    """By SKU: SKU-A has 4 reviews (5, 5, 4, 2: 75% / 25%), SKU-B 2 (3, 1: 0% / 50%). By team: the agent's
+    team 3 reviews (5, 4, 1: 66.67% / 33.33%), the other 3 (5, 3, 2: 33.33% / 33.33%)."""
+    from kpi.selectors import kpi_review_breakdown
+
+    with django_assert_num_queries(2):  # the threshold read is no query: one for the viewer's scope, one grouped
+        first, more = kpi_review_breakdown(viewer=manager, by="sku", size=1, **NOVEMBER)
+    assert [(r["key"], r["reviews"], r["positive_rate"], r["negative_rate"]) for r in first] == [
+        ("SKU-A", 4, 75.0, 25.0)]
+    assert more is True
+    second, more = kpi_review_breakdown(viewer=manager, by="sku", size=1, page=2, **NOVEMBER)
+    assert [(r["key"], r["reviews"], r["positive_rate"], r["negative_rate"]) for r in second] == [
+        ("SKU-B", 2, 0.0, 50.0)]
+    assert more is False
+    by_team = {r["key"]: r for r in kpi_review_breakdown(viewer=manager, by="team", **NOVEMBER)[0]}
+    assert (by_team[team.name]["reviews"], by_team[team.name]["positive_rate"],
+            by_team[team.name]["negative_rate"]) == (3, 66.67, 33.33)
+    assert by_team[team.name]["positive_review_rate"] == {"value": 66.67, "numerator": 2, "denominator": 3,
+                                                          "unit": "percent"}
+    other = next(r for name, r in by_team.items() if name != team.name)
+    assert (other["reviews"], other["positive_rate"], other["negative_rate"]) == (3, 33.33, 33.33)
+
+
+def test_a_breakdown_row_drills_to_the_reviews_behind_it(reviews, client_for, manager, agent):
+    """The agent's row: 3 reviews, 2 rated 4–5, 1 差评; each number opens the review list filtered the same way."""
+    from kpi.selectors import kpi_review_breakdown
+
+    rows, _more = kpi_review_breakdown(viewer=manager, by="agent", **NOVEMBER)
+    row = next(r for r in rows if r["value"] == agent.pk)
+    client = client_for(manager)
+    for url, stars in ((row["url"], 3), (row["positive_url"], 2), (row["negative_url"], 1)):
+        assert f"agent={agent.pk}" in url and "reviewed_after=" in url
+        assert client.get(url).content.decode().count("★") == stars
+    unattributed = next(r for r in rows if r["value"] == "none")
+    assert client.get(unattributed["url"]).content.decode().count("★") == 3
+
+
+def test_the_dashboard_shows_the_breakdowns_narrowed_by_its_filters(reviews, client_for, manager, team):
+    page = client_for(manager).get("/kpi/", {"date_from": "2026-11-01", "date_to": "2026-11-30", "team": team.pk})
+    text = page.content.decode()
+    assert 'data-breakdown="sku"' in text and 'data-breakdown="agent"' in text
+    assert f"/reviews/?reviewed_after=2026-11-01T00%3A00%3A00%2B08%3A00&amp;reviewed_before=2026-12-01T00%3A00%3A00" \
+           f"%2B08%3A00&amp;team={team.pk}&amp;shop=%E6%97%97%E8%88%B0%E5%BA%97" in text
+    assert "66.67 %" in text
+
+
+def test_the_review_breakdown_api(reviews, api, manager, team):
+    response = api(manager).get("/api/v1/kpi/reviews/", {"by": "team", "date_from": "2026-11-01",
+                                                         "date_to": "2026-11-30"})
+    assert response.status_code == 200
+    row = next(r for r in response.json()["rows"] if r["key"] == team.name)
+    assert row == {"key": team.name, "value": str(team.pk), "reviews": 3,
+                   "positive_review_rate": {"value": 66.67, "numerator": 2, "denominator": 3, "unit": "percent"},
+                   "negative_review_rate": {"value": 33.33, "numerator": 1, "denominator": 3, "unit": "percent"}}
+    assert response.json()["has_next"] is False
+    bad = api(manager).get("/api/v1/kpi/reviews/", {"by": "colour", "page": 0})
+    assert bad.status_code == 400 and {"by", "page"} <= set(bad.json())
