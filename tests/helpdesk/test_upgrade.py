@@ -38,13 +38,17 @@ ADDED = {("helpdesk", "loginfailure"), ("channels", "quarantinedemail"), ("helpd
          ("sla", "stepdeadlinerule"), ("sla", "ticketstepdeadline"), *{("knowledge", model) for model in KNOWLEDGE},
          ("followups", "messageevent"), ("followups", "smstemplate"), ("kpi", "periodscorecard"),
          ("kpi", "conductrecord"), ("kpi", "trainingnote"), ("kpi", "stepfact"), ("chat", "chatlanguagehit"),
-         *{("reviews", model) for model in ("review", "reviewevent", "reviewrevision")}, ("tickets", "tag")}
+         *{("reviews", model) for model in ("review", "reviewevent", "reviewrevision")}, ("tickets", "tag"),
+         ("tickets", "replydraft"), ("tickets", "savedview"),
+         *{("routing", model) for model in ("teamrouting", "routingprofile", "routingturn")}}
 ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail", "helpdesk_calendaryearentry",
                 "helpdesk_provisionalyearalert", "tickets_ticketstep", "sla_steppolicy", "sla_stepdeadlinerule",
                 "sla_ticketstepdeadline", *{f"knowledge_{model}" for model in KNOWLEDGE},
                 "customers_messageevent", "customers_smstemplate", "kpi_periodscorecard", "kpi_conductrecord",
                 "kpi_trainingnote", "kpi_stepfact", "chat_chatlanguagehit", "reviews_review", "reviews_reviewevent",
-                "reviews_reviewrevision", "tickets_tag", "tickets_ticket_tags"}
+                "reviews_reviewrevision", "tickets_tag", "tickets_ticket_tags", "tickets_replydraft",
+                "tickets_savedview", "routing_teamrouting", "routing_routingprofile", "routing_routingprofile_categories",
+                "routing_routingturn"}
 
 # Defaults shipped since the dump into tables it has: the 差评 category and its SLA policy, the greetings and
 # closings that join the forbidden phrases (tickets/migrations/0024).

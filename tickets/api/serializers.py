@@ -224,14 +224,15 @@ class TicketMessageCreateSerializer(serializers.Serializer):
 
 
 class NewerMessagesSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    newer_messages = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the public messages written since after_message")
+    detail = serializers.CharField(read_only=True)
+    newer_messages = serializers.ListField(child=serializers.IntegerField(), read_only=True,
+                                           help_text="Ids of the public messages written since after_message")
 
 
 class TicketPresenceSerializer(serializers.Serializer):
-    user_id = serializers.IntegerField()
-    name = serializers.CharField(help_text="Display name (full name, else username)")
-    state = serializers.ChoiceField(choices=[presence.VIEWING, presence.REPLYING])
+    user_id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True, help_text="Display name (full name, else username)")
+    state = serializers.ChoiceField(read_only=True, choices=[presence.VIEWING, presence.REPLYING])
 
 
 class TicketPresenceReportSerializer(serializers.Serializer):

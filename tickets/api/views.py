@@ -16,7 +16,7 @@ from tickets.bulk import tickets_bulk_apply
 from tickets.api import serializers as s
 from tickets.attachments import DOWNLOAD_TYPES, attachment_response
 from tickets.filters import VIEW_CHOICES, TicketFilterSet
-from tickets.models import InternalTask, Remedy, Ticket, TicketMessage
+from tickets.models import InternalTask, Remedy, SavedView, Ticket, TicketMessage
 from tickets.privacy import ticket_text_reveal
 from tickets.selectors import (
     VIEW_COUNT_CAP,
@@ -413,6 +413,8 @@ class TicketViewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.D
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator asks without a user
+            return SavedView.objects.none()
         return saved_views_for_user(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
