@@ -323,7 +323,7 @@ def training_quiz(request, pk):
     record = selectors.training_record_get_for_viewer(viewer=request.user, pk=pk, own=True)
     if record.assignment.quiz_id is None:
         raise Http404("This assignment has no quiz")
-    form = QuizForm(request.POST or None, review=selectors.training_quiz_review(record=record, attempt=None))
+    form = QuizForm(request.POST if request.method == "POST" else None, review=selectors.training_quiz_review(record=record, attempt=None))
     attempt, status = None, 200
     if request.method == "POST":
         status = 400
@@ -349,7 +349,7 @@ def training_quiz(request, pk):
 def training_assign_view(request):
     """Assign articles and/or a quiz to one of the supervisor's teams or to agents of it, by a due date."""
     teams = selectors.training_teams_for_viewer(viewer=request.user)
-    form = AssignForm(request.POST or None, teams=teams,
+    form = AssignForm(request.POST if request.method == "POST" else None, teams=teams,
                       agents=User.objects.filter(teams__in=teams, is_active=True).distinct().order_by("username"),
                       articles=selectors.article_queryset_for_viewer(viewer=request.user).filter(status="published"))
     if request.method == "POST" and form.is_valid():
