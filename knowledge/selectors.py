@@ -254,8 +254,11 @@ def training_completion_by_agent(*, first: dt.date, last: dt.date) -> dict[int, 
     return {row["agent_id"]: round(100 * row["done"] / row["due"], 2) for row in rows}
 
 
-def training_month_completion(*, viewer, first: dt.date, last: dt.date) -> dict:
-    """Return the completion of training due in the period per team and per agent of the viewer's teams (two queries)."""
+def training_month_completion(*, viewer, first: dt.date, last: dt.date, by_agent: bool = True) -> dict:
+    """Return the completion of training due in the period per team (and per agent) of the viewer's teams.
+
+    One grouped query per table; ``by_agent=False`` leaves the agents' rows out.
+    """
     today = timezone.localdate()
     teams = training_teams_for_viewer(viewer=viewer)
     records = _month_records(first, last).filter(agent__teams__in=teams)
@@ -267,8 +270,10 @@ def training_month_completion(*, viewer, first: dt.date, last: dt.date) -> dict:
     )
     per_team = list(records.values("agent__teams", "agent__teams__name").order_by("agent__teams__name")
                     .annotate(**counts))
-    per_agent = list(records.values("agent_id", "agent__username", "agent__display_name", "agent__teams__name")
-                     .order_by("agent__teams__name", "agent__username").annotate(**counts))
+    per_agent = []
+    if by_agent:
+        per_agent = list(records.values("agent_id", "agent__username", "agent__display_name", "agent__teams__name")
+                         .order_by("agent__teams__name", "agent__username").annotate(**counts))
     for row in per_team + per_agent:
         row["rate"] = round(100 * row["done"] / row["due"], 1) if row["due"] else None
     return {"teams": per_team, "agents": per_agent}

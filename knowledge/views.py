@@ -187,9 +187,12 @@ def knowledge_kpi(request):
         return render(request, "knowledge/kpi.html", {
             "active_section": "knowledge", "title": _("Knowledge base KPIs"), "periods": KPI_PERIODS,
             "error": _("Choose 7, 30 or 90 days.")}, status=400)
+    first, last = month_bounds(timezone.localdate().replace(day=1))
     return render(request, "knowledge/kpi.html", {
         "active_section": "knowledge", "title": _("Knowledge base KPIs"), "periods": KPI_PERIODS,
-        "kpi": selectors.knowledge_kpis(days=days)})
+        "kpi": selectors.knowledge_kpis(days=days), "training_month": first,
+        "training": selectors.training_month_completion(viewer=request.user, first=first, last=last,
+                                                         by_agent=False)["teams"]})
 
 
 # The public help centre (no login).

@@ -48,3 +48,12 @@ def test_supervisor_page_shows_the_months_completion(client_for, supervisor, age
     csv = client.get(f"/knowledge/training/team/?month={timezone.localdate():%Y-%m}&format=csv")
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     assert client.get(f"/knowledge/training/agent/{record.agent_id}/").status_code == 200
+
+
+def test_knowledge_kpis_show_the_training_completion_per_team(client_for, supervisor, agent, team, record):
+    article = record.assignment.articles.get()
+    services.training_article_read(record=record, agent=agent, article=article)
+    page = client_for(supervisor).get("/knowledge/kpi/")
+    # One record due this month, its article read but its quiz not taken: 0 of 1 completed.
+    assert [(row["agent__teams__name"], row["due"], row["done"], row["rate"]) for row in page.context["training"]] == [
+        (team.name, 1, 0, 0.0)]
