@@ -27,3 +27,14 @@ def test_generated_archives_have_their_tag_rows():
     assert CustomerTag.objects.count() == Customer.objects.filter(tags__contains=["多次投诉"]).count() == 2
     skewed_tags_add()
     assert CustomerTag.objects.filter(tag=RARE_OLD_TAG).count() == 40
+
+
+def test_generated_articles_are_published_chinese_and_found_by_the_help_search(supervisor):
+    from bench.generators.knowledge import articles_generate, articles_generated_count
+    from knowledge.models import Article
+    from knowledge.selectors import article_queryset_public, article_search
+
+    articles_generate(total=50)
+    assert articles_generated_count() == 50 and not Article.objects.exclude(status="published").exists()
+    assert Article.objects.filter(audience="agents").count() == 10  # every fifth
+    assert article_search(article_queryset_public(), query="退货")
