@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from helpdesk.roles import Role
 from knowledge import selectors, services
@@ -119,7 +119,7 @@ def test_quiz_answers_are_checked_per_question(assignment, agent, quiz):
     record = assignment.records.get()
     questions = list(quiz.questions.prefetch_related("choices"))
     other_choice = questions[1].choices.first().pk
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("en"):
         services.training_quiz_submit(record=record, agent=agent, answers={questions[0].pk: [other_choice]})
     assert error.value.message_dict == {
         f"question_{questions[0].pk}": ["Choose among this question's answers."],

@@ -57,3 +57,26 @@ def test_knowledge_kpis_show_the_training_completion_per_team(client_for, superv
     # One record due this month, its article read but its quiz not taken: 0 of 1 completed.
     assert [(row["agent__teams__name"], row["due"], row["done"], row["rate"]) for row in page.context["training"]] == [
         (team.name, 1, 0, 0.0)]
+
+
+def test_admin_refuses_a_question_without_two_choices_or_a_correct_one(client_for, admin_user):
+    from knowledge.models import Choice, Question, Quiz
+
+    quiz = Quiz.objects.create(title="小测", pass_mark=60)
+    question = Question.objects.create(quiz=quiz, text="运费谁出？", position=1)
+    client = client_for(admin_user)
+
+    def post(*choices):
+        data = {"quiz": quiz.pk, "text": question.text, "position": 1, "choices-TOTAL_FORMS": len(choices),
+                "choices-INITIAL_FORMS": 0, "choices-MIN_NUM_FORMS": 0, "choices-MAX_NUM_FORMS": 1000}
+        for index, (text, correct) in enumerate(choices):
+            data[f"choices-{index}-text"] = text
+            if correct:
+                data[f"choices-{index}-is_correct"] = "on"
+        return client.post(f"/admin/knowledge/question/{question.pk}/change/", data)
+
+    assert post(("卖家", True)).status_code == 200  # the form again, with its error
+    assert post(("卖家", False), ("买家", False)).status_code == 200
+    assert not Choice.objects.exists()
+    assert post(("卖家", True), ("买家", False)).status_code == 302
+    assert Choice.objects.filter(question=question).count() == 2
