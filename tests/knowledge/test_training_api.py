@@ -94,3 +94,9 @@ def test_read_marks_an_assigned_article(api, agent, record):
     assert api(agent).post(url, {"article": 999999}, format="json").status_code == 400
     response = api(agent).post(url, {"article": article.pk}, format="json")
     assert response.status_code == 200 and response.json()["read_at"]
+
+
+def test_assign_answers_out_of_range_ids_with_field_errors(api, supervisor, agent):
+    response = api(supervisor).post(URL, {"title": "x", "due_on": "2099-01-01", "quiz": 2**70, "team": 2**70,
+                                          "articles": [2**70], "agents": [-1]}, format="json")
+    assert response.status_code == 400 and set(response.json()) == {"quiz", "team", "articles", "agents"}
