@@ -63,7 +63,7 @@ def demo_data_load() -> dict:
     from chat.demo import demo_chat_load
     from customers.demo import demo_customer_extras_load, demo_customers_load
     from followups.demo import demo_followups_load
-    from knowledge.demo import demo_knowledge_load
+    from knowledge.demo import demo_knowledge_load, demo_training_load
     from kpi.demo import demo_kpi_load
     from orders.demo import demo_orders_load
     from reviews.demo import demo_reviews_load
@@ -82,6 +82,7 @@ def demo_data_load() -> dict:
     demo_followups_load(context)
     demo_reviews_load(context)
     context["articles"] = demo_knowledge_load(context)
+    demo_training_load(context)
     demo_kpi_load(context)
     demo_routing_load(context)
     return context

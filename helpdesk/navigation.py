@@ -37,6 +37,7 @@ NAV_ITEMS = [
     NavItem("approvals", pgettext_lazy("navigation", "Awaiting approval"), "approvals:queue", ("tickets.approve_remedy",)),
     NavItem("sla", _("At risk"), "sla:at_risk", ("sla.view_at_risk",)),
     NavItem("knowledge", _("Knowledge base"), "knowledge:article_list", ("knowledge.view_article",)),
+    NavItem("training", _("My training"), "knowledge:training_mine", ("knowledge.view_trainingrecord",)),
     NavItem("canned", _("Canned replies"), "tickets:canned_list", ("tickets.view_cannedreply",)),
     NavItem("admin", _("Django admin"), "admin:index", staff_only=True),
 ]

@@ -59,6 +59,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "followups.view_followupvisit",
         "followups.change_followupvisit",
         "knowledge.view_article",
+        "knowledge.view_trainingrecord",
     ],
     Role.SUPERVISOR: [
         "customers.view_pii",
@@ -82,12 +83,15 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "knowledge.change_article",
         "knowledge.publish_article",
         "knowledge.view_articleversion",
+        "knowledge.view_trainingassignment",
+        "knowledge.add_trainingassignment",
     ],
     Role.MANAGER: [
         "customers.export_customer",
         "kpi.view_all_teams",
         "customers.anonymize_customer",
         "customers.view_piirequest",
+        "knowledge.assign_any_team",
     ],
     Role.ADMIN: [
         *[f"kpi.{verb}_{model}" for verb in ("view", "add", "change", "delete")
@@ -157,6 +161,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "channels.change_quarantinedemail",
         "reviews.add_review",
         *(f"routing.{action}_{model}" for model in ("teamrouting", "routingprofile")
+          for action in ("view", "add", "change", "delete")),
+        *(f"knowledge.{action}_{model}" for model in ("quiz", "question", "choice")
           for action in ("view", "add", "change", "delete")),
     ],
 }

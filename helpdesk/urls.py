@@ -10,7 +10,7 @@ from helpdesk.api.views import SchemaView
 api_v1 = [
     path("chat/", include("chat.api.urls")),
     path("", include("kpi.api.urls")),  # kpi/ and conduct/, each behind its prefix
-    path("", include("knowledge.api.urls")),  # knowledge/ and help/, each behind its prefix
+    path("", include("knowledge.api.urls")),  # knowledge/, help/ and training/, each behind its prefix
     path("", include("followups.api.urls")),  # followups/ and surveys/, each behind its prefix
     path("", include("helpdesk.api.urls")),
     path("", include("sla.api.urls")),

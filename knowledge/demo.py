@@ -1,7 +1,11 @@
-"""Knowledge demo data: published help articles on returns, refunds, warranty, shipping and invoices, two for agents only."""
+"""Knowledge demo data: help articles (returns, refunds, warranty, shipping, invoices; two for agents), a quiz, training."""
+
+import datetime as dt
+
+from django.utils import timezone
 
 from knowledge import services
-from knowledge.models import Article
+from knowledge.models import Article, Choice, Question, Quiz, TrainingAssignment
 
 PUBLIC, AGENTS = Article.Audience.PUBLIC, Article.Audience.AGENTS
 
@@ -66,3 +70,36 @@ def demo_knowledge_load(context: dict) -> list[Article]:
             article = services.article_transition(article=article, actor=author, target="published")
         articles.append(article)
     return articles
+
+
+QUIZ_TITLE = "退货政策小测"
+QUIZ_QUESTIONS = [
+    ("七天无理由退货从哪一天开始计算？", [("顾客签收之日", True), ("顾客下单之日", False), ("商家发货之日", False)]),
+    ("因商品质量问题退货，退货运费由谁承担？", [("商家承担", True), ("顾客承担", False), ("双方各承担一半", False)]),
+    ("以下哪些商品不适用七天无理由退货？（多选）", [("定制商品", True), ("鲜活易腐商品", True), ("未拆封的普通服装", False)]),
+]
+
+
+def demo_quiz_load() -> Quiz:
+    """Add the return-policy quiz (three questions, pass mark 80 %) once."""
+    quiz = Quiz.objects.filter(title=QUIZ_TITLE).first()
+    if quiz is not None:
+        return quiz
+    quiz = Quiz.objects.create(title=QUIZ_TITLE, pass_mark=80)
+    for position, (text, choices) in enumerate(QUIZ_QUESTIONS, start=1):
+        question = Question.objects.create(quiz=quiz, text=text, position=position)
+        Choice.objects.bulk_create([Choice(question=question, text=choice, is_correct=correct)
+                                    for choice, correct in choices])
+    return quiz
+
+
+def demo_training_load(context: dict) -> TrainingAssignment:
+    """Assign the return-policy articles and quiz to the pre-sales team once, due in a week, by its supervisor."""
+    quiz = demo_quiz_load()
+    assignment = TrainingAssignment.objects.filter(quiz=quiz).first()
+    if assignment is None:
+        articles = Article.objects.filter(title__in=["七天无理由退货政策", "退款多久到账"], status="published")
+        assignment = services.training_assign(
+            actor=context["users"]["supervisor"], title="退货政策培训", articles=articles, quiz=quiz,
+            team=context["teams"]["presales"], due_on=timezone.localdate() + dt.timedelta(days=7))
+    return assignment

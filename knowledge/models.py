@@ -1,6 +1,7 @@
-"""Knowledge base articles (知识库文章), their versions and events, and the counters of the help centre."""
+"""Knowledge base articles (知识库文章), their versions and events, the help centre's counters, and training (培训)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
@@ -178,3 +179,164 @@ class Deflection(models.Model):
 
     def __str__(self):
         return f"{self.article_id}:{self.source}"
+
+
+class Quiz(models.Model):
+    """A multiple-choice test on articles (培训考试): passed at or above its pass mark."""
+
+    title = models.CharField(_("title"), max_length=200)
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark, %"), default=80,
+                                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    """One question of a quiz; one or several of its choices are correct."""
+
+    quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["quiz", "position", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.text
+
+
+class Choice(models.Model):
+    """One answer offered to a question."""
+
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("answer"), max_length=300)
+    is_correct = models.BooleanField(_("correct"), default=False)
+
+    class Meta:
+        ordering = ["question", "id"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+
+    def __str__(self):
+        return self.text
+
+
+class TrainingAssignment(models.Model):
+    """Articles to read and/or a quiz to pass by a due date, given to agents or to a team (培训任务).
+
+    A team assignment covers the agents who are the team's members when it is made; one record per agent.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    articles = models.ManyToManyField(Article, verbose_name=_("articles"), blank=True, related_name="+")
+    quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="assignments")
+    team = models.ForeignKey("helpdesk.Team", verbose_name=_("team"), on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    due_on = models.DateField(_("due on"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due_on", "-id"]
+        verbose_name = _("training assignment")
+        verbose_name_plural = _("training assignments")
+        permissions = [("assign_any_team", _("Can assign training to every team"))]
+
+    def __str__(self):
+        return self.title
+
+
+class TrainingRecord(models.Model):
+    """One agent's progress on an assignment: articles read, quiz attempts, the best score, completion."""
+
+    assignment = models.ForeignKey(TrainingAssignment, verbose_name=_("assignment"), on_delete=models.CASCADE,
+                                   related_name="records")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE,
+                              related_name="training_records")
+    read_at = models.DateTimeField(_("all articles read at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    score = models.DecimalField(_("score, %"), max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("passed"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        ordering = ["-assignment__due_on", "-id"]
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        constraints = [models.UniqueConstraint(fields=["assignment", "agent"], name="training_record_unique")]
+        indexes = [models.Index(fields=["agent", "completed_at"], name="training_record_agent_idx")]
+
+    def __str__(self):
+        return f"{self.assignment_id}:{self.agent_id}"
+
+
+class ArticleRead(models.Model):
+    """An agent opened one article of their training record."""
+
+    record = models.ForeignKey(TrainingRecord, verbose_name=_("training record"), on_delete=models.CASCADE,
+                               related_name="reads")
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["read_at", "id"]
+        verbose_name = _("article read")
+        verbose_name_plural = _("articles read")
+        constraints = [models.UniqueConstraint(fields=["record", "article"], name="article_read_unique")]
+
+    def __str__(self):
+        return f"{self.record_id}:{self.article_id}"
+
+
+class QuizAttempt(models.Model):
+    """One submitted quiz: the chosen answers by question id, and the score they earned."""
+
+    record = models.ForeignKey(TrainingRecord, verbose_name=_("training record"), on_delete=models.CASCADE,
+                               related_name="quiz_attempts")
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    answers = models.JSONField(_("answers"), help_text=_("Chosen choice ids by question id."))
+    score = models.DecimalField(_("score, %"), max_digits=5, decimal_places=2)
+    passed = models.BooleanField(_("passed"))
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        constraints = [models.UniqueConstraint(fields=["record", "number"], name="quiz_attempt_unique")]
+
+    def __str__(self):
+        return f"{self.record_id} #{self.number}: {self.score}"
+
+
+class TrainingEvent(AuditEvent):
+    """One step of training: assigned, an article read, a quiz submitted, completed."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        READ = "read", _("Article read")
+        QUIZ = "quiz", _("Quiz submitted")
+        COMPLETED = "completed", _("Completed")
+
+    record = models.ForeignKey(TrainingRecord, verbose_name=_("training record"), on_delete=models.CASCADE,
+                               related_name="events")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    actor = actor_field(related_name="+")
+
+    class Meta(AuditEvent.Meta):
+        verbose_name = _("training event")
+        verbose_name_plural = _("training events")
+
+    def __str__(self):
+        return f"{self.record_id}:{self.kind}"

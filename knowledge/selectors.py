@@ -1,4 +1,4 @@
-"""Reads of the knowledge base: what each viewer may read, the public help centre and its search."""
+"""Reads of the knowledge base: what each viewer may read, the public help centre and its search, training."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from django.contrib.postgres.search import TrigramWordSimilarity
 import datetime as dt
 
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Greatest
 from django.http import Http404
 from django.urls import reverse
@@ -15,7 +15,11 @@ from django.utils import timezone
 
 from helpdesk.search import SearchHit
 from knowledge import workflow
-from knowledge.models import Article, ArticleVersion, ArticleViewDay, Deflection, SearchMiss
+from helpdesk.models import Team
+from helpdesk.teams import team_ids_for_user
+from knowledge.models import (
+    Article, ArticleVersion, ArticleViewDay, Deflection, QuizAttempt, SearchMiss, TrainingAssignment, TrainingRecord,
+)
 from knowledge.rendering import version_diff_html
 from tickets.models import Ticket
 
@@ -154,3 +158,122 @@ def article_search_hits(*, viewer, q: str, limit: int) -> list[SearchHit]:
     return [SearchHit(title=article.title, url=reverse("knowledge:article_detail", args=[article.pk]),
                       subtitle=article.get_status_display())
             for article in article_search(article_queryset_for_viewer(viewer=viewer), query=q, limit=limit)]
+
+
+# Training (培训).
+
+def training_team_ids_for_viewer(*, viewer) -> list[int] | None:
+    """Return the team ids whose training the viewer oversees; None means every team (managers and up)."""
+    if viewer.has_perm("knowledge.assign_any_team"):
+        return None
+    if not viewer.has_perm("knowledge.view_trainingassignment"):
+        return []
+    return team_ids_for_user(user=viewer)
+
+
+def training_teams_for_viewer(*, viewer) -> QuerySet[Team]:
+    """Return the teams the viewer may assign training to and read the completion of."""
+    scope = training_team_ids_for_viewer(viewer=viewer)
+    teams = Team.objects.filter(is_active=True).order_by("name")
+    return teams if scope is None else teams.filter(pk__in=scope)
+
+
+def training_record_list_for_viewer(*, viewer) -> QuerySet[TrainingRecord]:
+    """Return the records the viewer may read: an agent their own; a supervisor also their teams' agents'; managers all."""
+    if not (viewer and viewer.is_authenticated and viewer.has_perm("knowledge.view_trainingrecord")):
+        return TrainingRecord.objects.none()
+    records = TrainingRecord.objects.select_related("assignment", "assignment__quiz", "agent")
+    scope = training_team_ids_for_viewer(viewer=viewer)
+    if scope is None:
+        return records
+    return records.filter(Q(agent=viewer) | Q(agent__teams__in=scope)).distinct()
+
+
+def training_record_list_for_agent(*, agent) -> QuerySet[TrainingRecord]:
+    """Return the agent's own records (我的培训), soonest due first among the open ones."""
+    return (TrainingRecord.objects.filter(agent=agent).select_related("assignment", "assignment__quiz")
+            .prefetch_related("assignment__articles", "reads")
+            .order_by(F("completed_at").desc(nulls_first=True), "assignment__due_on", "id"))
+
+
+def training_record_get_for_viewer(*, viewer, pk, own: bool = False) -> TrainingRecord:
+    """Return one record the viewer may read (only their own with ``own``), or raise Http404."""
+    records = training_record_list_for_viewer(viewer=viewer)
+    if own:
+        records = records.filter(agent=viewer)
+    try:
+        return records.get(pk=int(pk))
+    except (TrainingRecord.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No such training record") from None
+
+
+def training_assignment_list_for_viewer(*, viewer) -> QuerySet[TrainingAssignment]:
+    """Return the assignments the viewer may read: an agent's own; a supervisor's teams'; all for managers."""
+    assignments = TrainingAssignment.objects.select_related("quiz", "team", "created_by").prefetch_related("articles")
+    if not (viewer and viewer.is_authenticated and viewer.has_perm("knowledge.view_trainingrecord")):
+        return assignments.none()
+    scope = training_team_ids_for_viewer(viewer=viewer)
+    if scope is None:
+        return assignments
+    mine = Q(records__agent=viewer)
+    if scope:
+        mine |= Q(team__in=scope) | Q(created_by=viewer) | Q(records__agent__teams__in=scope)
+    return assignments.filter(pk__in=TrainingAssignment.objects.filter(mine).values("pk"))
+
+
+def training_record_attempts(*, record: TrainingRecord) -> QuerySet[QuizAttempt]:
+    """Return a record's quiz attempts, newest first."""
+    return record.quiz_attempts.order_by("-number")
+
+
+def training_quiz_review(*, record: TrainingRecord, attempt: QuizAttempt | None) -> list[dict]:
+    """Return the record's quiz questions with their choices, and with an attempt what was chosen and what was right."""
+    chosen = {int(q): set(c) for q, c in (attempt.answers if attempt else {}).items()}
+    rows = []
+    for question in record.assignment.quiz.questions.prefetch_related("choices"):
+        choices = list(question.choices.all())
+        picked = chosen.get(question.pk, set())
+        correct = {choice.pk for choice in choices if choice.is_correct}
+        rows.append({"question": question, "choices": choices, "picked": picked,
+                     "is_right": picked == correct if attempt else None,
+                     "multiple": len(correct) > 1})
+    return rows
+
+
+def _month_records(first: dt.date, last: dt.date) -> QuerySet[TrainingRecord]:
+    return TrainingRecord.objects.filter(assignment__due_on__gte=first, assignment__due_on__lte=last)
+
+
+def training_completion_by_agent(*, first: dt.date, last: dt.date) -> dict[int, float]:
+    """Return each agent's training completion in % over the assignments due in the period (one grouped query).
+
+    Completion (培训完成率) = records completed and passed ÷ records due in the period × 100.
+    """
+    rows = (_month_records(first, last).values("agent_id").order_by()
+            .annotate(due=Count("id"), done=Count("id", filter=Q(completed_at__isnull=False, passed=True))))
+    return {row["agent_id"]: round(100 * row["done"] / row["due"], 2) for row in rows}
+
+
+def training_month_completion(*, viewer, first: dt.date, last: dt.date, by_agent: bool = True) -> dict:
+    """Return the completion of training due in the period per team (and per agent) of the viewer's teams.
+
+    One grouped query per table; ``by_agent=False`` leaves the agents' rows out.
+    """
+    today = timezone.localdate()
+    teams = training_teams_for_viewer(viewer=viewer)
+    records = _month_records(first, last).filter(agent__teams__in=teams)
+    counts = dict(
+        due=Count("id", distinct=True),
+        done=Count("id", filter=Q(completed_at__isnull=False, passed=True), distinct=True),
+        overdue=Count("id", filter=Q(completed_at__isnull=True, assignment__due_on__lt=today), distinct=True),
+        mean_score=Avg("score"),
+    )
+    per_team = list(records.values("agent__teams", "agent__teams__name").order_by("agent__teams__name")
+                    .annotate(**counts))
+    per_agent = []
+    if by_agent:
+        per_agent = list(records.values("agent_id", "agent__username", "agent__display_name", "agent__teams__name")
+                         .order_by("agent__teams__name", "agent__username").annotate(**counts))
+    for row in per_team + per_agent:
+        row["rate"] = round(100 * row["done"] / row["due"], 1) if row["due"] else None
+    return {"teams": per_team, "agents": per_agent}

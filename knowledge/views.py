@@ -1,11 +1,16 @@
-"""Knowledge pages: the supervisors' article list, editor, review and versions; the public help centre (/help/)."""
+"""Knowledge pages: the article list, editor, review and versions; the public help centre (/help/); training."""
+
+import calendar
+import csv
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -13,7 +18,11 @@ from django.views.decorators.http import require_POST
 
 from knowledge import selectors, services
 from knowledge.filters import ArticleFilterSet
-from knowledge.forms import ArticleForm, FlagForm, HelpSearchForm, SolvedForm, TransitionForm
+from helpdesk.models import User
+from helpdesk.spreadsheets import row_safe
+from knowledge.forms import (
+    ArticleForm, AssignForm, FlagForm, HelpSearchForm, MonthForm, QuizForm, SolvedForm, TransitionForm,
+)
 from knowledge.models import Article
 from knowledge.rendering import markdown_html, markdown_text
 from knowledge.workflow import TRANSITIONS, ArticleConflict
@@ -178,9 +187,12 @@ def knowledge_kpi(request):
         return render(request, "knowledge/kpi.html", {
             "active_section": "knowledge", "title": _("Knowledge base KPIs"), "periods": KPI_PERIODS,
             "error": _("Choose 7, 30 or 90 days.")}, status=400)
+    first, last = month_bounds(timezone.localdate().replace(day=1))
     return render(request, "knowledge/kpi.html", {
         "active_section": "knowledge", "title": _("Knowledge base KPIs"), "periods": KPI_PERIODS,
-        "kpi": selectors.knowledge_kpis(days=days)})
+        "kpi": selectors.knowledge_kpis(days=days), "training_month": first,
+        "training": selectors.training_month_completion(viewer=request.user, first=first, last=last,
+                                                         by_agent=False)["teams"]})
 
 
 # The public help centre (no login).
@@ -245,3 +257,159 @@ def help_solved(request, pk):
         return render(request, "knowledge/help/_limited.html", status=429)
     services.deflection_record(article=article, source=form.cleaned_data["source"])
     return render(request, "knowledge/help/_solved.html", {"article": article})
+
+
+# Training (培训): 我的培训 for agents, assignment and completion for supervisors.
+
+training_required = permission_required("knowledge.view_trainingrecord", raise_exception=True)
+assign_required = permission_required("knowledge.add_trainingassignment", raise_exception=True)
+
+
+def _month(request) -> tuple[MonthForm, dt.date | None]:
+    """Return the month form and the first day of the chosen month (this month by default; None when invalid)."""
+    form = MonthForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    value = form.cleaned_data.get("month") if form.is_bound else ""
+    return form, (dt.date.fromisoformat(f"{value}-01") if value else timezone.localdate().replace(day=1))
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    """Return the first and the last day of a month."""
+    return month, month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+@login_required
+@training_required
+def training_mine(request):
+    """我的培训: the agent's assignments, open ones soonest due first, then the history of results."""
+    records = list(selectors.training_record_list_for_agent(agent=request.user))
+    return render(request, "knowledge/training_mine.html", {
+        "active_section": "training", "title": _("My training"), "today": timezone.localdate(),
+        "open": [record for record in records if record.completed_at is None],
+        "done": [record for record in records if record.completed_at is not None],
+        "may_assign": request.user.has_perm("knowledge.add_trainingassignment")})
+
+
+@login_required
+@training_required
+def training_record(request, pk):
+    """One training record: its articles (read or not), its quiz, the attempts and the history."""
+    record = selectors.training_record_get_for_viewer(viewer=request.user, pk=pk)
+    read = set(record.reads.values_list("article_id", flat=True))
+    return render(request, "knowledge/training_record.html", {
+        "active_section": "training", "title": record.assignment.title, "record": record, "today": timezone.localdate(),
+        "articles": [(article, article.pk in read) for article in record.assignment.articles.all()],
+        "attempts": selectors.training_record_attempts(record=record), "is_mine": record.agent_id == request.user.pk,
+        "events": record.events.select_related("actor")})
+
+
+@login_required
+@training_required
+def training_read(request, pk, article_pk):
+    """Open an assigned article; the agent's first opening marks it read."""
+    record = selectors.training_record_get_for_viewer(viewer=request.user, pk=pk, own=True)
+    article = record.assignment.articles.filter(pk=article_pk).first()
+    if article is None:
+        raise Http404("No such article in this assignment")
+    services.training_article_read(record=record, agent=request.user, article=article)
+    return render(request, "knowledge/training_read.html", {
+        "active_section": "training", "title": article.title, "record": record, "article": article,
+        "body_html": markdown_html(article.body)})
+
+
+@login_required
+@training_required
+@csrf_protect
+def training_quiz(request, pk):
+    """Take the assignment's quiz on one page; after submitting, the score and which answers were wrong."""
+    record = selectors.training_record_get_for_viewer(viewer=request.user, pk=pk, own=True)
+    if record.assignment.quiz_id is None:
+        raise Http404("This assignment has no quiz")
+    form = QuizForm(request.POST if request.method == "POST" else None, review=selectors.training_quiz_review(record=record, attempt=None))
+    attempt, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                attempt = services.training_quiz_submit(record=record, agent=request.user, answers=form.answers())
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                status = 200
+                record.refresh_from_db()
+    elif record.passed:
+        attempt = selectors.training_record_attempts(record=record).first()
+    return render(request, "knowledge/training_quiz.html", {
+        "active_section": "training", "title": record.assignment.quiz.title, "record": record, "form": form,
+        "attempt": attempt, "review": selectors.training_quiz_review(record=record, attempt=attempt) if attempt else None},
+        status=status)
+
+
+@login_required
+@assign_required
+@csrf_protect
+def training_assign_view(request):
+    """Assign articles and/or a quiz to one of the supervisor's teams or to agents of it, by a due date."""
+    teams = selectors.training_teams_for_viewer(viewer=request.user)
+    form = AssignForm(request.POST if request.method == "POST" else None, teams=teams,
+                      agents=User.objects.filter(teams__in=teams, is_active=True).distinct().order_by("username"),
+                      articles=selectors.article_queryset_for_viewer(viewer=request.user).filter(status="published"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.training_assign(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Training assigned to %(count)s agents.") % {"count": assignment.records.count()})
+            return redirect("knowledge:training_team")
+    return render(request, "knowledge/training_assign.html", {
+        "active_section": "training", "title": _("Assign training"), "form": form},
+        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@assign_required
+def training_team(request):
+    """Completion of the month's training per team and per agent of the supervisor's teams (?month=YYYY-MM)."""
+    form, month = _month(request)
+    context = {"active_section": "training", "title": _("Training completion"), "form": form}
+    if month is None:
+        return render(request, "knowledge/training_team.html", context, status=400)
+    first, last = month_bounds(month)
+    completion = selectors.training_month_completion(viewer=request.user, first=first, last=last)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="training-{month:%Y-%m}.csv"'
+        response.write("\ufeff")  # Excel and WPS read UTF-8 only after a byte-order mark
+        writer = csv.writer(response)
+        writer.writerow([_("Team"), _("Agent"), _("Due"), _("Completed"), _("Overdue"), _("Completion, %"),
+                         _("Mean score, %")])
+        for row in completion["agents"]:
+            writer.writerow(row_safe([row["agent__teams__name"], row["agent__display_name"] or row["agent__username"],
+                                      row["due"], row["done"], row["overdue"], row["rate"],
+                                      "" if row["mean_score"] is None else round(row["mean_score"], 2)]))
+        return response
+    assignments = selectors.training_assignment_list_for_viewer(viewer=request.user).filter(
+        due_on__gte=first, due_on__lte=last)
+    return render(request, "knowledge/training_team.html", {
+        **context, "month": month, "completion": completion, "assignments": assignments[:50]})
+
+
+@login_required
+@assign_required
+def training_agent(request, agent_pk):
+    """One agent's training records of a month, for their supervisor."""
+    form, month = _month(request)
+    records = selectors.training_record_list_for_viewer(viewer=request.user).filter(agent_id=agent_pk)
+    agent = User.objects.filter(pk__in=records.values("agent_id")).first()
+    if agent is None:
+        raise Http404("No such agent")
+    context = {"active_section": "training", "title": _("Training of %(agent)s") % {
+        "agent": agent.display_name or agent.username}, "form": form, "agent": agent, "today": timezone.localdate()}
+    if month is None:
+        return render(request, "knowledge/training_agent.html", context, status=400)
+    first, last = month_bounds(month)
+    return render(request, "knowledge/training_agent.html", {
+        **context, "month": month,
+        "records": records.filter(assignment__due_on__gte=first, assignment__due_on__lte=last)})

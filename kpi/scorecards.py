@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from followups.selectors import survey_satisfaction_by_agent
 from helpdesk.models import Team
 from kpi.models import PeriodScorecard, Scorecard, ScorecardScheme, TicketFact
+from knowledge.selectors import training_completion_by_agent
 from kpi.quality import answer_accuracy_by_agent, service_language_by_agent
 from kpi.selectors import day_bounds, kpi_breakdown
 
@@ -76,7 +77,8 @@ def agent_month_measures(first: dt.date, last: dt.date) -> tuple[list[dict], dic
     facts = TicketFact.objects.filter(created_at__gte=start, created_at__lt=end, agent__isnull=False)
     extra = {"answer_accuracy": answer_accuracy_by_agent(start=start, end=end),
              "satisfaction": survey_satisfaction_by_agent(start=start, end=end),
-             "service_language": service_language_by_agent(start=start, end=end)}
+             "service_language": service_language_by_agent(start=start, end=end),
+             "training_completion": training_completion_by_agent(first=first, last=last)}
     return kpi_breakdown(facts, by="agent"), extra
 
 

@@ -8,7 +8,7 @@ import importlib
 
 from bench.timing import BenchCase
 
-MODULES = ["shell", "tickets", "sla", "channels", "customers", "followups", "orders", "kpi"]
+MODULES = ["shell", "tickets", "sla", "channels", "customers", "followups", "orders", "knowledge", "kpi"]
 
 
 def case_module(name: str):

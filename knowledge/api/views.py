@@ -1,5 +1,6 @@
 """REST API of the knowledge base (routes in ``knowledge/api/urls.py``, under /api/v1/)."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
@@ -10,9 +11,11 @@ from helpdesk.api.pagination import CursorPagination
 from knowledge import selectors, services
 from knowledge.api.serializers import (
     ArticleSerializer, ArticleWriteSerializer, DeflectionSerializer, PublicArticleSerializer, ArticleTransitionSerializer,
+    QuizResultSerializer, QuizSubmitSerializer, TrainingAssignmentSerializer, TrainingAssignWriteSerializer,
+    TrainingReadSerializer, TrainingRecordSerializer,
 )
 from knowledge.filters import ArticleFilterSet
-from knowledge.models import Article
+from knowledge.models import Article, TrainingAssignment, TrainingRecord
 
 FIELD_ERRORS = OpenApiResponse(description="Field errors")
 
@@ -130,3 +133,87 @@ class PublicArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+
+
+class TrainingPermissions(permissions.BasePermission):
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated and user.has_perm("knowledge.view_trainingrecord")):
+            return False
+        return request.method in permissions.SAFE_METHODS or view.action != "create" or user.has_perm(
+            "knowledge.add_trainingassignment")
+
+
+class TrainingAssignmentPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+
+
+@extend_schema_view(create=extend_schema(request=TrainingAssignWriteSerializer,
+                                         responses={201: TrainingAssignmentSerializer, 400: FIELD_ERRORS}))
+class TrainingAssignmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Training assignments: an agent's own, a supervisor's teams' (all for managers); supervisors assign."""
+
+    serializer_class = TrainingAssignmentSerializer
+    pagination_class = TrainingAssignmentPagination
+    permission_classes = [TrainingPermissions]
+    queryset = TrainingAssignment.objects.none()
+
+    def get_queryset(self):
+        viewer = self.request.user
+        visible = selectors.training_record_list_for_viewer(viewer=viewer).order_by("id")
+        return selectors.training_assignment_list_for_viewer(viewer=viewer).prefetch_related(
+            Prefetch("records", queryset=TrainingRecord.objects.filter(pk__in=visible.values("pk")).order_by("id")))
+
+    def create(self, request, *args, **kwargs):
+        form = TrainingAssignWriteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        assignment = services.training_assign(actor=request.user, **form.validated_data)
+        answer = self.get_queryset().get(pk=assignment.pk)
+        return Response(TrainingAssignmentSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+class TrainingRecordPagination(CursorPagination):
+    ordering = ("-id",)
+
+
+class TrainingRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Training records: an agent's own, a supervisor's teams' agents' (all for managers); agents submit quizzes."""
+
+    serializer_class = TrainingRecordSerializer
+    pagination_class = TrainingRecordPagination
+    permission_classes = [TrainingPermissions]
+    queryset = TrainingRecord.objects.none()
+
+    def get_queryset(self):
+        return selectors.training_record_list_for_viewer(viewer=self.request.user)
+
+    def get_object(self):
+        return selectors.training_record_get_for_viewer(viewer=self.request.user, pk=self.kwargs["pk"],
+                                                        own=self.action != "retrieve")
+
+    @extend_schema(request=QuizSubmitSerializer, responses={200: QuizResultSerializer, 400: FIELD_ERRORS,
+                                                            404: OpenApiResponse(description="Not one of your records")})
+    @action(detail=True, methods=["post"])
+    def quiz(self, request, pk=None):
+        """Submit answers to the record's quiz (your own records only): the score, pass or not, the wrong questions."""
+        record = self.get_object()
+        form = QuizSubmitSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        attempt = services.training_quiz_submit(record=record, agent=request.user, answers=form.validated_data["answers"])
+        attempt.wrong_questions = [row["question"].pk for row in
+                                   selectors.training_quiz_review(record=record, attempt=attempt) if not row["is_right"]]
+        return Response(QuizResultSerializer(attempt).data)
+
+    @extend_schema(request=TrainingReadSerializer, responses={200: TrainingRecordSerializer, 400: FIELD_ERRORS,
+                                                              404: OpenApiResponse(description="Not one of your records")})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        """Mark one of the assignment's articles read (your own records only)."""
+        record = self.get_object()
+        form = TrainingReadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        article = record.assignment.articles.filter(pk=form.validated_data["article"]).first()
+        if article is None:
+            raise exceptions.ValidationError({"article": [_("This article is not part of the assignment.")]})
+        services.training_article_read(record=record, agent=request.user, article=article)
+        return Response(TrainingRecordSerializer(self.get_queryset().get(pk=record.pk)).data)

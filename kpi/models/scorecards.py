@@ -61,6 +61,7 @@ class ScorecardIndicator(models.Model):
         SATISFACTION = "satisfaction", _("Customer satisfaction (surveys, 1–5)")
         ANSWER_ACCURACY = "answer_accuracy", _("Answer accuracy from quality inspection, %")
         SERVICE_LANGUAGE = "service_language", _("Replies without forbidden or discouraged phrases, %")
+        TRAINING_COMPLETION = "training_completion", _("Training due in the month completed and passed, %")
 
     scheme = models.ForeignKey(ScorecardScheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("name"), max_length=40, help_text=_("e.g. 响应速度, 解决率, 客户满意度, 技术支持"))

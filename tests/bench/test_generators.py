@@ -49,3 +49,14 @@ def test_generated_reviews_and_monthly_scorecards(team):
     months = [dt.date(2026, 7, 1), dt.date(2026, 8, 1), dt.date(2026, 9, 1)]
     assert scorecards_generate(months=months) == 600 and scorecards_generate(months=months) == 0
     assert not Scorecard.objects.filter(final_score__isnull=True).exists()
+
+
+def test_generated_articles_are_published_chinese_and_found_by_the_help_search(supervisor):
+    from bench.generators.knowledge import articles_generate, articles_generated_count
+    from knowledge.models import Article
+    from knowledge.selectors import article_queryset_public, article_search
+
+    articles_generate(total=50)
+    assert articles_generated_count() == 50 and not Article.objects.exclude(status="published").exists()
+    assert Article.objects.filter(audience="agents").count() == 10  # every fifth
+    assert article_search(article_queryset_public(), query="退货")

@@ -23,7 +23,7 @@ def test_agent_sees_the_shell_in_chinese_then_switches_to_english(page, live_ser
 
     page.wait_for_url("**/inbox/")
     nav = page.locator("nav a")
-    assert nav.all_inner_texts() == ["收件箱", "在线客服", "工单", "记录电话", "客户", "订单", "退换货", "差评", "回访", "考核", "知识库", "快捷回复"]
+    assert nav.all_inner_texts() == ["收件箱", "在线客服", "工单", "记录电话", "客户", "订单", "退换货", "差评", "回访", "考核", "知识库", "我的培训", "快捷回复"]
     who = page.get_by_test_id("who")
     assert agent.display_name in who.inner_text()
     assert "客服专员" in who.inner_text() and team.name in who.inner_text()
@@ -32,7 +32,7 @@ def test_agent_sees_the_shell_in_chinese_then_switches_to_english(page, live_ser
     page.click("button[data-lang=en]")
     page.wait_for_selector("nav a:has-text('Inbox')")
     assert page.locator("nav a").all_inner_texts() == ["Inbox", "Live chat", "Tickets", "Log a call", "Customers", "Orders",
-                                                       "Returns", "Negative reviews", "Follow-ups", "Scorecards", "Knowledge base", "Canned replies"]
+                                                       "Returns", "Negative reviews", "Follow-ups", "Scorecards", "Knowledge base", "My training", "Canned replies"]
     assert "Agent" in page.get_by_test_id("who").inner_text()
     screenshot("shell-en")
 

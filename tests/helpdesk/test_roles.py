@@ -66,13 +66,13 @@ def test_superuser_counts_as_admin_and_userless_role_is_none():
     ("role", "staff", "expected"),
     [
         (Role.AGENT, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "reviews", "followups",
-                             "scorecards", "knowledge", "canned"]),
+                             "scorecards", "knowledge", "training", "canned"]),
         (Role.SUPERVISOR, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "reviews", "followups",
-                                  "kpi", "scorecards", "approvals", "sla", "knowledge", "canned"]),
+                                  "kpi", "scorecards", "approvals", "sla", "knowledge", "training", "canned"]),
         (Role.MANAGER, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "reviews", "followups",
-                               "kpi", "scorecards", "approvals", "sla", "knowledge", "canned"]),
+                               "kpi", "scorecards", "approvals", "sla", "knowledge", "training", "canned"]),
         (Role.ADMIN, True, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "reviews", "followups",
-                            "kpi", "scorecards", "approvals", "sla", "knowledge", "canned", "admin"]),
+                            "kpi", "scorecards", "approvals", "sla", "knowledge", "training", "canned", "admin"]),
     ],
 )
 def test_navigation_follows_role(role, staff, expected):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from helpdesk.roles import Role
+from knowledge.services import training_assign
 from reviews.models import Review
 from tests.factories import (
     CannedReplyFactory,
@@ -29,7 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.factories.helpdesk import PASSWORD
-from tests.factories.knowledge import ArticleFactory
+from tests.factories.knowledge import ArticleFactory, quiz_build
 from tests.permissions import factories as f
 from tickets.models import SavedView
 from tickets.tracking import tracker_token
@@ -163,6 +164,11 @@ def world_build(*, webhook_secret: str) -> World:
     w.draft_article = ArticleFactory(title="换货流程（草稿）", status="draft", owner=supervisor)
     w.draft_article.versions.create(number=1, title=w.draft_article.title, body=w.draft_article.body, author=supervisor)
     w.article.versions.create(number=1, title=w.article.title, body=w.article.body, author=supervisor)
+    # Training: the team's agent has a record of an assignment with the article and a quiz.
+    w.quiz = quiz_build()
+    w.training = training_assign(actor=supervisor, title="退货政策培训", due_on=timezone.localdate(), articles=[w.article],
+                                 quiz=w.quiz, agents=[agent])
+    w.training_record = w.training.records.get()
 
     # Links a customer receives.
     w.support_done_token = signing.dumps(w.ticket.pk, salt=SUPPORT_DONE_SALT)
