@@ -69,25 +69,30 @@ def _grams(query: str) -> list[str]:
     return list(dict.fromkeys(grams))[:MAX_GRAMS]
 
 
-def article_search(articles: QuerySet[Article], *, query: str, limit: int = 20, loose: bool = False) -> list[Article]:
+def article_search(articles: QuerySet[Article], *, query: str, limit: int = 20, loose: bool = False,
+                   titles_only: bool = False) -> list[Article]:
     """Return the articles matching a search, best first.
 
     A query is matched as a whole (a substring of title or body, also for one or two Chinese characters),
     by its words, and for Chinese by the share of its character pairs found (退货七天 finds 七天无理由退货);
     pg_trgm's word_similarity adds Latin-script near misses and ranks. ``loose`` (suggestions for a customer's
-    sentence, 我想退货怎么办) needs only one pair found, the best ones first.
+    sentence, 我想退货怎么办) needs only one pair found, the best ones first. ``titles_only`` leaves the bodies out
+    (the global search, which looks for records by name, not through every article's text).
     """
     query = " ".join((query or "").split())[:MAX_QUERY]
     if not query:
         return []
     words = [word for word in query.split(" ") if word]
-    whole = Q(title__icontains=query) | Q(body__icontains=query)
+    def anywhere(text: str) -> Q:
+        return Q(title__icontains=text) if titles_only else Q(title__icontains=text) | Q(body__icontains=text)
+
+    whole = anywhere(query)
     every_word = Q()
     for word in words:
-        every_word &= Q(title__icontains=word) | Q(body__icontains=word)
+        every_word &= anywhere(word)
     grams = _grams(query) if _CJK.search(query) and len(query) > 2 else []
-    gram_hits = sum((Case(When(Q(title__icontains=gram) | Q(body__icontains=gram), then=Value(1)), default=Value(0),
-                          output_field=IntegerField()) for gram in grams), Value(0))
+    gram_hits = sum((Case(When(anywhere(gram), then=Value(1)), default=Value(0), output_field=IntegerField())
+                     for gram in grams), Value(0))
     matched = whole | every_word
     if not _CJK.search(query) and len(query) >= 3:
         matched |= Q(title__trigram_word_similar=query)
@@ -154,10 +159,11 @@ def knowledge_kpis(*, days: int, now: dt.datetime | None = None) -> dict:
 
 
 def article_search_hits(*, viewer, q: str, limit: int) -> list[SearchHit]:
-    """Return the global search's knowledge-base hits among the articles the viewer may read."""
+    """Return the global search's knowledge-base hits: articles the viewer may read, by title."""
     return [SearchHit(title=article.title, url=reverse("knowledge:article_detail", args=[article.pk]),
                       subtitle=article.get_status_display())
-            for article in article_search(article_queryset_for_viewer(viewer=viewer), query=q, limit=limit)]
+            for article in article_search(article_queryset_for_viewer(viewer=viewer), query=q, limit=limit,
+                                          titles_only=True)]
 
 
 # Training (培训).

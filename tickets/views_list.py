@@ -103,8 +103,9 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         user = self.request.user
         filterset = TicketFilterSet(self.request.GET, queryset=ticket_list_for_user(user=user), request=self.request)
         filter_form_dress(filterset.form)
+        tickets = self.tickets_for(filterset)  # may choose the pagination of its order
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(self.tickets_for(filterset).prefetch_related("tags"), Request(self.request))
+        page = paginator.paginate_queryset(tickets.prefetch_related("tags"), Request(self.request))
         timers = sla_running_timers(ticket_ids=[ticket.pk for ticket in page])
         for ticket in page:
             running = timers.get(ticket.pk, [])
@@ -115,7 +116,7 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             filterset=filterset, tickets=page,
             next_link=paginator.get_next_link(), previous_link=paginator.get_previous_link(),
             **list_views(self.request, is_inbox=self.is_inbox), current_view=current_view, count_cap=VIEW_COUNT_CAP,
-            due_soonest=self.is_inbox or self.request.GET.get("ordering") == "sla_due",
+            due_soonest=self.request.GET.get("ordering") == "sla_due",
             status_chips=choice_chips(filterset.form, "status", self.request.GET.getlist("status")),
             priority_chips=choice_chips(filterset.form, "priority", self.request.GET.getlist("priority")),
             active_filters=active_filters(self.request, filterset.form),
@@ -151,13 +152,16 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
 
 class InboxView(TicketListView):
-    """The agent's work queue: open work assigned to them or unassigned in their teams, the soonest deadline first."""
+    """The agent's work queue: open work assigned to them or unassigned in their teams, newest activity first.
+
+    "Time left" sorts it by the soonest running SLA deadline (tickets without one last), as on the full list.
+    """
 
     section = "inbox"
     title = gettext_lazy("My inbox")
-    lead = gettext_lazy("Open work assigned to you or unassigned in your teams, the soonest SLA deadline first.")
+    lead = gettext_lazy("Open work assigned to you or unassigned in your teams, newest activity first; "
+                        "“Time left” sorts it by the soonest SLA deadline.")
     is_inbox = True
-    pagination_class = InboxCursorPagination
     http_method_names = ["get", "head", "options"]
 
     def tickets_for(self, filterset):
@@ -167,6 +171,9 @@ class InboxView(TicketListView):
         tickets = filterset.qs if filterset.is_valid() else ticket_list_for_user(user=user).none()
         if not self.request.GET.get("view"):  # a view tab replaces the default queue
             tickets = ticket_inbox_filter(tickets, user=user)
+        if self.request.GET.get("ordering") != "sla_due":
+            return tickets
+        self.pagination_class = InboxCursorPagination
         return ticket_annotate_sla_due(tickets).annotate(time_left=Coalesce("sla_due", Value(NO_DEADLINE)))
 
 

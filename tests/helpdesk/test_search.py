@@ -125,3 +125,9 @@ def test_the_ticket_reply_box_gets_canned_replies_as_json(client_for, agent, wor
 def test_the_inbox_search_finds_a_phone_written_with_the_country_code(client_for, agent, world):
     page = client_for(agent).get(reverse("tickets:ticket_list"), {"q": "+86 139-1234-5678"})
     assert "T2612050001" in page.content.decode() and "T2612050002" not in page.content.decode()
+
+
+def test_the_global_search_finds_articles_by_title_not_through_their_text(agent):
+    ArticleFactory(title="运费说明", body="退货时由顾客承担的运费见下表。")
+    assert _hits(search_everything(viewer=agent, q="运费"), "knowledge") == ["运费说明"]
+    assert _hits(search_everything(viewer=agent, q="顾客承担"), "knowledge") == []

@@ -28,7 +28,7 @@ def _timer(ticket, *, due_in_minutes, breached=False):
         due_at=now + dt.timedelta(minutes=due_in_minutes), breached_at=now if breached else None)
 
 
-def test_inbox_is_the_work_queue_soonest_deadline_first(client_for, agent, team):
+def test_inbox_is_the_work_queue_and_sorts_by_the_soonest_deadline(client_for, agent, team):
     colleague = UserFactory(username="t-colleague", role=Role.AGENT, teams=[team])
     later = TicketFactory(team=team, subject="晚到期", assignee=agent, status="open")
     sooner = TicketFactory(team=team, subject="早到期", status="new")
@@ -37,7 +37,10 @@ def test_inbox_is_the_work_queue_soonest_deadline_first(client_for, agent, team)
     TicketFactory(team=team, subject="已解决", assignee=agent, status="resolved")
     _timer(later, due_in_minutes=120)
     _timer(sooner, due_in_minutes=10)
-    response = client_for(agent).get("/inbox/")
+    client = client_for(agent)
+    newest_first = client.get("/inbox/")
+    assert [t.subject for t in newest_first.context["tickets"]] == [no_deadline.subject, sooner.subject, later.subject]
+    response = client.get("/inbox/", {"ordering": "sla_due"})
     assert [t.subject for t in response.context["tickets"]] == [sooner.subject, later.subject, no_deadline.subject]
     html = response.content.decode()
     assert "我的收件箱" in html and "全部工单" in html  # the heading, and the way to the full list
@@ -206,7 +209,7 @@ def test_inbox_pages_through_the_queue_in_deadline_order(client_for, agent, team
     for minutes, ticket in enumerate(tickets[:5]):
         _timer(ticket, due_in_minutes=minutes + 1)
     client = client_for(agent)
-    first = client.get("/inbox/")
+    first = client.get("/inbox/", {"ordering": "sla_due"})
     assert [t.pk for t in first.context["tickets"]][:5] == [t.pk for t in tickets[:5]]
     second = client.get(first.context["next_link"])
     seen = [t.pk for t in first.context["tickets"]] + [t.pk for t in second.context["tickets"]]
