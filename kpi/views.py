@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
@@ -65,10 +66,21 @@ class DashboardView(KpiPageMixin, TemplateView):
 
     template_name = "kpi/dashboard.html"
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("section") == "steps":  # the step times, asked for by the page once it is shown
+            period, _errors = self.period()
+            return TemplateResponse(request, "kpi/dashboard.html#steps",
+                                    {"step_times": step_time_table(kpi_facts_for_viewer(**self.figure_args(period)))})
+        return super().get(request, *args, **kwargs)
+
+    def figure_args(self, period: dict) -> dict:
+        """Return the selectors' arguments for the period and its team, agent and channel filters."""
+        filters = {key: period.get(key) for key in ("team", "agent")} | {"channel": period.get("channel", "")}
+        return {"viewer": self.request.user, "date_from": period["date_from"], "date_to": period["date_to"], **filters}
+
     def get_context_data(self, **kwargs):
         period, errors = self.period()
-        filters = {key: period.get(key) for key in ("team", "agent")} | {"channel": period.get("channel", "")}
-        args = {"viewer": self.request.user, "date_from": period["date_from"], "date_to": period["date_to"], **filters}
+        args = self.figure_args(period)
         figures = kpi_summary(**args)
         hours, categories = kpi_chart_sources(args)
         trend = kpi_daily_trend(hours)
@@ -95,7 +107,6 @@ class DashboardView(KpiPageMixin, TemplateView):
                           "denominator_url": denominator_url})
         return super().get_context_data(title=_("KPI dashboard"), tiles=tiles, charts=charts,
                                         review_breakdowns=self.review_breakdowns(args),
-                                        step_times=step_time_table(kpi_facts_for_viewer(**args)),
                                         **self.filter_context(period, errors), **kwargs)
 
     def review_breakdowns(self, args: dict) -> list[dict]:

@@ -87,6 +87,10 @@ BENCH_CASES = [
     BenchCase("kpi: API summary, 30 days, one supervisor's teams", _summary_path, username="supervisor", repeat=20),
     BenchCase("kpi: dashboard page, 30 days, all teams", lambda: _summary_path().replace("/api/v1/kpi/summary/", "/kpi/"),
               username="manager", repeat=10),
+    # The section the dashboard asks for once it is shown: median and p90 of each complaint step, per team and in all.
+    BenchCase("kpi: dashboard's complaint step times, 30 days, all teams",
+              lambda: _summary_path().replace("/api/v1/kpi/summary/", "/kpi/") + "&section=steps",
+              username="manager", repeat=5),
     BenchCase("kpi: 30-day report XLSX + CSV, 200 agents (in the worker)", "", call=_report_month, repeat=2),
     BenchCase("kpi: API summary with review metrics, 30 days, all teams (up to 1M reviews over 90 days)",
               _summary_with_reviews_path, username="manager", repeat=20),

@@ -79,6 +79,7 @@ def test_supervisor_drills_from_a_review_breakdown_row_and_reads_the_step_times(
     by_sku = page.locator('[data-breakdown="sku"] tbody tr')
     assert by_sku.count() == 2 and "SKU-TEA-001" in by_sku.first.inner_text()
     assert "100.0 %" in by_sku.first.inner_text()
+    page.wait_for_selector("[data-testid=kpi-step-times]:not([aria-busy])")  # the section loads after the page
     steps = page.get_by_test_id("kpi-step-times")
     assert team.name in steps.inner_text() and "投诉分类" in steps.inner_text()
     screenshot("kpi-review-breakdowns")

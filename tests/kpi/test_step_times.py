@@ -77,8 +77,13 @@ def test_a_supervisor_reads_the_step_times_of_their_team_only(month, supervisor,
 
 
 def test_the_dashboard_and_the_monthly_report_show_the_step_times(month, client_for, manager, team):
-    page = client_for(manager).get("/kpi/", {"date_from": "2026-11-01", "date_to": "2026-11-30"})
-    text = page.content.decode()
+    client = client_for(manager)
+    page = client.get("/kpi/", {"date_from": "2026-11-01", "date_to": "2026-11-30"}).content.decode()
+    # The page asks for the step times once it has loaded (hx-trigger="load"), with its filters.
+    assert 'data-testid="kpi-step-times"' in page and "date_to=2026-11-30&amp;section=steps" in page
+    section = client.get("/kpi/", {"date_from": "2026-11-01", "date_to": "2026-11-30", "section": "steps"})
+    text = section.content.decode()
+    assert section.status_code == 200 and "<html" not in text
     assert 'data-testid="kpi-step-times"' in text and "问题调查" in text
     assert "8小时5分 / 12小时57分" in text  # investigation: 485 and 777 minutes
     sections = {title: rows for title, _header, rows in
