@@ -31,7 +31,9 @@ MOVED = {
                                  "survey", "surveyresponse", "customermessage"],
 }
 NEW_LABEL = {(old, model): new for (old, new), models in MOVED.items() for model in models}
-KNOWLEDGE = {"article", "articleversion", "articleevent", "articleflag", "articleviewday", "searchmiss", "deflection"}
+KNOWLEDGE = {"article", "articleversion", "articleevent", "articleflag", "articleviewday", "searchmiss", "deflection",
+             "question", "quiz", "choice", "trainingassignment", "trainingrecord", "trainingevent", "quizattempt",
+             "articleread"}
 # Models added since the dump: their table, content type, permissions and grants are the only new rows allowed.
 ADDED = {("helpdesk", "loginfailure"), ("channels", "quarantinedemail"), ("helpdesk", "calendaryearentry"),
          ("helpdesk", "provisionalyearalert"), ("tickets", "ticketstep"), ("sla", "steppolicy"),
@@ -48,7 +50,7 @@ ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail", "helpdesk_
                 "kpi_trainingnote", "kpi_stepfact", "chat_chatlanguagehit", "reviews_review", "reviews_reviewevent",
                 "reviews_reviewrevision", "tickets_tag", "tickets_ticket_tags", "tickets_replydraft",
                 "tickets_savedview", "routing_teamrouting", "routing_routingprofile", "routing_routingprofile_categories",
-                "routing_routingturn"}
+                "routing_routingturn", "knowledge_trainingassignment_articles"}
 
 # Defaults shipped since the dump into tables it has: the 差评 category and its SLA policy, the greetings and
 # closings that join the forbidden phrases (tickets/migrations/0024).
