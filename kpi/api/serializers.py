@@ -90,7 +90,7 @@ class ReviewBreakdownQuerySerializer(KpiQuerySerializer):
     """Validate a review breakdown: the period, team and agent, what to group by and the page of groups."""
 
     by = strict.ChoiceField(choices=[("shop", _("Shop")), ("sku", _("SKU")), ("team", _("Team")),
-                                     ("agent", _("Agent"))])
+                                     ("agent", _("Agent"))], required=False, default="shop")
     page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=10_000)
     channel = None  # reviews have no channel
 

@@ -11,7 +11,7 @@ from chat.models import ChatEvent, ChatSession
 from customers.models import CustomerEvent, PiiReveal
 from followups.models import CustomerMessage, FollowUpEvent, MessageEvent
 from helpdesk.events import AppendOnlyModel, AuditEvent
-from knowledge.models import ArticleEvent
+from knowledge.models import ArticleEvent, TrainingAssignment, TrainingEvent, TrainingRecord
 from orders.models import ReturnEvent, ReturnRequest
 from reviews.models import Review, ReviewEvent
 from tests.factories import (
@@ -21,7 +21,7 @@ from tickets.models import TicketEvent
 
 CONTRACT = {"actor", "kind", "note", "created_at"}
 EVENT_TABLES = {TicketEvent, ChatEvent, CustomerEvent, FollowUpEvent, MessageEvent, ReturnEvent, ArticleEvent,
-                ReviewEvent}
+                ReviewEvent, TrainingEvent}
 
 
 def _field_names(model) -> set[str]:
@@ -45,6 +45,11 @@ def _event(model, *, actor=None):
     if model is MessageEvent:
         message = CustomerMessage.objects.create(customer=CustomerFactory(), channel="sms", recipient="13800000000", body="您好")
         return MessageEvent.objects.create(message=message, kind="sent", actor=actor, note="记录")
+    if model is TrainingEvent:
+        assignment = TrainingAssignment.objects.create(title="退货政策", due_on=timezone.localdate(),
+                                                       created_by=UserFactory())
+        record = TrainingRecord.objects.create(assignment=assignment, agent=UserFactory())
+        return TrainingEvent.objects.create(record=record, kind="assigned", actor=actor, note="记录")
     if model is ReviewEvent:
         review = Review.objects.create(shop="旗舰店", platform_review_id="EVENT-1", rating=5, reviewed_at=timezone.now())
         return ReviewEvent.objects.create(review=review, kind="received", actor=actor, note="记录")
