@@ -230,6 +230,8 @@ class ConductRecordReadSerializer(strict.ModelSerializer):
     """A conduct record as read: the agent, their team when recorded, what and when, and who recorded it."""
 
     agent_name = serializers.SerializerMethodField()
+    # A blank link is answered as "", which a URL format would not admit.
+    evidence_url = serializers.CharField(read_only=True, label=_("Evidence link"))
 
     class Meta:
         model = ConductRecord
