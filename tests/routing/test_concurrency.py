@@ -1,37 +1,15 @@
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connections
 
 from routing.models import TeamRouting
 from routing.services import ticket_route
 from tests.factories import CustomerFactory, TeamFactory
 from tests.factories.routing import TeamRoutingFactory
 from tests.routing.conftest import agent_make
+from tests.tickets.test_concurrency import run_parallel
 from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_create
-
-
-def run_parallel(count, work):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def runner(i):
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)
