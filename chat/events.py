@@ -22,6 +22,7 @@ from django.db import connections
 
 from chat import selectors
 from customers.privacy import may_view_pii
+from tickets.selectors import ticket_live_channels
 
 logger = logging.getLogger(__name__)
 
@@ -346,6 +347,48 @@ async def agent_stream(*, user, last_event_id: int | None):
                 recent.append(event_id)
             item = selectors.chat_event_for_agent(item, clear=clear)
             yield sse_format(item, event=item.get("type", "message"), event_id=event_id)
+    finally:
+        if queue is not None:
+            await hub.close(queue, channels)
+
+
+async def workspace_stream(*, user):
+    """Yield the SSE text of a staff member's workspace: the kinds and ids of what changed that they may see.
+
+    Nothing is replayed: the events only say what to fetch again, and a browser whose stream opens again
+    (``hello``) fetches its counts and lists afresh. The channels are those of ``ticket_live_channels``,
+    asked again every ``CHAT_STREAM_RECHECK_SECONDS``: a change of teams or access ends the stream.
+    """
+    channels = await stream_db(ticket_live_channels, user_id=user.pk)
+    if channels is None:
+        return
+    loop = asyncio.get_running_loop()
+    recheck = recheck_seconds()
+    next_check = loop.time() + recheck
+    hub = chat_hub()
+    queue = None
+    recent: deque = deque(maxlen=512)
+    try:
+        try:
+            queue = await hub.open(channels)
+        except (redis.RedisError, OSError):
+            queue = None
+        yield "retry: 2000\n\n"
+        if queue is None:
+            return  # Redis is down: the browser tries again after ``retry``; the pages still work without it
+        yield sse_format({"kind": "hello"}, event="hello")
+        async for item in _queue_events(queue, heartbeat=min(heartbeat_seconds(), recheck)):
+            if loop.time() >= next_check:
+                if await stream_db(ticket_live_channels, user_id=user.pk) != channels:
+                    return
+                next_check = loop.time() + recheck
+            if item == "ping":
+                yield ": ping\n\n"
+                continue
+            if item.get("id") in recent:
+                continue  # the same event reached us on the user's and a team's channel
+            recent.append(item.get("id"))
+            yield sse_format(item, event="live")
     finally:
         if queue is not None:
             await hub.close(queue, channels)

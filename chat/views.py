@@ -77,6 +77,17 @@ async def agent_stream(request):
     return _sse(events.agent_stream(user=user, last_event_id=_last_event_id(request)))
 
 
+async def workspace_stream(request):
+    """Stream what changes in the tickets and notifications a staff member sees (one stream per open page)."""
+    user = await request.auser()
+    if not user.is_authenticated:
+        return HttpResponse(status=401)
+    if not await events.stream_db(user.has_perm, perm="tickets.view_ticket"):
+        return HttpResponseForbidden()
+    await events.release_request_connections()
+    return _sse(events.workspace_stream(user=user))
+
+
 @require_GET
 def chat_image(request, pk: int):
     """Serve a chat image to the visitor of its chat (the X-Chat-Token header) or an agent who may see the chat."""

@@ -13,6 +13,7 @@ from customers.contacts import phone_normalize
 from customers.models import Customer, CustomerContact
 from customers.privacy import mask_text
 from customers.services import customer_create
+from helpdesk import live
 from helpdesk.errors import Conflict
 from helpdesk.sequences import daily_number
 from helpdesk.teams import team_member_ids
@@ -115,11 +116,15 @@ def _step_done(ticket: Ticket, step: str, actor, *, source: str, note: str = "",
     return done
 
 
-def _touch(ticket: Ticket, fields: list[str]) -> None:
+def _touch(ticket: Ticket, fields: list[str], *, actor=None, live_kind: str = "", addressed=()) -> None:
+    """Save the changed fields with a fresh ``updated_at``, refresh the SLA if they move it, announce the change live."""
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=[*fields, "updated_at"])
     if SLA_FIELDS.intersection(fields):
         _sla_refresh(ticket)
+    if not live_kind:
+        live_kind = live.ASSIGNED if "assignee" in fields else live.STATUS if "status" in fields else live.UPDATED
+    live.ticket_live_publish(ticket=ticket, kind=live_kind, actor=actor, addressed=addressed)
 
 
 def _move(ticket: Ticket, *, actor, target: str, note: str = "") -> None:
@@ -208,6 +213,8 @@ def ticket_create(
     _sla_refresh(ticket)
     if assignee is None:
         _queued_announce(ticket)
+    live.ticket_live_publish(ticket=ticket, kind=live.CREATED, actor=actor,
+                             addressed=[assignee] if assignee is not None and assignee != actor else [])
     return ticket
 
 
@@ -258,7 +265,8 @@ def ticket_message_add(
         fields.append("resolved_at")
     for upload in attachments:
         _attachment_save(ticket=ticket, actor=actor, upload=upload, message=message)
-    _touch(ticket, fields)
+    replied = sender == TicketMessage.Sender.CUSTOMER and ticket.assignee_id
+    _touch(ticket, fields, actor=actor, live_kind=live.MESSAGE, addressed=[ticket.assignee_id] if replied else [])
     # SLA builds on tickets: its next-response clock is called back lazily, in this transaction.
     from sla.services import ticket_sla_message_added
 
@@ -332,7 +340,7 @@ def ticket_attachment_add(*, ticket: Ticket, actor, upload) -> Attachment:
     """Attach an image or PDF to a ticket after checking its type and size."""
     ticket = _locked(ticket)
     attachment = _attachment_save(ticket=ticket, actor=actor, upload=upload)
-    _touch(ticket, [])
+    _touch(ticket, [], actor=actor)
     return attachment
 
 
@@ -361,7 +369,7 @@ def ticket_assign(*, ticket: Ticket, actor, assignee, note: str = "") -> Ticket:
         _move(ticket, actor=actor, target=workflow.OPEN)
         fields.append("status")
     _event(ticket, TicketEvent.Kind.ASSIGNED, actor, previous or "", assignee or "", note)
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor, addressed=[assignee] if assignee is not None and assignee != actor else [])
     if assignee is None:
         _queued_announce(ticket)
     return ticket
@@ -382,7 +390,7 @@ def ticket_claim(*, ticket: Ticket, actor) -> Ticket:
         _move(ticket, actor=actor, target=workflow.OPEN)
         fields.append("status")
     _event(ticket, TicketEvent.Kind.ASSIGNED, actor, "", actor, _("claimed"))
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor, live_kind=live.ASSIGNED)
     return ticket
 
 
@@ -395,7 +403,7 @@ def ticket_transition(*, ticket: Ticket, actor, status: str, note: str = "") -> 
         _step_done(ticket, TicketStep.Step.FEEDBACK, actor, source=TicketEvent.Kind.STATUS, note=note)
     if status == workflow.RESOLVED:
         _closing_record(ticket)
-    _touch(ticket, ["status", "resolved_at", "closed_at"])
+    _touch(ticket, ["status", "resolved_at", "closed_at"], actor=actor)
     return ticket
 
 
@@ -438,7 +446,7 @@ def ticket_escalate(*, ticket: Ticket, actor, reason: str, level: str = "") -> T
         ticket.priority = Ticket.Priority.HIGH
         fields.append("priority")
     _event(ticket, TicketEvent.Kind.ESCALATED, actor, previous or "", holder, reason)
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
     from sla.services import escalation_notify  # notifications live in the SLA app, which builds on tickets
 
     escalation_notify(ticket=ticket, holder=holder, actor=actor, reason=reason)
@@ -467,7 +475,7 @@ def ticket_update(*, ticket: Ticket, actor, **changes) -> Ticket:
         if field == "category" and value is not None:
             _step_done(ticket, TicketStep.Step.CLASSIFICATION, actor, source=TicketEvent.Kind.CATEGORY)
     if fields:
-        _touch(ticket, fields)
+        _touch(ticket, fields, actor=actor)
     return ticket
 
 
@@ -485,7 +493,8 @@ def ticket_transfer(*, ticket: Ticket, actor, team, note: str = "") -> Ticket:
         ticket.assignee = None
         fields.append("assignee")
     _event(ticket, TicketEvent.Kind.TEAM, actor, previous, team, note)
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
+    live.queue_live_publish(team_id=previous.pk if previous else None)
     if ticket.assignee_id is None:
         _queued_announce(ticket)
     return ticket
@@ -506,7 +515,7 @@ def internal_task_create(*, ticket: Ticket, actor, title: str, department: str =
     if workflow.PENDING_INTERNAL in workflow.TRANSITIONS[ticket.status]:
         _move(ticket, actor=actor, target=workflow.PENDING_INTERNAL)
         fields += ["status", "resolved_at"]
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
     return task
 
 
@@ -525,7 +534,7 @@ def internal_task_set_done(*, task: InternalTask, actor, is_done: bool) -> Inter
     if is_done and ticket.status == workflow.PENDING_INTERNAL and not ticket.tasks.filter(is_done=False).exists():
         _move(ticket, actor=actor, target=workflow.OPEN)
         fields.append("status")
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
     return task
 
 
@@ -562,7 +571,7 @@ def remedy_propose(*, ticket: Ticket, actor, kind: str, amount: Decimal | None, 
             _move(ticket, actor=actor, target=workflow.OPEN)
         _move(ticket, actor=actor, target=workflow.AWAITING_APPROVAL, note=_("Remedy above the limit of ¥%(limit)s") % {"limit": limit})
         fields += ["status", "resolved_at"]
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
     if needs_approval:
         _approval_notify(ticket=ticket, recipients=approvers_for(team=ticket.team), text=_(
             "%(number)s: %(who)s asks approval of a %(kind)s of ¥%(amount)s") % {
@@ -607,7 +616,7 @@ def remedy_decide(*, remedy: Remedy, actor, approve: bool, reason: str = "") -> 
     if ticket.status == workflow.AWAITING_APPROVAL and not waiting:
         _move(ticket, actor=actor, target=workflow.OPEN)
         fields.append("status")
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
     return remedy
 
 
@@ -623,7 +632,7 @@ def _remedy_advance(*, remedy: Remedy, actor, expected: str, target: str, event:
     remedy.save(update_fields=["status", *fields])
     _event(ticket, event, actor, to_value=remedy)
     _step_done(ticket, step, actor, source=event)
-    _touch(ticket, [])
+    _touch(ticket, [], actor=actor)
     return remedy
 
 
@@ -662,7 +671,7 @@ def ticket_step_complete(*, ticket: Ticket, actor, step: str, note: str) -> Tick
     done = _step_done(ticket, step, actor, source="", note=note, with_event=True)
     if done is None:
         raise ValidationError({"step": [_("This step is already completed.")]})
-    _touch(ticket, [])
+    _touch(ticket, [], actor=actor)
     return done
 
 
@@ -674,7 +683,7 @@ def ticket_step_reach(*, ticket_id: int, actor, step: str, source: str) -> Ticke
         return None
     done = _step_done(ticket, step, actor, source=source, with_event=True)
     if done is not None:
-        _touch(ticket, [])
+        _touch(ticket, [], actor=actor)
     return done
 
 
@@ -698,8 +707,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor) -> Ticket:
     _event(source, TicketEvent.Kind.MERGED, actor, source.number, target.number)
     _move(source, actor=actor, target=workflow.CLOSED, note=_("Merged into %(number)s") % {"number": target.number})
     source.merged_into = target
-    _touch(source, ["status", "resolved_at", "closed_at", "merged_into"])
-    _touch(target, [])
+    _touch(source, ["status", "resolved_at", "closed_at", "merged_into"], actor=actor)
+    _touch(target, [], actor=actor)
     return target
 
 
@@ -728,7 +737,7 @@ def ticket_tag_add(*, ticket: Ticket, actor, tag: Tag) -> bool:
         return False
     ticket.tags.add(tag)
     _event(ticket, TicketEvent.Kind.TAGGED, actor, to_value=tag.name)
-    _touch(ticket, [])
+    _touch(ticket, [], actor=actor)
     return True
 
 
@@ -740,7 +749,7 @@ def ticket_tag_remove(*, ticket: Ticket, actor, tag: Tag) -> bool:
         return False
     ticket.tags.remove(tag)
     _event(ticket, TicketEvent.Kind.UNTAGGED, actor, from_value=tag.name)
-    _touch(ticket, [])
+    _touch(ticket, [], actor=actor)
     return True
 
 
