@@ -88,7 +88,11 @@
     return [...region.querySelectorAll("input, textarea, select")].some((field) => {
       if (field.type === "hidden" || field.type === "submit" || field.type === "button") return false;
       if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
-      if (field.tagName === "SELECT") return [...field.options].some((option) => option.selected !== option.defaultSelected);
+      if (field.tagName === "SELECT") {
+        const options = [...field.options];
+        const initial = Math.max(0, options.findIndex((option) => option.defaultSelected));
+        return !field.multiple && options.length > 0 && field.selectedIndex !== initial;
+      }
       return field.value !== field.defaultValue;
     });
   }
