@@ -2,12 +2,10 @@
 
 import json
 from datetime import date
-from pathlib import Path
 
-from bench.commands import results_publish
+from bench.commands import results_arguments, results_publish
 from bench.load.live import live_rows, load_run
-from bench.report import DOCS_PATH
-from bench.results import RESULTS_PATH, machine_summary
+from bench.results import machine_summary
 
 HELP = "Load the workspace streams through one uvicorn process: ticket event delivery to every concerned agent, idle CPU."
 
@@ -19,10 +17,7 @@ def add_arguments(parser):
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of events")
     parser.add_argument("--idle-seconds", type=float, default=30.0, help="seconds of every stream idle, for the CPU figure")
     parser.add_argument("--grace", type=float, default=3.0, help="seconds to wait for the last deliveries")
-    parser.add_argument("--results", type=Path, default=RESULTS_PATH,
-                        help="results file to merge this run into (default bench/results/latest.json)")
-    parser.add_argument("--docs", type=Path, default=DOCS_PATH, help="page whose results table is rewritten")
-    parser.add_argument("--no-docs", action="store_true", help="leave the page alone (runs saved for a comparison)")
+    results_arguments(parser)
 
 
 def main(args) -> int:

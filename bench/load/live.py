@@ -14,11 +14,9 @@ an agent of another team.
 import asyncio
 import os
 import statistics
-import subprocess
-import sys
 import time
 
-from bench.load.chat import Connection, _wait_for_port, server_cpu
+from bench.load.chat import Connection, _wait_for_port, processes_stop, server_cpu, streams_start
 
 # The rows this load adds to the results file: (name, key of the figure, unit).
 LIVE_ROWS = {
@@ -184,21 +182,12 @@ def load_run(args) -> dict:
 
     team_ids, people = prepare(args.agents, args.team_size)
     port = free_port()
-    streams = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2", "--timeout-keep-alive", "30",
-         "--limit-concurrency", "10000"],
-        env=dict(os.environ),
-    )
+    streams = streams_start(port)
     try:
         _wait_for_port(port, streams, "uvicorn")
         return asyncio.run(run(args, team_ids, people, port, streams.pid), loop_factory=uvloop.new_event_loop)
     finally:
-        streams.terminate()
-        try:
-            streams.wait(15)
-        except subprocess.TimeoutExpired:
-            streams.kill()
+        processes_stop([streams])
 
 
 def live_rows(result: dict, *, date: str, machine: str) -> list[dict]:
