@@ -22,9 +22,28 @@
   let opened = 0;
   let pendingRows = 0;
   const shown = new Set();  // desktop notifications already shown (by event id)
-  let countsTimer = null;
-  let rowsTimer = null;
-  let ticketTimer = null;
+  // A burst of events (a bulk action, a busy team) asks each page at most once per GAP: soon after the first
+  // event, then once more for whatever came during the wait. A hidden tab waits until it is shown again.
+  const FIRST = 300;
+  const GAP = 1500;
+  function throttled(run, { whenHidden = true } = {}) {
+    let timer = null;
+    let last = 0;
+    let missed = false;
+    function fire() {
+      timer = null;
+      if (!whenHidden && document.hidden) { missed = true; return; }
+      last = Date.now();
+      run();
+    }
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden && missed) { missed = false; fire(); }
+    });
+    return () => {
+      if (timer !== null) return;
+      timer = setTimeout(fire, Math.max(FIRST, last + GAP - Date.now()));
+    };
+  }
   let newest = null;  // the newest unread notification id seen, for its desktop notification
   const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
 
@@ -49,10 +68,7 @@
       .then((data) => { if (data) showCounts(data); return data; })
       .catch(() => null);
   }
-  function countsSoon() {
-    // Many events in a burst (a bulk action) ask once.
-    if (countsTimer === null) countsTimer = setTimeout(() => { countsTimer = null; counts(); }, 250);
-  }
+  const countsSoon = throttled(() => counts());
 
   // --- The ticket list ------------------------------------------------------------------------------------------
   function busy() {
@@ -67,18 +83,17 @@
     if (bar) bar.hidden = true;
     if (filters && window.htmx) window.htmx.trigger(filters, "live-refresh");
   }
+  const rowsLater = throttled(() => {
+    if (!busy()) { rowsRefresh(); return; }
+    if (bar) {
+      bar.querySelector("[data-live-text]").textContent = fill(T.news, { count: pendingRows });
+      bar.hidden = false;
+    }
+  }, { whenHidden: false });
   function rowsSoon() {
     if (!list) return;
     pendingRows += 1;
-    if (rowsTimer !== null) return;
-    rowsTimer = setTimeout(() => {
-      rowsTimer = null;
-      if (!busy()) { rowsRefresh(); return; }
-      if (bar) {
-        bar.querySelector("[data-live-text]").textContent = fill(T.news, { count: pendingRows });
-        bar.hidden = false;
-      }
-    }, 300);
+    rowsLater();
   }
   if (bar) bar.querySelector("button").addEventListener("click", rowsRefresh);
 
@@ -97,7 +112,6 @@
     });
   }
   function ticketRefresh() {
-    ticketTimer = null;
     fetch(window.location.pathname + window.location.search, { credentials: "same-origin" })
       .then((response) => (response.ok ? response.text() : null))
       .then((html) => {
@@ -113,9 +127,7 @@
       })
       .catch(() => {});
   }
-  function ticketSoon() {
-    if (ticketTimer === null) ticketTimer = setTimeout(ticketRefresh, 300);
-  }
+  const ticketSoon = throttled(ticketRefresh, { whenHidden: false });
 
   // --- Desktop notifications (opt in) ---------------------------------------------------------------------------
   const desktopOn = () => "Notification" in window && Notification.permission === "granted"
