@@ -5,6 +5,7 @@ import random
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from kpi.histograms import bucket_edges, bucket_of, histogram_from_counts, histogram_percentile, histograms_sum
 from kpi.models import FactDay, ReviewDay
@@ -114,7 +115,7 @@ def test_edits_after_the_fact_reach_the_rollups_with_the_next_sweep(generated, m
 
 
 def test_todays_reviews_count_before_any_sweep(manager, team):
-    today = dt.date.today()
+    today = timezone.localdate()
     assert_summary_is_exact(manager, date_from=today - dt.timedelta(days=2), date_to=today)
     review_receive(data={"shop": "旗舰店", "platform_review_id": "T-1", "rating": 1,
                          "reviewed_at": dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}, source="api")
