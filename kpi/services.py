@@ -65,8 +65,9 @@ def _review_days_changed(now: dt.datetime, ticket_ids: list[int]) -> set[dt.date
     A day changes when one of its reviews is received or revised (a revision may move a review to another
     day: both count), or when a 差评 ticket of its reviews changed (its first-contact timer).
     """
+    # The rollups start filled (migration kpi.0016): a first sweep looks back a day, not through every review.
     cursor, _created = FactCursor.objects.select_for_update().get_or_create(
-        name="reviews", defaults={"position": dt.datetime(2000, 1, 1, tzinfo=dt.UTC)})
+        name="reviews", defaults={"position": now - dt.timedelta(days=1)})
     tz = timezone.get_current_timezone()
     touched = Review.objects.filter(Q(updated_at__gt=cursor.position) | Q(ticket_id__in=ticket_ids))
     days = set(touched.annotate(day=TruncDate("reviewed_at", tzinfo=tz)).values_list("day", flat=True).distinct())
