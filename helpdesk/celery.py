@@ -78,6 +78,12 @@ app.conf.beat_schedule = {
         "args": ("monthly",),
         "options": {"expires": 3600},
     },
+    # The daily rollups again from the facts and reviews: whatever a sweep missed (a deleted review, a bulk load).
+    "kpi-rollups-reconcile": {
+        "task": "kpi.rollups_reconcile",
+        "schedule": crontab(minute=5, hour=1),
+        "options": {"expires": 3600},
+    },
     "kpi-scorecards-compute-recent": {
         "task": "kpi.scorecards_compute_recent",
         "schedule": crontab(minute=15, hour=1),

@@ -16,13 +16,15 @@ from kpi.models.conduct import STRIKES
 from kpi.policies import kpi_settings_get
 from kpi.ranking import ranked
 from kpi.models import (
-    ConductRecord, FactDayCategory, FactHour, PeriodScorecard, Report, Scorecard, StepFact, TicketFact,
+    ConductRecord, FactDay, FactDayCategory, FactHour, PeriodScorecard, Report, ReviewDay, Scorecard, StepFact,
+    TicketFact,
 )
-from kpi.rollups import PRESALES, fact_sums
+from kpi.histograms import histogram_percentile, histograms_sum
+from kpi.rollups import COMPLAINT, PRESALES, SUM_COLUMNS, fact_sums
 from channels.models import PhoneCall
 from orders.models import Order, ReturnRequest
 from reviews.models import Review
-from reviews.selectors import review_kpi_breakdown, review_kpi_totals
+from reviews.selectors import review_kpi_breakdown, review_kpi_totals, review_kpi_totals_from_ratings
 from reviews.services import low_rating_threshold
 from tickets.models import Category, Ticket, TicketStep
 from tickets.workflow import STEPS
@@ -139,9 +141,7 @@ def _figure(unit: str, numerator, denominator, value=None) -> dict:
             "denominator": denominator, "unit": unit}
 
 
-COMPLAINT = Q(kind=Ticket.Kind.COMPLAINT)
-ROLLUP_COLUMNS = ("volume", "frt_count", "frt_sum", "responses", "response_minutes", "resolved", "fcr", "frt_sla_met",
-                  "frt_sla_all", "res_sla_met", "res_sla_all", "excused", "converted", "step_on_time", "step_all")
+ROLLUP_COLUMNS = (*SUM_COLUMNS, "complaint_met", "complaint_all", "complaints", "chats")
 
 
 def _totals_from_facts(facts: QuerySet[TicketFact], window: dt.timedelta) -> dict:
@@ -163,32 +163,42 @@ def kpi_hours_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=N
     return _narrowed(hours, viewer=viewer, team=team, channel=channel)
 
 
-def _totals_from_rollups(hours: QuerySet[FactHour]) -> dict:
-    """Return the summary's sums from the hourly rollups (a few thousand rows for a month)."""
-    # Aliases must differ from the column names, or the filtered sums would refer to the aggregates.
-    totals = hours.aggregate(
-        **{f"sum_{column}": Sum(column, default=0) for column in ROLLUP_COLUMNS},
-        complaint_met=Sum("res_sla_met", filter=COMPLAINT, default=0),
-        complaint_all=Sum("res_sla_all", filter=COMPLAINT, default=0),
-        complaints=Sum("volume", filter=COMPLAINT, default=0),
-        chats=Sum("volume", filter=PRESALES, default=0),
-    )
-    return {key.removeprefix("sum_"): value for key, value in totals.items()}
+def kpi_days_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=None,
+                        channel: str = "") -> QuerySet[FactDay]:
+    """Return the daily rollups of the period that the viewer may read, narrowed by team and channel."""
+    return _narrowed(FactDay.objects.filter(day__gte=date_from, day__lte=date_to), viewer=viewer, team=team,
+                     channel=channel)
+
+
+def _totals_from_rollups(days: QuerySet[FactDay]) -> dict:
+    """Return the summary's sums and first-response median from the daily rollups (a few hundred rows a month).
+
+    The median comes from the summed histograms: within ``kpi.histograms``' error bound of the exact one.
+    """
+    totals = {column: 0 for column in ROLLUP_COLUMNS}
+    histograms = []
+    for row in days.values(*ROLLUP_COLUMNS, "frt_histogram").order_by():
+        histograms.append(row.pop("frt_histogram"))
+        for column, value in row.items():
+            totals[column] += value
+    totals["frt_median"] = histogram_percentile(histograms_sum(histograms), 0.5)
+    return totals
 
 
 def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None, channel: str = "") -> dict:
     """Return every metric of ``kpi.definitions.METRICS`` for the period as value, numerator, denominator, unit.
 
-    Without an agent filter the sums come from the hourly rollups; the median always from the facts.
+    Without an agent filter the sums and the median come from the daily rollups; narrowed to an agent, from the
+    facts (the exact median).
     """
-    facts = kpi_facts_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent,
-                                 channel=channel)
     if agent is None:
-        totals = _totals_from_rollups(kpi_hours_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to,
-                                                           team=team, channel=channel))
+        totals = _totals_from_rollups(kpi_days_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to,
+                                                          team=team, channel=channel))
     else:
+        facts = kpi_facts_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent,
+                                     channel=channel)
         totals = _totals_from_facts(facts, dt.timedelta(days=kpi_settings_get().conversion_window_days))
-    totals["frt_median"] = facts.aggregate(m=Median("first_response_minutes"))["m"]
+        totals["frt_median"] = facts.aggregate(m=Median("first_response_minutes"))["m"]
     csat = kpi_responses_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent,
                                     channel=channel).aggregate(total=Sum("score", default=0), n=Count("pk"))
     start, end = day_bounds(date_from, date_to)
@@ -197,8 +207,7 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
     returns = ReturnRequest.objects.filter(
         created_at__gte=start, created_at__lt=end, kind=ReturnRequest.Kind.RETURN
     ).exclude(status=ReturnRequest.Status.CANCELLED).count()
-    reviews = review_kpi_totals(kpi_reviews_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to,
-                                                       team=team, agent=agent))
+    reviews = kpi_review_totals(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent)
     shipping = kpi_order_shipping(date_from=date_from, date_to=date_to)
     calls = kpi_calls_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent).aggregate(
         answered=Count("pk", filter=Q(wait_seconds__lte=settings.PHONE_ANSWER_SECONDS)), all=Count("pk"))
@@ -234,6 +243,26 @@ def kpi_reviews_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team
                      agent=agent)
 
 
+def kpi_review_totals(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agent=None) -> dict:
+    """Return the counts of the review metrics of the period: past days from the daily rollups, today live.
+
+    Narrowed to an agent, every day is counted from the reviews.
+    """
+    today = timezone.localdate()
+    if agent is not None or date_from >= today:
+        return review_kpi_totals(kpi_reviews_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to,
+                                                        team=team, agent=agent))
+    rolled = _narrowed(ReviewDay.objects.filter(day__gte=date_from, day__lte=min(date_to, today - dt.timedelta(days=1))),
+                       viewer=viewer, team=team)
+    totals = review_kpi_totals_from_ratings(rolled.aggregate(
+        **{column: Sum(column, default=0) for column in REVIEW_ROLLUP_COLUMNS}))
+    if date_to >= today:
+        live = review_kpi_totals(kpi_reviews_for_viewer(viewer=viewer, date_from=today, date_to=date_to, team=team))
+        totals = {key: value + live[key] for key, value in totals.items()}
+    return totals
+
+
+REVIEW_ROLLUP_COLUMNS = ("rated_1", "rated_2", "rated_3", "rated_4", "rated_5", "low_timed", "low_in_time")
 REVIEW_BREAKDOWNS = ("shop", "sku", "team", "agent")
 REVIEW_BREAKDOWN_PAGE = 10
 

@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +25,9 @@ from kpi.models import (
     ConductRecord, FactCursor, PeriodScorecard, QualityCheckItem, QualityInspection, QualityScore, Report, Scorecard, TicketFact, TrainingNote,
 )
 from kpi.policies import kpi_settings_get
-from kpi.rollups import days_of, fact_rollups_refresh
+from kpi.rollups import days_of, fact_rollups_refresh, review_rollups_refresh
 from kpi.selectors import kpi_team_ids_for_viewer
+from reviews.models import Review, ReviewRevision
 from tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
@@ -48,11 +51,41 @@ def ticket_facts_sweep_changed(*, now: dt.datetime | None = None, limit: int = 2
         window = kpi_settings_get().conversion_window_days
         recent = {timezone.localdate(now) - dt.timedelta(days=n) for n in range(window + 1)}
         fact_rollups_refresh(days=days_of(created) | recent)
+        review_rollups_refresh(days=_review_days_changed(now, [pk for pk, _at in changed]))
         reached = changed[-1][1] if len(changed) == limit else now - LATE_COMMIT
         if reached > cursor.position:
             cursor.position = reached
             cursor.save(update_fields=["position"])
     return len(changed)
+
+
+def _review_days_changed(now: dt.datetime, ticket_ids: list[int]) -> set[dt.date]:
+    """Return the local days whose review rollups changed since the review cursor, and move the cursor.
+
+    A day changes when one of its reviews is received or revised (a revision may move a review to another
+    day: both count), or when a 差评 ticket of its reviews changed (its first-contact timer).
+    """
+    # The rollups start filled (migration kpi.0016): a first sweep looks back a day, not through every review.
+    cursor, _created = FactCursor.objects.select_for_update().get_or_create(
+        name="reviews", defaults={"position": now - dt.timedelta(days=1)})
+    tz = timezone.get_current_timezone()
+    touched = Review.objects.filter(Q(updated_at__gt=cursor.position) | Q(ticket_id__in=ticket_ids))
+    days = set(touched.annotate(day=TruncDate("reviewed_at", tzinfo=tz)).values_list("day", flat=True).distinct())
+    earlier = ReviewRevision.objects.filter(review__updated_at__gt=cursor.position, replaced_at__gt=cursor.position)
+    days |= set(earlier.annotate(day=TruncDate("reviewed_at", tzinfo=tz)).values_list("day", flat=True).distinct())
+    if now - LATE_COMMIT > cursor.position:
+        cursor.position = now - LATE_COMMIT
+        cursor.save(update_fields=["position"])
+    return days
+
+
+def rollups_reconcile(*, days: int = 92) -> int:
+    """Recompute the fact and review rollups of the last ``days`` local days (nightly: whatever a sweep missed)."""
+    today = timezone.localdate()
+    recent = {today - dt.timedelta(days=n) for n in range(days)}
+    with transaction.atomic():
+        list(FactCursor.objects.select_for_update().filter(name="tickets"))  # one sweep or reconcile at a time
+        return fact_rollups_refresh(days=recent) + review_rollups_refresh(days=recent)
 
 
 def ticket_facts_rebuild(*, date_from: dt.date, date_to: dt.date) -> int:

@@ -45,3 +45,9 @@ def fact_rollups_refresh_recent() -> int:
 def period_scorecards_compute_recent() -> int:
     """Roll the monthly cards up into the running quarter and year (and the ones just ended)."""
     return services.period_scorecards_compute_recent()
+
+
+@shared_task(name="kpi.rollups_reconcile", ignore_result=True, expires=3600)
+def rollups_reconcile() -> int:
+    """Recompute the fact and review rollups of the last 92 days."""
+    return services.rollups_reconcile()

@@ -54,6 +54,7 @@ class Review(models.Model):
         indexes = [
             models.Index(fields=["reviewed_at"], name="review_reviewed_idx"),
             models.Index(fields=["shop", "reviewed_at"], name="review_shop_reviewed_idx"),
+            models.Index(fields=["updated_at"], name="review_updated_idx"),  # what the KPI rollup sweep reads
         ]
 
     def __str__(self):

@@ -74,6 +74,21 @@ def _timed() -> Exists:
     return Exists(timers.filter(Q(met_at__isnull=False) | Q(first_breached_at__isnull=False)))
 
 
+def review_rollup_sums() -> dict:
+    """Return the aggregates a daily review rollup holds: reviews per rating, 差评 tickets timed and in time."""
+    return {**{f"rated_{n}": Count("pk", filter=Q(rating=n)) for n in range(1, 6)},
+            "low_timed": Count("pk", filter=Q(ticket__isnull=False) & Q(_timed())),
+            "low_in_time": Count("pk", filter=Q(ticket__isnull=False) & Q(_in_time()))}
+
+
+def review_kpi_totals_from_ratings(sums: dict) -> dict:
+    """Return the review metrics' counts (as ``review_kpi_totals``) from per-rating sums like a rollup's."""
+    ratings = {n: sums.get(f"rated_{n}") or 0 for n in range(1, 6)}
+    return {"reviews": sum(ratings.values()), "positive": ratings[4] + ratings[5],
+            "negative": sum(count for n, count in ratings.items() if n <= low_rating_threshold()),
+            "low_timed": sums.get("low_timed") or 0, "low_in_time": sums.get("low_in_time") or 0}
+
+
 def review_kpi_totals(reviews: QuerySet[Review]) -> dict:
     """Return in one query the counts of the review metrics: all, positive (≥4), low (≤ threshold), 差评 timed and in time."""
     low = Q(rating__lte=low_rating_threshold())

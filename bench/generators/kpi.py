@@ -115,6 +115,14 @@ def reviews_generate(count: int = REVIEWS) -> int:
         """, {"shops": SHOPS, "skus": SKUS, "start": start, "agents": agents, "teams": teams,
               "nagents": len(agents), "n": missing})
         cursor.execute("ANALYZE reviews_review")
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kpi.rollups import review_rollups_refresh
+
+    today = timezone.localdate()
+    review_rollups_refresh(days={today - dt.timedelta(days=n) for n in range(91)})
     return missing
 
 

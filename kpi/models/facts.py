@@ -1,6 +1,7 @@
 """The per-ticket fact table the dashboards aggregate, its sweeper's cursor, and the hourly and daily rollups."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,13 +92,9 @@ class FactCursor(models.Model):
         return f"{self.name}@{self.position:%Y-%m-%d %H:%M:%S}"
 
 
-class FactHour(models.Model):
-    """Facts summed per local hour of creation, team, channel and kind: what the summary and charts read."""
+class FactSums(models.Model):
+    """The additive sums of facts a rollup row holds (see ``kpi.rollups.fact_sums``)."""
 
-    hour = models.DateTimeField(_("hour"))
-    team_id = models.BigIntegerField(_("team"))
-    channel = models.CharField(_("channel"), max_length=16)
-    kind = models.CharField(_("kind"), max_length=16)
     volume = models.PositiveIntegerField(default=0)
     frt_count = models.PositiveIntegerField(default=0)
     frt_sum = models.FloatField(default=0)
@@ -113,6 +110,18 @@ class FactHour(models.Model):
     converted = models.PositiveIntegerField(default=0)
     step_on_time = models.PositiveIntegerField(default=0)
     step_all = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class FactHour(FactSums):
+    """Facts summed per local hour of creation, team, channel and kind: what the charts read."""
+
+    hour = models.DateTimeField(_("hour"))
+    team_id = models.BigIntegerField(_("team"))
+    channel = models.CharField(_("channel"), max_length=16)
+    kind = models.CharField(_("kind"), max_length=16)
 
     class Meta:
         verbose_name = _("hourly KPI rollup")
@@ -140,3 +149,50 @@ class FactDayCategory(models.Model):
 
     def __str__(self):
         return f"{self.day}:{self.team_id}:{self.category_id}"
+
+
+class FactDay(FactSums):
+    """Facts summed per local day of creation, team and channel, with a histogram of first response times.
+
+    What the summary reads: a month is a few hundred rows. Rolled from the day's ``FactHour`` rows and facts.
+    """
+
+    day = models.DateField(_("day"))
+    team_id = models.BigIntegerField(_("team"))
+    channel = models.CharField(_("channel"), max_length=16)
+    complaints = models.PositiveIntegerField(default=0)
+    complaint_met = models.PositiveIntegerField(default=0)
+    complaint_all = models.PositiveIntegerField(default=0)
+    chats = models.PositiveIntegerField(_("pre-sales chats"), default=0)
+    frt_histogram = ArrayField(models.PositiveIntegerField(), verbose_name=_("first response times by bucket"),
+                               default=list, blank=True, help_text=_("Counts per bucket of kpi.histograms."))
+
+    class Meta:
+        verbose_name = _("daily KPI rollup")
+        verbose_name_plural = _("daily KPI rollups")
+        constraints = [models.UniqueConstraint(fields=["day", "team_id", "channel"], name="factday_unique")]
+
+    def __str__(self):
+        return f"{self.day}:{self.team_id}:{self.channel}"
+
+
+class ReviewDay(models.Model):
+    """Shop reviews per local day of review and attributed team: what the summary's review metrics read."""
+
+    day = models.DateField(_("day"))
+    team_id = models.BigIntegerField(_("team"), null=True)
+    rated_1 = models.PositiveIntegerField(default=0)
+    rated_2 = models.PositiveIntegerField(default=0)
+    rated_3 = models.PositiveIntegerField(default=0)
+    rated_4 = models.PositiveIntegerField(default=0)
+    rated_5 = models.PositiveIntegerField(default=0)
+    low_timed = models.PositiveIntegerField(_("差评 tickets with a decided first contact"), default=0)
+    low_in_time = models.PositiveIntegerField(_("差评 tickets contacted in time"), default=0)
+
+    class Meta:
+        verbose_name = _("daily review rollup")
+        verbose_name_plural = _("daily review rollups")
+        indexes = [models.Index(fields=["day", "team_id"], name="reviewday_day_idx")]
+
+    def __str__(self):
+        return f"{self.day}:{self.team_id}"

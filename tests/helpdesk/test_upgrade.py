@@ -39,7 +39,8 @@ ADDED = {("helpdesk", "loginfailure"), ("channels", "quarantinedemail"), ("helpd
          ("helpdesk", "provisionalyearalert"), ("tickets", "ticketstep"), ("sla", "steppolicy"),
          ("sla", "stepdeadlinerule"), ("sla", "ticketstepdeadline"), *{("knowledge", model) for model in KNOWLEDGE},
          ("followups", "messageevent"), ("followups", "smstemplate"), ("kpi", "periodscorecard"),
-         ("kpi", "conductrecord"), ("kpi", "trainingnote"), ("kpi", "stepfact"), ("chat", "chatlanguagehit"),
+         ("kpi", "conductrecord"), ("kpi", "trainingnote"), ("kpi", "stepfact"), ("kpi", "factday"),
+         ("kpi", "reviewday"), ("chat", "chatlanguagehit"),
          *{("reviews", model) for model in ("review", "reviewevent", "reviewrevision")}, ("tickets", "tag"),
          ("tickets", "replydraft"), ("tickets", "savedview"),
          *{("routing", model) for model in ("teamrouting", "routingprofile", "routingturn")}}
@@ -47,7 +48,7 @@ ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail", "helpdesk_
                 "helpdesk_provisionalyearalert", "tickets_ticketstep", "sla_steppolicy", "sla_stepdeadlinerule",
                 "sla_ticketstepdeadline", *{f"knowledge_{model}" for model in KNOWLEDGE},
                 "customers_messageevent", "customers_smstemplate", "kpi_periodscorecard", "kpi_conductrecord",
-                "kpi_trainingnote", "kpi_stepfact", "chat_chatlanguagehit", "reviews_review", "reviews_reviewevent",
+                "kpi_trainingnote", "kpi_stepfact", "kpi_factday", "kpi_reviewday", "chat_chatlanguagehit", "reviews_review", "reviews_reviewevent",
                 "reviews_reviewrevision", "tickets_tag", "tickets_ticket_tags", "tickets_replydraft",
                 "tickets_savedview", "routing_teamrouting", "routing_routingprofile", "routing_routingprofile_categories",
                 "routing_routingturn", "knowledge_trainingassignment_articles"}

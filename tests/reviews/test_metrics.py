@@ -7,6 +7,7 @@ import time_machine
 
 from channels.models import PhoneCall
 from kpi.selectors import kpi_order_shipping, kpi_summary
+from kpi.services import ticket_facts_sweep_changed
 from orders.models import Order
 from reviews.models import Review
 from reviews.selectors import review_kpi_breakdown
@@ -38,6 +39,7 @@ def reviews(team, agent):
     review(5, 2, team=other)
     review(6, 1, shop="折扣店", sku="SKU-B", agent=agent, team=team)
     review(7, 1, when=at(20, 12, month=10))  # October: outside the period
+    ticket_facts_sweep_changed()  # the minute's sweep rolls the reviews' days up
 
 
 def test_positive_and_negative_review_rates(reviews, manager, agent):
@@ -75,6 +77,7 @@ def test_negative_reviews_handled_in_time(team, manager):
         TicketSLATimer.objects.update_or_create(ticket=ticket, target="first_response", defaults={
             "started_at": at(10, 12), "due_at": at(10, 14), "met_at": met, "first_breached_at": breached,
             "breached_at": breached})
+    ticket_facts_sweep_changed()
     assert kpi_summary(viewer=manager, **NOVEMBER)["negative_review_in_time_rate"] == {
         "value": 50.0, "numerator": 1, "denominator": 2, "unit": "percent"}
 
