@@ -66,6 +66,17 @@ def ticket_list_for_user(*, user) -> QuerySet[Ticket]:
     return tickets.select_related("customer", "team", "assignee", "category", "order").order_by("-updated_at")
 
 
+# What a row of the ticket lists shows (tickets/ticket_list.html), the order's fields and the tags aside.
+LIST_ROW_FIELDS = ("number", "subject", "kind", "status", "priority", "created_at", "updated_at", "escalated_to",
+                   "customer__name", "team__name", "assignee__username", "assignee__display_name",
+                   "assignee__first_name", "assignee__last_name")
+
+
+def ticket_list_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Return the tickets with only the columns a list row shows: no description, no order, category or customer contacts."""
+    return tickets.select_related(None).select_related("customer", "team", "assignee").only(*LIST_ROW_FIELDS)
+
+
 def ticket_get_for_user(*, user, pk, with_sla: bool = False) -> Ticket:
     """Return one ticket the user may see (with its SLA state and timers if asked), or raise Http404."""
     tickets = ticket_list_for_user(user=user).order_by()

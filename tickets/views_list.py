@@ -31,6 +31,7 @@ from tickets.selectors import (
     saved_views_for_user,
     ticket_inbox_filter,
     ticket_list_for_user,
+    ticket_list_rows,
     ticket_view_counts,
     ticket_view_counts_forget,
 )
@@ -106,7 +107,7 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         filter_form_dress(filterset.form, lists=self.lists)
         tickets = self.tickets_for(filterset)  # may choose the pagination of its order
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(tickets.prefetch_related("tags"), Request(self.request))
+        page = paginator.paginate_queryset(ticket_list_rows(tickets).prefetch_related("tags"), Request(self.request))
         timers = sla_running_timers(ticket_ids=[ticket.pk for ticket in page])
         for ticket in page:
             running = timers.get(ticket.pk, [])
