@@ -234,6 +234,12 @@ def ticket_messages_shown(messages, *, viewer) -> list[TicketMessage]:
     return messages
 
 
+# What the ticket page shows of each message: its own columns, the author's name and the e-mail's send status.
+THREAD_PAGE_FIELDS = ("ticket", "sender", "author", "is_internal", "body", "body_format", "created_at",
+                      "author__username", "author__display_name", "author__first_name", "author__last_name",
+                      "email__status", "email__note")
+
+
 def ticket_thread_for_viewer(*, ticket: Ticket, viewer) -> dict:
     """Return the subject, description and thread with their text as the viewer may see it (masked without ``view_pii``).
 
@@ -242,7 +248,8 @@ def ticket_thread_for_viewer(*, ticket: Ticket, viewer) -> dict:
     clear = may_view_pii(viewer)
     subject, subject_is_masked = text_for_viewer(ticket.subject, clear=clear)
     description, description_is_masked = text_for_viewer(ticket.description, clear=clear)
-    return {"messages": ticket_messages_shown(ticket_thread(ticket=ticket), viewer=viewer), "subject": subject,
+    messages = ticket_thread(ticket=ticket).only(*THREAD_PAGE_FIELDS)
+    return {"messages": ticket_messages_shown(messages, viewer=viewer), "subject": subject,
             "subject_is_masked": subject_is_masked, "description": description,
             "description_is_masked": description_is_masked}
 
