@@ -503,10 +503,26 @@ def ticket_search_hits(*, viewer, q: str, limit: int) -> list:
     return hits
 
 
+SERVICE_PHRASES_KEY = "tickets:service-phrases:v1"
+SERVICE_PHRASES_SECONDS = 300
+
+
 def service_phrases_for_typing() -> list[dict]:
-    """Return the active service phrases the reply boxes check as the agent types (kind, phrase, suggestion)."""
+    """Return the active service phrases the reply boxes check as the agent types (kind, phrase, suggestion).
+
+    Every ticket page and the chat inbox show them; they are cached until a phrase is saved or deleted.
+    """
+    return cache.get_or_set(SERVICE_PHRASES_KEY, _service_phrases_read, SERVICE_PHRASES_SECONDS)
+
+
+def _service_phrases_read() -> list[dict]:
     return list(ForbiddenPhrase.objects.filter(is_active=True).order_by("kind", "phrase")
                 .values("kind", "phrase", "suggestion"))
+
+
+def service_phrases_forget(**kwargs) -> None:
+    """Drop the cached service phrases (a phrase was saved or deleted; connected in ``TicketsConfig.ready``)."""
+    cache.delete(SERVICE_PHRASES_KEY)
 
 
 def reply_draft_get(*, ticket: Ticket, author) -> ReplyDraft | None:
