@@ -16,7 +16,7 @@ def shell(request):
     return {
         "nav_items": nav_items_for(user),
         "current_role": role,
-        "user_teams": list(user.teams.all()),
+        "user_teams": user.member_teams,
         "provisional_year": provisional_year_warning() if role == Role.ADMIN else None,
         "palette_i18n": {"actions": _("Go to"), "search": _("Search"), "more": _("All {kind} matching →"),
                          "searchFor": _("Search everything for “{q}”")},

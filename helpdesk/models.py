@@ -52,9 +52,21 @@ class User(AbstractUser):
         return frozenset(f"{app_label}.{codename}" for app_label, codename in rows)
 
     @cached_property
+    def teams_led_or_joined(self) -> list["Team"]:
+        """Return the teams the user belongs to or leads, by name, each marked ``is_member``: one query per user object."""
+        member = Team.members.through.objects.filter(team_id=models.OuterRef("pk"), user_id=self.pk)
+        return list(Team.objects.annotate(is_member=models.Exists(member))
+                    .filter(models.Q(is_member=True) | models.Q(supervisor=self)))
+
+    @cached_property
     def team_ids(self) -> list[int]:
         """Return the ids of the teams the user belongs to or leads, read once per user object."""
-        return sorted(set(Team.objects.filter(models.Q(members=self) | models.Q(supervisor=self)).values_list("id", flat=True)))
+        return sorted(team.pk for team in self.teams_led_or_joined)
+
+    @cached_property
+    def member_teams(self) -> list["Team"]:
+        """Return the teams the user is a member of, by name (the shell's badges), read with ``team_ids``."""
+        return [team for team in self.teams_led_or_joined if team.is_member]
 
 
 class LoginFailure(models.Model):

@@ -10,6 +10,8 @@ class TicketsConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before any app's models are.
+        from django.db.models.signals import post_delete, post_save
+
         from customers import records
         from helpdesk.search import SearchProvider, list_url, search_provider_register
         from tickets import selectors
@@ -17,6 +19,9 @@ class TicketsConfig(AppConfig):
         from tickets.privacy import ticket_customer_content_erase
 
         pick_lists_connect()
+        post_save.connect(selectors.service_phrases_forget, sender="tickets.ForbiddenPhrase", dispatch_uid="service-phrases-save")
+        post_delete.connect(selectors.service_phrases_forget, sender="tickets.ForbiddenPhrase",
+                            dispatch_uid="service-phrases-delete")
         # The customer archive searches, counts, shows, exports and erases tickets through what is registered here.
         models = {"tickets.ticket"}
         records.number_lookup_register(selectors.customer_ids_by_ticket_number, models=models)

@@ -12,6 +12,14 @@ from helpdesk.events import AuditEvent
 from helpdesk.roles import Role
 
 
+def text_choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """Return the label of a value of these choices, or the value itself if they do not know it (as get_FOO_display)."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
 class Category(models.Model):
     """A complaint or enquiry category (产品质量, 服务态度, 物流, 支付, 其他), optionally nested."""
 
@@ -157,6 +165,19 @@ class Ticket(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.subject}"
+
+    # The labels of a list row: what get_<field>_display shows, looked up in the choices instead of a dict built per call.
+    @property
+    def kind_label(self) -> str:
+        return text_choice_label(self.Kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return text_choice_label(self.Status, self.status)
+
+    @property
+    def priority_label(self) -> str:
+        return text_choice_label(self.Priority, self.priority)
 
 
 class TicketMessage(models.Model):

@@ -51,20 +51,23 @@ def pick_lists() -> dict[str, list[Option]]:
     return lists
 
 
-def category_options(*, active_only: bool = False) -> list[Option]:
-    """Return the categories in their admin order (parents before children, as the model orders them)."""
-    options = pick_lists()["categories"]
+def category_options(*, active_only: bool = False, lists: dict | None = None) -> list[Option]:
+    """Return the categories in their admin order (parents before children, as the model orders them).
+
+    A page that shows several lists reads ``pick_lists()`` once and passes it as ``lists``.
+    """
+    options = (lists or pick_lists())["categories"]
     return [o for o in options if o.is_active] if active_only else options
 
 
-def team_options() -> list[Option]:
+def team_options(*, lists: dict | None = None) -> list[Option]:
     """Return the active teams by name."""
-    return pick_lists()["teams"]
+    return (lists or pick_lists())["teams"]
 
 
-def tag_options() -> list[Option]:
+def tag_options(*, lists: dict | None = None) -> list[Option]:
     """Return the tags by name."""
-    return pick_lists()["tags"]
+    return (lists or pick_lists())["tags"]
 
 
 def pick_lists_forget(**kwargs) -> None:

@@ -86,6 +86,17 @@ def ticket_list_for_user(*, user) -> QuerySet[Ticket]:
     return tickets.select_related("customer", "team", "assignee", "category", "order").order_by("-updated_at")
 
 
+# What a row of the ticket lists shows (tickets/ticket_list.html), the order's fields and the tags aside.
+LIST_ROW_FIELDS = ("number", "subject", "kind", "status", "priority", "created_at", "updated_at", "escalated_to",
+                   "customer__name", "team__name", "assignee__username", "assignee__display_name",
+                   "assignee__first_name", "assignee__last_name")
+
+
+def ticket_list_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Return the tickets with only the columns a list row shows: no description, no order, category or customer contacts."""
+    return tickets.select_related(None).select_related("customer", "team", "assignee").only(*LIST_ROW_FIELDS)
+
+
 def ticket_get_for_user(*, user, pk, with_sla: bool = False) -> Ticket:
     """Return one ticket the user may see (with its SLA state and timers if asked), or raise Http404."""
     tickets = ticket_list_for_user(user=user).order_by()
@@ -243,6 +254,12 @@ def ticket_messages_shown(messages, *, viewer) -> list[TicketMessage]:
     return messages
 
 
+# What the ticket page shows of each message: its own columns, the author's name and the e-mail's send status.
+THREAD_PAGE_FIELDS = ("ticket", "sender", "author", "is_internal", "body", "body_format", "created_at",
+                      "author__username", "author__display_name", "author__first_name", "author__last_name",
+                      "email__status", "email__note")
+
+
 def ticket_thread_for_viewer(*, ticket: Ticket, viewer) -> dict:
     """Return the subject, description and thread with their text as the viewer may see it (masked without ``view_pii``).
 
@@ -251,7 +268,8 @@ def ticket_thread_for_viewer(*, ticket: Ticket, viewer) -> dict:
     clear = may_view_pii(viewer)
     subject, subject_is_masked = text_for_viewer(ticket.subject, clear=clear)
     description, description_is_masked = text_for_viewer(ticket.description, clear=clear)
-    return {"messages": ticket_messages_shown(ticket_thread(ticket=ticket), viewer=viewer), "subject": subject,
+    messages = ticket_thread(ticket=ticket).only(*THREAD_PAGE_FIELDS)
+    return {"messages": ticket_messages_shown(messages, viewer=viewer), "subject": subject,
             "subject_is_masked": subject_is_masked, "description": description,
             "description_is_masked": description_is_masked}
 
@@ -505,10 +523,26 @@ def ticket_search_hits(*, viewer, q: str, limit: int) -> list:
     return hits
 
 
+SERVICE_PHRASES_KEY = "tickets:service-phrases:v1"
+SERVICE_PHRASES_SECONDS = 300
+
+
 def service_phrases_for_typing() -> list[dict]:
-    """Return the active service phrases the reply boxes check as the agent types (kind, phrase, suggestion)."""
+    """Return the active service phrases the reply boxes check as the agent types (kind, phrase, suggestion).
+
+    Every ticket page and the chat inbox show them; they are cached until a phrase is saved or deleted.
+    """
+    return cache.get_or_set(SERVICE_PHRASES_KEY, _service_phrases_read, SERVICE_PHRASES_SECONDS)
+
+
+def _service_phrases_read() -> list[dict]:
     return list(ForbiddenPhrase.objects.filter(is_active=True).order_by("kind", "phrase")
                 .values("kind", "phrase", "suggestion"))
+
+
+def service_phrases_forget(**kwargs) -> None:
+    """Drop the cached service phrases (a phrase was saved or deleted; connected in ``TicketsConfig.ready``)."""
+    cache.delete(SERVICE_PHRASES_KEY)
 
 
 def reply_draft_get(*, ticket: Ticket, author) -> ReplyDraft | None:

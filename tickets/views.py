@@ -31,7 +31,7 @@ from tickets.forms import (
     TransitionForm,
 )
 from tickets.models import InternalTask, Remedy, Tag, Ticket, TicketMessage
-from tickets.pick_lists import category_options, tag_options, team_options
+from tickets.pick_lists import category_options, pick_lists, tag_options, team_options
 from tickets.privacy import ticket_text_reveal
 from tickets.selectors import (
     attachment_get_for_user,
@@ -101,6 +101,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_me
     from sla.selectors import complaint_progress, sla_history_labels, sla_running_timers
 
     user = request.user
+    lists = pick_lists()  # the categories, teams and tags of the side panel's selects, read once
     events = list(ticket_events(ticket=ticket))
     thread = ticket_thread_for_viewer(ticket=ticket, viewer=user)
     card = customer_card_with_history(viewer=user, customer=ticket.customer, exclude_ticket=ticket)
@@ -128,10 +129,10 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_me
         "service_phrases": service_phrases_for_typing(),
         "is_first_reply": ticket.first_response_at is None,
         "priorities": Ticket.Priority.choices,
-        "categories": category_options(active_only=True),
+        "categories": category_options(active_only=True, lists=lists),
         "departments": InternalTask.Department.choices,
         "remedy_kinds": Remedy.Kind.choices,
-        "teams": team_options(),
+        "teams": team_options(lists=lists),
         "transitions": [(s, label) for s, label in ticket._meta.get_field("status").choices if s in workflow.TRANSITIONS[ticket.status]],
         "assignees": assignable_users(ticket=ticket),
         "remedy_limit": remedy_limit_for(user),
@@ -141,7 +142,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_me
         "is_active": workflow.is_active(ticket.status),
         "escalation_level": escalation_level(ticket),
         "tags": ticket.tags.all(),
-        "tag_names": tag_options(),
+        "tag_names": tag_options(lists=lists),
     }
     return TemplateResponse(request, "tickets/ticket_detail.html", context, status=status)
 

@@ -24,13 +24,14 @@ from tickets.api.views import TicketCursorPagination
 from tickets.filters import VIEW_CHOICES, TicketFilterSet, saved_query_encode
 from tickets.bulk import ACTIONS as BULK_ACTIONS
 from tickets.models import Ticket
-from tickets.pick_lists import category_options, tag_options, team_options
+from tickets.pick_lists import category_options, pick_lists, tag_options, team_options
 from tickets.selectors import (
     VIEW_COUNT_CAP,
     bulk_assignees_for,
     saved_views_for_user,
     ticket_inbox_filter,
     ticket_list_for_user,
+    ticket_list_rows,
     ticket_view_counts,
     ticket_view_counts_forget,
 )
@@ -101,11 +102,12 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         from sla.selectors import sla_running_timers  # the SLA app builds on tickets: imported when used
 
         user = self.request.user
+        self.lists = pick_lists()  # the categories, teams and tags: read once for the filters and the bulk bar
         filterset = TicketFilterSet(self.request.GET, queryset=ticket_list_for_user(user=user), request=self.request)
-        filter_form_dress(filterset.form)
+        filter_form_dress(filterset.form, lists=self.lists)
         tickets = self.tickets_for(filterset)  # may choose the pagination of its order
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(tickets.prefetch_related("tags"), Request(self.request))
+        page = paginator.paginate_queryset(ticket_list_rows(tickets).prefetch_related("tags"), Request(self.request))
         timers = sla_running_timers(ticket_ids=[ticket.pk for ticket in page])
         for ticket in page:
             running = timers.get(ticket.pk, [])
@@ -113,13 +115,13 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         current_view = self.request.GET.get("view", "")
         return super().get_context_data(
             active_section=self.section, title=self.title, lead=self.lead, is_inbox=self.is_inbox,
-            filterset=filterset, tickets=page,
+            filterset=filterset, tickets=page, can_change=user.has_perm("tickets.change_ticket"),
             next_link=paginator.get_next_link(), previous_link=paginator.get_previous_link(),
             **list_views(self.request, is_inbox=self.is_inbox), current_view=current_view, count_cap=VIEW_COUNT_CAP,
             due_soonest=self.request.GET.get("ordering") == "sla_due",
             status_chips=choice_chips(filterset.form, "status", self.request.GET.getlist("status")),
             priority_chips=choice_chips(filterset.form, "priority", self.request.GET.getlist("priority")),
-            active_filters=active_filters(self.request, filterset.form),
+            active_filters=active_filters(self.request, filterset.form, lists=self.lists),
             clear_url=f"?view={current_view}" if current_view else "?",
             **kwargs
         )
@@ -133,8 +135,8 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             "assignees": bulk_assignees_for(user=user),
             "statuses": Ticket.Status.choices,
             "priorities": Ticket.Priority.choices,
-            "categories": category_options(active_only=True),
-            "tags": tag_options(),
+            "categories": category_options(active_only=True, lists=self.lists),
+            "tags": tag_options(lists=self.lists),
             "i18n": {
                 "selected": _("{count} tickets selected"),
                 "choose": _("Choose an action."),
@@ -206,9 +208,9 @@ def list_views(request, *, is_inbox: bool) -> dict:
     return {"saved_views": [default, *builtins], "own_views": saved}
 
 
-def filter_form_dress(form) -> None:
+def filter_form_dress(form, *, lists: dict | None = None) -> None:
     """Give the compact selects an empty option in the UI language; categories and teams come from the cached lists."""
-    options = {"category": category_options(), "team": team_options()}
+    options = {"category": category_options(lists=lists), "team": team_options(lists=lists)}
     for name, empty in EMPTY_LABELS.items():
         field = form.fields[name]
         if name in options:
@@ -225,11 +227,11 @@ def choice_chips(form, name: str, selected: list[str]) -> list[dict]:
             for value, label in form.fields[name].choices if value != ""]
 
 
-def active_filters(request, form) -> list[dict]:
+def active_filters(request, form, *, lists: dict | None = None) -> list[dict]:
     """Return the filters in the query as removable chips: the filter's label, the value shown and the query without it."""
     params = request.GET
-    shown = {"category": {str(o.pk): o.label for o in category_options()},
-             "team": {str(o.pk): o.label for o in team_options()}}
+    shown = {"category": {str(o.pk): o.label for o in category_options(lists=lists)},
+             "team": {str(o.pk): o.label for o in team_options(lists=lists)}}
     chips = []
     for name in TicketFilterSet.base_filters:
         if name == "view":  # the view tabs show it

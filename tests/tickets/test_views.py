@@ -98,7 +98,7 @@ def test_ticket_page_query_count_is_constant(client_for, agent, team, django_ass
         TicketMessageFactory(ticket=ticket)
     client = client_for(agent)
     client.get(f"/tickets/{ticket.pk}/")
-    with django_assert_max_num_queries(22):  # 24 before the per-request caches and option lists; one for the orders the viewer may open, one for the ticket's tags, one for the viewer's reply draft
+    with django_assert_max_num_queries(20):  # 24 before the per-request caches and option lists; one for the orders the viewer may open, one for the ticket's tags, one for the viewer's reply draft; the shell's teams read with team visibility, the service phrases cached
         client.get(f"/tickets/{ticket.pk}/")
 
 
@@ -107,7 +107,7 @@ def test_inbox_query_count_does_not_grow_with_rows(client_for, agent, team, djan
         TicketFactory(team=team, assignee=agent, status="open")
     client = client_for(agent)
     client.get("/inbox/")
-    with django_assert_max_num_queries(9):  # 13 before: session, user, 2× permissions, roles, teams, rows, timers, shell teams
+    with django_assert_max_num_queries(8):  # 13 before; the shell's teams now come with team visibility
         response = client.get("/inbox/")
     assert len(response.context["tickets"]) == 25
 
@@ -120,6 +120,28 @@ def test_option_lists_follow_category_and_team_changes(client_for, agent, team):
     TeamFactory(name="新成立的团队", code="brand-new")
     html = client.get("/tickets/").content.decode()
     assert "新成立的团队" in html
+
+
+def test_ticket_page_service_phrases_follow_phrase_changes(client_for, agent, team):
+    from tickets.models import ForbiddenPhrase
+
+    ticket = TicketFactory(team=team)
+    client = client_for(agent)
+
+    def phrases() -> set[str]:
+        return {p["phrase"] for p in client.get(f"/tickets/{ticket.pk}/").context["service_phrases"]}
+
+    assert "不归我们管" not in phrases()
+    phrase = ForbiddenPhrase.objects.create(phrase="不归我们管", kind="forbidden", suggestion="我来帮您联系负责的同事")
+    assert "不归我们管" in phrases()
+    phrase.is_active = False
+    phrase.save()
+    assert "不归我们管" not in phrases()
+    phrase.is_active = True
+    phrase.save()
+    assert "不归我们管" in phrases()
+    phrase.delete()
+    assert "不归我们管" not in phrases()
 
 
 def test_notification_badge_is_cached_and_dropped_when_read(client_for, agent, team):
