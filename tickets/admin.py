@@ -7,6 +7,7 @@ from tickets.models import (
     CannedReply,
     Category,
     ForbiddenPhrase,
+    DepartmentTeam,
     InternalTask,
     Remedy,
     RemedyLimit,
@@ -106,10 +107,17 @@ class RemedyAdmin(admin.ModelAdmin):
 
 @admin.register(InternalTask)
 class InternalTaskAdmin(admin.ModelAdmin):
-    list_display = ["title", "ticket", "department", "assignee", "due_at", "is_done"]
+    list_display = ["title", "ticket", "department", "team", "assignee", "due_at", "is_done"]
     list_filter = ["is_done", "department"]
-    list_select_related = ["ticket", "assignee"]
-    raw_id_fields = ["ticket", "assignee"]
+    list_select_related = ["ticket", "team", "assignee"]
+    raw_id_fields = ["ticket", "assignee", "done_by", "created_by"]
+    readonly_fields = ["warned_at", "overdue_at", "escalated_at", "next_check_at"]
+
+
+@admin.register(DepartmentTeam)
+class DepartmentTeamAdmin(admin.ModelAdmin):
+    list_display = ["department", "team"]
+    list_select_related = ["team"]
 
 
 @admin.register(Attachment)

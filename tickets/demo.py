@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from tickets.models import CannedReply, Category, InternalTask, Remedy, Ticket, TicketMessage
+from tickets.models import CannedReply, Category, DepartmentTeam, InternalTask, Remedy, Ticket, TicketMessage
 from tickets.services import (
     internal_task_create,
     remedy_propose,
@@ -85,6 +85,9 @@ def _demo_workflow_load(tickets: list[Ticket], context: dict) -> None:
     if not Remedy.objects.filter(ticket=no_refund).exists():
         remedy_propose(ticket=no_refund, actor=users["agent"], kind=Remedy.Kind.REFUND, amount=Decimal("899.00"),
                        note="订单已取消，原路退款")
+    for department in (InternalTask.Department.WAREHOUSE, InternalTask.Department.LOGISTICS,
+                       InternalTask.Department.FINANCE, InternalTask.Department.PRODUCT):
+        DepartmentTeam.objects.get_or_create(department=department, defaults={"team": teams[department.value]})
     if not InternalTask.objects.filter(ticket=damaged_tea).exists():
         internal_task_create(ticket=damaged_tea, actor=users["agent2"], title="核查同批次茶罐包装并安排补发",
                              department=InternalTask.Department.WAREHOUSE)
