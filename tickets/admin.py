@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.admin import ReadOnlyAdminMixin, as_written
+from tickets.selectors import department_team_ids_forget
 from tickets.models import (
     Attachment,
     CannedReply,
@@ -118,6 +120,18 @@ class InternalTaskAdmin(admin.ModelAdmin):
 class DepartmentTeamAdmin(admin.ModelAdmin):
     list_display = ["department", "team"]
     list_select_related = ["team"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(department_team_ids_forget)  # the navigation shows the queue to the new team at once
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(department_team_ids_forget)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(department_team_ids_forget)
 
 
 @admin.register(Attachment)

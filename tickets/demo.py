@@ -2,7 +2,10 @@
 
 from decimal import Decimal
 
+from django.db import transaction
+
 from tickets.models import CannedReply, Category, DepartmentTeam, InternalTask, Remedy, Ticket, TicketMessage
+from tickets.selectors import department_team_ids_forget
 from tickets.services import (
     internal_task_create,
     remedy_propose,
@@ -88,6 +91,7 @@ def _demo_workflow_load(tickets: list[Ticket], context: dict) -> None:
     for department in (InternalTask.Department.WAREHOUSE, InternalTask.Department.LOGISTICS,
                        InternalTask.Department.FINANCE, InternalTask.Department.PRODUCT):
         DepartmentTeam.objects.get_or_create(department=department, defaults={"team": teams[department.value]})
+    transaction.on_commit(department_team_ids_forget)
     if not InternalTask.objects.filter(ticket=damaged_tea).exists():
         internal_task_create(ticket=damaged_tea, actor=users["agent2"], title="核查同批次茶罐包装并安排补发",
                              department=InternalTask.Department.WAREHOUSE)

@@ -523,13 +523,40 @@ def internal_task_get_for_user(*, user, pk) -> InternalTask:
         raise Http404 from None
 
 
+DEPARTMENT_TEAMS_KEY = "tickets:department-teams"
+DEPARTMENT_TEAMS_SECONDS = 300
+
+
+def department_team_ids() -> frozenset[int]:
+    """Return the ids of the teams that do a department's tasks, cached: the navigation asks on every page."""
+    try:
+        ids = cache.get(DEPARTMENT_TEAMS_KEY)
+    except RedisError:  # the navigation is a convenience: read the few rows rather than fail the page
+        ids = None
+    if ids is None:
+        ids = frozenset(DepartmentTeam.objects.values_list("team_id", flat=True))
+        try:
+            cache.set(DEPARTMENT_TEAMS_KEY, ids, DEPARTMENT_TEAMS_SECONDS)
+        except RedisError:
+            pass
+    return ids
+
+
+def department_team_ids_forget() -> None:
+    """Drop the cached department teams after the mapping changed."""
+    try:
+        cache.delete(DEPARTMENT_TEAMS_KEY)
+    except RedisError:
+        pass
+
+
 def internal_task_queue_visible(user) -> bool:
     """Say whether the department-task queue is for the user: a department team's people, and whoever sees every task."""
     if not user.has_perm("tickets.view_internaltask"):
         return False
     if user.has_perm("tickets.view_all_internaltasks"):
         return True
-    return DepartmentTeam.objects.filter(team_id__in=team_ids_for_user(user=user)).exists()
+    return not department_team_ids().isdisjoint(team_ids_for_user(user=user))
 
 
 def internal_task_assignees(*, task: InternalTask) -> QuerySet[User]:

@@ -7,6 +7,7 @@ from helpdesk.roles import Role
 from tests.e2e.test_shell import log_in
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
 from tickets.models import DepartmentTeam, InternalTask
+from tickets.selectors import department_team_ids_forget
 from tickets.services import ticket_create
 
 
@@ -18,6 +19,7 @@ def test_a_warehouse_task_from_a_complaint_is_completed_and_the_agent_told(page,
     warehouse = TeamFactory(name="仓储", code="warehouse-e2e")
     member = UserFactory(username="wh-member", display_name="赵强", role=Role.AGENT, teams=[warehouse])
     DepartmentTeam.objects.create(department=InternalTask.Department.WAREHOUSE, team=warehouse)
+    department_team_ids_forget()
     ticket = ticket_create(actor=agent, customer=CustomerFactory(), team=team, subject="茶罐破损", kind="complaint",
                            assignee=agent)
 

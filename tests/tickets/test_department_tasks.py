@@ -14,6 +14,7 @@ from sla.models import Notification
 from tests.factories import TeamFactory, TicketFactory, UserFactory
 from tickets import services
 from tickets.models import DepartmentTeam, InternalTask, TicketEvent
+from tickets.selectors import department_team_ids_forget
 from tickets.services import ClaimConflict
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def warehouse(db):
     UserFactory(username="wh-1", role=Role.AGENT, teams=[team])
     UserFactory(username="wh-2", role=Role.AGENT, teams=[team])
     DepartmentTeam.objects.create(department=InternalTask.Department.WAREHOUSE, team=team)
+    department_team_ids_forget()  # the navigation's cache outlives the rolled-back rows of earlier tests
     return team
 
 
@@ -43,6 +45,7 @@ def logistics(db):
     team = TeamFactory(name="物流测试", code="logistics-test")
     UserFactory(username="lg-1", role=Role.AGENT, teams=[team])
     DepartmentTeam.objects.create(department=InternalTask.Department.LOGISTICS, team=team)
+    department_team_ids_forget()
     return team
 
 
