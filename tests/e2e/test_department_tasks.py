@@ -4,6 +4,7 @@
 import pytest
 
 from helpdesk.roles import Role
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_shell import log_in
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
 from tickets.models import DepartmentTeam, InternalTask
@@ -47,11 +48,12 @@ def test_a_warehouse_task_from_a_complaint_is_completed_and_the_agent_told(page,
     other.wait_for_url("**/tasks/")
     row = other.get_by_test_id("task-row")
     assert "赵强" in row.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    other.screenshot(path=str(SCREENSHOTS / "department-tasks-queue.png"), full_page=True)
     row.locator("input[name=note]").fill("已补发，顺丰 SF1234567")
     row.get_by_test_id("task-done").click()
     other.wait_for_url("**/tasks/")
     assert other.get_by_test_id("task-row").count() == 0
-    screenshot("department-tasks-done")
     context.close()
 
     page.goto(f"{live_server.url}/notifications/")
@@ -60,4 +62,5 @@ def test_a_warehouse_task_from_a_complaint_is_completed_and_the_agent_told(page,
     assert ticket.number in notice.inner_text() and "赵强" in notice.inner_text()
     page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
     assert "已完成" in page.get_by_test_id("task-item").inner_text()
+    screenshot("department-tasks-ticket")
     assert errors == []
