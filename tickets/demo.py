@@ -1,8 +1,10 @@
 """Sample tickets and conversations for the demo."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from tickets.models import CannedReply, Category, DepartmentTeam, InternalTask, Remedy, Ticket, TicketMessage
 from tickets.selectors import department_team_ids_forget
@@ -94,7 +96,7 @@ def _demo_workflow_load(tickets: list[Ticket], context: dict) -> None:
     transaction.on_commit(department_team_ids_forget)
     if not InternalTask.objects.filter(ticket=damaged_tea).exists():
         internal_task_create(ticket=damaged_tea, actor=users["agent2"], title="核查同批次茶罐包装并安排补发",
-                             department=InternalTask.Department.WAREHOUSE)
+                             department=InternalTask.Department.WAREHOUSE, due_at=timezone.now() + dt.timedelta(hours=4))
     CannedReply.objects.get_or_create(
         team=teams["presales"], shortcut="size",
         defaults={"title": "尺码建议", "body": "{customer_name}您好，这款尺码标准，建议按平时尺码选择，不合适支持七天无理由退换。"},
