@@ -841,6 +841,11 @@ def ticket_step_deadlines_recompute(*, ticket_id: int, reason: str) -> int:
 
 # Department tasks (部门任务): their due times swept like SLA timers.
 
+# What each outcome of a task's check records: the event kind, which is also the notification kind.
+TASK_OUTCOMES = {"warning": TicketEvent.Kind.TASK_WARNING, "overdue": TicketEvent.Kind.TASK_OVERDUE,
+                 "escalated": TicketEvent.Kind.TASK_ESCALATED}
+
+
 def internal_task_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
     """Enqueue the checks of the internal tasks whose warning, due time or escalation has come (indexed range query)."""
     return _sweep(InternalTask, "internal_task_checks_enqueue", now=now, limit=limit)
@@ -907,11 +912,6 @@ def internal_tasks_check(*, task_ids, now: dt.datetime | None = None) -> dict[in
     if notifications:
         notifications_send(notifications)
     return {pk: outcome if outcome in TASK_OUTCOMES else None for pk, outcome in outcomes.items()}
-
-
-# What each outcome of a task's check records: the event kind, which is also the notification kind.
-TASK_OUTCOMES = {"warning": TicketEvent.Kind.TASK_WARNING, "overdue": TicketEvent.Kind.TASK_OVERDUE,
-                 "escalated": TicketEvent.Kind.TASK_ESCALATED}
 
 
 def task_link() -> str:
