@@ -10,7 +10,7 @@ BENCH_TICKETS ?= 100000
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python 2>/dev/null); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test bench bench-chat bench-load install messages clean clean-data
+.PHONY: run test bench bench-chat bench-live bench-load install messages clean clean-data
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (none found on PATH or under ~/.pyenv)"; exit 1; }
@@ -37,6 +37,11 @@ bench: install
 CHAT_BENCH_ARGS ?= --chats 500 --interval 5 --duration 60 --idle 1000
 bench-chat: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m helpdesk.embedded $(BIN)/python -m bench chat $(CHAT_BENCH_ARGS)
+
+# The live workspace (bench/load/live.py): uvicorn for the streams, 200 agents each with one page open, 1,000 ticket events a minute.
+LIVE_BENCH_ARGS ?= --agents 200 --team-size 10 --rate 1000 --duration 60 --idle-seconds 30
+bench-live: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m helpdesk.embedded $(BIN)/python -m bench live $(LIVE_BENCH_ARGS)
 
 # Agents at work under load (bench/load/agents.py) beside the live chats: 100 agents list, open, search and reply; 500 chats.
 LOAD_BENCH_ARGS ?= --agents 100 --chats 500 --duration 60

@@ -2,6 +2,7 @@
 
     run               time the cases on generated data (``make bench``)
     chat              live chat under load (``make bench-chat``)
+    live              the live workspace streams under load (``make bench-live``)
     load              agents at work and live chats at once (``make bench-load``)
     compare           compare saved results files before and after a change
     generate          bulk-insert customers, tickets and messages
@@ -16,7 +17,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = {"run": "run", "chat": "chat", "load": "load", "compare": "compare", "generate": "generate", "orders": "orders",
+COMMANDS = {"run": "run", "chat": "chat", "live": "live", "load": "load", "compare": "compare", "generate": "generate", "orders": "orders",
             "customer-import": "customer_import", "followup-sweep": "followup_sweep",
             "sla-breach-delay": "sla_breach_delay"}
 # Production settings (DEBUG off): what the figures are about. The test client's host and the local servers' are allowed.

@@ -9,6 +9,7 @@ One Redis subscription per process (per event loop) serves every open stream of 
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import weakref
@@ -22,6 +23,7 @@ from django.db import connections
 
 from chat import selectors
 from customers.privacy import may_view_pii
+from tickets.selectors import ticket_live_channels
 
 logger = logging.getLogger(__name__)
 
@@ -266,16 +268,52 @@ async def _queue_events(queue, *, heartbeat: float):
         yield json.loads(raw)
 
 
+async def _rechecked_events(queue, *, access_unchanged):
+    """Yield the queue's events and pings; end before the next one once ``access_unchanged()`` says otherwise.
+
+    It is asked every ``CHAT_STREAM_RECHECK_SECONDS``: a user deactivated, without the permission or moved
+    between teams gets the stream ended, and the browser's reconnect is a new request with the access as it is now.
+    """
+    loop = asyncio.get_running_loop()
+    recheck = recheck_seconds()
+    next_check = loop.time() + recheck
+    async for item in _queue_events(queue, heartbeat=min(heartbeat_seconds(), recheck)):
+        if loop.time() >= next_check:
+            if not await access_unchanged():
+                return
+            next_check = loop.time() + recheck
+        yield item
+
+
+@contextlib.asynccontextmanager
+async def _subscription(channels: list[str]):
+    """Hold a stream's queue on the process's hub (None while Redis is down) until the stream ends."""
+    hub = chat_hub()
+    try:
+        queue = await hub.open(channels)
+    except (redis.RedisError, OSError):
+        queue = None
+    try:
+        yield queue
+    finally:
+        if queue is not None:
+            await hub.close(queue, channels)
+
+
+def _seen_before(recent: deque, event_id) -> bool:
+    """Return whether the stream passed this event on already (it reached us on two of the stream's channels)."""
+    if event_id is None:
+        return False
+    if event_id in recent:
+        return True
+    recent.append(event_id)
+    return False
+
+
 async def customer_stream(*, session_id: int, last_seq: int):
     """Yield the SSE text of a customer's chat: state, missed messages, then live events."""
     channels = [session_channel(session_id)]
-    hub = chat_hub()
-    queue = None
-    try:
-        try:
-            queue = await hub.open(channels)
-        except (redis.RedisError, OSError):
-            queue = None
+    async with _subscription(channels) as queue:
         yield "retry: 2000\n\n"
         state = await stream_db(selectors.chat_state_for_customer, session_id=session_id)
         yield sse_format(state, event="state")
@@ -294,9 +332,6 @@ async def customer_stream(*, session_id: int, last_seq: int):
                     continue  # already replayed from the database
                 last_seq = seq
             yield sse_format(item, event=item.get("type", "message"), event_id=seq)
-    finally:
-        if queue is not None:
-            await hub.close(queue, channels)
 
 
 async def agent_stream(*, user, last_event_id: int | None):
@@ -308,17 +343,12 @@ async def agent_stream(*, user, last_event_id: int | None):
         return
     clear = await stream_db(may_view_pii, viewer=user)
     channels = [team_channel(team_id) for team_id in team_ids] + [agent_channel(user.pk)]
-    loop = asyncio.get_running_loop()
-    recheck = recheck_seconds()
-    next_check = loop.time() + recheck
-    hub = chat_hub()
-    queue = None
+
+    async def access_unchanged() -> bool:
+        return await stream_db(selectors.chat_stream_team_ids, user_id=user.pk) == team_ids
+
     recent: deque = deque(maxlen=512)
-    try:
-        try:
-            queue = await hub.open(channels)
-        except (redis.RedisError, OSError):
-            queue = None
+    async with _subscription(channels) as queue:
         yield "retry: 2000\n\n"
         if last_event_id is not None:
             for payload in await stream_db(selectors.chat_events_for_agent, user=user, after=last_event_id):
@@ -328,24 +358,42 @@ async def agent_stream(*, user, last_event_id: int | None):
         if queue is None:
             return
         await stream_db(services.agent_presence_touch, user=user)
-        async for item in _queue_events(queue, heartbeat=min(heartbeat_seconds(), recheck)):
-            if loop.time() >= next_check:
-                # Deactivated, no longer allowed to chat, or moved between teams: end the stream before
-                # it carries anything more; a reconnect is a new request with the user's access as it is now.
-                if await stream_db(selectors.chat_stream_team_ids, user_id=user.pk) != team_ids:
-                    return
-                next_check = loop.time() + recheck
+        async for item in _rechecked_events(queue, access_unchanged=access_unchanged):
             if item == "ping":
                 await stream_db(services.agent_presence_touch, user=user)
                 yield ": ping\n\n"
                 continue
             event_id = item.get("event_id")
-            if event_id is not None:
-                if event_id in recent:
-                    continue  # the same event reached us on the team and the agent channel
-                recent.append(event_id)
+            if _seen_before(recent, event_id):
+                continue  # the same event reached us on the team and the agent channel
             item = selectors.chat_event_for_agent(item, clear=clear)
             yield sse_format(item, event=item.get("type", "message"), event_id=event_id)
-    finally:
-        if queue is not None:
-            await hub.close(queue, channels)
+
+
+async def workspace_stream(*, user):
+    """Yield the SSE text of a staff member's workspace: the kinds and ids of what changed that they may see.
+
+    Nothing is replayed: the events only say what to fetch again, and a browser whose stream opens again
+    (``hello``) fetches its counts and lists afresh. The channels are those of ``ticket_live_channels``,
+    asked again every ``CHAT_STREAM_RECHECK_SECONDS``: a change of teams or access ends the stream.
+    """
+    channels = await stream_db(ticket_live_channels, user_id=user.pk)
+    if channels is None:
+        return
+
+    async def access_unchanged() -> bool:
+        return await stream_db(ticket_live_channels, user_id=user.pk) == channels
+
+    recent: deque = deque(maxlen=512)
+    async with _subscription(channels) as queue:
+        yield "retry: 2000\n\n"
+        if queue is None:
+            return  # Redis is down: the browser tries again after ``retry``; the pages still work without it
+        yield sse_format({"kind": "hello"}, event="hello")
+        async for item in _rechecked_events(queue, access_unchanged=access_unchanged):
+            if item == "ping":
+                yield ": ping\n\n"
+                continue
+            if _seen_before(recent, item.get("id")):
+                continue  # the same event reached us on the user's and a team's channel
+            yield sse_format(item, event="live")

@@ -12,5 +12,6 @@ urlpatterns = [
     path("chat/inbox/stream/", views.agent_stream, name="agent_stream"),
     path("chat/inbox/<int:pk>/card/", views.chat_card, name="card"),
     path("chat/inbox/<int:pk>/canned/", views.chat_canned, name="canned"),
+    path("live/stream/", views.workspace_stream, name="workspace_stream"),
     path("demo/shop/", views.demo_shop, name="demo_shop"),
 ]

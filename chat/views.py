@@ -1,6 +1,7 @@
 """Live chat pages and streams: the widget script, the demo shop, the agent chat inbox, the SSE streams."""
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.handlers.asgi import ASGIRequest
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -75,6 +76,23 @@ async def agent_stream(request):
         return HttpResponseForbidden()
     await events.release_request_connections()
     return _sse(events.agent_stream(user=user, last_event_id=_last_event_id(request)))
+
+
+async def workspace_stream(request):
+    """Stream what changes in the tickets and notifications a staff member sees (one stream per open page).
+
+    Only the streams process (ASGI) holds streams open; a WSGI server (the pages process reached without the
+    proxy, the test live server) answers 204, which tells the browser's EventSource not to try again.
+    """
+    user = await request.auser()
+    if not user.is_authenticated:
+        return HttpResponse(status=401)
+    if not await events.stream_db(user.has_perm, perm="tickets.view_ticket"):
+        return HttpResponseForbidden()
+    if not isinstance(request, ASGIRequest):
+        return HttpResponse(status=204)
+    await events.release_request_connections()
+    return _sse(events.workspace_stream(user=user))
 
 
 @require_GET

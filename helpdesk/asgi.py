@@ -20,7 +20,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
 # Paths of the Server-Sent Event streams (chat/urls.py).
-STREAM_PATHS = ("/chat/stream/", "/chat/inbox/stream/")
+STREAM_PATHS = ("/chat/stream/", "/chat/inbox/stream/", "/live/stream/")
 
 streams = get_asgi_application()
 pages = WSGIMiddleware(get_wsgi_application(), workers=settings.WEB_THREADS)

@@ -33,6 +33,7 @@ from helpdesk.business_time import (
     business_minutes_between,
     is_provisional,
 )
+from helpdesk import live
 from helpdesk.calendars import calendar_spec
 from helpdesk.enqueue import enqueue_each
 from helpdesk.instants import instant_text
@@ -383,8 +384,9 @@ def sla_timers_check(*, timer_ids, now: dt.datetime | None = None) -> dict[int, 
     TicketEvent.objects.bulk_create(events)
     if notifications:
         Notification.objects.bulk_create(notifications, ignore_conflicts=True)  # given already: the unique key
-        recipient_ids = [notification.recipient_id for notification in notifications]
-        transaction.on_commit(lambda: notification_unread_forget(user_ids=recipient_ids))
+        _notifications_announce(notifications)
+    for ticket in {pk: checked for pk, checked in ((event.ticket_id, event.ticket) for event in events)}.values():
+        live.ticket_live_publish(ticket=ticket, kind=live.SLA)  # a warning or breach changes the lists' SLA column
     for ticket, timer, policy in moves:
         _sla_breach_moves(ticket=ticket, timer=timer, policy=policy)
     return {pk: outcome if outcome in ("warning", "breach") else None for pk, outcome in outcomes.items()}
@@ -475,19 +477,24 @@ def notify_once(recipients, *, ticket: Ticket, kind: str, text: str, key: str) -
 
     The key is unique: a notification already given is not given again. Return how many were created.
     """
-    created = 0
+    given = []
     for user in {user.pk: user for user in recipients if user is not None}.values():
         try:
             with transaction.atomic():
-                Notification.objects.create(recipient=user, ticket=ticket, kind=kind, text=text[:255],
-                                            dedupe_key=key.format(user=user.pk))
-            created += 1
+                given.append(Notification.objects.create(recipient=user, ticket=ticket, kind=kind, text=text[:255],
+                                                         dedupe_key=key.format(user=user.pk)))
         except IntegrityError:
             continue
-    if created:
-        recipient_ids = [user.pk for user in recipients if user is not None]
-        transaction.on_commit(lambda: notification_unread_forget(user_ids=recipient_ids))
-    return created
+    if given:
+        _notifications_announce(given)
+    return len(given)
+
+
+def _notifications_announce(notifications: list[Notification]) -> None:
+    """After commit: drop the recipients' cached badge counts, then tell their open pages (in that order)."""
+    recipient_ids = [notification.recipient_id for notification in notifications]
+    transaction.on_commit(lambda: notification_unread_forget(user_ids=recipient_ids))
+    live.notification_live_publish(notifications=notifications)
 
 
 # Force majeure (不可抗力): supervisors extend or pause deadlines, with a reason the customer is told.
@@ -957,9 +964,8 @@ def notifications_send(notifications: list[Notification]) -> list[Notification]:
     from sla import tasks  # the tasks call this module: imported when used
 
     notifications = Notification.objects.bulk_create(notifications)
-    user_ids = list({notification.recipient_id for notification in notifications})
     mailed = [notification.pk for notification in notifications if notification.recipient.email]
-    transaction.on_commit(lambda: notification_unread_forget(user_ids=user_ids))
+    _notifications_announce(notifications)
     transaction.on_commit(lambda: enqueue_each(tasks.notification_email_send, "notification_id", mailed))
     return notifications
 

@@ -3,13 +3,17 @@
 import functools
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sla.selectors import notification_list_for_user, sla_now_iso, sla_timer_list_at_risk_for_user
+from sla.selectors import (
+    notification_list_for_user, notification_unread_count, sla_now_iso, sla_timer_list_at_risk_for_user,
+)
 from sla.services import notification_mark_all_read
+from tickets.selectors import ticket_get_for_user, ticket_inbox_count
 
 
 @functools.cache
@@ -59,3 +63,30 @@ def notification_read_all(request):
     """Mark every notification of the user read and go back to the list."""
     notification_mark_all_read(user=request.user)
     return redirect("sla:notification_list")
+
+
+@login_required
+def live_counts(request):
+    """Return what the shell shows live (JSON): unread notifications with the newest one, the inbox count, a ticket's number.
+
+    The page asks after a live event said something changed (``?ticket=`` the ticket it named, for a desktop
+    notification): every answer is the viewer's own or passes the ticket scope.
+    """
+    user = request.user
+    answer = {"notifications": notification_unread_count(user), "latest": None, "inbox": None, "ticket": None}
+    newest = notification_list_for_user(user).filter(read_at__isnull=True).first()
+    if newest is not None:
+        answer["latest"] = {"id": newest.pk, "kind": newest.kind, "text": newest.text,
+                            "url": newest.link or (ticket_url(newest.ticket) if newest.ticket_id else "")}
+    if user.has_perm("tickets.view_ticket"):
+        answer["inbox"] = ticket_inbox_count(user=user)
+        pk = request.GET.get("ticket", "")
+        if pk.isdigit() and len(pk) < 19:
+            try:
+                ticket = ticket_get_for_user(user=user, pk=int(pk))
+                answer["ticket"] = {"id": ticket.pk, "number": ticket.number, "url": ticket_url(ticket)}
+            except Http404:
+                pass
+    response = JsonResponse(answer)
+    response["Cache-Control"] = "no-store"
+    return response

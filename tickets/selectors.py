@@ -17,6 +17,7 @@ from customers.records import StatColumn
 from customers.privacy import may_view_pii, text_for_viewer
 from customers.contacts import query_normalize
 from customers.selectors import customer_card_for_viewer, customer_search
+from helpdesk import live
 from helpdesk.models import Team, User
 from helpdesk.roles import RANK, Role, primary_role
 from helpdesk.search import SearchHit
@@ -59,6 +60,25 @@ def ticket_scope_q(*, user) -> Q | None:
     if role == Role.SUPERVISOR:
         return Q(team_id__in=teams) | Q(escalated_to=user) | Q(assignee=user)
     return Q(team_id__in=teams) | Q(assignee=user)
+
+
+def ticket_live_channels(*, user_id: int) -> list[str] | None:
+    """Return the live-update channels of the tickets the user may see, read afresh; None when they may see none.
+
+    The same scope as ``ticket_scope_q``: managers hear every ticket, others their teams' and, by their own
+    channel, the tickets assigned or escalated to them. An open stream asks again now and then, so a user
+    moved between teams, deactivated or without the permission stops hearing what they no longer see.
+    """
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_perm("tickets.view_ticket") or _role(user) is None:
+        return None
+    everything = RANK[_role(user)] >= RANK[Role.MANAGER]
+    return live.channels_for(user_id=user.pk, team_ids=None if everything else team_ids_for_user(user=user))
+
+
+def ticket_inbox_count(*, user) -> int:
+    """Return how many tickets the user's inbox queue holds now (capped like the view counts; not cached)."""
+    return _capped_count(ticket_inbox_filter(ticket_list_for_user(user=user).order_by(), user=user))
 
 
 def ticket_list_for_user(*, user) -> QuerySet[Ticket]:

@@ -16,6 +16,7 @@ from customers.contacts import phone_normalize
 from customers.models import Customer, CustomerContact
 from customers.privacy import mask_text
 from customers.services import customer_create
+from helpdesk import live
 from helpdesk.errors import Conflict
 from helpdesk.sequences import daily_number
 from helpdesk.teams import team_member_ids, team_members_by_team
@@ -119,11 +120,15 @@ def _step_done(ticket: Ticket, step: str, actor, *, source: str, note: str = "",
     return done
 
 
-def _touch(ticket: Ticket, fields: list[str]) -> None:
+def _touch(ticket: Ticket, fields: list[str], *, actor=None, live_kind: str = "", addressed=()) -> None:
+    """Save the changed fields with a fresh ``updated_at``, refresh the SLA if they move it, announce the change live."""
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=[*fields, "updated_at"])
     if SLA_FIELDS.intersection(fields):
         _sla_refresh(ticket)
+    if not live_kind:
+        live_kind = live.ASSIGNED if "assignee" in fields else live.STATUS if "status" in fields else live.UPDATED
+    live.ticket_live_publish(ticket=ticket, kind=live_kind, actor=actor, addressed=addressed)
 
 
 def _move(ticket: Ticket, *, actor, target: str, note: str = "") -> None:
@@ -212,6 +217,8 @@ def ticket_create(
     _sla_refresh(ticket)
     if assignee is None:
         _queued_announce(ticket)
+    live.ticket_live_publish(ticket=ticket, kind=live.CREATED, actor=actor,
+                             addressed=[assignee] if assignee is not None and assignee != actor else [])
     return ticket
 
 
@@ -262,7 +269,8 @@ def ticket_message_add(
         fields.append("resolved_at")
     for upload in attachments:
         _attachment_save(ticket=ticket, actor=actor, upload=upload, message=message)
-    _touch(ticket, fields)
+    replied = sender == TicketMessage.Sender.CUSTOMER and ticket.assignee_id
+    _touch(ticket, fields, actor=actor, live_kind=live.MESSAGE, addressed=[ticket.assignee_id] if replied else [])
     # SLA builds on tickets: its next-response clock is called back lazily, in this transaction.
     from sla.services import ticket_sla_message_added
 
@@ -336,7 +344,7 @@ def ticket_attachment_add(*, ticket: Ticket, actor, upload) -> Attachment:
     """Attach an image or PDF to a ticket after checking its type and size."""
     ticket = _locked(ticket)
     attachment = _attachment_save(ticket=ticket, actor=actor, upload=upload)
-    _touch(ticket, [])
+    _touch(ticket, [], actor=actor)
     return attachment
 
 
@@ -365,7 +373,7 @@ def ticket_assign(*, ticket: Ticket, actor, assignee, note: str = "") -> Ticket:
         _move(ticket, actor=actor, target=workflow.OPEN)
         fields.append("status")
     _event(ticket, TicketEvent.Kind.ASSIGNED, actor, previous or "", assignee or "", note)
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor, addressed=[assignee] if assignee is not None and assignee != actor else [])
     if assignee is None:
         _queued_announce(ticket)
     return ticket
@@ -386,7 +394,7 @@ def ticket_claim(*, ticket: Ticket, actor) -> Ticket:
         _move(ticket, actor=actor, target=workflow.OPEN)
         fields.append("status")
     _event(ticket, TicketEvent.Kind.ASSIGNED, actor, "", actor, _("claimed"))
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor, live_kind=live.ASSIGNED)
     return ticket
 
 
@@ -399,7 +407,7 @@ def ticket_transition(*, ticket: Ticket, actor, status: str, note: str = "") -> 
         _step_done(ticket, TicketStep.Step.FEEDBACK, actor, source=TicketEvent.Kind.STATUS, note=note)
     if status == workflow.RESOLVED:
         _closing_record(ticket)
-    _touch(ticket, ["status", "resolved_at", "closed_at"])
+    _touch(ticket, ["status", "resolved_at", "closed_at"], actor=actor)
     return ticket
 
 
@@ -442,7 +450,7 @@ def ticket_escalate(*, ticket: Ticket, actor, reason: str, level: str = "") -> T
         ticket.priority = Ticket.Priority.HIGH
         fields.append("priority")
     _event(ticket, TicketEvent.Kind.ESCALATED, actor, previous or "", holder, reason)
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
     from sla.services import escalation_notify  # notifications live in the SLA app, which builds on tickets
 
     escalation_notify(ticket=ticket, holder=holder, actor=actor, reason=reason)
@@ -471,7 +479,7 @@ def ticket_update(*, ticket: Ticket, actor, **changes) -> Ticket:
         if field == "category" and value is not None:
             _step_done(ticket, TicketStep.Step.CLASSIFICATION, actor, source=TicketEvent.Kind.CATEGORY)
     if fields:
-        _touch(ticket, fields)
+        _touch(ticket, fields, actor=actor)
     return ticket
 
 
@@ -489,7 +497,8 @@ def ticket_transfer(*, ticket: Ticket, actor, team, note: str = "") -> Ticket:
         ticket.assignee = None
         fields.append("assignee")
     _event(ticket, TicketEvent.Kind.TEAM, actor, previous, team, note)
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
+    live.queue_live_publish(team_id=previous.pk if previous else None)
     if ticket.assignee_id is None:
         _queued_announce(ticket)
     return ticket
@@ -554,7 +563,7 @@ def internal_task_create(*, ticket: Ticket, actor, title: str, department: str =
     if workflow.PENDING_INTERNAL in workflow.TRANSITIONS[ticket.status]:
         _move(ticket, actor=actor, target=workflow.PENDING_INTERNAL)
         fields += ["status", "resolved_at"]
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
     recipients = [assignee] if assignee else internal_task_team_people([task]).get(task.pk, [])
     _task_notify(recipients, task=task, kind="task", actor=actor,
                  text=_("%(number)s: new %(department)s task: %(title)s") % {
@@ -569,6 +578,7 @@ def _task_locked(task: InternalTask) -> InternalTask:
 @transaction.atomic
 def internal_task_assign(*, task: InternalTask, actor, assignee) -> InternalTask:
     """Give an open task to one of its team's people (claiming is giving it to oneself); they are told."""
+    ticket = _locked(task.ticket)  # the ticket first, then the task: the order every task write locks them in
     task = _task_locked(task)
     if task.is_done:
         raise ValidationError({"assignee": [_("The task is done already.")]})
@@ -580,8 +590,9 @@ def internal_task_assign(*, task: InternalTask, actor, assignee) -> InternalTask
     previous = task.assignee
     task.assignee = assignee
     task.save(update_fields=["assignee"])
-    _event(task.ticket, TicketEvent.Kind.TASK_ASSIGNED, actor, from_value=previous or "", to_value=assignee,
+    _event(ticket, TicketEvent.Kind.TASK_ASSIGNED, actor, from_value=previous or "", to_value=assignee,
            note=task.title)
+    _touch(ticket, [], actor=actor)
     _task_notify([assignee], task=task, kind="task", actor=actor,
                  text=_("%(number)s: task given to you: %(title)s") % {"number": task.ticket.number, "title": task.title})
     return task
@@ -590,6 +601,7 @@ def internal_task_assign(*, task: InternalTask, actor, assignee) -> InternalTask
 def internal_task_claim(*, task: InternalTask, actor) -> InternalTask:
     """Take an open task of one's team; one someone else holds is not taken from them (409)."""
     with transaction.atomic():
+        _locked(task.ticket)
         held = _task_locked(task)
         if held.assignee_id and held.assignee_id != actor.pk:
             raise ClaimConflict(held.assignee)
@@ -617,7 +629,7 @@ def internal_task_set_done(*, task: InternalTask, actor, is_done: bool, note: st
     if is_done and ticket.status == workflow.PENDING_INTERNAL and not ticket.tasks.filter(is_done=False).exists():
         _move(ticket, actor=actor, target=workflow.OPEN)
         fields.append("status")
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
     if is_done:
         text = _("%(number)s: task done by %(who)s: %(title)s") % {
             "number": ticket.number, "who": actor, "title": task.title}
@@ -659,7 +671,7 @@ def remedy_propose(*, ticket: Ticket, actor, kind: str, amount: Decimal | None, 
             _move(ticket, actor=actor, target=workflow.OPEN)
         _move(ticket, actor=actor, target=workflow.AWAITING_APPROVAL, note=_("Remedy above the limit of ¥%(limit)s") % {"limit": limit})
         fields += ["status", "resolved_at"]
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
     if needs_approval:
         _approval_notify(ticket=ticket, recipients=approvers_for(team=ticket.team), text=_(
             "%(number)s: %(who)s asks approval of a %(kind)s of ¥%(amount)s") % {
@@ -704,7 +716,7 @@ def remedy_decide(*, remedy: Remedy, actor, approve: bool, reason: str = "") -> 
     if ticket.status == workflow.AWAITING_APPROVAL and not waiting:
         _move(ticket, actor=actor, target=workflow.OPEN)
         fields.append("status")
-    _touch(ticket, fields)
+    _touch(ticket, fields, actor=actor)
     return remedy
 
 
@@ -720,7 +732,7 @@ def _remedy_advance(*, remedy: Remedy, actor, expected: str, target: str, event:
     remedy.save(update_fields=["status", *fields])
     _event(ticket, event, actor, to_value=remedy)
     _step_done(ticket, step, actor, source=event)
-    _touch(ticket, [])
+    _touch(ticket, [], actor=actor)
     return remedy
 
 
@@ -759,7 +771,7 @@ def ticket_step_complete(*, ticket: Ticket, actor, step: str, note: str) -> Tick
     done = _step_done(ticket, step, actor, source="", note=note, with_event=True)
     if done is None:
         raise ValidationError({"step": [_("This step is already completed.")]})
-    _touch(ticket, [])
+    _touch(ticket, [], actor=actor)
     return done
 
 
@@ -771,7 +783,7 @@ def ticket_step_reach(*, ticket_id: int, actor, step: str, source: str) -> Ticke
         return None
     done = _step_done(ticket, step, actor, source=source, with_event=True)
     if done is not None:
-        _touch(ticket, [])
+        _touch(ticket, [], actor=actor)
     return done
 
 
@@ -795,8 +807,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor) -> Ticket:
     _event(source, TicketEvent.Kind.MERGED, actor, source.number, target.number)
     _move(source, actor=actor, target=workflow.CLOSED, note=_("Merged into %(number)s") % {"number": target.number})
     source.merged_into = target
-    _touch(source, ["status", "resolved_at", "closed_at", "merged_into"])
-    _touch(target, [])
+    _touch(source, ["status", "resolved_at", "closed_at", "merged_into"], actor=actor)
+    _touch(target, [], actor=actor)
     return target
 
 
@@ -825,7 +837,7 @@ def ticket_tag_add(*, ticket: Ticket, actor, tag: Tag) -> bool:
         return False
     ticket.tags.add(tag)
     _event(ticket, TicketEvent.Kind.TAGGED, actor, to_value=tag.name)
-    _touch(ticket, [])
+    _touch(ticket, [], actor=actor)
     return True
 
 
@@ -837,7 +849,7 @@ def ticket_tag_remove(*, ticket: Ticket, actor, tag: Tag) -> bool:
         return False
     ticket.tags.remove(tag)
     _event(ticket, TicketEvent.Kind.UNTAGGED, actor, from_value=tag.name)
-    _touch(ticket, [])
+    _touch(ticket, [], actor=actor)
     return True
 
 

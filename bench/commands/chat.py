@@ -2,12 +2,10 @@
 
 import json
 from datetime import date
-from pathlib import Path
 
-from bench.commands import results_publish
+from bench.commands import results_arguments, results_publish
 from bench.load.chat import chat_rows, load_run
-from bench.report import DOCS_PATH
-from bench.results import RESULTS_PATH, machine_summary
+from bench.results import machine_summary
 
 HELP = "Load live chat through one uvicorn process: delivery latency, losses, CPU per message, memory per idle stream."
 
@@ -18,10 +16,7 @@ def add_arguments(parser):
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of sending")
     parser.add_argument("--grace", type=float, default=5.0, help="seconds to wait for the last deliveries")
     parser.add_argument("--idle", type=int, default=1000, help="extra idle customer streams for the memory figure")
-    parser.add_argument("--results", type=Path, default=RESULTS_PATH,
-                        help="results file to merge this run into (default bench/results/latest.json)")
-    parser.add_argument("--docs", type=Path, default=DOCS_PATH, help="page whose results table is rewritten")
-    parser.add_argument("--no-docs", action="store_true", help="leave the page alone (runs saved for a comparison)")
+    results_arguments(parser)
 
 
 def main(args) -> int:

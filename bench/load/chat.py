@@ -329,6 +329,27 @@ def _wait_for_port(port: int, process: subprocess.Popen, name: str) -> None:
             time.sleep(0.3)
 
 
+def streams_start(port: int) -> subprocess.Popen:
+    """Start the streams process as production runs it: uvicorn serving ``helpdesk.asgi:application``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2", "--timeout-keep-alive", "30",
+         "--limit-concurrency", "10000"],
+        env=dict(os.environ),
+    )
+
+
+def processes_stop(processes: list[subprocess.Popen]) -> None:
+    """Stop the server processes, killing one that does not end within 15 s."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def load_run(args, beside=None) -> dict:
     """Prepare the chats, start the web and streams processes, run the load of ``args`` (chats, interval,
     duration, grace, idle) against them and stop them; return the figures.
@@ -343,12 +364,7 @@ def load_run(args, beside=None) -> dict:
 
     cookie, last_event, sessions = prepare(args.chats, args.idle)
     port, web_port = free_port(), free_port()
-    streams = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2", "--timeout-keep-alive", "30",
-         "--limit-concurrency", "10000"],
-        env=dict(os.environ),
-    )
+    streams = streams_start(port)
     web = subprocess.Popen(web_command(host="127.0.0.1", port=web_port, workers=getattr(args, "workers", 1)),
                            env=dict(os.environ))
     try:
@@ -370,13 +386,7 @@ def load_run(args, beside=None) -> dict:
 
         return asyncio.run(together(), loop_factory=uvloop.new_event_loop)
     finally:
-        for server in (streams, web):
-            server.terminate()
-        for server in (streams, web):
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        processes_stop([streams, web])
 
 
 def chat_rows(result: dict, *, date: str, machine: str) -> list[dict]:

@@ -34,8 +34,10 @@ def test_every_case_has_a_name_of_its_own_and_every_domain_its_data_size():
     assert [case.module for case in bench_cases()] == sorted((case.module for case in bench_cases()), key=MODULES.index)
     assert all(callable(case_module(module).data_size) for module in MODULES)
     from bench.load.agents import LOAD_ROWS
+    from bench.load.live import LIVE_ROWS
 
-    assert names[-len(CHAT_ROWS) - len(LOAD_ROWS):] == list(CHAT_ROWS) + list(LOAD_ROWS)
+    tail = list(CHAT_ROWS) + list(LIVE_ROWS) + list(LOAD_ROWS)
+    assert names[-len(tail):] == tail
     with pytest.raises(ValueError):
         case_module("helpdesk")
 
@@ -103,3 +105,22 @@ def test_a_load_run_gives_its_rows_with_the_chats_faults_counted_as_errors():
     assert rows["load: errors"]["median"] == 3  # one failed request, two chat messages the agent never got
     assert latency["data_size"] == "100 agents (2 s think time) and 500 chats for 60 s, 9,000 requests"
     assert "| load: agents' requests per second | 150 requests/s | — | — |" in results_table(list(rows.values()))
+
+
+def test_a_live_workspace_run_gives_its_rows():
+    from bench.load.live import LIVE_ROWS, live_rows
+
+    result = {"agents": 200, "team_size": 10, "rate_per_minute": 1000.0, "duration_s": 60.0, "deliveries_expected": 10000,
+              "latency_ms_median": 12.5, "latency_ms_p95": 80.0, "idle_seconds": 30.0, "idle_cpu_percent": 1.5,
+              "lost": 1, "duplicated": 2, "misdelivered": 0, "errors": 3}
+    rows = {row["case"]: row for row in live_rows(result, date="2026-12-01", machine="m")}
+    assert set(rows) == set(LIVE_ROWS)
+    delivery = rows["live workspace: ticket event → every concerned agent"]
+    assert (delivery["median"], delivery["p95"], delivery["unit"]) == (12.5, 80.0, "ms")
+    assert "10,000 deliveries" in delivery["data_size"]
+    assert rows["live workspace: streams process CPU, every stream idle"]["median"] == 1.5
+    assert rows["live workspace: events lost, duplicated or misdelivered"]["median"] == 6
+    from bench.cases import case_names
+    from bench.results import results_merge
+
+    assert [row["case"] for row in results_merge([], list(rows.values()), case_names())] == list(LIVE_ROWS)

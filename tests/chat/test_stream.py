@@ -218,3 +218,28 @@ def test_open_streams_hold_no_thread_each(server, team, agent, settings):
     assert server_threads <= 4, f"{server_threads} threads more for {len(streams) + 1} more open streams"
     for stream in (first, *streams, inbox):
         stream.close()
+
+
+def test_the_workspace_stream_carries_the_changes_of_visible_tickets_once_and_nothing_else(server, team, other_team,
+                                                                                           agent, settings):
+    from helpdesk.roles import Role
+    from tests.factories import CustomerFactory, UserFactory
+    from tickets.services import ticket_assign, ticket_create
+
+    outsider = UserFactory(username="t-outsider", role=Role.AGENT, teams=[other_team])
+    mine = Stream(f"{server}/live/stream/", cookies=login_cookies(agent, settings))
+    theirs = Stream(f"{server}/live/stream/", cookies=login_cookies(outsider, settings))
+    assert mine.next("hello") and theirs.next("hello")
+    ticket = ticket_create(actor=None, customer=CustomerFactory(), team=team, subject="包裹破损", channel="web")
+    created = mine.next("live")["data"]
+    assert (created["kind"], created["ticket"], created["team"]) == ("created", ticket.pk, team.pk)
+    ticket_assign(ticket=ticket, actor=None, assignee=agent)
+    assigned = mine.next("live")["data"]  # heard on the agent's and the team's channel, passed on once
+    assert (assigned["kind"], assigned["to"]) == ("assigned", agent.pk)
+    ticket_create(actor=None, customer=CustomerFactory(), team=other_team, subject="别的队", channel="web")
+    theirs_event = theirs.next("live")["data"]
+    assert theirs_event["team"] == other_team.pk
+    time.sleep(0.5)
+    assert mine.events.empty()  # nothing of the other team, and the assignment was not passed on twice
+    mine.close()
+    theirs.close()

@@ -335,6 +335,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     page("tickets:task_queue", get()),
     page("tickets:task_action", post(302, sees=TEAM, args=lambda w: {"pk": w.task.pk, "action": "claim"})),
     page("sla:notification_list", get()),
+    page("sla:live_counts", get(), get(label="naming a ticket", query=lambda w: {"ticket": w.ticket.pk},
+                                      hidden=("ticket_url", TEAM))),
     page("sla:notification_read_all", post(302)),
     api("ticket-sla", get(sees=TEAM, args=pk("ticket"))),
     api("ticket-sla-extend", post(200, may=SUPERVISORS, sees=TEAM, args=pk("ticket"),
@@ -388,6 +390,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # --- Live chat: the agent side; a chat is seen by its team's people (docs/roles.md) ------------------------
     page("chat:inbox", get()),
     page("chat:agent_stream", get(answers={ANONYMOUS: 401})),
+    # The workspace stream: a signed-in staff member's own; the test client is not the streams process (204).
+    page("chat:workspace_stream", get(204, answers={ANONYMOUS: 401})),
     page("chat:card", get(sees=MEMBERS, args=pk("chat_waiting"))),
     page("chat:canned", get(sees=MEMBERS, args=pk("chat_waiting"))),
     page("chat:image",
