@@ -42,6 +42,12 @@ app.conf.beat_schedule = {
         "schedule": 15.0,
         "options": {"expires": 14},
     },
+    # Department tasks' due times: warning, overdue, escalation to the lead (indexed next_check_at range).
+    "sla-internal-task-sweep": {
+        "task": "sla.internal_task_sweep_due",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
     # Agents whose chat inbox went silent become away; their chats return to the queue.
     "tickets-chat-presence-sweep": {
         "task": "tickets.agent_presence_sweep_stale",

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,6 +17,8 @@ class NavItem:
     url_name: str
     permissions: tuple[str, ...] = ()
     staff_only: bool = False
+    # The dotted path of ``f(user) -> bool`` of the app that owns the page, when a permission alone does not say it.
+    shown_to: str = ""
 
     @property
     def url(self) -> str:
@@ -34,6 +37,8 @@ NAV_ITEMS = [
     NavItem("followups", _("Follow-ups"), "followups:visit_list", ("followups.view_followupvisit",)),
     NavItem("kpi", _("KPI"), "kpi:dashboard", ("kpi.view_dashboard",)),
     NavItem("scorecards", _("Scorecards"), "kpi:scorecard_list", ("tickets.view_ticket",)),
+    NavItem("tasks", _("Department tasks"), "tickets:task_queue", ("tickets.view_internaltask",),
+            shown_to="tickets.selectors.internal_task_queue_visible"),
     NavItem("approvals", pgettext_lazy("navigation", "Awaiting approval"), "approvals:queue", ("tickets.approve_remedy",)),
     NavItem("sla", _("At risk"), "sla:at_risk", ("sla.view_at_risk",)),
     NavItem("knowledge", _("Knowledge base"), "knowledge:article_list", ("knowledge.view_article",)),
@@ -52,6 +57,8 @@ def nav_items_for(user) -> list[NavItem]:
         if item.staff_only and not user.is_staff:
             continue
         if not user.has_perms(item.permissions):
+            continue
+        if item.shown_to and not import_string(item.shown_to)(user):
             continue
         items.append(item)
     return items

@@ -88,6 +88,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.MANAGER: [
         "customers.export_customer",
+        "tickets.view_all_internaltasks",
         "kpi.view_all_teams",
         "customers.anonymize_customer",
         "customers.view_piirequest",
@@ -160,6 +161,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "channels.view_quarantinedemail",
         "channels.change_quarantinedemail",
         "reviews.add_review",
+        *(f"tickets.{action}_departmentteam" for action in ("view", "add", "change", "delete")),
         *(f"routing.{action}_{model}" for model in ("teamrouting", "routingprofile")
           for action in ("view", "add", "change", "delete")),
         *(f"knowledge.{action}_{model}" for model in ("quiz", "question", "choice")

@@ -329,6 +329,10 @@ REST_FRAMEWORK = {
     # REMOTE_ADDR is already the client's address (ClientAddressMiddleware); DRF must not read X-Forwarded-For itself.
     "NUM_PROXIES": 0,
 }
+# Department tasks (部门任务): their people are warned this many minutes before the due time, and an overdue task
+# goes to the department's lead this many minutes after it (sla.services.internal_tasks_check).
+TASKS_WARN_BEFORE_MINUTES = int(os.environ.get("TASKS_WARN_BEFORE_MINUTES", "60"))
+TASKS_ESCALATE_AFTER_MINUTES = int(os.environ.get("TASKS_ESCALATE_AFTER_MINUTES", "120"))
 # Personal fields an agent may reveal in an hour (customers.services.customer_reveal); past it a supervisor reveals.
 PII_REVEALS_PER_HOUR = int(os.environ.get("PII_REVEALS_PER_HOUR", "20"))
 # Requests a user's API tokens may make: "<count>/<second|minute|hour|day>".

@@ -12,3 +12,14 @@ def team_member_ids(*, team) -> set[int]:
     if team.supervisor_id:
         ids.add(team.supervisor_id)
     return ids
+
+
+def team_members_by_team(*, team_ids) -> dict[int, list]:
+    """Return each team's active members (not its supervisor) by team id, in one query for all the teams."""
+    from helpdesk.models import Team
+
+    rows = Team.members.through.objects.filter(team_id__in=list(team_ids), user__is_active=True).select_related("user")
+    members: dict[int, list] = {}
+    for row in rows:
+        members.setdefault(row.team_id, []).append(row.user)
+    return members

@@ -267,6 +267,11 @@ class Notification(models.Model):
         STEP_WARNING = "step_warning", _("Complaint step due soon")
         STEP_BREACH = "step_breach", _("Complaint step overdue")
         ARTICLE_FLAG = "article_flag", _("Article flagged as outdated")
+        TASK = "task", _("Department task")
+        TASK_WARNING = "task_warning", _("Department task due soon")
+        TASK_OVERDUE = "task_overdue", _("Department task overdue")
+        TASK_ESCALATED = "task_escalated", _("Department task escalated")
+        TASK_DONE = "task_done", _("Department task done")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"

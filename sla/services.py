@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,9 +42,9 @@ from helpdesk.services import calendar_recompute_each
 from sla import sql
 from sla.models import Notification, SLAPolicy, StepPolicy, TicketSLA, TicketSLATimer, TicketStepDeadline
 from sla.selectors import notification_unread_forget, ticket_promised_times
-from tickets.models import Ticket, TicketEvent, TicketMessage, TicketStep
+from tickets.models import InternalTask, Ticket, TicketEvent, TicketMessage, TicketStep
 from tickets.selectors import ESCALATION_LEVELS, escalation_level
-from tickets.services import ticket_escalate, ticket_message_add
+from tickets.services import internal_task_next_check, internal_task_team_people, ticket_escalate, ticket_message_add
 
 logger = logging.getLogger(__name__)
 Unit = SLAPolicy.Unit
@@ -312,15 +313,20 @@ def _due_ids(model, *, now: dt.datetime, limit: int) -> list[int] | None:
         return None
 
 
+def _sweep(model, enqueue: str, *, now: dt.datetime | None, limit: int) -> int:
+    """Publish the checks (``sla.tasks.<enqueue>``) of the model's rows whose next check has come; return how many."""
+    from sla import tasks  # the tasks call this module: imported when used
+
+    ids = _due_ids(model, now=now or timezone.now(), limit=limit)
+    if ids is None:
+        return 0
+    getattr(tasks, enqueue)(ids, expires=300)
+    return len(ids)
+
+
 def sla_timer_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
     """Enqueue one check per timer whose next check has come (indexed range query); return how many."""
-    from sla.tasks import sla_timer_checks_enqueue
-
-    timer_ids = _due_ids(TicketSLATimer, now=now or timezone.now(), limit=limit)
-    if timer_ids is None:
-        return 0
-    sla_timer_checks_enqueue(timer_ids, expires=300)
-    return len(timer_ids)
+    return _sweep(TicketSLATimer, "sla_timer_checks_enqueue", now=now, limit=limit)
 
 
 def sla_timer_check_many(*, timer_ids: list[int]) -> int:
@@ -739,13 +745,7 @@ def ticket_step_deadline_meet(*, ticket: Ticket, step: str, at: dt.datetime) -> 
 
 def step_deadline_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
     """Enqueue the checks of the step deadlines whose warning or due time has come (indexed range query)."""
-    from sla.tasks import step_deadline_checks_enqueue
-
-    deadline_ids = _due_ids(TicketStepDeadline, now=now or timezone.now(), limit=limit)
-    if deadline_ids is None:
-        return 0
-    step_deadline_checks_enqueue(deadline_ids, expires=300)
-    return len(deadline_ids)
+    return _sweep(TicketStepDeadline, "step_deadline_checks_enqueue", now=now, limit=limit)
 
 
 def step_deadline_check_many(*, deadline_ids: list[int]) -> int:
@@ -846,6 +846,92 @@ def ticket_step_deadlines_recompute(*, ticket_id: int, reason: str) -> int:
                          reason=reason)
 
 
+# Department tasks (部门任务): their due times swept like SLA timers.
+
+# What each outcome of a task's check records: the event kind, which is also the notification kind.
+TASK_OUTCOMES = {"warning": TicketEvent.Kind.TASK_WARNING, "overdue": TicketEvent.Kind.TASK_OVERDUE,
+                 "escalated": TicketEvent.Kind.TASK_ESCALATED}
+
+
+def internal_task_sweep_due(*, now: dt.datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
+    """Enqueue the checks of the internal tasks whose warning, due time or escalation has come (indexed range query)."""
+    return _sweep(InternalTask, "internal_task_checks_enqueue", now=now, limit=limit)
+
+
+def internal_task_check_many(*, task_ids: list[int]) -> int:
+    """Check these tasks as one batch; return how many recorded a warning, an overdue or an escalation."""
+    return sum(1 for outcome in internal_tasks_check(task_ids=task_ids).values() if outcome)
+
+
+@transaction.atomic
+def internal_tasks_check(*, task_ids, now: dt.datetime | None = None) -> dict[int, str | None]:
+    """Record the due warnings, overdues and escalations of these tasks once each; return what happened to each.
+
+    A warning goes to whoever works the task (its assignee, else its team) before it is due, the overdue to
+    them and the ticket's agent at its due time, the escalation to the department's lead (the team's
+    supervisor, else the ticket team's) a grace period later. Exactly once: the tasks are locked (rows another
+    worker holds are skipped), each outcome is stamped on the task and its next check moved on in the same
+    transaction. A constant number of queries for the batch, whatever its size.
+    """
+    now = now or timezone.now()
+    warn = dt.timedelta(minutes=settings.TASKS_WARN_BEFORE_MINUTES)
+    grace = dt.timedelta(minutes=settings.TASKS_ESCALATE_AFTER_MINUTES)
+    tasks = list(InternalTask.objects.select_for_update(of=("self",), skip_locked=True)
+                 .select_related("ticket__assignee", "ticket__team__supervisor", "team__supervisor", "assignee")
+                 .filter(pk__in=list(task_ids), next_check_at__lte=now).order_by("pk"))
+    if not tasks:
+        return {}
+    people = internal_task_team_people(tasks)
+    outcomes: dict[int, str] = {}
+    events, notifications = [], []
+    for task in tasks:
+        ticket = task.ticket
+        workers = [task.assignee] if task.assignee else people.get(task.pk, [])
+        due = {"number": ticket.number, "title": task.title, "due": instant_text(task.due_at)} if task.due_at else {}
+        if task.is_done or task.due_at is None:
+            outcome, recipients, text = "cleared", [], ""
+        elif task.overdue_at and task.escalated_at is None and task.due_at + grace <= now:
+            lead = task.team.supervisor if task.team else ticket.team.supervisor
+            outcome, recipients = "escalated", [lead]
+            text = _("%(number)s: task overdue since %(due)s, escalated to you: %(title)s") % due
+        elif task.overdue_at is None and task.due_at <= now:
+            outcome, recipients = "overdue", [*workers, ticket.assignee]
+            text = _("%(number)s: task overdue (due %(due)s): %(title)s") % due
+        elif task.warned_at is None and task.overdue_at is None and task.due_at - warn <= now:
+            outcome, recipients = "warning", workers
+            text = _("%(number)s: task due %(due)s: %(title)s") % due
+        else:
+            outcome, recipients, text = "later", [], ""
+        outcomes[task.pk] = outcome
+        if outcome in TASK_OUTCOMES:
+            kind = TASK_OUTCOMES[outcome]
+            events.append(TicketEvent(ticket=ticket, kind=kind, to_value=task.get_department_display(),
+                                      note=_("%(title)s, due %(due)s") % due))
+            notifications += _notifications_for(recipients, kind=kind, text=text, ticket=ticket, link=task_link())
+    writes = {"warning": {"warned_at": now}, "overdue": {"overdue_at": now, "warned_at": Coalesce("warned_at", Value(now))},
+              "escalated": {"escalated_at": now}}
+    for outcome, fields in writes.items():
+        ids = [pk for pk, done in outcomes.items() if done == outcome]
+        if ids:
+            InternalTask.objects.filter(pk__in=ids).update(**fields)
+    InternalTask.objects.filter(pk__in=list(outcomes)).update(next_check_at=internal_task_next_check())
+    TicketEvent.objects.bulk_create(events)
+    if notifications:
+        notifications_send(notifications)
+    return {pk: outcome if outcome in TASK_OUTCOMES else None for pk, outcome in outcomes.items()}
+
+
+def task_link() -> str:
+    """Return the department-task queue's path, where a task notification leads."""
+    return reverse("tickets:task_queue")
+
+
+def task_notify(*, recipients, task, kind: str, text: str) -> list[Notification]:
+    """Tell the people of a department task what happened to it (created, given, done), in the app and by e-mail."""
+    link = reverse("tickets:ticket_detail", args=[task.ticket_id]) if kind == Notification.Kind.TASK_DONE else task_link()
+    return notification_send(recipients=recipients, kind=kind, text=text, ticket=task.ticket, link=link)
+
+
 # In-app notifications (站内通知).
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:
@@ -866,18 +952,27 @@ def notification_mark_all_read(*, user) -> int:
 
 
 
-def notification_send(*, recipients, kind: str, text: str, ticket=None, link: str = "") -> list[Notification]:
-    """Notify each distinct active recipient in the app and, once the change commits, by e-mail to those with an address."""
+def _notifications_for(recipients, *, kind: str, text: str, ticket=None, link: str = "") -> list[Notification]:
+    """Return the unsaved notifications of one message, one per distinct active recipient."""
+    users = {user.pk: user for user in recipients if user is not None and user.is_active}
+    return [Notification(recipient=user, ticket=ticket, kind=kind, text=text[:255], link=link[:200])
+            for user in users.values()]
+
+
+def notifications_send(notifications: list[Notification]) -> list[Notification]:
+    """Save these notifications in one query and, once the change commits, e-mail those whose recipient has an address."""
     from sla import tasks  # the tasks call this module: imported when used
 
-    users = {user.pk: user for user in recipients if user is not None and user.is_active}
-    notifications = Notification.objects.bulk_create([
-        Notification(recipient=user, ticket=ticket, kind=kind, text=text[:255], link=link[:200]) for user in users.values()
-    ])
-    mailed = [notification.pk for notification in notifications if users[notification.recipient_id].email]
+    notifications = Notification.objects.bulk_create(notifications)
+    mailed = [notification.pk for notification in notifications if notification.recipient.email]
     _notifications_announce(notifications)
     transaction.on_commit(lambda: enqueue_each(tasks.notification_email_send, "notification_id", mailed))
     return notifications
+
+
+def notification_send(*, recipients, kind: str, text: str, ticket=None, link: str = "") -> list[Notification]:
+    """Notify each distinct active recipient in the app and, once the change commits, by e-mail to those with an address."""
+    return notifications_send(_notifications_for(recipients, kind=kind, text=text, ticket=ticket, link=link))
 
 
 def notification_email_send(*, notification_id: int) -> bool:

@@ -83,3 +83,20 @@ def step_deadline_checks_enqueue(deadline_ids, *, expires: int = 300) -> None:
 def step_policy_recompute() -> int:
     """Recompute the step deadlines of open tickets after step policies changed."""
     return services.step_deadlines_recompute_open()
+
+
+@shared_task(name="sla.internal_task_sweep_due", ignore_result=True)
+def internal_task_sweep_due() -> int:
+    """Enqueue a check for every internal task whose warning, due time or escalation has come."""
+    return services.internal_task_sweep_due()
+
+
+@shared_task(name="sla.internal_task_check_many", **CHECK_OPTIONS)
+def internal_task_check_many(*, task_ids: list[int]) -> int:
+    """Record the due warnings, overdues and escalations of these internal tasks, each exactly once."""
+    return services.internal_task_check_many(task_ids=task_ids)
+
+
+def internal_task_checks_enqueue(task_ids, *, expires: int = 300) -> None:
+    """Publish the checks of these internal tasks in chunks of ``CHECK_CHUNK``, each expiring after ``expires`` seconds."""
+    _chunks_publish(internal_task_check_many, "task_ids", task_ids, expires=expires)

@@ -1,12 +1,15 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.admin import ReadOnlyAdminMixin, as_written
+from tickets.selectors import department_team_ids_forget
 from tickets.models import (
     Attachment,
     CannedReply,
     Category,
     ForbiddenPhrase,
+    DepartmentTeam,
     InternalTask,
     Remedy,
     RemedyLimit,
@@ -106,10 +109,29 @@ class RemedyAdmin(admin.ModelAdmin):
 
 @admin.register(InternalTask)
 class InternalTaskAdmin(admin.ModelAdmin):
-    list_display = ["title", "ticket", "department", "assignee", "due_at", "is_done"]
+    list_display = ["title", "ticket", "department", "team", "assignee", "due_at", "is_done"]
     list_filter = ["is_done", "department"]
-    list_select_related = ["ticket", "assignee"]
-    raw_id_fields = ["ticket", "assignee"]
+    list_select_related = ["ticket", "team", "assignee"]
+    raw_id_fields = ["ticket", "assignee", "done_by", "created_by"]
+    readonly_fields = ["warned_at", "overdue_at", "escalated_at", "next_check_at"]
+
+
+@admin.register(DepartmentTeam)
+class DepartmentTeamAdmin(admin.ModelAdmin):
+    list_display = ["department", "team"]
+    list_select_related = ["team"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(department_team_ids_forget)  # the navigation shows the queue to the new team at once
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(department_team_ids_forget)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(department_team_ids_forget)
 
 
 @admin.register(Attachment)

@@ -1,8 +1,13 @@
 """Sample tickets and conversations for the demo."""
 
+import datetime as dt
 from decimal import Decimal
 
-from tickets.models import CannedReply, Category, InternalTask, Remedy, Ticket, TicketMessage
+from django.db import transaction
+from django.utils import timezone
+
+from tickets.models import CannedReply, Category, DepartmentTeam, InternalTask, Remedy, Ticket, TicketMessage
+from tickets.selectors import department_team_ids_forget
 from tickets.services import (
     internal_task_create,
     remedy_propose,
@@ -85,9 +90,13 @@ def _demo_workflow_load(tickets: list[Ticket], context: dict) -> None:
     if not Remedy.objects.filter(ticket=no_refund).exists():
         remedy_propose(ticket=no_refund, actor=users["agent"], kind=Remedy.Kind.REFUND, amount=Decimal("899.00"),
                        note="订单已取消，原路退款")
+    for department in (InternalTask.Department.WAREHOUSE, InternalTask.Department.LOGISTICS,
+                       InternalTask.Department.FINANCE, InternalTask.Department.PRODUCT):
+        DepartmentTeam.objects.get_or_create(department=department, defaults={"team": teams[department.value]})
+    transaction.on_commit(department_team_ids_forget)
     if not InternalTask.objects.filter(ticket=damaged_tea).exists():
         internal_task_create(ticket=damaged_tea, actor=users["agent2"], title="核查同批次茶罐包装并安排补发",
-                             department=InternalTask.Department.WAREHOUSE)
+                             department=InternalTask.Department.WAREHOUSE, due_at=timezone.now() + dt.timedelta(hours=4))
     CannedReply.objects.get_or_create(
         team=teams["presales"], shortcut="size",
         defaults={"title": "尺码建议", "body": "{customer_name}您好，这款尺码标准，建议按平时尺码选择，不合适支持七天无理由退换。"},

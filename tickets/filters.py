@@ -1,15 +1,16 @@
-"""The one ticket FilterSet, shared by the inbox and the API."""
+"""The ticket and internal-task FilterSets, each shared by its HTML list and the API."""
 
 from types import SimpleNamespace
 
 import django_filters
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.filters import AssigneeFilter, BooleanFilter, FilterSet, IdFilter
 from helpdesk.instants import InstantFilter
 from helpdesk.models import Team
-from tickets.models import Category, Tag, Ticket
+from tickets.models import Category, InternalTask, Tag, Ticket
 from tickets.selectors import SAVED_VIEWS, ticket_saved_view_filter, ticket_search
 
 VIEW_CHOICES = [
@@ -94,3 +95,39 @@ def saved_query_clean(query: str, *, user) -> tuple[str, list[str]]:
     filterset = TicketFilterSet(kept, queryset=Ticket.objects.none(), request=SimpleNamespace(user=user))
     errors = [f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()] if not filterset.is_valid() else []
     return encoded, errors
+
+
+TASK_SHOW_CHOICES = [
+    ("mine", _("Mine")),
+    ("unassigned", _("Unassigned")),
+    ("overdue", _("Overdue")),
+    ("done", _("Done")),
+]
+
+
+class InternalTaskFilterSet(FilterSet):
+    """Filters of the department-task queue and of GET /api/v1/tasks/: open tasks unless ``show=done``."""
+
+    show = django_filters.ChoiceFilter(choices=TASK_SHOW_CHOICES, method="filter_show", label=_("Show"),
+                                       help_text=_("Open tasks by default; mine, unassigned, overdue, or done ones"))
+    department = django_filters.ChoiceFilter(choices=InternalTask.Department.choices, label=_("Department"))
+
+    class Meta:
+        model = InternalTask
+        fields = []
+
+    @property
+    def shows_done(self) -> bool:
+        return self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("show") == "done"
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset).filter(is_done=self.shows_done)
+
+    def filter_show(self, queryset, name, value):
+        if value == "mine":
+            return queryset.filter(assignee=self.request.user)
+        if value == "unassigned":
+            return queryset.filter(assignee__isnull=True)
+        if value == "overdue":
+            return queryset.filter(due_at__lt=timezone.now())
+        return queryset

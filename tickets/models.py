@@ -242,6 +242,10 @@ class TicketEvent(AuditEvent):
         SUBJECT = "subject", _("Subject changed")
         TASK = "task", _("Internal task")
         TASK_DONE = "task_done", _("Internal task done")
+        TASK_ASSIGNED = "task_assigned", _("Internal task assigned")
+        TASK_WARNING = "task_warning", _("Internal task due soon")
+        TASK_OVERDUE = "task_overdue", _("Internal task overdue")
+        TASK_ESCALATED = "task_escalated", _("Internal task escalated")
         REMEDY = "remedy", _("Remedy proposed")
         REMEDY_APPROVED = "remedy_approved", _("Remedy approved")
         REMEDY_REJECTED = "remedy_rejected", _("Remedy rejected")
@@ -427,17 +431,26 @@ class ServiceLanguageHit(models.Model):
 
 
 class InternalTask(models.Model):
-    """Work a ticket asks of another department (仓储 / 物流 / 产品), with its own deadline."""
+    """Work a ticket asks of another department (仓储 / 物流 / 财务 / 产品), owned by its team, with its own deadline.
+
+    The due time is swept like an SLA timer: ``next_check_at`` is when the sweep looks next (the warning,
+    the due time, the escalation to the department's lead), cleared once nothing is left to record.
+    """
 
     class Department(models.TextChoices):
         WAREHOUSE = "warehouse", _("Warehouse")
         LOGISTICS = "logistics", _("Logistics")
+        FINANCE = "finance", _("Finance")
         PRODUCT = "product", _("Product")
         OTHER = "other", _("Other")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("title"), max_length=200)
     department = models.CharField(_("department"), max_length=16, choices=Department.choices, blank=True)
+    team = models.ForeignKey(
+        "helpdesk.Team", verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="internal_tasks", help_text=_("The department's team the task was routed to."),
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assignee"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="internal_tasks",
@@ -445,6 +458,15 @@ class InternalTask(models.Model):
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     is_done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("done by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    done_note = models.CharField(_("completion note"), max_length=2000, blank=True)
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True, editable=False)
+    overdue_at = models.DateTimeField(_("overdue at"), null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True, editable=False)
+    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -455,9 +477,32 @@ class InternalTask(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("internal task")
         verbose_name_plural = _("internal tasks")
+        permissions = [("view_all_internaltasks", _("Can see the tasks of every department"))]
+        indexes = [
+            models.Index(fields=["next_check_at"], name="internaltask_next_check_idx",
+                         condition=models.Q(next_check_at__isnull=False)),
+            models.Index(fields=["team", "due_at"], name="internaltask_open_team_idx",
+                         condition=models.Q(is_done=False)),
+        ]
 
     def __str__(self):
         return self.title
+
+
+class DepartmentTeam(models.Model):
+    """Which team does a department's internal tasks (部门任务): its members are told and its supervisor leads it."""
+
+    department = models.CharField(_("department"), max_length=16, choices=InternalTask.Department.choices, unique=True)
+    team = models.ForeignKey("helpdesk.Team", verbose_name=_("team"), on_delete=models.CASCADE,
+                             related_name="departments")
+
+    class Meta:
+        ordering = ["department"]
+        verbose_name = _("department team")
+        verbose_name_plural = _("department teams")
+
+    def __str__(self):
+        return f"{self.get_department_display()} → {self.team}"
 
 
 class Remedy(models.Model):

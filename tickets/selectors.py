@@ -5,7 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,9 @@ from tickets import workflow
 from tickets.models import (
     Attachment,
     CannedReply,
+    DepartmentTeam,
     ForbiddenPhrase,
+    InternalTask,
     Remedy,
     RemedyLimit,
     ReplyDraft,
@@ -548,3 +550,72 @@ def service_phrases_forget(**kwargs) -> None:
 def reply_draft_get(*, ticket: Ticket, author) -> ReplyDraft | None:
     """Return the author's unsent reply on the ticket, if they left one."""
     return ReplyDraft.objects.filter(ticket=ticket, author=author).first()
+
+
+# Department tasks (部门任务): the people of a department's team see its tasks; holders of the permission see all.
+
+def internal_task_list_for_user(*, user) -> QuerySet[InternalTask]:
+    """Return the internal tasks the user may see: their departments' teams' and their own; every one with the permission."""
+    tasks = InternalTask.objects.select_related("ticket", "team", "assignee")
+    if not user.has_perm("tickets.view_all_internaltasks"):
+        tasks = tasks.filter(Q(team_id__in=team_ids_for_user(user=user)) | Q(assignee=user))
+    return tasks
+
+
+def internal_task_queue(tasks: QuerySet[InternalTask], *, done: bool) -> QuerySet[InternalTask]:
+    """Return the tasks in the queue's order: open ones by due time, overdue first and without one last; done newest first."""
+    if done:
+        return tasks.order_by("-done_at", "-pk")
+    return tasks.order_by(F("due_at").asc(nulls_last=True), "pk")
+
+
+def internal_task_get_for_user(*, user, pk) -> InternalTask:
+    """Return one internal task the user may see, or raise Http404."""
+    try:
+        return internal_task_list_for_user(user=user).get(pk=pk)
+    except (InternalTask.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+DEPARTMENT_TEAMS_KEY = "tickets:department-teams"
+DEPARTMENT_TEAMS_SECONDS = 300
+
+
+def department_team_ids() -> frozenset[int]:
+    """Return the ids of the teams that do a department's tasks, cached: the navigation asks on every page."""
+    try:
+        ids = cache.get(DEPARTMENT_TEAMS_KEY)
+    except RedisError:  # the navigation is a convenience: read the few rows rather than fail the page
+        ids = None
+    if ids is None:
+        ids = frozenset(DepartmentTeam.objects.values_list("team_id", flat=True))
+        try:
+            cache.set(DEPARTMENT_TEAMS_KEY, ids, DEPARTMENT_TEAMS_SECONDS)
+        except RedisError:
+            pass
+    return ids
+
+
+def department_team_ids_forget() -> None:
+    """Drop the cached department teams after the mapping changed."""
+    try:
+        cache.delete(DEPARTMENT_TEAMS_KEY)
+    except RedisError:
+        pass
+
+
+def internal_task_queue_visible(user) -> bool:
+    """Say whether the department-task queue is for the user: a department team's people, and whoever sees every task."""
+    if not user.has_perm("tickets.view_internaltask"):
+        return False
+    if user.has_perm("tickets.view_all_internaltasks"):
+        return True
+    return not department_team_ids().isdisjoint(team_ids_for_user(user=user))
+
+
+def internal_task_assignees(*, task: InternalTask) -> QuerySet[User]:
+    """Return who an open task may be given to: its team's active members and lead (anyone active without a team)."""
+    users = User.objects.filter(is_active=True)
+    if task.team_id:
+        users = users.filter(Q(teams=task.team_id) | Q(led_teams=task.team_id)).distinct()
+    return users.order_by("username")

@@ -1,10 +1,13 @@
 """Every write to tickets: lock, check, save, record an event, in one transaction."""
 
+import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,13 +19,14 @@ from customers.services import customer_create
 from helpdesk import live
 from helpdesk.errors import Conflict
 from helpdesk.sequences import daily_number
-from helpdesk.teams import team_member_ids
+from helpdesk.teams import team_member_ids, team_members_by_team
 from tickets import workflow
 from tickets.attachments import attachment_validate
 from tickets.filters import saved_query_clean
 from tickets.models import (
     Attachment,
     CannedReply,
+    DepartmentTeam,
     ForbiddenPhrase,
     InternalTask,
     Remedy,
@@ -500,15 +504,59 @@ def ticket_transfer(*, ticket: Ticket, actor, team, note: str = "") -> Ticket:
     return ticket
 
 
+# Internal tasks (部门任务): routed to the department's team, claimed by one of its people, swept like an SLA timer.
+
+def internal_task_next_check() -> Case:
+    """Return the expression of a task's next sweep: its warning, its due time, its escalation, or none once all is recorded."""
+    warn = dt.timedelta(minutes=settings.TASKS_WARN_BEFORE_MINUTES)
+    grace = dt.timedelta(minutes=settings.TASKS_ESCALATE_AFTER_MINUTES)
+    return Case(
+        When(Q(is_done=True) | Q(due_at__isnull=True), then=Value(None)),
+        When(warned_at__isnull=True, overdue_at__isnull=True, then=F("due_at") - warn),
+        When(overdue_at__isnull=True, then=F("due_at")),
+        When(escalated_at__isnull=True, then=F("due_at") + grace),
+        default=Value(None), output_field=DateTimeField(),
+    )
+
+
+def internal_task_team_people(tasks) -> dict[int, list]:
+    """Return who works each task when nobody holds it: its team's members, or its lead when it has none (one query)."""
+    members = team_members_by_team(team_ids={task.team_id for task in tasks if task.team_id})
+    return {task.pk: members.get(task.team_id) or [task.team.supervisor] for task in tasks if task.team_id}
+
+
+def _task_next_check_write(task: InternalTask) -> None:
+    InternalTask.objects.filter(pk=task.pk).update(next_check_at=internal_task_next_check())
+
+
+def _task_notify(recipients, *, task: InternalTask, kind: str, text: str, actor=None) -> None:
+    # Notifications live in the SLA app, which builds on tickets: reached when used.
+    from sla.services import task_notify
+
+    task_notify(recipients=[user for user in recipients if user is not None and user != actor], task=task, kind=kind,
+                text=text)
+
+
 @transaction.atomic
-def internal_task_create(*, ticket: Ticket, actor, title: str, department: str = "", assignee=None, due_at=None) -> InternalTask:
-    """Ask another department for work (问题调查); the ticket then waits on internal."""
+def internal_task_create(*, ticket: Ticket, actor, title: str, department: str = "", assignee=None,
+                         due_at=None) -> InternalTask:
+    """Ask another department for work (问题调查): the task goes to the department's team, whose people are told.
+
+    The ticket then waits on internal. Without a team for the department (or a department) the task is
+    the assignee's alone.
+    """
     if not department and assignee is None:
         raise ValidationError({"department": [_("Choose a department or an assignee.")]})
+    if due_at is not None and due_at <= timezone.now():
+        raise ValidationError({"due_at": [_("The due time has passed; choose a later one.")]})
+    mapping = DepartmentTeam.objects.select_related("team").filter(department=department).first() if department else None
+    team = mapping.team if mapping else None
     ticket = _locked(ticket)
     task = InternalTask.objects.create(
-        ticket=ticket, title=title, department=department, assignee=assignee, due_at=due_at, created_by=actor
+        ticket=ticket, title=title, department=department, team=team, assignee=assignee, due_at=due_at,
+        created_by=actor,
     )
+    _task_next_check_write(task)
     _event(ticket, TicketEvent.Kind.TASK, actor, to_value=task.get_department_display() or assignee, note=title)
     _step_done(ticket, TicketStep.Step.INVESTIGATION, actor, source=TicketEvent.Kind.TASK)
     fields = []
@@ -516,25 +564,77 @@ def internal_task_create(*, ticket: Ticket, actor, title: str, department: str =
         _move(ticket, actor=actor, target=workflow.PENDING_INTERNAL)
         fields += ["status", "resolved_at"]
     _touch(ticket, fields, actor=actor)
+    recipients = [assignee] if assignee else internal_task_team_people([task]).get(task.pk, [])
+    _task_notify(recipients, task=task, kind="task", actor=actor,
+                 text=_("%(number)s: new %(department)s task: %(title)s") % {
+                     "number": ticket.number, "department": task.get_department_display() or _("internal"), "title": title})
     return task
 
 
+def _task_locked(task: InternalTask) -> InternalTask:
+    return InternalTask.objects.select_for_update(of=("self",)).select_related("ticket", "team").get(pk=task.pk)
+
+
 @transaction.atomic
-def internal_task_set_done(*, task: InternalTask, actor, is_done: bool) -> InternalTask:
-    """Mark an internal task done or undone; when none is open the ticket is back with the agent."""
+def internal_task_assign(*, task: InternalTask, actor, assignee) -> InternalTask:
+    """Give an open task to one of its team's people (claiming is giving it to oneself); they are told."""
+    ticket = _locked(task.ticket)  # the ticket first, then the task: the order every task write locks them in
+    task = _task_locked(task)
+    if task.is_done:
+        raise ValidationError({"assignee": [_("The task is done already.")]})
+    if task.team_id and assignee.pk not in team_member_ids(team=task.team):
+        raise ValidationError({"assignee": [_("%(name)s is not in the team %(team)s.") % {
+            "name": assignee, "team": task.team}]})
+    if task.assignee_id == assignee.pk:
+        return task
+    previous = task.assignee
+    task.assignee = assignee
+    task.save(update_fields=["assignee"])
+    _event(ticket, TicketEvent.Kind.TASK_ASSIGNED, actor, from_value=previous or "", to_value=assignee,
+           note=task.title)
+    _touch(ticket, [], actor=actor)
+    _task_notify([assignee], task=task, kind="task", actor=actor,
+                 text=_("%(number)s: task given to you: %(title)s") % {"number": task.ticket.number, "title": task.title})
+    return task
+
+
+def internal_task_claim(*, task: InternalTask, actor) -> InternalTask:
+    """Take an open task of one's team; one someone else holds is not taken from them (409)."""
+    with transaction.atomic():
+        _locked(task.ticket)
+        held = _task_locked(task)
+        if held.assignee_id and held.assignee_id != actor.pk:
+            raise ClaimConflict(held.assignee)
+        return internal_task_assign(task=held, actor=actor, assignee=actor)
+
+
+@transaction.atomic
+def internal_task_set_done(*, task: InternalTask, actor, is_done: bool, note: str = "") -> InternalTask:
+    """Mark an internal task done (with an optional note for the agent, who is told) or open again.
+
+    When no task is left open the ticket is back with the agent.
+    """
     ticket = _locked(task.ticket)
-    task = InternalTask.objects.select_for_update().get(pk=task.pk)
+    task = _task_locked(task)
     if task.is_done == is_done:
         return task
     task.is_done, task.done_at = is_done, timezone.now() if is_done else None
-    task.save(update_fields=["is_done", "done_at"])
+    task.done_by, task.done_note = (actor, note) if is_done else (None, "")
+    task.save(update_fields=["is_done", "done_at", "done_by", "done_note"])
+    _task_next_check_write(task)
     if is_done:
-        _event(ticket, TicketEvent.Kind.TASK_DONE, actor, note=task.title)
+        _event(ticket, TicketEvent.Kind.TASK_DONE, actor, to_value=task.get_department_display(),
+               note=f"{task.title}: {note}" if note else task.title)
     fields = []
     if is_done and ticket.status == workflow.PENDING_INTERNAL and not ticket.tasks.filter(is_done=False).exists():
         _move(ticket, actor=actor, target=workflow.OPEN)
         fields.append("status")
     _touch(ticket, fields, actor=actor)
+    if is_done:
+        text = _("%(number)s: task done by %(who)s: %(title)s") % {
+            "number": ticket.number, "who": actor, "title": task.title}
+        _task_notify([ticket.assignee or task.created_by], task=task, kind="task_done", actor=actor,
+                     text=f"{text} — {note}" if note else text)
     return task
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import views, views_canned, views_list
+from tickets import views, views_canned, views_list, views_tasks
 
 app_name = "tickets"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("tickets/<int:pk>/presence/", views.TicketPresenceView.as_view(), name="ticket_presence"),
     path("tickets/<int:pk>/<slug:action>/", views.TicketActionView.as_view(), name="ticket_action"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("tasks/", views_tasks.TaskQueueView.as_view(), name="task_queue"),
+    path("tasks/<int:pk>/<slug:action>/", views_tasks.TaskActionView.as_view(), name="task_action"),
     path("canned-replies/", views_canned.CannedReplyListView.as_view(), name="canned_list"),
     path("canned-replies/new/", views_canned.CannedReplyCreateView.as_view(), name="canned_create"),
     path("canned-replies/<int:pk>/edit/", views_canned.CannedReplyEditView.as_view(), name="canned_edit"),

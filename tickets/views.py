@@ -117,7 +117,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_me
         "card": card,
         "customer_openable": customer_may_open(viewer=user, customer=ticket.customer),
         "openable_orders": _openable_orders(user, [*(o.pk for o in card["recent_orders"]), ticket.order_id]),
-        "tasks": ticket.tasks.select_related("assignee").all(),
+        "tasks": ticket.tasks.select_related("assignee", "team", "done_by").all(),
         "remedies": ticket.remedies.select_related("proposed_by", "decided_by").all(),
         "reply_form": reply_form or ReplyForm(),
         "draft": None if reply_form else reply_draft_get(ticket=ticket, author=user),

@@ -45,6 +45,7 @@ PAGES = [
     ("followup", lambda: f"/follow-ups/{FollowUpVisit.objects.order_by('pk').first().pk}/"),
     ("followup-report", "/follow-ups/report/"),
     ("approvals", "/approvals/"),
+    ("tasks", "/tasks/"),
     ("at-risk", "/sla/at-risk/"),
     ("kpi", "/kpi/"),
     ("kpi-live", "/kpi/live/"),

@@ -37,6 +37,18 @@ def test_demo_users_have_their_roles_and_teams():
 
 
 @pytest.mark.django_db
+def test_demo_departments_have_a_team_with_a_member_and_a_lead():
+    from tickets.models import DepartmentTeam
+
+    demo_data_load()
+    mapped = {row.department: row.team for row in DepartmentTeam.objects.select_related("team__supervisor")}
+    assert set(mapped) == {"warehouse", "logistics", "finance", "product"}
+    for department, team in mapped.items():
+        assert team.members.filter(username=department).exists()
+        assert team.supervisor.username == f"{department}_lead"
+
+
+@pytest.mark.django_db
 def test_demo_tickets_have_numbers_and_first_responses():
     demo_data_load()
     replied = Ticket.objects.filter(messages__sender=TicketMessage.Sender.AGENT, messages__is_internal=False).distinct()

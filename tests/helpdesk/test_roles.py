@@ -70,9 +70,9 @@ def test_superuser_counts_as_admin_and_userless_role_is_none():
         (Role.SUPERVISOR, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "reviews", "followups",
                                   "kpi", "scorecards", "approvals", "sla", "knowledge", "training", "canned"]),
         (Role.MANAGER, False, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "reviews", "followups",
-                               "kpi", "scorecards", "approvals", "sla", "knowledge", "training", "canned"]),
+                               "kpi", "scorecards", "tasks", "approvals", "sla", "knowledge", "training", "canned"]),
         (Role.ADMIN, True, ["inbox", "chat", "tickets", "calls", "customers", "orders", "returns", "reviews", "followups",
-                            "kpi", "scorecards", "approvals", "sla", "knowledge", "training", "canned", "admin"]),
+                            "kpi", "scorecards", "tasks", "approvals", "sla", "knowledge", "training", "canned", "admin"]),
     ],
 )
 def test_navigation_follows_role(role, staff, expected):

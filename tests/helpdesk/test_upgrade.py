@@ -42,8 +42,11 @@ ADDED = {("helpdesk", "loginfailure"), ("channels", "quarantinedemail"), ("helpd
          ("kpi", "conductrecord"), ("kpi", "trainingnote"), ("kpi", "stepfact"), ("kpi", "factday"),
          ("kpi", "reviewday"), ("chat", "chatlanguagehit"),
          *{("reviews", model) for model in ("review", "reviewevent", "reviewrevision")}, ("tickets", "tag"),
-         ("tickets", "replydraft"), ("tickets", "savedview"),
+         ("tickets", "replydraft"), ("tickets", "savedview"), ("tickets", "departmentteam"),
          *{("routing", model) for model in ("teamrouting", "routingprofile", "routingturn")}}
+# Permissions added since the dump to models it has, and the roles given them.
+ADDED_PERMISSIONS = {(("tickets", "internaltask"), "view_all_internaltasks")}
+ADDED_GRANTS = {(f"group:{role}", "tickets", "internaltask", "view_all_internaltasks") for role in ("Manager", "Admin")}
 ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail", "helpdesk_calendaryearentry",
                 "helpdesk_provisionalyearalert", "tickets_ticketstep", "sla_steppolicy", "sla_stepdeadlinerule",
                 "sla_ticketstepdeadline", *{f"knowledge_{model}" for model in KNOWLEDGE},
@@ -51,7 +54,7 @@ ADDED_TABLES = {"helpdesk_loginfailure", "channels_quarantinedemail", "helpdesk_
                 "kpi_trainingnote", "kpi_stepfact", "kpi_factday", "kpi_reviewday", "chat_chatlanguagehit", "reviews_review", "reviews_reviewevent",
                 "reviews_reviewrevision", "tickets_tag", "tickets_ticket_tags", "tickets_replydraft",
                 "tickets_savedview", "routing_teamrouting", "routing_routingprofile", "routing_routingprofile_categories",
-                "routing_routingturn", "knowledge_trainingassignment_articles"}
+                "routing_routingturn", "knowledge_trainingassignment_articles", "tickets_departmentteam"}
 
 # Defaults shipped since the dump into tables it has: the 差评 category and its SLA policy, the greetings and
 # closings that join the forbidden phrases (tickets/migrations/0024).
@@ -182,8 +185,10 @@ def test_an_existing_database_upgrades_without_losing_rows_or_grants(upgrade_dat
     added_types = {pk for pk in types_after if pk not in types}
     assert {types_after[pk] for pk in added_types} <= ADDED
     assert {pk: permissions_after[pk] for pk in permissions} == permissions
-    assert all(permissions_after[pk][0] in added_types for pk in permissions_after if pk not in permissions)
-    assert {grant for grant in grants_after if grant[1:3] not in ADDED} == {
+    assert all(permissions_after[pk][0] in added_types
+               or (types_after[permissions_after[pk][0]], permissions_after[pk][1]) in ADDED_PERMISSIONS
+               for pk in permissions_after if pk not in permissions)
+    assert {grant for grant in grants_after if grant[1:3] not in ADDED and grant not in ADDED_GRANTS} == {
         (who, *_relabel(app, model), codename) for who, app, model, codename in grants}
     assert ("group:Mail gateway", "channels", "ticketemail", "receive_email") in grants_after
     assert ("group:Supervisor", "sla", "ticketslatimer", "extend_sla") in grants_after

@@ -302,6 +302,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         post(201, sees=TEAM, args=pk("ticket"), data=lambda w: {"title": "联系物流核实", "department": "logistics"})),
     api("ticket-task-done", post(200, sees=TEAM, args=lambda w: {"pk": w.ticket.pk, "task_id": w.task.pk},
                                  data=lambda w: {"is_done": True})),
+    api("task-list", get()),
+    api("task-detail", get(sees=TEAM, args=pk("task"))),
+    # Only the people of the task's team may hold it: a manager or admin sees it but gives it to one of them.
+    api("task-claim", post(200, sees=TEAM, args=pk("task"), answers={MANAGER: 400, ADMIN: 400})),
+    api("task-assign", post(200, sees=TEAM, args=pk("task"), data=lambda w: {"assignee": w.users[AGENT_OWN].pk})),
+    api("task-done", post(200, sees=TEAM, args=pk("task"), data=lambda w: {"note": "已补发"})),
     api("ticket-remedies",
         get(sees=TEAM, args=pk("ticket")),
         post(201, sees=TEAM, args=pk("ticket"), data=lambda w: {"kind": "coupon", "amount": "20.00"})),
@@ -326,6 +332,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # --- SLA (docs/sla.md#pages-and-api) -----------------------------------------------------------------------
     page("sla:at_risk", get(may=SUPERVISORS)),
     page("approvals:queue", get(may=SUPERVISORS)),
+    page("tickets:task_queue", get()),
+    page("tickets:task_action", post(302, sees=TEAM, args=lambda w: {"pk": w.task.pk, "action": "claim"})),
     page("sla:notification_list", get()),
     page("sla:live_counts", get(), get(label="naming a ticket", query=lambda w: {"ticket": w.ticket.pk},
                                       hidden=("ticket_url", TEAM))),

@@ -101,7 +101,7 @@ def world_build(*, webhook_secret: str) -> World:
     w.merge_target = TicketFactory(team=w.team, customer=w.customer, status="open")
     w.message = TicketMessageFactory(ticket=w.ticket)
     w.attachment = f.AttachmentFactory(ticket=w.ticket, message=w.message, uploaded_by=agent)
-    w.task = f.InternalTaskFactory(ticket=w.ticket, created_by=agent)
+    w.task = f.InternalTaskFactory(ticket=w.ticket, team=w.team, created_by=agent)  # routed to the owning team
     w.remedy_to_approve = f.RemedyFactory(ticket=w.ticket, kind="compensation", amount=Decimal("1000.00"),
                                           status="awaiting_approval", proposed_by=agent)
     w.remedy_approved = f.RemedyFactory(ticket=w.ticket, status="approved", proposed_by=agent)

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.helpers import lazy_serializer
 from drf_spectacular.utils import extend_schema_field
@@ -332,13 +333,42 @@ class TicketEventSerializer(strict.ModelSerializer):
 class InternalTaskSerializer(strict.ModelSerializer):
     class Meta:
         model = InternalTask
-        fields = ["id", "title", "department", "assignee", "due_at", "is_done", "done_at", "created_by", "created_at"]
-        read_only_fields = ["id", "is_done", "done_at", "created_by", "created_at"]
+        fields = ["id", "title", "department", "team", "assignee", "due_at", "is_done", "done_at", "done_by", "done_note",
+                  "created_by", "created_at"]
+        read_only_fields = ["id", "team", "is_done", "done_at", "done_by", "done_note", "created_by", "created_at"]
         extra_kwargs = {"assignee": {"queryset": User.objects.filter(is_active=True)}}
 
 
 class InternalTaskDoneSerializer(serializers.Serializer):
     is_done = strict.BooleanField()
+    note = strict.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                            help_text=_("Told to the ticket's agent with the completion."))
+
+
+class DepartmentTaskSerializer(strict.ModelSerializer):
+    """A task in a department's queue: its ticket, team, assignee, due time and whether it is overdue."""
+
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InternalTask
+        fields = ["id", "ticket", "ticket_number", "title", "department", "team", "assignee", "due_at", "is_overdue",
+                  "is_done", "done_at", "done_by", "done_note", "created_by", "created_at"]
+        read_only_fields = fields
+
+    def get_is_overdue(self, task) -> bool:
+        return not task.is_done and task.due_at is not None and task.due_at < self.context.setdefault("now", timezone.now())
+
+
+class TaskAssignSerializer(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True),
+                                                  help_text=_("A member or the lead of the task's team."))
+
+
+class TaskDoneSerializer(serializers.Serializer):
+    note = strict.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                            help_text=_("Told to the ticket's agent with the completion."))
 
 
 class RemedySerializer(strict.ModelSerializer):

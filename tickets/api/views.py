@@ -15,13 +15,14 @@ from tickets import presence, services
 from tickets.bulk import tickets_bulk_apply
 from tickets.api import serializers as s
 from tickets.attachments import DOWNLOAD_TYPES, attachment_response
-from tickets.filters import VIEW_CHOICES, TicketFilterSet
+from tickets.filters import VIEW_CHOICES, InternalTaskFilterSet, TicketFilterSet
 from tickets.models import InternalTask, Remedy, SavedView, Ticket, TicketMessage
 from tickets.privacy import ticket_text_reveal
 from tickets.selectors import (
     VIEW_COUNT_CAP,
     canned_replies_for,
     canned_replies_for_management,
+    internal_task_list_for_user,
     saved_views_for_user,
     ticket_events,
     ticket_get_for_user,
@@ -308,7 +309,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         ticket = self.get_object()
         task = get_object_or_404(InternalTask, pk=task_id, ticket=ticket)
         data = self._validated(s.InternalTaskDoneSerializer)
-        task = services.internal_task_set_done(task=task, actor=request.user, is_done=data["is_done"])
+        task = services.internal_task_set_done(task=task, actor=request.user, is_done=data["is_done"], note=data["note"])
         return Response(s.InternalTaskSerializer(task).data)
 
     @extend_schema(methods=["get"], responses=s.RemedySerializer(many=True))
@@ -448,3 +449,67 @@ class TicketViewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.D
         serializer = s.SavedViewCreateSerializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+
+class TaskPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+
+
+class TaskPermission(permissions.BasePermission):
+    """Reading tasks needs tickets.view_internaltask; claiming, giving and completing also tickets.change_internaltask."""
+
+    def has_permission(self, request, view):
+        needed = ["tickets.view_internaltask"]
+        if request.method not in permissions.SAFE_METHODS:
+            needed.append("tickets.change_internaltask")
+        return request.user.has_perms(needed)
+
+
+class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+    """Department tasks (部门任务) of the user's departments' teams, newest first: open unless ``show=done``."""
+
+    serializer_class = s.DepartmentTaskSerializer
+    permission_classes = [permissions.IsAuthenticated, TaskPermission]
+    filterset_class = InternalTaskFilterSet
+    pagination_class = TaskPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator asks without a user
+            return InternalTask.objects.none()
+        return internal_task_list_for_user(user=self.request.user).select_related("ticket")
+
+    def filter_queryset(self, queryset):
+        # The queue's filters (open unless show=done) are the list's; one task is found by its id alone.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def _validated(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _answer(self, task):
+        task = InternalTask.objects.select_related("ticket").get(pk=task.pk)
+        return Response(s.DepartmentTaskSerializer(task, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={200: s.DepartmentTaskSerializer,
+                                            409: OpenApiResponse(description="Someone else holds the task")})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def claim(self, request, pk=None):
+        """Take the task: it is then yours (409 when someone else holds it)."""
+        return self._answer(services.internal_task_claim(task=self.get_object(), actor=request.user))
+
+    @extend_schema(request=s.TaskAssignSerializer, responses={200: s.DepartmentTaskSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def assign(self, request, pk=None):
+        """Give the task to a member or the lead of its team; they are told."""
+        task = self.get_object()
+        data = self._validated(s.TaskAssignSerializer)
+        return self._answer(services.internal_task_assign(task=task, actor=request.user, assignee=data["assignee"]))
+
+    @extend_schema(request=s.TaskDoneSerializer, responses={200: s.DepartmentTaskSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def done(self, request, pk=None):
+        """Complete the task with an optional note; the ticket's agent is told."""
+        task = self.get_object()
+        data = self._validated(s.TaskDoneSerializer)
+        return self._answer(services.internal_task_set_done(task=task, actor=request.user, is_done=True, note=data["note"]))
