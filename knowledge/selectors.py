@@ -79,11 +79,18 @@ def article_search(articles: QuerySet[Article], *, query: str, limit: int = 20, 
     by its words, and for Chinese by the share of its character pairs found (退货七天 finds 七天无理由退货);
     pg_trgm's word_similarity adds Latin-script near misses and ranks. ``loose`` (suggestions for a customer's
     sentence, 我想退货怎么办) needs only one pair found, the best ones first. ``titles_only`` leaves the bodies out
-    (the global search, which looks for records by name, not through every article's text).
+    (the global search, which looks for records by name, not through every article's text). Answers are cached
+    until an article changes (``knowledge.search_cache``).
     """
     query = " ".join((query or "").split())[:MAX_QUERY]
     if not query or articles.query.is_empty():
         return []
+    return search_cached(articles, (query, limit, loose, titles_only),
+                         lambda: list(_ranked(articles, query, loose=loose, titles_only=titles_only)[:limit]))
+
+
+def _ranked(articles: QuerySet[Article], query: str, *, loose: bool, titles_only: bool) -> QuerySet[Article]:
+    """Return the articles matching a normalised query, best first (see ``article_search``)."""
     words = [word for word in query.split(" ") if word]
 
     def anywhere(text: str) -> Q:
@@ -113,10 +120,9 @@ def article_search(articles: QuerySet[Article], *, query: str, limit: int = 20, 
         similar = Q(upper_title__trigram_word_similar=query)
         candidates |= similar
         matched |= similar
-    ranked = annotated.filter(candidates, matched).annotate(
+    return annotated.filter(candidates, matched).annotate(
         rank=F("title_hit") + F("similarity") + F("gram_hits") * Value(0.2, output_field=FloatField()),
     ).order_by("-rank", "-published_at", "-id")
-    return search_cached(articles, (query, limit, loose, titles_only), lambda: list(ranked[:limit]))
 
 
 SUGGESTED = 5
