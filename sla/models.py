@@ -267,6 +267,7 @@ class Notification(models.Model):
         STEP_WARNING = "step_warning", _("Complaint step due soon")
         STEP_BREACH = "step_breach", _("Complaint step overdue")
         ARTICLE_FLAG = "article_flag", _("Article flagged as outdated")
+        TRAINING = "training", _("Training assigned")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
