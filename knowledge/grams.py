@@ -1,6 +1,7 @@
 """Character grams in SQL: an article's stored grams and the test that a text's grams are all among them."""
 
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.db.models.expressions import RawSQL
 from django.db.models import BooleanField, F, Func, Value
 
 
@@ -28,3 +29,15 @@ class HasGrams(Func):
     def __init__(self, text: str):
         super().__init__(F("search_grams"), Func(Value(text), function="knowledge_grams_query",
                                                  output_field=SearchQueryField()))
+
+
+class HasAnyGram(Func):
+    """True when an article's stored grams hold at least one of the given grams: one test the GIN index answers."""
+
+    arg_joiner = " @@ "
+    template = "%(expressions)s"
+    output_field = BooleanField()
+
+    def __init__(self, grams: list[str]):
+        either = " | ".join("'" + gram.replace("\\", "\\\\").replace("'", "''") + "'" for gram in grams)
+        super().__init__(F("search_grams"), RawSQL("%s::tsquery", (either,), output_field=SearchQueryField()))

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from helpdesk.search import SearchHit
 from knowledge import workflow
-from knowledge.grams import HasGrams
+from knowledge.grams import HasAnyGram, HasGrams
 from knowledge.search_cache import search_cached
 from helpdesk.models import Team
 from helpdesk.teams import team_ids_for_user
@@ -108,8 +108,7 @@ def _ranked(articles: QuerySet[Article], query: str, *, loose: bool, titles_only
                     Value(0))
     matched = every_word
     if grams:
-        for gram in grams:
-            candidates |= HasGrams(gram)
+        candidates |= HasAnyGram(grams)
         matched = Q(gram_hits__gte=1 if loose else max(2, (len(grams) + 1) // 2)) | matched
     annotated = articles.alias(upper_title=Upper("title")).annotate(
         gram_hits=gram_hits,
