@@ -13,11 +13,13 @@ from tickets.sanitizer import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 ARTICLE_TAGS = ALLOWED_TAGS | {"h1", "h2", "h3", "h4", "hr", "img", "table", "thead", "tbody", "tr", "th", "td"}
 ARTICLE_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "img": {"src", "alt", "title"}}
 IMAGE_SCHEMES = URL_SCHEMES - {"mailto"}
+# One parser for every body: building it (rules, options) costs more than rendering a short article.
+MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def markdown_html(body: str) -> SafeString:
     """Return the Markdown body as safe HTML: raw HTML in the source is escaped, the output cleaned again."""
-    rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(body or "")
+    rendered = MARKDOWN.render(body or "")
     return mark_safe(nh3.clean(rendered, tags=ARTICLE_TAGS, attributes=ARTICLE_ATTRIBUTES, url_schemes=IMAGE_SCHEMES,
                                link_rel="noopener noreferrer nofollow"))
 

@@ -8,13 +8,15 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 import datetime as dt
 
 from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Upper
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.search import SearchHit
 from knowledge import workflow
+from knowledge.grams import HasAnyGram, HasGrams
+from knowledge.search_cache import search_cached
 from helpdesk.models import Team
 from helpdesk.teams import team_ids_for_user
 from knowledge.models import (
@@ -77,36 +79,49 @@ def article_search(articles: QuerySet[Article], *, query: str, limit: int = 20, 
     by its words, and for Chinese by the share of its character pairs found (退货七天 finds 七天无理由退货);
     pg_trgm's word_similarity adds Latin-script near misses and ranks. ``loose`` (suggestions for a customer's
     sentence, 我想退货怎么办) needs only one pair found, the best ones first. ``titles_only`` leaves the bodies out
-    (the global search, which looks for records by name, not through every article's text).
+    (the global search, which looks for records by name, not through every article's text). Answers are cached
+    until an article changes (``knowledge.search_cache``).
     """
     query = " ".join((query or "").split())[:MAX_QUERY]
-    if not query:
+    if not query or articles.query.is_empty():
         return []
+    return search_cached(articles, (query, limit, loose, titles_only),
+                         lambda: list(_ranked(articles, query, loose=loose, titles_only=titles_only)[:limit]))
+
+
+def _ranked(articles: QuerySet[Article], query: str, *, loose: bool, titles_only: bool) -> QuerySet[Article]:
+    """Return the articles matching a normalised query, best first (see ``article_search``)."""
     words = [word for word in query.split(" ") if word]
+
     def anywhere(text: str) -> Q:
         return Q(title__icontains=text) if titles_only else Q(title__icontains=text) | Q(body__icontains=text)
 
-    whole = anywhere(query)
-    every_word = Q()
-    for word in words:
+    # The stored grams narrow the candidates through their GIN index before any text is read: a word found in the
+    # title or body has all its characters and pairs there; a Chinese pair found is one of the article's pairs.
+    every_word, candidates = Q(), Q()
+    for word in words:  # the whole query found means every word found
         every_word &= anywhere(word)
+        candidates &= HasGrams(word)
     grams = _grams(query) if _CJK.search(query) and len(query) > 2 else []
-    gram_hits = sum((Case(When(anywhere(gram), then=Value(1)), default=Value(0), output_field=IntegerField())
-                     for gram in grams), Value(0))
-    matched = whole | every_word
-    if not _CJK.search(query) and len(query) >= 3:
-        matched |= Q(title__trigram_word_similar=query)
-    annotated = articles.annotate(
+    gram_hits = sum((Case(When(Q(title__icontains=gram) if titles_only else HasGrams(gram),
+                               then=Value(1)), default=Value(0), output_field=IntegerField()) for gram in grams),
+                    Value(0))
+    matched = every_word
+    if grams:
+        candidates |= HasAnyGram(grams)
+        matched = Q(gram_hits__gte=1 if loose else max(2, (len(grams) + 1) // 2)) | matched
+    annotated = articles.alias(upper_title=Upper("title")).annotate(
         gram_hits=gram_hits,
         title_hit=Case(When(title__icontains=query, then=Value(2.0)), default=Value(0.0), output_field=FloatField()),
         similarity=Greatest(TrigramWordSimilarity(query, "title"), Value(0.0), output_field=FloatField()),
     )
-    if grams:
-        matched |= Q(gram_hits__gte=1 if loose else max(2, (len(grams) + 1) // 2))
-    ranked = annotated.filter(matched).annotate(
+    if not _CJK.search(query) and len(query) >= 3:  # pg_trgm folds case: the index on UPPER(title) serves
+        similar = Q(upper_title__trigram_word_similar=query)
+        candidates |= similar
+        matched |= similar
+    return annotated.filter(candidates, matched).annotate(
         rank=F("title_hit") + F("similarity") + F("gram_hits") * Value(0.2, output_field=FloatField()),
     ).order_by("-rank", "-published_at", "-id")
-    return list(ranked[:limit])
 
 
 SUGGESTED = 5

@@ -215,6 +215,7 @@ def training_assign(*, actor, title: str, due_on: dt.date, articles=(), quiz: Qu
     """Assign articles and/or a quiz to agents or a team by a due date: one record per agent, each with an event.
 
     Supervisors assign within their teams; holders of ``knowledge.assign_any_team`` (managers) to any team.
+    Each assigned agent is notified in the app (and by e-mail), with a link to 我的培训.
     """
     if not actor.has_perm("knowledge.add_trainingassignment"):
         raise PermissionDenied(_("Only supervisors and managers assign training."))
@@ -241,6 +242,9 @@ def training_assign(*, actor, title: str, due_on: dt.date, articles=(), quiz: Qu
     TrainingEvent.objects.bulk_create([
         TrainingEvent(record=record, kind=TrainingEvent.Kind.ASSIGNED, actor=actor,
                       note=_("Due on %(day)s") % {"day": due_on.isoformat()}) for record in records])
+    notification_send(recipients=covered, kind=Notification.Kind.TRAINING, link=reverse("knowledge:training_mine"),
+                      text=_("Training assigned by %(who)s: %(title)s, due on %(day)s") % {
+                          "who": actor, "title": title, "day": due_on.isoformat()})
     return assignment
 
 

@@ -208,7 +208,7 @@ def help_index(request):
     if request.GET and not form.is_valid():
         return render(request, "knowledge/help/index.html", {"form": form, "title": _("Help centre")}, status=400)
     query = form.cleaned_data.get("q", "") if form.is_bound else ""
-    articles = selectors.article_queryset_public(language=_help_language())
+    articles = selectors.article_queryset_public(language=_help_language()).defer("body")  # a list of titles
     if query.strip():
         results = selectors.article_search(articles, query=query)
         if not results:

@@ -272,6 +272,7 @@ class Notification(models.Model):
         TASK_OVERDUE = "task_overdue", _("Department task overdue")
         TASK_ESCALATED = "task_escalated", _("Department task escalated")
         TASK_DONE = "task_done", _("Department task done")
+        TRAINING = "training", _("Training assigned")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"

@@ -63,3 +63,33 @@ def test_latin_words_and_near_misses(articles):
 def test_nothing_matches_nonsense(articles):
     assert article_search(article_queryset_public(), query="以旧换新") == []
     assert article_search(article_queryset_public(), query="   ") == []
+
+
+def test_words_with_quotes_backslashes_and_mixed_case_are_found(db):
+    article = ArticleFactory(title="It's 100% Cotton", body=r"Wash at 30\40 degrees.")
+    for query in ("it's", "IT'S cotton", "100%", r"30\40", "t"):
+        assert article in article_search(article_queryset_public(), query=query), query
+    assert article_search(article_queryset_public(), query="''") == [] and article_search(article_queryset_public(), query="\\\\") == []
+
+
+def test_the_stored_grams_follow_every_save(articles, supervisor):
+    from knowledge import services
+
+    assert article_search(article_queryset_public(), query="以旧换新") == []
+    services.article_update(article=articles["invoice"], actor=supervisor, body="以旧换新的发票另开。")
+    assert _titles(article_search(article_queryset_public(), query="以旧换新")) == ["如何开具发票"]
+    assert _titles(article_search(article_queryset_public(), query="旧换")) == ["如何开具发票"]
+
+
+def test_a_cached_answer_follows_article_changes_and_each_scope(articles, supervisor):
+    from knowledge import services
+
+    public = article_queryset_public()
+    assert "平台规则：退货赔付红线" in _titles(article_search(article_queryset_for_viewer(viewer=supervisor), query="退货"))
+    assert "退货草稿" in _titles(article_search(article_queryset_for_viewer(viewer=supervisor), query="退货"))
+    found = _titles(article_search(public, query="退货"))  # asked again: drafts and agents-only stay out
+    assert found[0] == "七天无理由退货政策" and "退货草稿" not in found and "平台规则：退货赔付红线" not in found
+    services.article_update(article=articles["returns"], actor=supervisor, audience=Article.Audience.AGENTS)
+    assert "七天无理由退货政策" not in _titles(article_search(public, query="退货"))
+    ArticleFactory(title="退货地址变更")
+    assert "退货地址变更" in _titles(article_search(public, query="退货"))

@@ -170,3 +170,30 @@ def test_completion_by_agent_counts_the_months_due_records(db):
         report = selectors.training_month_completion(viewer=lead, first=dt.date(2026, 11, 1), last=dt.date(2026, 11, 30))
     assert [(row["due"], row["done"], row["overdue"], row["rate"]) for row in report["teams"]] == [(4, 3, 1, 75.0)]
     assert {row["agent__username"]: row["rate"] for row in report["agents"]} == {"t-done": 100.0, "t-lagging": 50.0}
+
+
+def test_assigned_agents_are_notified_with_a_link_to_my_training(supervisor, agent, team, quiz, articles, mailoutbox):
+    from sla.models import Notification
+    from sla.services import notification_email_send
+
+    other = UserFactory(username="t-agent-2", role=Role.AGENT, teams=[team], email="agent2@example.com")
+    services.training_assign(actor=supervisor, title="退货政策培训", due_on=dt.date(2099, 1, 31), articles=articles,
+                             quiz=quiz, team=team)
+    notifications = Notification.objects.filter(kind=Notification.Kind.TRAINING)
+    assert set(notifications.values_list("recipient_id", flat=True)) == {agent.pk, other.pk}  # not the assigner
+    notification = notifications.get(recipient=other)
+    assert "退货政策培训" in notification.text and "2099-01-31" in notification.text and str(supervisor) in notification.text
+    assert notification.link == "/knowledge/training/"
+    assert notification_email_send(notification_id=notification.pk) is True
+    [message] = mailoutbox
+    assert message.to == ["agent2@example.com"] and message.subject == notification.text
+    assert "/knowledge/training/" in message.body
+
+
+def test_a_refused_assignment_notifies_nobody(supervisor, other_team, quiz):
+    from sla.models import Notification
+
+    with pytest.raises(ValidationError):
+        services.training_assign(actor=supervisor, title="越权培训", due_on=dt.date(2099, 1, 31), quiz=quiz,
+                                 team=other_team)
+    assert not Notification.objects.filter(kind="training").exists()
