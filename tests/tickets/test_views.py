@@ -98,7 +98,7 @@ def test_ticket_page_query_count_is_constant(client_for, agent, team, django_ass
         TicketMessageFactory(ticket=ticket)
     client = client_for(agent)
     client.get(f"/tickets/{ticket.pk}/")
-    with django_assert_max_num_queries(19):  # 24 before the per-request caches and option lists; one for the orders the viewer may open, one for the ticket's tags, one for the viewer's reply draft; the shell's teams read with team visibility, the service phrases and remedy limits cached
+    with django_assert_max_num_queries(16):  # 24 before the per-request caches and option lists; one for the orders the viewer may open, one for the ticket's tags, one for the viewer's reply draft; the service phrases, remedy limits and the viewer's permissions, groups and teams cached
         client.get(f"/tickets/{ticket.pk}/")
 
 
@@ -123,7 +123,7 @@ def test_inbox_query_count_does_not_grow_with_rows(client_for, agent, team, djan
         TicketFactory(team=team, assignee=agent, status="open")
     client = client_for(agent)
     client.get("/inbox/")
-    with django_assert_max_num_queries(8):  # 13 before; the shell's teams now come with team visibility
+    with django_assert_max_num_queries(5):  # 13 before; the viewer's permissions, groups and teams cached
         response = client.get("/inbox/")
     assert len(response.context["tickets"]) == 25
 
