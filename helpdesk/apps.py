@@ -10,3 +10,6 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self):
         from helpdesk import checks  # noqa: F401  (registers the system checks)
+        from helpdesk.access import access_connect
+
+        access_connect()

@@ -34,13 +34,27 @@ class User(AbstractUser):
         self.password_changed_at = timezone.now()
 
     @cached_property
+    def access(self) -> dict:
+        """Return the user's groups, permissions and teams, from the cache when unchanged (``helpdesk.access``)."""
+        from helpdesk.access import access_of
+
+        return access_of(self, lambda user: {"groups": user._group_names_read(), "permissions": user._permission_names_read(),
+                                             "teams": user._teams_read()})
+
+    @property
     def group_names(self) -> frozenset[str]:
-        """Return the names of the user's groups (their roles), read once per user object: once a request."""
+        """Return the names of the user's groups (their roles)."""
+        return self.access["groups"]
+
+    @property
+    def permission_names(self) -> frozenset[str]:
+        """Return the user's permissions as "app_label.codename", own and through groups."""
+        return self.access["permissions"]
+
+    def _group_names_read(self) -> frozenset[str]:
         return frozenset(self.groups.values_list("name", flat=True))
 
-    @cached_property
-    def permission_names(self) -> frozenset[str]:
-        """Return the user's permissions as "app_label.codename", own and through groups, read in one query."""
+    def _permission_names_read(self) -> frozenset[str]:
         from django.contrib.auth.models import Permission
 
         fields = ("content_type__app_label", "codename")
@@ -51,9 +65,12 @@ class User(AbstractUser):
             rows = own.union(Permission.objects.filter(group__user=self).values_list(*fields).order_by()).order_by()
         return frozenset(f"{app_label}.{codename}" for app_label, codename in rows)
 
-    @cached_property
+    @property
     def teams_led_or_joined(self) -> list["Team"]:
-        """Return the teams the user belongs to or leads, by name, each marked ``is_member``: one query per user object."""
+        """Return the teams the user belongs to or leads, by name, each marked ``is_member``."""
+        return self.access["teams"]
+
+    def _teams_read(self) -> list["Team"]:
         member = Team.members.through.objects.filter(team_id=models.OuterRef("pk"), user_id=self.pk)
         return list(Team.objects.annotate(is_member=models.Exists(member))
                     .filter(models.Q(is_member=True) | models.Q(supervisor=self)))

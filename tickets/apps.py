@@ -22,6 +22,8 @@ class TicketsConfig(AppConfig):
         post_save.connect(selectors.service_phrases_forget, sender="tickets.ForbiddenPhrase", dispatch_uid="service-phrases-save")
         post_delete.connect(selectors.service_phrases_forget, sender="tickets.ForbiddenPhrase",
                             dispatch_uid="service-phrases-delete")
+        post_save.connect(selectors.remedy_limits_forget, sender="tickets.RemedyLimit", dispatch_uid="remedy-limits-save")
+        post_delete.connect(selectors.remedy_limits_forget, sender="tickets.RemedyLimit", dispatch_uid="remedy-limits-delete")
         # The customer archive searches, counts, shows, exports and erases tickets through what is registered here.
         models = {"tickets.ticket"}
         records.number_lookup_register(selectors.customer_ids_by_ticket_number, models=models)

@@ -304,15 +304,35 @@ def customer_card_with_history(*, viewer, customer: Customer, exclude_ticket=Non
     return card
 
 
-def remedy_limit_for(user) -> Decimal | None:
-    """Return the largest remedy the user may grant alone (None: no limit), from the role's RemedyLimit."""
+REMEDY_LIMITS_KEY = "tickets:remedy-limits:v1"
+REMEDY_LIMITS_SECONDS = 300
+
+
+def remedy_limit_for(user, *, cached: bool = False) -> Decimal | None:
+    """Return the largest remedy the user may grant alone (None: no limit), from the role's RemedyLimit.
+
+    ``cached=True`` (the ticket page's hint) reads the limits from the cache, dropped when a limit is saved or
+    deleted; the remedy services always read the row.
+    """
     role = _role(user)
     if role is None:
         return Decimal("0")
-    row = RemedyLimit.objects.filter(role=role.value).first()
-    if row is None:
+    if cached:
+        limits = cache.get_or_set(REMEDY_LIMITS_KEY, _remedy_limits_read, REMEDY_LIMITS_SECONDS)
+    else:
+        limits = dict(RemedyLimit.objects.filter(role=role.value).values_list("role", "amount")[:1])
+    if role.value not in limits:
         return DEFAULT_AGENT_LIMIT if role == Role.AGENT else None
-    return row.amount
+    return limits[role.value]
+
+
+def _remedy_limits_read() -> dict[str, Decimal | None]:
+    return dict(RemedyLimit.objects.values_list("role", "amount"))
+
+
+def remedy_limits_forget(**kwargs) -> None:
+    """Drop the cached remedy limits (a limit was saved or deleted; connected in ``TicketsConfig.ready``)."""
+    cache.delete(REMEDY_LIMITS_KEY)
 
 
 ESCALATION_LEVELS = ("supervisor", "manager")  # agent → team supervisor → manager

@@ -135,7 +135,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_me
         "teams": team_options(lists=lists),
         "transitions": [(s, label) for s, label in ticket._meta.get_field("status").choices if s in workflow.TRANSITIONS[ticket.status]],
         "assignees": assignable_users(ticket=ticket),
-        "remedy_limit": remedy_limit_for(user),
+        "remedy_limit": remedy_limit_for(user, cached=True),
         "can_change": user.has_perm("tickets.change_ticket"),
         "can_merge": user.has_perm("tickets.merge_ticket"),
         "can_approve": user.has_perm("tickets.approve_remedy"),

@@ -98,8 +98,24 @@ def test_ticket_page_query_count_is_constant(client_for, agent, team, django_ass
         TicketMessageFactory(ticket=ticket)
     client = client_for(agent)
     client.get(f"/tickets/{ticket.pk}/")
-    with django_assert_max_num_queries(20):  # 24 before the per-request caches and option lists; one for the orders the viewer may open, one for the ticket's tags, one for the viewer's reply draft; the shell's teams read with team visibility, the service phrases cached
+    with django_assert_max_num_queries(16):  # 24 before the per-request caches and option lists; one for the orders the viewer may open, one for the ticket's tags, one for the viewer's reply draft; the service phrases, remedy limits and the viewer's permissions, groups and teams cached
         client.get(f"/tickets/{ticket.pk}/")
+
+
+def test_ticket_page_remedy_hint_follows_a_changed_limit(client_for, agent, team):
+    from decimal import Decimal
+
+    from helpdesk.roles import Role
+    from tickets.models import RemedyLimit
+
+    ticket = TicketFactory(team=team)
+    client = client_for(agent)
+    RemedyLimit.objects.update_or_create(role=Role.AGENT.value, defaults={"amount": Decimal("50")})
+    assert "¥50.00" in client.get(f"/tickets/{ticket.pk}/").content.decode()
+    RemedyLimit.objects.update_or_create(role=Role.AGENT.value, defaults={"amount": Decimal("80")})
+    assert "¥80.00" in client.get(f"/tickets/{ticket.pk}/").content.decode()
+    RemedyLimit.objects.filter(role=Role.AGENT.value).delete()
+    assert "¥500" in client.get(f"/tickets/{ticket.pk}/").content.decode()
 
 
 def test_inbox_query_count_does_not_grow_with_rows(client_for, agent, team, django_assert_max_num_queries):
@@ -107,7 +123,7 @@ def test_inbox_query_count_does_not_grow_with_rows(client_for, agent, team, djan
         TicketFactory(team=team, assignee=agent, status="open")
     client = client_for(agent)
     client.get("/inbox/")
-    with django_assert_max_num_queries(8):  # 13 before; the shell's teams now come with team visibility
+    with django_assert_max_num_queries(5):  # 13 before; the viewer's permissions, groups and teams cached
         response = client.get("/inbox/")
     assert len(response.context["tickets"]) == 25
 

@@ -1,0 +1,62 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from helpdesk.models import Team, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _fresh(user):
+    """The user as the next request reads them."""
+    return User.objects.get(pk=user.pk)
+
+
+def test_access_is_read_from_the_cache_on_the_next_request(agent, django_assert_num_queries):
+    _fresh(agent).has_perm("tickets.change_ticket")
+    user = _fresh(agent)
+    with django_assert_num_queries(0):
+        assert user.has_perm("tickets.change_ticket")
+        assert user.team_ids and user.group_names
+
+
+def test_a_granted_or_revoked_permission_shows_on_the_next_request(agent):
+    permission = Permission.objects.get(codename="merge_ticket", content_type__app_label="tickets")
+    assert not _fresh(agent).has_perm("tickets.merge_ticket")
+    agent.user_permissions.add(permission)
+    assert _fresh(agent).has_perm("tickets.merge_ticket")
+    agent.user_permissions.remove(permission)
+    assert not _fresh(agent).has_perm("tickets.merge_ticket")
+
+
+def test_a_group_change_shows_on_the_next_request(agent):
+    permission = Permission.objects.get(codename="merge_ticket", content_type__app_label="tickets")
+    group = agent.groups.first()
+    assert not _fresh(agent).has_perm("tickets.merge_ticket")
+    group.permissions.add(permission)
+    assert _fresh(agent).has_perm("tickets.merge_ticket")
+    group.permissions.remove(permission)
+    assert not _fresh(agent).has_perm("tickets.merge_ticket")
+    agent.groups.clear()
+    assert _fresh(agent).group_names == frozenset()
+    other = Group.objects.create(name="Reviewers")
+    other.user_set.add(agent)
+    assert _fresh(agent).group_names == {"Reviewers"}
+
+
+def test_a_team_change_shows_on_the_next_request(agent, team):
+    assert team.pk in _fresh(agent).team_ids
+    team.members.remove(agent)
+    assert team.pk not in _fresh(agent).team_ids
+    extra = Team.objects.create(name="Returns", code="returns", supervisor=agent)
+    assert extra.pk in _fresh(agent).team_ids
+    team.members.add(agent)
+    assert [t.pk for t in _fresh(agent).member_teams] == [team.pk]
+    team.name = "售前一组"
+    team.save()
+    assert [t.name for t in _fresh(agent).member_teams] == ["售前一组"]
+
+
+def test_superuser_flag_changes_the_permissions_at_once(agent):
+    assert not _fresh(agent).has_perm("tickets.merge_ticket")
+    User.objects.filter(pk=agent.pk).update(is_superuser=True)
+    assert _fresh(agent).has_perm("tickets.merge_ticket")
