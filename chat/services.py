@@ -657,23 +657,45 @@ def resume_within_hours() -> float:
     return float(getattr(settings, "CHAT_PRESENCE_RESUME_HOURS", 8))
 
 
+def shift_start_status() -> str:
+    """Return the presence an agent starts a new shift with when their inbox opens (``CHAT_PRESENCE_SHIFT_START``)."""
+    status = getattr(settings, "CHAT_PRESENCE_SHIFT_START", AgentPresence.Status.OFFLINE)
+    return status if status in AgentPresence.Status.values else AgentPresence.Status.OFFLINE
+
+
 def agent_presence_touch(*, user) -> None:
     """Record that the agent's inbox is open (called on every stream heartbeat); one query while nothing changes.
 
     An agent whom silence made away (a closed tab, a new login) is online again when the inbox comes
-    back within ``CHAT_PRESENCE_RESUME_HOURS``: the same shift. Away or offline chosen by hand stays.
+    back within ``CHAT_PRESENCE_RESUME_HOURS``: the same shift. Away or offline chosen by hand stays for
+    the shift; an inbox opened after a longer absence starts a new shift with ``shift_start_status``.
     """
     now = timezone.now()
-    resumable = Q(status=AgentPresence.Status.AWAY, auto_away_at__gte=now - dt.timedelta(hours=resume_within_hours()))
-    if AgentPresence.objects.filter(user=user).exclude(resumable).update(last_seen_at=now):
+    shift_began = now - dt.timedelta(hours=resume_within_hours())
+    resumable = Q(status=AgentPresence.Status.AWAY, auto_away_at__gte=shift_began)
+    start = shift_start_status()
+    new_shift = (Q(last_seen_at__lt=shift_began) | Q(last_seen_at__isnull=True)) & ~Q(status=start)
+    if AgentPresence.objects.filter(user=user).exclude(resumable | new_shift).update(last_seen_at=now):
         return
     with transaction.atomic():
-        if AgentPresence.objects.filter(Q(user=user) & resumable).update(
-                status=AgentPresence.Status.ONLINE, auto_away_at=None, last_seen_at=now, changed_at=now):
-            _presence_changed(user=user, previous=AgentPresence.Status.AWAY, status=AgentPresence.Status.ONLINE,
-                              actor=None)
+        presence = AgentPresence.objects.select_for_update().filter(user=user).first()
+        if presence is None:
+            presence, created = AgentPresence.objects.get_or_create(
+                user=user, defaults={"last_seen_at": now, "status": start})
+            if created and start != AgentPresence.Status.OFFLINE:
+                _presence_changed(user=user, previous=AgentPresence.Status.OFFLINE, status=start, actor=None)
             return
-    AgentPresence.objects.get_or_create(user=user, defaults={"last_seen_at": now})
+        if presence.status == AgentPresence.Status.AWAY and presence.auto_away_at and presence.auto_away_at >= shift_began:
+            status = AgentPresence.Status.ONLINE
+        elif (presence.last_seen_at is None or presence.last_seen_at < shift_began) and presence.status != start:
+            status = start
+        else:
+            AgentPresence.objects.filter(pk=presence.pk).update(last_seen_at=now)
+            return
+        previous = presence.status
+        AgentPresence.objects.filter(pk=presence.pk).update(status=status, auto_away_at=None, last_seen_at=now,
+                                                            changed_at=now)
+        _presence_changed(user=user, previous=previous, status=status, actor=None)
 
 
 def agent_presence_sweep_stale(*, now: dt.datetime | None = None) -> int:

@@ -248,7 +248,7 @@ def test_an_agent_away_by_silence_is_online_again_when_the_inbox_returns(agent, 
         services.agent_presence_touch(user=agent)  # the heartbeat of an agent who stays as they are
 
 
-def test_away_or_offline_by_hand_stays_and_so_does_yesterdays_silence(agent, team):
+def test_away_or_offline_by_hand_stays_and_yesterdays_silence_starts_a_new_shift(agent, team):
     other_agent = UserFactory(role=Role.AGENT, teams=[team])
     services.agent_presence_set(user=agent, status=AgentPresence.Status.AWAY)
     services.agent_presence_touch(user=agent)
@@ -259,7 +259,26 @@ def test_away_or_offline_by_hand_stays_and_so_does_yesterdays_silence(agent, tea
     AgentPresence.objects.filter(user=other_agent).update(last_seen_at=yesterday)
     assert services.agent_presence_sweep_stale(now=yesterday + dt.timedelta(minutes=5)) == 1
     services.agent_presence_touch(user=other_agent)
-    assert AgentPresence.objects.get(user=other_agent).status == AgentPresence.Status.AWAY
+    # Not the same shift: the inbox opens with the shift's start, offline unless a setting says otherwise.
+    assert AgentPresence.objects.get(user=other_agent).status == AgentPresence.Status.OFFLINE
+
+
+def test_a_new_shift_starts_with_the_configured_presence(agent, team, settings, django_assert_num_queries):
+    settings.CHAT_PRESENCE_SHIFT_START = "online"
+    services.agent_presence_touch(user=agent)  # the first inbox ever: the shift starts online
+    assert AgentPresence.objects.get(user=agent).status == AgentPresence.Status.ONLINE
+    services.agent_presence_set(user=agent, status=AgentPresence.Status.OFFLINE)
+    services.agent_presence_touch(user=agent)  # offline by hand stays for the shift
+    assert AgentPresence.objects.get(user=agent).status == AgentPresence.Status.OFFLINE
+    with django_assert_num_queries(1):
+        services.agent_presence_touch(user=agent)
+    AgentPresence.objects.filter(user=agent).update(last_seen_at=timezone.now() - dt.timedelta(hours=20))
+    services.agent_presence_touch(user=agent)  # the next morning
+    assert AgentPresence.objects.get(user=agent).status == AgentPresence.Status.ONLINE
+    started = ChatEvent.objects.filter(kind=ChatEvent.Kind.PRESENCE, agent=agent).latest("pk")
+    assert started.actor is None and started.data["status"] == "online" and started.data["from"] == "offline"
+    settings.CHAT_PRESENCE_SHIFT_START = "everywhere"  # not a presence: offline
+    assert services.shift_start_status() == AgentPresence.Status.OFFLINE
 
 
 def test_leave_message_files_a_ticket(widget):
