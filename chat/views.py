@@ -1,7 +1,6 @@
 """Live chat pages and streams: the widget script, the demo shop, the agent chat inbox, the SSE streams."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.handlers.asgi import ASGIRequest
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -89,7 +88,7 @@ async def workspace_stream(request):
         return HttpResponse(status=401)
     if not await events.stream_db(user.has_perm, perm="tickets.view_ticket"):
         return HttpResponseForbidden()
-    if not isinstance(request, ASGIRequest):
+    if "wsgi.input" in request.META:  # a WSGI server (PEP 3333 environ): no thread is held for a stream
         return HttpResponse(status=204)
     await events.release_request_connections()
     return _sse(events.workspace_stream(user=user))

@@ -13,13 +13,13 @@ VERSION_KEY = "helpdesk:access:version"
 SECONDS = 60
 
 
-def access_of(user, read) -> dict:
-    """Return ``read(user)`` (the user's permissions, groups and teams) from the cache when the version still holds."""
+def access_of(user, part: str, read):
+    """Return ``read(user)`` (one part of the user's access) from the cache when the version still holds."""
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, None)
         version = cache.get(VERSION_KEY)
-    key = f"helpdesk:access:{version}:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}"
+    key = f"helpdesk:access:{part}:{version}:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}"
     found = cache.get(key) if version is not None else None
     if found is None:
         found = read(user)
@@ -35,7 +35,8 @@ def _version_raise() -> None:
 def access_forget(**kwargs) -> None:
     """Raise the version now and again once the transaction commits (what other requests read meanwhile is stale)."""
     _version_raise()
-    transaction.on_commit(_version_raise)
+    if transaction.get_connection(kwargs.get("using")).in_atomic_block:
+        transaction.on_commit(_version_raise, using=kwargs.get("using"))
 
 
 def access_connect() -> None:

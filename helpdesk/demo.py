@@ -16,10 +16,10 @@ TEAMS = [
     {"code": "presales", "name": "售前", "description": "售前咨询：商品、库存、优惠、下单"},
     {"code": "aftersales", "name": "售后", "description": "售后服务：退换货、投诉、维修"},
     # The departments that take internal tasks from tickets (部门任务), each mapped in tickets/demo.py.
-    {"code": "warehouse", "name": "仓储", "description": "仓库：库存核实、补发、包装"},
-    {"code": "logistics", "name": "物流", "description": "物流：快递查询、拦截、理赔"},
-    {"code": "finance", "name": "财务", "description": "财务：退款、补偿打款"},
-    {"code": "product", "name": "产品", "description": "产品：质量鉴定、说明书"},
+    {"code": "dept-warehouse", "name": "仓储", "description": "仓库：库存核实、补发、包装"},
+    {"code": "dept-logistics", "name": "物流", "description": "物流：快递查询、拦截、理赔"},
+    {"code": "dept-finance", "name": "财务", "description": "财务：退款、补偿打款"},
+    {"code": "dept-product", "name": "产品", "description": "产品：质量鉴定、说明书"},
 ]
 
 USERS = [
@@ -29,14 +29,14 @@ USERS = [
     {"username": "supervisor2", "display_name": "王磊", "role": Role.SUPERVISOR, "teams": ["aftersales"],
      "leads": ["aftersales"]},
     {"username": "manager", "display_name": "刘洋", "role": Role.MANAGER, "teams": ["presales", "aftersales"]},
-    {"username": "warehouse", "display_name": "赵强", "role": Role.AGENT, "teams": ["warehouse"]},
-    {"username": "warehouse_lead", "display_name": "孙丽", "role": Role.SUPERVISOR, "teams": [], "leads": ["warehouse"]},
-    {"username": "logistics", "display_name": "周杰", "role": Role.AGENT, "teams": ["logistics"]},
-    {"username": "logistics_lead", "display_name": "吴敏", "role": Role.SUPERVISOR, "teams": [], "leads": ["logistics"]},
-    {"username": "finance", "display_name": "郑洁", "role": Role.AGENT, "teams": ["finance"]},
-    {"username": "finance_lead", "display_name": "冯涛", "role": Role.SUPERVISOR, "teams": [], "leads": ["finance"]},
-    {"username": "product", "display_name": "何静", "role": Role.AGENT, "teams": ["product"]},
-    {"username": "product_lead", "display_name": "许峰", "role": Role.SUPERVISOR, "teams": [], "leads": ["product"]},
+    {"username": "warehouse", "display_name": "赵强", "role": Role.AGENT, "teams": ["dept-warehouse"]},
+    {"username": "warehouse_lead", "display_name": "孙丽", "role": Role.SUPERVISOR, "teams": [], "leads": ["dept-warehouse"]},
+    {"username": "logistics", "display_name": "周杰", "role": Role.AGENT, "teams": ["dept-logistics"]},
+    {"username": "logistics_lead", "display_name": "吴敏", "role": Role.SUPERVISOR, "teams": [], "leads": ["dept-logistics"]},
+    {"username": "finance", "display_name": "郑洁", "role": Role.AGENT, "teams": ["dept-finance"]},
+    {"username": "finance_lead", "display_name": "冯涛", "role": Role.SUPERVISOR, "teams": [], "leads": ["dept-finance"]},
+    {"username": "product", "display_name": "何静", "role": Role.AGENT, "teams": ["dept-product"]},
+    {"username": "product_lead", "display_name": "许峰", "role": Role.SUPERVISOR, "teams": [], "leads": ["dept-product"]},
     {"username": "admin", "display_name": "系统管理员", "role": Role.ADMIN, "teams": [], "superuser": True},
 ]
 

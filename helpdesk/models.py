@@ -33,23 +33,24 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
-    @cached_property
-    def access(self) -> dict:
-        """Return the user's groups, permissions and teams, from the cache when unchanged (``helpdesk.access``)."""
+    def _access(self, part: str, read):
+        """Return one part of the user's access (groups, permissions, teams), cached across requests (``helpdesk.access``)."""
         from helpdesk.access import access_of
 
-        return access_of(self, lambda user: {"groups": user._group_names_read(), "permissions": user._permission_names_read(),
-                                             "teams": user._teams_read()})
+        cached = self.__dict__.setdefault("_access_parts", {})
+        if part not in cached:
+            cached[part] = access_of(self, part, read)
+        return cached[part]
 
     @property
     def group_names(self) -> frozenset[str]:
         """Return the names of the user's groups (their roles)."""
-        return self.access["groups"]
+        return self._access("groups", type(self)._group_names_read)
 
     @property
     def permission_names(self) -> frozenset[str]:
         """Return the user's permissions as "app_label.codename", own and through groups."""
-        return self.access["permissions"]
+        return self._access("permissions", type(self)._permission_names_read)
 
     def _group_names_read(self) -> frozenset[str]:
         return frozenset(self.groups.values_list("name", flat=True))
@@ -68,7 +69,7 @@ class User(AbstractUser):
     @property
     def teams_led_or_joined(self) -> list["Team"]:
         """Return the teams the user belongs to or leads, by name, each marked ``is_member``."""
-        return self.access["teams"]
+        return self._access("teams", type(self)._teams_read)
 
     def _teams_read(self) -> list["Team"]:
         member = Team.members.through.objects.filter(team_id=models.OuterRef("pk"), user_id=self.pk)

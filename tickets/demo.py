@@ -92,7 +92,7 @@ def _demo_workflow_load(tickets: list[Ticket], context: dict) -> None:
                        note="订单已取消，原路退款")
     for department in (InternalTask.Department.WAREHOUSE, InternalTask.Department.LOGISTICS,
                        InternalTask.Department.FINANCE, InternalTask.Department.PRODUCT):
-        DepartmentTeam.objects.get_or_create(department=department, defaults={"team": teams[department.value]})
+        DepartmentTeam.objects.get_or_create(department=department, defaults={"team": teams[f"dept-{department.value}"]})
     transaction.on_commit(department_team_ids_forget)
     if not InternalTask.objects.filter(ticket=damaged_tea).exists():
         internal_task_create(ticket=damaged_tea, actor=users["agent2"], title="核查同批次茶罐包装并安排补发",

@@ -35,7 +35,8 @@ def test_new_mail_opens_a_routed_email_ticket_for_the_customer_and_confirms_it(d
     assert message.sender == TicketMessage.Sender.CUSTOMER and "还没有到" in message.body
     confirmation = TicketEmail.objects.get(purpose=TicketEmail.Purpose.CONFIRMATION)
     assert confirmation.to_address == "wang.fang@example.com" and confirmation.in_reply_to == "<m1@example.com>"
-    assert len(callbacks) == 2  # the confirmation sent, the ticket announced to routing
+    # The confirmation sent, the ticket announced to routing; besides them only live events for open pages.
+    assert len([callback for callback in callbacks if callback.__module__ != "helpdesk.live"]) == 2
     _send_all()
     sent = outbox_mail.outbox[0]
     assert ticket.number in sent.subject and ticket.number in sent.body
