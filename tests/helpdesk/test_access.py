@@ -12,7 +12,9 @@ def _fresh(user):
 
 
 def test_access_is_read_from_the_cache_on_the_next_request(agent, django_assert_num_queries):
-    _fresh(agent).has_perm("tickets.change_ticket")
+    """Each part (permissions, groups, teams) is read once and then comes from the cache."""
+    first = _fresh(agent)
+    assert first.has_perm("tickets.change_ticket") and first.team_ids and first.group_names
     user = _fresh(agent)
     with django_assert_num_queries(0):
         assert user.has_perm("tickets.change_ticket")
