@@ -33,11 +33,16 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    @cached_property
+    def _access_parts(self) -> dict:
+        """Return the parts of the user's access read so far by this user object."""
+        return {}
+
     def _access(self, part: str, read):
         """Return one part of the user's access (groups, permissions, teams), cached across requests (``helpdesk.access``)."""
         from helpdesk.access import access_of
 
-        cached = self.__dict__.setdefault("_access_parts", {})
+        cached = self._access_parts
         if part not in cached:
             cached[part] = access_of(self, part, read)
         return cached[part]

@@ -47,7 +47,8 @@ def test_agent_assigns_a_range_to_themselves_then_raises_its_priority(page, live
     confirm = page.get_by_test_id("bulk-confirm")
     assert "将 4 张工单分配给我。" in confirm.inner_text()
     _shot(page, "bulk-confirm-desktop")
-    page.get_by_test_id("bulk-confirm-ok").click()
+    with page.expect_navigation():  # the page comes back with the summary (an older summary is on the page until then)
+        page.get_by_test_id("bulk-confirm-ok").click()
     page.wait_for_selector(".messages li.success")
     assert "已更新 4 张，跳过 0 张" in page.locator(".messages").inner_text()
     assigned = set(Ticket.objects.filter(assignee=agent).exclude(pk=closed.pk).values_list("pk", flat=True))
@@ -59,7 +60,8 @@ def test_agent_assigns_a_range_to_themselves_then_raises_its_priority(page, live
     page.select_option("[data-testid=bulk-action]", "status")
     page.select_option("[data-testid=bulk-status]", "pending_customer")
     page.get_by_test_id("bulk-apply").click()
-    page.get_by_test_id("bulk-confirm-ok").click()
+    with page.expect_navigation():  # the page comes back with the summary (an older summary is on the page until then)
+        page.get_by_test_id("bulk-confirm-ok").click()
     page.wait_for_selector(".messages li.success")
     summary = page.locator(".messages").inner_text()
     assert "已更新 5 张，跳过 1 张" in summary and closed.number in summary
@@ -72,7 +74,8 @@ def test_agent_assigns_a_range_to_themselves_then_raises_its_priority(page, live
     page.select_option("[data-testid=bulk-priority]", "high")
     page.get_by_test_id("bulk-apply").click()
     assert "优先级设为“高”" in page.get_by_test_id("bulk-confirm-text").inner_text()
-    page.get_by_test_id("bulk-confirm-ok").click()
+    with page.expect_navigation():  # the page comes back with the summary (an older summary is on the page until then)
+        page.get_by_test_id("bulk-confirm-ok").click()
     page.wait_for_selector(".messages li.success")
     assert set(Ticket.objects.filter(pk__in=[t.pk for t in tickets]).values_list("priority", flat=True)) == {"high"}
     assert errors == []
@@ -106,7 +109,8 @@ def test_selection_survives_the_rows_refresh_and_the_bar_fits_a_phone(page, live
     _shot(page, "bulk-bar-phone")
     page.get_by_test_id("bulk-apply").click()
     _shot(page, "bulk-confirm-phone")
-    page.get_by_test_id("bulk-confirm-ok").click()
+    with page.expect_navigation():  # the page comes back with the summary (an older summary is on the page until then)
+        page.get_by_test_id("bulk-confirm-ok").click()
     page.wait_for_selector(".messages li.success")
     assert "已更新 1 张，跳过 0 张" in page.locator(".messages").inner_text()
     assert list(Ticket.objects.filter(priority="low").values_list("pk", flat=True)) == [kept]  # the first priority
