@@ -1,8 +1,13 @@
-"""Character grams in SQL: an article's stored grams and the test that a text's grams are all among them."""
+"""Character grams in SQL: an article's stored grams and the tests its GIN indexes answer."""
+
+from itertools import combinations
+from math import comb
 
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.db.models.expressions import RawSQL
 from django.db.models import BooleanField, F, Func, Value
+
+MAX_COMBINATIONS = 64  # "at least k of these grams" spelled out as an OR of ANDs up to this many terms
 
 
 class Grams(Func):
@@ -17,7 +22,7 @@ class Grams(Func):
 
 
 class HasGrams(Func):
-    """True when an article's stored grams hold every character and character pair of the text.
+    """True when a column of stored grams holds every character and character pair of the text.
 
     A text found in the title or body passes; one that passes may still not be there (the pairs apart).
     """
@@ -26,18 +31,36 @@ class HasGrams(Func):
     template = "%(expressions)s"
     output_field = BooleanField()
 
-    def __init__(self, text: str):
-        super().__init__(F("search_grams"), Func(Value(text), function="knowledge_grams_query",
-                                                 output_field=SearchQueryField()))
+    def __init__(self, text: str, column: str = "search_grams"):
+        super().__init__(F(column), Func(Value(text), function="knowledge_grams_query",
+                                         output_field=SearchQueryField()))
 
 
-class HasAnyGram(Func):
-    """True when an article's stored grams hold at least one of the given grams: one test the GIN index answers."""
+class Matches(Func):
+    """True when a column of stored grams matches a tsquery of grams (``gram_any``, ``gram_at_least``)."""
 
     arg_joiner = " @@ "
     template = "%(expressions)s"
     output_field = BooleanField()
 
-    def __init__(self, grams: list[str]):
-        either = " | ".join("'" + gram.replace("\\", "\\\\").replace("'", "''") + "'" for gram in grams)
-        super().__init__(F("search_grams"), RawSQL("%s::tsquery", (either,), output_field=SearchQueryField()))
+    def __init__(self, column: str, tsquery: str):
+        super().__init__(F(column), RawSQL("%s::tsquery", (tsquery,), output_field=SearchQueryField()))
+
+
+def gram_lexeme(gram: str) -> str:
+    """Return a gram quoted as one tsquery lexeme (quotes and backslashes doubled)."""
+    return "'" + gram.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def gram_any(grams: list[str]) -> str:
+    """Return the tsquery that at least one of the grams is present."""
+    return " | ".join(gram_lexeme(gram) for gram in grams)
+
+
+def gram_at_least(grams: list[str], k: int) -> str | None:
+    """Return the tsquery that at least k of the grams are present, or None when it would be too long to spell out."""
+    if k <= 1:
+        return gram_any(grams)
+    if k > len(grams) or comb(len(grams), k) > MAX_COMBINATIONS:
+        return None
+    return " | ".join("(" + " & ".join(gram_lexeme(gram) for gram in group) + ")" for group in combinations(grams, k))

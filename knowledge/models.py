@@ -18,7 +18,7 @@ class ArticleManager(models.Manager):
     """Articles without their search grams, which only the search's SQL reads."""
 
     def get_queryset(self):
-        return super().get_queryset().defer("search_grams")
+        return super().get_queryset().defer("search_grams", "title_grams")
 
 
 class Article(models.Model):
@@ -57,6 +57,9 @@ class Article(models.Model):
     search_grams = models.GeneratedField(
         expression=Grams(models.F("title"), models.Value("\n"), models.F("body")),
         output_field=SearchVectorField(), db_persist=True)
+    # The same of the title alone: the search ranks titles by it and the global search looks through it.
+    title_grams = models.GeneratedField(
+        expression=Grams(models.F("title")), output_field=SearchVectorField(), db_persist=True)
 
     objects = ArticleManager()
 
@@ -71,6 +74,7 @@ class Article(models.Model):
             GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="article_title_trgm"),
             GinIndex(OpClass(Upper("body"), name="gin_trgm_ops"), name="article_body_trgm"),
             GinIndex(fields=["search_grams"], name="article_search_grams"),
+            GinIndex(fields=["title_grams"], name="article_title_grams"),
         ]
 
     def __str__(self):

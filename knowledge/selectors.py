@@ -7,15 +7,15 @@ import re
 from django.contrib.postgres.search import TrigramWordSimilarity
 import datetime as dt
 
-from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Greatest, Upper
+from django.db.models import Avg, Case, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Greatest, Upper
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.search import SearchHit
 from knowledge import workflow
-from knowledge.grams import HasAnyGram, HasGrams
+from knowledge.grams import HasGrams, Matches, gram_any, gram_at_least, gram_lexeme
 from knowledge.search_cache import search_cached
 from helpdesk.models import Team
 from helpdesk.teams import team_ids_for_user
@@ -27,8 +27,10 @@ from tickets.models import Ticket
 
 MAX_QUERY = 100
 MAX_GRAMS = 12
-SIMILAR = 0.3  # word_similarity above which a longer Latin query matches without an exact substring
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_LATIN = re.compile(r"[^\W\u3400-\u9fff\uf900-\ufaff]")
+_QUESTION_WORDS = re.compile("为什么|怎么样|怎么|什么|如何|怎样|请问|能否|是否|可以|时候|一下|我想|我要|想要")
 
 
 def article_queryset_for_viewer(*, viewer) -> QuerySet[Article]:
@@ -64,9 +66,12 @@ def article_get_public(*, pk) -> Article:
 
 
 def _grams(query: str) -> list[str]:
-    """Return the character pairs of the query's Chinese runs: Chinese has no spaces to split words at."""
+    """Return the character pairs of the query's Chinese runs: Chinese has no spaces to split words at.
+
+    Question words (怎么, 什么…) split the runs: they say how a customer asks, not what about.
+    """
     grams: list[str] = []
-    for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", query):
+    for run in _CJK_RUN.findall(_QUESTION_WORDS.sub(" ", query)):
         grams += [run[i:i + 2] for i in range(len(run) - 1)] if len(run) > 2 else [run]
     return list(dict.fromkeys(grams))[:MAX_GRAMS]
 
@@ -77,51 +82,80 @@ def article_search(articles: QuerySet[Article], *, query: str, limit: int = 20, 
 
     A query is matched as a whole (a substring of title or body, also for one or two Chinese characters),
     by its words, and for Chinese by the share of its character pairs found (退货七天 finds 七天无理由退货);
-    pg_trgm's word_similarity adds Latin-script near misses and ranks. ``loose`` (suggestions for a customer's
-    sentence, 我想退货怎么办) needs only one pair found, the best ones first. ``titles_only`` leaves the bodies out
-    (the global search, which looks for records by name, not through every article's text). Answers are cached
-    until an article changes (``knowledge.search_cache``).
+    pg_trgm's word_similarity adds Latin-script near misses. Articles whose title holds a pair of the query come
+    before those that hold them only in the body. ``loose`` (suggestions for a customer's sentence, 我想退货怎么办)
+    needs only one pair found.
+    ``titles_only`` leaves the bodies out (the global search, which looks for records by name, not through
+    every article's text). Answers are cached until an article changes (``knowledge.search_cache``).
     """
     query = " ".join((query or "").split())[:MAX_QUERY]
     if not query or articles.query.is_empty():
         return []
     return search_cached(articles, (query, limit, loose, titles_only),
-                         lambda: list(_ranked(articles, query, loose=loose, titles_only=titles_only)[:limit]))
+                         lambda: _ranked(articles, query, limit=limit, loose=loose, titles_only=titles_only))
 
 
-def _ranked(articles: QuerySet[Article], query: str, *, loose: bool, titles_only: bool) -> QuerySet[Article]:
-    """Return the articles matching a normalised query, best first (see ``article_search``)."""
-    words = [word for word in query.split(" ") if word]
+def _count(tests: list) -> Func:
+    """Return the number of the boolean expressions that hold, as an SQL sum."""
+    return sum((Case(When(test, then=Value(1)), default=Value(0), output_field=IntegerField()) for test in tests),
+               Value(0))
 
-    def anywhere(text: str) -> Q:
-        return Q(title__icontains=text) if titles_only else Q(title__icontains=text) | Q(body__icontains=text)
 
-    # The stored grams narrow the candidates through their GIN index before any text is read: a word found in the
-    # title or body has all its characters and pairs there; a Chinese pair found is one of the article's pairs.
-    every_word, candidates = Q(), Q()
-    for word in words:  # the whole query found means every word found
-        every_word &= anywhere(word)
-        candidates &= HasGrams(word)
+def _ranked(articles: QuerySet[Article], query: str, *, limit: int, loose: bool,
+            titles_only: bool) -> list[Article]:
+    """Return the best articles for a normalised query (see ``article_search``), in one query or a few.
+
+    Rank: 2 when the title holds the whole query, plus the share of the query's pairs in the title (for Latin
+    script pg_trgm's word similarity to the title), plus 0.2 per pair in title or body. For Chinese the articles
+    whose title holds a pair come first, found through the titles' own index; when they do not fill the page, the
+    rest follow by their number of pairs, level by level, each level newest first through the GIN index: ranking
+    them all at once would read every matching article's grams.
+    """
+    column = "title_grams" if titles_only else "search_grams"
+    every_word = Q()
+    for word in query.split(" "):  # the whole query found means every word found
+        present = Q(title__icontains=word) if titles_only else Q(title__icontains=word) | Q(body__icontains=word)
+        every_word &= Q(HasGrams(word, column)) & present
     grams = _grams(query) if _CJK.search(query) and len(query) > 2 else []
-    gram_hits = sum((Case(When(Q(title__icontains=gram) if titles_only else HasGrams(gram),
-                               then=Value(1)), default=Value(0), output_field=IntegerField()) for gram in grams),
-                    Value(0))
-    matched = every_word
+    latin = bool(_LATIN.search(query))
+    title_any = Matches("title_grams", gram_any(grams)) if grams else None
+    hits = _count([Matches(column, gram_lexeme(gram)) for gram in grams])
+    title_share = Value(0.0, output_field=FloatField())
     if grams:
-        candidates |= HasAnyGram(grams)
-        matched = Q(gram_hits__gte=1 if loose else max(2, (len(grams) + 1) // 2)) | matched
-    annotated = articles.alias(upper_title=Upper("title")).annotate(
-        gram_hits=gram_hits,
-        title_hit=Case(When(title__icontains=query, then=Value(2.0)), default=Value(0.0), output_field=FloatField()),
-        similarity=Greatest(TrigramWordSimilarity(query, "title"), Value(0.0), output_field=FloatField()),
-    )
+        title_share = Case(When(title_any, then=Cast(_count([Matches("title_grams", gram_lexeme(gram))
+                                                             for gram in grams]), FloatField()) / len(grams)),
+                           default=Value(0.0), output_field=FloatField())
+    if latin:
+        title_share = title_share + Greatest(TrigramWordSimilarity(query, "title"), Value(0.0),
+                                             output_field=FloatField())
+    whole_title = Case(When(Q(HasGrams(query, "title_grams")) & Q(title__icontains=query), then=Value(2.0)),
+                       default=Value(0.0), output_field=FloatField())
+    matched = every_word
+    least = 1 if loose else max(2, (len(grams) + 1) // 2)
+    if grams:
+        spelled = gram_at_least(grams, least)
+        matched |= Q(Matches(column, spelled)) if spelled else Q(Matches(column, gram_any(grams)), hits__gte=least)
     if not _CJK.search(query) and len(query) >= 3:  # pg_trgm folds case: the index on UPPER(title) serves
-        similar = Q(upper_title__trigram_word_similar=query)
-        candidates |= similar
-        matched |= similar
-    return annotated.filter(candidates, matched).annotate(
-        rank=F("title_hit") + F("similarity") + F("gram_hits") * Value(0.2, output_field=FloatField()),
-    ).order_by("-rank", "-published_at", "-id")
+        matched |= Q(upper_title__trigram_word_similar=query)
+    ranked = (articles.alias(upper_title=Upper("title"), hits=hits).filter(matched)
+              .annotate(rank=whole_title + title_share + F("hits") * Value(0.2, output_field=FloatField()))
+              .order_by("-rank", "-published_at", "-id"))
+    if not grams or titles_only:
+        return list(ranked[:limit])
+    found = list(ranked.filter(title_any)[:limit])  # titles that hold a pair first: their own index finds them
+    rest = ranked.filter(~Q(title_any))
+    for level in range(len(grams), least - 1, -1):  # the rest rank by their pairs alone: most first, then newest
+        spelled = gram_at_least(grams, level)
+        if len(found) >= limit or spelled is None:
+            break
+        found += (rest.filter(Matches(column, spelled)).exclude(pk__in=[article.pk for article in found])
+                  .order_by("-published_at", "-id")[:limit - len(found)])
+    else:
+        if least <= len(grams):
+            return found
+    if len(found) < limit:  # levels too many to spell out, or whole words only: rank what is left in one query
+        found += rest.exclude(pk__in=[article.pk for article in found])[:limit - len(found)]
+    return found
 
 
 SUGGESTED = 5

@@ -93,3 +93,30 @@ def test_a_cached_answer_follows_article_changes_and_each_scope(articles, superv
     assert "七天无理由退货政策" not in _titles(article_search(public, query="退货"))
     ArticleFactory(title="退货地址变更")
     assert "退货地址变更" in _titles(article_search(public, query="退货"))
+
+
+def test_an_article_whose_title_holds_the_question_comes_before_one_that_only_mentions_it(db):
+    mention = ArticleFactory(title="售后须知", body="退款到账、运费、发票、保修、退款到账都在这里。")
+    titled = ArticleFactory(title="退款到账时间", body="原路退回。")
+    assert article_search(article_queryset_public(), query="退款到账")[:2] == [titled, mention]
+
+
+def test_articles_that_hold_the_question_only_in_the_body_rank_by_pairs_found_then_newest(db):
+    older_all = ArticleFactory(title="常见问题一", body="申请退款后多久到账")
+    one_pair = ArticleFactory(title="常见问题二", body="退款说明")
+    newer_all = ArticleFactory(title="常见问题三", body="退款到账说明")
+    found = article_search(article_queryset_public(), query="退款到账", loose=True)
+    assert found == [newer_all, older_all, one_pair]
+    assert article_search(article_queryset_public(), query="退款到账") == [newer_all, older_all]  # 2 of 3 pairs
+
+
+def test_question_words_do_not_count_as_what_is_asked_about(articles):
+    assert _titles(article_search(article_queryset_public(), query="退款什么时候到账"))[0] == "退款多久到账"
+    assert _titles(article_search(article_queryset_public(), query="发票怎么开具"))[0] == "如何开具发票"
+
+
+def test_more_pairs_than_can_be_spelled_out_still_need_half_of_them(db):
+    article = ArticleFactory(title="保价说明", body="价格保护：签收后七天内降价可申请补差。")
+    question = "签收后七天内降价可以申请补差吗"  # 12 pairs: "at least 6" is not spelled out as a tsquery
+    assert article_search(article_queryset_public(), query=question) == [article]
+    assert article_search(article_queryset_public(), query="签收后发现外包装有明显破损怎么处理") == []
