@@ -5,6 +5,7 @@
     live              the live workspace streams under load (``make bench-live``)
     load              agents at work and live chats at once (``make bench-load``)
     compare           compare saved results files before and after a change
+    rival             django-helpdesk's timed rows into the results, set against ours (``make bench-rival``)
     generate          bulk-insert customers, tickets and messages
     orders            order import, returns, upsert and webhook rates over HTTP
     customer-import   the customer import of a generated GBK CSV
@@ -17,7 +18,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = {"run": "run", "chat": "chat", "live": "live", "load": "load", "compare": "compare", "generate": "generate", "orders": "orders",
+COMMANDS = {"run": "run", "chat": "chat", "live": "live", "load": "load", "compare": "compare", "rival": "rival", "generate": "generate", "orders": "orders",
             "customer-import": "customer_import", "followup-sweep": "followup_sweep",
             "sla-breach-delay": "sla_breach_delay"}
 # Production settings (DEBUG off): what the figures are about. The test client's host and the local servers' are allowed.

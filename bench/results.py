@@ -8,6 +8,8 @@ from pathlib import Path
 import django
 from django.db import connection
 
+from bench.rival import rival_ratios_refresh
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_PATH = BASE_DIR / "bench" / "results" / "latest.json"
 
@@ -56,8 +58,11 @@ def results_merge(previous: list[dict], new: list[dict], names: list[str]) -> li
 
 
 def results_record(path: Path, rows: list[dict], names: list[str]) -> list[dict]:
-    """Merge this run's rows into the results file at ``path``; return all of its rows."""
-    merged = results_merge(results_read(path), rows, names)
+    """Merge this run's rows into the results file at ``path``; return all of its rows.
+
+    django-helpdesk's rows are set against our case anew (their median ÷ ours), whichever side this run measured.
+    """
+    merged = rival_ratios_refresh(results_merge(results_read(path), rows, names))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"cases": merged}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return merged

@@ -31,9 +31,11 @@ def bench_cases(modules: list[str] | None = None) -> list[BenchCase]:
 
 
 def case_names() -> list[str]:
-    """Return the name of every row the results file may hold: the timed cases, then the live chat, live workspace and load figures."""
+    """Return the name of every row the results file may hold: the timed cases, then the live and load figures, then django-helpdesk's."""
     from bench.load.agents import LOAD_ROWS
     from bench.load.chat import CHAT_ROWS
     from bench.load.live import LIVE_ROWS
+    from bench.rival import RIVAL_ROWS
 
-    return [case.name for case in bench_cases()] + list(CHAT_ROWS) + list(LIVE_ROWS) + list(LOAD_ROWS)
+    return ([case.name for case in bench_cases()] + list(CHAT_ROWS) + list(LIVE_ROWS) + list(LOAD_ROWS)
+            + list(RIVAL_ROWS))

@@ -21,7 +21,8 @@ def results_publish(args, rows: list[dict]) -> None:
     from bench.results import results_record
 
     all_rows = results_record(args.results, rows, case_names())
-    print(results_table(rows))
+    measured = {row["case"] for row in rows}
+    print(results_table([row for row in all_rows if row["case"] in measured]))
     print(f"Wrote {args.results}.")
     if not args.no_docs:
         docs_table_write(args.docs, all_rows)

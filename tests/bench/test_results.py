@@ -35,8 +35,9 @@ def test_every_case_has_a_name_of_its_own_and_every_domain_its_data_size():
     assert all(callable(case_module(module).data_size) for module in MODULES)
     from bench.load.agents import LOAD_ROWS
     from bench.load.live import LIVE_ROWS
+    from bench.rival import RIVAL_ROWS
 
-    tail = list(CHAT_ROWS) + list(LIVE_ROWS) + list(LOAD_ROWS)
+    tail = list(CHAT_ROWS) + list(LIVE_ROWS) + list(LOAD_ROWS) + list(RIVAL_ROWS)
     assert names[-len(tail):] == tail
     with pytest.raises(ValueError):
         case_module("helpdesk")

@@ -1,0 +1,9 @@
+"""django-helpdesk's URLs at the site root, with the admin its ticket page links to."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("helpdesk.urls", namespace="helpdesk")),
+]
