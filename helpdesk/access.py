@@ -13,23 +13,40 @@ VERSION_KEY = "helpdesk:access:version"
 SECONDS = 60
 
 
-def access_of(user, part: str, read):
-    """Return ``read(user)`` (one part of the user's access) from the cache when the version still holds."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, None)
+PARTS = ("permissions", "groups", "teams")
+
+
+def _key(part: str, version, user) -> str:
+    return f"helpdesk:access:{part}:{version}:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}"
+
+
+def access_of(user, part: str, read, parts: dict):
+    """Return ``read(user)`` (one part of the user's access) from ``parts``, else the cache while the version holds.
+
+    ``parts`` is what this user object has read so far: the first part asked for brings the version and every
+    cached part in two round trips, since a page reads them all.
+    """
+    if "version" not in parts:
         version = cache.get(VERSION_KEY)
-    key = f"helpdesk:access:{part}:{version}:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}"
-    found = cache.get(key) if version is not None else None
-    if found is None:
-        found = read(user)
+        if version is None:
+            cache.add(VERSION_KEY, 1, None)
+            version = cache.get(VERSION_KEY)
+        parts["version"] = version
         if version is not None:
-            cache.set(key, found, SECONDS)
-    return found
+            keys = {_key(name, version, user): name for name in PARTS}
+            parts.update({keys[key]: found for key, found in cache.get_many(list(keys)).items()})
+    if part not in parts:
+        parts[part] = read(user)
+        if parts["version"] is not None:
+            cache.set(_key(part, parts["version"], user), parts[part], SECONDS)
+    return parts[part]
 
 
 def _version_raise() -> None:
-    cache.set(VERSION_KEY, (cache.get(VERSION_KEY) or 0) + 1, None)
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not there (or Redis unreachable): readers start it again
+        cache.add(VERSION_KEY, 1, None)
 
 
 def access_forget(**kwargs) -> None:

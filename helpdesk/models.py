@@ -42,10 +42,7 @@ class User(AbstractUser):
         """Return one part of the user's access (groups, permissions, teams), cached across requests (``helpdesk.access``)."""
         from helpdesk.access import access_of
 
-        cached = self._access_parts
-        if part not in cached:
-            cached[part] = access_of(self, part, read)
-        return cached[part]
+        return access_of(self, part, read, self._access_parts)
 
     @property
     def group_names(self) -> frozenset[str]:

@@ -62,3 +62,31 @@ def test_superuser_flag_changes_the_permissions_at_once(agent):
     assert not _fresh(agent).has_perm("tickets.merge_ticket")
     User.objects.filter(pk=agent.pk).update(is_superuser=True)
     assert _fresh(agent).has_perm("tickets.merge_ticket")
+
+
+def test_a_page_reads_all_its_access_in_two_cache_round_trips(agent):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    first = _fresh(agent)
+    assert first.has_perm("tickets.change_ticket") and first.team_ids and first.group_names
+    user = _fresh(agent)
+    with mock.patch.object(cache, "get", wraps=cache.get) as get, \
+            mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        assert user.has_perm("tickets.change_ticket") and user.team_ids and user.group_names
+    assert get.call_count == 1 and get_many.call_count == 1
+
+
+def test_raising_the_version_counts_up_and_starts_again_when_gone(agent):
+    from django.core.cache import cache
+
+    from helpdesk.access import VERSION_KEY, _version_raise
+
+    assert _fresh(agent).group_names
+    before = cache.get(VERSION_KEY)
+    _version_raise()
+    assert cache.get(VERSION_KEY) == before + 1
+    cache.delete(VERSION_KEY)
+    _version_raise()
+    assert cache.get(VERSION_KEY) == 1
