@@ -7,7 +7,6 @@ from the buckets is within 2^(1/16) − 1 ≈ 4.4 % of the exact ``percentile_co
 """
 
 import math
-from itertools import zip_longest
 
 FLOOR = 0.1
 PER_DOUBLING = 16
@@ -37,11 +36,6 @@ def histogram_from_counts(counts: dict[int, int]) -> list[int]:
     for bucket, count in counts.items():
         histogram[bucket] += count
     return histogram
-
-
-def histograms_sum(histograms) -> list[int]:
-    """Return the bucket-wise sum of histograms of any lengths."""
-    return [sum(column) for column in zip_longest(*histograms, fillvalue=0)]
 
 
 def _order_statistic(histogram: list[int], k: int) -> float:

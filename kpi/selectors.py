@@ -4,7 +4,9 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum
+from django.db.models import (
+    Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Func, Max, Q, QuerySet, Sum,
+)
 from django.db.models.functions import ExtractHour, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,8 @@ from kpi.models import (
     ConductRecord, FactDay, FactDayCategory, FactHour, PeriodScorecard, Report, ReviewDay, Scorecard, StepFact,
     TicketFact,
 )
-from kpi.histograms import histogram_percentile, histograms_sum
+from kpi.aggregates import HistogramSum, histogram_from_sums
+from kpi.histograms import histogram_percentile
 from kpi.rollups import COMPLAINT, PRESALES, SUM_COLUMNS, fact_sums
 from channels.models import PhoneCall
 from orders.models import Order, ReturnRequest
@@ -171,17 +174,14 @@ def kpi_days_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=No
 
 
 def _totals_from_rollups(days: QuerySet[FactDay]) -> dict:
-    """Return the summary's sums and first-response median from the daily rollups (a few hundred rows a month).
+    """Return the summary's sums and first-response median from the daily rollups, added up by PostgreSQL.
 
     The median comes from the summed histograms: within ``kpi.histograms``' error bound of the exact one.
     """
-    totals = {column: 0 for column in ROLLUP_COLUMNS}
-    histograms = []
-    for row in days.values(*ROLLUP_COLUMNS, "frt_histogram").order_by():
-        histograms.append(row.pop("frt_histogram"))
-        for column, value in row.items():
-            totals[column] += value
-    totals["frt_median"] = histogram_percentile(histograms_sum(histograms), 0.5)
+    longest = days.aggregate(longest=Max(Func("frt_histogram", function="cardinality")))["longest"] or 0
+    totals = days.aggregate(**{column: Sum(column, default=0) for column in ROLLUP_COLUMNS},
+                            frt_histogram=HistogramSum("frt_histogram", buckets=longest))
+    totals["frt_median"] = histogram_percentile(histogram_from_sums(totals.pop("frt_histogram")), 0.5)
     return totals
 
 

@@ -2,12 +2,13 @@
 
 import datetime as dt
 import random
+from itertools import zip_longest
 
 import pytest
 import time_machine
 from django.utils import timezone
 
-from kpi.histograms import bucket_edges, bucket_of, histogram_from_counts, histogram_percentile, histograms_sum
+from kpi.histograms import bucket_edges, bucket_of, histogram_from_counts, histogram_percentile
 from kpi.models import FactDay, ReviewDay
 from kpi.selectors import (
     Median, _totals_from_facts, kpi_facts_for_viewer, kpi_reviews_for_viewer, kpi_summary,
@@ -139,7 +140,7 @@ def test_histogram_percentiles_are_within_the_stated_bound(seed):
         counts[bucket_of(value)] = counts.get(bucket_of(value), 0) + 1
     halves = histogram_from_counts({b: n // 2 for b, n in counts.items()}), \
         histogram_from_counts({b: n - n // 2 for b, n in counts.items()})
-    histogram = histograms_sum(halves)
+    histogram = [first + second for first, second in zip_longest(*halves, fillvalue=0)]
     for fraction in (0.5, 0.9):
         rank = fraction * (len(values) - 1)
         low, high = values[int(rank)], values[min(int(rank) + 1, len(values) - 1)]
@@ -152,3 +153,18 @@ def test_bucket_edges_hold_their_values():
         low, high = bucket_edges(bucket_of(value))
         assert low <= value and (value < high or bucket_of(value) == bucket_of(10 ** 9))
     assert histogram_percentile([], 0.5) is None
+
+
+@pytest.mark.django_db
+def test_postgresql_adds_histograms_of_any_length_bucket_by_bucket():
+    from kpi.aggregates import HistogramSum, histogram_from_sums
+    from kpi.histograms import LAST
+
+    for day, histogram in ((1, [1, 0, 2]), (2, [0, 5]), (3, []), (4, [0] * LAST + [7])):
+        FactDay.objects.create(day=dt.date(2026, 11, day), team_id=1, channel="web", frt_histogram=histogram)
+    days = FactDay.objects.filter(team_id=1)
+    summed = histogram_from_sums(days.aggregate(h=HistogramSum("frt_histogram"))["h"])
+    assert summed[:3] == [1, 5, 2] and summed[LAST] == 7 and len(summed) == LAST + 1
+    assert histogram_from_sums(days.filter(day__gte=dt.date(2026, 11, 2), day__lte=dt.date(2026, 11, 3))
+                               .aggregate(h=HistogramSum("frt_histogram"))["h"]) == [0, 5]
+    assert histogram_from_sums(days.none().aggregate(h=HistogramSum("frt_histogram"))["h"]) == []
