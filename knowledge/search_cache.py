@@ -37,19 +37,21 @@ def articles_version_bump(**kwargs) -> None:
     transaction.on_commit(bump)
 
 
-def search_cached(articles: QuerySet, question: tuple, rank: Callable[[], list]) -> list:
-    """Return a search's ranked articles of the queryset: read by the cached ids when this version answered it."""
+def search_cached(articles: QuerySet, question: tuple, rank: Callable[[], list[int]]) -> list:
+    """Return a search's articles of the queryset, best first: ranked ids from the cache when this version answered
+    it, else from ``rank``; then read by id through the queryset (one query for the page's rows)."""
     version = articles_version()
-    if version == "none":
-        return rank()
-    digest = hashlib.sha256(repr((str(articles.query), question)).encode()).hexdigest()
-    key = f"knowledge:search:{version}:{digest}"
-    ids = cache.get(key)
+    key = None
+    ids = None
+    if version != "none":
+        digest = hashlib.sha256(repr((str(articles.query), question)).encode()).hexdigest()
+        key = f"knowledge:search:{version}:{digest}"
+        ids = cache.get(key)
     if ids is None:
-        found = rank()
-        cache.set(key, [article.pk for article in found], SECONDS)
-        return found
-    by_id = articles.in_bulk(ids)
+        ids = rank()
+        if key:
+            cache.set(key, ids, SECONDS)
+    by_id = articles.in_bulk(ids) if ids else {}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

@@ -7,6 +7,8 @@ import re
 from django.contrib.postgres.search import TrigramWordSimilarity
 import datetime as dt
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Avg, Case, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Greatest, Upper
 from django.http import Http404
@@ -76,6 +78,34 @@ def _grams(query: str) -> list[str]:
     return list(dict.fromkeys(grams))[:MAX_GRAMS]
 
 
+UBIQUITOUS = 0.9  # a pair in more than this share of the articles tells them apart no better than a space does
+UBIQUITOUS_FROM = 1000  # articles: below this, every pair counts
+UBIQUITOUS_KEY = "knowledge:grams:ubiquitous"
+UBIQUITOUS_SECONDS = 3600
+
+
+def _ubiquitous() -> frozenset[str]:
+    """Return the pairs found in nearly every article (one every title starts with), which the search leaves out.
+
+    PostgreSQL's statistics of the stored grams (``pg_stats``, kept by ANALYZE) give each common pair's share of
+    the articles; the set is cached for an hour, since it moves slowly and a stale one only shifts the line a little.
+    """
+    found = cache.get(UBIQUITOUS_KEY)
+    if found is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT stats.most_common_elems::text::text[], stats.most_common_elem_freqs, tables.reltuples "
+                "FROM pg_stats AS stats JOIN pg_class AS tables ON tables.oid = %s::regclass "
+                "WHERE stats.schemaname = current_schema() AND stats.tablename = %s AND stats.attname = 'search_grams'",
+                [Article._meta.db_table, Article._meta.db_table])
+            row = cursor.fetchone()
+        found = frozenset()
+        if row and row[0] and row[2] >= UBIQUITOUS_FROM:
+            found = frozenset(gram for gram, share in zip(row[0], row[1]) if share > UBIQUITOUS)
+        cache.set(UBIQUITOUS_KEY, found, UBIQUITOUS_SECONDS)
+    return found
+
+
 def article_search(articles: QuerySet[Article], *, query: str, limit: int = 20, loose: bool = False,
                    titles_only: bool = False) -> list[Article]:
     """Return the articles matching a search, best first.
@@ -102,8 +132,8 @@ def _count(tests: list) -> Func:
 
 
 def _ranked(articles: QuerySet[Article], query: str, *, limit: int, loose: bool,
-            titles_only: bool) -> list[Article]:
-    """Return the best articles for a normalised query (see ``article_search``), in one query or a few.
+            titles_only: bool) -> list[int]:
+    """Return the ids of the best articles for a normalised query (see ``article_search``), in one query or a few.
 
     Rank: 2 when the title holds the whole query, plus the share of the query's pairs in the title (for Latin
     script pg_trgm's word similarity to the title), plus 0.2 per pair in title or body. For Chinese the articles
@@ -117,6 +147,7 @@ def _ranked(articles: QuerySet[Article], query: str, *, limit: int, loose: bool,
         present = Q(title__icontains=word) if titles_only else Q(title__icontains=word) | Q(body__icontains=word)
         every_word &= Q(HasGrams(word, column)) & present
     grams = _grams(query) if _CJK.search(query) and len(query) > 2 else []
+    grams = [gram for gram in grams if gram not in _ubiquitous()] if grams else grams
     latin = bool(_LATIN.search(query))
     title_any = Matches("title_grams", gram_any(grams)) if grams else None
     hits = _count([Matches(column, gram_lexeme(gram)) for gram in grams])
@@ -138,8 +169,8 @@ def _ranked(articles: QuerySet[Article], query: str, *, limit: int, loose: bool,
     if not _CJK.search(query) and len(query) >= 3:  # pg_trgm folds case: the index on UPPER(title) serves
         matched |= Q(upper_title__trigram_word_similar=query)
     ranked = (articles.alias(upper_title=Upper("title"), hits=hits).filter(matched)
-              .annotate(rank=whole_title + title_share + F("hits") * Value(0.2, output_field=FloatField()))
-              .order_by("-rank", "-published_at", "-id"))
+              .alias(rank=whole_title + title_share + F("hits") * Value(0.2, output_field=FloatField()))
+              .order_by("-rank", "-published_at", "-id").values_list("pk", flat=True))
     if not grams or titles_only:
         return list(ranked[:limit])
     found = list(ranked.filter(title_any)[:limit])  # titles that hold a pair first: their own index finds them
@@ -148,13 +179,13 @@ def _ranked(articles: QuerySet[Article], query: str, *, limit: int, loose: bool,
         spelled = gram_at_least(grams, level)
         if len(found) >= limit or spelled is None:
             break
-        found += (rest.filter(Matches(column, spelled)).exclude(pk__in=[article.pk for article in found])
+        found += (rest.filter(Matches(column, spelled)).exclude(pk__in=found)
                   .order_by("-published_at", "-id")[:limit - len(found)])
     else:
         if least <= len(grams):
             return found
     if len(found) < limit:  # levels too many to spell out, or whole words only: rank what is left in one query
-        found += rest.exclude(pk__in=[article.pk for article in found])[:limit - len(found)]
+        found += rest.exclude(pk__in=found)[:limit - len(found)]
     return found
 
 

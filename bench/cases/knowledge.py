@@ -9,7 +9,7 @@ _clients: dict = {}
 
 
 def _data() -> dict:
-    """Generate the articles once per database and pick a ticket of the demo agent's team."""
+    """Generate the articles once per database and pick a generated ticket of the demo agent's team."""
     if not _ready:
         from bench.generators.knowledge import ARTICLES, articles_generate, articles_generated_count
         from tickets.models import Ticket
@@ -17,7 +17,11 @@ def _data() -> dict:
         if articles_generated_count() < ARTICLES:
             print("\n  Generating knowledge articles…")
             articles_generate(total=ARTICLES - articles_generated_count())
-        ticket = Ticket.objects.filter(team__members__username="agent").order_by("-pk").values_list("pk", flat=True)
+        from bench.generators.tickets import SUBJECTS
+
+        # A customer's ticket as generated (not one another module's cases filed): its subject is what is asked.
+        ticket = (Ticket.objects.filter(team__members__username="agent", subject__in=SUBJECTS).order_by("-pk")
+                  .values_list("pk", flat=True))
         _ready["ticket"] = ticket.first()
     return _ready
 

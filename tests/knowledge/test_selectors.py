@@ -120,3 +120,24 @@ def test_more_pairs_than_can_be_spelled_out_still_need_half_of_them(db):
     question = "签收后七天内降价可以申请补差吗"  # 12 pairs: "at least 6" is not spelled out as a tsquery
     assert article_search(article_queryset_public(), query=question) == [article]
     assert article_search(article_queryset_public(), query="签收后发现外包装有明显破损怎么处理") == []
+
+
+def test_a_pair_in_nearly_every_article_is_left_out_of_the_question(db, monkeypatch):
+    from django.core.cache import cache
+    from django.db import connection
+
+    from knowledge import selectors
+
+    monkeypatch.setattr(selectors, "UBIQUITOUS_FROM", 5)
+    articles = [ArticleFactory(title=f"基准文章{n}：运费说明", body="运费由商家承担。") for n in range(8)]
+    invoice = ArticleFactory(title="基准文章：发票说明", body="电子发票。")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE knowledge_article")
+    cache.delete(selectors.UBIQUITOUS_KEY)
+    try:
+        assert {"基准", "说明"} <= selectors._ubiquitous() and "发票" not in selectors._ubiquitous()
+        found = article_search(article_queryset_public(), query="基准发票", loose=True)
+        assert found == [invoice]  # 基准 in every title would have put every article first
+        assert set(article_search(article_queryset_public(), query="运费")) == set(articles)
+    finally:
+        cache.delete(selectors.UBIQUITOUS_KEY)  # computed with this test's lower threshold
