@@ -73,3 +73,12 @@ class AuditEvent(AppendOnlyModel):
     class Meta(AppendOnlyModel.Meta):
         abstract = True
         ordering = ["created_at", "id"]
+
+    @property
+    def kind_label(self) -> str:
+        """Return the kind's label (what ``get_kind_display`` returns), without translating every label to find it.
+
+        ``get_kind_display`` makes the choices hashable, which translates all of them: a history of fifty events
+        translated some thousand labels per page.
+        """
+        return dict(self._meta.get_field("kind").flatchoices).get(self.kind, self.kind)

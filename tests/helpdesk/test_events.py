@@ -163,3 +163,12 @@ def test_admin_shows_event_rows_read_only():
         assert not each.has_change_permission(request, None), each
         assert not each.has_delete_permission(request, None), each
         assert each.has_view_permission(request, None), each
+
+
+def test_an_events_kind_label_is_its_display_without_translating_every_label():
+    from tickets.models import TicketEvent
+
+    for kind in TicketEvent.Kind.values:
+        event = TicketEvent(kind=kind)
+        assert event.kind_label == event.get_kind_display()
+    assert TicketEvent(kind="no-such-kind").kind_label == "no-such-kind"
