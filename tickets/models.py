@@ -219,6 +219,11 @@ class TicketMessage(models.Model):
     def __str__(self):
         return f"{self.ticket_id}:{self.sender}:{self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def sent_email(self):
+        """Return the e-mail this reply went out as, or None (a template reading ``email`` pays for a failed lookup)."""
+        return getattr(self, "email", None)
+
 
 class TicketEvent(AuditEvent):
     """One recorded change of a ticket: who changed what, from what to what, and when."""
