@@ -202,8 +202,10 @@ def kpi_summary(*, viewer, date_from: dt.date, date_to: dt.date, team=None, agen
     csat = kpi_responses_for_viewer(viewer=viewer, date_from=date_from, date_to=date_to, team=team, agent=agent,
                                     channel=channel).aggregate(total=Sum("score", default=0), n=Count("pk"))
     start, end = day_bounds(date_from, date_to)
-    orders_placed = Order.objects.filter(placed_at__gte=start, placed_at__lt=end).count()
-    delivered = Order.objects.filter(delivered_at__gte=start, delivered_at__lt=end).count()
+    placed, delivered = Q(placed_at__gte=start, placed_at__lt=end), Q(delivered_at__gte=start, delivered_at__lt=end)
+    orders = Order.objects.filter(placed | delivered).aggregate(placed=Count("pk", filter=placed),
+                                                                 delivered=Count("pk", filter=delivered))
+    orders_placed, delivered = orders["placed"], orders["delivered"]
     returns = ReturnRequest.objects.filter(
         created_at__gte=start, created_at__lt=end, kind=ReturnRequest.Kind.RETURN
     ).exclude(status=ReturnRequest.Status.CANCELLED).count()
