@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Value
+from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -107,7 +107,7 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         filter_form_dress(filterset.form, lists=self.lists)
         tickets = self.tickets_for(filterset)  # may choose the pagination of its order
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(ticket_list_rows(tickets).prefetch_related("tags"), Request(self.request))
+        page = paginator.paginate_queryset(ticket_list_rows(tickets).prefetch_related(Prefetch("tags", to_attr="tag_list")), Request(self.request))
         timers = sla_running_timers(ticket_ids=[ticket.pk for ticket in page])
         for ticket in page:
             running = timers.get(ticket.pk, [])
