@@ -5,7 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.cache import cache
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -270,7 +270,8 @@ def ticket_thread_for_viewer(*, ticket: Ticket, viewer) -> dict:
     clear = may_view_pii(viewer)
     subject, subject_is_masked = text_for_viewer(ticket.subject, clear=clear)
     description, description_is_masked = text_for_viewer(ticket.description, clear=clear)
-    messages = ticket_thread(ticket=ticket).only(*THREAD_PAGE_FIELDS)
+    messages = (ticket_thread(ticket=ticket).only(*THREAD_PAGE_FIELDS).prefetch_related(None)
+                .prefetch_related(Prefetch("attachments", to_attr="attachment_list")))  # a list, not a manager per message
     return {"messages": ticket_messages_shown(messages, viewer=viewer), "subject": subject,
             "subject_is_masked": subject_is_masked, "description": description,
             "description_is_masked": description_is_masked}
