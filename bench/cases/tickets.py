@@ -34,12 +34,20 @@ def _agent_ticket(subject: str, messages: int):
 
 @cache
 def _thread_ticket_id() -> int:
-    """Return a ticket of the agent's team with a 50-message thread (messages beyond the 50th, left by older runs, go)."""
-    from tickets.models import TicketMessage
+    """Return a ticket of the agent's team with a 50-message thread and the history of its creation only.
+
+    A thread that older runs made longer (replies posted to it, with their events) is renamed and made anew, so
+    every run measures the same page.
+    """
+    from django.db.models import Count, Max
+
+    from tickets.models import Ticket, TicketEvent
 
     ticket = _agent_ticket(THREAD_SUBJECT, THREAD_MESSAGES)
-    kept = TicketMessage.objects.filter(ticket=ticket).order_by("created_at", "id").values("pk")[:THREAD_MESSAGES]
-    TicketMessage.objects.filter(ticket=ticket).exclude(pk__in=kept).delete()
+    thread = ticket.messages.aggregate(n=Count("pk"), last=Max("created_at"))
+    if thread["n"] != THREAD_MESSAGES or TicketEvent.objects.filter(ticket=ticket, created_at__gt=thread["last"]).exists():
+        Ticket.objects.filter(pk=ticket.pk).update(subject=f"{THREAD_SUBJECT}（旧）")
+        ticket = _agent_ticket(THREAD_SUBJECT, THREAD_MESSAGES)
     return ticket.pk
 
 
