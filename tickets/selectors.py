@@ -5,7 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.cache import cache
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -270,9 +270,15 @@ def ticket_thread_for_viewer(*, ticket: Ticket, viewer) -> dict:
     clear = may_view_pii(viewer)
     subject, subject_is_masked = text_for_viewer(ticket.subject, clear=clear)
     description, description_is_masked = text_for_viewer(ticket.description, clear=clear)
-    messages = (ticket_thread(ticket=ticket).only(*THREAD_PAGE_FIELDS).prefetch_related(None)
-                .prefetch_related(Prefetch("attachments", to_attr="attachment_list")))  # a list, not a manager per message
-    return {"messages": ticket_messages_shown(messages, viewer=viewer), "subject": subject,
+    messages = ticket_messages_shown(ticket_thread(ticket=ticket).only(*THREAD_PAGE_FIELDS).prefetch_related(None),
+                                     viewer=viewer)
+    # The thread's attachments in one read by the ticket (a merge moves both), each message given a list of its own.
+    attachments: dict[int, list[Attachment]] = {}
+    for attachment in ticket.attachments.filter(message__isnull=False):
+        attachments.setdefault(attachment.message_id, []).append(attachment)
+    for message in messages:
+        message.attachment_list = attachments.get(message.pk, [])
+    return {"messages": messages, "subject": subject,
             "subject_is_masked": subject_is_masked, "description": description,
             "description_is_masked": description_is_masked}
 

@@ -1,9 +1,11 @@
 """Masking of personal data in free text: what is masked, and what must stay readable."""
 
+import re
 import threading
 
 import pytest
 
+from customers import privacy
 from customers.privacy import is_id_number, mask_text, text_for_viewer
 
 # (message as typed, as an agent without the right sees it)
@@ -59,6 +61,15 @@ def test_personal_data_in_free_text_is_masked(typed, shown):
 @pytest.mark.parametrize("typed", UNCHANGED)
 def test_numbers_that_are_not_personal_data_stay(typed):
     assert mask_text(typed) == typed
+
+
+@pytest.mark.parametrize("typed", [typed for typed, _ in MASKED] + UNCHANGED)
+def test_text_without_a_building_mark_is_masked_as_the_whole_pattern_masks_it(typed, monkeypatch):
+    """Text with no house number or building mark skips the Chinese address branch, and finds the same."""
+    texts = (typed, typed.translate(str.maketrans("", "", "号號栋幢座单楼层室户")))
+    quick = [mask_text(text) for text in texts]
+    monkeypatch.setattr(privacy, "_CN_ADDRESS_MARK", re.compile(""))  # every text scanned by the whole pattern
+    assert [mask_text(text) for text in texts] == quick
 
 
 def test_masking_is_not_applied_twice():
