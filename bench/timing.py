@@ -13,6 +13,8 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.upkeep import database_upkeep
+
 
 @dataclass
 class BenchCase:
@@ -49,10 +51,11 @@ def _result(case: BenchCase, timings: list[float], queries: int, status: int) ->
 
 
 def case_call(case: BenchCase, *, repeat: int | None = None) -> BenchResult:
-    """Run a function case: a warm-up, then time each call (after its untimed setup) and count the queries of one more."""
+    """Run a function case: a warm-up and due upkeep, then time each call after its untimed setup; count one more."""
     setup = case.setup or (lambda: None)
     setup()
     case.call()
+    database_upkeep()
     timings = []
     for _ in range(repeat or case.repeat):
         setup()
@@ -67,7 +70,7 @@ def case_call(case: BenchCase, *, repeat: int | None = None) -> BenchResult:
 
 
 def case_run(case: BenchCase, *, repeat: int | None = None) -> BenchResult:
-    """Run one case: a warm-up, then time each request and count the queries of the last one."""
+    """Run one case: a warm-up and due upkeep, then time each request and count the queries of the last one."""
     from helpdesk.models import User
 
     if case.call is not None:
@@ -81,6 +84,7 @@ def case_run(case: BenchCase, *, repeat: int | None = None) -> BenchResult:
     data = case.data() if callable(case.data) else case.data
     kwargs = {"content_type": "application/json"} if case.method != "get" and data is not None else {}
     send(path, data, headers=case.headers, **kwargs)
+    database_upkeep()
     timings = []
     for _ in range(repeat or case.repeat):
         started = time.perf_counter()

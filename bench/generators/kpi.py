@@ -112,6 +112,7 @@ def reviews_generate(count: int = REVIEWS) -> int:
                        floor(random() * %(nagents)s / 0.6)::int AS a
                 FROM generate_series(1, %(n)s) g
             ) s
+            ORDER BY at  -- in the order they were written, as a shop's reviews arrive: a day's reviews lie together
         """, {"shops": SHOPS, "skus": SKUS, "start": start, "agents": agents, "teams": teams,
               "nagents": len(agents), "n": missing})
         cursor.execute("ANALYZE reviews_review")
