@@ -52,6 +52,44 @@ def _order_statistic(histogram: list[int], k: int) -> float:
     raise IndexError(k)
 
 
+def group_of(bucket: int) -> int:
+    """Return the group of a bucket: bucket 0 alone, then the sixteen buckets of each doubling."""
+    return 0 if bucket == 0 else 1 + (bucket - 1) // PER_DOUBLING
+
+
+GROUPS = group_of(LAST) + 1
+
+
+def group_buckets(group: int) -> range:
+    """Return the buckets of a group."""
+    if group == 0:
+        return range(1)
+    return range(1 + (group - 1) * PER_DOUBLING, min(LAST, group * PER_DOUBLING) + 1)
+
+
+def percentile_groups(groups: list[int], fraction: float) -> list[int]:
+    """Return the groups holding the values a percentile reads, from the counts by group: one, or two in turn."""
+    rank = fraction * (sum(groups) - 1)
+    ranks, found, before = {math.floor(rank), math.ceil(rank)}, [], 0
+    for group, count in enumerate(groups):
+        if any(before <= k < before + count for k in ranks):
+            found.append(group)
+        before += count
+    return found
+
+
+def histogram_of_groups(groups: list[int], buckets: dict[int, list[int]]) -> list[int]:
+    """Return a histogram a percentile reads as the whole one: read groups' buckets, others' counts in their first."""
+    histogram = [0] * (LAST + 1)
+    for group, count in enumerate(groups):
+        span = group_buckets(group)
+        for bucket, n in zip(span, buckets.get(group, [count])):
+            histogram[bucket] = n
+    while histogram and not histogram[-1]:
+        histogram.pop()
+    return histogram
+
+
 def histogram_percentile(histogram: list[int], fraction: float) -> float | None:
     """Return the percentile (0–1) interpolated like ``percentile_cont``; None for an empty histogram."""
     n = sum(histogram)

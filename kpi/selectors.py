@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import (
-    Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Func, Max, Q, QuerySet, Sum,
+    Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum,
 )
 from django.db.models.functions import ExtractHour, TruncDate
 from django.urls import reverse
@@ -22,7 +22,7 @@ from kpi.models import (
     TicketFact,
 )
 from kpi.aggregates import HistogramSum, histogram_from_sums
-from kpi.histograms import histogram_percentile
+from kpi.histograms import GROUPS, group_buckets, histogram_of_groups, histogram_percentile, percentile_groups
 from kpi.rollups import COMPLAINT, PRESALES, SUM_COLUMNS, fact_sums
 from channels.models import PhoneCall
 from orders.models import Order, ReturnRequest
@@ -176,12 +176,18 @@ def kpi_days_for_viewer(*, viewer, date_from: dt.date, date_to: dt.date, team=No
 def _totals_from_rollups(days: QuerySet[FactDay]) -> dict:
     """Return the summary's sums and first-response median from the daily rollups, added up by PostgreSQL.
 
-    The median comes from the summed histograms: within ``kpi.histograms``' error bound of the exact one.
+    The median comes from the summed histograms: within ``kpi.histograms``' error bound of the exact one. The
+    sums bring the counts by group; a second query adds the buckets of the one or two groups the median lies in.
     """
-    longest = days.aggregate(longest=Max(Func("frt_histogram", function="cardinality")))["longest"] or 0
     totals = days.aggregate(**{column: Sum(column, default=0) for column in ROLLUP_COLUMNS},
-                            frt_histogram=HistogramSum("frt_histogram", buckets=longest))
-    totals["frt_median"] = histogram_percentile(histogram_from_sums(totals.pop("frt_histogram")), 0.5)
+                            frt_groups=HistogramSum("frt_groups", buckets=GROUPS))
+    groups = histogram_from_sums(totals.pop("frt_groups"))
+    read = percentile_groups(groups, 0.5)
+    sums = days.aggregate(**{f"group_{group}": HistogramSum("frt_histogram", first=group_buckets(group).start,
+                                                            buckets=len(group_buckets(group)))
+                             for group in read}) if read else {}
+    buckets = {group: [n or 0 for n in sums[f"group_{group}"]] for group in read}
+    totals["frt_median"] = histogram_percentile(histogram_of_groups(groups, buckets), 0.5)
     return totals
 
 

@@ -8,7 +8,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from kpi.histograms import bucket_edges, bucket_of, histogram_from_counts, histogram_percentile
+from kpi.histograms import (
+    GROUPS, LAST, bucket_edges, bucket_of, group_buckets, group_of, histogram_from_counts, histogram_of_groups,
+    histogram_percentile, percentile_groups,
+)
 from kpi.models import FactDay, ReviewDay
 from kpi.selectors import (
     Median, _totals_from_facts, kpi_facts_for_viewer, kpi_reviews_for_viewer, kpi_summary,
@@ -148,6 +151,23 @@ def test_histogram_percentiles_are_within_the_stated_bound(seed):
         assert abs(histogram_percentile(histogram, fraction) - exact) <= max(exact * BOUND, 0.1)
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_a_percentile_read_from_its_groups_is_the_percentile_of_the_whole_histogram(seed):
+    rng = random.Random(seed)
+    histogram = [rng.choice((0, 0, 1, 3, 40)) for _bucket in range(rng.randrange(1, LAST + 2))]
+    if not sum(histogram):
+        histogram[-1] = 1
+    groups = [0] * GROUPS
+    for bucket, n in enumerate(histogram):
+        groups[group_of(bucket)] += n
+    for fraction in (0.0, 0.25, 0.5, 0.9, 0.99, 1.0):
+        read = percentile_groups(groups, fraction)
+        assert 1 <= len(read) <= 2
+        buckets = {group: [histogram[b] if b < len(histogram) else 0 for b in group_buckets(group)] for group in read}
+        assert histogram_percentile(histogram_of_groups(groups, buckets), fraction) == \
+            histogram_percentile(histogram, fraction)
+
+
 def test_bucket_edges_hold_their_values():
     for value in (0.0, 0.05, 0.1, 1, 7.5, 60, 1440, 10 ** 6):
         low, high = bucket_edges(bucket_of(value))
@@ -158,7 +178,6 @@ def test_bucket_edges_hold_their_values():
 @pytest.mark.django_db
 def test_postgresql_adds_histograms_of_any_length_bucket_by_bucket():
     from kpi.aggregates import HistogramSum, histogram_from_sums
-    from kpi.histograms import LAST
 
     for day, histogram in ((1, [1, 0, 2]), (2, [0, 5]), (3, []), (4, [0] * LAST + [7])):
         FactDay.objects.create(day=dt.date(2026, 11, day), team_id=1, channel="web", frt_histogram=histogram)
@@ -168,3 +187,15 @@ def test_postgresql_adds_histograms_of_any_length_bucket_by_bucket():
     assert histogram_from_sums(days.filter(day__gte=dt.date(2026, 11, 2), day__lte=dt.date(2026, 11, 3))
                                .aggregate(h=HistogramSum("frt_histogram"))["h"]) == [0, 5]
     assert histogram_from_sums(days.none().aggregate(h=HistogramSum("frt_histogram"))["h"]) == []
+    assert histogram_from_sums(days.aggregate(h=HistogramSum("frt_histogram", first=1, buckets=2))["h"]) == [5, 2]
+
+
+@pytest.mark.django_db
+def test_postgresql_keeps_each_rollups_counts_by_group():
+    histogram = [2] + [1] * 16 + [0] * 15 + [4] + [0] * (LAST - 33) + [9]
+    day = FactDay.objects.create(day=dt.date(2026, 11, 1), team_id=1, channel="web", frt_histogram=histogram)
+    empty = FactDay.objects.create(day=dt.date(2026, 11, 2), team_id=1, channel="web", frt_histogram=[])
+    day.refresh_from_db()
+    empty.refresh_from_db()
+    assert day.frt_groups[:3] == [2, 16, 4] and day.frt_groups[-1] == 9 and sum(day.frt_groups) == sum(histogram)
+    assert len(day.frt_groups) == GROUPS and not any(empty.frt_groups)
