@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.asgi import get_asgi_application
 from django.core.wsgi import get_wsgi_application
 
+from helpdesk.collector import collector_settle
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
 # Paths of the Server-Sent Event streams (chat/urls.py).
@@ -31,6 +33,7 @@ pages = WSGIMiddleware(get_wsgi_application(), workers=settings.WEB_THREADS)
 stream_threads = [ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"stream-{n}")
                   for n in range(settings.STREAM_THREADS)]
 _next_stream_thread = itertools.cycle(stream_threads)
+collector_settle()
 
 
 async def application(scope, receive, send):

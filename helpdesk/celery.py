@@ -4,7 +4,9 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import beat_init
+from celery.signals import beat_init, worker_process_init
+
+from helpdesk.collector import collector_settle
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
@@ -157,6 +159,12 @@ app.conf.beat_schedule = {
         "options": {"expires": 50},
     },
 }
+
+
+@worker_process_init.connect
+def worker_collector_settle(**kwargs):
+    """Set the garbage collector of each worker process once it has started (helpdesk.collector)."""
+    collector_settle()
 
 
 @beat_init.connect

@@ -12,6 +12,7 @@ from bench.generators.tickets import generate
 from bench.report import DOCS_PATH
 from bench.results import RESULTS_PATH, machine_summary, result_row
 from bench.timing import case_run
+from helpdesk.collector import collector_settle
 from helpdesk.databases import database_ensure
 from helpdesk.demo import demo_users_load
 from tickets.models import Ticket
@@ -79,6 +80,7 @@ def cases_measure(*, modules: list[str], only: str = "", repeat: int | None = No
 
 def main(args) -> int:
     data_prepare(tickets=args.tickets, messages_per_ticket=args.messages_per_ticket)
+    collector_settle()  # as the web process after startup (helpdesk/wsgi.py)
     rows = cases_measure(modules=args.module, only=args.only, repeat=args.repeat)
     results_publish(args, rows)
     return 0
