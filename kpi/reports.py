@@ -63,11 +63,11 @@ def report_sections(report: Report, progress) -> list[tuple[str, list[str], list
     agent_rows = [[names.get(row["agent_id"], _("Unassigned")), row["volume"], row["complaints"],
                    *breakdown_rates(row).values()] for row in agent_rows_raw]
     progress(60)
-    hours, categories = kpi_chart_sources({**args, "viewer": viewer})
+    _hours, days, categories = kpi_chart_sources({**args, "viewer": viewer})
     causes = [[row["name"] or _("Uncategorized"), row["n"], row["cumulative_percent"]]
               for row in kpi_complaint_causes(categories)]
     daily = [[row["day"].isoformat(), row["n"], round(row["frt"] or 0, 2), row["fcr"], row["resolved"]]
-             for row in kpi_daily_trend(hours)]
+             for row in kpi_daily_trend(days)]
     reviews = kpi_reviews_for_viewer(viewer=viewer, date_from=report.date_from, date_to=report.date_to,
                                      team=report.team)
     review_rows = [[label, row["key"], row["reviews"], row["positive_rate"], row["negative_rate"]]

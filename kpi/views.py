@@ -82,8 +82,8 @@ class DashboardView(KpiPageMixin, TemplateView):
         period, errors = self.period()
         args = self.figure_args(period)
         figures = kpi_summary(**args)
-        hours, categories = kpi_chart_sources(args)
-        trend = kpi_daily_trend(hours)
+        hours, days, categories = kpi_chart_sources(args)
+        trend = kpi_daily_trend(days)
         charts = {
             "volume": kpi_volume_by_channel_hour(hours),
             "channels": dict(Ticket.Channel.choices),
