@@ -85,8 +85,11 @@ def batch_due() -> None:
     """Make the batch's 1,000 timers due again, in a new cycle (so they warn, breach and notify anew); not timed."""
     _prepare()
     if "batch_ids" not in _state:
+        # One timer each of 1,000 tickets: a breach may raise its ticket's priority and so move its other deadlines.
+        due_tickets = TicketSLATimer.objects.filter(pk__in=_state["due_ids"]).values("ticket_id")
         _state["batch_ids"] = list(TicketSLATimer.objects.filter(next_check_at__isnull=False)
-                                   .exclude(pk__in=_state["due_ids"]).order_by("-id").values_list("id", flat=True)[:DUE])
+                                   .exclude(ticket_id__in=due_tickets).order_by("-ticket_id", "-id")
+                                   .distinct("ticket_id").values_list("id", flat=True)[:DUE])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("""
             UPDATE tickets_ticketslatimer SET warned_at = NULL, breached_at = NULL, met_at = NULL, paused_at = NULL,
