@@ -18,6 +18,8 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
+    LABEL_FIELDS = ("username", "display_name", "first_name", "last_name")  # what str(user) reads
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -15,6 +15,7 @@ from django.views import View
 from customers.privacy import mask_text
 from customers.selectors import customer_may_open
 from customers.services import RevealLimitReached
+from helpdesk.models import User
 from tickets import presence, services, workflow
 from tickets.bulk import tickets_bulk_apply
 from tickets.attachments import attachment_response
@@ -134,7 +135,7 @@ def ticket_page(request, ticket, *, reply_form=None, language_hits=None, held_me
         "remedy_kinds": Remedy.Kind.choices,
         "teams": team_options(lists=lists),
         "transitions": [(s, label) for s, label in ticket._meta.get_field("status").choices if s in workflow.TRANSITIONS[ticket.status]],
-        "assignees": assignable_users(ticket=ticket),
+        "assignees": assignable_users(ticket=ticket).only("pk", *User.LABEL_FIELDS),
         "remedy_limit": remedy_limit_for(user, cached=True),
         "can_change": user.has_perm("tickets.change_ticket"),
         "can_merge": user.has_perm("tickets.merge_ticket"),

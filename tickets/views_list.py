@@ -132,7 +132,7 @@ class TicketListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         return {
             "actions": [(key, label) for key, label in BULK_ACTIONS.items()
                         if key != "merge" or user.has_perm("tickets.merge_ticket")],
-            "assignees": bulk_assignees_for(user=user),
+            "assignees": bulk_assignees_for(user=user).only("pk", *User.LABEL_FIELDS),
             "statuses": Ticket.Status.choices,
             "priorities": Ticket.Priority.choices,
             "categories": category_options(active_only=True, lists=self.lists),
