@@ -1,3 +1,6 @@
+import pytest
+from django.db import connection
+
 from knowledge.grams import MAX_COMBINATIONS, gram_any, gram_at_least, gram_lexeme
 
 
@@ -16,3 +19,13 @@ def test_too_many_combinations_are_not_spelled_out():
     grams = [chr(0x4E00 + i) for i in range(12)]
     assert gram_at_least(grams, 6) is None  # 924 combinations
     assert gram_at_least(grams, 12) is not None and MAX_COMBINATIONS >= 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["", "a", "aB", "退货运费 怎么算？", "0" * 20000, "退货" * 5000 + "\n\tÉé'\\x", "ab\nab"])
+def test_postgresql_grams_are_the_distinct_characters_and_pairs_of_the_upper_cased_text(text):
+    upper = text.upper()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT knowledge_grams(%s)", [text])
+        (grams,) = cursor.fetchone()
+    assert sorted(grams) == sorted(set(upper) | {upper[i:i + 2] for i in range(len(upper) - 1)})
